@@ -1,0 +1,80 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { languageLinks, translator } from '../../server/i18n';
+import { extendCsp } from '../../server/http/security';
+import type { DevPlatform } from './dev-platform';
+import { COURSES, DEMO_REGIONS, LOCALES, PERSONAS } from './personas';
+
+const launchSchema = z.object({
+  persona: z.enum(['trainee', 'developer', 'teacher', 'admin']),
+  courseId: z.string().max(32),
+  locale: z.enum(LOCALES),
+  messageType: z.enum(['LtiResourceLinkRequest', 'LtiDeepLinkingRequest']),
+  resourceLinkId: z.string().max(32).optional(),
+  region: z.union([z.enum(DEMO_REGIONS), z.literal('')]).optional(),
+  window: z.enum(['iframe', 'window']).default('iframe'),
+});
+
+/** The development platform's pages and endpoints, mounted at `/dev/platform`. */
+export function devPlatformRoutes(platform: DevPlatform): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '100kb' });
+  const toolOrigin = new URL(platform.toolUrl).origin;
+  router.use(extendCsp('frame-src', toolOrigin), extendCsp('form-action', toolOrigin));
+
+  router.get('/', (req, res) => {
+    const lang = res.locals.lang;
+    const t = translator(lang);
+    const courseId = typeof req.query.course === 'string' && platform.course(req.query.course) ? req.query.course : COURSES[0].id;
+    res.render('dev-platform/index', {
+      lang,
+      title: t('dev.title'),
+      languages: languageLinks(lang, (l) => `?lang=${l}`),
+      personas: PERSONAS.map((p) => ({ key: p.key, label: t(`dev.persona.${p.key}`), name: `${p.givenName} ${p.familyName}` })),
+      courses: COURSES.map((c) => ({ ...c, selected: c.id === courseId })),
+      links: platform.linksOf(courseId).map((l) => ({ ...l, target: l.custom.target ?? '', graded: !!l.lineItemId })),
+      courseId,
+      regions: DEMO_REGIONS,
+      locales: LOCALES.map((l) => ({ code: l, selected: l === (lang === 'sv' ? 'sv' : lang) })),
+    });
+  });
+
+  // Like Moodle's launch page: the tool opens in an iframe (or a new window) that posts the login initiation.
+  router.post('/launch', form, (req, res) => {
+    const lang = res.locals.lang;
+    const parsed = launchSchema.safeParse(req.body);
+    if (!parsed.success || !platform.course(parsed.data.courseId)) {
+      res.status(400).render('dev-platform/index', { lang, title: translator(lang)('dev.title'), error: translator(lang)('errors.validation_failed') });
+      return;
+    }
+    const { window, region, ...request } = parsed.data;
+    const login = platform.startLaunch({ ...request, region: region || undefined });
+    res.render('dev-platform/launch', { lang, title: translator(lang)('dev.launch_title'), loginUrl: platform.loginUrl, login: Object.entries(login).map(([name, value]) => ({ name, value })), newWindow: window === 'window' });
+  });
+
+  router.all('/auth', form, async (req, res) => {
+    const result = await platform.authorize({ ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown>) ?? {}) });
+    if ('error' in result) {
+      res.status(400).json({ error: result.error });
+      return;
+    }
+    res.render('dev-platform/post', { layout: false, lang: res.locals.lang, action: result.redirectUri, fields: Object.entries(result.fields).filter(([, v]) => v !== undefined).map(([name, value]) => ({ name, value })) });
+  });
+
+  router.get('/jwks', (_req, res) => {
+    res.json(platform.jwks());
+  });
+
+  router.post('/deep-link-return', form, async (req, res) => {
+    const lang = res.locals.lang;
+    const t = translator(lang);
+    const courseId = String(req.query.course ?? '');
+    try {
+      const placed = await platform.acceptDeepLinkingResponse(String((req.body as Record<string, unknown>).JWT ?? ''), courseId);
+      res.render('dev-platform/placed', { lang, title: t('dev.placed_title'), placed: placed.map((p) => ({ ...p, graded: !!p.lineItemId })), courseId });
+    } catch (error) {
+      res.status(400).render('dev-platform/placed', { lang, title: t('dev.placed_title'), error: (error as Error).message, courseId });
+    }
+  });
+  return router;
+}

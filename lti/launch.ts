@@ -1,0 +1,103 @@
+import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import { Op } from 'sequelize';
+import { z } from 'zod';
+import { LtiError } from '../server/errors';
+import { LoginState } from '../server/store/models';
+import type { JwksCache } from './jwks-cache';
+import { toLaunchContext, type LaunchContext } from './launch-context';
+import type { PlatformRegistry } from './platforms';
+
+export type LaunchDeps = {
+  registry: PlatformRegistry;
+  jwks: JwksCache;
+  clockSkewSeconds: number;
+  idTokenMaxAgeSeconds: number;
+};
+
+const launchBodySchema = z.object({ id_token: z.string().min(1).max(64_000), state: z.string().min(1).max(128) });
+
+/**
+ * Validates the platform's id_token POST and returns the launch context. Checks, in order: the
+ * single-use state (bound to its nonce and platform at login), the signature against the
+ * platform's cached JWKS, iss, aud, azp, exp, iat, nbf, the nonce, the LTI version and message
+ * type, a registered deployment, and the claims the message type requires.
+ */
+export async function validateLaunch(deps: LaunchDeps, body: unknown): Promise<LaunchContext> {
+  const parsed = launchBodySchema.safeParse(body);
+  if (!parsed.success) throw new LtiError('lti_launch_parameters', parsed.error.issues.map((i) => i.path.join('.')).join(','), 'bad_request');
+  const { id_token: idToken, state } = parsed.data;
+
+  const login = await consumeState(state);
+
+  let header;
+  let unverified;
+  try {
+    header = decodeProtectedHeader(idToken);
+    unverified = decodeJwt(idToken);
+  } catch {
+    throw new LtiError('lti_invalid_token', 'not a JWT');
+  }
+  if (unverified.iss !== login.issuer) throw new LtiError('lti_wrong_issuer', `${unverified.iss} != ${login.issuer}`);
+  if (header.alg !== 'RS256') throw new LtiError('lti_invalid_token', `alg ${header.alg}`);
+  if (!header.kid) throw new LtiError('lti_unknown_key', 'no kid');
+
+  const platform = await deps.registry.find(login.issuer, login.clientId);
+  if (!platform) throw new LtiError('lti_unregistered_platform', login.issuer);
+
+  let payload: Record<string, unknown>;
+  try {
+    const verified = await jwtVerify(idToken, deps.jwks.keySet(platform.jwksUrl), {
+      issuer: platform.issuer,
+      audience: platform.clientId,
+      algorithms: ['RS256'],
+      clockTolerance: deps.clockSkewSeconds,
+      maxTokenAge: deps.idTokenMaxAgeSeconds + deps.clockSkewSeconds,
+      requiredClaims: ['exp', 'iat', 'nonce'],
+    });
+    payload = verified.payload as Record<string, unknown>;
+  } catch (error) {
+    throw mapJoseError(error);
+  }
+
+  const aud = payload.aud;
+  if (Array.isArray(aud) && aud.length > 1 && payload.azp === undefined) throw new LtiError('lti_wrong_azp', 'several audiences and no azp');
+  if (payload.azp !== undefined && payload.azp !== platform.clientId) throw new LtiError('lti_wrong_azp', String(payload.azp));
+  if (payload.nonce !== login.nonce) throw new LtiError('lti_nonce_mismatch');
+
+  const context = toLaunchContext(payload, platform);
+  if (!(await deps.registry.hasDeployment(platform.issuer, platform.clientId, context.platform.deploymentId))) {
+    throw new LtiError('lti_unknown_deployment', context.platform.deploymentId);
+  }
+  return context;
+}
+
+/** Takes the login state out of the store; a second use of the same state finds nothing. */
+async function consumeState(state: string): Promise<LoginState> {
+  const login = await LoginState.findByPk(state);
+  if (!login) throw new LtiError('lti_state_mismatch');
+  const removed = await LoginState.destroy({ where: { state } });
+  if (removed !== 1) throw new LtiError('lti_state_mismatch', 'used concurrently');
+  if (login.expiresAt.getTime() < Date.now()) throw new LtiError('lti_state_mismatch', 'expired');
+  return login;
+}
+
+/** Removes login states that were never used. */
+export async function purgeExpiredStates(): Promise<number> {
+  return LoginState.destroy({ where: { expiresAt: { [Op.lt]: new Date() } } });
+}
+
+function mapJoseError(error: unknown): LtiError {
+  if (error instanceof joseErrors.JWTExpired) return new LtiError('lti_token_expired', error.message);
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'iss') return new LtiError('lti_wrong_issuer', error.message);
+    if (error.claim === 'aud') return new LtiError('lti_wrong_audience', error.message);
+    if (error.claim === 'nbf' || (error.claim === 'iat' && error.reason === 'check_failed')) return new LtiError('lti_token_not_yet_valid', error.message);
+    if (error.claim === 'iat') return new LtiError('lti_token_expired', error.message);
+    return new LtiError('lti_missing_claim', error.message);
+  }
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return new LtiError('lti_unknown_key', error.message);
+  if (error instanceof joseErrors.JWKSTimeout || (error instanceof Error && /fetch|ECONNREFUSED|JWKS/i.test(error.message))) {
+    return new LtiError('lti_platform_keys_unavailable', error instanceof Error ? error.message : String(error), 'unavailable');
+  }
+  return new LtiError('lti_invalid_token', error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,60 @@
+import express, { type Express } from 'express';
+import type { LtijsProvider } from 'ltijs';
+import type { Sequelize } from 'sequelize';
+import pinoHttp from 'pino-http';
+import { JwksCache } from '../lti/jwks-cache';
+import type { PlatformRegistry } from '../lti/platforms';
+import { devPlatformRoutes } from '../lti/dev-platform/dev-platform.routes';
+import type { DevPlatform } from '../lti/dev-platform/dev-platform';
+import type { Env } from './env';
+import { SiltaError } from './errors';
+import { errorHandler } from './http/error-handler';
+import { pageLanguage } from './http/language';
+import { securityHeaders } from './http/security';
+import { useViews } from './http/views';
+import { appRoutes } from './http/routes/app.routes';
+import { deepLinkRoutes } from './http/routes/deep-link.routes';
+import { healthRoutes } from './http/routes/health.routes';
+import { homeRoutes } from './http/routes/home.routes';
+import { ltiRoutes } from './http/routes/lti.routes';
+import { registrationRoutes } from './http/routes/registration.routes';
+import type { Logger } from './logger';
+import { PUBLIC_DIR } from './paths';
+
+export type AppDeps = {
+  env: Env;
+  sequelize: Sequelize;
+  lti: LtijsProvider;
+  registry: PlatformRegistry;
+  logger: Logger;
+  devPlatform?: DevPlatform;
+};
+
+/** Builds the express app without listening, so tests and the server share it. */
+export function createApp(deps: AppDeps): Express {
+  const { env } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', env.trustProxy);
+  useViews(app);
+
+  app.use(pinoHttp({ logger: deps.logger, autoLogging: env.nodeEnv !== 'test', serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).replace(/([?&]lt=)[^&]+/, '$1…') }), res: (res) => ({ statusCode: res.statusCode }) } }));
+  app.use(healthRoutes(deps.sequelize));
+  app.use('/public', express.static(PUBLIC_DIR, { maxAge: env.nodeEnv === 'production' ? '1d' : 0 }));
+  app.use(securityHeaders({ publicUrl: env.publicUrl, allowedOrigins: () => deps.registry.allowedOrigins() }));
+  app.use(pageLanguage);
+
+  const jwks = new JwksCache();
+  app.use(ltiRoutes({ registry: deps.registry, jwks, clockSkewSeconds: env.clockSkewSeconds, idTokenMaxAgeSeconds: env.idTokenMaxAgeSeconds, sequelize: deps.sequelize, publicUrl: env.publicUrl, sessionHours: env.launchSessionHours }));
+  app.use(registrationRoutes({ registry: deps.registry, publicUrl: env.publicUrl, registrationSecret: env.registrationSecret, allowHttp: env.nodeEnv !== 'production' }));
+  app.use(deepLinkRoutes({ lti: deps.lti, publicUrl: env.publicUrl }));
+  // ltijs serves the tool's JWKS (every platform's public tool key).
+  app.use('/lti', (req, res, next) => (req.path === '/keys' ? deps.lti.app(req, res, next) : next()));
+  app.use(appRoutes());
+  if (deps.devPlatform) app.use('/dev/platform', devPlatformRoutes(deps.devPlatform));
+  app.use(homeRoutes({ devPlatform: !!deps.devPlatform }));
+
+  app.use((_req, _res, next) => next(new SiltaError('not_found', 'not_found')));
+  app.use(errorHandler(deps.logger));
+  return app;
+}

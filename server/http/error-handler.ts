@@ -1,0 +1,47 @@
+import type { NextFunction, Request, Response } from 'express';
+import { httpStatusOf, SiltaError } from '../errors';
+import { isLanguage, translator } from '../i18n';
+import type { Logger } from '../logger';
+
+function wantsJson(req: Request): boolean {
+  return req.path.startsWith('/api/') || (!!req.get('accept') && req.accepts(['html', 'json']) === 'json');
+}
+
+/**
+ * The one place errors become HTTP responses: a page (or JSON) in the user's language with a
+ * stable code. Unknown errors become a generic message and a log line, never a stack trace.
+ */
+export function errorHandler(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const bodyError = error as { type?: string; status?: number };
+    const known =
+      error instanceof SiltaError
+        ? error
+        : bodyError?.type === 'entity.too.large'
+          ? new SiltaError('payload_too_large', 'too_large')
+          : bodyError?.type === 'entity.parse.failed'
+            ? new SiltaError('validation_failed', 'bad_request', 'unparseable body')
+            : undefined;
+    const status = known ? httpStatusOf(known) : 500;
+    const code = known?.code ?? 'internal';
+    if (known) logger.info({ code, detail: known.detail, path: req.path, status }, 'request rejected');
+    else logger.error({ err: error, path: req.path }, 'request failed');
+    const lang = isLanguage(res.locals.lang) ? res.locals.lang : 'fi';
+    const t = translator(lang);
+    const message = t(`errors.${code}`, known?.params ?? {});
+    res.status(status);
+    if (wantsJson(req)) {
+      res.json({ error: { code, message } });
+      return;
+    }
+    res.render('pages/error', {
+      lang,
+      title: t('errors.title'),
+      code,
+      message,
+      status,
+      retryInNewWindow: code === 'lti_state_mismatch' || code === 'session_expired',
+    });
+  };
+}

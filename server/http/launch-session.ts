@@ -1,0 +1,28 @@
+import type { NextFunction, Request, Response } from 'express';
+import { loadLaunch, type Launch } from '../domain/launches/launch.service';
+
+/** The launch-session token: in the query (`lt`), a form field, or an `Authorization: Bearer` header. */
+export function launchToken(req: Request): unknown {
+  const header = req.get('authorization');
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length);
+  return (req.body as Record<string, unknown> | undefined)?.lt ?? req.query.lt;
+}
+
+/**
+ * Requires a launch session. Silta does not use cookies for sessions: browsers refuse
+ * third-party cookies inside the Moodle iframe, so pages carry the token instead.
+ */
+export function requireLaunch(req: Request, res: Response, next: NextFunction) {
+  loadLaunch(launchToken(req))
+    .then((launch) => {
+      res.locals.launch = launch;
+      res.locals.lang = launch.language;
+      res.locals.lt = launch.sessionId;
+      next();
+    })
+    .catch(next);
+}
+
+export function currentLaunch(res: Response): Launch {
+  return res.locals.launch as Launch;
+}

@@ -1,0 +1,30 @@
+import type { Express } from 'express';
+import { engine } from 'express-handlebars';
+import type { HelperOptions } from 'handlebars';
+import path from 'node:path';
+import { isLanguage, translator } from '../i18n';
+import { VIEWS_DIR } from '../paths';
+
+/** Handlebars with the helpers every page uses: `t` translates in the page's language. */
+export function useViews(app: Express): void {
+  app.engine(
+    'hbs',
+    engine({
+      extname: '.hbs',
+      defaultLayout: 'main',
+      layoutsDir: path.join(VIEWS_DIR, 'layouts'),
+      partialsDir: path.join(VIEWS_DIR, 'partials'),
+      helpers: {
+        t(key: string, options: HelperOptions) {
+          const lang: unknown = options.data?.root?.lang;
+          return translator(isLanguage(lang) ? lang : 'fi')(key, options.hash ?? {});
+        },
+        eq: (a: unknown, b: unknown) => a === b,
+        json: (value: unknown) => JSON.stringify(value),
+      },
+    }),
+  );
+  app.set('view engine', 'hbs');
+  app.set('views', VIEWS_DIR);
+}
+

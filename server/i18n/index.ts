@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import i18next, { type TFunction } from 'i18next';
+import { LOCALES_DIR } from '../paths';
+
+export const LANGUAGES = ['fi', 'sv', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'fi';
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/**
+ * Maps an LTI `locale` claim to a Silta language. Moodle sends its own language-pack codes
+ * (`fi`, `sv`, `sv_fi`, `en`, `en_us`); other platforms send BCP 47 tags (`sv-FI`). Anything
+ * else falls back to Finnish.
+ */
+export function languageFromLocale(locale: string | undefined | null): Language {
+  const base = (locale ?? '').toLowerCase().split(/[-_]/)[0];
+  return isLanguage(base) ? base : DEFAULT_LANGUAGE;
+}
+
+/** The first supported language of an Accept-Language header (for pages before any launch). */
+export function languageFromAcceptLanguage(header: string | undefined): Language {
+  for (const part of (header ?? '').split(',')) {
+    const base = part.trim().split(';')[0].toLowerCase().split(/[-_]/)[0];
+    if (isLanguage(base)) return base;
+  }
+  return DEFAULT_LANGUAGE;
+}
+
+export function loadResources(): Record<Language, Record<string, unknown>> {
+  return Object.fromEntries(
+    LANGUAGES.map((lang) => [lang, JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, `${lang}.json`), 'utf8'))]),
+  ) as Record<Language, Record<string, unknown>>;
+}
+
+const instance = i18next.createInstance();
+instance.init({
+  initAsync: false,
+  resources: Object.fromEntries(Object.entries(loadResources()).map(([lang, translation]) => [lang, { translation }])),
+  lng: DEFAULT_LANGUAGE,
+  fallbackLng: false,
+  supportedLngs: [...LANGUAGES],
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+/** A translation function fixed to one language. */
+export function translator(lang: Language): TFunction {
+  return instance.getFixedT(lang);
+}
+
+export function hasKey(lang: Language, key: string): boolean {
+  return instance.exists(key, { lng: lang });
+}
+
+const LANGUAGE_NAMES: Record<Language, string> = { fi: 'Suomi', sv: 'Svenska', en: 'English' };
+
+/** Links to the same page in each language, for the language switch. */
+export function languageLinks(current: Language, hrefFor: (lang: Language) => string) {
+  return LANGUAGES.map((lang) => ({ lang, name: LANGUAGE_NAMES[lang], href: hrefFor(lang), current: lang === current }));
+}

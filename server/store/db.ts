@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sequelize, type Options } from 'sequelize';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export type DatabaseTarget = {
+  dialect: Dialect;
+  /** SQLite file path (only for sqlite). */
+  storage?: string;
+  database?: string;
+  username?: string;
+  password?: string;
+  host?: string;
+  port?: number;
+};
+
+/** Turns `DATABASE_URL` (sqlite:<file> or postgres://...) into connection settings. */
+export function parseDatabaseUrl(databaseUrl: string): DatabaseTarget {
+  const url = new URL(databaseUrl);
+  if (url.protocol === 'sqlite:') {
+    const storage = decodeURIComponent(databaseUrl.slice('sqlite:'.length).replace(/^\/\//, ''));
+    return { dialect: 'sqlite', storage: storage === ':memory:' ? storage : path.resolve(storage) };
+  }
+  return {
+    dialect: 'postgres',
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres',
+    username: decodeURIComponent(url.username) || 'postgres',
+    password: decodeURIComponent(url.password) || undefined,
+    host: url.hostname || '127.0.0.1',
+    port: url.port ? Number(url.port) : 5432,
+  };
+}
+
+/** Sequelize options for a target; shared by Silta's store and ltijs-sequelize. */
+export function sequelizeOptions(target: DatabaseTarget): Options {
+  if (target.dialect === 'sqlite') {
+    return { dialect: 'sqlite', storage: target.storage, logging: false, retry: { max: 5 }, pool: { max: 1, min: 0 } };
+  }
+  return { dialect: 'postgres', host: target.host, port: target.port, logging: false, pool: { max: 10, min: 0 } };
+}
+
+/** Opens Silta's database; creates the SQLite file's folder and switches SQLite to WAL. */
+export async function openDatabase(databaseUrl: string): Promise<Sequelize> {
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.dialect === 'sqlite' && target.storage && target.storage !== ':memory:') {
+    fs.mkdirSync(path.dirname(target.storage), { recursive: true });
+  }
+  const sequelize = new Sequelize(target.database ?? '', target.username ?? '', target.password ?? '', sequelizeOptions(target));
+  await sequelize.authenticate();
+  if (target.dialect === 'sqlite') {
+    // WAL lets readers run beside the single writer; NORMAL keeps commits durable across a process crash.
+    await sequelize.query('PRAGMA journal_mode = WAL');
+    await sequelize.query('PRAGMA synchronous = NORMAL');
+    await sequelize.query('PRAGMA busy_timeout = 5000');
+    await sequelize.query('PRAGMA foreign_keys = ON');
+  }
+  return sequelize;
+}

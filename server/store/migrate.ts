@@ -1,0 +1,18 @@
+import { Umzug, SequelizeStorage } from 'umzug';
+import type { Sequelize } from 'sequelize';
+import * as launchRecords from './migrations/0001-launch-records';
+
+/** Migrations in order; listed here so they run the same from sources and from `dist/`. */
+const migrations = [{ name: '0001-launch-records', ...launchRecords }];
+
+/** Brings the schema up to date. Runs at every start; already-applied migrations are skipped. */
+export async function migrate(sequelize: Sequelize): Promise<string[]> {
+  const umzug = new Umzug({
+    migrations: migrations.map((m) => ({ name: m.name, up: m.up, down: m.down })),
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize, tableName: 'silta_migrations' }),
+    logger: undefined,
+  });
+  const applied = await umzug.up();
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,135 @@
+import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, type CreationOptional, type Sequelize, type ModelAttributes } from 'sequelize';
+
+const opts = (sequelize: Sequelize, tableName: string) => ({ sequelize, tableName, underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' });
+const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
+
+export class Deployment extends Model<InferAttributes<Deployment>, InferCreationAttributes<Deployment>> {
+  declare id: CreationOptional<number>;
+  declare issuer: string;
+  declare clientId: string;
+  declare deploymentId: string;
+  declare label: string | null;
+}
+
+export class PlatformMeta extends Model<InferAttributes<PlatformMeta>, InferCreationAttributes<PlatformMeta>> {
+  declare id: CreationOptional<number>;
+  declare issuer: string;
+  declare clientId: string;
+  declare name: string;
+  declare product: string | null;
+  declare origins: string;
+  declare registeredBy: 'dynamic' | 'manual' | 'dev';
+}
+
+export class RegistrationInvite extends Model<InferAttributes<RegistrationInvite>, InferCreationAttributes<RegistrationInvite>> {
+  declare id: CreationOptional<number>;
+  declare tokenHash: string;
+  declare expiresAt: Date;
+  declare usedAt: Date | null;
+}
+
+export class LoginState extends Model<InferAttributes<LoginState>, InferCreationAttributes<LoginState>> {
+  declare state: string;
+  declare issuer: string;
+  declare clientId: string;
+  declare nonce: string;
+  declare expiresAt: Date;
+}
+
+export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
+  declare id: CreationOptional<number>;
+  declare issuer: string;
+  declare sub: string;
+  declare name: string | null;
+  declare givenName: string | null;
+  declare familyName: string | null;
+  declare email: string | null;
+}
+
+export class Context extends Model<InferAttributes<Context>, InferCreationAttributes<Context>> {
+  declare id: CreationOptional<number>;
+  declare issuer: string;
+  declare clientId: string;
+  declare deploymentId: string;
+  declare ltiContextId: string;
+  declare title: string | null;
+  declare label: string | null;
+  declare nrpsUrl: string | null;
+}
+
+export class ResourceLink extends Model<InferAttributes<ResourceLink>, InferCreationAttributes<ResourceLink>> {
+  declare id: CreationOptional<number>;
+  declare contextId: number;
+  declare ltiResourceLinkId: string;
+  declare title: string | null;
+  declare custom: string | null;
+  declare agsLineitem: string | null;
+  declare agsLineitems: string | null;
+  declare agsScopes: string | null;
+}
+
+export class Membership extends Model<InferAttributes<Membership>, InferCreationAttributes<Membership>> {
+  declare id: CreationOptional<number>;
+  declare userId: number;
+  declare contextId: number;
+  declare role: string;
+  declare ltiRoles: string;
+}
+
+export class LaunchSession extends Model<InferAttributes<LaunchSession>, InferCreationAttributes<LaunchSession>> {
+  declare id: string;
+  declare userId: number;
+  declare contextId: number;
+  declare resourceLinkId: number | null;
+  declare messageType: string;
+  declare role: string;
+  declare locale: string;
+  declare custom: string | null;
+  declare deepLinking: string | null;
+  declare returnUrl: string | null;
+  declare expiresAt: Date;
+  declare createdAt: CreationOptional<Date>;
+}
+
+const str = (len = 255, allowNull = true) => ({ type: DataTypes.STRING(len), allowNull });
+
+/** Registers Silta's models on a Sequelize instance. The schema itself comes from migrations. */
+export function defineModels(sequelize: Sequelize) {
+  Deployment.init({ id, issuer: str(512, false), clientId: str(255, false), deploymentId: str(255, false), label: str() }, opts(sequelize, 'deployments'));
+  PlatformMeta.init(
+    { id, issuer: str(512, false), clientId: str(255, false), name: str(255, false), product: str(), origins: { type: DataTypes.TEXT, allowNull: false }, registeredBy: str(32, false) } as ModelAttributes<PlatformMeta>,
+    opts(sequelize, 'platform_meta'),
+  );
+  RegistrationInvite.init({ id, tokenHash: str(128, false), expiresAt: { type: DataTypes.DATE, allowNull: false }, usedAt: { type: DataTypes.DATE } }, opts(sequelize, 'registration_invites'));
+  LoginState.init(
+    { state: { type: DataTypes.STRING(128), primaryKey: true }, issuer: str(512, false), clientId: str(255, false), nonce: str(128, false), expiresAt: { type: DataTypes.DATE, allowNull: false } },
+    { sequelize, tableName: 'login_states', underscored: true, timestamps: false },
+  );
+  User.init({ id, issuer: str(512, false), sub: str(255, false), name: str(), givenName: str(), familyName: str(), email: str(320) }, opts(sequelize, 'users'));
+  Context.init(
+    { id, issuer: str(512, false), clientId: str(255, false), deploymentId: str(255, false), ltiContextId: str(255, false), title: str(512), label: str(), nrpsUrl: str(2048) },
+    opts(sequelize, 'contexts'),
+  );
+  ResourceLink.init(
+    { id, contextId: { type: DataTypes.INTEGER, allowNull: false }, ltiResourceLinkId: str(255, false), title: str(512), custom: { type: DataTypes.TEXT }, agsLineitem: str(2048), agsLineitems: str(2048), agsScopes: { type: DataTypes.TEXT } },
+    opts(sequelize, 'resource_links'),
+  );
+  Membership.init({ id, userId: { type: DataTypes.INTEGER, allowNull: false }, contextId: { type: DataTypes.INTEGER, allowNull: false }, role: str(32, false), ltiRoles: { type: DataTypes.TEXT, allowNull: false } }, opts(sequelize, 'memberships'));
+  LaunchSession.init(
+    {
+      id: { type: DataTypes.STRING(64), primaryKey: true },
+      userId: { type: DataTypes.INTEGER, allowNull: false },
+      contextId: { type: DataTypes.INTEGER, allowNull: false },
+      resourceLinkId: { type: DataTypes.INTEGER },
+      messageType: str(64, false),
+      role: str(32, false),
+      locale: str(8, false),
+      custom: { type: DataTypes.TEXT },
+      deepLinking: { type: DataTypes.TEXT },
+      returnUrl: str(2048),
+      expiresAt: { type: DataTypes.DATE, allowNull: false },
+      createdAt: { type: DataTypes.DATE },
+    },
+    { sequelize, tableName: 'launch_sessions', underscored: true, createdAt: 'created_at', updatedAt: false },
+  );
+}
