@@ -30,9 +30,29 @@ export function languageFromAcceptLanguage(header: string | undefined): Language
   return DEFAULT_LANGUAGE;
 }
 
+function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>, file: string): void {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (existing && typeof existing === 'object' && value && typeof value === 'object') deepMerge(existing as Record<string, unknown>, value as Record<string, unknown>, file);
+    else if (existing !== undefined) throw new Error(`locale key "${key}" defined twice (${file})`);
+    else target[key] = value;
+  }
+}
+
+/**
+ * Loads `locales/<lang>/*.json`; each feature keeps its strings in its own file, merged into one
+ * resource per language.
+ */
 export function loadResources(): Record<Language, Record<string, unknown>> {
   return Object.fromEntries(
-    LANGUAGES.map((lang) => [lang, JSON.parse(fs.readFileSync(path.join(LOCALES_DIR, `${lang}.json`), 'utf8'))]),
+    LANGUAGES.map((lang) => {
+      const dir = path.join(LOCALES_DIR, lang);
+      const merged: Record<string, unknown> = {};
+      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+        deepMerge(merged, JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>, `${lang}/${file}`);
+      }
+      return [lang, merged];
+    }),
   ) as Record<Language, Record<string, unknown>>;
 }
 

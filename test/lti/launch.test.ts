@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { launch, launchSession } from '../helpers/launch';
+import { testSilta, type TestSilta } from '../helpers/test-app';
+
+describe('LTI launch through the development platform', () => {
+  let t: TestSilta;
+  before(async () => {
+    t = await testSilta();
+  });
+
+  it('launches a trainee and shows a Finnish landing page with who they are', async () => {
+    const { location } = await launchSession(t, { persona: 'trainee', locale: 'fi' });
+    assert.match(location, /^\/app\?lt=/);
+    const page = await t.request().get(location).expect(200);
+    assert.match(page.text, /<html lang="fi">/);
+    assert.match(page.text, /Tervetuloa, Aino Virtanen/);
+    assert.match(page.text, /Työterveyshuollon erikoistumiskoulutus/);
+    assert.match(page.text, /Opiskelija/);
+  });
+
+  it('follows Moodle locale codes: sv_fi gives Swedish, en_us English', async () => {
+    const sv = await launchSession(t, { persona: 'teacher', locale: 'sv_fi' });
+    const svPage = await t.request().get(sv.location).expect(200);
+    assert.match(svPage.text, /<html lang="sv">/);
+    assert.match(svPage.text, /Lärare/);
+    const en = await launchSession(t, { persona: 'teacher', locale: 'en_us' });
+    const enPage = await t.request().get(en.location).expect(200);
+    assert.match(enPage.text, /<html lang="en">/);
+    assert.match(enPage.text, /Teacher/);
+  });
+
+  it('lets the user switch language for the rest of the session', async () => {
+    const { lt } = await launchSession(t, { locale: 'fi' });
+    const switched = await t.request().get(`/app?lt=${lt}&lang=sv`).expect(200);
+    assert.match(switched.text, /<html lang="sv">/);
+    const again = await t.request().get(`/app?lt=${lt}`).expect(200);
+    assert.match(again.text, /<html lang="sv">/);
+  });
+
+  it('refuses a replayed state', async () => {
+    const response = await launch(t);
+    assert.equal(response.status, 303);
+  });
+});
