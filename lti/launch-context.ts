@@ -22,7 +22,14 @@ export type LaunchContext = {
 };
 
 const text = (max: number) => z.string().max(max);
-const httpUrl = z.string().max(2048).url();
+// zod's url() accepts any scheme (javascript:, data:); these URLs become links, form actions and
+// service endpoints, so only http(s) is allowed. zod runs the refinement even when url() failed,
+// so it must not throw on a non-URL.
+const httpUrl = z
+  .string()
+  .max(2048)
+  .url()
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL');
 
 const claimsSchema = z.object({
   sub: text(255).min(1).optional(),

@@ -91,13 +91,19 @@ function mapJoseError(error: unknown): LtiError {
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     if (error.claim === 'iss') return new LtiError('lti_wrong_issuer', error.message);
     if (error.claim === 'aud') return new LtiError('lti_wrong_audience', error.message);
-    if (error.claim === 'nbf' || (error.claim === 'iat' && error.reason === 'check_failed')) return new LtiError('lti_token_not_yet_valid', error.message);
-    if (error.claim === 'iat') return new LtiError('lti_token_expired', error.message);
+    // A too old iat is a JWTExpired (above); a failed iat/nbf check here is a time in the future.
+    if ((error.claim === 'nbf' || error.claim === 'iat') && error.reason === 'check_failed') return new LtiError('lti_token_not_yet_valid', error.message);
     return new LtiError('lti_missing_claim', error.message);
   }
   if (error instanceof joseErrors.JWKSNoMatchingKey) return new LtiError('lti_unknown_key', error.message);
-  if (error instanceof joseErrors.JWKSTimeout || (error instanceof Error && /fetch|ECONNREFUSED|JWKS/i.test(error.message))) {
-    return new LtiError('lti_platform_keys_unavailable', error instanceof Error ? error.message : String(error), 'unavailable');
-  }
+  // The platform's JWKS could not be had: a timeout, a network error (fetch's TypeError), a non-200
+  // answer or an unparseable or malformed key set (jose's generic error). The platform is at
+  // fault, not the launch: 503 so the user tries again.
+  const keysUnavailable =
+    error instanceof joseErrors.JWKSTimeout ||
+    error instanceof joseErrors.JWKSInvalid ||
+    (error instanceof joseErrors.JOSEError && error.code === 'ERR_JOSE_GENERIC') ||
+    (error instanceof TypeError && /fetch/i.test(error.message));
+  if (keysUnavailable) return new LtiError('lti_platform_keys_unavailable', error.message, 'unavailable');
   return new LtiError('lti_invalid_token', error instanceof Error ? error.message : String(error));
 }

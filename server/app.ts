@@ -21,6 +21,9 @@ import { registrationRoutes } from './http/routes/registration.routes';
 import type { Logger } from './logger';
 import { PUBLIC_DIR } from './paths';
 
+/** Tokens and secrets in query strings never reach the log. */
+const redactUrl = (url: string) => url.replace(/([?&](?:lt|secret|invite|registration_token|ltik)=)[^&]+/g, '$1…');
+
 export type AppDeps = {
   env: Env;
   sequelize: Sequelize;
@@ -38,7 +41,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', env.trustProxy);
   useViews(app);
 
-  app.use(pinoHttp({ logger: deps.logger, autoLogging: env.nodeEnv !== 'test', serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).replace(/([?&]lt=)[^&]+/, '$1…') }), res: (res) => ({ statusCode: res.statusCode }) } }));
+  app.use(pinoHttp({ logger: deps.logger, autoLogging: env.nodeEnv !== 'test', serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactUrl(String(req.url)) }), res: (res) => ({ statusCode: res.statusCode }) } }));
   app.use(healthRoutes(deps.sequelize));
   app.use('/public', express.static(PUBLIC_DIR, { maxAge: env.nodeEnv === 'production' ? '1d' : 0 }));
   app.use(securityHeaders({ publicUrl: env.publicUrl, allowedOrigins: () => deps.registry.allowedOrigins() }));

@@ -6,6 +6,18 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/**
+ * A whole number in a range. Not z.coerce.number(), which reads " " as 0, "0x10" as 16 and
+ * "3e3" as 3000: a typo must fail at boot, not bind another port.
+ */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be ${min}-${max}`).max(max, `must be ${min}-${max}`));
+
 const url = (protocols: string[]) =>
   z.string().refine((value) => {
     try {
@@ -13,7 +25,7 @@ const url = (protocols: string[]) =>
     } catch {
       return false;
     }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }, `must be a URL starting with ${protocols.map((p) => (p === 'sqlite:' ? p : `${p}//`)).join(' or ')}`);
 
 /**
  * Every configuration variable Silta reads, with its default. `.env.example` mirrors this list.
@@ -21,7 +33,7 @@ const url = (protocols: string[]) =>
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
-    PORT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0-65535').max(65535, 'must be 0-65535').default(3000),
+    PORT: wholeNumber(0, 65535).default(3000),
     PUBLIC_URL: url(['http:', 'https:']).optional(),
     DATABASE_URL: url(['sqlite:', 'postgres:', 'postgresql:']).optional(),
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
@@ -31,8 +43,8 @@ const schema = z
     DEV_PLATFORM: booleanFlag.optional(),
     DEV_PLATFORM_URL: url(['http:', 'https:']).optional(),
     REGISTRATION_SECRET: z.string().min(24, 'must be at least 24 characters').optional(),
-    LTI_CLOCK_SKEW_SECONDS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0-600').max(600, 'must be 0-600').default(5),
-    LTI_ID_TOKEN_MAX_AGE_SECONDS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(10, 'must be 10-3600').max(3600, 'must be 10-3600').default(60),
+    LTI_CLOCK_SKEW_SECONDS: wholeNumber(0, 600).default(5),
+    LTI_ID_TOKEN_MAX_AGE_SECONDS: wholeNumber(10, 3600).default(60),
     LAUNCH_SESSION_HOURS: z.coerce.number({ message: 'must be a number' }).min(1, 'must be 1-72').max(72, 'must be 1-72').default(8),
   })
   .superRefine((env, ctx) => {

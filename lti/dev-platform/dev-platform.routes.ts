@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { languageLinks, translator } from '../../server/i18n';
 import { extendCsp } from '../../server/http/security';
 import type { DevPlatform } from './dev-platform';
+import { devPlatformServiceRoutes } from './dev-platform-services.routes';
+import { devRegistrationRoutes } from './dev-registration.routes';
 import { COURSES, DEMO_REGIONS, LOCALES, PERSONAS } from './personas';
 
 const launchSchema = z.object({
@@ -21,6 +23,8 @@ export function devPlatformRoutes(platform: DevPlatform): Router {
   const form = express.urlencoded({ extended: false, limit: '100kb' });
   const toolOrigin = new URL(platform.toolUrl).origin;
   router.use(extendCsp('frame-src', toolOrigin), extendCsp('form-action', toolOrigin));
+  router.use(devPlatformServiceRoutes(platform));
+  router.use('/registration', devRegistrationRoutes(platform));
 
   router.get('/', (req, res) => {
     const lang = res.locals.lang;

@@ -3,6 +3,8 @@ import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, typ
 import { CLAIM, SCOPE } from '../claims';
 import type { PlatformRegistry } from '../platforms';
 import { COURSES, PERSONAS, type Course, type Persona } from './personas';
+import { DevPlatformAuth, type SimulatedFailure } from './dev-platform-auth';
+import { DevPlatformGradebook } from './dev-platform-gradebook';
 
 export type LaunchRequest = {
   persona: Persona['key'];
@@ -22,7 +24,10 @@ export type PlacedLink = {
   lineItemId?: string;
 };
 
-type Hint = LaunchRequest & { expiresAt: number };
+type Hint = LaunchRequest & { expiresAt: number; clientId: string };
+
+/** A tool registered with the simulator (the default one, or one added by dynamic registration). */
+export type DevClient = { clientId: string; deploymentId: string; redirectUris: string[] };
 
 /** A gradebook column, as Moodle's AGS keeps it. */
 export type LineItem = {
@@ -56,6 +61,15 @@ export class DevPlatform {
   private toolKeys: JWTVerifyGetKey | undefined;
   /** Tests set this to tamper with the next id_token. */
   tamper: TokenTamper | undefined;
+  /** OAuth2 token endpoint and service access checks (AGS, NRPS). */
+  readonly auth = new DevPlatformAuth(this);
+  /** AGS line items' scores and results. */
+  readonly gradebook = new DevPlatformGradebook(this);
+  /** Tools added by dynamic registration, besides the default client. */
+  private readonly clients = new Map<string, DevClient>();
+  private clientSeq = 1;
+  /** Single-use registration tokens and their expiry (Moodle's last an hour). */
+  private readonly registrationTokens = new Map<string, number>();
 
   constructor(
     readonly issuer: string,
@@ -105,7 +119,11 @@ export class DevPlatform {
     });
   }
 
+  /** How often the JWKS was served; tests check that Silta caches the platform's keys. */
+  jwksFetches = 0;
+
   jwks(): { keys: JWK[] } {
+    this.jwksFetches++;
     return { keys: [this.keys.publicJwk] };
   }
 
@@ -127,6 +145,21 @@ export class DevPlatform {
     const created = { ...item, id: String(this.lineItemSeq++) };
     this.lineItems.set(created.id, created);
     return created;
+  }
+
+  /** Test hook: every access token issued so far stops working (the next service call gets 401). */
+  expireAccessTokens(): void {
+    this.auth.expireAccessTokens();
+  }
+
+  /** Test hook: the next service calls answer an error, a 429 with Retry-After, or never. */
+  failNext(failure: SimulatedFailure): void {
+    this.auth.failNext(failure);
+  }
+
+  /** Requests that reached the token endpoint. */
+  get tokenRequests(): number {
+    return this.auth.tokenRequests;
   }
 
   /** Silta's JWKS, fetched when a tool-signed JWT arrives (deep-linking responses, token requests). */
@@ -162,22 +195,56 @@ export class DevPlatform {
     return [...this.links.values()].filter((l) => l.courseId === courseId);
   }
 
+  /** The default client or one added by dynamic registration. */
+  client(clientId: string): DevClient | undefined {
+    if (clientId === this.clientId) return { clientId, deploymentId: this.deploymentId, redirectUris: [this.redirectUri] };
+    return this.clients.get(clientId);
+  }
+
+  /** A registration token, as Moodle's "Register tool via URL" hands one to the tool. */
+  issueRegistrationToken(ttlMs = 3600_000): string {
+    const token = crypto.randomBytes(24).toString('base64url');
+    this.registrationTokens.set(token, Date.now() + ttlMs);
+    return token;
+  }
+
+  /** Takes a registration token; false when unknown, expired or already used. */
+  consumeRegistrationToken(token: string): boolean {
+    const expiresAt = this.registrationTokens.get(token);
+    this.registrationTokens.delete(token);
+    return expiresAt !== undefined && expiresAt > Date.now();
+  }
+
+  /** Adds a tool with a fresh client id and its own deployment, as Moodle adds a pending tool type. */
+  addClient(redirectUris: string[]): DevClient {
+    const client = { clientId: crypto.randomBytes(8).toString('base64url'), deploymentId: String(100 + this.clientSeq++), redirectUris };
+    this.clients.set(client.clientId, client);
+    return client;
+  }
+
+  /** Tools added by dynamic registration, oldest first. */
+  registeredClients(): DevClient[] {
+    return [...this.clients.values()];
+  }
+
   /**
    * Starts a launch: returns the login initiation parameters Moodle would send to the tool, with
    * a single-use message hint that remembers what to launch.
    */
-  startLaunch(request: LaunchRequest): Record<string, string> {
+  startLaunch(request: LaunchRequest, clientId: string = this.clientId): Record<string, string> {
     const persona = this.persona(request.persona);
     if (!persona || !this.course(request.courseId)) throw new Error('unknown persona or course');
+    const client = this.client(clientId);
+    if (!client) throw new Error('unknown client');
     const hint = crypto.randomBytes(16).toString('hex');
-    this.hints.set(hint, { ...request, expiresAt: Date.now() + 5 * 60_000 });
+    this.hints.set(hint, { ...request, clientId, expiresAt: Date.now() + 5 * 60_000 });
     return {
       iss: this.issuer,
       target_link_uri: request.messageType === 'LtiDeepLinkingRequest' ? this.redirectUri : this.redirectUri,
       login_hint: persona.sub,
       lti_message_hint: hint,
-      client_id: this.clientId,
-      lti_deployment_id: this.deploymentId,
+      client_id: client.clientId,
+      lti_deployment_id: client.deploymentId,
     };
   }
 
@@ -190,17 +257,20 @@ export class DevPlatform {
     if (get('scope') !== 'openid') return { error: 'invalid_scope' };
     if (get('response_type') !== 'id_token') return { error: 'unsupported_response_type' };
     if (get('response_mode') !== 'form_post') return { error: 'invalid_request' };
-    if (get('client_id') !== this.clientId) return { error: 'unauthorized_client' };
-    if (get('redirect_uri') !== this.redirectUri) return { error: 'invalid_request' };
+    const client = this.client(get('client_id') ?? '');
+    if (!client) return { error: 'unauthorized_client' };
+    const redirectUri = get('redirect_uri') ?? '';
+    if (!client.redirectUris.includes(redirectUri)) return { error: 'invalid_request' };
     if (!get('nonce')) return { error: 'invalid_request' };
     const hintKey = get('lti_message_hint') ?? '';
     const hint = this.hints.get(hintKey);
     this.hints.delete(hintKey);
     if (!hint || hint.expiresAt < Date.now()) return { error: 'invalid_request' };
+    if (hint.clientId !== client.clientId) return { error: 'unauthorized_client' };
     const persona = this.persona(hint.persona)!;
     if (get('login_hint') !== persona.sub) return { error: 'access_denied' };
     const idToken = await this.idToken(hint, persona, get('nonce')!);
-    return { redirectUri: this.redirectUri, fields: { id_token: idToken, state: get('state') } };
+    return { redirectUri, fields: { id_token: idToken, state: get('state') } };
   }
 
   private async idToken(hint: Hint, persona: Persona, nonce: string): Promise<string> {
@@ -211,14 +281,14 @@ export class DevPlatform {
       iat: now,
       exp: now + 60,
       iss: this.issuer,
-      aud: this.clientId,
+      aud: hint.clientId,
       sub: persona.sub,
       given_name: persona.givenName,
       family_name: persona.familyName,
       name: `${persona.givenName} ${persona.familyName}`,
       email: persona.email,
       locale: hint.locale,
-      [CLAIM.deploymentId]: this.deploymentId,
+      [CLAIM.deploymentId]: this.client(hint.clientId)!.deploymentId,
       [CLAIM.targetLinkUri]: this.redirectUri,
       [CLAIM.version]: '1.3.0',
       [CLAIM.messageType]: hint.messageType,

@@ -8,21 +8,27 @@ function wantsJson(req: Request): boolean {
 }
 
 /**
+ * Errors that body-parser and express raise for a bad request (too large, too many fields,
+ * unparseable, unsupported charset, malformed URL) carry a 4xx `status` and `expose`: they are
+ * the client's fault and must not become a 500 with an error log.
+ */
+function clientError(error: unknown): SiltaError | undefined {
+  const e = error as { type?: unknown; status?: unknown; expose?: unknown } | null;
+  if (!e || typeof e.status !== 'number' || e.status < 400 || e.status > 499 || e.expose !== true) return undefined;
+  const detail = typeof e.type === 'string' ? e.type : String(error);
+  if (e.status === 413) return new SiltaError('payload_too_large', 'too_large', detail);
+  if (e.status === 404) return new SiltaError('not_found', 'not_found', detail);
+  return new SiltaError('validation_failed', 'bad_request', detail);
+}
+
+/**
  * The one place errors become HTTP responses: a page (or JSON) in the user's language with a
  * stable code. Unknown errors become a generic message and a log line, never a stack trace.
  */
 export function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
-    const bodyError = error as { type?: string; status?: number };
-    const known =
-      error instanceof SiltaError
-        ? error
-        : bodyError?.type === 'entity.too.large'
-          ? new SiltaError('payload_too_large', 'too_large')
-          : bodyError?.type === 'entity.parse.failed'
-            ? new SiltaError('validation_failed', 'bad_request', 'unparseable body')
-            : undefined;
+    const known = error instanceof SiltaError ? error : clientError(error);
     const status = known ? httpStatusOf(known) : 500;
     const code = known?.code ?? 'internal';
     if (known) logger.info({ code, detail: known.detail, path: req.path, status }, 'request rejected');

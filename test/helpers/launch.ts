@@ -15,10 +15,11 @@ export const defaultLaunch: LaunchRequest = { persona: 'trainee', courseId: '2',
 
 /**
  * Runs the OIDC login through Silta and the development platform, over real HTTP, and returns
- * the id_token and state the platform would post to Silta's launch URL.
+ * the id_token and state the platform would post to Silta's launch URL. `clientId` picks a tool
+ * registered with the platform other than the default one.
  */
-export async function loginAndAuthorize(t: TestSilta, request: Partial<LaunchRequest> = {}) {
-  const login = t.devPlatform.startLaunch({ ...defaultLaunch, ...request });
+export async function loginAndAuthorize(t: TestSilta, request: Partial<LaunchRequest> = {}, clientId?: string) {
+  const login = t.devPlatform.startLaunch({ ...defaultLaunch, ...request }, clientId);
   const loginResponse = await t.request().post('/lti/login').type('form').send(login).expect(302);
   const authUrl = new URL(loginResponse.headers.location);
   const platform = supertest(t.server);
@@ -28,14 +29,14 @@ export async function loginAndAuthorize(t: TestSilta, request: Partial<LaunchReq
 }
 
 /** A full launch: login initiation, authorisation, id_token POST. Returns the launch response. */
-export async function launch(t: TestSilta, request: Partial<LaunchRequest> = {}) {
-  const { idToken, state } = await loginAndAuthorize(t, request);
+export async function launch(t: TestSilta, request: Partial<LaunchRequest> = {}, clientId?: string) {
+  const { idToken, state } = await loginAndAuthorize(t, request, clientId);
   return t.request().post('/lti/launch').type('form').send({ id_token: idToken, state });
 }
 
 /** A launch that must succeed; returns the launch-session token and the landing URL. */
-export async function launchSession(t: TestSilta, request: Partial<LaunchRequest> = {}) {
-  const response = await launch(t, request);
+export async function launchSession(t: TestSilta, request: Partial<LaunchRequest> = {}, clientId?: string) {
+  const response = await launch(t, request, clientId);
   if (response.status !== 303) throw new Error(`launch failed: ${response.status} ${response.text.slice(0, 500)}`);
   const location = response.headers.location as string;
   const lt = new URL(location, 'http://x').searchParams.get('lt')!;

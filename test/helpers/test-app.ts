@@ -29,11 +29,17 @@ async function resetPostgres(databaseUrl: string) {
   await client.end();
 }
 
+/** Extra environment variables, or a function of the chosen port that returns them. */
+export type TestOverrides = Record<string, string> | ((port: number) => Record<string, string>);
+
 /**
  * One Silta per test process (ltijs is a process-wide singleton), listening on a free port with
  * the development platform, on a fresh SQLite file or on `DATABASE_URL` when it is PostgreSQL.
+ * Silta is `http://localhost:<port>` and the development platform `http://127.0.0.1:<port>`:
+ * two different sites, like Moodle and a tool, so a browser treats Silta's frame as third-party.
+ * The first call in the process decides the configuration; later overrides are ignored.
  */
-export function testSilta(overrides: Record<string, string> = {}): Promise<TestSilta> {
+export function testSilta(overrides: TestOverrides = {}): Promise<TestSilta> {
   instance ??= (async () => {
     const server = http.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -51,7 +57,8 @@ export function testSilta(overrides: Record<string, string> = {}): Promise<TestS
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       REGISTRATION_SECRET: 'test-registration-secret-0123456789',
-      ...overrides,
+      DEV_PLATFORM_URL: `http://127.0.0.1:${port}/dev/platform`,
+      ...(typeof overrides === 'function' ? overrides(port) : overrides),
     });
     const silta = await bootSilta(env, createLogger(env.logLevel));
     server.on('request', silta.app);

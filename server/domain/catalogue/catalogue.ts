@@ -22,7 +22,8 @@ export const TITLE_MAX = 200;
 /** The deep-linking form: which items, and the title each gets in the course. */
 export const selectionSchema = z.object({
   lt: z.string(),
-  items: z.union([z.enum(['module', 'board', 'session']), z.array(z.enum(['module', 'board', 'session'])).min(1).max(3)]).transform((v) => (Array.isArray(v) ? v : [v])),
+  // One checkbox value arrives as a string, several as an array; a kind named twice is placed once.
+  items: z.union([z.enum(['module', 'board', 'session']), z.array(z.enum(['module', 'board', 'session'])).min(1).max(3)]).transform((v) => [...new Set(Array.isArray(v) ? v : [v])]),
   title_module: z.string().trim().max(TITLE_MAX).optional(),
   title_board: z.string().trim().max(TITLE_MAX).optional(),
   title_session: z.string().trim().max(TITLE_MAX).optional(),
