@@ -132,4 +132,122 @@ export function defineModels(sequelize: Sequelize) {
     },
     { sequelize, tableName: 'launch_sessions', underscored: true, createdAt: 'created_at', updatedAt: false },
   );
+  defineModuleModels(sequelize);
+}
+
+export class ModuleAttempt extends Model<InferAttributes<ModuleAttempt>, InferCreationAttributes<ModuleAttempt>> {
+  declare id: CreationOptional<number>;
+  declare userId: number;
+  declare resourceLinkId: number;
+  declare moduleSlug: string;
+  declare moduleVersion: string;
+  declare attemptNo: number;
+  declare status: 'in_progress' | 'completed';
+  declare currentStep: string;
+  declare points: CreationOptional<number>;
+  declare maxPoints: CreationOptional<number>;
+  declare scorePercent: number | null;
+  declare timeSpentSeconds: CreationOptional<number>;
+  declare completedAt: Date | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+export class StepAnswer extends Model<InferAttributes<StepAnswer>, InferCreationAttributes<StepAnswer>> {
+  declare id: CreationOptional<number>;
+  declare attemptId: number;
+  declare stepId: string;
+  declare answer: string;
+  declare points: number | null;
+  declare maxPoints: number | null;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+export class LineItem extends Model<InferAttributes<LineItem>, InferCreationAttributes<LineItem>> {
+  declare id: CreationOptional<number>;
+  declare resourceLinkId: number;
+  declare url: string;
+  declare scoreMaximum: number;
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'superseded';
+
+export class GradeOutbox extends Model<InferAttributes<GradeOutbox>, InferCreationAttributes<GradeOutbox>> {
+  declare id: CreationOptional<number>;
+  declare issuer: string;
+  declare clientId: string;
+  declare resourceLinkId: number;
+  declare userId: number;
+  declare attemptId: number | null;
+  declare lineItemUrl: string | null;
+  declare lineitemsUrl: string | null;
+  declare scoreGiven: number;
+  declare scoreMaximum: number;
+  declare activityProgress: string;
+  declare gradingProgress: string;
+  declare scoreTimestamp: string;
+  declare status: OutboxStatus;
+  declare tries: CreationOptional<number>;
+  declare nextAttemptAt: Date;
+  declare lastError: string | null;
+  declare sentAt: Date | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+/** Models of the modules and grades migration (0002). */
+export function defineModuleModels(sequelize: Sequelize) {
+  const int = (allowNull = false) => ({ type: DataTypes.INTEGER, allowNull });
+  const float = (allowNull = false) => ({ type: DataTypes.FLOAT, allowNull });
+  const date = (allowNull = true) => ({ type: DataTypes.DATE, allowNull });
+  ModuleAttempt.init(
+    {
+      id,
+      userId: int(),
+      resourceLinkId: int(),
+      moduleSlug: str(100, false),
+      moduleVersion: str(32, false),
+      attemptNo: int(),
+      status: str(16, false) as never,
+      currentStep: str(100, false),
+      points: { ...float(), defaultValue: 0 },
+      maxPoints: { ...float(), defaultValue: 0 },
+      scorePercent: float(true),
+      timeSpentSeconds: { ...int(), defaultValue: 0 },
+      completedAt: date(),
+      createdAt: date(),
+      updatedAt: date(),
+    },
+    opts(sequelize, 'module_attempts'),
+  );
+  StepAnswer.init(
+    { id, attemptId: int(), stepId: str(100, false), answer: { type: DataTypes.TEXT, allowNull: false }, points: float(true), maxPoints: float(true), updatedAt: date() },
+    opts(sequelize, 'step_answers'),
+  );
+  LineItem.init({ id, resourceLinkId: int(), url: str(2048, false), scoreMaximum: float() }, opts(sequelize, 'line_items'));
+  GradeOutbox.init(
+    {
+      id,
+      issuer: str(512, false),
+      clientId: str(255, false),
+      resourceLinkId: int(),
+      userId: int(),
+      attemptId: int(true),
+      lineItemUrl: str(2048),
+      lineitemsUrl: str(2048),
+      scoreGiven: float(),
+      scoreMaximum: float(),
+      activityProgress: str(32, false),
+      gradingProgress: str(32, false),
+      scoreTimestamp: str(40, false),
+      status: str(16, false) as never,
+      tries: { ...int(), defaultValue: 0 },
+      nextAttemptAt: date(false),
+      lastError: { type: DataTypes.TEXT },
+      sentAt: date(),
+      createdAt: date(),
+      updatedAt: date(),
+    },
+    opts(sequelize, 'grade_outbox'),
+  );
 }
