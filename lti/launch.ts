@@ -72,13 +72,15 @@ export async function validateLaunch(deps: LaunchDeps, body: unknown): Promise<L
 }
 
 /** Takes the login state out of the store; a second use of the same state finds nothing. */
-async function consumeState(state: string): Promise<LoginState> {
-  const login = await LoginState.findByPk(state);
+async function consumeState(state: string): Promise<{ issuer: string; clientId: string; nonce: string }> {
+  // One atomic statement: of two concurrent uses of the same state, only one gets the row.
+  const [rows] = (await LoginState.sequelize!.query('DELETE FROM login_states WHERE state = :state RETURNING issuer, client_id, nonce, expires_at', {
+    replacements: { state },
+  })) as [{ issuer: string; client_id: string; nonce: string; expires_at: string | Date }[], unknown];
+  const login = rows[0];
   if (!login) throw new LtiError('lti_state_mismatch');
-  const removed = await LoginState.destroy({ where: { state } });
-  if (removed !== 1) throw new LtiError('lti_state_mismatch', 'used concurrently');
-  if (login.expiresAt.getTime() < Date.now()) throw new LtiError('lti_state_mismatch', 'expired');
-  return login;
+  if (new Date(login.expires_at).getTime() < Date.now()) throw new LtiError('lti_state_mismatch', 'expired');
+  return { issuer: login.issuer, clientId: login.client_id, nonce: login.nonce };
 }
 
 /** Removes login states that were never used. */

@@ -39,6 +39,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', env.trustProxy);
+  app.set('sequelize', deps.sequelize);
   useViews(app);
 
   app.use(pinoHttp({ logger: deps.logger, autoLogging: env.nodeEnv !== 'test', serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactUrl(String(req.url)) }), res: (res) => ({ statusCode: res.statusCode }) } }));

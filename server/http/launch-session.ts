@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { Sequelize } from 'sequelize';
 import { loadLaunch, type Launch } from '../domain/launches/launch.service';
 
 /** The launch-session token: in the query (`lt`), a form field, or an `Authorization: Bearer` header. */
@@ -13,7 +14,7 @@ export function launchToken(req: Request): unknown {
  * third-party cookies inside the Moodle iframe, so pages carry the token instead.
  */
 export function requireLaunch(req: Request, res: Response, next: NextFunction) {
-  loadLaunch(launchToken(req))
+  loadLaunch(req.app.get('sequelize') as Sequelize, launchToken(req))
     .then((launch) => {
       res.locals.launch = launch;
       res.locals.lang = launch.language;

@@ -49,6 +49,7 @@ export async function openDatabase(databaseUrl: string): Promise<Sequelize> {
   const sequelize = new Sequelize(target.database ?? '', target.username ?? '', target.password ?? '', sequelizeOptions(target));
   await sequelize.authenticate();
   if (target.dialect === 'sqlite') {
+    tuneSqliteConnections(sequelize);
     // WAL lets readers run beside the single writer; NORMAL keeps commits durable across a process crash.
     await sequelize.query('PRAGMA journal_mode = WAL');
     await sequelize.query('PRAGMA synchronous = NORMAL');
@@ -56,4 +57,24 @@ export async function openDatabase(databaseUrl: string): Promise<Sequelize> {
     await sequelize.query('PRAGMA foreign_keys = ON');
   }
   return sequelize;
+}
+
+type SqliteConnection = { configure(option: 'busyTimeout', ms: number): void; run(sql: string): void; tuned?: boolean };
+
+/**
+ * Sequelize opens a new SQLite connection for every transaction; give each the settings the
+ * main one has (wait for the writer instead of failing at once, NORMAL sync in WAL mode).
+ */
+function tuneSqliteConnections(sequelize: Sequelize): void {
+  const manager = (sequelize as unknown as { connectionManager: { getConnection(options?: unknown): Promise<SqliteConnection> } }).connectionManager;
+  const getConnection = manager.getConnection.bind(manager);
+  manager.getConnection = async (options?: unknown) => {
+    const connection = await getConnection(options);
+    if (!connection.tuned) {
+      connection.configure('busyTimeout', 5000);
+      connection.run('PRAGMA synchronous = NORMAL');
+      connection.tuned = true;
+    }
+    return connection;
+  };
 }

@@ -81,6 +81,8 @@ export class LaunchSession extends Model<InferAttributes<LaunchSession>, InferCr
   declare userId: number;
   declare contextId: number;
   declare resourceLinkId: number | null;
+  declare clientId: string;
+  declare deploymentId: string;
   declare messageType: string;
   declare role: string;
   declare locale: string;
@@ -121,6 +123,8 @@ export function defineModels(sequelize: Sequelize) {
       userId: { type: DataTypes.INTEGER, allowNull: false },
       contextId: { type: DataTypes.INTEGER, allowNull: false },
       resourceLinkId: { type: DataTypes.INTEGER },
+      clientId: str(255, false),
+      deploymentId: str(255, false),
       messageType: str(64, false),
       role: str(32, false),
       locale: str(8, false),

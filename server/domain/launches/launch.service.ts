@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
-import type { Model, ModelStatic, Sequelize, Transaction, WhereOptions } from 'sequelize';
+import { QueryTypes, type Model, type ModelStatic, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import type { LaunchContext } from '../../../lti/launch-context';
 import type { SiltaRole } from '../../../lti/roles';
 import { SiltaError } from '../../errors';
 import { isLanguage, type Language } from '../../i18n';
 import { Context, LaunchSession, Membership, ResourceLink, User } from '../../store/models';
+import { inTransaction } from '../../store/transaction';
 
 /** A launch session as the rest of the app sees it: who, where, in which role and language. */
 export type Launch = {
@@ -13,6 +14,8 @@ export type Launch = {
   role: SiltaRole;
   language: Language;
   custom: Record<string, string>;
+  /** The registration (client id) and deployment this launch came through. */
+  platform: { issuer: string; clientId: string; deploymentId: string };
   user: User;
   context: Context;
   resourceLink: ResourceLink | null;
@@ -21,13 +24,39 @@ export type Launch = {
   expiresAt: Date;
 };
 
-/** Upserts by a unique key and returns the row; no write when nothing changed. */
-async function upsert<M extends Model>(model: ModelStatic<M>, where: WhereOptions, values: Record<string, unknown>, transaction: Transaction): Promise<M> {
-  const row = await model.findOne({ where, transaction });
-  if (!row) return model.create({ ...where, ...values } as M['_creationAttributes'], { transaction });
-  row.set(values as Partial<M['_attributes']>);
-  if (row.changed()) await row.save({ transaction });
-  return row;
+/**
+ * Rows this process wrote recently, with a digest of the values, so a repeat launch by the same
+ * person into the same course (the usual case) writes only its session. Entries expire, so a
+ * change made through another instance is written again within minutes.
+ */
+const written = new Map<string, { id: number; digest: string; at: number }>();
+const WRITTEN_TTL_MS = 10 * 60_000;
+const WRITTEN_MAX = 20_000;
+
+/** Forgets the cached rows (e.g. after a user was erased). */
+export function forgetWrittenRows(): void {
+  written.clear();
+}
+
+/** Upserts by a unique key and returns the row id; skips the database when nothing changed. */
+async function upsert<M extends Model & { id: number }>(model: ModelStatic<M>, where: WhereOptions, values: Record<string, unknown>, transaction: Transaction): Promise<number> {
+  const key = `${model.name}|${JSON.stringify(where)}`;
+  const digest = JSON.stringify(values);
+  const cached = written.get(key);
+  if (cached && cached.digest === digest && Date.now() - cached.at < WRITTEN_TTL_MS) return cached.id;
+  let row = await model.findOne({ where, transaction });
+  if (!row) row = await model.create({ ...where, ...values } as M['_creationAttributes'], { transaction });
+  else {
+    row.set(values as Partial<M['_attributes']>);
+    if (row.changed()) await row.save({ transaction });
+  }
+  if (written.size >= WRITTEN_MAX) written.clear();
+  // Remember only after the transaction commits: a rolled-back row must be written again.
+  const id = row.id;
+  transaction.afterCommit(() => {
+    written.set(key, { id, digest, at: Date.now() });
+  });
+  return id;
 }
 
 /**
@@ -36,23 +65,23 @@ async function upsert<M extends Model>(model: ModelStatic<M>, where: WhereOption
  */
 export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<string> {
   const { issuer, clientId, deploymentId } = launch.platform;
-  return sequelize.transaction(async (transaction) => {
-    const user = await upsert(
+  return inTransaction(sequelize, async (transaction) => {
+    const userId = await upsert(
       User,
       { issuer, sub: launch.user.sub },
       Object.fromEntries(Object.entries({ name: launch.user.name, givenName: launch.user.givenName, familyName: launch.user.familyName, email: launch.user.email }).filter(([, v]) => v !== undefined)),
       transaction,
     );
-    const context = await upsert(
+    const contextId = await upsert(
       Context,
       { issuer, ltiContextId: launch.context.id },
       { clientId, deploymentId, title: launch.context.title ?? null, label: launch.context.label ?? null, ...(launch.nrps ? { nrpsUrl: launch.nrps.membershipsUrl } : {}) },
       transaction,
     );
-    const resourceLink = launch.resourceLink
+    const resourceLinkId = launch.resourceLink
       ? await upsert(
           ResourceLink,
-          { contextId: context.id, ltiResourceLinkId: launch.resourceLink.id },
+          { contextId, ltiResourceLinkId: launch.resourceLink.id },
           {
             title: launch.resourceLink.title ?? null,
             custom: JSON.stringify(launch.custom),
@@ -61,14 +90,16 @@ export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, 
           transaction,
         )
       : null;
-    await upsert(Membership, { userId: user.id, contextId: context.id }, { role: launch.role, ltiRoles: JSON.stringify(launch.ltiRoles) }, transaction);
+    await upsert(Membership, { userId, contextId }, { role: launch.role, ltiRoles: JSON.stringify(launch.ltiRoles) }, transaction);
     const sessionId = crypto.randomBytes(24).toString('base64url');
     await LaunchSession.create(
       {
         id: sessionId,
-        userId: user.id,
-        contextId: context.id,
-        resourceLinkId: resourceLink?.id ?? null,
+        userId,
+        contextId,
+        resourceLinkId,
+        clientId,
+        deploymentId,
         messageType: launch.messageType,
         role: launch.role,
         locale: launch.language,
@@ -85,29 +116,54 @@ export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, 
 
 const SESSION_ID = /^[A-Za-z0-9_-]{32}$/;
 
+// One statement for the session and everything it points at (this runs on every request).
+const LOAD_SQL = `
+SELECT s.id AS s_id, s.message_type, s.role, s.locale, s.custom AS s_custom, s.deep_linking, s.return_url, s.expires_at,
+       s.client_id AS s_client_id, s.deployment_id AS s_deployment_id,
+       u.id AS u_id, u.issuer AS u_issuer, u.sub, u.name, u.given_name, u.family_name, u.email,
+       c.id AS c_id, c.issuer AS c_issuer, c.client_id AS c_client_id, c.deployment_id AS c_deployment_id, c.lti_context_id, c.title AS c_title, c.label, c.nrps_url,
+       r.id AS r_id, r.lti_resource_link_id, r.title AS r_title, r.custom AS r_custom, r.ags_lineitem, r.ags_lineitems, r.ags_scopes
+FROM launch_sessions s
+JOIN users u ON u.id = s.user_id
+JOIN contexts c ON c.id = s.context_id
+LEFT JOIN resource_links r ON r.id = s.resource_link_id
+WHERE s.id = :id`;
+
+type LoadRow = Record<string, string | number | null>;
+const date = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
+
 /** Loads a launch session by its token; an unknown or expired token is `session_expired`. */
-export async function loadLaunch(sessionId: unknown): Promise<Launch> {
+export async function loadLaunch(sequelize: Sequelize, sessionId: unknown): Promise<Launch> {
   if (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId)) throw new SiltaError('session_expired', 'unauthorized');
-  const session = await LaunchSession.findByPk(sessionId);
-  if (!session || session.expiresAt.getTime() < Date.now()) throw new SiltaError('session_expired', 'unauthorized');
-  const [user, context, resourceLink] = await Promise.all([
-    User.findByPk(session.userId),
-    Context.findByPk(session.contextId),
-    session.resourceLinkId ? ResourceLink.findByPk(session.resourceLinkId) : Promise.resolve(null),
-  ]);
-  if (!user || !context) throw new SiltaError('session_expired', 'unauthorized');
+  const [row] = await sequelize.query<LoadRow>(LOAD_SQL, { replacements: { id: sessionId }, type: QueryTypes.SELECT });
+  if (!row || date(row.expires_at).getTime() < Date.now()) throw new SiltaError('session_expired', 'unauthorized');
+  const built = { isNewRecord: false, raw: true };
+  const user = User.build({ id: Number(row.u_id), issuer: String(row.u_issuer), sub: String(row.sub), name: row.name as string | null, givenName: row.given_name as string | null, familyName: row.family_name as string | null, email: row.email as string | null }, built);
+  const context = Context.build(
+    { id: Number(row.c_id), issuer: String(row.c_issuer), clientId: String(row.c_client_id), deploymentId: String(row.c_deployment_id), ltiContextId: String(row.lti_context_id), title: row.c_title as string | null, label: row.label as string | null, nrpsUrl: row.nrps_url as string | null },
+    built,
+  );
+  const resourceLink =
+    row.r_id === null
+      ? null
+      : ResourceLink.build(
+          { id: Number(row.r_id), contextId: Number(row.c_id), ltiResourceLinkId: String(row.lti_resource_link_id), title: row.r_title as string | null, custom: row.r_custom as string | null, agsLineitem: row.ags_lineitem as string | null, agsLineitems: row.ags_lineitems as string | null, agsScopes: row.ags_scopes as string | null },
+          built,
+        );
+  const locale = row.locale;
   return {
     sessionId,
-    messageType: session.messageType,
-    role: session.role as SiltaRole,
-    language: isLanguage(session.locale) ? session.locale : 'fi',
-    custom: session.custom ? (JSON.parse(session.custom) as Record<string, string>) : {},
+    messageType: String(row.message_type),
+    role: row.role as SiltaRole,
+    language: isLanguage(locale) ? locale : 'fi',
+    custom: row.s_custom ? (JSON.parse(String(row.s_custom)) as Record<string, string>) : {},
+    platform: { issuer: String(row.u_issuer), clientId: String(row.s_client_id), deploymentId: String(row.s_deployment_id) },
     user,
     context,
     resourceLink,
-    deepLinking: session.deepLinking ? (JSON.parse(session.deepLinking) as LaunchContext['deepLinking']) : null,
-    returnUrl: session.returnUrl,
-    expiresAt: session.expiresAt,
+    deepLinking: row.deep_linking ? (JSON.parse(String(row.deep_linking)) as LaunchContext['deepLinking']) : null,
+    returnUrl: row.return_url as string | null,
+    expiresAt: date(row.expires_at),
   };
 }
 

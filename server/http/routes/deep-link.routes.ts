@@ -52,7 +52,7 @@ export function deepLinkRoutes(deps: { lti: LtijsProvider; publicUrl: string }):
       });
       const jwt = await signDeepLinkingResponse(
         deps.lti,
-        { issuer: launch.context.issuer, clientId: launch.context.clientId, deploymentId: launch.context.deploymentId, settings },
+        { ...launch.platform, settings },
         `${deps.publicUrl}/lti/launch`,
         items,
         t('deep_link.done_message', { count: items.length }),

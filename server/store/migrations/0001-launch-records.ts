@@ -100,6 +100,8 @@ export async function up({ context: qi }: { context: QueryInterface }) {
     user_id: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'users', key: 'id' }, onDelete: 'CASCADE' },
     context_id: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'contexts', key: 'id' }, onDelete: 'CASCADE' },
     resource_link_id: { type: DataTypes.INTEGER, references: { model: 'resource_links', key: 'id' }, onDelete: 'CASCADE' },
+    client_id: { type: DataTypes.STRING(255), allowNull: false },
+    deployment_id: { type: DataTypes.STRING(255), allowNull: false },
     message_type: { type: DataTypes.STRING(64), allowNull: false },
     role: { type: DataTypes.STRING(32), allowNull: false },
     locale: { type: DataTypes.STRING(8), allowNull: false },

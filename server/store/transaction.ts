@@ -1,0 +1,17 @@
+import type { Sequelize, Transaction } from 'sequelize';
+
+const queues = new WeakMap<Sequelize, Promise<unknown>>();
+
+/**
+ * Runs `work` in a transaction. On SQLite, Sequelize opens a separate connection per transaction
+ * and SQLite allows one writer at a time, so concurrent transactions would fail with
+ * SQLITE_BUSY; they are queued in the process instead (each one is short). PostgreSQL runs them
+ * side by side.
+ */
+export function inTransaction<T>(sequelize: Sequelize, work: (transaction: Transaction) => Promise<T>): Promise<T> {
+  if (sequelize.getDialect() !== 'sqlite') return sequelize.transaction(work);
+  const previous = queues.get(sequelize) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => sequelize.transaction(work));
+  queues.set(sequelize, run.catch(() => undefined));
+  return run;
+}
