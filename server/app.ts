@@ -18,6 +18,8 @@ import { healthRoutes } from './http/routes/health.routes';
 import { homeRoutes } from './http/routes/home.routes';
 import { ltiRoutes } from './http/routes/lti.routes';
 import { registrationRoutes } from './http/routes/registration.routes';
+import { moduleRoutes } from './http/routes/module.routes';
+import type { ModulePack } from './domain/modules/content-pack';
 import type { Logger } from './logger';
 import { PUBLIC_DIR } from './paths';
 
@@ -31,11 +33,14 @@ export type AppDeps = {
   registry: PlatformRegistry;
   logger: Logger;
   devPlatform?: DevPlatform;
+  /** Module content packs (content/modules), validated at boot. */
+  packs: ReadonlyMap<string, ModulePack>;
 };
 
 /** Builds the express app without listening, so tests and the server share it. */
 export function createApp(deps: AppDeps): Express {
   const { env } = deps;
+  const { packs } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', env.trustProxy);
@@ -51,10 +56,11 @@ export function createApp(deps: AppDeps): Express {
   const jwks = new JwksCache();
   app.use(ltiRoutes({ registry: deps.registry, jwks, clockSkewSeconds: env.clockSkewSeconds, idTokenMaxAgeSeconds: env.idTokenMaxAgeSeconds, sequelize: deps.sequelize, publicUrl: env.publicUrl, sessionHours: env.launchSessionHours }));
   app.use(registrationRoutes({ registry: deps.registry, publicUrl: env.publicUrl, registrationSecret: env.registrationSecret, allowHttp: env.nodeEnv !== 'production' }));
-  app.use(deepLinkRoutes({ lti: deps.lti, publicUrl: env.publicUrl }));
+  app.use(deepLinkRoutes({ lti: deps.lti, publicUrl: env.publicUrl, packs }));
   // ltijs serves the tool's JWKS (every platform's public tool key).
   app.use('/lti', (req, res, next) => (req.path === '/keys' ? deps.lti.app(req, res, next) : next()));
   app.use(appRoutes());
+  app.use(moduleRoutes({ sequelize: deps.sequelize, packs }));
   if (deps.devPlatform) app.use('/dev/platform', devPlatformRoutes(deps.devPlatform));
   app.use(homeRoutes({ devPlatform: !!deps.devPlatform }));
 

@@ -6,6 +6,7 @@ import { purgeExpiredStates } from '../lti/launch';
 import { PlatformRegistry } from '../lti/platforms';
 import { setupLtijs } from '../lti/provider';
 import { createApp } from './app';
+import { loadContentPacks, type ModulePack } from './domain/modules/content-pack';
 import type { Env } from './env';
 import type { Logger } from './logger';
 import { openDatabase } from './store/db';
@@ -18,11 +19,14 @@ export type Silta = {
   lti: LtijsProvider;
   registry: PlatformRegistry;
   devPlatform?: DevPlatform;
+  packs: ReadonlyMap<string, ModulePack>;
   close(): Promise<void>;
 };
 
 /** Opens the store (migrating it), sets up ltijs and the development platform, builds the app. */
 export async function bootSilta(env: Env, logger: Logger): Promise<Silta> {
+  // A broken content pack stops start-up here, naming the file and line.
+  const packs = loadContentPacks();
   const { sequelize, lti, registry } = await openStore(env, logger);
   let devPlatform: DevPlatform | undefined;
   if (env.devPlatform) {
@@ -30,7 +34,7 @@ export async function bootSilta(env: Env, logger: Logger): Promise<Silta> {
     await devPlatform.init();
     await devPlatform.register(registry);
   }
-  const app = createApp({ env, sequelize, lti, registry, logger, devPlatform });
+  const app = createApp({ env, sequelize, lti, registry, logger, devPlatform, packs });
   const purge = setInterval(() => purgeExpiredStates().catch((err) => logger.warn({ err }, 'purging login states failed')), 10 * 60_000);
   purge.unref();
   return {
@@ -39,6 +43,7 @@ export async function bootSilta(env: Env, logger: Logger): Promise<Silta> {
     lti,
     registry,
     devPlatform,
+    packs,
     async close() {
       clearInterval(purge);
       await sequelize.close();

@@ -20,6 +20,7 @@ export function useViews(app: Express): void {
           return translator(isLanguage(lang) ? lang : 'fi')(key, options.hash ?? {});
         },
         eq: (a: unknown, b: unknown) => a === b,
+        concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
         json: (value: unknown) => JSON.stringify(value),
       },
     }),

@@ -106,11 +106,11 @@ describe('Browser: launch from the platform, embedded cross-site without third-p
       assert.equal(await langOf(picker), 'sv');
       await expectAccessible(page, 'the course page with the deep-linking picker in its iframe');
 
-      await picker.check('#item-module');
+      await picker.check('#item-module-work-ability-service-chain');
       for (const other of ['#item-board', '#item-session']) {
         if (await picker.isChecked(other)) await picker.uncheck(other);
       }
-      await picker.fill('#title-module', 'Modul 1: Arbetsförmåga');
+      await picker.fill('#title-module-work-ability-service-chain', 'Modul 1: Arbetsförmåga');
       await picker.click('form button[type="submit"]');
 
       const placed = await waitForFrame(page, `${platform}/dev/platform/deep-link-return`);

@@ -16,6 +16,7 @@ export type TestSilta = {
   server: http.Server;
   baseUrl: string;
   devPlatform: DevPlatform;
+  packs: Silta['packs'];
   request: () => supertest.Agent;
 };
 
@@ -62,7 +63,7 @@ export function testSilta(overrides: TestOverrides = {}): Promise<TestSilta> {
     });
     const silta = await bootSilta(env, createLogger(env.logLevel));
     server.on('request', silta.app);
-    return { silta, env, server, baseUrl: env.publicUrl, devPlatform: silta.devPlatform!, request: () => supertest.agent(server) };
+    return { silta, env, server, baseUrl: env.publicUrl, devPlatform: silta.devPlatform!, packs: silta.packs, request: () => supertest.agent(server) };
   })();
   return instance;
 }

@@ -19,27 +19,33 @@ describe('deep linking', () => {
   });
 
   const teacherPicker = (locale = 'sv') => launchSession(t, { persona: 'teacher', courseId: COURSE, locale, messageType: 'LtiDeepLinkingRequest' });
+  const MODULE = 'module-work-ability-service-chain';
   const postSelection = (fields: string) => t.request().post('/lti/deep-link').type('form').send(fields);
   const selection = (lt: string, items: string[], titles: Record<string, string> = {}) =>
     new URLSearchParams([['lt', lt], ...items.map((kind) => ['items', kind]), ...Object.entries(titles).map(([kind, title]) => [`title_${kind}`, title])]).toString();
 
-  it("shows a teacher the picker in their language, listing the catalogue's three items", async () => {
+  it("shows a teacher the picker in their language, listing every module, the board and a session", async () => {
     const { location } = await teacherPicker('sv');
     assert.match(location, /^\/lti\/deep-link\?lt=/);
     const page = await t.request().get(location).expect(200);
     const sv = translator('sv');
     assert.match(page.text, /<html lang="sv">/);
     assert.ok(page.text.includes(sv('deep_link.title')));
-    for (const kind of ['module', 'board', 'session']) {
+    for (const kind of ['board', 'session']) {
       assert.ok(page.text.includes(`value="${kind}"`), kind);
       assert.ok(page.text.includes(sv(`catalogue.${kind}.title`)), `${kind} title in Swedish`);
     }
-    assert.equal([...page.text.matchAll(/name="items"/g)].length, 3);
+    // Every module pack, titled in the teacher's language.
+    for (const pack of t.packs.values()) {
+      assert.ok(page.text.includes(`value="module-${pack.slug}"`), pack.slug);
+      assert.ok(page.text.includes(pack.title.sv), `${pack.slug} title in Swedish`);
+    }
+    assert.equal([...page.text.matchAll(/name="items"/g)].length, t.packs.size + 2);
   });
 
   it('returns a signed LtiDeepLinkingResponse that the platform accepts, and the placed module launches with target=module', async () => {
     const { lt } = await teacherPicker('en');
-    const response = await postSelection(selection(lt, ['module', 'board', 'session'], { module: 'Työkyvyn tuki, osa 1' })).expect(200);
+    const response = await postSelection(selection(lt, [MODULE, 'board', 'session'], { [MODULE]: 'Työkyvyn tuki, osa 1' })).expect(200);
     const returnUrl = `${t.devPlatform.issuer}/deep-link-return?course=${COURSE}`;
     assert.ok(response.text.includes(`action="${returnUrl.replace(/=/g, '&#x3D;')}"`), 'posts to the return URL');
     const nonce = /<script nonce="([^"]+)">[^<]*\.submit\(\)/.exec(response.text)?.[1]?.replace(/&#x3D;/g, '=');
@@ -84,7 +90,7 @@ describe('deep linking', () => {
 
     const module = await launchSession(t, { persona: 'trainee', courseId: COURSE, resourceLinkId: placed[0].id });
     const session = await LaunchSession.findByPk(module.lt);
-    assert.deepEqual(JSON.parse(session!.custom ?? '{}'), { target: 'module' });
+    assert.deepEqual(JSON.parse(session!.custom ?? '{}'), { target: 'module', module: 'work-ability-service-chain' });
   });
 
   it('does not open the picker for a learner', async () => {
@@ -94,14 +100,14 @@ describe('deep linking', () => {
 
   it('refuses a deep-linking response from a learner', async () => {
     const { lt } = await launchSession(t, { persona: 'trainee', courseId: COURSE, locale: 'sv', messageType: 'LtiDeepLinkingRequest' });
-    const response = await postSelection(selection(lt, ['module']));
+    const response = await postSelection(selection(lt, [MODULE]));
     assertRejection(response, { status: 403, code: 'forbidden', lang: 'sv' });
     assert.doesNotMatch(response.text, /name="JWT"/);
   });
 
   it('refuses a deep-linking response from a resource-link session', async () => {
     const { lt } = await launchSession(t, { persona: 'teacher', courseId: COURSE, locale: 'en' });
-    const response = await postSelection(selection(lt, ['module']));
+    const response = await postSelection(selection(lt, [MODULE]));
     assertRejection(response, { status: 400, code: 'not_deep_linking', lang: 'en' });
     assert.doesNotMatch(response.text, /name="JWT"/);
     assertRejection(await t.request().get(`/lti/deep-link?lt=${lt}`), { status: 400, code: 'not_deep_linking', lang: 'en' });
@@ -109,7 +115,7 @@ describe('deep linking', () => {
 
   it('refuses an unknown item kind or an over-long title, sends nothing and keeps the session', async () => {
     const { lt } = await teacherPicker('fi');
-    for (const fields of [selection(lt, ['quiz']), selection(lt, ['module', 'quiz']), selection(lt, []), selection(lt, ['module'], { module: 'x'.repeat(300) })]) {
+    for (const fields of [selection(lt, ['quiz']), selection(lt, [MODULE, 'quiz']), selection(lt, []), selection(lt, [MODULE], { [MODULE]: 'x'.repeat(300) })]) {
       const response = await postSelection(fields);
       assertRejection(response, { status: 400, code: 'validation_failed', lang: 'fi' });
       assert.doesNotMatch(response.text, /name="JWT"/, 'no response is sent to the platform');
@@ -121,7 +127,7 @@ describe('deep linking', () => {
 
   it('places an item once even when the form names it twice', async () => {
     const { lt } = await teacherPicker('fi');
-    const response = await postSelection(selection(lt, ['module', 'module'])).expect(200);
+    const response = await postSelection(selection(lt, [MODULE, MODULE])).expect(200);
     const items = decodeJwt(formFields(response.text).JWT)[CLAIM.deepLinkingContentItems] as ContentItem[];
     assert.equal(items.length, 1);
   });

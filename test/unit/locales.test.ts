@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PERSONAS } from '../../lti/dev-platform/personas';
-import { CATALOGUE } from '../../server/domain/catalogue/catalogue';
 import { LANGUAGES, loadResources } from '../../server/i18n';
 import { ROOT_DIR } from '../../server/paths';
 
@@ -80,7 +79,8 @@ describe('locales', () => {
     const uses = [
       ...['learner', 'instructor', 'administrator'].map((role) => `roles.${role}`),
       ...PERSONAS.map((p) => `dev.persona.${p.key}`),
-      ...CATALOGUE.flatMap((item) => [item.titleKey, item.descriptionKey]),
+      ...['board', 'session'].flatMap((item) => [`catalogue.${item}.title`, `catalogue.${item}.description`]),
+      'catalogue.module.minutes',
     ].map((key) => ({ key, where: 'dynamic' }));
     const presenter = fs.readFileSync(path.join(ROOT_DIR, 'server/domain/launches/landing.presenter.ts'), 'utf8');
     const offers = new Set([...presenter.matchAll(/\[((?:\s*'[a-z_]+',?)+)\]/g)].flatMap((m) => [...m[1].matchAll(/'([a-z_]+)'/g)].map((k) => k[1])));

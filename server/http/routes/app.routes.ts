@@ -15,6 +15,8 @@ export function appRoutes(): Router {
         launch.language = req.query.lang;
         res.locals.lang = launch.language;
       }
+      // A link placed as a module opens the module (teachers get its overview too).
+      if (launch.custom.module && launch.resourceLink) return res.redirect(303, `/modules?lt=${launch.sessionId}`);
       res.render('pages/home', presentLanding(launch));
     } catch (error) {
       next(error);

@@ -1,7 +1,8 @@
 import express, { Router } from 'express';
 import type { LtijsProvider } from 'ltijs';
 import { signDeepLinkingResponse } from '../../../lti/deep-linking';
-import { CATALOGUE, selectionSchema } from '../../domain/catalogue/catalogue';
+import { catalogue, selectionSchema } from '../../domain/catalogue/catalogue';
+import type { ModulePack } from '../../domain/modules/content-pack';
 import { endSession, type Launch } from '../../domain/launches/launch.service';
 import { SiltaError, ValidationError } from '../../errors';
 import { translator } from '../../i18n';
@@ -14,7 +15,7 @@ function requireDeepLinking(launch: Launch) {
 }
 
 /** The deep-linking picker and the signed response posted back to the platform. */
-export function deepLinkRoutes(deps: { lti: LtijsProvider; publicUrl: string }): Router {
+export function deepLinkRoutes(deps: { lti: LtijsProvider; publicUrl: string; packs: ReadonlyMap<string, ModulePack> }): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '20kb' });
 
@@ -28,7 +29,7 @@ export function deepLinkRoutes(deps: { lti: LtijsProvider; publicUrl: string }):
       lt: launch.sessionId,
       course: launch.context.title,
       multiple: settings.acceptMultiple,
-      items: CATALOGUE.map((item, index) => ({ ...item, title: t(item.titleKey), description: t(item.descriptionKey), gradable: !!item.scoreMaximum, checked: index === 0 })),
+      items: catalogue(deps.packs, launch.language).map((item, index) => ({ ...item, gradable: !!item.scoreMaximum, checked: index === 0 })),
     });
   });
 
@@ -40,14 +41,17 @@ export function deepLinkRoutes(deps: { lti: LtijsProvider; publicUrl: string }):
       if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
       const t = translator(launch.language);
       const chosen = settings.acceptMultiple ? parsed.data.items : parsed.data.items.slice(0, 1);
-      const items = chosen.map((kind) => {
-        const entry = CATALOGUE.find((c) => c.kind === kind)!;
-        const title = parsed.data[`title_${kind}`] || t(entry.titleKey);
+      const offered = catalogue(deps.packs, launch.language);
+      const items = chosen.map((key) => {
+        const entry = offered.find((c) => c.key === key);
+        if (!entry) throw new SiltaError('catalogue_item_unknown', 'bad_request', key);
+        const typed = parsed.data[`title_${key}`];
+        const title = (typeof typed === 'string' && typed.trim()) || entry.title;
         return {
           title,
-          text: t(entry.descriptionKey),
+          text: entry.description,
           custom: entry.custom,
-          lineItem: entry.scoreMaximum ? { scoreMaximum: entry.scoreMaximum, label: title, resourceId: kind, tag: 'silta' } : undefined,
+          lineItem: entry.scoreMaximum ? { scoreMaximum: entry.scoreMaximum, label: title, resourceId: key, tag: 'silta' } : undefined,
         };
       });
       const jwt = await signDeepLinkingResponse(

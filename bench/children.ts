@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..');
+
+const children = new Set<ChildProcess>();
+
+/** Kills every child still running; called on exit, on signals and on errors. */
+export function killChildren(): void {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+}
+
+process.on('exit', killChildren);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killChildren();
+    process.exit(130);
+  });
+}
+
+/** A free loopback port (the kernel picks it; it is released just before the child binds it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export type Child = {
+  process: ChildProcess;
+  /** The last lines the child printed, shown when it fails. */
+  output(): string;
+  waitForLine(pattern: RegExp, timeoutMs: number): Promise<void>;
+  /** SIGTERM, then SIGKILL after a grace period. */
+  stop(graceMs?: number): Promise<void>;
+};
+
+/** Starts a child process with piped output; it is killed when the benchmark exits. */
+export function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, echo: boolean): Child {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  const lines: string[] = [];
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  const onData = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      lines.push(line);
+      if (lines.length > 40) lines.shift();
+      if (echo) console.error(`[${name}] ${line}`);
+      for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    process: child,
+    output: () => lines.join('\n'),
+    waitForLine(pattern, timeoutMs) {
+      if (lines.some((l) => pattern.test(l))) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${lines.join('\n')}`)), timeoutMs);
+        child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready:\n${lines.join('\n')}`)));
+        waiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
+      });
+    },
+    async stop(graceMs = 5_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Polls a URL until it answers 200. */
+export async function waitForUrl(url: string, child: Child, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.process.exitCode !== null) throw new Error(`child exited (${child.process.exitCode}) before ${url} answered:\n${child.output()}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.text();
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${child.output()}`);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * How to run Silta: the compiled `dist/server/index.js` when it exists and is newer than every
+ * source file (or with --dist), otherwise the TypeScript sources through tsx's loader (in one process, so the
+ * benchmark knows its pid and --cpu-prof applies to the server itself).
+ */
+export function siltaCommand(choice: 'auto' | 'tsx' | 'dist'): { script: string; tsx: boolean; label: string } {
+  const compiled = path.join(ROOT, 'dist', 'server', 'index.js');
+  if (choice === 'dist' && !fs.existsSync(compiled)) throw new Error('--dist: dist/server/index.js is missing (npm run build)');
+  if (choice !== 'tsx' && fs.existsSync(compiled)) {
+    const built = fs.statSync(compiled).mtimeMs;
+    if (choice === 'dist' || built >= Math.max(newestMtime(path.join(ROOT, 'server')), newestMtime(path.join(ROOT, 'lti')))) return { script: compiled, tsx: false, label: 'node dist/server/index.js' };
+    console.error('dist/ is older than the sources: running the sources through tsx (npm run build, or --dist to use it anyway)');
+  }
+  return { script: path.join(ROOT, 'server', 'index.ts'), tsx: true, label: 'node --import tsx server/index.ts' };
+}
+
+/**
+ * Node arguments for a child: tsx's loader when it runs TypeScript, and the tracing preload
+ * with --profile (compiled JavaScript is required as is; TypeScript needs tsx's loader).
+ */
+export function nodeArgs(script: string, options: { tsx: boolean; trace?: string }): string[] {
+  const traceTs = options.trace?.endsWith('.ts');
+  const preload = options.trace ? (traceTs ? ['--import', options.trace] : ['--require', options.trace]) : [];
+  return [...(options.tsx || traceTs ? ['--import', 'tsx'] : []), ...preload, script];
+}
+
+/** Compiles one bench TypeScript file to CommonJS in `dir`, for children that run on plain node. */
+export async function compileForNode(file: string, dir: string): Promise<string> {
+  const outfile = path.join(dir, path.basename(file).replace(/\.ts$/, '.js'));
+  await build({ entryPoints: [file], outfile, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  return outfile;
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc; undefined where there is
+ * no /proc. On a shared machine this is steadier than wall-clock figures.
+ */
+export function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}

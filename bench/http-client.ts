@@ -1,0 +1,87 @@
+/**
+ * The benchmark's HTTP side: fetch (undici, keep-alive by default) with redirects followed by
+ * hand so each step is seen, a tiny per-user cookie jar, and hidden-field parsing.
+ */
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&lt;': '<', '&gt;': '>', '&#39;': "'" };
+
+/** Undoes the HTML escaping of handlebars and of the platform simulator. */
+export function decodeHtml(value: string): string {
+  return value.replace(/&#x([0-9a-f]+);|&#(\d+);|&[a-z]+;/gi, (match, hex: string | undefined, dec: string | undefined) => {
+    if (hex) return String.fromCharCode(parseInt(hex, 16));
+    if (dec) return String.fromCharCode(Number(dec));
+    return ENTITIES[match] ?? match;
+  });
+}
+
+/** The hidden inputs of an auto-submitted form page, and the form's action. */
+export function formOf(html: string): { action?: string; fields: Record<string, string> } {
+  const fields: Record<string, string> = {};
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[match[1]] = decodeHtml(match[2]);
+  const action = /<form[^>]*action="([^"]*)"/.exec(html)?.[1];
+  return { action: action === undefined ? undefined : decodeHtml(action), fields };
+}
+
+/**
+ * One virtual user's cookies, like a browser keeps them for one site: ltijs needs its state
+ * cookie between login and launch, and its session cookie on the first page.
+ */
+export class CookieJar {
+  private cookies = new Map<string, string>();
+
+  store(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq < 1) continue;
+      const name = pair.slice(0, eq).trim();
+      const expired = attributes.some((a) => {
+        const [key, value = ''] = a.trim().split('=');
+        if (key.toLowerCase() === 'max-age') return Number(value) <= 0;
+        if (key.toLowerCase() === 'expires') return Date.parse(value) <= Date.now();
+        return false;
+      });
+      if (expired) this.cookies.delete(name);
+      else this.cookies.set(name, pair.slice(eq + 1).trim());
+    }
+  }
+
+  header(): string | undefined {
+    if (!this.cookies.size) return undefined;
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  clear(): void {
+    this.cookies.clear();
+  }
+}
+
+export class StepError extends Error {}
+
+/** A response body in one short line: an HTML page's title, or the start of the text. */
+export function gist(body: string): string {
+  const title = /<title>([^<]*)<\/title>/i.exec(body)?.[1];
+  return (title ? `page "${decodeHtml(title)}"` : body).replace(/\s+/g, ' ').slice(0, 200);
+}
+
+type Call = { method: 'GET' | 'POST'; url: string; form?: Record<string, string>; jar?: CookieJar; expect: number };
+
+/** One request, redirects not followed; throws a StepError when the status is not the expected one. */
+export async function call({ method, url, form, jar, expect }: Call): Promise<{ response: Response; body: string }> {
+  const headers: Record<string, string> = {};
+  const cookie = jar?.header();
+  if (cookie) headers.cookie = cookie;
+  if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
+  const response = await fetch(url, { method, headers, body: form ? new URLSearchParams(form).toString() : undefined, redirect: 'manual', signal: AbortSignal.timeout(15_000) });
+  const body = await response.text();
+  jar?.store(response);
+  if (response.status !== expect) throw new StepError(`${method} ${new URL(url).pathname}: ${response.status} (expected ${expect}) ${gist(body)}`);
+  return { response, body };
+}
+
+/** The Location of a redirect, made absolute against the request URL. */
+export function locationOf(response: Response, base: string): string {
+  const location = response.headers.get('location');
+  if (!location) throw new StepError(`no Location from ${base}`);
+  return new URL(location, base).toString();
+}

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { formatResults, formatSteps, launchesPerSecond, percentile, type RunResult } from './stats';
+
+export const TARGET_RATIO = 3;
+export const TARGET_P95_MS = 50;
+
+export type ReportConfig = { concurrency: number; launches: number; warmup: number; rounds: number; maxSeconds: number; profile: boolean; commands: string; json?: string };
+
+/** Prints the figures, the ratio and the target line; writes them as JSON when asked. */
+export function report(config: ReportConfig, results: RunResult[], profiles: string[]): void {
+  const cpu = os.cpus();
+  const [load1] = os.loadavg();
+  console.log(`\nLTI launch benchmark: ${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), node ${process.version}, ${os.platform()} ${os.release()}, load average ${load1.toFixed(2)} at the end`);
+  console.log(
+    `concurrency ${config.concurrency} (virtual users, each with its own cookie jar), ${config.launches} timed launches per tool in ${config.rounds} alternating round(s), after ${config.warmup} warm-up launches; cap ${config.maxSeconds} s per tool${config.profile ? '; PROFILED (tracing on: slower than a plain run)' : ''}`,
+  );
+  console.log(`ran as: ${config.commands}`);
+  console.log('Silta: NODE_ENV=development (its development platform on), LOG_LEVEL=warn, SQLite; bare ltijs: ltijs 5.9.9 + ltijs-sequelize on SQLite, devMode off.');
+  console.log('Timed: login initiation -> platform auth -> id_token POST -> first page (200). Not timed (done before each round, for');
+  console.log("both tools): the platform page that creates the message hint (Silta: POST /dev/platform/launch; ltijs: the simulator's");
+  console.log("startLaunch). Silta's platform (auth step) runs in the Silta process; bare ltijs's runs in the benchmark process, which");
+  console.log('also serves the JWKS ltijs fetches on every launch. "server CPU ms/launch" is the CPU time of the tool\'s server process');
+  console.log("during the timed launches per launch: steadier than wall-clock figures on a shared machine (Silta's includes its");
+  console.log("platform's auth step; bare ltijs's does not include the simulator's).\n");
+  console.log(formatResults(results));
+  console.log('\nper step:');
+  console.log(formatSteps(results));
+  for (const r of results) if (r.errors) console.log(`\n${r.tool}: ${r.errors} errors, e.g.\n  ${r.errorSamples.join('\n  ')}`);
+
+  const silta = results.find((r) => r.tool === 'silta');
+  const bare = results.find((r) => r.tool === 'bare ltijs');
+  let verdict: { ratio: number; p95: number; pass: boolean } | undefined;
+  if (silta && bare) {
+    const ratio = launchesPerSecond(silta) / launchesPerSecond(bare);
+    const p95 = percentile(silta.latencies, 95);
+    verdict = { ratio, p95, pass: ratio >= TARGET_RATIO && p95 < TARGET_P95_MS && silta.errors === 0 };
+    console.log(`\nratio Silta/bare ltijs launches/s: ${ratio.toFixed(2)}x`);
+    console.log(`target: >= ${TARGET_RATIO}x bare ltijs launches/s, p95 < ${TARGET_P95_MS} ms: ${verdict.pass ? 'PASS' : 'FAIL'} (${ratio.toFixed(2)}x, p95 ${p95.toFixed(1)} ms, ${silta.errors} errors; errors fail it too)`);
+  }
+  for (const profile of profiles) console.log(`\n${profile}`);
+  if (config.json) {
+    const summary = results.map((r) => ({ tool: r.tool, launches: r.latencies.length, errors: r.errors, launchesPerSecond: launchesPerSecond(r), p50: percentile(r.latencies, 50), p95: percentile(r.latencies, 95), p99: percentile(r.latencies, 99) }));
+    fs.writeFileSync(config.json, JSON.stringify({ ...config, cores: cpu.length, results: summary, verdict }, null, 2));
+  }
+}

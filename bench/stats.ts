@@ -1,0 +1,60 @@
+/** Latency figures of one tool's measured launches. */
+export type RunResult = {
+  tool: string;
+  launches: number;
+  errors: number;
+  /** First few error messages, to show what failed. */
+  errorSamples: string[];
+  wallMs: number;
+  /** Whole-launch latency (login → first page) of each successful launch, in ms. */
+  latencies: number[];
+  /** Per-step latencies, in ms, keyed by step name. */
+  steps: Record<string, number[]>;
+  /** CPU time the tool's server process used during the timed launches, when known. */
+  serverCpuMs?: number;
+};
+
+/** The p-th percentile (nearest rank) of unsorted values. */
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+export const launchesPerSecond = (r: RunResult) => (r.latencies.length / r.wallMs) * 1000;
+
+const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
+
+/** A plain-text table of the tools' results. */
+export function formatResults(results: RunResult[]): string {
+  const rows = [['tool', 'launches', 'errors', 'launches/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU ms/launch']];
+  for (const r of results) {
+    const cpu = r.serverCpuMs === undefined ? NaN : r.serverCpuMs / Math.max(1, r.launches);
+    rows.push([r.tool, String(r.latencies.length), String(r.errors), launchesPerSecond(r).toFixed(1), ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 95)), ms(percentile(r.latencies, 99)), ms(Math.max(...r.latencies)), ms(cpu)]);
+  }
+  return table(rows);
+}
+
+/** Median and p95 of every step, per tool: where a launch spends its time. */
+export function formatSteps(results: RunResult[]): string {
+  const rows = [['tool', 'step', 'p50 ms', 'p95 ms']];
+  for (const r of results) for (const [step, values] of Object.entries(r.steps)) rows.push([r.tool, step, ms(percentile(values, 50)), ms(percentile(values, 95))]);
+  return table(rows);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
+}
+
+/** Adds one round's figures to a tool's running total. */
+export function mergeInto(total: RunResult, round: RunResult): void {
+  total.launches += round.launches;
+  total.errors += round.errors;
+  total.errorSamples.push(...round.errorSamples.slice(0, Math.max(0, 5 - total.errorSamples.length)));
+  total.wallMs += round.wallMs;
+  if (round.serverCpuMs !== undefined) total.serverCpuMs = (total.serverCpuMs ?? 0) + round.serverCpuMs;
+  total.latencies.push(...round.latencies);
+  for (const [step, values] of Object.entries(round.steps)) (total.steps[step] ??= []).push(...values);
+}

@@ -1,0 +1,87 @@
+import { COURSES, PERSONAS } from '../lti/dev-platform/personas';
+import { call, CookieJar, formOf, gist, locationOf, StepError } from './http-client';
+import type { PlatformSim } from './platform-sim';
+
+/** A launch ready to start: the login-initiation form a platform page would auto-submit. */
+export type Prepared = { user: number; loginUrl: string; fields: Record<string, string>; expectName: string };
+
+/** Records how long one step of a launch took. */
+export type StepTimer = <T>(step: string, work: () => Promise<T>) => Promise<T>;
+
+/** One tool under test: how to prepare a launch (set-up, not timed) and how to run one. */
+export type Target = {
+  name: string;
+  prepare(index: number, users: number): Promise<Prepared>;
+  launch(prepared: Prepared, jar: CookieJar, time: StepTimer): Promise<void>;
+};
+
+/**
+ * Who launch number i is, with `users` virtual users: launch i belongs to virtual user
+ * i % users, who is always the same persona (a person in one browser) and alternates between
+ * the two courses. The same mix for both tools.
+ */
+export function who(index: number, users: number) {
+  const user = index % users;
+  return { persona: PERSONAS[user % PERSONAS.length], course: COURSES[Math.floor(index / users) % COURSES.length] };
+}
+
+function expectPage(body: string, name: string): void {
+  if (!body.includes(name)) throw new StepError(`first page does not name ${name}: ${gist(body)}`);
+}
+
+/**
+ * Silta, launched by its own development platform (a separate issuer at /dev/platform, inside
+ * the Silta process): login → dev platform auth → launch → /app?lt=…. Silta uses no cookies.
+ */
+export function siltaTarget(baseUrl: string): Target {
+  return {
+    name: 'silta',
+    async prepare(index, users) {
+      const { persona, course } = who(index, users);
+      // Set-up, like opening the activity in Moodle: the platform page that carries the message hint.
+      const { body } = await call({ method: 'POST', url: `${baseUrl}/dev/platform/launch`, form: { persona: persona.key, courseId: course.id, locale: 'fi', messageType: 'LtiResourceLinkRequest', window: 'iframe' }, expect: 200 });
+      const { action, fields } = formOf(body);
+      if (!action || !fields.lti_message_hint) throw new StepError(`no login-initiation form in the dev platform page: ${gist(body)}`);
+      return { user: index % users, loginUrl: new URL(action, baseUrl).toString(), fields, expectName: `${persona.givenName} ${persona.familyName}` };
+    },
+    async launch(prepared, jar, time) {
+      const login = await time('login', () => call({ method: 'POST', url: prepared.loginUrl, form: prepared.fields, jar, expect: 302 }));
+      const authUrl = locationOf(login.response, prepared.loginUrl);
+      const auth = await time('auth', () => call({ method: 'GET', url: authUrl, jar, expect: 200 }));
+      const post = formOf(auth.body);
+      if (!post.action || !post.fields.id_token) throw new StepError(`no id_token form from ${authUrl}: ${gist(auth.body)}`);
+      const launchUrl = new URL(post.action, authUrl).toString();
+      const launched = await time('launch', () => call({ method: 'POST', url: launchUrl, form: post.fields, jar, expect: 303 }));
+      const pageUrl = locationOf(launched.response, launchUrl);
+      const page = await time('first page', () => call({ method: 'GET', url: pageUrl, jar, expect: 200 }));
+      expectPage(page.body, prepared.expectName);
+    },
+  };
+}
+
+/**
+ * Bare ltijs, launched by the platform simulator in the benchmark process: login (sets the state
+ * cookie) → simulator auth → launch (ltijs fetches the JWKS, sets the session cookie, redirects
+ * to /?ltik=…) → first page (needs the session cookie).
+ */
+export function ltijsTarget(baseUrl: string, sim: PlatformSim): Target {
+  return {
+    name: 'bare ltijs',
+    async prepare(index, users) {
+      const { persona, course } = who(index, users);
+      const fields = sim.startLaunch({ persona: persona.key, courseId: course.id, locale: 'fi' });
+      return { user: index % users, loginUrl: `${baseUrl}/login`, fields, expectName: `${persona.givenName} ${persona.familyName}` };
+    },
+    async launch(prepared, jar, time) {
+      const login = await time('login', () => call({ method: 'POST', url: prepared.loginUrl, form: prepared.fields, jar, expect: 302 }));
+      const authUrl = locationOf(login.response, prepared.loginUrl);
+      const auth = await time('auth', () => call({ method: 'GET', url: authUrl, jar, expect: 200 }));
+      const post = formOf(auth.body);
+      if (!post.action || !post.fields.id_token) throw new StepError(`no id_token form from the simulator: ${gist(auth.body)}`);
+      const launched = await time('launch', () => call({ method: 'POST', url: post.action!, form: post.fields, jar, expect: 302 }));
+      const pageUrl = locationOf(launched.response, post.action!);
+      const page = await time('first page', () => call({ method: 'GET', url: pageUrl, jar, expect: 200 }));
+      expectPage(page.body, prepared.expectName);
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { compileForNode, freePort, nodeArgs, ROOT, siltaCommand, startChild, waitForUrl, type Child } from './children';
+import { PlatformSim } from './platform-sim';
+import { TRACE_PRELOAD } from './profile';
+import { ltijsTarget, siltaTarget, type Target } from './targets';
+
+/** A tool under test, started and ready for launches. */
+export type StartedTool = { target: Target; child: Child; traceDir: string; label: string; stop(): Promise<void> };
+
+export type StartOptions = { tmp: string; profile: boolean; verbose: boolean; command: 'auto' | 'tsx' | 'dist' };
+
+/** The tracing preload for --profile: compiled when the child runs on plain node, so tsx does not change what is measured. */
+async function tracePreload(options: StartOptions, plainNode: boolean): Promise<string | undefined> {
+  if (!options.profile) return undefined;
+  return plainNode ? compileForNode(TRACE_PRELOAD, options.tmp) : TRACE_PRELOAD;
+}
+
+/**
+ * Silta on a free port with a fresh SQLite file, NODE_ENV=development (so its development
+ * platform is on), LOG_LEVEL=warn; ready once /readyz answers.
+ */
+export async function startSilta(options: StartOptions): Promise<StartedTool> {
+  const port = await freePort();
+  const command = siltaCommand(options.command);
+  const traceDir = fs.mkdtempSync(path.join(options.tmp, 'silta-trace-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: `sqlite:${path.join(options.tmp, 'silta.sqlite')}`,
+    LOG_LEVEL: 'warn',
+    BENCH_TRACE_DIR: traceDir,
+  };
+  for (const name of ['DEV_PLATFORM', 'DEV_PLATFORM_URL', 'REDIS_URL', 'SECRET_KEY', 'REGISTRATION_SECRET', 'TRUST_PROXY']) delete env[name];
+  console.error(`starting Silta: ${command.label} on port ${port}`);
+  const child = startChild('silta', nodeArgs(command.script, { tsx: command.tsx, trace: await tracePreload(options, !command.tsx) }), env, options.verbose);
+  try {
+    await waitForUrl(`http://127.0.0.1:${port}/readyz`, child, 90_000);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return { target: siltaTarget(`http://127.0.0.1:${port}`), child, traceDir, label: command.label, stop: () => child.stop() };
+}
+
+/**
+ * The bare ltijs app (bench/bare-ltijs.ts) on a free port with its own fresh SQLite file, and
+ * the platform simulator it is registered with; ready once it printed BENCH_READY. `plainNode`
+ * runs it compiled, without tsx's loader, as Silta runs from dist/.
+ */
+export async function startLtijs(options: StartOptions, plainNode: boolean): Promise<StartedTool> {
+  const port = await freePort();
+  const sim = new PlatformSim(`http://127.0.0.1:${port}/`);
+  await sim.start();
+  const traceDir = fs.mkdtempSync(path.join(options.tmp, 'ltijs-trace-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    BENCH_PORT: String(port),
+    BENCH_DB: path.join(options.tmp, 'ltijs.sqlite'),
+    BENCH_PLATFORM: JSON.stringify({ issuer: sim.issuer, clientId: sim.clientId, authEndpoint: sim.authEndpoint, tokenEndpoint: sim.tokenEndpoint, jwksUrl: sim.jwksUrl }),
+    BENCH_TRACE_DIR: traceDir,
+  };
+  // Run the same way as Silta: compiled JavaScript on plain node when Silta runs from dist/.
+  let script = path.join(__dirname, 'bare-ltijs.ts');
+  if (plainNode) {
+    script = await compileForNode(script, options.tmp);
+    env.NODE_PATH = path.join(ROOT, 'node_modules');
+  }
+  const label = plainNode ? 'node bare-ltijs.js (bench/bare-ltijs.ts compiled with esbuild)' : 'node --import tsx bench/bare-ltijs.ts';
+  console.error(`starting bare ltijs: ${label} on port ${port}, platform simulator at ${sim.issuer}`);
+  const child = startChild('ltijs', nodeArgs(script, { tsx: !plainNode, trace: await tracePreload(options, plainNode) }), env, options.verbose);
+  const stop = async () => {
+    await child.stop();
+    await sim.stop();
+    if (options.verbose) console.error(`platform simulator served its JWKS ${sim.jwksFetches} times`);
+  };
+  try {
+    await child.waitForLine(/BENCH_READY/, 90_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { target: ltijsTarget(`http://127.0.0.1:${port}`, sim), child, traceDir, label, stop };
+}

@@ -1,0 +1,168 @@
+import { Op, type Sequelize } from 'sequelize';
+import { SCOPE } from '../../../lti/claims';
+import { SiltaError, ValidationError } from '../../errors';
+import { GradeOutbox, ModuleAttempt, StepAnswer } from '../../store/models';
+import { inTransaction } from '../../store/transaction';
+import { enqueueScore } from '../grades/grade-outbox.service';
+import type { Launch } from '../launches/launch.service';
+import { scoreGivenOf, scoreOf, stepAnswerSchema, stepPoints } from './content-grading';
+import type { ModulePack, PackStep } from './content-pack';
+
+/** Seconds counted for one save at most: a tab left open overnight is not study time. */
+const MAX_SECONDS_PER_SAVE = 300;
+
+export type ModuleActor = { launch: Launch };
+
+/** The module a launch's resource link is bound to (custom parameter `module`). */
+export function moduleOf(packs: ReadonlyMap<string, ModulePack>, launch: Launch): ModulePack {
+  const slug = launch.custom.module;
+  if (!launch.resourceLink) throw new SiltaError('module_not_selected', 'bad_request');
+  if (!slug) throw new SiltaError('module_not_selected', 'not_found');
+  const pack = packs.get(slug);
+  if (!pack) throw new SiltaError('module_not_found', 'not_found', slug);
+  return pack;
+}
+
+function linkId(launch: Launch): number {
+  if (!launch.resourceLink) throw new SiltaError('module_not_selected', 'bad_request');
+  return launch.resourceLink.id;
+}
+
+/** The trainee's current attempt on this link, started on first visit. */
+export async function currentAttempt(sequelize: Sequelize, launch: Launch, pack: ModulePack): Promise<ModuleAttempt> {
+  const where = { userId: launch.user.id, resourceLinkId: linkId(launch) };
+  const latest = await ModuleAttempt.findOne({ where, order: [['attemptNo', 'DESC']] });
+  if (latest) return latest;
+  return inTransaction(sequelize, async (transaction) => {
+    const again = await ModuleAttempt.findOne({ where, order: [['attemptNo', 'DESC']], transaction });
+    if (again) return again;
+    return ModuleAttempt.create(
+      { ...where, moduleSlug: pack.slug, moduleVersion: pack.version, attemptNo: 1, status: 'in_progress', currentStep: pack.steps[0].id, scorePercent: null, completedAt: null },
+      { transaction },
+    );
+  });
+}
+
+/** The saved answers of an attempt, by step id. */
+export async function answersOf(attemptId: number): Promise<Record<string, unknown>> {
+  const rows = await StepAnswer.findAll({ where: { attemptId } });
+  return Object.fromEntries(rows.map((r) => [r.stepId, JSON.parse(r.answer) as unknown]));
+}
+
+function findStep(pack: ModulePack, stepId: string): { step: PackStep; index: number } {
+  const index = pack.steps.findIndex((s) => s.id === stepId);
+  if (index < 0) throw new SiltaError('step_not_found', 'not_found', stepId);
+  return { step: pack.steps[index], index };
+}
+
+/**
+ * The attempt named by a form must be the trainee's current one: an id of someone else's attempt
+ * is refused, and a form from an earlier attempt (another tab) gets a conflict.
+ */
+function checkAttempt(attempt: ModuleAttempt, launch: Launch, submittedAttemptId: number) {
+  if (attempt.userId !== launch.user.id) throw new SiltaError('forbidden', 'forbidden');
+  if (submittedAttemptId !== attempt.id) throw new SiltaError('attempt_changed', 'conflict');
+}
+
+/**
+ * Saves the answer to one step (validated against the step's schema, graded on the server) and
+ * moves the trainee on; the answer is on disk before the response. Answers of a finished attempt
+ * cannot change.
+ */
+export async function saveStepAnswer(props: { sequelize: Sequelize; launch: Launch; pack: ModulePack; attemptId: number; stepId: string; answer: unknown }) {
+  const { sequelize, launch, pack } = props;
+  const { step, index } = findStep(pack, props.stepId);
+  const parsed = stepAnswerSchema(step).safeParse(props.answer);
+  if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  const answer = parsed.data;
+  if (step.kind === 'reflection' && [...(answer as { text: string }).text.trim()].length < step.minLength) {
+    throw new SiltaError('reflection_too_short', 'bad_request', undefined, { min: step.minLength });
+  }
+  const { points, maxPoints } = stepPoints(step, answer);
+  const next = pack.steps[index + 1]?.id ?? null;
+  return inTransaction(sequelize, async (transaction) => {
+    const attempt = await ModuleAttempt.findOne({ where: { id: props.attemptId }, transaction });
+    if (!attempt || attempt.resourceLinkId !== linkId(launch)) throw new SiltaError('forbidden', 'forbidden');
+    checkAttempt(attempt, launch, props.attemptId);
+    if (attempt.status === 'completed') throw new SiltaError('attempt_completed', 'conflict');
+    const existing = await StepAnswer.findOne({ where: { attemptId: attempt.id, stepId: step.id }, transaction });
+    const values = { answer: JSON.stringify(answer), points, maxPoints };
+    if (existing) await existing.update(values, { transaction });
+    else await StepAnswer.create({ attemptId: attempt.id, stepId: step.id, ...values }, { transaction });
+    const elapsed = Math.max(0, Math.min(MAX_SECONDS_PER_SAVE, Math.round((Date.now() - attempt.updatedAt.getTime()) / 1000)));
+    attempt.set({ currentStep: next ?? step.id, timeSpentSeconds: attempt.timeSpentSeconds + elapsed });
+    attempt.changed('updatedAt', true);
+    await attempt.save({ transaction });
+    return { attempt, next };
+  });
+}
+
+/** Whether the platform can take grades for this link (AGS with the score scope). */
+function gradable(launch: Launch): boolean {
+  const link = launch.resourceLink;
+  if (!link || !(link.agsLineitem || link.agsLineitems)) return false;
+  const scopes = link.agsScopes ? (JSON.parse(link.agsScopes) as string[]) : [];
+  return scopes.includes(SCOPE.score);
+}
+
+/**
+ * Finishes the attempt: scores it on the server and, in the same transaction, puts the grade in
+ * the outbox when the link is graded and this is the first finish or a better later attempt.
+ * Every step must have an answer except reading steps.
+ */
+export async function completeAttempt(props: { sequelize: Sequelize; launch: Launch; pack: ModulePack; attemptId: number }) {
+  const { sequelize, launch, pack } = props;
+  return inTransaction(sequelize, async (transaction) => {
+    const attempt = await ModuleAttempt.findOne({ where: { id: props.attemptId }, transaction });
+    if (!attempt || attempt.resourceLinkId !== linkId(launch)) throw new SiltaError('forbidden', 'forbidden');
+    checkAttempt(attempt, launch, props.attemptId);
+    if (attempt.status === 'completed') return attempt;
+    const rows = await StepAnswer.findAll({ where: { attemptId: attempt.id }, transaction });
+    const answers = Object.fromEntries(rows.map((r) => [r.stepId, JSON.parse(r.answer) as unknown]));
+    const missing = pack.steps.filter((s) => s.kind !== 'reading' && !(s.id in answers));
+    if (missing.length) throw new SiltaError('steps_unanswered', 'conflict', missing.map((s) => s.id).join(','), { count: missing.length });
+    const percent = scoreOf(pack, answers);
+    const points = rows.reduce((sum, r) => sum + (r.points ?? 0), 0);
+    const maxPoints = rows.reduce((sum, r) => sum + (r.maxPoints ?? 0), 0);
+    const best = await ModuleAttempt.max<number, ModuleAttempt>('scorePercent', { where: { userId: attempt.userId, resourceLinkId: attempt.resourceLinkId, status: 'completed', id: { [Op.ne]: attempt.id } }, transaction });
+    attempt.set({ status: 'completed', completedAt: new Date(), scorePercent: percent, points, maxPoints });
+    await attempt.save({ transaction });
+    if (gradable(launch) && (best === null || best === undefined || percent > best)) {
+      await enqueueScore(transaction, {
+        issuer: launch.platform.issuer,
+        clientId: launch.platform.clientId,
+        resourceLinkId: attempt.resourceLinkId,
+        userId: attempt.userId,
+        attemptId: attempt.id,
+        lineItemUrl: launch.resourceLink?.agsLineitem ?? null,
+        lineitemsUrl: launch.resourceLink?.agsLineitems ?? null,
+        scoreGiven: scoreGivenOf(pack, percent),
+        scoreMaximum: pack.scoreMaximum,
+      });
+    }
+    return attempt;
+  });
+}
+
+/** Starts a new attempt after a finished one, when the module allows retries. */
+export async function startRetry(props: { sequelize: Sequelize; launch: Launch; pack: ModulePack; attemptId: number }) {
+  const { sequelize, launch, pack } = props;
+  if (!pack.retries) throw new SiltaError('retries_not_allowed', 'forbidden');
+  return inTransaction(sequelize, async (transaction) => {
+    const attempt = await ModuleAttempt.findOne({ where: { id: props.attemptId }, transaction });
+    if (!attempt || attempt.resourceLinkId !== linkId(launch)) throw new SiltaError('forbidden', 'forbidden');
+    checkAttempt(attempt, launch, props.attemptId);
+    if (attempt.status !== 'completed') throw new SiltaError('attempt_in_progress', 'conflict');
+    const latest = await ModuleAttempt.max<number, ModuleAttempt>('attemptNo', { where: { userId: attempt.userId, resourceLinkId: attempt.resourceLinkId }, transaction });
+    if (latest !== attempt.attemptNo) throw new SiltaError('attempt_changed', 'conflict');
+    return ModuleAttempt.create(
+      { userId: attempt.userId, resourceLinkId: attempt.resourceLinkId, moduleSlug: pack.slug, moduleVersion: pack.version, attemptNo: attempt.attemptNo + 1, status: 'in_progress', currentStep: pack.steps[0].id, scorePercent: null, completedAt: null },
+      { transaction },
+    );
+  });
+}
+
+/** The grade state of the trainee's latest score on this link, for the summary page. */
+export async function latestGradeState(launch: Launch): Promise<GradeOutbox | null> {
+  return GradeOutbox.findOne({ where: { userId: launch.user.id, resourceLinkId: linkId(launch) }, order: [['id', 'DESC']] });
+}
