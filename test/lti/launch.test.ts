@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { launch, launchSession } from '../helpers/launch';
+import { launchSession } from '../helpers/launch';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 
 describe('LTI launch through the development platform', () => {
