@@ -38,23 +38,32 @@ export function forgetWrittenRows(): void {
   written.clear();
 }
 
+type Upsert = { model: ModelStatic<Model & { id: number }>; where: Record<string, unknown>; values: Record<string, unknown> };
+
+const keyOf = (u: Upsert) => `${u.model.name}|${JSON.stringify(u.where)}`;
+
+/** The row id when this process wrote exactly these values recently. */
+function cachedId(u: Upsert): number | undefined {
+  const cached = written.get(keyOf(u));
+  return cached && cached.digest === JSON.stringify(u.values) && Date.now() - cached.at < WRITTEN_TTL_MS ? cached.id : undefined;
+}
+
 /** Upserts by a unique key and returns the row id; skips the database when nothing changed. */
-async function upsert<M extends Model & { id: number }>(model: ModelStatic<M>, where: WhereOptions, values: Record<string, unknown>, transaction: Transaction): Promise<number> {
-  const key = `${model.name}|${JSON.stringify(where)}`;
-  const digest = JSON.stringify(values);
-  const cached = written.get(key);
-  if (cached && cached.digest === digest && Date.now() - cached.at < WRITTEN_TTL_MS) return cached.id;
-  let row = await model.findOne({ where, transaction });
-  if (!row) row = await model.create({ ...where, ...values } as M['_creationAttributes'], { transaction });
+async function upsert(u: Upsert, transaction: Transaction): Promise<number> {
+  const hit = cachedId(u);
+  if (hit !== undefined) return hit;
+  let row = await u.model.findOne({ where: u.where as WhereOptions, transaction });
+  if (!row) row = await u.model.create({ ...u.where, ...u.values }, { transaction });
   else {
-    row.set(values as Partial<M['_attributes']>);
+    row.set(u.values);
     if (row.changed()) await row.save({ transaction });
   }
   if (written.size >= WRITTEN_MAX) written.clear();
   // Remember only after the transaction commits: a rolled-back row must be written again.
   const id = row.id;
+  const entry = { id, digest: JSON.stringify(u.values), at: Date.now() };
   transaction.afterCommit(() => {
-    written.set(key, { id, digest, at: Date.now() });
+    written.set(keyOf(u), entry);
   });
   return id;
 }
@@ -65,52 +74,61 @@ async function upsert<M extends Model & { id: number }>(model: ModelStatic<M>, w
  */
 export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<string> {
   const { issuer, clientId, deploymentId } = launch.platform;
+  const user: Upsert = {
+    model: User as never,
+    where: { issuer, sub: launch.user.sub },
+    values: Object.fromEntries(Object.entries({ name: launch.user.name, givenName: launch.user.givenName, familyName: launch.user.familyName, email: launch.user.email }).filter(([, v]) => v !== undefined)),
+  };
+  const context: Upsert = {
+    model: Context as never,
+    where: { issuer, ltiContextId: launch.context.id },
+    values: { clientId, deploymentId, title: launch.context.title ?? null, label: launch.context.label ?? null, ...(launch.nrps ? { nrpsUrl: launch.nrps.membershipsUrl } : {}) },
+  };
+  const linkValues = {
+    title: launch.resourceLink?.title ?? null,
+    custom: JSON.stringify(launch.custom),
+    ...(launch.ags ? { agsLineitem: launch.ags.lineitem ?? null, agsLineitems: launch.ags.lineitems ?? null, agsScopes: JSON.stringify(launch.ags.scopes) } : {}),
+  };
+  const link = (contextId: number): Upsert | null => (launch.resourceLink ? { model: ResourceLink as never, where: { contextId, ltiResourceLinkId: launch.resourceLink.id }, values: linkValues } : null);
+  const membership = (userId: number, contextId: number): Upsert => ({ model: Membership as never, where: { userId, contextId }, values: { role: launch.role, ltiRoles: JSON.stringify(launch.ltiRoles) } });
+  const session = (userId: number, contextId: number, resourceLinkId: number | null) => ({
+    id: crypto.randomBytes(24).toString('base64url'),
+    userId,
+    contextId,
+    resourceLinkId,
+    clientId,
+    deploymentId,
+    messageType: launch.messageType,
+    role: launch.role,
+    locale: launch.language,
+    custom: JSON.stringify(launch.custom),
+    deepLinking: launch.deepLinking ? JSON.stringify(launch.deepLinking) : null,
+    returnUrl: launch.returnUrl ?? null,
+    expiresAt: new Date(Date.now() + sessionHours * 3600_000),
+  });
+
+  // A repeat launch with nothing changed is one INSERT, with no transaction around it.
+  const userId = cachedId(user);
+  const contextId = cachedId(context);
+  if (userId !== undefined && contextId !== undefined) {
+    const linkUpsert = link(contextId);
+    const resourceLinkId = linkUpsert ? cachedId(linkUpsert) : null;
+    if (resourceLinkId !== undefined && cachedId(membership(userId, contextId)) !== undefined) {
+      const row = session(userId, contextId, resourceLinkId);
+      await LaunchSession.create(row);
+      return row.id;
+    }
+  }
+
   return inTransaction(sequelize, async (transaction) => {
-    const userId = await upsert(
-      User,
-      { issuer, sub: launch.user.sub },
-      Object.fromEntries(Object.entries({ name: launch.user.name, givenName: launch.user.givenName, familyName: launch.user.familyName, email: launch.user.email }).filter(([, v]) => v !== undefined)),
-      transaction,
-    );
-    const contextId = await upsert(
-      Context,
-      { issuer, ltiContextId: launch.context.id },
-      { clientId, deploymentId, title: launch.context.title ?? null, label: launch.context.label ?? null, ...(launch.nrps ? { nrpsUrl: launch.nrps.membershipsUrl } : {}) },
-      transaction,
-    );
-    const resourceLinkId = launch.resourceLink
-      ? await upsert(
-          ResourceLink,
-          { contextId, ltiResourceLinkId: launch.resourceLink.id },
-          {
-            title: launch.resourceLink.title ?? null,
-            custom: JSON.stringify(launch.custom),
-            ...(launch.ags ? { agsLineitem: launch.ags.lineitem ?? null, agsLineitems: launch.ags.lineitems ?? null, agsScopes: JSON.stringify(launch.ags.scopes) } : {}),
-          },
-          transaction,
-        )
-      : null;
-    await upsert(Membership, { userId, contextId }, { role: launch.role, ltiRoles: JSON.stringify(launch.ltiRoles) }, transaction);
-    const sessionId = crypto.randomBytes(24).toString('base64url');
-    await LaunchSession.create(
-      {
-        id: sessionId,
-        userId,
-        contextId,
-        resourceLinkId,
-        clientId,
-        deploymentId,
-        messageType: launch.messageType,
-        role: launch.role,
-        locale: launch.language,
-        custom: JSON.stringify(launch.custom),
-        deepLinking: launch.deepLinking ? JSON.stringify(launch.deepLinking) : null,
-        returnUrl: launch.returnUrl ?? null,
-        expiresAt: new Date(Date.now() + sessionHours * 3600_000),
-      },
-      { transaction },
-    );
-    return sessionId;
+    const userId = await upsert(user, transaction);
+    const contextId = await upsert(context, transaction);
+    const linkUpsert = link(contextId);
+    const resourceLinkId = linkUpsert ? await upsert(linkUpsert, transaction) : null;
+    await upsert(membership(userId, contextId), transaction);
+    const row = session(userId, contextId, resourceLinkId);
+    await LaunchSession.create(row, { transaction });
+    return row.id;
   });
 }
 
