@@ -109,3 +109,22 @@ function mapJoseError(error: unknown): LtiError {
   if (keysUnavailable) return new LtiError('lti_platform_keys_unavailable', error.message, 'unavailable');
   return new LtiError('lti_invalid_token', error instanceof Error ? error.message : String(error));
 }
+
+/**
+ * Where to send a user whose launch failed so they can try again outside the iframe: the
+ * platform's return URL from the (unverified) id_token, but only when it points at a registered
+ * platform's origin, so a forged token cannot turn Silta's error page into an open redirect.
+ */
+export async function relaunchUrl(registry: PlatformRegistry, body: unknown): Promise<string | undefined> {
+  const idToken = (body as { id_token?: unknown } | undefined)?.id_token;
+  if (typeof idToken !== 'string' || idToken.length > 64_000) return undefined;
+  try {
+    const claims = decodeJwt(idToken);
+    const presentation = claims['https://purl.imsglobal.org/spec/lti/claim/launch_presentation'] as { return_url?: unknown } | undefined;
+    const url = typeof presentation?.return_url === 'string' ? new URL(presentation.return_url) : undefined;
+    if (!url || !['http:', 'https:'].includes(url.protocol)) return undefined;
+    return (await registry.allowedOrigins()).includes(url.origin) ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -47,7 +47,8 @@ export function errorHandler(logger: Logger) {
       code,
       message,
       status,
-      retryInNewWindow: code === 'lti_state_mismatch' || code === 'session_expired',
+      retryInNewWindow: ['lti_state_mismatch', 'session_expired', 'lti_token_expired', 'lti_nonce_mismatch'].includes(code),
+      relaunchUrl: res.locals.relaunchUrl,
     });
   };
 }

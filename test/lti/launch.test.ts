@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { launchSession } from '../helpers/launch';
+import { launchSession, loginAndAuthorize } from '../helpers/launch';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 
 describe('LTI launch through the development platform', () => {
@@ -35,5 +35,27 @@ describe('LTI launch through the development platform', () => {
     assert.match(switched.text, /<html lang="sv">/);
     const again = await t.request().get(`/app?lt=${lt}`).expect(200);
     assert.match(again.text, /<html lang="sv">/);
+  });
+
+  it('offers to open the course in a new window when a launch cannot be completed, only towards a registered platform', async () => {
+    const { idToken, state } = await loginAndAuthorize(t, { locale: 'sv' });
+    await t.request().post('/lti/launch').type('form').send({ id_token: idToken, state }).expect(303);
+    // The same form posted again (a reload, or a browser that lost the launch): the state is spent.
+    const again = await t.request().post('/lti/launch').type('form').set('Accept-Language', 'sv').send({ id_token: idToken, state }).expect(401);
+    assert.match(again.text, /lti_state_mismatch/);
+    const returnUrl = `${t.devPlatform.issuer}/?course=2`.replace(/=/g, '&#x3D;');
+    assert.ok(again.text.includes(`href="${returnUrl}" target="_blank"`), 'a new-window button to the course');
+
+    t.devPlatform.tamper = (claims) => {
+      claims['https://purl.imsglobal.org/spec/lti/claim/launch_presentation'] = { return_url: 'https://evil.example/phish' };
+    };
+    try {
+      const forged = await loginAndAuthorize(t);
+      await t.request().post('/lti/launch').type('form').send({ id_token: forged.idToken, state: forged.state }).expect(303);
+      const replay = await t.request().post('/lti/launch').type('form').send({ id_token: forged.idToken, state: forged.state }).expect(401);
+      assert.doesNotMatch(replay.text, /evil\.example/);
+    } finally {
+      t.devPlatform.tamper = undefined;
+    }
   });
 });

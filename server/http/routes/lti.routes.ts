@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import type { Sequelize } from 'sequelize';
 import { beginLogin } from '../../../lti/login';
-import { validateLaunch, type LaunchDeps } from '../../../lti/launch';
+import { relaunchUrl, validateLaunch, type LaunchDeps } from '../../../lti/launch';
 import { recordLaunch } from '../../domain/launches/launch.service';
 
 /** `/lti/login` and `/lti/launch`: the OIDC login initiation and the id_token POST. */
@@ -27,6 +27,7 @@ export function ltiRoutes(deps: LaunchDeps & { sequelize: Sequelize; publicUrl: 
       // 303 turns the POST into a GET, so reloading the page does not resend the id_token.
       res.redirect(303, `${page}?lt=${token}`);
     } catch (error) {
+      res.locals.relaunchUrl = await relaunchUrl(deps.registry, req.body);
       next(error);
     }
   });
