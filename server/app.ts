@@ -10,6 +10,7 @@ import type { Env } from './env';
 import { SiltaError } from './errors';
 import { errorHandler } from './http/error-handler';
 import { pageLanguage } from './http/language';
+import { rateLimit } from './http/rate-limit';
 import { securityHeaders } from './http/security';
 import { useViews } from './http/views';
 import { appRoutes } from './http/routes/app.routes';
@@ -52,6 +53,10 @@ export function createApp(deps: AppDeps): Express {
   app.use('/public', express.static(PUBLIC_DIR, { maxAge: env.nodeEnv === 'production' ? '1d' : 0 }));
   app.use(securityHeaders({ publicUrl: env.publicUrl, allowedOrigins: () => deps.registry.allowedOrigins() }));
   app.use(pageLanguage);
+  // Per client address, on the LTI entry points and on everything posted.
+  const perAddress = rateLimit({ perMinute: env.rateLimitPerMinute, key: (req) => req.ip });
+  app.use(['/lti/login', '/lti/launch', '/lti/register'], perAddress);
+  app.post(/^\/(modules|lti\/deep-link)/, perAddress);
 
   const jwks = new JwksCache();
   app.use(ltiRoutes({ registry: deps.registry, jwks, clockSkewSeconds: env.clockSkewSeconds, idTokenMaxAgeSeconds: env.idTokenMaxAgeSeconds, sequelize: deps.sequelize, publicUrl: env.publicUrl, sessionHours: env.launchSessionHours }));

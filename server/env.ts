@@ -45,6 +45,7 @@ const schema = z
     REGISTRATION_SECRET: z.string().min(24, 'must be at least 24 characters').optional(),
     LTI_CLOCK_SKEW_SECONDS: wholeNumber(0, 600).default(5),
     LTI_ID_TOKEN_MAX_AGE_SECONDS: wholeNumber(10, 3600).default(60),
+    RATE_LIMIT_PER_MINUTE: wholeNumber(10, 1_000_000).default(6000),
     LAUNCH_SESSION_HOURS: z.coerce.number({ message: 'must be a number' }).min(1, 'must be 1-72').max(72, 'must be 1-72').default(8),
   })
   .superRefine((env, ctx) => {
@@ -71,6 +72,7 @@ export type Env = {
   clockSkewSeconds: number;
   idTokenMaxAgeSeconds: number;
   launchSessionHours: number;
+  rateLimitPerMinute: number;
 };
 
 export class ConfigError extends Error {}
@@ -117,5 +119,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     clockSkewSeconds: env.LTI_CLOCK_SKEW_SECONDS,
     idTokenMaxAgeSeconds: env.LTI_ID_TOKEN_MAX_AGE_SECONDS,
     launchSessionHours: env.LAUNCH_SESSION_HOURS,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
   };
 }

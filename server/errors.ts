@@ -2,7 +2,7 @@
  * Domain errors know nothing of HTTP or sockets: each has a stable code, which is also the key of
  * its message in the locales (`errors.<code>`), and a kind that the transports map to a status.
  */
-export type ErrorKind = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'unavailable';
+export type ErrorKind = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'too_many' | 'unavailable';
 
 export class SiltaError extends Error {
   constructor(
@@ -39,6 +39,7 @@ const STATUS: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  too_many: 429,
   unavailable: 503,
 };
 
