@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import type { PackStep } from '../../server/domain/modules/content-pack';
+import { GradeOutbox } from '../../server/store/models';
+import { expectAccessible, horizontalOverflow, langOf, launchBrowser, launchFromPlatform, newCookielessPage, openPlatform, sites, skipWithoutChromium, waitForFrame } from '../helpers/browser';
+import { testSilta, type TestSilta } from '../helpers/test-app';
+
+const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const SLUG = 'client-participation';
+
+/** Answers a step in the page as a trainee would: ticks the right options, writes, ticks the list. */
+async function answer(frame: Frame, step: PackStep): Promise<void> {
+  if (step.kind === 'knowledge-check') {
+    for (const q of step.questions) for (const o of q.options.filter((x) => x.correct)) await frame.check(`#q-${q.id}-${o.id}`);
+  } else if (step.kind === 'reflection') {
+    await frame.fill('#reflection-text', 'Asiakkaan osallisuus vahvistuu, kun hän on mukana suunnittelemassa omaa palvelupolkuaan alusta asti. '.repeat(4));
+  } else if (step.kind === 'checklist') {
+    for (const item of step.items) await frame.check(`#item-${item.id}`);
+  }
+}
+
+// A trainee on a phone, inside the course page's iframe, with third-party cookies blocked.
+describe('Browser: a trainee takes a module on a phone', function () {
+  this.timeout(120_000);
+  let t: TestSilta;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async function () {
+    skipWithoutChromium(this);
+    t = await testSilta();
+    browser = await launchBrowser();
+    ({ context, page } = await newCookielessPage(browser, PHONE));
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+  });
+
+  it('works through every step, sees feedback after answering, finishes, and the grade is queued for Moodle', async () => {
+    const pack = t.packs.get(SLUG)!;
+    const link = t.devPlatform.placeLink({ courseId: '2', title: pack.title.fi, custom: { target: 'module', module: SLUG } });
+    link.lineItemId = t.devPlatform.addLineItem({ courseId: '2', label: pack.title.fi, scoreMaximum: pack.scoreMaximum, resourceLinkId: link.id }).id;
+    await openPlatform(page, t, 'fi');
+    await page.selectOption('#resourceLinkId', link.id);
+    await launchFromPlatform(page, { persona: 'trainee', locale: 'fi' });
+    const { silta } = sites(t);
+    let frame = await waitForFrame(page, `${silta}/modules?lt=`);
+    assert.equal(await langOf(frame), 'fi');
+    assert.ok((await frame.textContent('h1'))?.includes(pack.title.fi));
+    assert.equal(await horizontalOverflow(frame), 0, 'the overview fits 360 px');
+    await expectAccessible(page, 'module overview at 360 px');
+
+    await frame.click('a.button');
+    for (const [index, step] of pack.steps.entries()) {
+      frame = await waitForFrame(page, `${silta}/modules/steps/${step.id}`);
+      await frame.waitForSelector('h1');
+      assert.equal(await horizontalOverflow(frame), 0, `${step.id} fits 360 px`);
+      if (index < 3 || step.kind !== 'reading') await expectAccessible(page, `step ${step.id}`);
+      await answer(frame, step);
+      // Submit with the keyboard: focus the form's main button and press Enter.
+      await frame.focus('form.card button[type="submit"]');
+      await page.keyboard.press('Enter');
+      if (step.kind === 'knowledge-check') {
+        frame = await waitForFrame(page, `${silta}/modules/steps/${step.id}?saved=1`);
+        await frame.waitForSelector('.feedback.is-correct');
+        await expectAccessible(page, `feedback of ${step.id}`);
+        if (index < pack.steps.length - 1) await frame.click('.actions a.button');
+      }
+      if (index === pack.steps.length - 1 && step.kind !== 'knowledge-check') frame = await waitForFrame(page, `${silta}/modules/steps/${step.id}?saved=1`);
+    }
+    await frame.click('form[action="/modules/complete"] button');
+    frame = await waitForFrame(page, `${silta}/modules/summary`);
+    await frame.waitForSelector('.score');
+    assert.match((await frame.textContent('.score')) ?? '', /100/);
+    await expectAccessible(page, 'module summary');
+    assert.equal(await horizontalOverflow(frame), 0);
+    assert.equal(await GradeOutbox.count({ where: { gradingProgress: 'FullyGraded', scoreGiven: pack.scoreMaximum } }) >= 1, true);
+  });
+});
