@@ -5,7 +5,9 @@ import { DevPlatform } from '../lti/dev-platform/dev-platform';
 import { purgeExpiredStates } from '../lti/launch';
 import { PlatformRegistry } from '../lti/platforms';
 import { setupLtijs } from '../lti/provider';
+import { ServiceClient } from '../lti/service-client';
 import { createApp } from './app';
+import { GradeWorker, type GradeWorkerOptions } from './domain/grades/grade-worker';
 import { loadContentPacks, type ModulePack } from './domain/modules/content-pack';
 import type { Env } from './env';
 import type { Logger } from './logger';
@@ -20,11 +22,27 @@ export type Silta = {
   registry: PlatformRegistry;
   devPlatform?: DevPlatform;
   packs: ReadonlyMap<string, ModulePack>;
+  /** Calls the platforms' AGS and NRPS services (one token cache for the process). */
+  serviceClient: ServiceClient;
+  /** Sends the grade outbox; running unless `startGradeWorker` was false. */
+  gradeWorker: GradeWorker;
   close(): Promise<void>;
 };
 
+export type BootOptions = {
+  /**
+   * Start the grade outbox worker once the app is built. Default: true, except with
+   * NODE_ENV=test, where tests run their own worker (`silta.gradeWorker.start()` or a GradeWorker).
+   */
+  startGradeWorker?: boolean;
+  /** Worker settings other than the defaults (polling, backoff, lease, scope). */
+  gradeWorker?: Partial<Omit<GradeWorkerOptions, 'client' | 'logger'>>;
+  /** Time allowed for each call to a platform service; ServiceClient's default otherwise. */
+  serviceTimeoutMs?: number;
+};
+
 /** Opens the store (migrating it), sets up ltijs and the development platform, builds the app. */
-export async function bootSilta(env: Env, logger: Logger): Promise<Silta> {
+export async function bootSilta(env: Env, logger: Logger, options: BootOptions = {}): Promise<Silta> {
   // A broken content pack stops start-up here, naming the file and line.
   const packs = loadContentPacks();
   const { sequelize, lti, registry } = await openStore(env, logger);
@@ -37,6 +55,9 @@ export async function bootSilta(env: Env, logger: Logger): Promise<Silta> {
   const app = createApp({ env, sequelize, lti, registry, logger, devPlatform, packs });
   const purge = setInterval(() => purgeExpiredStates().catch((err) => logger.warn({ err }, 'purging login states failed')), 10 * 60_000);
   purge.unref();
+  const serviceClient = new ServiceClient({ registry, lti, timeoutMs: options.serviceTimeoutMs });
+  const gradeWorker = new GradeWorker({ ...options.gradeWorker, client: serviceClient, logger: logger.child({ component: 'grade-worker' }) });
+  if (options.startGradeWorker ?? env.nodeEnv !== 'test') gradeWorker.start();
   return {
     app,
     sequelize,
@@ -44,8 +65,12 @@ export async function bootSilta(env: Env, logger: Logger): Promise<Silta> {
     registry,
     devPlatform,
     packs,
+    serviceClient,
+    gradeWorker,
     async close() {
       clearInterval(purge);
+      // The batch in hand is recorded before the database closes.
+      await gradeWorker.stop();
       await sequelize.close();
     },
   };

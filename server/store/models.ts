@@ -174,7 +174,8 @@ export class LineItem extends Model<InferAttributes<LineItem>, InferCreationAttr
   declare scoreMaximum: number;
 }
 
-export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'superseded';
+/** `conflict`: the platform answered 409 (it holds a score at least as new); final, like `sent`. */
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'superseded' | 'conflict';
 
 export class GradeOutbox extends Model<InferAttributes<GradeOutbox>, InferCreationAttributes<GradeOutbox>> {
   declare id: CreationOptional<number>;
@@ -195,6 +196,11 @@ export class GradeOutbox extends Model<InferAttributes<GradeOutbox>, InferCreati
   declare nextAttemptAt: Date;
   declare lastError: string | null;
   declare sentAt: Date | null;
+  /** The error code of the last failure (a locale key `errors.<code>`); migration 0003. */
+  declare lastErrorCode: CreationOptional<string | null>;
+  /** The worker holding the row, and until when (migration 0003). */
+  declare claimToken: CreationOptional<string | null>;
+  declare claimedUntil: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -249,6 +255,9 @@ export function defineModuleModels(sequelize: Sequelize) {
       nextAttemptAt: date(false),
       lastError: { type: DataTypes.TEXT },
       sentAt: date(),
+      lastErrorCode: str(64),
+      claimToken: str(64),
+      claimedUntil: date(),
       createdAt: date(),
       updatedAt: date(),
     },

@@ -106,9 +106,9 @@ describe('Browser: launch from the platform, embedded cross-site without third-p
       assert.equal(await langOf(picker), 'sv');
       await expectAccessible(page, 'the course page with the deep-linking picker in its iframe');
 
-      await picker.check('#item-module-work-ability-service-chain');
-      for (const other of ['#item-board', '#item-session']) {
-        if (await picker.isChecked(other)) await picker.uncheck(other);
+      for (const item of await picker.locator('input[name="items"]').all()) {
+        if ((await item.getAttribute('id')) === 'item-module-work-ability-service-chain') await item.check();
+        else if (await item.isChecked()) await item.uncheck();
       }
       await picker.fill('#title-module-work-ability-service-chain', 'Modul 1: Arbetsförmåga');
       await picker.click('form button[type="submit"]');
