@@ -23,9 +23,10 @@ const frameKey = (node: ProfileNode) => `${node.callFrame.functionName || '(anon
 
 /**
  * Summarises a .cpuprofile: self time per package or project file, the hottest functions, and
- * the inclusive time of the project's own functions (what a Silta code path costs in total).
+ * the inclusive time of the project's own functions (what a Silta code path costs in total), per
+ * launch (or per `unit`).
  */
-export function summariseCpuProfile(file: string, launches: number): string {
+export function summariseCpuProfile(file: string, launches: number, unit = 'launch'): string {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
   const interval = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -66,10 +67,10 @@ export function summariseCpuProfile(file: string, launches: number): string {
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
-      .map(([key, ms]) => `  ${((ms / busy) * 100).toFixed(1).padStart(5)}%  ${(ms / launches).toFixed(2).padStart(6)} ms/launch  ${key}`)
+      .map(([key, ms]) => `  ${((ms / busy) * 100).toFixed(1).padStart(5)}%  ${(ms / launches).toFixed(2).padStart(6)} ms/${unit}  ${key}`)
       .join('\n');
   return [
-    `CPU busy ${busy.toFixed(0)} ms over ${launches} launches = ${(busy / launches).toFixed(2)} ms of server CPU per launch (sampling every ${interval.toFixed(2)} ms)`,
+    `CPU busy ${busy.toFixed(0)} ms over ${launches} ${unit}s = ${(busy / launches).toFixed(2)} ms of server CPU per ${unit} (sampling every ${interval.toFixed(2)} ms)`,
     'self time by package / file:',
     top(places, 14),
     'hottest functions (self time):',

@@ -64,7 +64,10 @@ export function gist(body: string): string {
   return (title ? `page "${decodeHtml(title)}"` : body).replace(/\s+/g, ' ').slice(0, 200);
 }
 
-type Call = { method: 'GET' | 'POST'; url: string; form?: Record<string, string>; jar?: CookieJar; expect: number };
+/** A form as fields, or as name/value pairs when a name repeats (checkboxes). */
+export type Form = Record<string, string> | [string, string][];
+
+type Call = { method: 'GET' | 'POST'; url: string; form?: Form; jar?: CookieJar; expect: number };
 
 /** One request, redirects not followed; throws a StepError when the status is not the expected one. */
 export async function call({ method, url, form, jar, expect }: Call): Promise<{ response: Response; body: string }> {

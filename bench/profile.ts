@@ -23,7 +23,7 @@ export async function traceMark(child: Child, dir: string, n: number): Promise<{
 }
 
 /** Total SQLite statements per launch (exact at any concurrency). */
-export function summariseSqlTotals(file: string, launches: number): string {
+export function summariseSqlTotals(file: string, launches: number, unit = 'launch'): string {
   const tally = JSON.parse(fs.readFileSync(file, 'utf8')) as Tally;
   let count = 0;
   let ms = 0;
@@ -33,21 +33,21 @@ export function summariseSqlTotals(file: string, launches: number): string {
       ms += s.ms;
     }
   }
-  return `SQLite statements: ${(count / launches).toFixed(1)} per launch, ${(ms / launches).toFixed(2)} ms of driver time per launch (call to callback, queueing included)`;
+  return `SQLite statements: ${(count / launches).toFixed(1)} per ${unit}, ${(ms / launches).toFixed(2)} ms of driver time per ${unit} (call to callback, queueing included)`;
 }
 
 /**
  * Statements per route, from a sequential pass (one request in flight, so each statement is
- * attributed to the request that issued it), per launch.
+ * attributed to the request that issued it), per launch (or per `unit`).
  */
-export function summariseSqlByRoute(file: string, launches: number): string {
+export function summariseSqlByRoute(file: string, launches: number, unit = 'launch'): string {
   const tally = JSON.parse(fs.readFileSync(file, 'utf8')) as Tally;
   const lines: string[] = [];
   for (const [route, statements] of Object.entries(tally.statements)) {
     const entries = Object.entries(statements).sort((a, b) => b[1].count - a[1].count);
     const total = entries.reduce((sum, [, s]) => sum + s.count, 0);
     const ms = entries.reduce((sum, [, s]) => sum + s.ms, 0);
-    lines.push(`  ${route}: ${(total / launches).toFixed(1)} statements, ${(ms / launches).toFixed(2)} ms per launch`);
+    lines.push(`  ${route}: ${(total / launches).toFixed(1)} statements, ${(ms / launches).toFixed(2)} ms per ${unit}`);
     for (const [sql, s] of entries) lines.push(`    ${(s.count / launches).toFixed(1).padStart(4)} x ${(s.ms / s.count).toFixed(2).padStart(5)} ms  ${sql}`);
   }
   return lines.join('\n');

@@ -43,7 +43,8 @@ export function formatSteps(results: RunResult[]): string {
   return table(rows);
 }
 
-function table(rows: string[][]): string {
+/** Rows as aligned text columns: the first two left-aligned, the rest (figures) right-aligned. */
+export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   return rows.map((row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
 }

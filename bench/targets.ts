@@ -25,6 +25,25 @@ export function who(index: number, users: number) {
   return { persona: PERSONAS[user % PERSONAS.length], course: COURSES[Math.floor(index / users) % COURSES.length] };
 }
 
+/** A step timer that only runs the step (set-up, untimed launches). */
+export const untimed: StepTimer = (_step, work) => work();
+
+/**
+ * The LTI part of a launch, the same for every tool: login initiation (→ 302) → the platform's
+ * auth endpoint (an auto-posting id_token form) → the id_token POST to the tool, which must
+ * answer `launchStatus` (Silta 303, ltijs 302). Returns the page the tool redirected to.
+ */
+export async function loginAndLaunch(prepared: Prepared, jar: CookieJar | undefined, time: StepTimer, launchStatus: number): Promise<string> {
+  const login = await time('login', () => call({ method: 'POST', url: prepared.loginUrl, form: prepared.fields, jar, expect: 302 }));
+  const authUrl = locationOf(login.response, prepared.loginUrl);
+  const auth = await time('auth', () => call({ method: 'GET', url: authUrl, jar, expect: 200 }));
+  const post = formOf(auth.body);
+  if (!post.action || !post.fields.id_token) throw new StepError(`no id_token form from ${authUrl}: ${gist(auth.body)}`);
+  const launchUrl = new URL(post.action, authUrl).toString();
+  const launched = await time('launch', () => call({ method: 'POST', url: launchUrl, form: post.fields, jar, expect: launchStatus }));
+  return locationOf(launched.response, launchUrl);
+}
+
 function expectPage(body: string, name: string): void {
   if (!body.includes(name)) throw new StepError(`first page does not name ${name}: ${gist(body)}`);
 }
@@ -45,14 +64,7 @@ export function siltaTarget(baseUrl: string): Target {
       return { user: index % users, loginUrl: new URL(action, baseUrl).toString(), fields, expectName: `${persona.givenName} ${persona.familyName}` };
     },
     async launch(prepared, jar, time) {
-      const login = await time('login', () => call({ method: 'POST', url: prepared.loginUrl, form: prepared.fields, jar, expect: 302 }));
-      const authUrl = locationOf(login.response, prepared.loginUrl);
-      const auth = await time('auth', () => call({ method: 'GET', url: authUrl, jar, expect: 200 }));
-      const post = formOf(auth.body);
-      if (!post.action || !post.fields.id_token) throw new StepError(`no id_token form from ${authUrl}: ${gist(auth.body)}`);
-      const launchUrl = new URL(post.action, authUrl).toString();
-      const launched = await time('launch', () => call({ method: 'POST', url: launchUrl, form: post.fields, jar, expect: 303 }));
-      const pageUrl = locationOf(launched.response, launchUrl);
+      const pageUrl = await loginAndLaunch(prepared, jar, time, 303);
       const page = await time('first page', () => call({ method: 'GET', url: pageUrl, jar, expect: 200 }));
       expectPage(page.body, prepared.expectName);
     },
@@ -73,13 +85,7 @@ export function ltijsTarget(baseUrl: string, sim: PlatformSim): Target {
       return { user: index % users, loginUrl: `${baseUrl}/login`, fields, expectName: `${persona.givenName} ${persona.familyName}` };
     },
     async launch(prepared, jar, time) {
-      const login = await time('login', () => call({ method: 'POST', url: prepared.loginUrl, form: prepared.fields, jar, expect: 302 }));
-      const authUrl = locationOf(login.response, prepared.loginUrl);
-      const auth = await time('auth', () => call({ method: 'GET', url: authUrl, jar, expect: 200 }));
-      const post = formOf(auth.body);
-      if (!post.action || !post.fields.id_token) throw new StepError(`no id_token form from the simulator: ${gist(auth.body)}`);
-      const launched = await time('launch', () => call({ method: 'POST', url: post.action!, form: post.fields, jar, expect: 302 }));
-      const pageUrl = locationOf(launched.response, post.action!);
+      const pageUrl = await loginAndLaunch(prepared, jar, time, 302);
       const page = await time('first page', () => call({ method: 'GET', url: pageUrl, jar, expect: 200 }));
       expectPage(page.body, prepared.expectName);
     },

@@ -6,9 +6,10 @@ import { TRACE_PRELOAD } from './profile';
 import { ltijsTarget, siltaTarget, type Target } from './targets';
 
 /** A tool under test, started and ready for launches. */
-export type StartedTool = { target: Target; child: Child; traceDir: string; label: string; stop(): Promise<void> };
+export type StartedTool = { target: Target; baseUrl: string; child: Child; traceDir: string; label: string; stop(): Promise<void> };
 
-export type StartOptions = { tmp: string; profile: boolean; verbose: boolean; command: 'auto' | 'tsx' | 'dist' };
+/** `env`: extra environment for Silta (bench:module raises its per-address rate limit). */
+export type StartOptions = { tmp: string; profile: boolean; verbose: boolean; command: 'auto' | 'tsx' | 'dist'; env?: NodeJS.ProcessEnv };
 
 /** The tracing preload for --profile: compiled when the child runs on plain node, so tsx does not change what is measured. */
 async function tracePreload(options: StartOptions, plainNode: boolean): Promise<string | undefined> {
@@ -32,6 +33,7 @@ export async function startSilta(options: StartOptions): Promise<StartedTool> {
     DATABASE_URL: `sqlite:${path.join(options.tmp, 'silta.sqlite')}`,
     LOG_LEVEL: 'warn',
     BENCH_TRACE_DIR: traceDir,
+    ...options.env,
   };
   for (const name of ['DEV_PLATFORM', 'DEV_PLATFORM_URL', 'REDIS_URL', 'SECRET_KEY', 'REGISTRATION_SECRET', 'TRUST_PROXY']) delete env[name];
   console.error(`starting Silta: ${command.label} on port ${port}`);
@@ -42,7 +44,7 @@ export async function startSilta(options: StartOptions): Promise<StartedTool> {
     await child.stop();
     throw error;
   }
-  return { target: siltaTarget(`http://127.0.0.1:${port}`), child, traceDir, label: command.label, stop: () => child.stop() };
+  return { target: siltaTarget(`http://127.0.0.1:${port}`), baseUrl: `http://127.0.0.1:${port}`, child, traceDir, label: command.label, stop: () => child.stop() };
 }
 
 /**
@@ -83,5 +85,5 @@ export async function startLtijs(options: StartOptions, plainNode: boolean): Pro
     await stop();
     throw error;
   }
-  return { target: ltijsTarget(`http://127.0.0.1:${port}`, sim), child, traceDir, label, stop };
+  return { target: ltijsTarget(`http://127.0.0.1:${port}`, sim), baseUrl: `http://127.0.0.1:${port}`, child, traceDir, label, stop };
 }

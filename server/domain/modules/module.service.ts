@@ -80,21 +80,22 @@ export async function saveStepAnswer(props: { sequelize: Sequelize; launch: Laun
   }
   const { points, maxPoints } = stepPoints(step, answer);
   const next = pack.steps[index + 1]?.id ?? null;
-  return inTransaction(sequelize, async (transaction) => {
-    const attempt = await ModuleAttempt.findOne({ where: { id: props.attemptId }, transaction });
-    if (!attempt || attempt.resourceLinkId !== linkId(launch)) throw new SiltaError('forbidden', 'forbidden');
-    checkAttempt(attempt, launch, props.attemptId);
-    if (attempt.status === 'completed') throw new SiltaError('attempt_completed', 'conflict');
-    const existing = await StepAnswer.findOne({ where: { attemptId: attempt.id, stepId: step.id }, transaction });
-    const values = { answer: JSON.stringify(answer), points, maxPoints };
-    if (existing) await existing.update(values, { transaction });
-    else await StepAnswer.create({ attemptId: attempt.id, stepId: step.id, ...values }, { transaction });
-    const elapsed = Math.max(0, Math.min(MAX_SECONDS_PER_SAVE, Math.round((Date.now() - attempt.updatedAt.getTime()) / 1000)));
-    attempt.set({ currentStep: next ?? step.id, timeSpentSeconds: attempt.timeSpentSeconds + elapsed });
-    attempt.changed('updatedAt', true);
-    await attempt.save({ transaction });
-    return { attempt, next };
+  // Checks first, outside the transaction, so the write lock is held only for the two writes.
+  const attempt = await ModuleAttempt.findByPk(props.attemptId);
+  if (!attempt || attempt.resourceLinkId !== linkId(launch)) throw new SiltaError('forbidden', 'forbidden');
+  checkAttempt(attempt, launch, props.attemptId);
+  if (attempt.status === 'completed') throw new SiltaError('attempt_completed', 'conflict');
+  const elapsed = Math.max(0, Math.min(MAX_SECONDS_PER_SAVE, Math.round((Date.now() - attempt.updatedAt.getTime()) / 1000)));
+  await inTransaction(sequelize, async (transaction) => {
+    // The status condition makes a save that raced with finishing the attempt change nothing.
+    const [updated] = await ModuleAttempt.update(
+      { currentStep: next ?? step.id, timeSpentSeconds: sequelize.literal(`time_spent_seconds + ${elapsed}`) as unknown as number, updatedAt: new Date() },
+      { where: { id: attempt.id, status: 'in_progress' }, transaction },
+    );
+    if (updated !== 1) throw new SiltaError('attempt_completed', 'conflict');
+    await StepAnswer.upsert({ attemptId: attempt.id, stepId: step.id, answer: JSON.stringify(answer), points, maxPoints, updatedAt: new Date() }, { transaction, conflictFields: ['attempt_id', 'step_id'] as never });
   });
+  return { attempt, next };
 }
 
 /** Whether the platform can take grades for this link (AGS with the score scope). */
