@@ -20,8 +20,10 @@ import { homeRoutes } from './http/routes/home.routes';
 import { ltiRoutes } from './http/routes/lti.routes';
 import { registrationRoutes } from './http/routes/registration.routes';
 import { moduleRoutes } from './http/routes/module.routes';
+import { moduleProgressRoutes } from './http/routes/module-progress.routes';
 import type { ModulePack } from './domain/modules/content-pack';
 import type { Logger } from './logger';
+import type { ServiceClient } from '../lti/service-client';
 import { PUBLIC_DIR } from './paths';
 
 /** Tokens and secrets in query strings never reach the log. */
@@ -36,6 +38,10 @@ export type AppDeps = {
   devPlatform?: DevPlatform;
   /** Module content packs (content/modules), validated at boot. */
   packs: ReadonlyMap<string, ModulePack>;
+  /** Platform services client (AGS, NRPS), shared with the grade worker. */
+  serviceClient?: ServiceClient;
+  /** Called when a teacher puts failed grades back in the outbox (wakes the worker). */
+  onGradesRequeued?: () => void;
 };
 
 /** Builds the express app without listening, so tests and the server share it. */
@@ -66,6 +72,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/lti', (req, res, next) => (req.path === '/keys' ? deps.lti.app(req, res, next) : next()));
   app.use(appRoutes());
   app.use(moduleRoutes({ sequelize: deps.sequelize, packs }));
+  app.use(moduleProgressRoutes({ sequelize: deps.sequelize, packs, registry: deps.registry, lti: deps.lti, client: deps.serviceClient, onGradesRequeued: deps.onGradesRequeued }));
   if (deps.devPlatform) app.use('/dev/platform', devPlatformRoutes(deps.devPlatform));
   app.use(homeRoutes({ devPlatform: !!deps.devPlatform }));
 

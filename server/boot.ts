@@ -52,11 +52,11 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
     await devPlatform.init();
     await devPlatform.register(registry);
   }
-  const app = createApp({ env, sequelize, lti, registry, logger, devPlatform, packs });
-  const purge = setInterval(() => purgeExpiredStates().catch((err) => logger.warn({ err }, 'purging login states failed')), 10 * 60_000);
-  purge.unref();
   const serviceClient = new ServiceClient({ registry, lti, timeoutMs: options.serviceTimeoutMs });
   const gradeWorker = new GradeWorker({ ...options.gradeWorker, client: serviceClient, logger: logger.child({ component: 'grade-worker' }) });
+  const app = createApp({ env, sequelize, lti, registry, logger, devPlatform, packs, serviceClient, onGradesRequeued: () => gradeWorker.wake() });
+  const purge = setInterval(() => purgeExpiredStates().catch((err) => logger.warn({ err }, 'purging login states failed')), 10 * 60_000);
+  purge.unref();
   if (options.startGradeWorker ?? env.nodeEnv !== 'test') gradeWorker.start();
   return {
     app,

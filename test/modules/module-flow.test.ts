@@ -52,6 +52,11 @@ describe('a trainee works through a module', () => {
     assert.ok(overview.text.includes(pack.title.sv));
     for (const step of pack.steps) assert.ok(overview.text.includes(step.content.sv.title.replace(/&/g, '&amp;')), step.id);
     assert.match(overview.text, /<progress[^>]+value="0"/);
+    // The language switch works on module pages too, and sticks for the session.
+    const english = await t.request().get(`/modules?lt=${lt}&lang=en`).expect(200);
+    assert.match(english.text, /<html lang="en">/);
+    assert.ok(english.text.includes(pack.title.en));
+    assert.match((await t.request().get(`/modules/steps/${pack.steps[0].id}?lt=${lt}`).expect(200)).text, /<html lang="en">/);
   });
 
   it('never sends correct answers or feedback before the answer is submitted', async () => {

@@ -3,6 +3,7 @@ import type { Sequelize } from 'sequelize';
 import type { ModulePack } from '../../domain/modules/content-pack';
 import { answerFromForm, moduleFormSchema } from '../../domain/modules/module.schema';
 import { presentOverview, presentStep, presentSummary } from '../../domain/modules/module.presenter';
+import { canSeeProgress } from '../../domain/modules/module-progress.policy';
 import { answersOf, completeAttempt, currentAttempt, latestGradeState, moduleOf, saveStepAnswer, startRetry } from '../../domain/modules/module.service';
 import { SiltaError, ValidationError } from '../../errors';
 import { languageLinks, translator } from '../../i18n';
@@ -31,7 +32,7 @@ export function moduleRoutes(deps: { sequelize: Sequelize; packs: ReadonlyMap<st
       const launch = currentLaunch(res);
       const pack = moduleOf(packs, launch);
       const attempt = await currentAttempt(sequelize, launch, pack);
-      page(res, 'modules/overview', 'module.overview_title', { ...presentOverview(pack, launch.language, attempt, await answersOf(attempt.id)), heading: pack.title[launch.language] }, '/modules');
+      page(res, 'modules/overview', 'module.overview_title', { ...presentOverview(pack, launch.language, attempt, await answersOf(attempt.id)), heading: pack.title[launch.language], canSeeProgress: canSeeProgress(launch) }, '/modules');
     } catch (error) {
       next(error);
     }
