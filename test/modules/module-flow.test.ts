@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
-import type { ModulePack, PackStep } from '../../server/domain/modules/content-pack';
+import type { ModulePack } from '../../server/domain/modules/content-pack';
 import { translator } from '../../server/i18n';
-import { GradeOutbox, LaunchSession, ModuleAttempt, StepAnswer } from '../../server/store/models';
+import { GradeOutbox, ModuleAttempt, StepAnswer } from '../../server/store/models';
 import { launchSession } from '../helpers/launch';
+import { attemptOf as attemptOfHelper, rightAnswer } from '../helpers/modules';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 
 const COURSE = '3';
 const SLUG = 'work-ability-service-chain';
 
-/** Form fields that answer a step fully and correctly. */
-function rightAnswer(step: PackStep): [string, string][] {
-  switch (step.kind) {
-    case 'knowledge-check':
-      return step.questions.flatMap((q) => q.options.filter((o) => o.correct).map((o): [string, string] => [`q_${q.id}`, o.id]));
-    case 'reflection':
-      return [['text', 'Alueellamme työkyvyn tuen palveluketju katkeaa usein siirtymissä. '.repeat(Math.ceil((step.minLength + 1) / 60))]];
-    case 'checklist':
-      return step.items.map((i): [string, string] => ['checked', i.id]);
-    default:
-      return [];
-  }
-}
 
 describe('a trainee works through a module', () => {
   let t: TestSilta;
@@ -36,12 +24,7 @@ describe('a trainee works through a module', () => {
 
   const open = (persona: 'trainee' | 'developer' = 'trainee', locale = 'fi') => launchSession(t, { persona, courseId: COURSE, resourceLinkId: linkId, locale });
   const form = (lt: string, attempt: number, fields: [string, string][]) => new URLSearchParams([['lt', lt], ['attempt', String(attempt)], ...fields]).toString();
-  /** The id of the session user's current attempt (opening the overview starts one). */
-  const attemptOf = async (lt: string) => {
-    await t.request().get(`/modules?lt=${lt}`).expect(200);
-    const session = (await LaunchSession.findByPk(lt))!;
-    return (await ModuleAttempt.findOne({ where: { userId: session.userId, resourceLinkId: session.resourceLinkId! }, order: [['attemptNo', 'DESC']] }))!.id;
-  };
+  const attemptOf = (lt: string) => attemptOfHelper(t, lt);
 
   it('opens the module from the launch, in the launch language, with the steps and progress', async () => {
     const { location, lt } = await open('trainee', 'sv');

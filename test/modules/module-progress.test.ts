@@ -4,6 +4,7 @@ import type { ModulePack, PackStep } from '../../server/domain/modules/content-p
 import { translator } from '../../server/i18n';
 import { GradeOutbox, LaunchSession, ModuleAttempt, User } from '../../server/store/models';
 import { launchSession } from '../helpers/launch';
+import { attemptOf as attemptOfHelper, rightAnswer } from '../helpers/modules';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 
 const COURSE = '2';
@@ -12,18 +13,6 @@ const fi = translator('fi');
 /** A reflection with markup in it: the teacher must see the text, never the markup. */
 const REFLECTION = 'Alueellamme palveluketju katkeaa siirtymissä <img src=x onerror=alert(1)> & työterveyshuolto jää sivuun. '.repeat(5);
 
-function rightAnswer(step: PackStep): [string, string][] {
-  switch (step.kind) {
-    case 'knowledge-check':
-      return step.questions.flatMap((q) => q.options.filter((o) => o.correct).map((o): [string, string] => [`q_${q.id}`, o.id]));
-    case 'reflection':
-      return [['text', REFLECTION]];
-    case 'checklist':
-      return step.items.map((i): [string, string] => ['checked', i.id]);
-    default:
-      return [];
-  }
-}
 
 /** Text as Handlebars writes it into a page. */
 const html = (text: string) => text.replace(/[&<>"'`=]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' })[c]!);
@@ -89,12 +78,8 @@ describe('teacher view of a module link', () => {
       .set('Accept', 'application/json')
       .send(new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString());
   const answer = async (lt: string, attempt: number, step: PackStep) =>
-    t.request().post(`/modules/steps/${step.id}`).type('form').send(new URLSearchParams([['lt', lt], ['attempt', String(attempt)], ...rightAnswer(step)]).toString()).expect(303);
-  const attemptOf = async (lt: string) => {
-    await t.request().get(`/modules?lt=${lt}`).expect(200);
-    const session = (await LaunchSession.findByPk(lt))!;
-    return (await ModuleAttempt.findOne({ where: { userId: session.userId, resourceLinkId: session.resourceLinkId! }, order: [['attemptNo', 'DESC']] }))!.id;
-  };
+    t.request().post(`/modules/steps/${step.id}`).type('form').send(new URLSearchParams([['lt', lt], ['attempt', String(attempt)], ...rightAnswer(step, REFLECTION)]).toString()).expect(303);
+  const attemptOf = (lt: string) => attemptOfHelper(t, lt);
   const latestRow = async (user: User, resourceLinkId = resourceLinkA) => (await GradeOutbox.findOne({ where: { userId: user.id, resourceLinkId }, order: [['id', 'DESC']] }))!;
   const failedRow = (user: User, resourceLinkId: number, lastError: string) =>
     GradeOutbox.create({
