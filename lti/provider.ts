@@ -14,7 +14,14 @@ export function setupLtijs(secretKey: string, databaseUrl: string): Promise<Ltij
     const target = parseDatabaseUrl(databaseUrl);
     const plugin = new LtijsSequelize(target.database ?? '', target.username ?? '', target.password ?? '', { ...sequelizeOptions(target), pool: undefined });
     ltijs.setup(secretKey, { plugin }, { keysetRoute: '/keys', loginRoute: '/ltijs-login', appRoute: '/ltijs-app', dynRegRoute: '/ltijs-register', cors: false, cookies: { secure: true, sameSite: 'None' } });
-    await ltijs.deploy({ serverless: true, silent: true });
+    // ltijs-sequelize's umzug prints its migration notes with console.info; Silta logs with pino.
+    const info = console.info;
+    console.info = () => undefined;
+    try {
+      await ltijs.deploy({ serverless: true, silent: true });
+    } finally {
+      console.info = info;
+    }
     return ltijs;
   })();
   return ready;

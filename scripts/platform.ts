@@ -149,13 +149,8 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  // Migration notes (ours through the logger, ltijs-sequelize's through console.info) would mix
-  // with the output meant for the admin.
-  const info = console.info;
-  console.info = () => undefined;
-  const { sequelize, registry } = await openStore(env, createLogger('warn')).finally(() => {
-    console.info = info;
-  });
+  // Our migration notes go to the logger, which stays quiet here: the output is for the admin.
+  const { sequelize, registry } = await openStore(env, createLogger('warn'));
   try {
     console.log(await task(registry));
     return 0;
