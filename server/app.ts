@@ -20,7 +20,9 @@ import { homeRoutes } from './http/routes/home.routes';
 import { ltiRoutes } from './http/routes/lti.routes';
 import { registrationRoutes } from './http/routes/registration.routes';
 import { moduleRoutes } from './http/routes/module.routes';
+import { boardRoutes } from './http/routes/board.routes';
 import { moduleProgressRoutes } from './http/routes/module-progress.routes';
+import { realtimeRoutes } from './http/routes/realtime.routes';
 import type { ModulePack } from './domain/modules/content-pack';
 import type { Logger } from './logger';
 import type { ServiceClient } from '../lti/service-client';
@@ -72,7 +74,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/lti', (req, res, next) => (req.path === '/keys' ? deps.lti.app(req, res, next) : next()));
   app.use(appRoutes());
   app.use(moduleRoutes({ sequelize: deps.sequelize, packs }));
+  app.use(boardRoutes({ sequelize: deps.sequelize, postsPerMinute: env.rateLimitPerMinute }));
   app.use(moduleProgressRoutes({ sequelize: deps.sequelize, packs, registry: deps.registry, lti: deps.lti, client: deps.serviceClient, onGradesRequeued: deps.onGradesRequeued }));
+  app.use(realtimeRoutes({ secretKey: env.secretKey }));
   if (deps.devPlatform) app.use('/dev/platform', devPlatformRoutes(deps.devPlatform));
   app.use(homeRoutes({ devPlatform: !!deps.devPlatform }));
 

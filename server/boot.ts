@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { Express } from 'express';
 import type { LtijsProvider } from 'ltijs';
 import type { Sequelize } from 'sequelize';
@@ -11,6 +12,7 @@ import { GradeWorker, type GradeWorkerOptions } from './domain/grades/grade-work
 import { loadContentPacks, type ModulePack } from './domain/modules/content-pack';
 import type { Env } from './env';
 import type { Logger } from './logger';
+import { attachRealtime, type Realtime } from './sockets/io';
 import { openDatabase } from './store/db';
 import { migrate } from './store/migrate';
 import { defineModels } from './store/models';
@@ -26,6 +28,13 @@ export type Silta = {
   serviceClient: ServiceClient;
   /** Sends the grade outbox; running unless `startGradeWorker` was false. */
   gradeWorker: GradeWorker;
+  /**
+   * Attaches Socket.IO (and the Redis adapter when REDIS_URL is set) to the http server whose
+   * request listener is already `app`. Call once; `close()` closes it.
+   */
+  attach(server: http.Server): Promise<Realtime>;
+  /** Socket.IO once `attach` was called. */
+  realtime?: Realtime;
   close(): Promise<void>;
 };
 
@@ -58,7 +67,7 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
   const purge = setInterval(() => purgeExpiredStates().catch((err) => logger.warn({ err }, 'purging login states failed')), 10 * 60_000);
   purge.unref();
   if (options.startGradeWorker ?? env.nodeEnv !== 'test') gradeWorker.start();
-  return {
+  const silta: Silta = {
     app,
     sequelize,
     lti,
@@ -67,13 +76,19 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
     packs,
     serviceClient,
     gradeWorker,
+    async attach(server) {
+      silta.realtime = await attachRealtime(server, { env, sequelize, logger });
+      return silta.realtime;
+    },
     async close() {
       clearInterval(purge);
+      await silta.realtime?.close();
       // The batch in hand is recorded before the database closes.
       await gradeWorker.stop();
       await sequelize.close();
     },
   };
+  return silta;
 }
 
 /** The store alone (database, migrations, ltijs, platform registry), for the CLI scripts too. */

@@ -17,6 +17,7 @@ async function main() {
   const logger = createLogger(env.logLevel);
   const silta = await bootSilta(env, logger);
   const server = http.createServer(silta.app);
+  const realtime = await silta.attach(server);
   server.listen(env.port, () => {
     logger.info({ port: env.port }, 'Silta is listening');
     console.log(`\nSilta is running at ${env.publicUrl}/`);
@@ -24,6 +25,8 @@ async function main() {
   });
   const stop = () => {
     server.close(() => silta.close().finally(() => process.exit(0)));
+    // Open sockets would hold server.close() back: disconnect them now.
+    void realtime.close();
     setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.on('SIGTERM', stop);

@@ -137,6 +137,7 @@ export function defineModels(sequelize: Sequelize) {
     { sequelize, tableName: 'launch_sessions', underscored: true, createdAt: 'created_at', updatedAt: false },
   );
   defineModuleModels(sequelize);
+  defineBoardModels(sequelize);
 }
 
 export class ModuleAttempt extends Model<InferAttributes<ModuleAttempt>, InferCreationAttributes<ModuleAttempt>> {
@@ -262,5 +263,130 @@ export function defineModuleModels(sequelize: Sequelize) {
       updatedAt: date(),
     },
     opts(sequelize, 'grade_outbox'),
+  );
+}
+
+export class Region extends Model<InferAttributes<Region>, InferCreationAttributes<Region>> {
+  declare code: string;
+  declare nameFi: string;
+  declare nameSv: string;
+  declare nameEn: string;
+  declare wave: number;
+}
+
+export class UserRegion extends Model<InferAttributes<UserRegion>, InferCreationAttributes<UserRegion>> {
+  declare userId: number;
+  declare regionCode: string;
+}
+
+export type PracticeStatus = 'idea' | 'pilot' | 'established';
+
+export class Practice extends Model<InferAttributes<Practice>, InferCreationAttributes<Practice>> {
+  declare id: CreationOptional<number>;
+  declare issuer: string;
+  declare boardKey: string;
+  declare authorId: number;
+  declare regionCode: string;
+  declare title: string;
+  declare summary: string;
+  declare need: string;
+  declare whatWasDone: string;
+  declare results: string;
+  /** JSON arrays (see migration 0004). */
+  declare actors: string;
+  declare themes: string;
+  declare links: string;
+  declare status: PracticeStatus;
+  declare language: string;
+  declare usefulCount: CreationOptional<number>;
+  declare adoptionCount: CreationOptional<number>;
+  declare commentCount: CreationOptional<number>;
+  declare hiddenAt: CreationOptional<Date | null>;
+  declare hiddenReason: CreationOptional<string | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+export class PracticeComment extends Model<InferAttributes<PracticeComment>, InferCreationAttributes<PracticeComment>> {
+  declare id: CreationOptional<number>;
+  declare practiceId: number;
+  declare parentId: number | null;
+  declare authorId: number;
+  declare body: string;
+  declare hiddenAt: CreationOptional<Date | null>;
+  declare hiddenReason: CreationOptional<string | null>;
+  declare createdAt: CreationOptional<Date>;
+}
+
+export class PracticeReaction extends Model<InferAttributes<PracticeReaction>, InferCreationAttributes<PracticeReaction>> {
+  declare id: CreationOptional<number>;
+  declare practiceId: number;
+  declare userId: number;
+}
+
+export class PracticeAdoption extends Model<InferAttributes<PracticeAdoption>, InferCreationAttributes<PracticeAdoption>> {
+  declare id: CreationOptional<number>;
+  declare practiceId: number;
+  declare regionCode: string;
+  declare userId: number;
+  declare note: string;
+  declare createdAt: CreationOptional<Date>;
+}
+
+export class BoardModerationLog extends Model<InferAttributes<BoardModerationLog>, InferCreationAttributes<BoardModerationLog>> {
+  declare id: CreationOptional<number>;
+  declare issuer: string;
+  declare boardKey: string;
+  declare moderatorId: number;
+  declare action: 'hide' | 'restore';
+  declare targetType: 'practice' | 'comment';
+  declare targetId: number;
+  declare reason: string;
+  declare createdAt: CreationOptional<Date>;
+}
+
+/** Models of the regions and board migration (0004). */
+export function defineBoardModels(sequelize: Sequelize) {
+  const int = (allowNull = false) => ({ type: DataTypes.INTEGER, allowNull });
+  const text = (allowNull = false) => ({ type: DataTypes.TEXT, allowNull });
+  const date = (allowNull = true) => ({ type: DataTypes.DATE, allowNull });
+  Region.init({ code: { type: DataTypes.STRING(40), primaryKey: true }, nameFi: str(200, false), nameSv: str(200, false), nameEn: str(200, false), wave: int() }, opts(sequelize, 'regions'));
+  UserRegion.init({ userId: { type: DataTypes.INTEGER, primaryKey: true }, regionCode: str(40, false) }, opts(sequelize, 'user_regions'));
+  Practice.init(
+    {
+      id,
+      issuer: str(512, false),
+      boardKey: str(64, false),
+      authorId: int(),
+      regionCode: str(40, false),
+      title: str(200, false),
+      summary: text(),
+      need: text(),
+      whatWasDone: text(),
+      results: text(),
+      actors: text(),
+      themes: text(),
+      links: text(),
+      status: str(16, false) as never,
+      language: str(2, false),
+      usefulCount: { ...int(), defaultValue: 0 },
+      adoptionCount: { ...int(), defaultValue: 0 },
+      commentCount: { ...int(), defaultValue: 0 },
+      hiddenAt: date(),
+      hiddenReason: str(500),
+      createdAt: date(),
+      updatedAt: date(),
+    },
+    opts(sequelize, 'practices'),
+  );
+  PracticeComment.init(
+    { id, practiceId: int(), parentId: int(true), authorId: int(), body: text(), hiddenAt: date(), hiddenReason: str(500), createdAt: date() },
+    opts(sequelize, 'practice_comments'),
+  );
+  PracticeReaction.init({ id, practiceId: int(), userId: int() }, opts(sequelize, 'practice_reactions'));
+  PracticeAdoption.init({ id, practiceId: int(), regionCode: str(40, false), userId: int(), note: str(1000, false), createdAt: date() }, opts(sequelize, 'practice_adoptions'));
+  BoardModerationLog.init(
+    { id, issuer: str(512, false), boardKey: str(64, false), moderatorId: int(), action: str(16, false) as never, targetType: str(16, false) as never, targetId: int(), reason: str(500, false), createdAt: date() },
+    opts(sequelize, 'board_moderation_log'),
   );
 }

@@ -10,6 +10,7 @@ export function appRoutes(): Router {
       const launch = currentLaunch(res);
       // A link placed as a module opens the module (teachers get its overview too).
       if (launch.custom.module && launch.resourceLink) return res.redirect(303, `/modules?lt=${launch.sessionId}`);
+      if (launch.custom.target === 'board' && launch.resourceLink) return res.redirect(303, `/board?lt=${launch.sessionId}`);
       res.render('pages/home', presentLanding(launch));
     } catch (error) {
       next(error);

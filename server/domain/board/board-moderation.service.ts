@@ -1,0 +1,48 @@
+import type { Sequelize } from 'sequelize';
+import { SiltaError } from '../../errors';
+import { BoardModerationLog, Practice, PracticeComment } from '../../store/models';
+import { inTransaction } from '../../store/transaction';
+import type { Launch } from '../launches/launch.service';
+import { authorize } from './board.policy';
+import { boardOf, getPractice } from './board.service';
+
+export type ModerationTarget = { type: 'practice'; practiceId: number } | { type: 'comment'; practiceId: number; commentId: number };
+
+/**
+ * Hides or restores a practice or a comment, with a reason. Only moderators; the change and its
+ * log row are one transaction. Hiding what is already hidden (or restoring what is visible)
+ * changes nothing and logs nothing. Returns whether anything changed.
+ */
+export async function moderate(props: { sequelize: Sequelize; launch: Launch; target: ModerationTarget; action: 'hide' | 'restore'; reason: string }): Promise<boolean> {
+  const { launch, target, action, reason } = props;
+  authorize(launch, 'moderate');
+  const board = boardOf(launch);
+  const practice = await getPractice(launch, target.practiceId);
+  return inTransaction(props.sequelize, async (transaction) => {
+    let row: Practice | PracticeComment = practice;
+    if (target.type === 'comment') {
+      const comment = await PracticeComment.findOne({ where: { id: target.commentId, practiceId: practice.id }, transaction });
+      if (!comment) throw new SiltaError('comment_not_found', 'not_found', String(target.commentId));
+      row = comment;
+    } else {
+      await practice.reload({ transaction });
+    }
+    const hidden = row.hiddenAt !== null && row.hiddenAt !== undefined;
+    if (hidden === (action === 'hide')) return false;
+    row.hiddenAt = action === 'hide' ? new Date() : null;
+    row.hiddenReason = action === 'hide' ? reason : null;
+    await row.save({ transaction });
+    await BoardModerationLog.create(
+      { issuer: board.issuer, boardKey: board.key, moderatorId: launch.user.id, action, targetType: target.type, targetId: target.type === 'comment' ? target.commentId : target.practiceId, reason },
+      { transaction },
+    );
+    return true;
+  });
+}
+
+/** The latest moderation actions on the launch's board, for moderators. */
+export async function moderationLog(launch: Launch, limit = 50): Promise<BoardModerationLog[]> {
+  authorize(launch, 'moderate');
+  const board = boardOf(launch);
+  return BoardModerationLog.findAll({ where: { issuer: board.issuer, boardKey: board.key }, order: [['id', 'DESC']], limit });
+}

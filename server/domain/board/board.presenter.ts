@@ -1,0 +1,167 @@
+import { translator, type Language } from '../../i18n';
+import { User, type Practice, type PracticeAdoption, type PracticeComment, type Region } from '../../store/models';
+import type { Launch } from '../launches/launch.service';
+import { renderMarkdown } from '../modules/markdown';
+import { regionName } from '../regions/region.service';
+import { can } from './board.policy';
+import { ACTORS, LIMITS, SORTS, STATUSES, THEMES, type ListQuery } from './board.schema';
+
+const LANGUAGE_NAMES: Record<Language, string> = { fi: 'suomi', sv: 'svenska', en: 'English' };
+const LOCALE: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
+
+const list = (json: string) => JSON.parse(json) as string[];
+const day = (date: Date, lang: Language) => new Intl.DateTimeFormat(LOCALE[lang], { dateStyle: 'medium' }).format(date);
+
+/** Display names of users by id (name from the launch, else given + family name). */
+export async function authorNames(ids: number[]): Promise<Map<number, string>> {
+  const users = ids.length ? await User.findAll({ where: { id: [...new Set(ids)] } }) : [];
+  return new Map(users.map((u) => [u.id, u.name || [u.givenName, u.familyName].filter(Boolean).join(' ')]));
+}
+
+const regionsByCode = (regions: Region[]) => new Map(regions.map((r) => [r.code, r]));
+
+/** A practice in a list: the facts a reader scans before opening it. */
+export function presentCard(practice: Practice, regions: Map<string, Region>, lang: Language) {
+  const t = translator(lang);
+  const region = regions.get(practice.regionCode);
+  return {
+    id: practice.id,
+    title: practice.title,
+    summary: practice.summary,
+    regionName: region ? regionName(region, lang) : practice.regionCode,
+    wave: region?.wave,
+    status: t(`board.status.${practice.status}`),
+    themes: list(practice.themes).map((c) => t(`board.themes.${c}`)),
+    useful: practice.usefulCount,
+    adopted: practice.adoptionCount,
+    comments: practice.commentCount,
+    hidden: !!practice.hiddenAt,
+    date: day(practice.createdAt, lang),
+  };
+}
+
+/** The listing page: filters with their current values, the page of practices, paging links. */
+export function presentListing(props: { launch: Launch; query: ListQuery; result: { rows: Practice[]; total: number; page: number; pages: number }; regions: Region[]; myRegion: Region | null }) {
+  const { launch, query, result, regions } = props;
+  const lang = launch.language;
+  const t = translator(lang);
+  const byCode = regionsByCode(regions);
+  const options = (values: readonly string[], label: (v: string) => string, selected: unknown) => values.map((v) => ({ value: v, label: label(v), selected: v === selected }));
+  const waves = [...new Set(regions.map((r) => r.wave))].sort((a, b) => a - b);
+  const params = (page: number) => {
+    const p = new URLSearchParams({ lt: launch.sessionId });
+    for (const key of ['region', 'wave', 'theme', 'actor', 'status', 'language', 'q', 'sort'] as const) if (query[key] !== undefined && query[key] !== '') p.set(key, String(query[key]));
+    p.set('page', String(page));
+    return `/board?${p.toString()}`;
+  };
+  return {
+    items: result.rows.map((p) => presentCard(p, byCode, lang)),
+    total: result.total,
+    page: result.page,
+    pages: result.pages,
+    previous: result.page > 1 ? params(result.page - 1) : null,
+    next: result.page < result.pages ? params(result.page + 1) : null,
+    q: query.q ?? '',
+    filters: {
+      regions: regions.map((r) => ({ value: r.code, label: regionName(r, lang), selected: r.code === query.region })),
+      waves: waves.map((w) => ({ value: String(w), label: t('board.wave', { wave: w }), selected: w === query.wave })),
+      themes: options(THEMES, (c) => t(`board.themes.${c}`), query.theme),
+      actors: options(ACTORS, (c) => t(`board.actors.${c}`), query.actor),
+      statuses: options(STATUSES, (c) => t(`board.status.${c}`), query.status),
+      languages: options(['fi', 'sv', 'en'], (c) => LANGUAGE_NAMES[c as Language], query.language),
+      sorts: options(SORTS, (c) => t(`board.sort.${c}`), query.sort),
+    },
+    myRegion: props.myRegion ? { code: props.myRegion.code, name: regionName(props.myRegion, lang) } : null,
+  };
+}
+
+/** The practice form: fixed lists with what is checked, and the values so far. */
+export function presentForm(lang: Language, regions: Region[], values: { region?: string; actors?: string[]; themes?: string[]; status?: string; language?: string }) {
+  const t = translator(lang);
+  const checked = (codes: readonly string[], chosen: string[] | undefined, prefix: string) => codes.map((c) => ({ value: c, label: t(`${prefix}.${c}`), checked: !!chosen?.includes(c) }));
+  return {
+    limits: LIMITS,
+    regions: regions.map((r) => ({ value: r.code, label: regionName(r, lang), selected: r.code === values.region })),
+    actors: checked(ACTORS, values.actors, 'board.actors'),
+    themes: checked(THEMES, values.themes, 'board.themes'),
+    statuses: STATUSES.map((s) => ({ value: s, label: t(`board.status.${s}`), selected: s === (values.status ?? 'idea') })),
+    languages: (['fi', 'sv', 'en'] as const).map((l) => ({ value: l, label: LANGUAGE_NAMES[l], selected: l === (values.language ?? lang) })),
+  };
+}
+
+/** A practice's own values for the edit form. */
+export function practiceValues(practice: Practice) {
+  return {
+    title: practice.title,
+    summary: practice.summary,
+    need: practice.need,
+    whatWasDone: practice.whatWasDone,
+    results: practice.results,
+    links: list(practice.links).join('\n'),
+    region: practice.regionCode,
+    actors: list(practice.actors),
+    themes: list(practice.themes),
+    status: practice.status,
+    language: practice.language,
+  };
+}
+
+type CommentView = { id: number; author: string; html: string; date: string; hidden: boolean; hiddenReason: string | null; showBody: boolean; canDelete: boolean; canModerate: boolean; isReply: boolean; replies: CommentView[] };
+
+/** The practice page: Markdown fields rendered safely, comments with replies, adoptions and what the user may do. */
+export async function presentPractice(props: { launch: Launch; practice: Practice; comments: PracticeComment[]; adoptions: PracticeAdoption[]; regions: Region[]; useful: boolean; myRegion: Region | null }) {
+  const { launch, practice, comments, adoptions } = props;
+  const lang = launch.language;
+  const t = translator(lang);
+  const byCode = regionsByCode(props.regions);
+  const names = await authorNames([practice.authorId, ...comments.map((c) => c.authorId)]);
+  const moderator = can(launch, 'moderate');
+  const name = (id: number) => names.get(id) || t('board.someone');
+  const view = (c: PracticeComment): CommentView => ({
+    id: c.id,
+    author: name(c.authorId),
+    // A hidden comment's text is shown to moderators (to restore it) and its author only.
+    html: c.hiddenAt && !can(launch, 'see-hidden', c) ? '' : renderMarkdown(c.body),
+    showBody: !c.hiddenAt || can(launch, 'see-hidden', c),
+    date: day(c.createdAt, lang),
+    hidden: !!c.hiddenAt,
+    hiddenReason: c.hiddenReason ?? null,
+    canDelete: can(launch, 'delete', c),
+    canModerate: moderator,
+    isReply: c.parentId !== null,
+    replies: [],
+  });
+  const top = comments.filter((c) => c.parentId === null).map(view);
+  const byId = new Map(top.map((c) => [c.id, c]));
+  for (const reply of comments.filter((c) => c.parentId !== null)) byId.get(reply.parentId!)?.replies.push(view(reply));
+  const region = byCode.get(practice.regionCode);
+  const adoptedHere = !!props.myRegion && adoptions.some((a) => a.regionCode === props.myRegion!.code);
+  return {
+    practice: {
+      ...presentCard(practice, byCode, lang),
+      regionCode: practice.regionCode,
+      regionName: region ? regionName(region, lang) : practice.regionCode,
+      author: name(practice.authorId),
+      needHtml: renderMarkdown(practice.need),
+      whatWasDoneHtml: renderMarkdown(practice.whatWasDone),
+      resultsHtml: practice.results ? renderMarkdown(practice.results) : '',
+      actors: list(practice.actors).map((c) => t(`board.actors.${c}`)),
+      links: list(practice.links),
+      language: LANGUAGE_NAMES[practice.language as Language] ?? practice.language,
+      hiddenReason: practice.hiddenReason,
+    },
+    comments: top,
+    adoptions: adoptions.map((a) => {
+      const r = byCode.get(a.regionCode);
+      return { regionCode: a.regionCode, regionName: r ? regionName(r, lang) : a.regionCode, note: a.note, date: day(a.createdAt, lang) };
+    }),
+    useful: props.useful,
+    canEdit: can(launch, 'edit', practice),
+    canDelete: can(launch, 'delete', practice),
+    canModerate: moderator,
+    canAdopt: !!props.myRegion && !adoptedHere && !practice.hiddenAt,
+    adoptedHere,
+    myRegion: props.myRegion ? regionName(props.myRegion, lang) : null,
+    limits: LIMITS,
+  };
+}

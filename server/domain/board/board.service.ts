@@ -1,0 +1,118 @@
+import { Op, type Sequelize, type WhereOptions } from 'sequelize';
+import { SiltaError } from '../../errors';
+import { Practice, Region } from '../../store/models';
+import { inTransaction } from '../../store/transaction';
+import type { Launch } from '../launches/launch.service';
+import { authorize, can } from './board.policy';
+import { BOARD_KEY, type ListQuery, type PracticeInput } from './board.schema';
+
+/** The board a launch is in: its platform (issuer) and board key. Every board query is scoped by both. */
+export type Board = { issuer: string; key: string };
+
+export const DEFAULT_BOARD = 'default';
+export const PAGE_SIZE = 20;
+
+/** The launch's board: the platform's default one, or the one named by custom parameter `board`. */
+export function boardOf(launch: Launch): Board {
+  const named = launch.custom.board;
+  if (named !== undefined && !BOARD_KEY.test(named)) throw new SiltaError('board_not_found', 'not_found', named);
+  return { issuer: launch.platform.issuer, key: named || DEFAULT_BOARD };
+}
+
+const scope = (board: Board) => ({ issuer: board.issuer, boardKey: board.key });
+
+async function knownRegion(code: string): Promise<void> {
+  if (!(await Region.findByPk(code))) throw new SiltaError('region_not_found', 'bad_request', code);
+}
+
+const columns = (input: PracticeInput) => ({
+  regionCode: input.region,
+  title: input.title,
+  summary: input.summary,
+  need: input.need,
+  whatWasDone: input.whatWasDone,
+  results: input.results,
+  actors: JSON.stringify(input.actors),
+  themes: JSON.stringify(input.themes),
+  links: JSON.stringify(input.links),
+  status: input.status,
+  language: input.language,
+});
+
+/** Publishes a practice on the launch's board; it is on disk before the author is told. */
+export async function createPractice(props: { sequelize: Sequelize; launch: Launch; input: PracticeInput }): Promise<Practice> {
+  const board = boardOf(props.launch);
+  await knownRegion(props.input.region);
+  return inTransaction(props.sequelize, (transaction) => Practice.create({ ...scope(board), authorId: props.launch.user.id, ...columns(props.input) }, { transaction }));
+}
+
+/**
+ * A practice of the launch's board by id. A practice of another board or platform, or a hidden
+ * one the user may not see, is `practice_not_found`: its existence is not revealed.
+ */
+export async function getPractice(launch: Launch, id: number): Promise<Practice> {
+  const practice = await Practice.findOne({ where: { id, ...scope(boardOf(launch)) } });
+  if (!practice || (practice.hiddenAt && !can(launch, 'see-hidden', practice))) throw new SiltaError('practice_not_found', 'not_found', String(id));
+  return practice;
+}
+
+/** The author edits their own practice. */
+export async function updatePractice(props: { sequelize: Sequelize; launch: Launch; practiceId: number; input: PracticeInput }): Promise<Practice> {
+  const practice = await getPractice(props.launch, props.practiceId);
+  authorize(props.launch, 'edit', practice);
+  await knownRegion(props.input.region);
+  return inTransaction(props.sequelize, async (transaction) => {
+    await practice.update(columns(props.input), { transaction });
+    return practice;
+  });
+}
+
+/** The author deletes their own practice, with its comments, reactions and adoptions. */
+export async function deletePractice(props: { sequelize: Sequelize; launch: Launch; practiceId: number }): Promise<void> {
+  const practice = await getPractice(props.launch, props.practiceId);
+  authorize(props.launch, 'delete', practice);
+  await inTransaction(props.sequelize, (transaction) => practice.destroy({ transaction }));
+}
+
+const ORDER: Record<ListQuery['sort'], [string, 'DESC'][]> = {
+  newest: [['createdAt', 'DESC'], ['id', 'DESC']],
+  useful: [['usefulCount', 'DESC'], ['id', 'DESC']],
+  adopted: [['adoptionCount', 'DESC'], ['id', 'DESC']],
+};
+
+/**
+ * Filters, sorts and pages the practices of a board. The text filter is a plain substring match
+ * on title and summary for now; full-text search replaces this one function later. Hidden
+ * practices are left out unless the viewer moderates.
+ */
+export async function searchPractices(props: { launch: Launch; query: ListQuery }): Promise<{ rows: Practice[]; total: number; page: number; pages: number }> {
+  const { launch, query } = props;
+  const and: WhereOptions<Practice>[] = [scope(boardOf(launch))];
+  if (!can(launch, 'moderate')) and.push({ hiddenAt: null });
+  if (query.region) and.push({ regionCode: query.region });
+  if (query.wave !== undefined) {
+    const codes = (await Region.findAll({ where: { wave: query.wave }, attributes: ['code'] })).map((r) => r.code);
+    and.push({ regionCode: { [Op.in]: codes } });
+  }
+  // Codes come from fixed lists and never contain quotes, so the quoted code matches one element.
+  if (query.theme) and.push({ themes: { [Op.like]: `%"${query.theme}"%` } });
+  if (query.actor) and.push({ actors: { [Op.like]: `%"${query.actor}"%` } });
+  if (query.status) and.push({ status: query.status });
+  if (query.language) and.push({ language: query.language });
+  if (query.q) {
+    // A substring test with no pattern characters: what the user typed is matched literally.
+    const sequelize = Practice.sequelize!;
+    const position = sequelize.getDialect() === 'postgres' ? 'strpos' : 'instr';
+    const needle = query.q.toLowerCase();
+    const contains = (column: string) => sequelize.where(sequelize.fn(position, sequelize.fn('lower', sequelize.col(column)), needle), Op.gt, 0);
+    and.push({ [Op.or]: [contains('title'), contains('summary')] } as WhereOptions<Practice>);
+  }
+  const { rows, count } = await Practice.findAndCountAll({ where: { [Op.and]: and }, order: ORDER[query.sort], limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE });
+  return { rows, total: count, page: query.page, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)) };
+}
+
+/** Practices a region shared on the launch's board, newest first (hidden ones only for moderators). */
+export async function practicesOfRegion(launch: Launch, regionCode: string): Promise<Practice[]> {
+  const where: WhereOptions<Practice> = { ...scope(boardOf(launch)), regionCode, ...(can(launch, 'moderate') ? {} : { hiddenAt: null }) };
+  return Practice.findAll({ where, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit: 200 });
+}

@@ -1,0 +1,45 @@
+import type { Sequelize } from 'sequelize';
+import { SiltaError } from '../../errors';
+import type { Language } from '../../i18n';
+import { Region, UserRegion } from '../../store/models';
+import { inTransaction } from '../../store/transaction';
+import type { Launch } from '../launches/launch.service';
+
+/** Every region, by wave and then by code. The list is data (migration 0004), never code. */
+export async function listRegions(): Promise<Region[]> {
+  return Region.findAll({ order: [['wave', 'ASC'], ['code', 'ASC']] });
+}
+
+/** A region by its code; an unknown code is `region_not_found`. */
+export async function findRegion(code: string): Promise<Region> {
+  const region = await Region.findByPk(code);
+  if (!region) throw new SiltaError('region_not_found', 'not_found', code);
+  return region;
+}
+
+/** A region's name in a language. */
+export function regionName(region: Region, lang: Language): string {
+  return lang === 'sv' ? region.nameSv : lang === 'en' ? region.nameEn : region.nameFi;
+}
+
+/**
+ * The user's region: the launch's custom parameter `region` when it names a known region (the
+ * course admin set it for the course or link), else the user's own choice, else none yet.
+ */
+export async function regionOf(launch: Launch): Promise<{ region: Region | null; fromLaunch: boolean }> {
+  const fromLaunch = launch.custom.region ? await Region.findByPk(launch.custom.region) : null;
+  if (fromLaunch) return { region: fromLaunch, fromLaunch: true };
+  const chosen = await UserRegion.findByPk(launch.user.id);
+  return { region: chosen ? await Region.findByPk(chosen.regionCode) : null, fromLaunch: false };
+}
+
+/** Stores the user's own region choice (first visit, or a change later). */
+export async function chooseRegion(sequelize: Sequelize, launch: Launch, code: string): Promise<Region> {
+  const region = await findRegion(code);
+  await inTransaction(sequelize, async (transaction) => {
+    const existing = await UserRegion.findByPk(launch.user.id, { transaction });
+    if (existing) await existing.update({ regionCode: region.code }, { transaction });
+    else await UserRegion.create({ userId: launch.user.id, regionCode: region.code }, { transaction });
+  });
+  return region;
+}

@@ -1,0 +1,183 @@
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Sequelize } from 'sequelize';
+import type { z } from 'zod';
+import { addComment, adoptedByRegion, adoptionsOf, adoptPractice, commentsOf, deleteComment, isUseful, toggleUseful } from '../../domain/board/board-interactions.service';
+import { moderate, moderationLog } from '../../domain/board/board-moderation.service';
+import { presentCard, presentForm, presentListing, presentPractice, practiceValues } from '../../domain/board/board.presenter';
+import { adoptionInputSchema, commentInputSchema, idSchema, listQuerySchema, moderationInputSchema, practiceInputSchema, regionChoiceSchema } from '../../domain/board/board.schema';
+import { boardOf, createPractice, deletePractice, getPractice, practicesOfRegion, searchPractices, updatePractice } from '../../domain/board/board.service';
+import { can } from '../../domain/board/board.policy';
+import type { Launch } from '../../domain/launches/launch.service';
+import { chooseRegion, findRegion, listRegions, regionName, regionOf } from '../../domain/regions/region.service';
+import { SiltaError, ValidationError } from '../../errors';
+import { languageLinks, translator } from '../../i18n';
+import { currentLaunch, requireLaunch } from '../launch-session';
+import { rateLimit } from '../rate-limit';
+
+type Handler = (req: Request, res: Response, launch: Launch) => Promise<void>;
+
+const FIELD_LABELS: Record<string, string> = { title: 'board.field.title', summary: 'board.field.summary', need: 'board.field.need', whatWasDone: 'board.field.what_was_done', results: 'board.field.results', links: 'board.field.links', body: 'board.field.comment', note: 'board.field.note', reason: 'board.reason', q: 'board.filter.text' };
+
+/**
+ * Validates with a zod schema. A field over its limit gets its own message naming the field and
+ * the limit; other failures list the fields.
+ */
+function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, launch: Launch): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const long = parsed.error.issues.find((i) => i.code === 'too_big' && typeof i.path[0] === 'string' && FIELD_LABELS[i.path[0]]);
+  if (long && long.code === 'too_big') {
+    const t = translator(launch.language);
+    throw new SiltaError('board_field_too_long', 'bad_request', long.path.join('.'), { field: t(FIELD_LABELS[String(long.path[0])]), max: Number(long.maximum) });
+  }
+  throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+}
+
+/** An id in the path; anything but a positive integer is a practice that does not exist. */
+const idParam = (value: string | undefined, code = 'practice_not_found') => {
+  const parsed = idSchema.safeParse(value);
+  if (!parsed.success) throw new SiltaError(code, 'not_found');
+  return parsed.data;
+};
+
+/** A filter left at "all" arrives as an empty string: the same as not filtering. */
+const withoutEmpty = (query: Request['query']) => Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ''));
+
+/** The peer-learning board over HTTP: listing, practices, comments, reactions, adoptions, moderation, regions. */
+export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number }): Router {
+  const router = Router();
+  const { sequelize } = deps;
+  const form = express.urlencoded({ extended: false, limit: '128kb', parameterLimit: 100 });
+  router.post(/^\/board/, rateLimit({ perMinute: deps.postsPerMinute, key: (req) => req.ip }));
+
+  const handle = (handler: Handler) => (req: Request, res: Response, next: NextFunction) => {
+    handler(req, res, currentLaunch(res)).catch(next);
+  };
+  const page = (res: Response, view: string, titleKey: string, model: object, path: string, titleParams: Record<string, string> = {}) => {
+    const launch = currentLaunch(res);
+    const t = translator(launch.language);
+    const sep = path.includes('?') ? '&' : '?';
+    res.render(view, { lang: launch.language, title: t(titleKey, titleParams), lt: launch.sessionId, languages: languageLinks(launch.language, (l) => `${path}${sep}lt=${launch.sessionId}&lang=${l}`), canModerate: can(launch, 'moderate'), ...model });
+  };
+  const go = (res: Response, path: string) => res.redirect(303, `${path}${path.includes('?') ? '&' : '?'}lt=${currentLaunch(res).sessionId}`);
+  const get = (path: string, handler: Handler) => router.get(path, requireLaunch, handle(handler));
+  const post = (path: string, handler: Handler) => router.post(path, form, requireLaunch, handle(handler));
+
+  get('/board', async (req, res, launch) => {
+    boardOf(launch); // a malformed board name is refused before anything else
+    const query = parse(listQuerySchema, withoutEmpty(req.query), launch);
+    const { region } = await regionOf(launch);
+    if (!region) return go(res, '/board/region');
+    if (query.region) await findRegion(query.region);
+    const [result, regions] = await Promise.all([searchPractices({ launch, query }), listRegions()]);
+    page(res, 'board/index', 'board.title', presentListing({ launch, query, result, regions, myRegion: region }), '/board');
+  });
+
+  get('/board/region', async (_req, res, launch) => {
+    const [{ region, fromLaunch }, regions] = await Promise.all([regionOf(launch), listRegions()]);
+    const lang = launch.language;
+    page(res, 'board/region-choice', 'board.region_choice.title', { fromLaunch, current: region ? regionName(region, lang) : null, regions: regions.map((r) => ({ value: r.code, label: regionName(r, lang), wave: r.wave, selected: r.code === region?.code })) }, '/board/region');
+  });
+
+  post('/board/region', async (req, res, launch) => {
+    await chooseRegion(sequelize, launch, parse(regionChoiceSchema, req.body, launch).region);
+    go(res, '/board');
+  });
+
+  get('/board/new', async (_req, res, launch) => {
+    boardOf(launch);
+    const [{ region }, regions] = await Promise.all([regionOf(launch), listRegions()]);
+    page(res, 'board/form', 'board.new_title', { ...presentForm(launch.language, regions, { region: region?.code }), values: {}, action: '/board/practices' }, '/board/new');
+  });
+
+  post('/board/practices', async (req, res, launch) => {
+    const practice = await createPractice({ sequelize, launch, input: parse(practiceInputSchema, req.body, launch) });
+    go(res, `/board/practices/${practice.id}`);
+  });
+
+  get('/board/practices/:id', async (req, res, launch) => {
+    const practice = await getPractice(launch, idParam(req.params.id));
+    const [comments, adoptions, regions, useful, { region }] = await Promise.all([commentsOf(practice.id), adoptionsOf(practice.id), listRegions(), isUseful(launch, practice.id), regionOf(launch)]);
+    const model = await presentPractice({ launch, practice, comments, adoptions, regions, useful, myRegion: region });
+    page(res, 'board/practice', 'board.practice_title', model, `/board/practices/${practice.id}`, { title: practice.title });
+  });
+
+  get('/board/practices/:id/edit', async (req, res, launch) => {
+    const practice = await getPractice(launch, idParam(req.params.id));
+    if (!can(launch, 'edit', practice)) throw new SiltaError('forbidden', 'forbidden');
+    const values = practiceValues(practice);
+    page(res, 'board/form', 'board.edit_title', { ...presentForm(launch.language, await listRegions(), values), values, action: `/board/practices/${practice.id}`, editing: true }, `/board/practices/${practice.id}/edit`);
+  });
+
+  post('/board/practices/:id', async (req, res, launch) => {
+    const practice = await updatePractice({ sequelize, launch, practiceId: idParam(req.params.id), input: parse(practiceInputSchema, req.body, launch) });
+    go(res, `/board/practices/${practice.id}`);
+  });
+
+  post('/board/practices/:id/delete', async (req, res, launch) => {
+    await deletePractice({ sequelize, launch, practiceId: idParam(req.params.id) });
+    go(res, '/board');
+  });
+
+  post('/board/practices/:id/comments', async (req, res, launch) => {
+    const input = parse(commentInputSchema, req.body, launch);
+    const comment = await addComment({ sequelize, launch, practiceId: idParam(req.params.id), body: input.body, parentId: input.parent });
+    go(res, `/board/practices/${comment.practiceId}#comment-${comment.id}`);
+  });
+
+  post('/board/practices/:id/comments/:commentId/delete', async (req, res, launch) => {
+    const practiceId = idParam(req.params.id);
+    await deleteComment({ sequelize, launch, practiceId, commentId: idParam(req.params.commentId, 'comment_not_found') });
+    go(res, `/board/practices/${practiceId}#comments`);
+  });
+
+  post('/board/practices/:id/useful', async (req, res, launch) => {
+    const practiceId = idParam(req.params.id);
+    await toggleUseful({ sequelize, launch, practiceId });
+    go(res, `/board/practices/${practiceId}`);
+  });
+
+  post('/board/practices/:id/adopt', async (req, res, launch) => {
+    const practiceId = idParam(req.params.id);
+    await adoptPractice({ sequelize, launch, practiceId, note: parse(adoptionInputSchema, req.body, launch).note });
+    go(res, `/board/practices/${practiceId}#adoptions`);
+  });
+
+  post('/board/practices/:id/moderate', async (req, res, launch) => {
+    const practiceId = idParam(req.params.id);
+    const input = parse(moderationInputSchema, req.body, launch);
+    await moderate({ sequelize, launch, target: { type: 'practice', practiceId }, ...input });
+    go(res, `/board/practices/${practiceId}`);
+  });
+
+  post('/board/practices/:id/comments/:commentId/moderate', async (req, res, launch) => {
+    const practiceId = idParam(req.params.id);
+    const commentId = idParam(req.params.commentId, 'comment_not_found');
+    const input = parse(moderationInputSchema, req.body, launch);
+    await moderate({ sequelize, launch, target: { type: 'comment', practiceId, commentId }, ...input });
+    go(res, `/board/practices/${practiceId}#comment-${commentId}`);
+  });
+
+  get('/board/regions/:code', async (req, res, launch) => {
+    const board = boardOf(launch);
+    const region = await findRegion(String(req.params.code));
+    const [shared, adopted, regions] = await Promise.all([practicesOfRegion(launch, region.code), adoptedByRegion(launch, region.code, board), listRegions()]);
+    const byCode = new Map(regions.map((r) => [r.code, r]));
+    const lang = launch.language;
+    page(
+      res,
+      'board/region',
+      'board.region_page.title',
+      { region: { code: region.code, name: regionName(region, lang), wave: region.wave }, shared: shared.map((p) => presentCard(p, byCode, lang)), adopted: adopted.map(({ adoption, practice }) => ({ ...presentCard(practice, byCode, lang), note: adoption.note })) },
+      `/board/regions/${region.code}`,
+      { region: regionName(region, lang) },
+    );
+  });
+
+  get('/board/moderation', async (_req, res, launch) => {
+    const rows = await moderationLog(launch);
+    const t = translator(launch.language);
+    page(res, 'board/moderation', 'board.moderation.title', { rows: rows.map((r) => ({ date: r.createdAt.toISOString().slice(0, 16).replace('T', ' '), action: t(`board.moderation.done.${r.action}`), target: t(`board.moderation.${r.targetType}`), targetId: r.targetId, reason: r.reason })) }, '/board/moderation');
+  });
+  return router;
+}
