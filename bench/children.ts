@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -156,4 +157,20 @@ export function cpuMs(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A temporary folder removed at exit, and a watchdog that stops the benchmark (and its children)
+ * after `limitMs` whatever happens, so a run is always bounded in time.
+ */
+export function boundedRun(prefix: string, limitMs: number): string {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+  const watchdog = setTimeout(() => {
+    console.error('bench: overall time limit reached, stopping');
+    killChildren();
+    process.exit(1);
+  }, limitMs);
+  watchdog.unref();
+  return tmp;
 }

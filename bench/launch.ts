@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuMs, killChildren } from './children';
+import { boundedRun, cpuMs, killChildren } from './children';
 import { summariseCpuProfile } from './cpu-summary';
 import { summariseSqlByRoute, summariseSqlTotals, traceMark } from './profile';
 import { report } from './report';
@@ -53,18 +53,8 @@ const rounds = flags.profile ? 1 : Math.min(launches, whole('rounds', flags.roun
 if (!['both', 'silta', 'ltijs'].includes(flags.tool!)) throw new Error('--tool must be both, silta or ltijs');
 const SEQUENTIAL_PASS = 30;
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'silta-bench-'));
-process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 // Bounded in time whatever happens: start-up, warm-up, the timed rounds and the profile pass.
-const watchdog = setTimeout(
-  () => {
-    console.error('bench: overall time limit reached, stopping');
-    killChildren();
-    process.exit(1);
-  },
-  (maxSeconds * 2 + 300) * 1000,
-);
-watchdog.unref();
+const tmp = boundedRun('silta-bench-', (maxSeconds * 2 + 300) * 1000);
 
 /** The profile of one tool: SQL per launch and per route, and where the server's CPU went (per launch attempted, failed ones included). */
 async function profileOf(tool: StartedTool, timed: { sql: string; cpu: string }, measured: number): Promise<string> {

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadContentPacks } from '../server/domain/modules/content-pack';
-import { cpuMs, killChildren } from './children';
+import { boundedRun, cpuMs, killChildren } from './children';
 import { summariseCpuProfile } from './cpu-summary';
 import { CookieJar } from './http-client';
 import { reportModule, type GradeFigures } from './module-report';
@@ -68,18 +68,8 @@ const GRADE_WAIT_MS = 60_000;
 /** Trainees of the --profile pass, one request at a time so each SQL statement is attributed to its route. */
 const PROFILE_PASS = 3;
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'silta-bench-module-'));
-process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 // Bounded in time whatever happens: start-up, set-up, both phases and the grade wait.
-const watchdog = setTimeout(
-  () => {
-    console.error('bench: overall time limit reached, stopping');
-    killChildren();
-    process.exit(1);
-  },
-  (maxSeconds * 3 + 300) * 1000,
-);
-watchdog.unref();
+const tmp = boundedRun('silta-bench-module-', (maxSeconds * 3 + 300) * 1000);
 
 /** Runs one tool's launches and adds the tool's server CPU time over them. */
 async function timedLaunches(tool: StartedTool, target: StartedTool['target'], first: number, count: number, deadline: number): Promise<RunResult> {
