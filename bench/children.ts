@@ -174,3 +174,14 @@ export function boundedRun(prefix: string, limitMs: number): string {
   watchdog.unref();
   return tmp;
 }
+
+/** Runs a benchmark's main function and exits: 0 when it ran, 1 (children killed) when it could not. */
+export function runBench(main: () => Promise<void>): void {
+  main()
+    .then(() => process.exit(0))
+    .catch((error: unknown) => {
+      console.error('bench failed:', error instanceof Error ? error.message : error);
+      killChildren();
+      process.exit(1);
+    });
+}

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { boundedRun, cpuMs, killChildren } from './children';
+import { boundedRun, cpuMs, runBench } from './children';
 import { summariseCpuProfile } from './cpu-summary';
 import { summariseSqlByRoute, summariseSqlTotals, traceMark } from './profile';
 import { report } from './report';
@@ -119,10 +119,4 @@ async function main() {
   }
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((error: unknown) => {
-    console.error('bench failed:', error instanceof Error ? error.message : error);
-    killChildren();
-    process.exit(1);
-  });
+runBench(main);

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadContentPacks } from '../server/domain/modules/content-pack';
-import { boundedRun, cpuMs, killChildren } from './children';
+import { boundedRun, cpuMs, runBench } from './children';
 import { summariseCpuProfile } from './cpu-summary';
 import { CookieJar } from './http-client';
 import { reportModule, type GradeFigures } from './module-report';
@@ -202,10 +202,4 @@ async function main() {
   }
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((error: unknown) => {
-    console.error('bench failed:', error instanceof Error ? error.message : error);
-    killChildren();
-    process.exit(1);
-  });
+runBench(main);

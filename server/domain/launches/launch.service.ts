@@ -33,11 +33,6 @@ const written = new Map<string, { id: number; digest: string; at: number }>();
 const WRITTEN_TTL_MS = 10 * 60_000;
 const WRITTEN_MAX = 20_000;
 
-/** Forgets the cached rows (e.g. after a user was erased). */
-export function forgetWrittenRows(): void {
-  written.clear();
-}
-
 type Upsert = { model: ModelStatic<Model & { id: number }>; where: Record<string, unknown>; values: Record<string, unknown> };
 
 const keyOf = (u: Upsert) => `${u.model.name}|${JSON.stringify(u.where)}`;
