@@ -73,7 +73,7 @@ async function profileOf(tool: StartedTool, timed: { sql: string; cpu: string },
 }
 
 async function main() {
-  const options: StartOptions = { tmp, profile: flags.profile!, verbose: flags.verbose!, command: flags.tsx ? 'tsx' : flags.dist ? 'dist' : 'auto' };
+  const options: StartOptions = { tmp, profile: flags.profile!, verbose: flags.verbose!, command: flags.tsx ? 'tsx' : flags.dist ? 'dist' : 'auto', platformSim: true };
   const tools: StartedTool[] = [];
   try {
     if (flags.tool !== 'ltijs') tools.push(await startSilta(options));

@@ -13,19 +13,20 @@ type Hint = SimLaunch & { expiresAt: number };
 const escapeHtml = (value: string) => value.replace(/[&<>"'=`]/g, (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
 
 /**
- * A small LTI 1.3 platform for the bare-ltijs side of the benchmark. It behaves like Silta's
- * development platform (lti/dev-platform/dev-platform.ts): single-use message hints, an exact
- * redirect URI, id_tokens that live 60 s, posted with response_mode=form_post, with the same
+ * A small LTI 1.3 platform that launches both tools of the launch benchmark. It behaves like
+ * Silta's development platform (lti/dev-platform/dev-platform.ts): single-use message hints, an
+ * exact redirect URI, id_tokens that live 60 s, posted with response_mode=form_post, with the same
  * resource-link claims (context, roles, deployment, AGS, NRPS). It runs inside the benchmark
- * process on its own port and serves its JWKS, which ltijs fetches on every launch.
+ * process on its own port, so neither tool's server spends CPU on the platform's side, and serves
+ * its JWKS (ltijs fetches it on every launch; Silta caches it).
  */
 export class PlatformSim {
-  readonly clientId = 'bench-ltijs-client';
+  readonly clientId = 'bench-client';
   readonly deploymentId = '1';
   private keys!: { privateKey: CryptoKey; publicJwk: JWK; kid: string };
   private hints = new Map<string, Hint>();
   private server: http.Server | undefined;
-  /** How many times the JWKS was fetched (ltijs fetches it on each launch). */
+  /** How many times the JWKS was fetched. */
   jwksFetches = 0;
   issuer = '';
 

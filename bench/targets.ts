@@ -72,20 +72,21 @@ export function siltaTarget(baseUrl: string): Target {
 }
 
 /**
- * Bare ltijs, launched by the platform simulator in the benchmark process: login (sets the state
- * cookie) → simulator auth → launch (ltijs fetches the JWKS, sets the session cookie, redirects
- * to /?ltik=…) → first page (needs the session cookie).
+ * A tool launched by the benchmark's platform simulator: login → simulator auth → id_token POST
+ * (answered with `launchStatus`) → first page. Both tools of the launch benchmark run this way:
+ * Silta (registered with `platform:add`; 303 to /app?lt=…, no cookies) and bare ltijs (302 to
+ * /?ltik=…; its state and session cookies are in the virtual user's jar).
  */
-export function ltijsTarget(baseUrl: string, sim: PlatformSim): Target {
+export function simTarget(name: string, loginUrl: string, sim: PlatformSim, launchStatus: number): Target {
   return {
-    name: 'bare ltijs',
+    name,
     async prepare(index, users) {
       const { persona, course } = who(index, users);
       const fields = sim.startLaunch({ persona: persona.key, courseId: course.id, locale: 'fi' });
-      return { user: index % users, loginUrl: `${baseUrl}/login`, fields, expectName: `${persona.givenName} ${persona.familyName}` };
+      return { user: index % users, loginUrl, fields, expectName: `${persona.givenName} ${persona.familyName}` };
     },
     async launch(prepared, jar, time) {
-      const pageUrl = await loginAndLaunch(prepared, jar, time, 302);
+      const pageUrl = await loginAndLaunch(prepared, jar, time, launchStatus);
       const page = await time('first page', () => call({ method: 'GET', url: pageUrl, jar, expect: 200 }));
       expectPage(page.body, prepared.expectName);
     },

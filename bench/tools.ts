@@ -1,15 +1,21 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { compileForNode, freePort, nodeArgs, ROOT, siltaCommand, startChild, waitForUrl, type Child } from './children';
 import { PlatformSim } from './platform-sim';
 import { TRACE_PRELOAD } from './profile';
-import { ltijsTarget, siltaTarget, type Target } from './targets';
+import { simTarget, siltaTarget, type Target } from './targets';
 
 /** A tool under test, started and ready for launches. */
 export type StartedTool = { target: Target; baseUrl: string; child: Child; traceDir: string; label: string; stop(): Promise<void> };
 
-/** `env`: extra environment for Silta (bench:module raises its per-address rate limit). */
-export type StartOptions = { tmp: string; profile: boolean; verbose: boolean; command: 'auto' | 'tsx' | 'dist'; env?: NodeJS.ProcessEnv };
+/**
+ * `env`: extra environment for Silta (bench:module raises its per-address rate limit).
+ * `platformSim`: launch Silta from the benchmark's platform simulator (registered with
+ * `platform:add`) instead of its own development platform.
+ */
+export type StartOptions = { tmp: string; profile: boolean; verbose: boolean; command: 'auto' | 'tsx' | 'dist'; env?: NodeJS.ProcessEnv; platformSim?: boolean };
 
 /** The tracing preload for --profile: compiled when the child runs on plain node, so tsx does not change what is measured. */
 async function tracePreload(options: StartOptions, plainNode: boolean): Promise<string | undefined> {
@@ -17,12 +23,27 @@ async function tracePreload(options: StartOptions, plainNode: boolean): Promise<
   return plainNode ? compileForNode(TRACE_PRELOAD, options.tmp) : TRACE_PRELOAD;
 }
 
+/** Starts a platform simulator for the tool at `toolUrl` (its redirect URI). */
+async function startSim(toolUrl: string): Promise<PlatformSim> {
+  const sim = new PlatformSim(toolUrl);
+  await sim.start();
+  return sim;
+}
+
+/** Registers the simulator in Silta's database the way an admin would, with `platform:add`. */
+async function registerSim(sim: PlatformSim, env: NodeJS.ProcessEnv): Promise<void> {
+  const args = ['--import', 'tsx', path.join(ROOT, 'scripts/platform.ts'), 'add', '--issuer', sim.issuer, '--client-id', sim.clientId, '--auth-url', sim.authEndpoint, '--token-url', sim.tokenEndpoint, '--jwks-url', sim.jwksUrl, '--deployment-id', sim.deploymentId, '--name', 'Bench platform'];
+  await promisify(execFile)(process.execPath, args, { cwd: ROOT, env, timeout: 90_000 });
+}
+
 /**
  * Silta on a free port with a fresh SQLite file, NODE_ENV=development (so its development
- * platform is on), LOG_LEVEL=warn; ready once /readyz answers.
+ * platform is on), LOG_LEVEL=warn; ready once /readyz answers. With `platformSim`, the
+ * simulator is registered first and launches come from it.
  */
 export async function startSilta(options: StartOptions): Promise<StartedTool> {
   const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
   const command = siltaCommand(options.command);
   const traceDir = fs.mkdtempSync(path.join(options.tmp, 'silta-trace-'));
   const env: NodeJS.ProcessEnv = {
@@ -36,15 +57,21 @@ export async function startSilta(options: StartOptions): Promise<StartedTool> {
     ...options.env,
   };
   for (const name of ['DEV_PLATFORM', 'DEV_PLATFORM_URL', 'REDIS_URL', 'SECRET_KEY', 'REGISTRATION_SECRET', 'TRUST_PROXY']) delete env[name];
-  console.error(`starting Silta: ${command.label} on port ${port}`);
+  const sim = options.platformSim ? await startSim(`${baseUrl}/lti/launch`) : undefined;
+  if (sim) await registerSim(sim, env);
+  console.error(`starting Silta: ${command.label} on port ${port}${sim ? `, platform simulator at ${sim.issuer}` : ''}`);
   const child = startChild('silta', nodeArgs(command.script, { tsx: command.tsx, trace: await tracePreload(options, !command.tsx) }), env, options.verbose);
-  try {
-    await waitForUrl(`http://127.0.0.1:${port}/readyz`, child, 90_000);
-  } catch (error) {
+  const stop = async () => {
     await child.stop();
+    await sim?.stop();
+  };
+  try {
+    await waitForUrl(`${baseUrl}/readyz`, child, 90_000);
+  } catch (error) {
+    await stop();
     throw error;
   }
-  return { target: siltaTarget(`http://127.0.0.1:${port}`), baseUrl: `http://127.0.0.1:${port}`, child, traceDir, label: command.label, stop: () => child.stop() };
+  return { target: sim ? simTarget('silta', `${baseUrl}/lti/login`, sim, 303) : siltaTarget(baseUrl), baseUrl, child, traceDir, label: command.label, stop };
 }
 
 /**
@@ -54,8 +81,7 @@ export async function startSilta(options: StartOptions): Promise<StartedTool> {
  */
 export async function startLtijs(options: StartOptions, plainNode: boolean): Promise<StartedTool> {
   const port = await freePort();
-  const sim = new PlatformSim(`http://127.0.0.1:${port}/`);
-  await sim.start();
+  const sim = await startSim(`http://127.0.0.1:${port}/`);
   const traceDir = fs.mkdtempSync(path.join(options.tmp, 'ltijs-trace-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -85,5 +111,5 @@ export async function startLtijs(options: StartOptions, plainNode: boolean): Pro
     await stop();
     throw error;
   }
-  return { target: ltijsTarget(`http://127.0.0.1:${port}`, sim), baseUrl: `http://127.0.0.1:${port}`, child, traceDir, label, stop };
+  return { target: simTarget('bare ltijs', `http://127.0.0.1:${port}/login`, sim, 302), baseUrl: `http://127.0.0.1:${port}`, child, traceDir, label, stop };
 }

@@ -19,6 +19,8 @@ export type LaunchContext = {
   nrps?: { membershipsUrl: string };
   deepLinking?: { returnUrl: string; acceptTypes: string[]; acceptMultiple: boolean; data?: string };
   returnUrl?: string;
+  /** The id_token's nonce; recorded once with the launch session, so the token cannot be replayed. */
+  nonce: string;
 };
 
 const text = (max: number) => z.string().max(max);
@@ -57,7 +59,7 @@ const claimsSchema = z.object({
  * Turns a verified id_token payload into a LaunchContext, checking the claims LTI 1.3 requires
  * for the message type. A missing or malformed claim is an `lti_missing_claim` error.
  */
-export function toLaunchContext(payload: Record<string, unknown>, platform: { issuer: string; clientId: string }): LaunchContext {
+export function toLaunchContext(payload: Record<string, unknown>, platform: { issuer: string; clientId: string }, nonce: string): LaunchContext {
   const messageType = payload[CLAIM.messageType];
   if (!MESSAGE_TYPES.includes(messageType as MessageType)) throw new LtiError('lti_wrong_message_type', String(messageType));
   if (payload[CLAIM.version] !== '1.3.0') throw new LtiError('lti_wrong_version', String(payload[CLAIM.version]));
@@ -77,6 +79,7 @@ export function toLaunchContext(payload: Record<string, unknown>, platform: { is
   const nrps = claims[CLAIM.nrps];
   const presentation = claims[CLAIM.launchPresentation];
   return {
+    nonce,
     messageType: messageType as MessageType,
     platform: { issuer: platform.issuer, clientId: platform.clientId, deploymentId: claims[CLAIM.deploymentId] },
     user: { sub: claims.sub, name: claims.name, givenName: claims.given_name, familyName: claims.family_name, email: claims.email },

@@ -1,24 +1,25 @@
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
-import { Op } from 'sequelize';
 import { z } from 'zod';
 import { LtiError } from '../server/errors';
-import { LoginState } from '../server/store/models';
 import type { JwksCache } from './jwks-cache';
 import { toLaunchContext, type LaunchContext } from './launch-context';
+import { readLoginState } from './login-state';
 import type { PlatformRegistry } from './platforms';
 
 export type LaunchDeps = {
   registry: PlatformRegistry;
+  /** The key login states are signed with (loginStateKey). */
+  stateKey: Buffer;
   jwks: JwksCache;
   clockSkewSeconds: number;
   idTokenMaxAgeSeconds: number;
 };
 
-const launchBodySchema = z.object({ id_token: z.string().min(1).max(64_000), state: z.string().min(1).max(128) });
+const launchBodySchema = z.object({ id_token: z.string().min(1).max(64_000), state: z.string().min(1).max(2048) });
 
 /**
  * Validates the platform's id_token POST and returns the launch context. Checks, in order: the
- * single-use state (bound to its nonce and platform at login), the signature against the
+ * signed state (its nonce and platform, set at login), the signature against the
  * platform's cached JWKS, iss, aud, azp, exp, iat, nbf, the nonce, the LTI version and message
  * type, a registered deployment, and the claims the message type requires.
  */
@@ -27,7 +28,7 @@ export async function validateLaunch(deps: LaunchDeps, body: unknown): Promise<L
   if (!parsed.success) throw new LtiError('lti_launch_parameters', parsed.error.issues.map((i) => i.path.join('.')).join(','), 'bad_request');
   const { id_token: idToken, state } = parsed.data;
 
-  const login = await consumeState(state);
+  const login = readLoginState(state, deps.stateKey);
 
   let header;
   let unverified;
@@ -64,28 +65,11 @@ export async function validateLaunch(deps: LaunchDeps, body: unknown): Promise<L
   if (payload.azp !== undefined && payload.azp !== platform.clientId) throw new LtiError('lti_wrong_azp', String(payload.azp));
   if (payload.nonce !== login.nonce) throw new LtiError('lti_nonce_mismatch');
 
-  const context = toLaunchContext(payload, platform);
+  const context = toLaunchContext(payload, platform, login.nonce);
   if (!(await deps.registry.hasDeployment(platform.issuer, platform.clientId, context.platform.deploymentId))) {
     throw new LtiError('lti_unknown_deployment', context.platform.deploymentId);
   }
   return context;
-}
-
-/** Takes the login state out of the store; a second use of the same state finds nothing. */
-async function consumeState(state: string): Promise<{ issuer: string; clientId: string; nonce: string }> {
-  // One atomic statement: of two concurrent uses of the same state, only one gets the row.
-  const [rows] = (await LoginState.sequelize!.query('DELETE FROM login_states WHERE state = :state RETURNING issuer, client_id, nonce, expires_at', {
-    replacements: { state },
-  })) as [{ issuer: string; client_id: string; nonce: string; expires_at: string | Date }[], unknown];
-  const login = rows[0];
-  if (!login) throw new LtiError('lti_state_mismatch');
-  if (new Date(login.expires_at).getTime() < Date.now()) throw new LtiError('lti_state_mismatch', 'expired');
-  return { issuer: login.issuer, clientId: login.client_id, nonce: login.nonce };
-}
-
-/** Removes login states that were never used. */
-export async function purgeExpiredStates(): Promise<number> {
-  return LoginState.destroy({ where: { expiresAt: { [Op.lt]: new Date() } } });
 }
 
 function mapJoseError(error: unknown): LtiError {

@@ -1,11 +1,8 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { LtiError } from '../server/errors';
-import { LoginState } from '../server/store/models';
+import { signLoginState } from './login-state';
 import type { PlatformRegistry } from './platforms';
-
-/** How long a login may take between Silta's redirect and the platform's id_token POST. */
-export const LOGIN_STATE_TTL_MS = 5 * 60_000;
 
 export const loginSchema = z.object({
   iss: z.string().url().max(512),
@@ -19,11 +16,11 @@ export const loginSchema = z.object({
 const randomToken = () => crypto.randomBytes(24).toString('base64url');
 
 /**
- * OIDC third-party login initiation. The state and the nonce are bound together on the server
- * (not in a cookie, which a browser refuses inside a cross-site iframe) and consumed once by the
- * launch. Returns the platform authorisation URL to redirect the browser to.
+ * OIDC third-party login initiation. The state carries the nonce, signed (not in a cookie, which
+ * a browser refuses inside a cross-site iframe); the launch records the nonce once. Returns the
+ * platform authorisation URL to redirect the browser to.
  */
-export async function beginLogin(deps: { registry: PlatformRegistry; publicUrl: string }, params: unknown): Promise<string> {
+export async function beginLogin(deps: { registry: PlatformRegistry; publicUrl: string; stateKey: Buffer }, params: unknown): Promise<string> {
   const parsed = loginSchema.safeParse(params);
   if (!parsed.success) throw new LtiError('lti_login_parameters', parsed.error.issues.map((i) => i.path.join('.')).join(','), 'bad_request');
   const login = parsed.data;
@@ -33,9 +30,8 @@ export async function beginLogin(deps: { registry: PlatformRegistry; publicUrl: 
   const platform = await deps.registry.find(login.iss, login.client_id);
   if (!platform) throw new LtiError('lti_unregistered_platform', `${login.iss} ${login.client_id ?? ''}`, 'bad_request');
 
-  const state = randomToken();
   const nonce = randomToken();
-  await LoginState.create({ state, nonce, issuer: platform.issuer, clientId: platform.clientId, expiresAt: new Date(Date.now() + LOGIN_STATE_TTL_MS) });
+  const state = signLoginState({ issuer: platform.issuer, clientId: platform.clientId, nonce }, deps.stateKey);
 
   const auth = new URL(platform.authEndpoint);
   const query: Record<string, string | undefined> = {

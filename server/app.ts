@@ -3,6 +3,7 @@ import type { LtijsProvider } from 'ltijs';
 import type { Sequelize } from 'sequelize';
 import pinoHttp from 'pino-http';
 import { JwksCache } from '../lti/jwks-cache';
+import { loginStateKey } from '../lti/login-state';
 import type { PlatformRegistry } from '../lti/platforms';
 import { devPlatformRoutes } from '../lti/dev-platform/dev-platform.routes';
 import type { DevPlatform } from '../lti/dev-platform/dev-platform';
@@ -67,7 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.post(/^\/(modules|lti\/deep-link)/, perAddress);
 
   const jwks = new JwksCache();
-  app.use(ltiRoutes({ registry: deps.registry, jwks, clockSkewSeconds: env.clockSkewSeconds, idTokenMaxAgeSeconds: env.idTokenMaxAgeSeconds, sequelize: deps.sequelize, publicUrl: env.publicUrl, sessionHours: env.launchSessionHours }));
+  app.use(ltiRoutes({ registry: deps.registry, jwks, stateKey: loginStateKey(env.secretKey), clockSkewSeconds: env.clockSkewSeconds, idTokenMaxAgeSeconds: env.idTokenMaxAgeSeconds, sequelize: deps.sequelize, publicUrl: env.publicUrl, sessionHours: env.launchSessionHours }));
   app.use(registrationRoutes({ registry: deps.registry, publicUrl: env.publicUrl, registrationSecret: env.registrationSecret, allowHttp: env.nodeEnv !== 'production' }));
   app.use(deepLinkRoutes({ lti: deps.lti, publicUrl: env.publicUrl, packs }));
   // ltijs serves the tool's JWKS (every platform's public tool key).

@@ -3,7 +3,6 @@ import type { Express } from 'express';
 import type { LtijsProvider } from 'ltijs';
 import type { Sequelize } from 'sequelize';
 import { DevPlatform } from '../lti/dev-platform/dev-platform';
-import { purgeExpiredStates } from '../lti/launch';
 import { PlatformRegistry } from '../lti/platforms';
 import { setupLtijs } from '../lti/provider';
 import { ServiceClient } from '../lti/service-client';
@@ -16,6 +15,7 @@ import { attachRealtime, type Realtime } from './sockets/io';
 import { openDatabase } from './store/db';
 import { migrate } from './store/migrate';
 import { defineModels } from './store/models';
+import { purgeExpiredSessions } from './domain/launches/launch.service';
 
 export type Silta = {
   app: Express;
@@ -64,7 +64,7 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
   const serviceClient = new ServiceClient({ registry, lti, timeoutMs: options.serviceTimeoutMs });
   const gradeWorker = new GradeWorker({ ...options.gradeWorker, client: serviceClient, logger: logger.child({ component: 'grade-worker' }) });
   const app = createApp({ env, sequelize, lti, registry, logger, devPlatform, packs, serviceClient, onGradesRequeued: () => gradeWorker.wake() });
-  const purge = setInterval(() => purgeExpiredStates().catch((err) => logger.warn({ err }, 'purging login states failed')), 10 * 60_000);
+  const purge = setInterval(() => purgeExpiredSessions().catch((err) => logger.warn({ err }, 'purging launch sessions failed')), 10 * 60_000);
   purge.unref();
   if (options.startGradeWorker ?? env.nodeEnv !== 'test') gradeWorker.start();
   const silta: Silta = {

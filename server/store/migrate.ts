@@ -4,6 +4,7 @@ import * as launchRecords from './migrations/0001-launch-records';
 import * as modulesAndGrades from './migrations/0002-modules-and-grades';
 import * as gradeOutboxLease from './migrations/0003-grade-outbox-lease';
 import * as regionsAndBoard from './migrations/0004-regions-and-board';
+import * as signedLoginState from './migrations/0010-signed-login-state';
 
 /** Migrations in order; listed here so they run the same from sources and from `dist/`. */
 const migrations = [
@@ -11,6 +12,7 @@ const migrations = [
   { name: '0002-modules-and-grades', ...modulesAndGrades },
   { name: '0003-grade-outbox-lease', ...gradeOutboxLease },
   { name: '0004-regions-and-board', ...regionsAndBoard },
+  { name: '0010-signed-login-state', ...signedLoginState },
 ];
 
 /** Brings the schema up to date. Runs at every start; already-applied migrations are skipped. */

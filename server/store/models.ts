@@ -28,14 +28,6 @@ export class RegistrationInvite extends Model<InferAttributes<RegistrationInvite
   declare usedAt: Date | null;
 }
 
-export class LoginState extends Model<InferAttributes<LoginState>, InferCreationAttributes<LoginState>> {
-  declare state: string;
-  declare issuer: string;
-  declare clientId: string;
-  declare nonce: string;
-  declare expiresAt: Date;
-}
-
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
   declare id: CreationOptional<number>;
   declare issuer: string;
@@ -78,6 +70,8 @@ export class Membership extends Model<InferAttributes<Membership>, InferCreation
 
 export class LaunchSession extends Model<InferAttributes<LaunchSession>, InferCreationAttributes<LaunchSession>> {
   declare id: string;
+  /** The launch's id_token nonce (unique: a replayed launch is refused). */
+  declare nonce: string | null;
   declare userId: number;
   declare contextId: number;
   declare resourceLinkId: number | null;
@@ -103,10 +97,6 @@ export function defineModels(sequelize: Sequelize) {
     opts(sequelize, 'platform_meta'),
   );
   RegistrationInvite.init({ id, tokenHash: str(128, false), expiresAt: { type: DataTypes.DATE, allowNull: false }, usedAt: { type: DataTypes.DATE } }, opts(sequelize, 'registration_invites'));
-  LoginState.init(
-    { state: { type: DataTypes.STRING(128), primaryKey: true }, issuer: str(512, false), clientId: str(255, false), nonce: str(128, false), expiresAt: { type: DataTypes.DATE, allowNull: false } },
-    { sequelize, tableName: 'login_states', underscored: true, timestamps: false },
-  );
   User.init({ id, issuer: str(512, false), sub: str(255, false), name: str(), givenName: str(), familyName: str(), email: str(320) }, opts(sequelize, 'users'));
   Context.init(
     { id, issuer: str(512, false), clientId: str(255, false), deploymentId: str(255, false), ltiContextId: str(255, false), title: str(512), label: str(), nrpsUrl: str(2048) },
@@ -120,6 +110,7 @@ export function defineModels(sequelize: Sequelize) {
   LaunchSession.init(
     {
       id: { type: DataTypes.STRING(64), primaryKey: true },
+      nonce: str(128),
       userId: { type: DataTypes.INTEGER, allowNull: false },
       contextId: { type: DataTypes.INTEGER, allowNull: false },
       resourceLinkId: { type: DataTypes.INTEGER },

@@ -3,7 +3,7 @@ import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose
 import { CLAIM } from '../../lti/claims';
 import type { Response } from 'supertest';
 import { translator } from '../../server/i18n';
-import { LoginState } from '../../server/store/models';
+import { loginStateKey, readLoginState, signLoginState, LOGIN_STATE_TTL_MS } from '../../lti/login-state';
 import { loginAndAuthorize } from '../helpers/launch';
 import { assertRejection, postLaunch, storedRows, tamperedLaunch } from '../helpers/rejections';
 import { testSilta, type TestSilta } from '../helpers/test-app';
@@ -146,6 +146,30 @@ describe('LTI launch rejections', () => {
     await refused({ id_token: idToken, state: 'a-state-nobody-issued' }, { code: 'lti_state_mismatch', lang: 'sv' });
   });
 
+  it('refuses a state whose content was altered (its signature no longer matches)', async () => {
+    const { idToken, state } = await loginAndAuthorize(t);
+    const [payload, signature] = state.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const altered = Buffer.from(JSON.stringify({ ...claims, e: Number(claims.e) + 3_600_000 })).toString('base64url');
+    await refused({ id_token: idToken, state: `${altered}.${signature}` }, { code: 'lti_state_mismatch', lang: 'en' });
+  });
+
+  it('refuses a state signed with another key, and an expired state', async () => {
+    const { idToken, state } = await loginAndAuthorize(t);
+    const login = readLoginState(state, loginStateKey(t.env.secretKey));
+    await refused({ id_token: idToken, state: signLoginState(login, loginStateKey('another-secret-key-of-at-least-32-chars')) }, { code: 'lti_state_mismatch', lang: 'sv' });
+    const expired = signLoginState(login, loginStateKey(t.env.secretKey), Date.now() - LOGIN_STATE_TTL_MS - 1000);
+    await refused({ id_token: idToken, state: expired }, { code: 'lti_state_mismatch', lang: 'fi' });
+  });
+
+  it('accepts only one of two simultaneous uses of the same state', async () => {
+    const { idToken, state } = await loginAndAuthorize(t);
+    const before = await storedRows();
+    const answers = await Promise.all([postLaunch(t, { id_token: idToken, state }), postLaunch(t, { id_token: idToken, state })]);
+    assert.deepEqual(answers.map((a) => a.status).sort(), [303, 401]);
+    assert.equal((await storedRows()).launchSessions, before.launchSessions + 1, 'one launch session');
+  });
+
   it('refuses a state used twice', async () => {
     const { idToken, state } = await loginAndAuthorize(t);
     assert.equal((await postLaunch(t, { id_token: idToken, state })).status, 303);
@@ -192,13 +216,13 @@ describe('LTI launch rejections', () => {
     await refused({ id_token: idToken, state }, { code: 'lti_missing_claim', lang: 'en' });
   });
 
-  /** A login initiation that must be refused: no login state and nothing else is stored. */
+  /** A login initiation that must be refused: nothing is stored and nobody is sent to the platform. */
   async function refusedLogin(send: () => Promise<Response>, expected: { code: string; lang: 'fi' | 'sv' | 'en' }) {
-    const before = { ...(await storedRows()), loginStates: await LoginState.count() };
+    const before = await storedRows();
     const response = await send();
     assertRejection(response, { status: 400, ...expected });
     assert.equal(response.headers.location, undefined, 'no redirect to the platform');
-    assert.deepEqual({ ...(await storedRows()), loginStates: await LoginState.count() }, before, 'nothing stored');
+    assert.deepEqual(await storedRows(), before, 'nothing stored');
   }
 
   it('refuses a login initiation from an unregistered issuer', async () => {
@@ -223,7 +247,7 @@ describe('LTI launch rejections', () => {
 
   it('refuses oversize or wrongly typed launch fields and stores nothing', async () => {
     const { idToken, state } = await loginAndAuthorize(t);
-    await refused({ id_token: idToken, state: 's'.repeat(129) }, { status: 400, code: 'lti_launch_parameters', lang: 'sv' });
+    await refused({ id_token: idToken, state: 's'.repeat(2049) }, { status: 400, code: 'lti_launch_parameters', lang: 'sv' });
     await refused({ id_token: 'x'.repeat(64_001), state }, { status: 400, code: 'lti_launch_parameters', lang: 'en' });
     await refused({ state }, { status: 400, code: 'lti_launch_parameters', lang: 'fi', json: true });
     await refused(`${new URLSearchParams({ id_token: idToken, state })}&state=${state}`, { status: 400, code: 'lti_launch_parameters', lang: 'en' });

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import { QueryTypes, type Model, type ModelStatic, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, UniqueConstraintError, type Model, type ModelStatic, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import type { LaunchContext } from '../../../lti/launch-context';
+import { LOGIN_STATE_TTL_MS } from '../../../lti/login-state';
 import type { SiltaRole } from '../../../lti/roles';
-import { SiltaError } from '../../errors';
+import { LtiError, SiltaError } from '../../errors';
 import { isLanguage, type Language } from '../../i18n';
 import { Context, LaunchSession, Membership, ResourceLink, User } from '../../store/models';
 import { inTransaction } from '../../store/transaction';
@@ -66,8 +67,19 @@ async function upsert(u: Upsert, transaction: Transaction): Promise<number> {
 /**
  * Stores what a validated launch says (user, course, resource link, role) and opens a launch
  * session, all in one transaction. Name and email are stored only when the platform sent them.
+ * The session keeps the id_token's nonce under a unique index: a replayed launch is refused and
+ * writes nothing.
  */
 export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<string> {
+  try {
+    return await openLaunchSession(sequelize, launch, sessionHours);
+  } catch (error) {
+    if (error instanceof UniqueConstraintError && error.errors.some((item) => item.path === 'nonce')) throw new LtiError('lti_state_mismatch', 'nonce already used');
+    throw error;
+  }
+}
+
+async function openLaunchSession(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<string> {
   const { issuer, clientId, deploymentId } = launch.platform;
   const user: Upsert = {
     model: User as never,
@@ -88,6 +100,7 @@ export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, 
   const membership = (userId: number, contextId: number): Upsert => ({ model: Membership as never, where: { userId, contextId }, values: { role: launch.role, ltiRoles: JSON.stringify(launch.ltiRoles) } });
   const session = (userId: number, contextId: number, resourceLinkId: number | null) => ({
     id: crypto.randomBytes(24).toString('base64url'),
+    nonce: launch.nonce,
     userId,
     contextId,
     resourceLinkId,
@@ -185,7 +198,15 @@ export async function chooseLanguage(sessionId: string, language: Language): Pro
   await LaunchSession.update({ locale: language }, { where: { id: sessionId } });
 }
 
-/** Ends a deep-linking session once its response was sent, so it cannot be replayed. */
+/**
+ * Ends a deep-linking session once its response was sent, so it cannot be replayed. The row stays
+ * (expired) until purged, keeping its nonce while the login state could still be presented.
+ */
 export async function endSession(sessionId: string): Promise<void> {
-  await LaunchSession.destroy({ where: { id: sessionId } });
+  await LaunchSession.update({ expiresAt: new Date() }, { where: { id: sessionId } });
+}
+
+/** Removes expired launch sessions once their login state has expired too (their nonce can no longer come back). */
+export async function purgeExpiredSessions(): Promise<number> {
+  return LaunchSession.destroy({ where: { expiresAt: { [Op.lt]: new Date(Date.now() - LOGIN_STATE_TTL_MS) } } });
 }
