@@ -69,7 +69,29 @@ instance.init({
 
 /** A translation function fixed to one language. */
 export function translator(lang: Language): TFunction {
-  return instance.getFixedT(lang);
+  let t = translators.get(lang);
+  if (!t) translators.set(lang, (t = memoised(instance.getFixedT(lang))));
+  return t;
+}
+
+const translators = new Map<Language, TFunction>();
+
+/**
+ * A translation function that remembers plain lookups (a string key, no options): the resources
+ * never change while Silta runs, and a page makes dozens of them. Lookups with options
+ * (interpolation, plurals) go to i18next each time.
+ */
+function memoised(fixed: TFunction): TFunction {
+  const plain = new Map<string, string>();
+  const t = (key: unknown, options?: unknown) => {
+    if (typeof key !== 'string' || (options !== undefined && (typeof options !== 'object' || options === null || Object.keys(options).length > 0))) {
+      return (fixed as (key: unknown, options?: unknown) => string)(key, options);
+    }
+    let text = plain.get(key);
+    if (text === undefined) plain.set(key, (text = (fixed as (key: string) => string)(key)));
+    return text;
+  };
+  return t as unknown as TFunction;
 }
 
 export function hasKey(lang: Language, key: string): boolean {
