@@ -16,13 +16,12 @@ export function report(config: ReportConfig, results: RunResult[], profiles: str
     `concurrency ${config.concurrency} (virtual users, each with its own cookie jar), ${config.launches} timed launches per tool in ${config.rounds} alternating round(s), after ${config.warmup} warm-up launches; cap ${config.maxSeconds} s per tool${config.profile ? '; PROFILED (tracing on: slower than a plain run)' : ''}`,
   );
   console.log(`ran as: ${config.commands}`);
-  console.log('Silta: NODE_ENV=development (its development platform on), LOG_LEVEL=warn, SQLite; bare ltijs: ltijs 5.9.9 + ltijs-sequelize on SQLite, devMode off.');
-  console.log('Timed: login initiation -> platform auth -> id_token POST -> first page (200). Not timed (done before each round, for');
-  console.log("both tools): the platform page that creates the message hint (Silta: POST /dev/platform/launch; ltijs: the simulator's");
-  console.log("startLaunch). Silta's platform (auth step) runs in the Silta process; bare ltijs's runs in the benchmark process, which");
-  console.log('also serves the JWKS ltijs fetches on every launch. "server CPU ms/launch" is the CPU time of the tool\'s server process');
-  console.log("during the timed launches per launch: steadier than wall-clock figures on a shared machine (Silta's includes its");
-  console.log("platform's auth step; bare ltijs's does not include the simulator's).\n");
+  console.log('Silta: NODE_ENV=development, LOG_LEVEL=warn, SQLite; bare ltijs: ltijs 5.9.9 + ltijs-sequelize on SQLite, devMode off.');
+  console.log('Both tools are launched by the same kind of platform simulator, in the benchmark process (one per tool; Silta\'s is');
+  console.log('registered with platform:add). Timed: login initiation -> platform auth -> id_token POST -> first page (200). Not timed:');
+  console.log("the simulator's startLaunch (the message hint). Bare ltijs fetches the simulator's JWKS on every launch; Silta caches it.");
+  console.log('"server CPU ms/launch" is the CPU time of the tool\'s server process during the timed launches per launch: steadier than');
+  console.log('wall-clock figures on a shared machine.\n');
   console.log(formatResults(results));
   console.log('\nper step:');
   console.log(formatSteps(results));
