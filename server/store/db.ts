@@ -60,16 +60,31 @@ export async function openDatabase(databaseUrl: string): Promise<Sequelize> {
 }
 
 type SqliteConnection = { configure(option: 'busyTimeout', ms: number): void; run(sql: string): void; tuned?: boolean };
+type SqliteConnectionManager = {
+  getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
+  releaseConnection(connection: SqliteConnection, force?: boolean): unknown;
+  destroyConnection(connection: SqliteConnection): Promise<unknown>;
+};
+
+/** The key of the one connection every transaction of this process uses. */
+const WRITER = 'silta-writer';
 
 /**
- * Sequelize opens a new SQLite connection for every transaction; give each the settings the
- * main one has (wait for the writer instead of failing at once, NORMAL sync in WAL mode).
+ * Sequelize opens (and afterwards closes) a new SQLite connection for every transaction. Since
+ * `inTransaction()` runs one transaction at a time per process, they all share one writer
+ * connection instead, kept open: opening a connection costs more than a short transaction. Every
+ * connection gets the main one's settings (wait for a writer of another process instead of
+ * failing at once, NORMAL sync in WAL mode). Plain queries keep their own connection.
  */
 function tuneSqliteConnections(sequelize: Sequelize): void {
-  const manager = (sequelize as unknown as { connectionManager: { getConnection(options?: unknown): Promise<SqliteConnection> } }).connectionManager;
-  const getConnection = manager.getConnection.bind(manager);
-  manager.getConnection = async (options?: unknown) => {
-    const connection = await getConnection(options);
+  const manager = (sequelize as unknown as { connectionManager: SqliteConnectionManager }).connectionManager;
+  const open = manager.getConnection.bind(manager);
+  const release = manager.releaseConnection.bind(manager);
+  const destroy = manager.destroyConnection.bind(manager);
+  let writer: Promise<SqliteConnection> | undefined;
+  let writerConnection: SqliteConnection | undefined;
+  const tuned = async (options?: { uuid?: string }) => {
+    const connection = await open(options);
     if (!connection.tuned) {
       connection.configure('busyTimeout', 5000);
       connection.run('PRAGMA synchronous = NORMAL');
@@ -77,4 +92,28 @@ function tuneSqliteConnections(sequelize: Sequelize): void {
     }
     return connection;
   };
+  const forgetWriter = () => {
+    writer = undefined;
+    writerConnection = undefined;
+  };
+  manager.getConnection = (options) => {
+    if (!options?.uuid || options.uuid === 'default') return tuned(options);
+    writer ??= tuned({ uuid: WRITER }).then(
+      (connection) => (writerConnection = connection),
+      (error: unknown) => {
+        forgetWriter();
+        throw error;
+      },
+    );
+    return writer;
+  };
+  /** Closes the writer (a transaction left it in an unknown state); the next transaction opens a new one. */
+  const closeWriter = (connection: SqliteConnection) => {
+    forgetWriter();
+    (connection as SqliteConnection & { uuid?: string }).uuid = WRITER;
+    return release(connection, true);
+  };
+  // The writer stays open after a transaction ends.
+  manager.releaseConnection = (connection, force) => (connection !== writerConnection ? release(connection, force) : force ? closeWriter(connection) : undefined);
+  manager.destroyConnection = async (connection) => (connection !== writerConnection ? destroy(connection) : closeWriter(connection));
 }
