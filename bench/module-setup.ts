@@ -8,14 +8,19 @@ export const WARMUP_COURSE = '2';
 /** Title of the link placed for timed trainee `i` or spare trainee `i` (warm-up, profile pass): how set-up finds its id again. */
 export const linkTitle = (kind: 'trainee' | 'spare', i: number) => `bench ${kind} ${i}`;
 
+/** Places one module link in a course (see placeCatalogueItem), with its gradebook column. */
+export function placeModuleLink(baseUrl: string, courseId: string, slug: string, title: string): Promise<void> {
+  return placeCatalogueItem(baseUrl, courseId, `module-${slug}`, title);
+}
+
 /**
- * Places one module link in a course the way a teacher does, over HTTP through Silta's
- * development platform: a deep-linking launch as the teacher persona (login → platform auth →
- * id_token → `/lti/deep-link?lt=…`), the catalogue choice `module-<slug>` with its own title, and
- * the signed response posted back to the platform's deep-link-return URL, which places the link
- * and its gradebook column.
+ * Places one catalogue item (`module-<slug>`, `board`, `session`) in a course the way a teacher
+ * does, over HTTP through Silta's development platform: a deep-linking launch as the teacher
+ * persona (login → platform auth → id_token → `/lti/deep-link?lt=…`), the catalogue choice with
+ * its own title, and the signed response posted back to the platform's deep-link-return URL,
+ * which places the link (and a module's gradebook column).
  */
-export async function placeModuleLink(baseUrl: string, courseId: string, slug: string, title: string): Promise<void> {
+export async function placeCatalogueItem(baseUrl: string, courseId: string, key: string, title: string): Promise<void> {
   const start = await call({ method: 'POST', url: `${baseUrl}/dev/platform/launch`, form: { persona: 'teacher', courseId, locale: 'fi', messageType: 'LtiDeepLinkingRequest', window: 'iframe' }, expect: 200 });
   const login = formOf(start.body);
   if (!login.action || !login.fields.lti_message_hint) throw new StepError(`no login-initiation form for deep linking: ${gist(start.body)}`);
@@ -23,7 +28,6 @@ export async function placeModuleLink(baseUrl: string, courseId: string, slug: s
   const picker = new URL(await loginAndLaunch(prepared, undefined, untimed, 303));
   const lt = picker.searchParams.get('lt');
   if (picker.pathname !== '/lti/deep-link' || !lt) throw new StepError(`a deep-linking launch went to ${picker.pathname}`);
-  const key = `module-${slug}`;
   const chosen = await call({ method: 'POST', url: `${baseUrl}/lti/deep-link`, form: { lt, items: key, [`title_${key}`]: title }, expect: 200 });
   const back = formOf(chosen.body);
   if (!back.action || !back.fields.JWT) throw new StepError(`no deep-linking response form: ${gist(chosen.body)}`);

@@ -22,17 +22,29 @@ import { ltiRoutes } from './http/routes/lti.routes';
 import { registrationRoutes } from './http/routes/registration.routes';
 import { moduleRoutes } from './http/routes/module.routes';
 import { boardRoutes } from './http/routes/board.routes';
+import { sessionRoutes } from './http/routes/session.routes';
+import { loadSessionTemplates, type SessionTemplate } from './domain/sessions/session-template';
+import { boardSpreadRoutes } from './http/routes/board-spread.routes';
+import type { BoardEvents } from './domain/board/board-events';
 import { moduleProgressRoutes } from './http/routes/module-progress.routes';
 import { realtimeRoutes } from './http/routes/realtime.routes';
+import { adminRoutes } from './http/admin/admin.routes';
+import { sessionOutcomeRoutes } from './http/routes/session-outcome.routes';
 import type { ModulePack } from './domain/modules/content-pack';
 import type { Logger } from './logger';
 import type { ServiceClient } from '../lti/service-client';
 import { PUBLIC_DIR } from './paths';
+import { requestId } from './http/request-id';
+import { metricsRoutes } from './http/routes/metrics.routes';
+import { closeConnectionsWhenDraining, type Lifecycle } from './ops/lifecycle';
+import { measureRequests } from './ops/metrics';
 
 /** Tokens and secrets in query strings never reach the log. */
 const redactUrl = (url: string) => url.replace(/([?&](?:lt|secret|invite|registration_token|ltik)=)[^&]+/g, '$1…');
 
 export type AppDeps = {
+  /** Live-session method templates (content/session-templates), validated at boot; loaded here when absent. */
+  sessionTemplates?: ReadonlyMap<string, SessionTemplate>;
   env: Env;
   sequelize: Sequelize;
   lti: LtijsProvider;
@@ -45,6 +57,10 @@ export type AppDeps = {
   serviceClient?: ServiceClient;
   /** Called when a teacher puts failed grades back in the outbox (wakes the worker). */
   onGradesRequeued?: () => void;
+  /** Shared with the shutdown: draining turns /readyz to 503. */
+  lifecycle?: Lifecycle;
+  /** Where the board's services tell committed changes (the live board); none: nobody hears. */
+  boardEvents?: BoardEvents;
 };
 
 /** Builds the express app without listening, so tests and the server share it. */
@@ -57,8 +73,12 @@ export function createApp(deps: AppDeps): Express {
   app.set('sequelize', deps.sequelize);
   useViews(app);
 
-  app.use(pinoHttp({ logger: deps.logger, autoLogging: env.nodeEnv !== 'test', serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactUrl(String(req.url)) }), res: (res) => ({ statusCode: res.statusCode }) } }));
-  app.use(healthRoutes(deps.sequelize));
+  const lifecycle = deps.lifecycle ?? { draining: false };
+  app.use(measureRequests());
+  app.use(pinoHttp({ logger: deps.logger, genReqId: requestId, autoLogging: env.nodeEnv !== 'test', serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactUrl(String(req.url)) }), res: (res) => ({ statusCode: res.statusCode }) } }));
+  app.use(closeConnectionsWhenDraining(lifecycle));
+  app.use(healthRoutes(deps.sequelize, lifecycle));
+  app.use(metricsRoutes({ token: env.metricsToken }));
   app.use('/public', express.static(PUBLIC_DIR, { maxAge: env.nodeEnv === 'production' ? '1d' : 0 }));
   app.use(securityHeaders({ publicUrl: env.publicUrl, allowedOrigins: () => deps.registry.allowedOrigins() }));
   app.use(pageLanguage);
@@ -75,10 +95,14 @@ export function createApp(deps: AppDeps): Express {
   app.use('/lti', (req, res, next) => (req.path === '/keys' ? deps.lti.app(req, res, next) : next()));
   app.use(appRoutes());
   app.use(moduleRoutes({ sequelize: deps.sequelize, packs }));
-  app.use(boardRoutes({ sequelize: deps.sequelize, postsPerMinute: env.rateLimitPerMinute }));
+  app.use(boardSpreadRoutes());
+  app.use(boardRoutes({ sequelize: deps.sequelize, postsPerMinute: env.rateLimitPerMinute, events: deps.boardEvents }));
+  app.use(sessionRoutes({ sequelize: deps.sequelize, templates: deps.sessionTemplates ?? loadSessionTemplates() }));
   app.use(moduleProgressRoutes({ sequelize: deps.sequelize, packs, registry: deps.registry, lti: deps.lti, client: deps.serviceClient, onGradesRequeued: deps.onGradesRequeued }));
   app.use(realtimeRoutes({ secretKey: env.secretKey }));
+  app.use(sessionOutcomeRoutes({ sequelize: deps.sequelize, postsPerMinute: env.rateLimitPerMinute }));
   if (deps.devPlatform) app.use('/dev/platform', devPlatformRoutes(deps.devPlatform));
+  app.use('/admin', adminRoutes({ env, sequelize: deps.sequelize, lti: deps.lti, registry: deps.registry, logger: deps.logger, packs, onGradesRequeued: deps.onGradesRequeued }));
   app.use(homeRoutes({ devPlatform: !!deps.devPlatform }));
 
   app.use((_req, _res, next) => next(new SiltaError('not_found', 'not_found')));

@@ -7,14 +7,18 @@ import { PlatformRegistry } from '../lti/platforms';
 import { setupLtijs } from '../lti/provider';
 import { ServiceClient } from '../lti/service-client';
 import { createApp } from './app';
+import { BoardEventHub } from './domain/board/board-events';
 import { GradeWorker, type GradeWorkerOptions } from './domain/grades/grade-worker';
 import { loadContentPacks, type ModulePack } from './domain/modules/content-pack';
+import { loadSessionTemplates } from './domain/sessions/session-template';
 import type { Env } from './env';
 import type { Logger } from './logger';
 import { attachRealtime, type Realtime } from './sockets/io';
 import { openDatabase } from './store/db';
 import { migrate } from './store/migrate';
 import { defineModels } from './store/models';
+import { createLifecycle, type Lifecycle } from './ops/lifecycle';
+import { startOperations, watchSockets } from './ops/operations';
 import { purgeExpiredSessions } from './domain/launches/launch.service';
 
 export type Silta = {
@@ -28,6 +32,8 @@ export type Silta = {
   serviceClient: ServiceClient;
   /** Sends the grade outbox; running unless `startGradeWorker` was false. */
   gradeWorker: GradeWorker;
+  /** Draining once a shutdown began (`/readyz` answers 503). */
+  lifecycle: Lifecycle;
   /**
    * Attaches Socket.IO (and the Redis adapter when REDIS_URL is set) to the http server whose
    * request listener is already `app`. Call once; `close()` closes it.
@@ -54,6 +60,8 @@ export type BootOptions = {
 export async function bootSilta(env: Env, logger: Logger, options: BootOptions = {}): Promise<Silta> {
   // A broken content pack stops start-up here, naming the file and line.
   const packs = loadContentPacks();
+  // A broken session template stops start-up too, naming the file and the problem.
+  const sessionTemplates = loadSessionTemplates();
   const { sequelize, lti, registry } = await openStore(env, logger);
   let devPlatform: DevPlatform | undefined;
   if (env.devPlatform) {
@@ -63,7 +71,11 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
   }
   const serviceClient = new ServiceClient({ registry, lti, timeoutMs: options.serviceTimeoutMs });
   const gradeWorker = new GradeWorker({ ...options.gradeWorker, client: serviceClient, logger: logger.child({ component: 'grade-worker' }) });
-  const app = createApp({ env, sequelize, lti, registry, logger, devPlatform, packs, serviceClient, onGradesRequeued: () => gradeWorker.wake() });
+  const lifecycle = createLifecycle();
+  // The board's services publish here; the realtime layer, attached later, broadcasts.
+  const boardEvents = new BoardEventHub((err, event) => logger.error({ err, event: event.type }, 'board event listener failed'));
+  const app = createApp({ env, sequelize, lti, registry, logger, devPlatform, packs, serviceClient, onGradesRequeued: () => gradeWorker.wake(), lifecycle, boardEvents, sessionTemplates });
+  const operations = startOperations({ env, sequelize, logger });
   const purge = setInterval(() => purgeExpiredSessions().catch((err) => logger.warn({ err }, 'purging launch sessions failed')), 10 * 60_000);
   purge.unref();
   if (options.startGradeWorker ?? env.nodeEnv !== 'test') gradeWorker.start();
@@ -76,12 +88,15 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
     packs,
     serviceClient,
     gradeWorker,
+    lifecycle,
     async attach(server) {
-      silta.realtime = await attachRealtime(server, { env, sequelize, logger });
+      silta.realtime = await attachRealtime(server, { env, sequelize, logger, boardEvents });
+      watchSockets(silta.realtime);
       return silta.realtime;
     },
     async close() {
       clearInterval(purge);
+      operations.stop();
       await silta.realtime?.close();
       // The batch in hand is recorded before the database closes.
       await gradeWorker.stop();

@@ -47,6 +47,9 @@ const schema = z
     LTI_ID_TOKEN_MAX_AGE_SECONDS: wholeNumber(10, 3600).default(60),
     RATE_LIMIT_PER_MINUTE: wholeNumber(10, 1_000_000).default(6000),
     LAUNCH_SESSION_HOURS: z.coerce.number({ message: 'must be a number' }).min(1, 'must be 1-72').max(72, 'must be 1-72').default(8),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    SHUTDOWN_TIMEOUT_SECONDS: wholeNumber(1, 600).default(20),
+    RETENTION_MONTHS: wholeNumber(0, 1200).default(0),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.DEV_PLATFORM === true) {
@@ -73,6 +76,12 @@ export type Env = {
   idTokenMaxAgeSeconds: number;
   launchSessionHours: number;
   rateLimitPerMinute: number;
+  /** Bearer token for `/metrics`; unset: no metrics endpoint. */
+  metricsToken?: string;
+  /** Longest graceful shutdown before the process exits anyway. */
+  shutdownTimeoutSeconds: number;
+  /** Months without activity after which a user's personal data is erased; 0: never. */
+  retentionMonths: number;
 };
 
 export class ConfigError extends Error {}
@@ -120,5 +129,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     idTokenMaxAgeSeconds: env.LTI_ID_TOKEN_MAX_AGE_SECONDS,
     launchSessionHours: env.LAUNCH_SESSION_HOURS,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    metricsToken: env.METRICS_TOKEN,
+    shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
+    retentionMonths: env.RETENTION_MONTHS,
   };
 }

@@ -1,7 +1,6 @@
-import http from 'node:http';
-import { bootSilta } from './boot';
 import { ConfigError, loadEnv, type Env } from './env';
 import { createLogger } from './logger';
+import { serve } from './ops/serve';
 
 async function main() {
   let env: Env;
@@ -15,22 +14,10 @@ async function main() {
     throw error;
   }
   const logger = createLogger(env.logLevel);
-  const silta = await bootSilta(env, logger);
-  const server = http.createServer(silta.app);
-  const realtime = await silta.attach(server);
-  server.listen(env.port, () => {
-    logger.info({ port: env.port }, 'Silta is listening');
-    console.log(`\nSilta is running at ${env.publicUrl}/`);
-    if (silta.devPlatform) console.log(`Launch it from the development platform: ${env.devPlatformUrl}/\n`);
-  });
-  const stop = () => {
-    server.close(() => silta.close().finally(() => process.exit(0)));
-    // Open sockets would hold server.close() back: disconnect them now.
-    void realtime.close();
-    setTimeout(() => process.exit(0), 10_000).unref();
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const { silta } = await serve(env, logger);
+  logger.info({ port: env.port }, 'Silta is listening');
+  console.log(`\nSilta is running at ${env.publicUrl}/`);
+  if (silta.devPlatform) console.log(`Launch it from the development platform: ${env.devPlatformUrl}/\n`);
 }
 
 main().catch((error) => {

@@ -31,8 +31,10 @@ export function errorHandler(logger: Logger) {
     const known = error instanceof SiltaError ? error : clientError(error);
     const status = known ? httpStatusOf(known) : 500;
     const code = known?.code ?? 'internal';
-    if (known) logger.info({ code, detail: known.detail, path: req.path, status }, 'request rejected');
-    else logger.error({ err: error, path: req.path }, 'request failed');
+    // The request's own logger carries its id, so the line joins the request's other lines.
+    const log = req.log ?? logger;
+    if (known) log.info({ code, detail: known.detail, path: req.path, status }, 'request rejected');
+    else log.error({ err: error, path: req.path }, 'request failed');
     const lang = isLanguage(res.locals.lang) ? res.locals.lang : 'fi';
     const t = translator(lang);
     const message = t(`errors.${code}`, known?.params ?? {});

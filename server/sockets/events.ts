@@ -6,6 +6,8 @@
 import type { Server, Socket } from 'socket.io';
 import type { SiltaRole } from '../../lti/roles';
 import type { Language } from '../i18n';
+import type { LivePresence, SessionClientEvents, SessionServerEvents } from './session-events';
+import type { BoardClientEvents, BoardServerEvents } from './board-live-events';
 
 /** An error as a socket client sees it: a stable code and a message in the user's language. */
 export type AckError = { code: string; message: string };
@@ -19,7 +21,7 @@ export type AckFn<T> = (ack: Ack<T>) => void;
 /** `connect_error` data when the handshake is refused (err.data on the client). */
 export type ConnectErrorData = AckError;
 
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends SessionClientEvents, BoardClientEvents {
   /** Joins a room; only `context:<id>` of the socket's own launch context is allowed. */
   'room:join': (payload: unknown, ack: AckFn<{ room: string }>) => void;
   /**
@@ -29,7 +31,7 @@ export interface ClientToServerEvents {
   'test:broadcast': (payload: unknown, ack: AckFn<{ room: string }>) => void;
 }
 
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends SessionServerEvents, BoardServerEvents {
   /** TEST ONLY: what `test:broadcast` sent, with the instance's port. */
   'test:broadcasted': (payload: { text: string; from: number }) => void;
 }
@@ -47,6 +49,8 @@ export interface SocketData {
   contextId: number;
   role: SiltaRole;
   language: Language;
+  /** The live session this socket is in, for the presence list (decision 0007). */
+  livePresence?: LivePresence;
 }
 
 /** The server and socket types with Silta's contract. */

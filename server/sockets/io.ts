@@ -4,10 +4,14 @@ import { createClient } from 'redis';
 import type { Sequelize } from 'sequelize';
 import { Server } from 'socket.io';
 import type { Env } from '../env';
+import type { BoardEventHub } from '../domain/board/board-events';
 import type { Logger } from '../logger';
+import { broadcastBoardEvents, registerBoardHandlers } from './board.socket';
 import type { SiltaServer } from './events';
 import { authenticateSocket, originGuard } from './handshake';
 import { registerRoomHandlers } from './rooms.socket';
+import { registerSessionHandlers } from './sessions.socket';
+import { LiveRooms } from '../domain/sessions/live-rooms';
 import { DEFAULT_SOCKET_RATE, limitSocketRate, type RateLimitOptions } from './socket-rate-limit';
 
 /** Largest Socket.IO message accepted; a bigger one closes the connection (engine.io's limit). */
@@ -19,6 +23,8 @@ export type RealtimeDeps = {
   logger: Logger;
   /** Per-socket event rate (default 20/s, burst 40). */
   rate?: RateLimitOptions;
+  /** The board's committed changes, broadcast to the board's viewers (the live board). */
+  boardEvents?: BoardEventHub;
 };
 
 export type Realtime = {
@@ -52,6 +58,8 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
     ...(redis ? { adapter: createAdapter(redis) } : {}),
   });
   io.use(authenticateSocket(deps.sequelize, env.secretKey, log));
+  const liveRooms = new LiveRooms();
+  const stopBoardEvents = deps.boardEvents && broadcastBoardEvents(io, deps.boardEvents, log);
   const testEvents = env.nodeEnv === 'test';
   const port = () => {
     const address = server.address();
@@ -60,6 +68,8 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
   io.on('connection', (socket) => {
     limitSocketRate(socket, log, deps.rate ?? DEFAULT_SOCKET_RATE);
     registerRoomHandlers(io, socket, log, { testEvents, port });
+    registerSessionHandlers(io, socket, { sequelize: deps.sequelize, logger: log, rooms: liveRooms });
+    registerBoardHandlers(socket, log, deps.sequelize);
   });
 
   let closing: Promise<void> | undefined;
@@ -67,6 +77,8 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
     io,
     close() {
       closing ??= (async () => {
+        stopBoardEvents?.();
+        liveRooms.close();
         await io.close();
         if (redis?.isOpen) await redis.close();
       })();

@@ -4,6 +4,9 @@ import * as launchRecords from './migrations/0001-launch-records';
 import * as modulesAndGrades from './migrations/0002-modules-and-grades';
 import * as gradeOutboxLease from './migrations/0003-grade-outbox-lease';
 import * as regionsAndBoard from './migrations/0004-regions-and-board';
+import * as boardSearch from './migrations/0005-board-search';
+import * as liveSessions from './migrations/0006-live-sessions';
+import * as adminConsole from './migrations/0007-admin-console';
 import * as signedLoginState from './migrations/0010-signed-login-state';
 
 /** Migrations in order; listed here so they run the same from sources and from `dist/`. */
@@ -12,6 +15,9 @@ const migrations = [
   { name: '0002-modules-and-grades', ...modulesAndGrades },
   { name: '0003-grade-outbox-lease', ...gradeOutboxLease },
   { name: '0004-regions-and-board', ...regionsAndBoard },
+  { name: '0005-board-search', ...boardSearch },
+  { name: '0006-live-sessions', ...liveSessions },
+  { name: '0007-admin-console', ...adminConsole },
   { name: '0010-signed-login-state', ...signedLoginState },
 ];
 

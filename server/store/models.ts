@@ -1,4 +1,6 @@
 import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, type CreationOptional, type Sequelize, type ModelAttributes } from 'sequelize';
+import { defineSessionModels } from './session-models';
+import { defineAdminModels } from './admin-models';
 
 const opts = (sequelize: Sequelize, tableName: string) => ({ sequelize, tableName, underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' });
 const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
@@ -129,6 +131,8 @@ export function defineModels(sequelize: Sequelize) {
   );
   defineModuleModels(sequelize);
   defineBoardModels(sequelize);
+  defineSessionModels(sequelize);
+  defineAdminModels(sequelize);
 }
 
 export class ModuleAttempt extends Model<InferAttributes<ModuleAttempt>, InferCreationAttributes<ModuleAttempt>> {
@@ -270,7 +274,7 @@ export class UserRegion extends Model<InferAttributes<UserRegion>, InferCreation
   declare regionCode: string;
 }
 
-export type PracticeStatus = 'idea' | 'pilot' | 'established';
+export type PracticeStatus = 'idea' | 'pilot' | 'established' | 'draft';
 
 export class Practice extends Model<InferAttributes<Practice>, InferCreationAttributes<Practice>> {
   declare id: CreationOptional<number>;

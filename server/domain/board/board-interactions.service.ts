@@ -4,8 +4,9 @@ import { Practice, PracticeAdoption, PracticeComment, PracticeReaction } from '.
 import { inTransaction } from '../../store/transaction';
 import type { Launch } from '../launches/launch.service';
 import { regionOf } from '../regions/region.service';
+import type { BoardEvents } from './board-events';
 import { authorize, can } from './board.policy';
-import { getPractice } from './board.service';
+import { boardOf, getPractice } from './board.service';
 
 /** The comments of a practice in posting order (replies are grouped under them by the presenter). */
 export async function commentsOf(practiceId: number): Promise<PracticeComment[]> {
@@ -16,10 +17,10 @@ export async function commentsOf(practiceId: number): Promise<PracticeComment[]>
  * Adds a comment, or a reply to a top-level comment of the same practice (one level only: a
  * reply to a reply is refused).
  */
-export async function addComment(props: { sequelize: Sequelize; launch: Launch; practiceId: number; body: string; parentId?: number }): Promise<PracticeComment> {
+export async function addComment(props: { sequelize: Sequelize; launch: Launch; practiceId: number; body: string; parentId?: number; events?: BoardEvents }): Promise<PracticeComment> {
   const practice = await getPractice(props.launch, props.practiceId);
   if (practice.hiddenAt) throw new SiltaError('practice_hidden', 'conflict');
-  return inTransaction(props.sequelize, async (transaction) => {
+  const added = await inTransaction(props.sequelize, async (transaction) => {
     if (props.parentId !== undefined) {
       const parent = await PracticeComment.findOne({ where: { id: props.parentId, practiceId: practice.id }, transaction });
       if (!parent) throw new SiltaError('comment_not_found', 'not_found', String(props.parentId));
@@ -29,6 +30,8 @@ export async function addComment(props: { sequelize: Sequelize; launch: Launch; 
     await Practice.increment('commentCount', { by: 1, where: { id: practice.id }, transaction });
     return comment;
   });
+  props.events?.publish(boardOf(props.launch), { type: 'comment:created', practiceId: practice.id, comment: added });
+  return added;
 }
 
 /** A comment of a practice on the launch's board. */
@@ -40,7 +43,7 @@ export async function getComment(launch: Launch, practiceId: number, commentId: 
 }
 
 /** The author deletes their own comment (its replies go with it). */
-export async function deleteComment(props: { sequelize: Sequelize; launch: Launch; practiceId: number; commentId: number }): Promise<void> {
+export async function deleteComment(props: { sequelize: Sequelize; launch: Launch; practiceId: number; commentId: number; events?: BoardEvents }): Promise<void> {
   const { practice, comment } = await getComment(props.launch, props.practiceId, props.commentId);
   authorize(props.launch, 'delete', comment);
   await inTransaction(props.sequelize, async (transaction) => {
@@ -48,6 +51,7 @@ export async function deleteComment(props: { sequelize: Sequelize; launch: Launc
     await comment.destroy({ transaction });
     await Practice.decrement('commentCount', { by: removed, where: { id: practice.id }, transaction });
   });
+  props.events?.publish(boardOf(props.launch), { type: 'comment:deleted', practiceId: practice.id, commentId: comment.id });
 }
 
 /** Marks the practice useful for this user, or takes the mark back; one per user. Returns the new state. */
@@ -87,13 +91,14 @@ export async function adoptionsOf(practiceId: number): Promise<PracticeAdoption[
  * Records that the user's region adopts the practice, with a short note; one adoption per region
  * and practice. The user must have a region (from the launch or their own choice).
  */
-export async function adoptPractice(props: { sequelize: Sequelize; launch: Launch; practiceId: number; note: string }): Promise<PracticeAdoption> {
+export async function adoptPractice(props: { sequelize: Sequelize; launch: Launch; practiceId: number; note: string; events?: BoardEvents }): Promise<PracticeAdoption> {
   const practice = await getPractice(props.launch, props.practiceId);
   if (practice.hiddenAt) throw new SiltaError('practice_hidden', 'conflict');
   const { region } = await regionOf(props.launch);
   if (!region) throw new SiltaError('region_required', 'conflict');
+  let adoption: PracticeAdoption;
   try {
-    return await inTransaction(props.sequelize, async (transaction) => {
+    adoption = await inTransaction(props.sequelize, async (transaction) => {
       if (await PracticeAdoption.findOne({ where: { practiceId: practice.id, regionCode: region.code }, transaction })) throw new SiltaError('already_adopted', 'conflict');
       const adoption = await PracticeAdoption.create({ practiceId: practice.id, regionCode: region.code, userId: props.launch.user.id, note: props.note }, { transaction });
       await Practice.increment('adoptionCount', { by: 1, where: { id: practice.id }, transaction });
@@ -103,6 +108,8 @@ export async function adoptPractice(props: { sequelize: Sequelize; launch: Launc
     if (error instanceof UniqueConstraintError) throw new SiltaError('already_adopted', 'conflict');
     throw error;
   }
+  props.events?.publish(boardOf(props.launch), { type: 'adoption:created', practiceId: practice.id, adoption });
+  return adoption;
 }
 
 /** Practices of the launch's board that a region adopted (visible ones), with the adoption. */

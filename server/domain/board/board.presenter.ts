@@ -2,21 +2,31 @@ import { translator, type Language } from '../../i18n';
 import { User, type Practice, type PracticeAdoption, type PracticeComment, type Region } from '../../store/models';
 import type { Launch } from '../launches/launch.service';
 import { renderMarkdown } from '../modules/markdown';
+import { isErasedSub } from '../privacy/personal-data';
 import { regionName } from '../regions/region.service';
 import { can } from './board.policy';
 import { ACTORS, LIMITS, SORTS, STATUSES, THEMES, type ListQuery } from './board.schema';
+import { listingSort } from './practice-search';
 
 const LANGUAGE_NAMES: Record<Language, string> = { fi: 'suomi', sv: 'svenska', en: 'English' };
 const LOCALE: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
 
 const list = (json: string) => JSON.parse(json) as string[];
-const day = (date: Date, lang: Language) => new Intl.DateTimeFormat(LOCALE[lang], { dateStyle: 'medium' }).format(date);
+/** A date as the board shows it in a language. */
+export const day = (date: Date, lang: Language) => new Intl.DateTimeFormat(LOCALE[lang], { dateStyle: 'medium' }).format(date);
 
-/** Display names of users by id (name from the launch, else given + family name). */
-export async function authorNames(ids: number[]): Promise<Map<number, string>> {
+/**
+ * Display names of users by id (name from the launch, else given + family name). An erased user
+ * is "deleted user" in `lang`; without a language, erased users are left out.
+ */
+export async function authorNames(ids: number[], lang?: Language): Promise<Map<number, string>> {
   const users = ids.length ? await User.findAll({ where: { id: [...new Set(ids)] } }) : [];
-  return new Map(users.map((u) => [u.id, u.name || [u.givenName, u.familyName].filter(Boolean).join(' ')]));
+  const deleted = lang ? translator(lang)('privacy.deleted_user') : '';
+  return new Map(users.map((u) => [u.id, isErasedSub(u.sub) ? deleted : u.name || [u.givenName, u.familyName].filter(Boolean).join(' ')]));
 }
+
+/** The listing's filters (query string keys), besides sorting and paging. */
+const LIST_FILTERS = ['region', 'wave', 'theme', 'actor', 'status', 'language', 'q'] as const;
 
 const regionsByCode = (regions: Region[]) => new Map(regions.map((r) => [r.code, r]));
 
@@ -24,20 +34,32 @@ const regionsByCode = (regions: Region[]) => new Map(regions.map((r) => [r.code,
 export function presentCard(practice: Practice, regions: Map<string, Region>, lang: Language) {
   const t = translator(lang);
   const region = regions.get(practice.regionCode);
+  const name = region ? regionName(region, lang) : practice.regionCode;
+  const status = t(`board.status.${practice.status}`);
+  const themes = list(practice.themes).map((c) => t(`board.themes.${c}`));
+  const date = day(practice.createdAt, lang);
   return {
     id: practice.id,
     title: practice.title,
     summary: practice.summary,
-    regionName: region ? regionName(region, lang) : practice.regionCode,
+    regionName: name,
     wave: region?.wave,
-    status: t(`board.status.${practice.status}`),
-    themes: list(practice.themes).map((c) => t(`board.themes.${c}`)),
+    status,
+    themes,
     useful: practice.usefulCount,
     adopted: practice.adoptionCount,
     comments: practice.commentCount,
     hidden: !!practice.hiddenAt,
-    date: day(practice.createdAt, lang),
+    date,
+    // One line each, shared by the card partial and the live board's cards.
+    meta: [region ? `${name} (${t('board.wave', { wave: region.wave })})` : name, status, date, ...themes].join(' · '),
+    counts: presentCounts(practice, lang),
   };
+}
+
+/** A practice's useful, adoption and comment counts as one sentence. */
+export function presentCounts(practice: Practice, lang: Language): string {
+  return translator(lang)('board.counts', { useful: practice.usefulCount, adopted: practice.adoptionCount, comments: practice.commentCount });
 }
 
 /** The listing page: filters with their current values, the page of practices, paging links. */
@@ -50,7 +72,7 @@ export function presentListing(props: { launch: Launch; query: ListQuery; result
   const waves = [...new Set(regions.map((r) => r.wave))].sort((a, b) => a - b);
   const params = (page: number) => {
     const p = new URLSearchParams({ lt: launch.sessionId });
-    for (const key of ['region', 'wave', 'theme', 'actor', 'status', 'language', 'q', 'sort'] as const) if (query[key] !== undefined && query[key] !== '') p.set(key, String(query[key]));
+    for (const key of [...LIST_FILTERS, 'sort'] as const) if (query[key] !== undefined && query[key] !== '') p.set(key, String(query[key]));
     p.set('page', String(page));
     return `/board?${p.toString()}`;
   };
@@ -69,9 +91,11 @@ export function presentListing(props: { launch: Launch; query: ListQuery; result
       actors: options(ACTORS, (c) => t(`board.actors.${c}`), query.actor),
       statuses: options(STATUSES, (c) => t(`board.status.${c}`), query.status),
       languages: options(['fi', 'sv', 'en'], (c) => LANGUAGE_NAMES[c as Language], query.language),
-      sorts: options(SORTS, (c) => t(`board.sort.${c}`), query.sort),
+      sorts: options(query.q ? SORTS : SORTS.filter((s) => s !== 'relevance'), (c) => t(`board.sort.${c}`), listingSort(query)),
     },
     myRegion: props.myRegion ? { code: props.myRegion.code, name: regionName(props.myRegion, lang) } : null,
+    // New practices go live at the top only where they belong there: the unfiltered first page, newest first.
+    liveInsert: result.page === 1 && listingSort(query) === 'newest' && LIST_FILTERS.every((key) => query[key] === undefined || query[key] === ''),
   };
 }
 
@@ -85,7 +109,8 @@ export function presentForm(lang: Language, regions: Region[], values: { region?
     actors: checked(ACTORS, values.actors, 'board.actors'),
     themes: checked(THEMES, values.themes, 'board.themes'),
     statuses: STATUSES.map((s) => ({ value: s, label: t(`board.status.${s}`), selected: s === (values.status ?? 'idea') })),
-    languages: (['fi', 'sv', 'en'] as const).map((l) => ({ value: l, label: LANGUAGE_NAMES[l], selected: l === (values.language ?? lang) })),
+    // Not `languages`: that name is the layout's language switch.
+    practiceLanguages: (['fi', 'sv', 'en'] as const).map((l) => ({ value: l, label: LANGUAGE_NAMES[l], selected: l === (values.language ?? lang) })),
   };
 }
 
@@ -114,7 +139,7 @@ export async function presentPractice(props: { launch: Launch; practice: Practic
   const lang = launch.language;
   const t = translator(lang);
   const byCode = regionsByCode(props.regions);
-  const names = await authorNames([practice.authorId, ...comments.map((c) => c.authorId)]);
+  const names = await authorNames([practice.authorId, ...comments.map((c) => c.authorId)], lang);
   const moderator = can(launch, 'moderate');
   const name = (id: number) => names.get(id) || t('board.someone');
   const view = (c: PracticeComment): CommentView => ({

@@ -7,8 +7,15 @@ export const ACTORS = ['social-services', 'health-care', 'rehabilitation', 'empl
 /** Themes (tags) a practice can carry; labels are `board.themes.<code>`. */
 export const THEMES = ['work-ability-support', 'early-support', 'return-to-work', 'mental-health', 'musculoskeletal', 'youth', 'unemployed', 'older-workers', 'multiprofessional', 'digital-services', 'guidance', 'service-chain'] as const;
 
-export const STATUSES = ['idea', 'pilot', 'established'] as const;
-export const SORTS = ['newest', 'useful', 'adopted'] as const;
+/**
+ * `draft`: visible to its author only until they publish it by choosing another status (a live
+ * session's outcome arrives as one). The others are how far the practice has come.
+ */
+export const STATUSES = ['idea', 'pilot', 'established', 'draft'] as const;
+export const DRAFT_STATUS = 'draft';
+/** Orders of the listing; `relevance` only with a search query, and then the default. */
+export const SORTS = ['relevance', 'newest', 'useful', 'adopted'] as const;
+export type Sort = (typeof SORTS)[number];
 
 export const LIMITS = { title: 200, summary: 1000, body: 10_000, links: 10, link: 500, comment: 4000, note: 1000, reason: 500, query: 200 } as const;
 
@@ -79,7 +86,8 @@ export const listQuerySchema = z.object({
   status: z.enum(STATUSES).optional(),
   language: z.enum(LANGUAGES).optional(),
   q: z.string().trim().max(LIMITS.query).optional(),
-  sort: optionalEnum(SORTS).transform((v) => v ?? 'newest'),
+  // Left unset when not chosen: the default depends on whether there is a query (listingSort).
+  sort: optionalEnum(SORTS),
   page: z.coerce.number().int().min(1).max(10_000).optional().transform((v) => v ?? 1),
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;

@@ -3,8 +3,10 @@ import { SiltaError } from '../../errors';
 import { Practice, Region } from '../../store/models';
 import { inTransaction } from '../../store/transaction';
 import type { Launch } from '../launches/launch.service';
+import type { BoardEvents } from './board-events';
 import { authorize, can } from './board.policy';
-import { BOARD_KEY, type ListQuery, type PracticeInput } from './board.schema';
+import { BOARD_KEY, DRAFT_STATUS, type ListQuery, type PracticeInput, type Sort } from './board.schema';
+import { listingSort, textSearch } from './practice-search';
 
 /** The board a launch is in: its platform (issuer) and board key. Every board query is scoped by both. */
 export type Board = { issuer: string; key: string };
@@ -20,6 +22,9 @@ export function boardOf(launch: Launch): Board {
 }
 
 const scope = (board: Board) => ({ issuer: board.issuer, boardKey: board.key });
+
+/** Drafts are their author's alone: others' drafts are left out of every listing. */
+const publishedOrOwn = (launch: Launch): WhereOptions<Practice> => ({ [Op.or]: [{ status: { [Op.ne]: DRAFT_STATUS } }, { authorId: launch.user.id }] });
 
 async function knownRegion(code: string): Promise<void> {
   if (!(await Region.findByPk(code))) throw new SiltaError('region_not_found', 'bad_request', code);
@@ -39,11 +44,16 @@ const columns = (input: PracticeInput) => ({
   language: input.language,
 });
 
-/** Publishes a practice on the launch's board; it is on disk before the author is told. */
-export async function createPractice(props: { sequelize: Sequelize; launch: Launch; input: PracticeInput }): Promise<Practice> {
+/**
+ * Publishes a practice on the launch's board; it is on disk before the author is told, and then
+ * `events` (the live board; none for scripts) hears of it.
+ */
+export async function createPractice(props: { sequelize: Sequelize; launch: Launch; input: PracticeInput; events?: BoardEvents }): Promise<Practice> {
   const board = boardOf(props.launch);
   await knownRegion(props.input.region);
-  return inTransaction(props.sequelize, (transaction) => Practice.create({ ...scope(board), authorId: props.launch.user.id, ...columns(props.input) }, { transaction }));
+  const practice = await inTransaction(props.sequelize, (transaction) => Practice.create({ ...scope(board), authorId: props.launch.user.id, ...columns(props.input) }, { transaction }));
+  props.events?.publish(board, { type: 'practice:created', practice });
+  return practice;
 }
 
 /**
@@ -52,42 +62,45 @@ export async function createPractice(props: { sequelize: Sequelize; launch: Laun
  */
 export async function getPractice(launch: Launch, id: number): Promise<Practice> {
   const practice = await Practice.findOne({ where: { id, ...scope(boardOf(launch)) } });
-  if (!practice || (practice.hiddenAt && !can(launch, 'see-hidden', practice))) throw new SiltaError('practice_not_found', 'not_found', String(id));
+  const othersDraft = practice?.status === DRAFT_STATUS && practice.authorId !== launch.user.id;
+  if (!practice || othersDraft || (practice.hiddenAt && !can(launch, 'see-hidden', practice))) throw new SiltaError('practice_not_found', 'not_found', String(id));
   return practice;
 }
 
-/** The author edits their own practice. */
-export async function updatePractice(props: { sequelize: Sequelize; launch: Launch; practiceId: number; input: PracticeInput }): Promise<Practice> {
+/** The author edits their own practice; a draft given another status is published, live too. */
+export async function updatePractice(props: { sequelize: Sequelize; launch: Launch; practiceId: number; input: PracticeInput; events?: BoardEvents }): Promise<Practice> {
   const practice = await getPractice(props.launch, props.practiceId);
   authorize(props.launch, 'edit', practice);
   await knownRegion(props.input.region);
-  return inTransaction(props.sequelize, async (transaction) => {
-    await practice.update(columns(props.input), { transaction });
-    return practice;
-  });
+  const wasDraft = practice.status === DRAFT_STATUS;
+  await inTransaction(props.sequelize, (transaction) => practice.update(columns(props.input), { transaction }));
+  if (wasDraft && practice.status !== DRAFT_STATUS) props.events?.publish(boardOf(props.launch), { type: 'practice:created', practice });
+  return practice;
 }
 
 /** The author deletes their own practice, with its comments, reactions and adoptions. */
-export async function deletePractice(props: { sequelize: Sequelize; launch: Launch; practiceId: number }): Promise<void> {
+export async function deletePractice(props: { sequelize: Sequelize; launch: Launch; practiceId: number; events?: BoardEvents }): Promise<void> {
   const practice = await getPractice(props.launch, props.practiceId);
   authorize(props.launch, 'delete', practice);
   await inTransaction(props.sequelize, (transaction) => practice.destroy({ transaction }));
+  // Nobody else ever saw a draft.
+  if (practice.status !== DRAFT_STATUS) props.events?.publish(boardOf(props.launch), { type: 'practice:deleted', practiceId: practice.id });
 }
 
-const ORDER: Record<ListQuery['sort'], [string, 'DESC'][]> = {
+const ORDER: Record<Exclude<Sort, 'relevance'>, [string, 'DESC'][]> = {
   newest: [['createdAt', 'DESC'], ['id', 'DESC']],
   useful: [['usefulCount', 'DESC'], ['id', 'DESC']],
   adopted: [['adoptionCount', 'DESC'], ['id', 'DESC']],
 };
 
 /**
- * Filters, sorts and pages the practices of a board. The text filter is a plain substring match
- * on title and summary for now; full-text search replaces this one function later. Hidden
+ * Filters, searches, sorts and pages the practices of a board. A query is a full-text search
+ * (practice-search.ts) combined with the filters; with one, "relevance" ranks the matches. Hidden
  * practices are left out unless the viewer moderates.
  */
 export async function searchPractices(props: { launch: Launch; query: ListQuery }): Promise<{ rows: Practice[]; total: number; page: number; pages: number }> {
   const { launch, query } = props;
-  const and: WhereOptions<Practice>[] = [scope(boardOf(launch))];
+  const and: WhereOptions<Practice>[] = [scope(boardOf(launch)), publishedOrOwn(launch)];
   if (!can(launch, 'moderate')) and.push({ hiddenAt: null });
   if (query.region) and.push({ regionCode: query.region });
   if (query.wave !== undefined) {
@@ -99,20 +112,17 @@ export async function searchPractices(props: { launch: Launch; query: ListQuery 
   if (query.actor) and.push({ actors: { [Op.like]: `%"${query.actor}"%` } });
   if (query.status) and.push({ status: query.status });
   if (query.language) and.push({ language: query.language });
-  if (query.q) {
-    // A substring test with no pattern characters: what the user typed is matched literally.
-    const sequelize = Practice.sequelize!;
-    const position = sequelize.getDialect() === 'postgres' ? 'strpos' : 'instr';
-    const needle = query.q.toLowerCase();
-    const contains = (column: string) => sequelize.where(sequelize.fn(position, sequelize.fn('lower', sequelize.col(column)), needle), Op.gt, 0);
-    and.push({ [Op.or]: [contains('title'), contains('summary')] } as WhereOptions<Practice>);
-  }
-  const { rows, count } = await Practice.findAndCountAll({ where: { [Op.and]: and }, order: ORDER[query.sort], limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE });
+  const search = query.q ? textSearch(Practice.sequelize!, query.q) : undefined;
+  if (search) and.push(search.where as WhereOptions<Practice>);
+  const sort = listingSort(query);
+  const where = { [Op.and]: and };
+  const page = { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE };
+  const { rows, count } = search && sort === 'relevance' ? await search.relevancePage({ where, ...page }) : await Practice.findAndCountAll({ where, order: ORDER[sort === 'relevance' ? 'newest' : sort], ...page });
   return { rows, total: count, page: query.page, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)) };
 }
 
 /** Practices a region shared on the launch's board, newest first (hidden ones only for moderators). */
 export async function practicesOfRegion(launch: Launch, regionCode: string): Promise<Practice[]> {
-  const where: WhereOptions<Practice> = { ...scope(boardOf(launch)), regionCode, ...(can(launch, 'moderate') ? {} : { hiddenAt: null }) };
+  const where: WhereOptions<Practice> = { [Op.and]: [{ ...scope(boardOf(launch)), regionCode, ...(can(launch, 'moderate') ? {} : { hiddenAt: null }) }, publishedOrOwn(launch)] };
   return Practice.findAll({ where, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit: 200 });
 }

@@ -111,3 +111,10 @@ export async function outboxSummary(): Promise<OutboxSummary> {
   summary.oldestPendingAt = oldest?.createdAt ?? null;
   return summary;
 }
+
+/** Rows waiting to be sent and rows failed for good: one grouped count on the status index (metrics scrapes). */
+export async function unsentCounts(): Promise<{ pending: number; failed: number }> {
+  const rows = (await GradeOutbox.findAll({ attributes: ['status', [fn('COUNT', col('id')), 'count']], where: { status: { [Op.in]: ['pending', 'failed'] } }, group: ['status'], raw: true })) as unknown as { status: string; count: number | string }[];
+  const count = (status: string) => Number(rows.find((r) => r.status === status)?.count ?? 0);
+  return { pending: count('pending'), failed: count('failed') };
+}

@@ -7,6 +7,9 @@ import { LtiError, SiltaError } from '../../errors';
 import { isLanguage, type Language } from '../../i18n';
 import { Context, LaunchSession, Membership, ResourceLink, User } from '../../store/models';
 import { inTransaction } from '../../store/transaction';
+import { launchesTotal } from '../../ops/metrics';
+import { isErasedSub } from '../privacy/personal-data';
+import { noteActive } from '../privacy/user-activity';
 
 /** A launch session as the rest of the app sees it: who, where, in which role and language. */
 export type Launch = {
@@ -33,6 +36,11 @@ export type Launch = {
 const written = new Map<string, { id: number; digest: string; at: number }>();
 const WRITTEN_TTL_MS = 10 * 60_000;
 const WRITTEN_MAX = 20_000;
+
+/** Forgets the rows written recently; after an erasure, the erased user must not be found here. */
+export function forgetLaunchRecords(): void {
+  written.clear();
+}
 
 type Upsert = { model: ModelStatic<Model & { id: number }>; where: Record<string, unknown>; values: Record<string, unknown> };
 
@@ -72,7 +80,9 @@ async function upsert(u: Upsert, transaction: Transaction): Promise<number> {
  */
 export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<string> {
   try {
-    return await openLaunchSession(sequelize, launch, sessionHours);
+    const sessionId = await openLaunchSession(sequelize, launch, sessionHours);
+    launchesTotal.inc({ message_type: launch.messageType });
+    return sessionId;
   } catch (error) {
     if (error instanceof UniqueConstraintError && error.errors.some((item) => item.path === 'nonce')) throw new LtiError('lti_state_mismatch', 'nonce already used');
     throw error;
@@ -124,6 +134,7 @@ async function openLaunchSession(sequelize: Sequelize, launch: LaunchContext, se
     if (resourceLinkId !== undefined && cachedId(membership(userId, contextId)) !== undefined) {
       const row = session(userId, contextId, resourceLinkId);
       await insertSession(sequelize, row);
+      await noteActive(userId);
       return row.id;
     }
   }
@@ -136,6 +147,7 @@ async function openLaunchSession(sequelize: Sequelize, launch: LaunchContext, se
     await upsert(membership(userId, contextId), transaction);
     const row = session(userId, contextId, resourceLinkId);
     await insertSession(sequelize, row, transaction);
+    await noteActive(userId, transaction);
     return row.id;
   });
 }
@@ -172,6 +184,12 @@ export async function loadLaunch(sequelize: Sequelize, sessionId: unknown): Prom
   if (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId)) throw new SiltaError('session_expired', 'unauthorized');
   const [row] = await sequelize.query<LoadRow>(LOAD_SQL, { replacements: { id: sessionId }, type: QueryTypes.SELECT });
   if (!row || date(row.expires_at).getTime() < Date.now()) throw new SiltaError('session_expired', 'unauthorized');
+  if (isErasedSub(String(row.sub))) {
+    // A launch attached to a user erased by another process (the CLI, another instance) through
+    // this process's cache: forget it, so launching again makes a new user.
+    forgetLaunchRecords();
+    throw new SiltaError('session_expired', 'unauthorized');
+  }
   const built = { isNewRecord: false, raw: true };
   const user = User.build({ id: Number(row.u_id), issuer: String(row.u_issuer), sub: String(row.sub), name: row.name as string | null, givenName: row.given_name as string | null, familyName: row.family_name as string | null, email: row.email as string | null }, built);
   const context = Context.build(

@@ -1,11 +1,13 @@
 import type { TFunction } from 'i18next';
 import { hasKey, type Language } from '../../i18n';
 import type { CsvCell } from '../../http/csv';
+import { isErasedSub } from '../privacy/personal-data';
 import type { ModulePack } from './content-pack';
 import type { ParticipantProgress, ProgressReport } from './module-progress.service';
 
 /** The name a teacher knows the person by; the platform id when the platform sent no name. */
 function displayName(p: ParticipantProgress, t: TFunction): string {
+  if (isErasedSub(p.sub)) return t('privacy.deleted_user');
   const joined = [p.givenName, p.familyName].filter(Boolean).join(' ');
   return p.name || joined || t('progress.unnamed', { id: p.sub });
 }

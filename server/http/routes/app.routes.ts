@@ -11,6 +11,7 @@ export function appRoutes(): Router {
       // A link placed as a module opens the module (teachers get its overview too).
       if (launch.custom.module && launch.resourceLink) return res.redirect(303, `/modules?lt=${launch.sessionId}`);
       if (launch.custom.target === 'board' && launch.resourceLink) return res.redirect(303, `/board?lt=${launch.sessionId}`);
+      if (launch.custom.target === 'session' && launch.resourceLink) return res.redirect(303, `/sessions/start?lt=${launch.sessionId}`);
       res.render('pages/home', presentLanding(launch));
     } catch (error) {
       next(error);

@@ -7,6 +7,7 @@ import { presentCard, presentForm, presentListing, presentPractice, practiceValu
 import { adoptionInputSchema, commentInputSchema, idSchema, listQuerySchema, moderationInputSchema, practiceInputSchema, regionChoiceSchema } from '../../domain/board/board.schema';
 import { boardOf, createPractice, deletePractice, getPractice, practicesOfRegion, searchPractices, updatePractice } from '../../domain/board/board.service';
 import { can } from '../../domain/board/board.policy';
+import type { BoardEvents } from '../../domain/board/board-events';
 import type { Launch } from '../../domain/launches/launch.service';
 import { chooseRegion, findRegion, listRegions, regionName, regionOf } from '../../domain/regions/region.service';
 import { SiltaError, ValidationError } from '../../errors';
@@ -44,9 +45,9 @@ const idParam = (value: string | undefined, code = 'practice_not_found') => {
 const withoutEmpty = (query: Request['query']) => Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ''));
 
 /** The peer-learning board over HTTP: listing, practices, comments, reactions, adoptions, moderation, regions. */
-export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number }): Router {
+export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number; events?: BoardEvents }): Router {
   const router = Router();
-  const { sequelize } = deps;
+  const { sequelize, events } = deps;
   const form = express.urlencoded({ extended: false, limit: '128kb', parameterLimit: 100 });
   router.post(/^\/board/, rateLimit({ perMinute: deps.postsPerMinute, key: (req) => req.ip }));
 
@@ -59,7 +60,11 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
     const sep = path.includes('?') ? '&' : '?';
     res.render(view, { lang: launch.language, title: t(titleKey, titleParams), lt: launch.sessionId, languages: languageLinks(launch.language, (l) => `${path}${sep}lt=${launch.sessionId}&lang=${l}`), canModerate: can(launch, 'moderate'), ...model });
   };
-  const go = (res: Response, path: string) => res.redirect(303, `${path}${path.includes('?') ? '&' : '?'}lt=${currentLaunch(res).sessionId}`);
+  // The token goes before a #fragment, or the browser would keep it out of the query.
+  const go = (res: Response, path: string) => {
+    const [base, fragment] = path.split('#');
+    res.redirect(303, `${base}${base.includes('?') ? '&' : '?'}lt=${currentLaunch(res).sessionId}${fragment ? `#${fragment}` : ''}`);
+  };
   const get = (path: string, handler: Handler) => router.get(path, requireLaunch, handle(handler));
   const post = (path: string, handler: Handler) => router.post(path, form, requireLaunch, handle(handler));
 
@@ -91,7 +96,7 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
   });
 
   post('/board/practices', async (req, res, launch) => {
-    const practice = await createPractice({ sequelize, launch, input: parse(practiceInputSchema, req.body, launch) });
+    const practice = await createPractice({ sequelize, launch, input: parse(practiceInputSchema, req.body, launch), events });
     go(res, `/board/practices/${practice.id}`);
   });
 
@@ -110,24 +115,24 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
   });
 
   post('/board/practices/:id', async (req, res, launch) => {
-    const practice = await updatePractice({ sequelize, launch, practiceId: idParam(req.params.id), input: parse(practiceInputSchema, req.body, launch) });
+    const practice = await updatePractice({ sequelize, launch, practiceId: idParam(req.params.id), input: parse(practiceInputSchema, req.body, launch), events });
     go(res, `/board/practices/${practice.id}`);
   });
 
   post('/board/practices/:id/delete', async (req, res, launch) => {
-    await deletePractice({ sequelize, launch, practiceId: idParam(req.params.id) });
+    await deletePractice({ sequelize, launch, practiceId: idParam(req.params.id), events });
     go(res, '/board');
   });
 
   post('/board/practices/:id/comments', async (req, res, launch) => {
     const input = parse(commentInputSchema, req.body, launch);
-    const comment = await addComment({ sequelize, launch, practiceId: idParam(req.params.id), body: input.body, parentId: input.parent });
+    const comment = await addComment({ sequelize, launch, practiceId: idParam(req.params.id), body: input.body, parentId: input.parent, events });
     go(res, `/board/practices/${comment.practiceId}#comment-${comment.id}`);
   });
 
   post('/board/practices/:id/comments/:commentId/delete', async (req, res, launch) => {
     const practiceId = idParam(req.params.id);
-    await deleteComment({ sequelize, launch, practiceId, commentId: idParam(req.params.commentId, 'comment_not_found') });
+    await deleteComment({ sequelize, launch, practiceId, commentId: idParam(req.params.commentId, 'comment_not_found'), events });
     go(res, `/board/practices/${practiceId}#comments`);
   });
 
@@ -139,14 +144,14 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
 
   post('/board/practices/:id/adopt', async (req, res, launch) => {
     const practiceId = idParam(req.params.id);
-    await adoptPractice({ sequelize, launch, practiceId, note: parse(adoptionInputSchema, req.body, launch).note });
+    await adoptPractice({ sequelize, launch, practiceId, note: parse(adoptionInputSchema, req.body, launch).note, events });
     go(res, `/board/practices/${practiceId}#adoptions`);
   });
 
   post('/board/practices/:id/moderate', async (req, res, launch) => {
     const practiceId = idParam(req.params.id);
     const input = parse(moderationInputSchema, req.body, launch);
-    await moderate({ sequelize, launch, target: { type: 'practice', practiceId }, ...input });
+    await moderate({ sequelize, launch, target: { type: 'practice', practiceId }, ...input, events });
     go(res, `/board/practices/${practiceId}`);
   });
 
@@ -154,7 +159,7 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
     const practiceId = idParam(req.params.id);
     const commentId = idParam(req.params.commentId, 'comment_not_found');
     const input = parse(moderationInputSchema, req.body, launch);
-    await moderate({ sequelize, launch, target: { type: 'comment', practiceId, commentId }, ...input });
+    await moderate({ sequelize, launch, target: { type: 'comment', practiceId, commentId }, ...input, events });
     go(res, `/board/practices/${practiceId}#comment-${commentId}`);
   });
 

@@ -1,0 +1,173 @@
+/**
+ * Board benchmark: seeds a board with 10,000 practices (and their comments) directly through the
+ * store, then measures full-text search and filtered listing of the board over HTTP against a
+ * running Silta. Prints, for each kind of request, requests/s, p50/p95/p99 latency, errors, how
+ * many practices matched and the server's CPU time per request.
+ *
+ *   npm run bench:board -- [--practices 10000] [--comments 3] [--requests 200] [--concurrency 4]
+ *                          [--warmup 20] [--max-seconds 120] [--tsx|--dist] [--verbose] [--json file]
+ *
+ * SQLite (a fresh temporary file) by default; PostgreSQL when DATABASE_URL is postgres://...,
+ * which the benchmark EMPTIES first (drop and recreate schema public), so it insists on
+ * --reset-postgres. Not a test: it exits non-zero only when it could not run.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { boundedRun, cpuMs, runBench } from './children';
+import { seedBoard } from './board-seed';
+import { call, formOf, gist, StepError } from './http-client';
+import { linkIdsByTitle, placeCatalogueItem, TIMED_COURSE } from './module-setup';
+import { percentile, table } from './stats';
+import { loginAndLaunch, untimed } from './targets';
+import { startSilta } from './tools';
+
+const { values: flags } = parseArgs({
+  options: {
+    practices: { type: 'string', default: '10000' },
+    comments: { type: 'string', default: '3' },
+    requests: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '4' },
+    warmup: { type: 'string', default: '20' },
+    'max-seconds': { type: 'string', default: '120' },
+    'reset-postgres': { type: 'boolean', default: false },
+    tsx: { type: 'boolean', default: false },
+    dist: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`bench:board: ${message}`);
+  process.exit(2);
+}
+const whole = (name: string, value: string | undefined, min: number) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) fail(`--${name} must be a whole number >= ${min} (got ${value})`);
+  return n;
+};
+const practices = whole('practices', flags.practices, 1);
+const commentsPerPractice = whole('comments', flags.comments, 0);
+const requests = whole('requests', flags.requests, 1);
+const concurrency = whole('concurrency', flags.concurrency, 1);
+const warmup = whole('warmup', flags.warmup, 0);
+const maxSeconds = whole('max-seconds', flags['max-seconds'], 10);
+const postgresUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined;
+if (postgresUrl && !flags['reset-postgres']) fail('DATABASE_URL is PostgreSQL: the benchmark empties that database first; add --reset-postgres if it may');
+
+const tmp = boundedRun('silta-bench-board-', (maxSeconds * 12 + 600) * 1000);
+
+/** Each scenario is a list of query strings, requested in turn. */
+const SCENARIOS: { name: string; queries: string[] }[] = [
+  { name: 'search, relevance', queries: ['työkyky', 'palveluketju', 'kuntoutus', 'nuorten ohjaamo', 'työterveyshuolto yhteistyö', 'osatyökykyisten työllistyminen', 'arbetsförmåga', 'företagshälsovård samarbete', 'supported employment', 'rehabilitation'].map((q) => `q=${encodeURIComponent(q)}`) },
+  { name: 'search, newest first', queries: ['työkyky', 'verkostokokous', 'servicekedja', 'service chain'].map((q) => `q=${encodeURIComponent(q)}&sort=newest`) },
+  { name: 'search + region + status', queries: ['kuntoutus&region=pirkanmaa&status=pilot', 'työkyky&region=lappi&status=established', 'arbetsförmåga&region=pohjanmaa'].map((q) => `q=${q}`) },
+  { name: 'list region + status', queries: ['region=pohjois-karjala&status=pilot', 'region=helsinki&status=established', 'region=kainuu&status=idea'] },
+  { name: 'list theme', queries: ['theme=mental-health', 'theme=return-to-work', 'theme=youth'] },
+  { name: 'list wave', queries: ['wave=1', 'wave=3'] },
+  { name: 'list most useful', queries: ['sort=useful', 'sort=useful&language=sv'] },
+  { name: 'list most adopted', queries: ['sort=adopted', 'sort=adopted&actor=kela'] },
+  { name: 'list newest, page 1 and 50', queries: ['', 'page=50'] },
+];
+
+type Figures = { name: string; requests: number; errors: number; errorSamples: string[]; wallMs: number; latencies: number[]; matches: number[]; serverCpuMs?: number };
+
+/** Empties the PostgreSQL database, as the test helper does, so Silta migrates a fresh schema. */
+async function resetPostgres(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+  await client.end();
+}
+
+/** A developer's launch into a board link of the course (region from the launch); returns its `lt`. */
+async function launchDeveloper(baseUrl: string, linkId: string): Promise<string> {
+  const { body } = await call({ method: 'POST', url: `${baseUrl}/dev/platform/launch`, form: { persona: 'developer', courseId: TIMED_COURSE, locale: 'fi', messageType: 'LtiResourceLinkRequest', resourceLinkId: linkId, region: 'pohjois-karjala', window: 'iframe' }, expect: 200 });
+  const login = formOf(body);
+  if (!login.action || !login.fields.lti_message_hint) throw new StepError(`no login-initiation form: ${gist(body)}`);
+  const landing = new URL(await loginAndLaunch({ user: 0, loginUrl: new URL(login.action, baseUrl).toString(), fields: login.fields, expectName: '' }, undefined, untimed, 303));
+  const lt = landing.searchParams.get('lt');
+  if (!lt) throw new StepError(`the board launch landed on ${landing}`);
+  return lt;
+}
+
+/** The practice count a listing page announces ("N practices"): its results heading's first number. */
+const matchesOf = (html: string) => Number(/<h2 id="results-heading">[^<0-9]*(\d+)/.exec(html)?.[1] ?? NaN);
+
+/** Runs `count` requests of a scenario, `concurrency` at a time, until done or the deadline. */
+async function runScenario(baseUrl: string, lt: string, scenario: { name: string; queries: string[] }, count: number, pid: number | undefined): Promise<Figures> {
+  const figures: Figures = { name: scenario.name, requests: 0, errors: 0, errorSamples: [], wallMs: 0, latencies: [], matches: [] };
+  const deadline = Date.now() + maxSeconds * 1000;
+  const cpuBefore = cpuMs(pid);
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count && Date.now() < deadline) {
+        const query = scenario.queries[next++ % scenario.queries.length];
+        figures.requests++;
+        const t0 = performance.now();
+        try {
+          const { body } = await call({ method: 'GET', url: `${baseUrl}/board?lt=${lt}${query && `&${query}`}`, expect: 200 });
+          figures.latencies.push(performance.now() - t0);
+          figures.matches.push(matchesOf(body));
+        } catch (error) {
+          figures.errors++;
+          if (figures.errorSamples.length < 3) figures.errorSamples.push(error instanceof Error ? error.message : String(error));
+        }
+      }
+    }),
+  );
+  figures.wallMs = performance.now() - started;
+  const cpuAfter = cpuMs(pid);
+  if (cpuBefore !== undefined && cpuAfter !== undefined) figures.serverCpuMs = cpuAfter - cpuBefore;
+  return figures;
+}
+
+const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
+
+function report(results: Figures[]): string {
+  const rows = [['scenario', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'matches (median)', 'server CPU ms/req']];
+  for (const r of results) {
+    const ok = r.latencies.length;
+    rows.push([r.name, String(ok), String(r.errors), ((ok / r.wallMs) * 1000).toFixed(1), ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 95)), ms(percentile(r.latencies, 99)), String(percentile(r.matches, 50)), r.serverCpuMs === undefined ? '-' : ms(r.serverCpuMs / Math.max(1, r.requests))]);
+  }
+  return table(rows);
+}
+
+async function main() {
+  if (postgresUrl) await resetPostgres(postgresUrl);
+  const databaseUrl = postgresUrl ?? `sqlite:${path.join(tmp, 'silta.sqlite')}`;
+  const command = flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const);
+  const silta = await startSilta({ tmp, profile: false, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_URL: databaseUrl } });
+  try {
+    const { baseUrl } = silta;
+    await placeCatalogueItem(baseUrl, TIMED_COURSE, 'board', 'bench board');
+    const linkId = (await linkIdsByTitle(baseUrl, TIMED_COURSE)).get('bench board') ?? fail('the board link was not placed');
+    const lt = await launchDeveloper(baseUrl, linkId);
+    const seeded = await seedBoard({ databaseUrl, lt, practices, commentsPerPractice, seed: 4 });
+    console.error(`seeded ${seeded.practices} practices and ${seeded.comments} comments in ${seeded.seconds.toFixed(1)} s`);
+
+    const pid = silta.child.process.pid;
+    const results: Figures[] = [];
+    for (const scenario of SCENARIOS) {
+      const warm = await runScenario(baseUrl, lt, scenario, warmup, undefined);
+      if (warmup && warm.errors === warm.requests) throw new Error(`${scenario.name}: every warm-up request failed: ${warm.errorSamples.join(' | ')}`);
+      results.push(await runScenario(baseUrl, lt, scenario, requests, pid));
+      console.error(`${scenario.name}: done`);
+    }
+    const database = postgresUrl ? 'PostgreSQL' : 'SQLite';
+    console.log(`board benchmark: ${database}, ${seeded.practices} practices, ${seeded.comments} comments, ${requests} requests per scenario, concurrency ${concurrency}; Silta: ${silta.label}\n`);
+    console.log(report(results));
+    const errors = results.flatMap((r) => r.errorSamples.map((e) => `${r.name}: ${e}`));
+    if (errors.length) console.log(`\nerrors (first of each):\n${errors.join('\n')}`);
+    if (flags.json) fs.writeFileSync(path.resolve(flags.json), JSON.stringify({ database, seeded, requests, concurrency, results: results.map(({ latencies, matches, ...r }) => ({ ...r, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), matches: percentile(matches, 50) })) }, null, 2));
+  } finally {
+    await silta.stop();
+  }
+}
+
+runBench(main);

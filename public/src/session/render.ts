@@ -1,0 +1,204 @@
+import type { NoteView, ParticipantView, SessionState } from '../../../server/sockets/session-events';
+import { addingLocked, noteRights } from './state';
+import { format, type Strings } from './strings';
+
+const PLACEHOLDER = '__NOTE__';
+const ID_ATTRIBUTES = ['id', 'for', 'aria-labelledby', 'aria-describedby'];
+
+const $ = <T extends Element = HTMLElement>(root: ParentNode, selector: string) => root.querySelector<T & Element>(selector);
+const $$ = <T extends Element = HTMLElement>(root: ParentNode, selector: string) => [...root.querySelectorAll<T & Element>(selector)];
+
+/** Sets a control's value unless the user is in it (never overwrite what someone is typing). */
+function setValue(control: HTMLTextAreaElement | HTMLSelectElement | HTMLInputElement | null, value: string): void {
+  if (control && document.activeElement !== control && control.value !== value) control.value = value;
+}
+
+function setOptions(select: HTMLSelectElement, options: { value: string; label: string }[]): void {
+  const current = select.value;
+  select.replaceChildren(...options.map((o) => new Option(o.label, o.value)));
+  select.value = options.some((o) => o.value === current) ? current : (options[0]?.value ?? '');
+}
+
+/** A toggle button's label for its state (`data-label-on` / `data-label-off`). */
+function toggleLabel(button: HTMLElement | null, on: boolean): void {
+  if (button) button.textContent = (on ? button.dataset.labelOn : button.dataset.labelOff) ?? button.textContent;
+}
+
+/**
+ * Draws the session into the server-rendered page, keyed by ids, so what a user is focused on
+ * or typing in survives others' changes. New notes come from the page's note `<template>`.
+ */
+export class SessionView {
+  private readonly noteTemplate: HTMLTemplateElement;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly strings: Strings,
+  ) {
+    this.noteTemplate = $<HTMLTemplateElement>(root, '#session-note-template')!;
+  }
+
+  noteElement(id: string): HTMLElement | null {
+    return document.getElementById(`note-${id}`);
+  }
+
+  private cellList(note: Pick<NoteView, 'lane' | 'column'>): HTMLElement | null {
+    return $(this.root, `.session-cell[data-lane="${CSS.escape(note.lane)}"][data-column="${CSS.escape(note.column)}"] .session-notes`);
+  }
+
+  /** The place of a cell in words ("Kela / Joint plan"), as the page labels it. */
+  placeOf(lane: string, column: string): string {
+    return $(this.root, `.session-cell[data-lane="${CSS.escape(lane)}"][data-column="${CSS.escape(column)}"]`)?.dataset.place ?? '';
+  }
+
+  private createNote(id: string): HTMLElement {
+    const element = this.noteTemplate.content.firstElementChild!.cloneNode(true) as HTMLElement;
+    for (const node of [element, ...$$(element, '*')]) {
+      for (const name of ID_ATTRIBUTES) {
+        const value = node.getAttribute(name);
+        if (value?.includes(PLACEHOLDER)) node.setAttribute(name, value.split(PLACEHOLDER).join(id));
+      }
+    }
+    element.dataset.noteId = id;
+    return element;
+  }
+
+  /** Adds or updates a note where it belongs; returns its element (null if its cell is unknown). */
+  renderNote(note: NoteView, state: SessionState, pending: boolean): HTMLElement | null {
+    const list = this.cellList(note);
+    if (!list) return null;
+    const element = this.noteElement(note.id) ?? this.createNote(note.id);
+    if (element.parentElement !== list) {
+      // Moving a node drops focus; whoever was working in the note keeps their place.
+      const focused = element.contains(document.activeElement) ? (document.activeElement as HTMLElement) : null;
+      list.append(element);
+      focused?.focus();
+    }
+    const s = this.strings;
+    element.className = `session-note session-note--${note.colour}${pending ? ' is-pending' : ''}`;
+    $(element, '.session-note-text')!.textContent = note.text;
+    $(element, '[data-field="colour"]')!.textContent = format(s, `colour_${note.colour}`);
+    $(element, '[data-field="author"]')!.textContent = format(s, 'by', { name: note.author.name ?? format(s, 'anonymous') });
+    $(element, '[data-field="cluster"]')!.textContent = state.clusters.find((c) => c.id === note.clusterId)?.label ?? format(s, 'no_cluster');
+    const pendingText = $(element, '[data-field="pending"]')!;
+    pendingText.hidden = !pending;
+    pendingText.textContent = pending ? format(s, 'sending') : '';
+    this.renderVotes(element, note.id, state);
+    const { mayChange, frozen } = noteRights(state, note);
+    $(element, '.session-note-change')!.hidden = !mayChange;
+    $<HTMLFieldSetElement>(element, '[data-freeze="note"]')!.disabled = frozen;
+    setValue($<HTMLTextAreaElement>(element, 'textarea[name="text"]'), note.text);
+    setValue($<HTMLSelectElement>(element, 'select[name="lane"]'), note.lane);
+    setValue($<HTMLSelectElement>(element, 'select[name="column"]'), note.column);
+    setValue($<HTMLSelectElement>(element, 'select[name="colour"]'), note.colour);
+    const cluster = $<HTMLSelectElement>(element, 'select[name="cluster"]')!;
+    if (cluster.options.length !== state.clusters.length + 1) setOptions(cluster, this.clusterOptions(state));
+    setValue(cluster, note.clusterId ?? '');
+    return element;
+  }
+
+  private renderVotes(element: HTMLElement, noteId: string, state: SessionState): void {
+    const { votes, session } = state;
+    const mine = votes.mine[noteId] ?? 0;
+    $(element, '[data-field="mine"]')!.textContent = format(this.strings, 'mine', { count: mine });
+    const total = $(element, '[data-field="total"]')!;
+    total.hidden = votes.totals === null;
+    total.textContent = format(this.strings, 'total', { count: votes.totals?.[noteId] ?? 0 });
+    $<HTMLButtonElement>(element, '[data-command="vote:cast"]')!.disabled = session.closed || votes.used >= session.voteBudget;
+    $<HTMLButtonElement>(element, '[data-command="vote:retract"]')!.disabled = session.closed || mine === 0;
+  }
+
+  removeNote(id: string): void {
+    this.noteElement(id)?.remove();
+  }
+
+  private clusterOptions(state: SessionState) {
+    return [{ value: '', label: format(this.strings, 'no_cluster') }, ...state.clusters.map((c) => ({ value: c.id, label: c.label }))];
+  }
+
+  /** The cluster list and every note's cluster choice. */
+  renderClusters(state: SessionState): void {
+    const list = $(this.root, '#session-cluster-list')!;
+    list.replaceChildren(
+      ...state.clusters.map((c) => {
+        const item = document.createElement('li');
+        item.dataset.clusterId = c.id;
+        item.textContent = c.label;
+        return item;
+      }),
+    );
+    $(this.root, '#session-no-clusters')!.hidden = state.clusters.length > 0;
+    for (const select of $$<HTMLSelectElement>(this.root, '.session-note select[name="cluster"]')) setOptions(select, this.clusterOptions(state));
+  }
+
+  /** Everything: session indicators, clusters, presence and every note (removing the gone ones). */
+  renderAll(state: SessionState, pendingNotes: NoteView[]): void {
+    this.renderSession(state);
+    this.renderClusters(state);
+    this.renderPresence(state.participants, state.me.presenceKey);
+    const shown = new Set<string>();
+    for (const note of state.notes) if (this.renderNote(note, state, false)) shown.add(note.id);
+    for (const note of pendingNotes) if (!shown.has(note.id) && this.renderNote(note, state, true)) shown.add(note.id);
+    for (const element of $$(this.root, '.session-notes > .session-note')) if (!shown.has(element.dataset.noteId ?? '')) element.remove();
+  }
+
+  /** Phase, locks, closed, vote budget and reveal state, and what the controls allow now. */
+  renderSession(state: SessionState): void {
+    const { session, template, me, votes } = state;
+    const phaseLocked = session.phase !== null && session.lockedPhases.includes(session.phase);
+    $(this.root, '#session-phase')!.textContent = template.phases.find((p) => p.key === session.phase)?.label ?? '';
+    $(this.root, '#session-locked-board')!.hidden = !session.locked;
+    $(this.root, '#session-locked-phase')!.hidden = !phaseLocked;
+    $(this.root, '#session-closed')!.hidden = !session.closed;
+    $(this.root, '#session-budget')!.textContent = format(this.strings, 'budget', { left: Math.max(0, session.voteBudget - votes.used), budget: session.voteBudget });
+    $(this.root, '#session-votes-hidden')!.hidden = session.votesRevealed;
+    $(this.root, '#session-votes-revealed')!.hidden = !session.votesRevealed;
+    const addFrozen = session.closed || (!me.facilitator && addingLocked(state));
+    for (const fieldset of $$<HTMLFieldSetElement>(this.root, '[data-freeze="add"]')) fieldset.disabled = addFrozen;
+    const controls = $<HTMLFieldSetElement>(this.root, '[data-freeze="facilitator"]');
+    if (controls) {
+      controls.disabled = session.closed;
+      toggleLabel($(this.root, '#facilitate-lock-board'), session.locked);
+      toggleLabel($(this.root, '#facilitate-lock-phase'), phaseLocked);
+      toggleLabel($(this.root, '#facilitate-reveal'), session.votesRevealed);
+      toggleLabel($(this.root, '#facilitate-timer-start'), session.timer.status === 'paused');
+      setValue($<HTMLSelectElement>(this.root, '#facilitate-phase'), session.phase ?? '');
+      setValue($<HTMLInputElement>(this.root, '#facilitate-budget'), String(session.voteBudget));
+    }
+  }
+
+  renderPresence(participants: ParticipantView[], me: string): void {
+    const s = this.strings;
+    $(this.root, '#session-presence-list')!.replaceChildren(
+      ...participants.map((p) => {
+        const item = document.createElement('li');
+        const who = `${p.name ?? format(s, 'presence_participant')}${p.key === me ? ` (${format(s, 'presence_you')})` : ''}${p.facilitator ? `, ${format(s, 'presence_facilitator')}` : ''}`;
+        const status = document.createElement('span');
+        status.className = `session-presence-${p.status}`;
+        status.textContent = format(s, `presence_${p.status}`);
+        item.append(`${who} · ${p.region?.label ?? format(s, 'presence_no_region')} · `, status);
+        return item;
+      }),
+    );
+    $(this.root, '#session-presence-empty')!.hidden = participants.length > 0;
+  }
+
+  renderTimer(text: string): void {
+    $(this.root, '#session-timer')!.textContent = text;
+  }
+
+  renderStatus(text: string, offline: boolean): void {
+    const status = $(this.root, '#session-connection')!;
+    status.textContent = text;
+    status.classList.toggle('is-offline', offline);
+  }
+}
+
+/** The error slot nearest a control: its form's, else its note's, else its section's. */
+export function errorSlotFor(control: Element): HTMLElement | null {
+  for (let node: Element | null = control; node; node = node.parentElement) {
+    const slot = node.querySelector<HTMLElement>(':scope > .session-error');
+    if (slot) return slot;
+  }
+  return null;
+}

@@ -1,0 +1,63 @@
+import type { Language } from '../../i18n';
+
+/** Reports count by calendar month in Finnish time, where the network works. */
+const TIME_ZONE = 'Europe/Helsinki';
+const MONTH_KEY = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit' });
+const LOCALES: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
+
+/** A month as `YYYY-MM`. */
+export type MonthKey = string;
+
+/** The months a report covers, both ends included, and the platform (issuer) it is limited to. */
+export type ReportPeriod = { from: MonthKey; to: MonthKey; months: MonthKey[]; platform?: string };
+
+/** The month (in Finnish time) an instant falls in. */
+export function monthOf(date: Date): MonthKey {
+  return MONTH_KEY.format(date).slice(0, 7);
+}
+
+/** The month `count` months after `month` (before it when negative). */
+export function addMonths(month: MonthKey, count: number): MonthKey {
+  const [year, m] = month.split('-').map(Number);
+  const index = year * 12 + (m - 1) + count;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** How many months from `from` to `to`, both included (0 or less when `to` is earlier). */
+export function monthSpan(from: MonthKey, to: MonthKey): number {
+  const index = (month: MonthKey) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
+  return index(to) - index(from) + 1;
+}
+
+/** Every month from `from` to `to`, both included. */
+export function monthsBetween(from: MonthKey, to: MonthKey): MonthKey[] {
+  return Array.from({ length: Math.max(0, monthSpan(from, to)) }, (_v, i) => addMonths(from, i));
+}
+
+/**
+ * Instants that surely enclose the period: a day of margin either side covers the time zone, so
+ * a query can use them and `monthOf` then decides the month exactly.
+ */
+export function periodBounds(period: ReportPeriod): { start: Date; end: Date } {
+  const start = new Date(`${period.from}-01T00:00:00Z`);
+  const end = new Date(`${addMonths(period.to, 1)}-01T00:00:00Z`);
+  return { start: new Date(start.getTime() - 86_400_000), end: new Date(end.getTime() + 86_400_000) };
+}
+
+/** A month's name for a table (`marraskuu 2026`) or a chart axis (`11/2026`). */
+export function monthLabel(month: MonthKey, lang: Language, style: 'long' | 'short'): string {
+  const date = new Date(`${month}-15T12:00:00Z`);
+  const options: Intl.DateTimeFormatOptions = style === 'long' ? { month: 'long', year: 'numeric' } : { month: 'numeric', year: 'numeric' };
+  return new Intl.DateTimeFormat(LOCALES[lang], { ...options, timeZone: TIME_ZONE }).format(date);
+}
+
+/**
+ * A date read back from a raw query: a Date on PostgreSQL, text such as
+ * `2026-11-23 10:00:00.000 +00:00` on SQLite.
+ */
+export function toDate(value: unknown): Date | null {
+  if (value instanceof Date) return value;
+  if (typeof value !== 'string' || !value) return null;
+  const date = new Date(value.replace(' ', 'T').replace(/ ?([+-]\d\d:\d\d|Z)$/, '$1'));
+  return Number.isNaN(date.getTime()) ? null : date;
+}

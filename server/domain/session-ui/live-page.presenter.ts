@@ -1,0 +1,136 @@
+import { translator, type Language } from '../../i18n';
+import { formatRemaining } from './time-left';
+import { NOTE_COLOURS, type ClusterView, type NoteView, type SessionState, type TimerView } from '../../sockets/session-events';
+
+/** The id the note `<template>` carries; the browser client replaces it with a note's id. */
+export const NOTE_PLACEHOLDER = '__NOTE__';
+
+type Option = { value: string; label: string; selected: boolean };
+
+/** What the note partial (views/partials/session-note.hbs) draws. */
+export type NoteModel = {
+  id: string;
+  text: string;
+  colour: string;
+  colourLabel: string;
+  author: string;
+  clusterLabel: string;
+  mine: number;
+  total: number;
+  /** Totals are shown to facilitators, and to everyone once revealed. */
+  showTotal: boolean;
+  /** The viewer may change the note at all (own note, the template allows, or facilitator). */
+  mayChange: boolean;
+  /** ...but a lock or the closed session stops it now. */
+  frozen: boolean;
+  lanes: Option[];
+  columns: Option[];
+  colours: Option[];
+  clusters: Option[];
+};
+
+const options = (items: { key: string; label: string }[], selected: string | null): Option[] => items.map((i) => ({ value: i.key, label: i.label, selected: i.key === selected }));
+
+function timerText(timer: TimerView, serverNow: string, t: ReturnType<typeof translator>): string {
+  if (timer.status === 'running') return formatRemaining(Date.parse(timer.endsAt) - Date.parse(serverNow));
+  if (timer.status === 'paused') return t('session_ui.client.timer_paused', { time: formatRemaining(timer.remainingMs) });
+  return t('session_ui.client.timer_idle');
+}
+
+/**
+ * The strings the browser client needs, with `{{placeholders}}` left for it to fill: its own
+ * (`session_ui.client`) and the page's that it redraws (presence, colours, vote counts).
+ */
+function clientStrings(t: ReturnType<typeof translator>): Record<string, string> {
+  const group = (key: string, prefix: string) => Object.fromEntries(Object.entries(t(key, { returnObjects: true }) as Record<string, string>).map(([k, v]) => [`${prefix}${k}`, v]));
+  const keep = (key: string, ...names: string[]) => t(key, Object.fromEntries(names.map((n) => [n, `{{${n}}}`])));
+  return {
+    ...group('session_ui.client', ''),
+    ...group('session_ui.presence', 'presence_'),
+    ...group('session_ui.colours', 'colour_'),
+    budget: keep('session_ui.votes.budget', 'left', 'budget'),
+    mine: keep('session_ui.note.mine', 'count'),
+    total: keep('session_ui.note.total', 'count'),
+    by: keep('session_ui.note.by', 'name'),
+    place: keep('session_ui.cell_label', 'lane', 'column'),
+    no_cluster: t('session_ui.note.no_cluster'),
+  };
+}
+
+/**
+ * The live session page, server-rendered from the same state the socket `session:join` returns,
+ * so it reads (and works for screen readers) before the browser client connects. The client
+ * then keeps it current with the same markup (the note `<template>`).
+ */
+export function presentLivePage(props: { state: SessionState; lt: string; language: Language }) {
+  const { state, lt, language } = props;
+  const t = translator(language);
+  const { session, template, votes, me } = state;
+  const phaseLocked = session.phase !== null && session.lockedPhases.includes(session.phase);
+  const stopsParticipants = session.locked || phaseLocked;
+  const clusterLabels = new Map(state.clusters.map((c) => [c.id, c.label]));
+  const colourOptions = (selected: string | null) => NOTE_COLOURS.map((c) => ({ value: c, label: t(`session_ui.colours.${c}`), selected: c === selected }));
+  const clusterOptions = (clusters: ClusterView[], selected: string | null) => [{ value: '', label: t('session_ui.note.no_cluster'), selected: selected === null }, ...clusters.map((c) => ({ value: c.id, label: c.label, selected: c.id === selected }))];
+
+  const noteModel = (note: NoteView): NoteModel => {
+    const mayChange = me.facilitator || template.editOthers || note.author.handle === me.handle;
+    const phaseOfNoteLocked = note.phase !== null && session.lockedPhases.includes(note.phase);
+    return {
+      id: note.id,
+      text: note.text,
+      colour: note.colour,
+      colourLabel: t(`session_ui.colours.${note.colour}`),
+      author: note.author.name ?? t('session_ui.client.anonymous'),
+      clusterLabel: (note.clusterId && clusterLabels.get(note.clusterId)) || t('session_ui.note.no_cluster'),
+      mine: votes.mine[note.id] ?? 0,
+      total: votes.totals?.[note.id] ?? 0,
+      showTotal: votes.totals !== null,
+      mayChange,
+      frozen: session.closed || (!me.facilitator && (session.locked || phaseOfNoteLocked)),
+      lanes: options(template.lanes, note.lane),
+      columns: options(template.columns, note.column),
+      colours: colourOptions(note.colour),
+      clusters: clusterOptions(state.clusters, note.clusterId),
+    };
+  };
+
+  const lanes = template.lanes.map((lane, laneIndex) => ({
+    key: lane.key,
+    label: lane.label,
+    headingId: `lane-${laneIndex}`,
+    cells: template.columns.map((column, columnIndex) => ({
+      lane: lane.key,
+      column: column.key,
+      label: column.label,
+      place: t('session_ui.cell_label', { lane: lane.label, column: column.label }),
+      id: `cell-${laneIndex}-${columnIndex}`,
+      notes: state.notes.filter((n) => n.lane === lane.key && n.column === column.key).map(noteModel),
+    })),
+  }));
+
+  const votesLeft = Math.max(0, session.voteBudget - votes.used);
+  const placeholder: NoteView = { id: NOTE_PLACEHOLDER, lane: '', column: '', phase: null, text: '', colour: NOTE_COLOURS[0], clusterId: null, author: { handle: '', name: null }, createdAt: '', updatedAt: '' };
+  return {
+    lang: language,
+    title: session.title,
+    lt,
+    session,
+    me,
+    template: { title: template.title, description: template.description, phases: options(template.phases, session.phase) },
+    phaseLabel: template.phases.find((p) => p.key === session.phase)?.label ?? t('session_ui.no_phase'),
+    phaseLocked,
+    timerText: timerText(session.timer, state.serverNow, t),
+    timerPaused: session.timer.status === 'paused',
+    addDisabled: session.closed || (!me.facilitator && stopsParticipants),
+    lanes,
+    clusters: state.clusters,
+    votesLeft,
+    voteBlocked: session.closed || votesLeft === 0,
+    participants: state.participants.map((p) => ({ ...p, you: p.key === me.presenceKey })),
+    colours: colourOptions(NOTE_COLOURS[0]),
+    noteTemplate: { ...noteModel(placeholder), mayChange: true, frozen: false, author: '', colourLabel: '', clusterLabel: '' },
+    clientStrings: clientStrings(t),
+  };
+}
+
+export type LivePage = ReturnType<typeof presentLivePage>;

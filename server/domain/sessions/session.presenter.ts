@@ -1,0 +1,93 @@
+import crypto from 'node:crypto';
+import type { Language } from '../../i18n';
+import type { User } from '../../store/models';
+import type { LiveSession, SessionCluster, SessionNote } from '../../store/session-models';
+import type { ClusterView, NoteColour, NoteView, SessionEvent, SessionView, TemplateView, TimerView, VoteChange } from '../../sockets/session-events';
+import { lockedPhasesOf } from './session.policy';
+import type { StoredEvent } from './session-mutation';
+import type { SessionTemplate } from './session-template';
+
+/** Who is looking: shapes what vote information they get. */
+export type Viewer = { userId: number; facilitator: boolean; language: Language };
+
+const hash = (...parts: (string | number)[]) => crypto.createHash('sha256').update(parts.join(':')).digest('base64url').slice(0, 16);
+
+/** A note author's per-session pseudonym: stable in the session, unlinkable to the user elsewhere. */
+export const authorHandle = (session: LiveSession, userId: number) => hash('author', session.authorSalt, userId);
+
+/** The presence list key of a user: not the author handle, so anonymous notes stay anonymous. */
+export const presenceKey = (session: LiveSession, userId: number) => hash('presence', session.authorSalt, userId);
+
+/** A user's name as the platform sent it, or null. */
+export function displayName(user: Pick<User, 'name' | 'givenName' | 'familyName'>): string | null {
+  return user.name || [user.givenName, user.familyName].filter(Boolean).join(' ') || null;
+}
+
+/** The template's labels in the viewer's language. */
+export function presentTemplate(template: SessionTemplate, lang: Language): TemplateView {
+  const list = (items: SessionTemplate['lanes']) => items.map((i) => ({ key: i.key, label: i.label[lang] }));
+  return { key: template.key, title: template.title[lang], description: template.description[lang], lanes: list(template.lanes), columns: list(template.columns), phases: list(template.phases), editOthers: template.editOthers };
+}
+
+/** The timer: running (ends at), paused (time left) or idle. */
+export function timerView(session: LiveSession): TimerView {
+  if (session.timerEndsAt) return { status: 'running', endsAt: new Date(session.timerEndsAt).toISOString() };
+  if (session.timerRemainingMs !== null && session.timerRemainingMs !== undefined) return { status: 'paused', remainingMs: session.timerRemainingMs };
+  return { status: 'idle' };
+}
+
+export function presentSession(session: LiveSession): SessionView {
+  return {
+    id: session.id,
+    title: session.title,
+    language: session.language as SessionView['language'],
+    templateKey: session.templateKey,
+    anonymous: session.anonymous,
+    completionReporting: session.completionReporting,
+    voteBudget: session.voteBudget,
+    votesRevealed: session.votesRevealed,
+    locked: session.locked,
+    lockedPhases: lockedPhasesOf(session),
+    phase: session.phase,
+    timer: timerView(session),
+    closed: session.closedAt !== null && session.closedAt !== undefined,
+  };
+}
+
+/** A note as everyone sees it; `authorName` is ignored in an anonymous session. */
+export function presentNote(note: SessionNote, session: LiveSession, authorName: string | null): NoteView {
+  return {
+    id: note.clientId,
+    lane: note.lane,
+    column: note.columnKey,
+    phase: note.phase,
+    text: note.text,
+    colour: note.colour as NoteColour,
+    clusterId: note.clusterId ?? null,
+    author: { handle: authorHandle(session, note.authorId), name: session.anonymous ? null : authorName },
+    createdAt: new Date(note.createdAt).toISOString(),
+    updatedAt: new Date(note.updatedAt).toISOString(),
+  };
+}
+
+export const presentCluster = (cluster: SessionCluster): ClusterView => ({ id: cluster.clientId, label: cluster.label });
+
+/**
+ * A vote change for one viewer (decision 0007): the voter sees its own count, a facilitator (or
+ * everyone once revealed) the total, anyone else only the sequence number.
+ */
+export function voteChangeFor(data: VoteChange & { voterId?: number }, viewer: Viewer, revealed: boolean): VoteChange {
+  const { voterId, noteId, mine, total, ...rest } = data;
+  const own = voterId === viewer.userId;
+  const seesTotal = viewer.facilitator || revealed;
+  if (!own && !seesTotal) return rest;
+  return { ...rest, noteId, ...(own ? { mine } : {}), ...(seesTotal ? { total } : {}) };
+}
+
+/** A stored event as a viewer gets it, live or replayed. */
+export function eventFor(event: StoredEvent, viewer: Viewer, revealed: boolean): SessionEvent {
+  if (event.type === 'vote:casted' || event.type === 'vote:retracted') return { type: event.type, data: voteChangeFor(event.data as VoteChange, viewer, revealed) };
+  const data: Record<string, unknown> = { ...event.data };
+  delete data.voterId;
+  return { type: event.type, data } as SessionEvent;
+}

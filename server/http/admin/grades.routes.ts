@@ -1,0 +1,71 @@
+import { Router } from 'express';
+import { failedGrades, outboxByPlatform, retryOne, retryPlatform } from '../../domain/admin/grade-sync.service';
+import { listPlatforms } from '../../domain/admin/platform-admin.service';
+import { csrfOnlyForm, idParam, noticeQuery, platformKeyForm } from '../../domain/admin/admin.schema';
+import { translator } from '../../i18n';
+import type { AdminDeps } from './admin.routes';
+import { formatTime, noticeOf } from './admin-format';
+import { handle, langOf, parseInput, renderAdmin } from './admin-page';
+
+const FAILURES_SHOWN = 50;
+
+/** Grade sync: the outbox per platform, the failures with the platform's words, and "send again". */
+export function gradeRoutes(deps: AdminDeps): Router {
+  const router = Router();
+  router.get(
+    '/grades',
+    handle(async (req, res) => {
+      const query = parseInput(noticeQuery, req.query);
+      const lang = langOf(res);
+      const t = translator(lang);
+      const now = Date.now();
+      const platforms = await listPlatforms(deps.registry);
+      const nameOf = (issuer: string, clientId: string) => platforms.find((p) => p.issuer === issuer && p.clientId === clientId)?.name ?? issuer;
+      const outboxes = (await outboxByPlatform()).map((o) => ({
+        ...o,
+        name: nameOf(o.issuer, o.clientId),
+        oldest: o.oldestPendingAt ? t('admin.grades.age_minutes', { minutes: Math.max(0, Math.round((now - o.oldestPendingAt.getTime()) / 60_000)) }) : null,
+      }));
+      const failures = await failedGrades(FAILURES_SHOWN);
+      const rows = failures.rows.map(({ row, userName, linkTitle }) => ({
+        id: row.id,
+        platform: nameOf(row.issuer, row.clientId),
+        user: userName ?? `#${row.userId}`,
+        link: linkTitle ?? `#${row.resourceLinkId}`,
+        score: `${row.scoreGiven} / ${row.scoreMaximum}`,
+        tries: row.tries,
+        message: row.lastError ?? (row.lastErrorCode ? t(`errors.${row.lastErrorCode}`) : ''),
+        updated: formatTime(row.updatedAt, lang),
+      }));
+      renderAdmin(req, res, 'grades', 'admin.grades.title', {
+        outboxes,
+        failures: rows,
+        failuresMore: failures.count > rows.length ? { shown: rows.length, count: failures.count } : null,
+        notice: noticeOf(query, lang, { retried: 'admin.grades.retried' }),
+      });
+    }),
+  );
+  const requeued = (count: number) => {
+    if (count) deps.onGradesRequeued?.();
+  };
+  router.post(
+    '/grades/retry-all',
+    handle(async (req, res) => {
+      const platform = parseInput(platformKeyForm, req.body);
+      const count = await retryPlatform(platform);
+      requeued(count);
+      res.redirect(303, `/admin/grades?done=retried&count=${count}`);
+    }),
+  );
+  router.post(
+    '/grades/:id/retry',
+    handle(async (req, res) => {
+      const { id } = parseInput(idParam, req.params);
+      parseInput(csrfOnlyForm, req.body);
+      const count = await retryOne(id);
+      requeued(count);
+      res.redirect(303, `/admin/grades?done=retried&count=${count}`);
+    }),
+  );
+  return router;
+}

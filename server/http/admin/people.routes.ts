@@ -1,0 +1,97 @@
+import { Router, type Request, type Response } from 'express';
+import { eraseFromConsole, findPeople, findPerson, holdingsOf, SEARCH_LIMIT } from '../../domain/people/people.service';
+import { eraseForm, exportForm, peopleQuery, personParam, personQuery } from '../../domain/people/people.schema';
+import { exportUser } from '../../domain/privacy/privacy.service';
+import { translator } from '../../i18n';
+import type { AdminDeps } from './admin.routes';
+import { noticeOf } from './admin-format';
+import { handle, langOf, parseInput, renderAdmin } from './admin-page';
+import { currentAdmin } from './require-admin';
+
+const SEARCH_FIELDS = ['issuer', 'sub', 'q'] as const;
+
+/**
+ * Personal data: find a person (platform identity, or name or email), see what Silta holds about
+ * them, export it as JSON, erase it (posts kept under "deleted user" unless removal is chosen).
+ * Export and erasure are POST forms with the CSRF token; every erasure is logged without personal data.
+ */
+export function peopleRoutes(deps: AdminDeps): Router {
+  const router = Router();
+  const retention = () => ({ months: deps.env.retentionMonths });
+
+  router.get(
+    '/people',
+    handle(async (req, res) => {
+      const lang = langOf(res);
+      const t = translator(lang);
+      const parsed = peopleQuery.safeParse(req.query);
+      const values = { issuer: String(req.query.issuer ?? ''), sub: String(req.query.sub ?? ''), q: String(req.query.q ?? '') };
+      if (!parsed.success) {
+        const fields = SEARCH_FIELDS.filter((f) => parsed.error.issues.some((i) => i.path[0] === f));
+        req.log.info({ fields }, 'people search refused');
+        const message = fields.length ? t('admin.people.search_invalid', { fields: fields.map((f) => t(`admin.people.fields.${f}`)).join(', ') }) : t('errors.validation_failed');
+        renderAdmin(req, res, 'people', 'admin.people.title', { values, invalid: Object.fromEntries(fields.map((f) => [f, true])), error: message, retention: retention() }, 400);
+        return;
+      }
+      const query = parsed.data;
+      const search = query.issuer && query.sub ? { issuer: query.issuer, sub: query.sub } : query.q ? { q: query.q } : undefined;
+      const found = search ? await findPeople(search) : undefined;
+      renderAdmin(req, res, 'people', 'admin.people.title', {
+        values,
+        searched: !!search,
+        people: found?.slice(0, SEARCH_LIMIT),
+        more: found && found.length > SEARCH_LIMIT ? { shown: SEARCH_LIMIT } : undefined,
+        retention: retention(),
+      });
+    }),
+  );
+
+  const personPage = async (req: Request, res: Response, view: 'person' | 'erase', extra: Record<string, unknown> = {}, status = 200) => {
+    const { id } = parseInput(personParam, req.params);
+    const person = await findPerson(id);
+    const t = translator(langOf(res));
+    const holdings = (await holdingsOf(deps.sequelize, id)).map((h) => ({ ...h, label: t(`admin.people.kinds.${h.kind}`, { defaultValue: h.kind }) }));
+    renderAdmin(req, res, view === 'person' ? 'people-person' : 'people-erase', view === 'person' ? 'admin.people.person_title' : 'admin.people.erase_title', { id, person, holdings, ...extra }, status);
+  };
+
+  router.get(
+    '/people/:id',
+    handle(async (req, res) => {
+      const query = parseInput(personQuery, req.query);
+      await personPage(req, res, 'person', { notice: noticeOf(query, langOf(res), { erased: 'admin.people.erased', removed: 'admin.people.removed' }) });
+    }),
+  );
+
+  router.post(
+    '/people/:id/export',
+    handle(async (req, res) => {
+      const { id } = parseInput(personParam, req.params);
+      parseInput(exportForm, req.body);
+      const exported = await exportUser({ sequelize: deps.sequelize, user: { userId: id } });
+      req.log.info({ event: 'user_exported', adminId: currentAdmin(res).id, userId: id }, 'personal data exported in the admin console');
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="silta-user-${id}.json"`);
+      res.send(JSON.stringify(exported, null, 2));
+    }),
+  );
+
+  router.get(
+    '/people/:id/erase',
+    handle(async (req, res) => personPage(req, res, 'erase', { mode: 'keep' })),
+  );
+
+  router.post(
+    '/people/:id/erase',
+    handle(async (req, res) => {
+      const { id } = parseInput(personParam, req.params);
+      const { mode, confirm } = parseInput(eraseForm, req.body);
+      if (confirm !== 'yes') {
+        await personPage(req, res, 'erase', { mode, error: translator(langOf(res))('admin.people.confirm_required') }, 400);
+        return;
+      }
+      const erased = await eraseFromConsole({ sequelize: deps.sequelize, logger: req.log, adminId: currentAdmin(res).id, userId: id, remove: mode === 'remove' });
+      res.redirect(303, `/admin/people/${id}?done=${erased.removed ? 'removed' : 'erased'}`);
+    }),
+  );
+  return router;
+}

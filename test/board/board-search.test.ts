@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { translator } from '../../server/i18n';
+import { Practice } from '../../server/store/models';
+import { testSilta, type TestSilta } from '../helpers/test-app';
+import { createPractice, form, openBoard, placeBoard, practiceForm, type PracticeFields } from './board-fixtures';
+
+/** Each case: a practice's own text, and a query in another form of one of its words that must find it. */
+type FormCase = { language: 'fi' | 'sv' | 'en'; text: string; query: string };
+
+// SQLite (FTS5 unicode61, prefix terms): a shorter form or a stem finds longer forms and
+// compounds, with or without diacritics.
+const SQLITE_FORMS: FormCase[] = [
+  { language: 'fi', text: 'Asiakkaan työkykyä arvioidaan yhdessä', query: 'työkyky' },
+  { language: 'fi', text: 'Työkykykoordinaattori kokoaa tuen', query: 'tyokyky' },
+  { language: 'fi', text: 'Palveluketjun vaiheet sovittiin', query: 'palveluketju' },
+  { language: 'sv', text: 'Stödet för arbetsförmågan samordnas', query: 'arbetsförmåga' },
+  { language: 'en', text: 'Workplaces join the service chain', query: 'workplace' },
+];
+
+// PostgreSQL (snowball stemmers of the practice's language): an inflected query finds the base
+// form and the other way round, as far as the stemmer takes them to one stem.
+const PG_FORMS: FormCase[] = [
+  { language: 'fi', text: 'Asiakkaan työkyky arvioidaan yhdessä', query: 'työkykyä' },
+  { language: 'fi', text: 'Yhteinen palveluketju sovittiin', query: 'palveluketjun' },
+  { language: 'sv', text: 'Företagshälsovården samordnar stödet', query: 'företagshälsovård' },
+  { language: 'sv', text: 'Ungdomarna får en egen kontaktperson', query: 'ungdomar' },
+  { language: 'en', text: 'Rehabilitation starts in the first month', query: 'rehabilitating' },
+];
+
+// Query text that is syntax in FTS5 or SQL: each must answer normally and change nothing.
+const HOSTILE = ['"', '""', '*', 'työ*', '-', '- kela', 'NEAR', 'NEAR(työ kela)', 'title:kela', ':', '(', ')', '(kela', "'", "'; DROP TABLE practices; --", '" OR 1=1 --', 'kela AND OR NOT', '^kela', '{title summary}: kela', '\\', '%', '_', 'a\u0000b'];
+
+describe('full-text search of the board over HTTP', () => {
+  let t: TestSilta;
+  let link: string;
+  let developer: string;
+  let postgres: boolean;
+  /** The ids of the practices a listing shows, in order. */
+  const found = async (lt: string, query: string): Promise<number[]> => {
+    const html = (await t.request().get(`/board?lt=${lt}&${query}`).expect(200)).text;
+    return [...html.matchAll(/href="\/board\/practices\/(\d+)\?lt=/g)].map((m) => Number(m[1]));
+  };
+  const search = (lt: string, q: string, rest = '') => found(lt, `q=${encodeURIComponent(q)}${rest && `&${rest}`}`);
+  const post = (lt: string, fields: PracticeFields) => createPractice(t, lt, { title: 'Käytäntö', summary: 'Tiivistelmä', need: 'Tarve', whatWasDone: 'Tehtiin', results: '', ...fields });
+
+  before(async () => {
+    t = await testSilta();
+    postgres = t.silta.sequelize.getDialect() === 'postgres';
+    // A board of its own, so practices of other test files never show up here.
+    link = placeBoard(t, { region: 'pohjois-karjala', board: 'search-tests' });
+    developer = await openBoard(t, link, 'developer');
+  });
+
+  it('finds other forms of a word in Finnish, Swedish and English', async () => {
+    const cases = postgres ? PG_FORMS : SQLITE_FORMS;
+    const ids = [];
+    for (const c of cases) ids.push(await post(developer, { title: `Muoto ${c.language}`, whatWasDone: c.text, language: c.language }));
+    const unrelated = await post(developer, { title: 'Muoto', whatWasDone: 'Aivan toinen aihe' });
+    for (const [i, c] of cases.entries()) {
+      const hits = await search(developer, c.query);
+      assert.ok(hits.includes(ids[i]), `"${c.query}" finds "${c.text}" (${c.language})`);
+      assert.ok(!hits.includes(unrelated), `"${c.query}" does not find everything`);
+    }
+  });
+
+  it('searches the title, summary and body, and all words of the query', async () => {
+    const id = await post(developer, { title: 'Matalan kynnyksen neuvonta', summary: 'Ohjaamo yhdistää palvelut', need: 'Nuoret putosivat väliin', whatWasDone: 'Kela ja TE-palvelut samaan paikkaan' });
+    for (const q of ['neuvonta', 'ohjaamo', 'nuoret', 'kela ohjaamo']) assert.ok((await search(developer, q)).includes(id), q);
+    assert.ok(!(await search(developer, 'ohjaamo lappeenranta')).includes(id), 'every word must match');
+  });
+
+  it('combines the search with the filters and paging', async () => {
+    const word = postgres ? 'kuntoutus' : 'kuntoutu';
+    const pilot = await post(developer, { title: 'Kuntoutus kotona', status: 'pilot', region: 'pohjois-karjala', themes: ['return-to-work'] });
+    const idea = await post(developer, { title: 'Kuntoutus etänä', status: 'idea', region: 'pirkanmaa', themes: ['mental-health'] });
+    const other = await post(developer, { title: 'Etävastaanotto', status: 'idea', region: 'pirkanmaa', themes: ['mental-health'] });
+    assert.deepEqual((await search(developer, word)).filter((id) => [pilot, idea, other].includes(id)).sort(), [pilot, idea].sort());
+    for (const [rest, expected] of [
+      ['status=idea', [idea]],
+      ['region=pohjois-karjala', [pilot]],
+      ['theme=mental-health', [idea]],
+      ['wave=1', [pilot, idea]],
+      ['language=sv', []],
+    ] as [string, number[]][]) {
+      assert.deepEqual((await search(developer, word, rest)).filter((id) => [pilot, idea, other].includes(id)).sort(), expected.sort(), rest);
+    }
+    // Paging: 21 matches make two pages of 20 and 1, with the query kept in the page links.
+    for (let i = 0; i < 21; i++) await post(developer, { title: `Sivutustesti ${i}` });
+    const first = await t.request().get(`/board?lt=${developer}&q=sivutustesti`).expect(200);
+    assert.ok(first.text.includes(translator('fi')('board.results', { count: 21 })));
+    assert.match(first.text, /href="\/board\?[^"]*q&#x3D;sivutustesti[^"]*page&#x3D;2" rel="next"/, 'the next page keeps the query');
+    assert.equal((await found(developer, 'q=sivutustesti&page=2')).length, 1);
+  });
+
+  it('ranks a match in the title above one in the text, and sorts by relevance by default when searching', async () => {
+    const inTitle = await post(developer, { title: 'Verkostokokous sovitaan heti', whatWasDone: 'Muuta' });
+    const inText = await post(developer, { title: 'Toinen malli', whatWasDone: 'Lopuksi pidetään verkostokokous' });
+    const relevance = await search(developer, 'verkostokokous');
+    assert.deepEqual(relevance.filter((id) => id === inTitle || id === inText), [inTitle, inText]);
+    const newest = await search(developer, 'verkostokokous', 'sort=newest');
+    assert.deepEqual(newest.filter((id) => id === inTitle || id === inText), [inText, inTitle]);
+    const page = (await t.request().get(`/board?lt=${developer}&q=verkostokokous`).expect(200)).text;
+    assert.match(page, /<option value="relevance" selected>/);
+    const plain = (await t.request().get(`/board?lt=${developer}`).expect(200)).text;
+    assert.ok(!plain.includes('value="relevance"'), 'no relevance order without a query');
+  });
+
+  it('keeps the index current when a practice is edited or deleted', async () => {
+    const id = await post(developer, { title: 'Alkuperäinen otsikko', whatWasDone: 'Kuukausipalaveri' });
+    assert.ok((await search(developer, 'kuukausipalaveri')).includes(id));
+    await t.request().post(`/board/practices/${id}`).type('form').send(practiceForm(developer, { title: 'Korjattu otsikko', whatWasDone: 'Viikkopalaveri' })).expect(303);
+    assert.ok(!(await search(developer, 'kuukausipalaveri')).includes(id), 'the old text is forgotten');
+    assert.ok((await search(developer, 'viikkopalaveri')).includes(id), 'the new text is found');
+    assert.ok((await search(developer, 'korjattu')).includes(id));
+    await t.request().post(`/board/practices/${id}/delete`).type('form').send(form(developer)).expect(303);
+    assert.ok(!(await search(developer, 'viikkopalaveri')).includes(id));
+  });
+
+  it("never finds another platform's or another board's practice", async () => {
+    const mine = await post(developer, { title: 'Rajatarkastus omalla taululla' });
+    const row = (await Practice.findByPk(mine))!;
+    const base = { authorId: row.authorId, regionCode: 'kainuu', title: 'Rajatarkastus muualla', summary: 's', need: 'n', whatWasDone: 'w', results: '', actors: '[]', themes: '[]', links: '[]', status: 'idea' as const, language: 'fi' };
+    const foreign = await Practice.create({ ...base, issuer: 'https://other-moodle.example', boardKey: 'search-tests' });
+    const otherBoard = await Practice.create({ ...base, issuer: row.issuer, boardKey: 'default' });
+    const hits = await search(developer, 'rajatarkastus');
+    assert.ok(hits.includes(mine));
+    assert.ok(!hits.includes(foreign.id) && !hits.includes(otherBoard.id));
+  });
+
+  it('hides a hidden practice from a learner but not from a moderator', async () => {
+    const id = await post(developer, { title: 'Piilotettava hakukohde' });
+    const teacher = await openBoard(t, link, 'teacher');
+    const trainee = await openBoard(t, link, 'trainee');
+    await t.request().post(`/board/practices/${id}/moderate`).type('form').send(form(teacher, { action: 'hide', reason: 'Tarkistetaan' })).expect(303);
+    assert.ok(!(await search(trainee, 'hakukohde')).includes(id), 'a learner does not find it');
+    assert.ok(!(await search(developer, 'hakukohde')).includes(id), 'nor does its author');
+    assert.ok((await search(teacher, 'hakukohde')).includes(id), 'a moderator does');
+    await t.request().post(`/board/practices/${id}/moderate`).type('form').send(form(teacher, { action: 'restore', reason: 'Kunnossa' })).expect(303);
+    assert.ok((await search(trainee, 'hakukohde')).includes(id), 'restored, it is found again');
+  });
+
+  it('treats query syntax and injection attempts as plain text', async () => {
+    const id = await post(developer, { title: 'Kela ja työ yhdessä' });
+    const before = await Practice.count();
+    for (const q of HOSTILE) await search(developer, q);
+    assert.equal(await Practice.count(), before, 'nothing changed');
+    // Words around the syntax still count as words.
+    for (const q of ['"kela', 'kela*', '(kela)', 'kela:', '-kela', 'NEAR kela', "kela'"]) {
+      const hits = await search(developer, q);
+      if (q === '-kela' && postgres) assert.ok(!hits.includes(id), 'websearch syntax: a minus excludes the word');
+      else if (q === 'NEAR kela') assert.ok(!hits.includes(id), 'NEAR is a word that must match too');
+      else assert.ok(hits.includes(id), q);
+    }
+    assert.deepEqual(await search(developer, '*** ()'), [], 'a query without words finds nothing');
+  });
+
+  it('lists everything for an empty query and refuses one over 200 characters', async () => {
+    const everything = await found(developer, '');
+    assert.deepEqual(await found(developer, 'q='), everything);
+    assert.deepEqual(await found(developer, 'q=%20%20'), everything);
+    const before = await Practice.count();
+    const long = await t.request().get(`/board?lt=${developer}&q=${'a'.repeat(201)}`).set('Accept', 'application/json').expect(400);
+    assert.equal(long.body.error.code, 'board_field_too_long');
+    assert.equal(long.body.error.message, translator('fi')('errors.board_field_too_long', { field: translator('fi')('board.filter.text'), max: 200 }));
+    const page = await t.request().get(`/board?lt=${developer}&q=${'ä'.repeat(201)}`).expect(400);
+    assert.ok(page.text.includes(translator('fi')('board.filter.text')), 'the page names the search field');
+    assert.equal(await Practice.count(), before);
+    assert.equal((await t.request().get(`/board?lt=${developer}&q=${'a'.repeat(200)}`).expect(200)).status, 200, '200 characters are fine');
+  });
+});

@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expectAccessible, horizontalOverflow, langOf, launchBrowser, newCookielessPage, sites, skipWithoutChromium, tabTo } from '../helpers/browser';
+import { testSilta, type TestSilta } from '../helpers/test-app';
+import { openLink, placeSession } from '../sessions/session-fixtures';
+
+const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/** The note element (li) whose text is `text`. */
+const noteWith = (page: Page, text: string) => page.locator('.session-note', { has: page.locator('.session-note-text', { hasText: text }) });
+
+/** Waits until the page's client has joined the session (its connection line says so). */
+async function live(page: Page, text: RegExp): Promise<void> {
+  await page.locator('#session-connection', { hasText: text }).waitFor();
+}
+
+// A facilitator and a regional developer in two browsers on the same session link: what one
+// does reaches the other live, screen readers hear others' changes, everything works from the
+// keyboard and on a 360 px phone, and axe finds nothing on any state the test visits.
+describe('Browser: a live session between a facilitator and a participant', function () {
+  this.timeout(90_000);
+  let t: TestSilta;
+  let browser: Browser;
+  let silta: string;
+  const contexts: BrowserContext[] = [];
+  let teacher: Page;
+  let developer: Page;
+  let developerUrl: string;
+
+  const open = async (url: string, options = {}) => {
+    const { context, page } = await newCookielessPage(browser, options);
+    contexts.push(context);
+    await page.goto(url);
+    return page;
+  };
+
+  before(async function () {
+    skipWithoutChromium(this);
+    t = await testSilta();
+    ({ silta } = sites(t));
+    browser = await launchBrowser();
+
+    // The teacher opens the placed link and creates the session in the browser.
+    const link = placeSession(t, 'Palveluketjuverstas');
+    const teacherLt = await openLink(t, link, 'teacher', { locale: 'fi', region: 'pohjois-karjala' });
+    teacher = await open(`${silta}/sessions/start?lt=${teacherLt}`);
+    await teacher.waitForURL(/\/sessions\/new\?/);
+    await teacher.fill('#session-title', 'Palveluketju Pohjois-Karjalassa');
+    await teacher.check('#template-service-chain');
+    await teacher.click('form button[type="submit"]');
+    await teacher.waitForURL(/\/sessions\/\d+\?lt=/);
+    await live(teacher, /Yhteys toimii/);
+
+    // The developer launches the same link (in English) and lands in the same session.
+    const developerLt = await openLink(t, link, 'developer', { locale: 'en', region: 'pirkanmaa' });
+    developer = await open(`${silta}/sessions/start?lt=${developerLt}`);
+    await developer.waitForURL(/\/sessions\/\d+\?lt=/);
+    developerUrl = developer.url();
+    assert.equal(new URL(developerUrl).pathname, new URL(teacher.url()).pathname, 'both are in the same session');
+    await live(developer, /Live: changes/);
+  });
+
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+  });
+
+  it('shows both pages in their own language with presence, and each passes axe', async () => {
+    assert.equal(await langOf(teacher), 'fi');
+    assert.equal(await langOf(developer), 'en');
+    await developer.locator('#session-presence-list li', { hasText: 'Maria Lindqvist' }).waitFor();
+    await teacher.locator('#session-presence-list li', { hasText: 'Elias Korhonen' }).waitFor();
+    assert.match((await teacher.locator('#session-presence-list').textContent()) ?? '', /Elias Korhonen · Pirkanmaan hyvinvointialue · paikalla/);
+    assert.equal(await teacher.locator('.session-facilitator').count(), 1, 'the facilitator has the controls');
+    assert.equal(await developer.locator('.session-facilitator').count(), 0, 'a participant does not');
+    assert.equal(await horizontalOverflow(teacher), 0, 'on a desktop the board scrolls inside its own box, not the page');
+    await expectAccessible(teacher, 'the facilitator page');
+    await expectAccessible(developer, 'the participant page');
+  });
+
+  it("the participant adds a note: the facilitator sees it live and hears it; the author is not told of their own note", async () => {
+    const cell = developer.locator('.session-cell[data-lane="kela"][data-column="assessment"]');
+    await cell.locator('.session-add summary').click();
+    await cell.locator('.session-add textarea').fill('Kela and occupational health assess together');
+    await cell.locator('.session-add select').selectOption('blue');
+    await cell.locator('.session-add button[type="submit"]').click();
+
+    const seen = teacher.locator('.session-cell[data-lane="kela"][data-column="assessment"] .session-note');
+    await seen.filter({ hasText: 'Kela and occupational health assess together' }).waitFor();
+    assert.match((await seen.textContent()) ?? '', /sininen/, 'its colour is named in text');
+    assert.match((await seen.textContent()) ?? '', /kirjoittaja Elias Korhonen/);
+    await teacher.locator('#session-announcer', { hasText: 'Elias Korhonen lisäsi lapun kohtaan Kela / Työkyvyn arviointi' }).waitFor();
+    // The author's note is no longer "sending…" once the server has it, and nothing was announced to them.
+    await noteWith(developer, 'Kela and occupational health assess together').locator('[data-field="pending"]').waitFor({ state: 'hidden' });
+    assert.equal(await developer.locator('#session-announcer').textContent(), '');
+    await expectAccessible(teacher, 'the facilitator page with a note');
+    await expectAccessible(developer, 'the participant page with a note');
+  });
+
+  it('the participant votes; totals stay hidden until the facilitator reveals them, then both see them', async () => {
+    const mine = noteWith(developer, 'Kela and occupational health assess together');
+    await mine.locator('button[data-command="vote:cast"]').click();
+    await mine.locator('[data-field="mine"]', { hasText: 'Your votes: 1' }).waitFor();
+    await developer.locator('#session-budget', { hasText: 'You have 4 of 5 votes left.' }).waitFor();
+    assert.equal(await mine.locator('[data-field="total"]').isHidden(), true, 'the participant sees no totals before the reveal');
+    const theirs = noteWith(teacher, 'Kela and occupational health assess together');
+    await theirs.locator('[data-field="total"]', { hasText: 'Ääniä: 1' }).waitFor();
+
+    await teacher.locator('#facilitate-reveal').click();
+    await mine.locator('[data-field="total"]', { hasText: 'Votes: 1' }).waitFor();
+    await developer.locator('#session-announcer', { hasText: 'Votes revealed' }).waitFor();
+    await developer.locator('#session-votes-revealed').waitFor();
+    assert.equal(await teacher.locator('#facilitate-reveal').textContent(), 'Piilota äänet');
+    await expectAccessible(teacher, 'the facilitator page after the reveal');
+    await expectAccessible(developer, 'the participant page after the reveal');
+  });
+
+  it('adds and moves a note with the keyboard only; focus stays in the form, then follows the note', async () => {
+    await tabTo(developer, developer, '.session-cell[data-lane="social-services"][data-column="concern"] .session-add summary');
+    await developer.keyboard.press('Enter');
+    await developer.keyboard.press('Tab');
+    await developer.keyboard.type('A school nurse notices first');
+    await developer.keyboard.press('Tab'); // the colour
+    await developer.keyboard.press('Tab'); // the add button
+    await developer.keyboard.press('Enter');
+    assert.equal(await developer.evaluate(() => document.activeElement?.id), 'cell-0-0-text', 'focus stays in the form for the next note');
+    assert.equal(await developer.evaluate(() => (document.activeElement as HTMLTextAreaElement).value), '');
+
+    const note = noteWith(developer, 'A school nurse notices first');
+    await note.locator('[data-field="pending"]').waitFor({ state: 'hidden' });
+    const id = await note.getAttribute('data-note-id');
+    // The note is above its cell's form: back with Shift+Tab past "Add a note" to "Change this note".
+    await developer.keyboard.press('Shift+Tab');
+    await developer.keyboard.press('Shift+Tab');
+    assert.equal(await developer.evaluate(() => document.activeElement?.closest('.session-note-change') !== null), true);
+    await developer.keyboard.press('Enter');
+    await tabTo(developer, developer, `#note-${id}-lane`);
+    await developer.keyboard.press('End'); // the last lane: NGOs
+    await developer.keyboard.press('Tab');
+    await developer.keyboard.press('ArrowDown'); // the second column: assessment
+    await tabTo(developer, developer, `#note-${id} form[data-command="note:move"] button`);
+    await developer.keyboard.press('Enter');
+
+    await developer.locator(`.session-cell[data-lane="ngos"][data-column="assessment"] #note-${id}`).waitFor();
+    await developer.waitForFunction((noteId) => document.activeElement?.id === `note-${noteId}`, id);
+    await teacher.locator(`.session-cell[data-lane="ngos"][data-column="assessment"] #note-${id}`).waitFor();
+    await teacher.locator('#session-announcer', { hasText: 'Lappu siirrettiin kohtaan Järjestöt / Työkyvyn arviointi' }).waitFor();
+    await expectAccessible(developer, 'the participant page after a keyboard move');
+  });
+
+  it('locks the board for participants with an explanation, and the server refuses what slips through', async () => {
+    await teacher.locator('#facilitate-lock-board').click();
+    await developer.locator('#session-locked-board').waitFor();
+    const cell = '.session-cell[data-lane="kela"][data-column="assessment"]';
+    assert.equal(await developer.locator(`${cell} .session-add textarea`).isDisabled(), true);
+    assert.equal(await teacher.locator(`${cell} .session-add textarea`).isDisabled(), false, 'the facilitator still can');
+    await developer.locator('#session-announcer', { hasText: 'The facilitator locked the board' }).waitFor();
+    await expectAccessible(developer, 'the participant page with the board locked');
+
+    // A page that missed the lock (here: controls enabled by hand) gets the server's refusal next to the form.
+    await developer.locator(`${cell} .session-add`).evaluate((details) => ((details as HTMLDetailsElement).open = true));
+    await developer.locator(`${cell} [data-freeze="add"]`).evaluate((fieldset) => ((fieldset as HTMLFieldSetElement).disabled = false));
+    await developer.locator(`${cell} .session-add textarea`).fill('Sneaking past the lock');
+    await developer.locator(`${cell} .session-add button[type="submit"]`).click();
+    await developer.locator(`${cell} .session-add .session-error`, { hasText: 'The facilitator has locked this part of the board.' }).waitFor();
+    assert.equal(await noteWith(developer, 'Sneaking past the lock').count(), 0, 'the refused note is gone from the page');
+    assert.equal(await noteWith(teacher, 'Sneaking past the lock').count(), 0, 'and never reached the facilitator');
+    assert.equal(await developer.locator(`${cell} .session-add textarea`).inputValue(), 'Sneaking past the lock', 'what was typed is given back');
+    await expectAccessible(developer, 'the participant page with an error');
+    await teacher.locator('#facilitate-lock-board').click();
+    await developer.locator('#session-locked-board').waitFor({ state: 'hidden' });
+  });
+
+  it('shows the phase and the running timer from the facilitator to everyone', async () => {
+    await teacher.selectOption('#facilitate-phase', 'gaps');
+    await teacher.locator('form[data-command="phase:set"] button[type="submit"]').click();
+    await developer.locator('#session-phase', { hasText: 'Where paths break' }).waitFor();
+    await developer.locator('#session-announcer', { hasText: 'Phase: Where paths break' }).waitFor();
+
+    await teacher.fill('#facilitate-minutes', '3');
+    await teacher.locator('#facilitate-timer-start').click();
+    await developer.locator('#session-timer', { hasText: /^(3:00|2:5\d)$/ }).waitFor();
+    await teacher.locator('button[data-command="timer:pause"]').click();
+    await developer.locator('#session-timer', { hasText: /\(paused\)$/ }).waitFor();
+    await teacher.locator('#facilitate-timer-start', { hasText: 'Jatka ajastinta' }).waitFor();
+    await expectAccessible(teacher, 'the facilitator page with a paused timer');
+  });
+
+  it('keeps a note made while the connection is down, sends it on reconnect, and catches up on what others did meanwhile', async () => {
+    // The connection drops and cannot come back yet (no handshake token).
+    await developer.route('**/realtime/token**', (route) => route.abort());
+    const realtime = t.silta.realtime!;
+    for (const socket of await realtime.io.fetchSockets()) {
+      if (socket.data.role === 'learner') realtime.io.sockets.sockets.get(socket.id)?.conn.close();
+    }
+    await live(developer, /Connection lost/);
+
+    const cell = developer.locator('.session-cell[data-lane="workplaces"][data-column="support"]');
+    await cell.locator('.session-add summary').click();
+    await cell.locator('.session-add textarea').fill('Workplace adjustments agreed early');
+    await cell.locator('.session-add button[type="submit"]').click();
+    const offline = noteWith(developer, 'Workplace adjustments agreed early');
+    await offline.locator('[data-field="pending"]', { hasText: 'sending…' }).waitFor();
+
+    const teacherCell = teacher.locator('.session-cell[data-lane="kela"][data-column="planning"]');
+    await teacherCell.locator('.session-add summary').click();
+    await teacherCell.locator('.session-add textarea').fill('Kela joins the joint plan meeting');
+    await teacherCell.locator('.session-add button[type="submit"]').click();
+    await noteWith(teacher, 'Kela joins the joint plan meeting').locator('[data-field="pending"]').waitFor({ state: 'hidden' });
+
+    assert.equal(await noteWith(teacher, 'Workplace adjustments agreed early').count(), 0, 'nothing got through while the connection was down');
+    await developer.unroute('**/realtime/token**');
+    await live(developer, /Live: changes/);
+    await noteWith(developer, 'Kela joins the joint plan meeting').waitFor();
+    await offline.locator('[data-field="pending"]').waitFor({ state: 'hidden' });
+    await noteWith(teacher, 'Workplace adjustments agreed early').waitFor();
+    assert.equal(await noteWith(teacher, 'Workplace adjustments agreed early').count(), 1, 'sent once');
+    assert.equal(await noteWith(developer, 'Workplace adjustments agreed early').count(), 1);
+  });
+
+  it('fits a 360 px phone without page-level horizontal scrolling, one column per lane', async () => {
+    const phone = await open(developerUrl, PHONE);
+    await live(phone, /Live: changes/);
+    assert.equal(await horizontalOverflow(phone), 0, 'nothing scrolls sideways at 360 px');
+    const [first, second] = await phone.locator('.session-cell[data-lane="kela"]').evaluateAll((cells) => cells.slice(0, 2).map((c) => c.getBoundingClientRect().top));
+    assert.ok(second > first, 'the steps of a lane are stacked in one column');
+    await expectAccessible(phone, 'the participant page at 360 px');
+  });
+});
