@@ -85,7 +85,7 @@ export function createApp(deps: AppDeps): Express {
   // Per client address, on the LTI entry points and on everything posted.
   const perAddress = rateLimit({ perMinute: env.rateLimitPerMinute, key: (req) => req.ip });
   app.use(['/lti/login', '/lti/launch', '/lti/register'], perAddress);
-  app.post(/^\/(modules|lti\/deep-link)/, perAddress);
+  app.post(/^\/(modules|sessions|lti\/deep-link)/, perAddress);
 
   const jwks = new JwksCache();
   app.use(ltiRoutes({ registry: deps.registry, jwks, stateKey: loginStateKey(env.secretKey), clockSkewSeconds: env.clockSkewSeconds, idTokenMaxAgeSeconds: env.idTokenMaxAgeSeconds, sequelize: deps.sequelize, publicUrl: env.publicUrl, sessionHours: env.launchSessionHours }));

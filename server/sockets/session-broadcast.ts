@@ -19,11 +19,13 @@ type Emitter = { emit(event: string, payload: unknown): boolean };
  */
 export function broadcastEvent(io: SiltaServer, session: LiveSession, event: StoredEvent, actor: Viewer): void {
   const id = session.id;
+  // Only vote events carry what some viewers may not see (the voter): every other event goes to
+  // the whole room as stored, encoded once, with no per-message copy.
+  if (event.type !== 'vote:casted' && event.type !== 'vote:retracted') return void (io.to(sessionRoom(id)) as Emitter).emit(event.type, event.data);
   const send = (to: unknown, viewer: Viewer) => {
     const shaped = eventFor(event, viewer, session.votesRevealed);
     (to as Emitter).emit(shaped.type, shaped.data);
   };
-  if (event.type !== 'vote:casted' && event.type !== 'vote:retracted') return send(io.to(sessionRoom(id)), actor);
   const voter = userRoom(id, actor.userId);
   const other = { userId: -1, language: actor.language };
   send(io.to(sessionRoom(id)).except(facilitatorRoom(id)).except(voter), { ...other, facilitator: false });

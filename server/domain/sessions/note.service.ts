@@ -1,12 +1,12 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import { SiltaError } from '../../errors';
-import { User } from '../../store/models';
 import { SessionCluster, SessionNote, SessionVote } from '../../store/session-models';
 import type { LiveSession } from '../../store/session-models';
 import { requireNoteChange, requireUnlocked, type SessionActor } from './session.policy';
-import { displayName, presentCluster, presentNote } from './session.presenter';
+import { presentCluster, presentNote } from './session.presenter';
 import type { NoteAdd } from './session.schema';
 import { runMutation, type MutationContext } from './session-mutation';
+import { insertNote, liveClusterOf, liveNoteOf } from './session-rows';
 import type { SessionTemplate } from './session-template';
 
 type Base = { sequelize: Sequelize; actor: SessionActor; sessionId: number; clientId: string };
@@ -17,15 +17,15 @@ function requirePlace(template: SessionTemplate, lane: string, column: string): 
 }
 
 /** A live note of the session by its client id, or `note_not_found`. */
-async function noteOf(session: LiveSession, noteId: string, transaction: Transaction): Promise<SessionNote> {
-  const note = await SessionNote.findOne({ where: { sessionId: session.id, clientId: noteId, deletedAt: null }, transaction });
+export async function noteOf(sequelize: Sequelize, session: LiveSession, noteId: string, transaction: Transaction): Promise<SessionNote> {
+  const note = await liveNoteOf(sequelize, session.id, noteId, transaction);
   if (!note) throw new SiltaError('note_not_found', 'not_found', noteId);
   return note;
 }
 
 /** A live cluster of the session by its client id, or `cluster_not_found`. */
-async function clusterOf(session: LiveSession, clusterId: string, transaction: Transaction): Promise<SessionCluster> {
-  const cluster = await SessionCluster.findOne({ where: { sessionId: session.id, clientId: clusterId, deletedAt: null }, transaction });
+async function clusterOf(sequelize: Sequelize, session: LiveSession, clusterId: string, transaction: Transaction): Promise<SessionCluster> {
+  const cluster = await liveClusterOf(sequelize, session.id, clusterId, transaction);
   if (!cluster) throw new SiltaError('cluster_not_found', 'not_found', clusterId);
   return cluster;
 }
@@ -35,15 +35,12 @@ export function addNote(props: Base & { note: Omit<NoteAdd, 'sessionId' | 'clien
   return runMutation({
     ...props,
     type: 'note:added',
-    apply: async ({ session, template, transaction }) => {
+    apply: async ({ session, template, actorName, transaction }) => {
       requireUnlocked(props.actor, session);
       requirePlace(template, props.note.lane, props.note.column);
-      const note = await SessionNote.create(
-        { sessionId: session.id, clientId: props.clientId, authorId: props.actor.userId, lane: props.note.lane, columnKey: props.note.column, phase: session.phase, text: props.note.text, colour: props.note.colour ?? 'yellow' },
-        { transaction },
-      );
-      const author = await User.findByPk(props.actor.userId, { transaction });
-      return { note: presentNote(note, session, author ? displayName(author) : null) };
+      const note = { sessionId: session.id, clientId: props.clientId, authorId: props.actor.userId, lane: props.note.lane, columnKey: props.note.column, phase: session.phase, text: props.note.text, colour: props.note.colour ?? 'yellow', createdAt: new Date() };
+      await insertNote(props.sequelize, note, transaction);
+      return { note: presentNote({ ...note, clusterId: null, updatedAt: note.createdAt }, session, actorName) };
     },
   });
 }
@@ -58,7 +55,7 @@ function changeNote<K extends 'note:edited' | 'note:moved' | 'note:coloured' | '
     ...props,
     type,
     apply: async (ctx) => {
-      const note = await noteOf(ctx.session, props.noteId, ctx.transaction);
+      const note = await noteOf(props.sequelize, ctx.session, props.noteId, ctx.transaction);
       requireNoteChange(props.actor, ctx.session, ctx.template, note);
       const values = await change(note, ctx);
       await note.update(values, { transaction: ctx.transaction });
@@ -76,7 +73,7 @@ export function moveNote(props: Base & { noteId: string; lane: string; column: s
     ...props,
     type: 'note:moved',
     apply: async ({ session, template, transaction }) => {
-      const note = await noteOf(session, props.noteId, transaction);
+      const note = await noteOf(props.sequelize, session, props.noteId, transaction);
       requireNoteChange(props.actor, session, template, note);
       requirePlace(template, props.lane, props.column);
       await note.update({ lane: props.lane, columnKey: props.column }, { transaction });
@@ -88,7 +85,7 @@ export function moveNote(props: Base & { noteId: string; lane: string; column: s
 /** Puts a note in a cluster (or takes it out with `null`). */
 export const clusterNote = (props: Base & { noteId: string; clusterId: string | null }) =>
   changeNote(props, 'note:clustered', async (_note, { session, transaction }) => {
-    if (props.clusterId !== null) await clusterOf(session, props.clusterId, transaction);
+    if (props.clusterId !== null) await clusterOf(props.sequelize, session, props.clusterId, transaction);
     return { clusterId: props.clusterId };
   });
 
@@ -98,7 +95,7 @@ export function deleteNote(props: Base & { noteId: string }) {
     ...props,
     type: 'note:deleted',
     apply: async ({ session, template, transaction }) => {
-      const note = await noteOf(session, props.noteId, transaction);
+      const note = await noteOf(props.sequelize, session, props.noteId, transaction);
       requireNoteChange(props.actor, session, template, note);
       await SessionVote.destroy({ where: { noteId: note.id }, transaction });
       await note.update({ deletedAt: new Date() }, { transaction });
@@ -126,7 +123,7 @@ export function renameCluster(props: Base & { clusterId: string; label: string }
     type: 'cluster:renamed',
     apply: async ({ session, transaction }) => {
       requireUnlocked(props.actor, session);
-      const cluster = await clusterOf(session, props.clusterId, transaction);
+      const cluster = await clusterOf(props.sequelize, session, props.clusterId, transaction);
       await cluster.update({ label: props.label }, { transaction });
       return { clusterId: cluster.clientId, label: cluster.label };
     },
@@ -140,7 +137,7 @@ export function deleteCluster(props: Base & { clusterId: string }) {
     type: 'cluster:deleted',
     apply: async ({ session, transaction }) => {
       requireUnlocked(props.actor, session);
-      const cluster = await clusterOf(session, props.clusterId, transaction);
+      const cluster = await clusterOf(props.sequelize, session, props.clusterId, transaction);
       await SessionNote.update({ clusterId: null }, { where: { sessionId: session.id, clusterId: cluster.clientId }, transaction });
       await cluster.update({ deletedAt: new Date() }, { transaction });
       return { clusterId: cluster.clientId };

@@ -6,16 +6,10 @@ import { enqueueScore } from '../grades/grade-outbox.service';
 import { lockedPhasesOf, requireFacilitator, type SessionActor } from './session.policy';
 import { timerView } from './session.presenter';
 import type { LockInput } from './session.schema';
+import { noteOf } from './note.service';
 import { runMutation } from './session-mutation';
 
 type Base = { sequelize: Sequelize; actor: SessionActor; sessionId: number; clientId: string };
-
-/** A live note's row id by its client id, or `note_not_found`. */
-async function noteRowId(session: LiveSession, noteId: string, transaction: Transaction): Promise<number> {
-  const note = await SessionNote.findOne({ where: { sessionId: session.id, clientId: noteId, deletedAt: null }, transaction });
-  if (!note) throw new SiltaError('note_not_found', 'not_found', noteId);
-  return note.id;
-}
 
 /**
  * Casts (+1) or retracts (-1) one dot on a note. The budget is checked in the transaction that
@@ -27,7 +21,7 @@ export function vote(props: Base & { noteId: string; delta: 1 | -1 }) {
     ...props,
     type: props.delta === 1 ? 'vote:casted' : 'vote:retracted',
     apply: async ({ session, transaction }) => {
-      const noteId = await noteRowId(session, props.noteId, transaction);
+      const { id: noteId } = await noteOf(props.sequelize, session, props.noteId, transaction);
       const voterId = props.actor.userId;
       const mine = await SessionVote.findOne({ where: { noteId, voterId }, transaction });
       const count = (mine?.count ?? 0) + props.delta;

@@ -4,6 +4,8 @@ import { inTransaction } from '../../store/transaction';
 import { LiveSession, SessionEventRow } from '../../store/session-models';
 import type { ClientId, SessionEventMap, SessionEventType } from '../../sockets/session-events';
 import type { SessionActor } from './session.policy';
+import { displayName } from './session.presenter';
+import { eventOfClientId, insertEvent, takeNextSeq } from './session-rows';
 import type { SessionTemplate } from './session-template';
 
 /** What a mutation stores in the log: the broadcast payload, plus fields only some viewers may see. */
@@ -12,34 +14,54 @@ export type StoredEvent<K extends SessionEventType = SessionEventType> = { type:
 /** The payload a mutation produces, without the fields the runner adds. */
 export type EventBody<K extends SessionEventType> = Omit<SessionEventMap[K], 'seq' | 'sessionId' | 'clientId'> & { voterId?: number };
 
-export type MutationResult<K extends SessionEventType = SessionEventType> = {
-  seq: number;
-  /** The stored event to broadcast; absent on a retry (it was broadcast the first time). */
-  event?: StoredEvent<K>;
+/** A newly applied mutation carries its event and the session as it stands after it; a retry only its original seq. */
+export type MutationResult<K extends SessionEventType = SessionEventType> = { seq: number; event?: undefined } | { seq: number; event: StoredEvent<K>; session: LiveSession };
+
+export type MutationContext = {
   session: LiveSession;
+  template: SessionTemplate;
+  /** The acting user's display name as the platform last sent it (read with the session row). */
+  actorName: string | null;
+  transaction: Transaction;
 };
 
-export type MutationContext = { session: LiveSession; template: SessionTemplate; transaction: Transaction };
+/** Parsed templates by session id, with the text they were parsed from (a session's copy never changes, but ids are reused by a new database). */
+const parsedTemplates = new Map<number, { text: string; template: SessionTemplate }>();
+const PARSED_TEMPLATES_MAX = 256;
 
-/** The session's template copy. */
-export const templateOf = (session: LiveSession): SessionTemplate => JSON.parse(session.template) as SessionTemplate;
+/** The session's template copy, parsed once per session rather than at every mutation. Shared: callers must not change it. */
+export function templateOf(session: LiveSession): SessionTemplate {
+  const cached = parsedTemplates.get(session.id);
+  if (cached && cached.text === session.template) return cached.template;
+  const template = JSON.parse(session.template) as SessionTemplate;
+  parsedTemplates.delete(session.id);
+  parsedTemplates.set(session.id, { text: session.template, template });
+  // Oldest first in a Map: forget the least recently parsed session.
+  if (parsedTemplates.size > PARSED_TEMPLATES_MAX) parsedTemplates.delete(parsedTemplates.keys().next().value!);
+  return template;
+}
 
 /**
  * Loads a session for an actor: a session of another course is `session_not_found`, exactly like
  * an unknown id, so its existence is not revealed.
  */
-export async function sessionFor(actor: SessionActor, sessionId: number, transaction?: Transaction): Promise<LiveSession> {
-  const session = await LiveSession.findByPk(sessionId, { transaction, ...(transaction ? { lock: transaction.LOCK.UPDATE } : {}) });
+export async function sessionFor(actor: SessionActor, sessionId: number): Promise<LiveSession> {
+  const session = await LiveSession.findByPk(sessionId);
   if (!session || session.contextId !== actor.contextId) throw new SiltaError('session_not_found', 'not_found', String(sessionId));
   return session;
 }
 
 /**
- * Runs one session mutation (decision 0007) in ONE transaction: locks the session row (which
- * serialises a session's mutations), returns the original seq when this client id was already
- * applied, refuses a closed session, lets `apply` check the rules and write the state, then bumps
- * the session's sequence number and appends the event to the log. Nothing is acknowledged or
- * broadcast before this commits.
+ * Runs one session mutation (decision 0007) in ONE transaction: takes the session's next seq
+ * (which locks its row and so serialises a session's mutations), refuses a closed session, lets
+ * `apply` check the rules and write the state, saves what `apply` changed on the session and
+ * appends the event to the log. Nothing is acknowledged or broadcast before this commits.
+ *
+ * Retries are detected by the unique (session_id, client_id) index of the log rather than by a
+ * lookup on every mutation: a retry fails (on that index, on the unique id of what it creates, or
+ * on a rule its first run changed) and rolls back, and only then is the log asked whether the
+ * client id was applied before. If so the answer is the original seq (nothing re-applied, nothing
+ * broadcast), or `client_id_reused` when it was another command or another user.
  */
 export async function runMutation<K extends SessionEventType>(props: {
   sequelize: Sequelize;
@@ -49,23 +71,28 @@ export async function runMutation<K extends SessionEventType>(props: {
   type: K;
   apply: (ctx: MutationContext) => Promise<EventBody<K>>;
 }): Promise<MutationResult<K>> {
-  const { actor, sessionId, clientId, type } = props;
-  return inTransaction(props.sequelize, async (transaction) => {
-    const session = await sessionFor(actor, sessionId, transaction);
-    const earlier = await SessionEventRow.findOne({ where: { sessionId, clientId }, transaction });
-    if (earlier) {
-      if (earlier.type !== type || earlier.actorId !== actor.userId) throw new SiltaError('client_id_reused', 'conflict', clientId);
-      return { seq: earlier.seq, session };
-    }
-    if (session.closedAt) throw new SiltaError('session_closed', 'conflict');
-    const body = await props.apply({ session, template: templateOf(session), transaction });
-    const seq = session.seq + 1;
-    session.set({ seq });
-    await session.save({ transaction });
-    const data = { ...body, sessionId, seq, clientId } as StoredEvent<K>['data'];
-    await SessionEventRow.create({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }, { transaction });
-    return { seq, event: { type, data }, session };
-  });
+  const { sequelize, actor, sessionId, clientId, type } = props;
+  try {
+    return await inTransaction(sequelize, async (transaction) => {
+      const taken = await takeNextSeq(sequelize, { sessionId, contextId: actor.contextId, actorId: actor.userId }, transaction);
+      if (!taken) throw new SiltaError('session_not_found', 'not_found', String(sessionId));
+      const { session } = taken;
+      if (session.closedAt) throw new SiltaError('session_closed', 'conflict');
+      const body = await props.apply({ session, template: templateOf(session), actorName: displayName(taken.actor), transaction });
+      if (session.changed()) await session.save({ transaction });
+      const { seq } = session;
+      const data = { ...body, sessionId, seq, clientId } as StoredEvent<K>['data'];
+      await insertEvent(sequelize, { sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }, transaction);
+      return { seq, event: { type, data }, session };
+    });
+  } catch (error) {
+    // The session is not the actor's to see: nothing about its log may show either.
+    if (error instanceof SiltaError && error.code === 'session_not_found') throw error;
+    const earlier = await eventOfClientId(sequelize, sessionId, clientId);
+    if (!earlier) throw error;
+    if (earlier.type !== type || earlier.actorId !== actor.userId) throw new SiltaError('client_id_reused', 'conflict', clientId);
+    return { seq: earlier.seq };
+  }
 }
 
 /** The events after `sinceSeq`, in order, when there are at most `max` of them; null otherwise. */

@@ -54,8 +54,11 @@ export function presentSession(session: LiveSession): SessionView {
   };
 }
 
+/** The note fields everyone sees (a stored note, or one just written with plain SQL). */
+type NoteFields = Pick<SessionNote, 'clientId' | 'lane' | 'columnKey' | 'phase' | 'text' | 'colour' | 'clusterId' | 'authorId' | 'createdAt' | 'updatedAt'>;
+
 /** A note as everyone sees it; `authorName` is ignored in an anonymous session. */
-export function presentNote(note: SessionNote, session: LiveSession, authorName: string | null): NoteView {
+export function presentNote(note: NoteFields, session: LiveSession, authorName: string | null): NoteView {
   return {
     id: note.clientId,
     lane: note.lane,

@@ -1,0 +1,142 @@
+/**
+ * Plain SQL for the hot path of session mutations (about 20 notes/s in a busy session). Model
+ * finders cost a lot per statement here: on SQLite every model SELECT first runs
+ * `PRAGMA table_info` to parse its columns, and each query builds its SQL through lodash. These
+ * statements run on both dialects; column names are unquoted lower case, as the migrations made
+ * them. Dates are written through the replacements, so they are stored exactly as the models
+ * store them.
+ */
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { User } from '../../store/models';
+import { LiveSession, SessionCluster, SessionNote } from '../../store/session-models';
+
+type Row = Record<string, unknown>;
+
+/** SQLite returns booleans as 0/1 and dates as text; PostgreSQL as booleans and Dates. */
+const flag = (value: unknown) => value === true || value === 1 || value === '1';
+const dateOf = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
+
+/** A live_sessions row as a LiveSession whose `save()` writes only what is changed afterwards. */
+function sessionFromRow(row: Row): LiveSession {
+  return LiveSession.build(
+    {
+      id: row.id as number,
+      contextId: row.context_id as number,
+      resourceLinkId: row.resource_link_id as number | null,
+      title: row.title as string,
+      language: row.language as string,
+      templateKey: row.template_key as string,
+      template: row.template as string,
+      anonymous: flag(row.anonymous),
+      completionReporting: flag(row.completion_reporting),
+      voteBudget: row.vote_budget as number,
+      votesRevealed: flag(row.votes_revealed),
+      locked: flag(row.locked),
+      lockedPhases: row.locked_phases as string,
+      phase: row.phase as string | null,
+      timerEndsAt: dateOf(row.timer_ends_at),
+      timerRemainingMs: row.timer_remaining_ms as number | null,
+      seq: row.seq as number,
+      authorSalt: row.author_salt as string,
+      closedAt: dateOf(row.closed_at),
+      createdBy: row.created_by as number,
+      createdAt: dateOf(row.created_at)!,
+      updatedAt: dateOf(row.updated_at)!,
+    },
+    { isNewRecord: false, raw: true },
+  );
+}
+
+/**
+ * Takes the session's next sequence number: ONE statement that bumps the counter of a session of
+ * the course and returns the row, with the acting user's name fields (for what the mutation
+ * shows as theirs). On PostgreSQL the UPDATE holds the row lock until the transaction ends, which
+ * serialises the session's mutations; SQLite has one writer anyway. Null when the session does
+ * not exist in that course. The caller's transaction rolls the bump back when the mutation fails,
+ * so sequence numbers stay gap-free.
+ */
+export async function takeNextSeq(
+  sequelize: Sequelize,
+  props: { sessionId: number; contextId: number; actorId: number },
+  transaction: Transaction,
+): Promise<{ session: LiveSession; actor: Pick<User, 'name' | 'givenName' | 'familyName'> } | null> {
+  const user = (column: string) => `(SELECT ${column} FROM users WHERE id = :actorId) AS actor_${column}`;
+  // Type SELECT so that both dialects return the RETURNING row.
+  const rows = await sequelize.query<Row>(
+    `UPDATE live_sessions SET seq = seq + 1, updated_at = :now WHERE id = :sessionId AND context_id = :contextId RETURNING *, ${user('name')}, ${user('given_name')}, ${user('family_name')}`,
+    { replacements: { ...props, now: new Date() }, type: QueryTypes.SELECT, transaction },
+  );
+  if (!rows.length) return null;
+  const [row] = rows;
+  const name = (value: unknown) => (value ?? null) as string | null;
+  return { session: sessionFromRow(row), actor: { name: name(row.actor_name), givenName: name(row.actor_given_name), familyName: name(row.actor_family_name) } };
+}
+
+export type EventRowInput = { sessionId: number; seq: number; type: string; payload: string; clientId: string; actorId: number };
+
+/** Appends an event to the log; the unique (session_id, client_id) index refuses a client id used before. */
+export async function insertEvent(sequelize: Sequelize, event: EventRowInput, transaction: Transaction): Promise<void> {
+  await sequelize.query('INSERT INTO session_events (session_id, seq, type, payload, client_id, actor_id, created_at) VALUES (:sessionId, :seq, :type, :payload, :clientId, :actorId, :now)', {
+    replacements: { ...event, now: new Date() },
+    type: QueryTypes.INSERT,
+    transaction,
+  });
+}
+
+/** The logged event of a client id in a session, if any (outside any transaction). */
+export async function eventOfClientId(sequelize: Sequelize, sessionId: number, clientId: string): Promise<{ seq: number; type: string; actorId: number } | null> {
+  const rows = await sequelize.query<{ seq: number; type: string; actor_id: number }>('SELECT seq, type, actor_id FROM session_events WHERE session_id = :sessionId AND client_id = :clientId', {
+    replacements: { sessionId, clientId },
+    type: QueryTypes.SELECT,
+  });
+  return rows.length ? { seq: rows[0].seq, type: rows[0].type, actorId: rows[0].actor_id } : null;
+}
+
+export type NoteRowInput = { sessionId: number; clientId: string; authorId: number; lane: string; columnKey: string; phase: string | null; text: string; colour: string; createdAt: Date };
+
+/** Inserts a new note (unclustered, not deleted). */
+export async function insertNote(sequelize: Sequelize, note: NoteRowInput, transaction: Transaction): Promise<void> {
+  await sequelize.query(
+    'INSERT INTO session_notes (session_id, client_id, author_id, lane, column_key, phase, text, colour, created_at, updated_at) VALUES (:sessionId, :clientId, :authorId, :lane, :columnKey, :phase, :text, :colour, :createdAt, :createdAt)',
+    { replacements: note, type: QueryTypes.INSERT, transaction },
+  );
+}
+
+/** A live (not deleted) note of a session by its client id, as a SessionNote whose `update()` writes only what changes. */
+export async function liveNoteOf(sequelize: Sequelize, sessionId: number, clientId: string, transaction: Transaction): Promise<SessionNote | null> {
+  const rows = await sequelize.query<Row>('SELECT * FROM session_notes WHERE session_id = :sessionId AND client_id = :clientId AND deleted_at IS NULL', {
+    replacements: { sessionId, clientId },
+    type: QueryTypes.SELECT,
+    transaction,
+  });
+  if (!rows.length) return null;
+  const row = rows[0];
+  return SessionNote.build(
+    {
+      id: row.id as number,
+      sessionId: row.session_id as number,
+      clientId: row.client_id as string,
+      authorId: row.author_id as number,
+      lane: row.lane as string,
+      columnKey: row.column_key as string,
+      phase: row.phase as string | null,
+      text: row.text as string,
+      colour: row.colour as string,
+      clusterId: row.cluster_id as string | null,
+      deletedAt: null,
+      createdAt: dateOf(row.created_at)!,
+      updatedAt: dateOf(row.updated_at)!,
+    },
+    { isNewRecord: false, raw: true },
+  );
+}
+
+/** A live (not deleted) cluster of a session by its client id. */
+export async function liveClusterOf(sequelize: Sequelize, sessionId: number, clientId: string, transaction: Transaction): Promise<SessionCluster | null> {
+  const rows = await sequelize.query<Row>('SELECT id, label FROM session_clusters WHERE session_id = :sessionId AND client_id = :clientId AND deleted_at IS NULL', {
+    replacements: { sessionId, clientId },
+    type: QueryTypes.SELECT,
+    transaction,
+  });
+  return rows.length ? SessionCluster.build({ id: rows[0].id as number, sessionId, clientId, label: rows[0].label as string, deletedAt: null }, { isNewRecord: false, raw: true }) : null;
+}
