@@ -101,3 +101,21 @@ export const uuid = () => crypto.randomUUID();
 
 /** A note:add payload. */
 export const notePayload = (sessionId: number, fields: Record<string, unknown> = {}) => ({ sessionId, clientId: uuid(), lane: 'kela', column: 'assessment', text: 'Kelan ja TTH:n yhteinen arvio', ...fields });
+
+/**
+ * A new session of a placed link with its facilitator and two participants (trainee from
+ * Pohjois-Karjala, developer from Pirkanmaa) connected and joined; the sockets go into `open`
+ * so the test can disconnect them.
+ */
+export async function sessionWithThree(t: TestSilta, open: Participant[], fields: Record<string, string> = {}) {
+  const link = placeSession(t);
+  const teacherLt = await openLink(t, link, 'teacher');
+  const sessionId = await startSession(t, teacherLt, fields);
+  const [aLt, bLt] = [await openLink(t, link, 'trainee', { region: 'pohjois-karjala' }), await openLink(t, link, 'developer', { region: 'pirkanmaa' })];
+  const teacher = await connect(t, teacherLt);
+  const a = await connect(t, aLt);
+  const b = await connect(t, bLt);
+  open.push(teacher, a, b);
+  const states = { teacher: await teacher.join(sessionId), a: await a.join(sessionId), b: await b.join(sessionId) };
+  return { link, sessionId, teacher, a, b, states };
+}

@@ -3,7 +3,7 @@ import { GradeOutbox } from '../../server/store/models';
 import { LiveSession, SessionEventRow, SessionNote } from '../../server/store/session-models';
 import type { JoinResult, NoteView, SessionState } from '../../server/sockets/session-events';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { connect, notePayload, openLink, placeSession, startSession, uuid, type Participant } from './session-fixtures';
+import { connect, notePayload, openLink, placeSession, sessionWithThree, startSession, uuid, type Participant } from './session-fixtures';
 
 describe('Live sessions: facilitating and co-developing over Socket.IO', () => {
   let t: TestSilta;
@@ -16,18 +16,7 @@ describe('Live sessions: facilitating and co-developing over Socket.IO', () => {
   });
 
   /** A new session with a facilitator and two participants connected and joined. */
-  async function setup(fields: Record<string, string> = {}) {
-    const link = placeSession(t);
-    const teacherLt = await openLink(t, link, 'teacher');
-    const sessionId = await startSession(t, teacherLt, fields);
-    const [aLt, bLt] = [await openLink(t, link, 'trainee', { region: 'pohjois-karjala' }), await openLink(t, link, 'developer', { region: 'pirkanmaa' })];
-    const teacher = await connect(t, teacherLt);
-    const a = await connect(t, aLt);
-    const b = await connect(t, bLt);
-    open.push(teacher, a, b);
-    const states = { teacher: await teacher.join(sessionId), a: await a.join(sessionId), b: await b.join(sessionId) };
-    return { link, sessionId, teacher, a, b, states };
-  }
+  const setup = (fields: Record<string, string> = {}) => sessionWithThree(t, open, fields);
 
   it('a facilitator starts the session of a placed link; learners wait for it, then open the same session', async () => {
     const link = placeSession(t, 'Tulevaisuusverstas');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { LiveSession, SessionEventRow, SessionNote, SessionVote } from '../../server/store/session-models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { connect, notePayload, openLink, placeSession, startSession, uuid, type Participant } from './session-fixtures';
+import { notePayload, sessionWithThree, uuid, type Participant } from './session-fixtures';
 
 /**
  * Retries are found through the event log's unique client id only when a mutation fails (the
@@ -18,16 +18,8 @@ describe('Live sessions: a retried client id is never applied twice', () => {
     for (const p of open.splice(0)) p.socket.disconnect();
   });
 
-  async function setup(fields: Record<string, string> = {}) {
-    const link = placeSession(t);
-    const sessionId = await startSession(t, await openLink(t, link, 'teacher'), fields);
-    const teacher = await connect(t, await openLink(t, link, 'teacher'));
-    const a = await connect(t, await openLink(t, link, 'trainee'));
-    const b = await connect(t, await openLink(t, link, 'developer'));
-    open.push(teacher, a, b);
-    for (const p of [teacher, a, b]) await p.join(sessionId);
-    return { sessionId, teacher, a, b };
-  }
+  /** A new session with a facilitator and two participants connected and joined. */
+  const setup = (fields: Record<string, string> = {}) => sessionWithThree(t, open, fields);
 
   /** What a retry must leave untouched: the seq, the log, the notes and the votes. */
   async function snapshot(sessionId: number) {
