@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../server/domain/admin/password';
 import { ConfigError, loadEnv } from '../server/env';
 import { SiltaError } from '../server/errors';
+import { runCli, withStore } from './cli';
 
 class UsageError extends Error {}
 
@@ -118,28 +119,20 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   // Loaded only now: bad input is refused without loading the app and its database drivers.
-  const [{ openStore }, { createAdmin }, { createLogger }] = await Promise.all([import('../server/boot.js'), import('../server/domain/admin/admin-auth.service.js'), import('../server/logger.js')]);
-  const { sequelize } = await openStore(env, createLogger('warn'));
-  try {
-    const admin = await createAdmin({ sequelize, ...input });
-    console.log(`Admin "${admin.username}" created. Log in at ${env.publicUrl}/admin`);
-    return 0;
-  } catch (error) {
-    if (error instanceof SiltaError && error.code === 'admin_exists') {
-      console.error(`admin create: an admin named "${input.username.toLowerCase()}" exists already`);
-      return 1;
+  const { createAdmin } = await import('../server/domain/admin/admin-auth.service.js');
+  return withStore(env, async ({ sequelize }) => {
+    try {
+      const admin = await createAdmin({ sequelize, ...input });
+      console.log(`Admin "${admin.username}" created. Log in at ${env.publicUrl}/admin`);
+      return 0;
+    } catch (error) {
+      if (error instanceof SiltaError && error.code === 'admin_exists') {
+        console.error(`admin create: an admin named "${input.username.toLowerCase()}" exists already`);
+        return 1;
+      }
+      throw error;
     }
-    throw error;
-  } finally {
-    await sequelize.close();
-  }
+  });
 }
 
-// ltijs-sequelize keeps a timer and its own connection open, so exit explicitly.
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`admin: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCli('admin', main);

@@ -11,9 +11,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createInvite, MAX_INVITE_HOURS } from '../lti/registration';
 import type { PlatformRegistry } from '../lti/platforms';
-import { openStore } from '../server/boot';
 import { ConfigError, loadEnv, type Env } from '../server/env';
-import { createLogger } from '../server/logger';
+import { runCli, withStore } from './cli';
 
 class UsageError extends Error {}
 
@@ -149,24 +148,15 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  // Our migration notes go to the logger, which stays quiet here: the output is for the admin.
-  const { sequelize, registry } = await openStore(env, createLogger('warn'));
-  try {
-    console.log(await task(registry));
-    return 0;
-  } catch (error) {
-    console.error(`platform ${command} failed: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  } finally {
-    await sequelize.close();
-  }
+  return withStore(env, async ({ registry }) => {
+    try {
+      console.log(await task(registry));
+      return 0;
+    } catch (error) {
+      console.error(`platform ${command} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    }
+  });
 }
 
-// ltijs-sequelize keeps a timer and its own connection open, so exit explicitly.
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`platform: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCli('platform', main);

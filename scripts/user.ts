@@ -14,6 +14,7 @@ import type { Sequelize } from 'sequelize';
 import { platformUserSchema } from '../server/domain/privacy/privacy.schema';
 import { ConfigError, loadEnv } from '../server/env';
 import { SiltaError } from '../server/errors';
+import { runCli, withStore } from './cli';
 
 class UsageError extends Error {}
 
@@ -70,25 +71,16 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const [{ openStore }, { createLogger }] = await Promise.all([import('../server/boot.js'), import('../server/logger.js')]);
-  const { sequelize } = await openStore(env, createLogger('warn'));
-  try {
-    console.log(await run(sequelize));
-    return 0;
-  } catch (error) {
-    const reason = error instanceof SiltaError && error.code === 'user_not_found' ? 'no user with that issuer and sub' : error instanceof Error ? error.message : String(error);
-    console.error(`user ${command} failed: ${reason}`);
-    return 1;
-  } finally {
-    await sequelize.close();
-  }
+  return withStore(env, async ({ sequelize }) => {
+    try {
+      console.log(await run(sequelize));
+      return 0;
+    } catch (error) {
+      const reason = error instanceof SiltaError && error.code === 'user_not_found' ? 'no user with that issuer and sub' : error instanceof Error ? error.message : String(error);
+      console.error(`user ${command} failed: ${reason}`);
+      return 1;
+    }
+  });
 }
 
-// ltijs-sequelize keeps a timer and its own connection open, so exit explicitly.
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`user: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCli('user', main);
