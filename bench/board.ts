@@ -23,6 +23,7 @@ import { linkIdsByTitle, placeCatalogueItem, TIMED_COURSE } from './module-setup
 import { percentile, table } from './stats';
 import { loginAndLaunch, untimed } from './targets';
 import { startSilta } from './tools';
+import { usage } from './flags';
 
 const { values: flags } = parseArgs({
   options: {
@@ -40,15 +41,7 @@ const { values: flags } = parseArgs({
   },
 });
 
-function fail(message: string): never {
-  console.error(`bench:board: ${message}`);
-  process.exit(2);
-}
-const whole = (name: string, value: string | undefined, min: number) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) fail(`--${name} must be a whole number >= ${min} (got ${value})`);
-  return n;
-};
+const { fail, whole } = usage('bench:board');
 const practices = whole('practices', flags.practices, 1);
 const commentsPerPractice = whole('comments', flags.comments, 0);
 const requests = whole('requests', flags.requests, 1);

@@ -22,6 +22,7 @@ import { report } from './report';
 import { prepareLaunches, runLaunches } from './runner';
 import { launchesPerSecond, mergeInto, type RunResult } from './stats';
 import { startLtijs, startSilta, type StartedTool, type StartOptions } from './tools';
+import { usage } from './flags';
 
 const { values: flags } = parseArgs({
   options: {
@@ -39,11 +40,7 @@ const { values: flags } = parseArgs({
   },
 });
 
-const whole = (name: string, value: string | undefined, min: number) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min} (got ${value})`);
-  return n;
-};
+const { whole } = usage('bench:launch');
 const concurrency = whole('concurrency', flags.concurrency, 1);
 const launches = whole('launches', flags.launches, 1);
 const warmup = whole('warmup', flags.warmup, 0);

@@ -29,6 +29,7 @@ import { prepareLaunches, runLaunches } from './runner';
 import { untimed } from './targets';
 import { mergeInto, type RunResult } from './stats';
 import { startLtijs, startSilta, type StartedTool } from './tools';
+import { usage } from './flags';
 
 const { values: flags } = parseArgs({
   options: {
@@ -46,16 +47,7 @@ const { values: flags } = parseArgs({
   },
 });
 
-/** A usage error: a message, no stack trace. */
-function fail(message: string): never {
-  console.error(`bench:module: ${message}`);
-  process.exit(2);
-}
-const whole = (name: string, value: string | undefined, min: number) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) fail(`--${name} must be a whole number >= ${min} (got ${value})`);
-  return n;
-};
+const { fail, whole } = usage('bench:module');
 const trainees = whole('trainees', flags.trainees, 1);
 const concurrency = whole('concurrency', flags.concurrency, 1);
 const warmup = whole('warmup', flags.warmup, 0);

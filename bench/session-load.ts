@@ -23,6 +23,7 @@ import { closeClients, connectClients, runLoad, type LoadOptions, type LoadResul
 import { reportSessionLoad, rssMb } from './session-report';
 import { siltaLoadTarget } from './session-setup';
 import { startSilta, type StartedTool } from './tools';
+import { usage } from './flags';
 
 const { values: flags } = parseArgs({
   options: {
@@ -38,15 +39,7 @@ const { values: flags } = parseArgs({
   },
 });
 
-function fail(message: string): never {
-  console.error(`bench:session: ${message}`);
-  process.exit(2);
-}
-const whole = (name: string, value: string | undefined, min: number) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) fail(`--${name} must be a whole number >= ${min} (got ${value})`);
-  return n;
-};
+const { whole } = usage('bench:session');
 const options: LoadOptions = { clients: whole('clients', flags.clients, 1), rate: whole('rate', flags.rate, 1), seconds: whole('seconds', flags.seconds, 1), warmupSeconds: whole('warmup', flags.warmup, 0), drainMs: 10_000 };
 
 // Bounded in time whatever happens: start-up, set-up and two measured runs.
