@@ -3,7 +3,7 @@
  * app, same machine, same concurrency, same SQLite kind of storage. Prints launches/s and
  * latency percentiles for each, the ratio, and whether Silta meets its target.
  *
- *   npm run bench:launch -- [--concurrency 8] [--launches 400] [--warmup 20] [--rounds 4]
+ *   npm run bench:launch -- [--concurrency 8] [--launches 400] [--warmup 200] [--rounds 4]
  *                           [--max-seconds 120] [--tool both|silta|ltijs] [--profile]
  *                           [--tsx|--dist] [--verbose] [--json file]
  *
@@ -28,7 +28,7 @@ const { values: flags } = parseArgs({
   options: {
     concurrency: { type: 'string', default: '8' },
     launches: { type: 'string', default: '400' },
-    warmup: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '4' },
     'max-seconds': { type: 'string', default: '120' },
     tool: { type: 'string', default: 'both' },
@@ -98,9 +98,12 @@ async function main() {
         const prepared = await prepareLaunches(tool.target, first, count, concurrency);
         if (flags.profile) await traceMark(tool.child, tool.traceDir, 1);
         const cpuBefore = cpuMs(tool.child.process.pid);
+        const benchBefore = process.cpuUsage();
         const result = await runLaunches(tool.target, prepared, concurrency, deadline);
+        const benchUsed = process.cpuUsage(benchBefore);
         const cpuAfter = cpuMs(tool.child.process.pid);
         if (cpuBefore !== undefined && cpuAfter !== undefined) result.serverCpuMs = cpuAfter - cpuBefore;
+        result.benchCpuMs = (benchUsed.user + benchUsed.system) / 1000;
         mergeInto(totals[i], result);
         if (flags.profile) timedTrace[i] = await traceMark(tool.child, tool.traceDir, 2);
       }

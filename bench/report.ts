@@ -21,7 +21,8 @@ export function report(config: ReportConfig, results: RunResult[], profiles: str
   console.log('registered with platform:add). Timed: login initiation -> platform auth -> id_token POST -> first page (200). Not timed:');
   console.log("the simulator's startLaunch (the message hint). Bare ltijs fetches the simulator's JWKS on every launch; Silta caches it.");
   console.log('"server CPU ms/launch" is the CPU time of the tool\'s server process during the timed launches per launch: steadier than');
-  console.log('wall-clock figures on a shared machine.\n');
+  console.log('wall-clock figures on a shared machine. "bench CPU ms/launch" is what the benchmark process (the virtual users\'');
+  console.log('HTTP clients and the platform simulator) used meanwhile: it shares the same cores.\n');
   console.log(formatResults(results));
   console.log('\nper step:');
   console.log(formatSteps(results));

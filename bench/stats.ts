@@ -12,6 +12,8 @@ export type RunResult = {
   steps: Record<string, number[]>;
   /** CPU time the tool's server process used during the timed launches, when known. */
   serverCpuMs?: number;
+  /** CPU time the benchmark process itself (clients and platform simulator) used meanwhile. */
+  benchCpuMs?: number;
 };
 
 /** The p-th percentile (nearest rank) of unsorted values. */
@@ -28,10 +30,10 @@ const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
 
 /** A plain-text table of the tools' results. */
 export function formatResults(results: RunResult[]): string {
-  const rows = [['tool', 'launches', 'errors', 'launches/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU ms/launch']];
+  const rows = [['tool', 'launches', 'errors', 'launches/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU ms/launch', 'bench CPU ms/launch']];
   for (const r of results) {
-    const cpu = r.serverCpuMs === undefined ? NaN : r.serverCpuMs / Math.max(1, r.launches);
-    rows.push([r.tool, String(r.latencies.length), String(r.errors), launchesPerSecond(r).toFixed(1), ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 95)), ms(percentile(r.latencies, 99)), ms(Math.max(...r.latencies)), ms(cpu)]);
+    const perLaunch = (total: number | undefined) => (total === undefined ? NaN : total / Math.max(1, r.launches));
+    rows.push([r.tool, String(r.latencies.length), String(r.errors), launchesPerSecond(r).toFixed(1), ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 95)), ms(percentile(r.latencies, 99)), ms(Math.max(...r.latencies)), ms(perLaunch(r.serverCpuMs)), ms(perLaunch(r.benchCpuMs))]);
   }
   return table(rows);
 }
@@ -56,6 +58,7 @@ export function mergeInto(total: RunResult, round: RunResult): void {
   total.errorSamples.push(...round.errorSamples.slice(0, Math.max(0, 5 - total.errorSamples.length)));
   total.wallMs += round.wallMs;
   if (round.serverCpuMs !== undefined) total.serverCpuMs = (total.serverCpuMs ?? 0) + round.serverCpuMs;
+  if (round.benchCpuMs !== undefined) total.benchCpuMs = (total.benchCpuMs ?? 0) + round.benchCpuMs;
   total.latencies.push(...round.latencies);
   for (const [step, values] of Object.entries(round.steps)) (total.steps[step] ??= []).push(...values);
 }
