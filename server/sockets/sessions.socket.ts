@@ -14,7 +14,7 @@ import { SiltaError } from '../errors';
 import type { Language } from '../i18n';
 import type { Logger } from '../logger';
 import type { LiveSession } from '../store/session-models';
-import { command } from './command';
+import { AnswerThen, command } from './command';
 import type { SiltaServer, SiltaSocket } from './events';
 import { broadcastEvent, broadcastPresence, facilitatorRoom, sessionRoom, userRoom } from './session-broadcast';
 import type { JoinResult, MutationAck, SessionClientEvents } from './session-events';
@@ -119,15 +119,16 @@ export function registerSessionHandlers(io: SiltaServer, socket: SiltaSocket, de
   const mutation = <S extends z.ZodType<{ sessionId: number; clientId: string }>>(event: MutationCommand, parse: S, run: (input: z.infer<S>, base: { sequelize: Sequelize; actor: SessionActor; sessionId: number; clientId: string }) => Promise<MutationResult>) =>
     socket.on(
       event,
-      command(socket, logger, parse, async (input): Promise<MutationAck> => {
+      command(socket, logger, parse, async (input): Promise<MutationAck | AnswerThen<MutationAck>> => {
         joined(input.sessionId);
         const who = actor();
         const result = await run(input, { sequelize, actor: who, sessionId: input.sessionId, clientId: input.clientId });
-        if (result.event) {
-          broadcastEvent(io, result.session, result.event, viewerOf(who));
-          if (result.event.type.startsWith('timer:') || result.event.type === 'session:closed') scheduleTimerEnd(result.session);
-        }
-        return { seq: result.seq };
+        if (!result.event) return { seq: result.seq };
+        const { event, session } = result;
+        return new AnswerThen({ seq: result.seq }, () => {
+          broadcastEvent(io, session, event, viewerOf(who));
+          if (event.type.startsWith('timer:') || event.type === 'session:closed') scheduleTimerEnd(session);
+        });
       }),
     );
 

@@ -125,7 +125,8 @@ describe('Live sessions: facilitating and co-developing over Socket.IO', () => {
     const n1 = notePayload(sessionId);
     const n2 = notePayload(sessionId, { lane: 'workplaces' });
     await a.ok('note:add', n1);
-    await a.ok('note:add', n2);
+    const added = await a.ok('note:add', n2);
+    for (const who of [teacher, a, b]) await who.waitFor((h) => h.event === 'note:added' && h.payload.seq === added.seq);
     const fromA = a.heard.length;
     const fromT = teacher.heard.length;
     const cast = await b.ok('vote:cast', { sessionId, clientId: uuid(), noteId: n1.clientId });
@@ -133,7 +134,8 @@ describe('Live sessions: facilitating and co-developing over Socket.IO', () => {
     await b.fails('vote:cast', { sessionId, clientId: uuid(), noteId: n2.clientId }, 'vote_budget_exceeded');
     await a.ok('vote:cast', { sessionId, clientId: uuid(), noteId: n1.clientId });
 
-    await teacher.waitFor((h) => h.event === 'vote:casted' && h.payload.seq === cast.seq + 2);
+    // An acknowledgement comes before the broadcast: wait until everyone heard the last vote.
+    for (const who of [teacher, a, b]) await who.waitFor((h) => h.event === 'vote:casted' && h.payload.seq === cast.seq + 2);
     const own = b.events().filter((h) => h.event === 'vote:casted');
     assert.deepEqual(own.map((h) => [h.payload.noteId, h.payload.mine, h.payload.total]), [[n1.clientId, 1, undefined], [n1.clientId, 2, undefined], [undefined, undefined, undefined]], 'b sees its own counts only, and a seq for a’s vote');
     const seenByA = a.events(fromA).filter((h) => h.event === 'vote:casted');
