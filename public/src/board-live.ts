@@ -2,7 +2,8 @@
  * The live board in the browser (progressive enhancement: without it the board works as plain
  * pages). It connects with a fresh realtime token, follows the board of its own launch, and
  * shows what others add or what moderators hide: cards on the listing, comments and adoptions on a
- * practice page. User text is always set with textContent, never as HTML. Each change is told in
+ * practice page. User text is set with textContent; the one exception is a comment's body, which
+ * the server sends rendered and sanitised by the page's own Markdown renderer. Each change is told in
  * one polite live region, in the page's language (the server presents every sentence).
  */
 import { io, type Socket } from 'socket.io-client';
@@ -92,8 +93,12 @@ function followPractice(socket: LiveSocket, lt: string, practiceId: number, anno
   const shown = ({ practiceId: id, comment, announcement }: CommentShown) => {
     if (id !== practiceId) return;
     if (!commentElement(comment.id)) {
-      const element = fromTemplate('live-comment', { byline: `${comment.author}, ${comment.date}`, text: comment.text });
-      if (!element) return;
+      const element = fromTemplate('live-comment', { byline: `${comment.author}, ${comment.date}` });
+      const body = element && one<HTMLElement>(':scope > .prose', element);
+      if (!element || !body) return;
+      // Sanitised on the server by the renderer the page uses (board-live.presenter.ts): the
+      // only HTML the live board inserts, so the comment looks as it does after a reload.
+      body.innerHTML = comment.html;
       element.id = `comment-${comment.id}`;
       element.setAttribute('aria-label', comment.label);
       const parent = comment.parentId === null ? null : commentElement(comment.parentId);

@@ -14,6 +14,9 @@ export function useViews(app: Express): void {
       defaultLayout: 'main',
       layoutsDir: path.join(VIEWS_DIR, 'layouts'),
       partialsDir: path.join(VIEWS_DIR, 'partials'),
+      // An indented partial call must not indent the partial's output: it would shift every line
+      // of rendered Markdown, code blocks included.
+      compilerOptions: { preventIndent: true },
       helpers: {
         t(key: string, options: HelperOptions) {
           const lang: unknown = options.data?.root?.lang;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { InferCreationAttributes } from 'sequelize';
+import type { CommentShown } from '../../server/domain/board/board-live.presenter';
 import { loadLaunch } from '../../server/domain/launches/launch.service';
+import { renderMarkdown } from '../../server/domain/modules/markdown';
 import { regionName } from '../../server/domain/regions/region.service';
 import { translator, type Language } from '../../server/i18n';
 import type { Ack } from '../../server/sockets/events';
@@ -143,12 +145,13 @@ describe('the live board over Socket.IO', () => {
     for (const [viewer, lang] of [[finnish, 'fi'], [swedish, 'sv']] as const) {
       const top = (await received(viewer, 'comment:created', (p) => (p.comment as { id: number }).id === comment.id)) as { practiceId: number; counts: string; comment: Record<string, unknown>; announcement: string };
       assert.equal(top.practiceId, id);
-      assert.equal(top.comment.text, 'Hyvä **malli**');
+      assert.deepEqual(Object.keys(top.comment).sort(), ['author', 'date', 'html', 'id', 'label', 'parentId'], 'the body leaves rendered only, not also as typed');
+      assert.equal(top.comment.html, '<p>Hyvä <strong>malli</strong></p>\n');
       assert.equal(top.comment.parentId, null);
       assert.equal(top.comment.author, 'Maria Lindqvist');
       assert.equal(top.announcement, await expected(lang, 'board.live.comment_created', { title }));
       const reply = (await received(viewer, 'comment:created', (p) => (p.comment as { parentId: number | null }).parentId === comment.id)) as { counts: string; comment: Record<string, unknown>; announcement: string };
-      assert.equal(reply.comment.text, 'Vastaus');
+      assert.equal(reply.comment.html, '<p>Vastaus</p>\n');
       assert.equal(reply.announcement, await expected(lang, 'board.live.reply_created', { title }));
       assert.equal(reply.counts, translator(lang)('board.counts', { useful: 0, adopted: 0, comments: 2 }));
     }
@@ -162,6 +165,52 @@ describe('the live board over Socket.IO', () => {
       assert.equal(adoption.counts, translator(lang)('board.counts', { useful: 0, adopted: 1, comments: 2 }));
       assert.equal(adoption.announcement, await expected(lang, 'board.live.adoption_created', { region: 'pirkanmaa', title }));
     }
+  });
+
+  it("sends a comment's body as exactly the sanitised HTML the practice page shows, hostile markup included", async () => {
+    const viewerLt = await openBoard(t, pirkanmaa, 'developer', { locale: 'sv' });
+    const viewer = await subscribed(viewerLt);
+    const author = await openBoard(t, karelia, 'trainee');
+    const id = await createPractice(t, author, { title: 'Markdown livenä' });
+    const bodies = {
+      // The code block shows that the page does not indent the comment's lines (the partial is called indented).
+      markdown: '**tärkeää** ja [ohje](https://example.fi/ohje)\n\n- yksi\n- kaksi\n\n```\nrivi 1\n  rivi 2\n```',
+      hostile: '<script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[klikkaa](javascript:alert(3)) <a href="javascript:alert(4)">raaka</a> <b onclick="alert(5)">lihava</b> <iframe src="https://evil.example"></iframe>',
+    };
+    const live = new Map<string, CommentShown['comment']>();
+    for (const [name, body] of Object.entries(bodies)) {
+      await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(author, { body })).expect(303);
+      const stored = (await PracticeComment.findOne({ where: { practiceId: id, body } }))!;
+      const shown = (await received(viewer, 'comment:created', (p) => (p.comment as { id: number }).id === stored.id)) as CommentShown;
+      live.set(name, shown.comment);
+    }
+
+    // What the reader sees after a reload: the practice page over HTTP, in the same language.
+    const page = (await t.request().get(`/board/practices/${id}?lt=${viewerLt}`).expect(200)).text;
+    const unescape = (text: string) => text.replace(/&#x27;/g, "'").replace(/&#x60;/g, '`').replace(/&#x3D;/g, '=').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    for (const [name, comment] of live) {
+      const match = new RegExp(`<article id="comment-${comment.id}" class="card" aria-label="([^"]*)">\\s*<p class="muted small">([^<]*)</p>\\s*<div class="prose">([\\s\\S]*?)</div>`).exec(page);
+      assert.ok(match, `${name}: the comment is on the page`);
+      assert.equal(comment.html, renderMarkdown(bodies[name as keyof typeof bodies]), `${name}: rendered by the page's renderer`);
+      assert.equal(comment.html, match[3], `${name}: the same HTML as the page`);
+      assert.equal(comment.label, unescape(match[1]), `${name}: the same label as the page`);
+      assert.equal(`${comment.author}, ${comment.date}`, unescape(match[2]), `${name}: the same byline as the page`);
+    }
+
+    const markdown = live.get('markdown')!.html;
+    assert.match(markdown, /<p><strong>tärkeää<\/strong> ja <a href="https:\/\/example\.fi\/ohje" target="_blank" rel="noopener noreferrer">ohje<\/a><\/p>/);
+    assert.match(markdown, /<ul>\s*<li>yksi<\/li>\s*<li>kaksi<\/li>\s*<\/ul>/);
+
+    const hostile = live.get('hostile')!.html;
+    // Real tags start with "<"; the raw HTML typed in the comment is escaped text (&lt;...).
+    const tags = [...hostile.matchAll(/<\/?([a-z][a-z0-9]*)([^>]*)>/gi)];
+    assert.deepEqual([...new Set(tags.map((m) => m[1].toLowerCase()))].sort(), ['a', 'p'], hostile);
+    for (const [tag, , attributes] of tags) {
+      assert.doesNotMatch(attributes, /\son[a-z]+\s*=/i, `no event handler: ${tag}`);
+      assert.doesNotMatch(attributes, /javascript:/i, `no script URL: ${tag}`);
+    }
+    assert.doesNotMatch(hostile, /<(script|img|iframe|b)\b/i);
+    assert.ok(hostile.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), `raw HTML shows as text, as on the page: ${hostile}`);
   });
 
   it("keeps other boards and other platforms' boards out, both ways", async () => {
@@ -206,8 +255,8 @@ describe('the live board over Socket.IO', () => {
     assert.deepEqual(Object.keys(hidden).sort(), ['announcement', 'commentId', 'counts', 'practiceId'], 'no text and no reason leave with a hide');
     assert.equal(hidden.commentId, comment.id);
     await t.request().post(`/board/practices/${id}/comments/${comment.id}/moderate`).type('form').send(form(teacher, { action: 'restore', reason: 'Tarkistettu' })).expect(303);
-    const restored = (await received(viewer, 'comment:restored', byId(id))) as { comment: { text: string } };
-    assert.equal(restored.comment.text, 'Piilotettava kommentti');
+    const restored = (await received(viewer, 'comment:restored', byId(id))) as { comment: { html: string } };
+    assert.equal(restored.comment.html, '<p>Piilotettava kommentti</p>\n');
 
     await t.request().post(`/board/practices/${id}/moderate`).type('form').send(form(teacher, { action: 'hide', reason: 'Tarkistetaan' })).expect(303);
     const gone = await received(viewer, 'practice:hidden', byId(id));

@@ -80,18 +80,35 @@ describe('Browser: the live board and the spread view', function () {
     assert.equal(await readerPage.locator('#board-live').textContent(), translator('en')('board.live.practice_created', { region, title }));
     await expectAccessible(readerPage, 'the live board after a live update (reader)');
 
-    // A comment on the practice page appears there live too.
+    // A comment on the practice page appears there live too, its Markdown formatted as after a
+    // reload, and the HTML typed into it shown as text, never run.
     await first.locator('h3 a').click();
     await readerPage.waitForURL(/\/board\/practices\/\d+\?lt=/);
     await readerPage.locator('#board-live[data-state="live"]').waitFor({ state: 'attached' });
-    await sharerPage.fill('#comment-body', 'Kysykää lisää <i>meiltä</i>');
+    await sharerPage.fill('#comment-body', 'Kysykää lisää <i>meiltä</i>, **tärkeää**: <img src=x onerror="window.pwned=1">\n\n- yksi\n- kaksi');
     await Promise.all([sharerPage.waitForNavigation(), sharerPage.locator('#comments form button[type="submit"]').last().click()]);
     assert.match(sharerPage.url(), /#comment-\d+$/, `the comment was posted: ${sharerPage.url()} ${(await sharerPage.locator('main').textContent())?.slice(0, 300)}`);
+    const commentId = /#(comment-\d+)$/.exec(sharerPage.url())![1];
     const comment = readerPage.locator('[data-live="comments"] article', { hasText: 'Kysykää lisää <i>meiltä</i>' });
     await comment.waitFor();
-    assert.equal(await readerPage.locator('[data-live="comments"] i').count(), 0, 'no markup from the comment');
+    assert.equal(await comment.locator(':scope > .prose strong').textContent(), 'tärkeää');
+    assert.deepEqual(await comment.locator(':scope > .prose ul > li').allTextContents(), ['yksi', 'kaksi']);
+    assert.equal(await readerPage.locator('[data-live="comments"] i, [data-live="comments"] img').count(), 0, 'no markup typed into the comment');
+    assert.equal(await readerPage.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined, 'nothing typed into the comment ran');
     assert.equal(await readerPage.locator('[data-live="no-comments"]').count(), 0);
     await expectAccessible(readerPage, 'the practice page after a live comment (reader)');
+
+    // The same element as after a reload (the CSS and later live events rely on its shape).
+    const shape = () => readerPage.locator(`#${commentId}`).evaluate((article) => ({
+      classes: article.className,
+      label: article.getAttribute('aria-label'),
+      byline: article.querySelector(':scope > p.muted.small')?.textContent,
+      prose: article.querySelector(':scope > .prose')?.className,
+      html: article.querySelector(':scope > .prose')?.innerHTML,
+    }));
+    const live = await shape();
+    await readerPage.reload();
+    assert.deepEqual(await shape(), live);
   });
 
   it('shows the count of new practices with a link when the list is filtered', async () => {

@@ -1,5 +1,6 @@
 import { translator, type Language } from '../../i18n';
 import { Practice, PracticeComment, type PracticeAdoption } from '../../store/models';
+import { renderMarkdown } from '../modules/markdown';
 import { listRegions, regionName } from '../regions/region.service';
 import type { BoardEvent } from './board-events';
 import { DRAFT_STATUS } from './board.schema';
@@ -7,8 +8,12 @@ import { authorNames, day, presentCard, presentCounts } from './board.presenter'
 
 /** A practice card as the live board inserts it (the same lines as the server-rendered card). */
 export type LiveCard = { id: number; title: string; summary: string; meta: string; counts: string };
-/** A comment as the live board appends it: plain text, which the browser sets as text, never as HTML. */
-export type LiveComment = { id: number; parentId: number | null; author: string; label: string; text: string; date: string };
+/**
+ * A comment as the live board appends it. `html` is the body rendered and sanitised by the same
+ * renderer as the practice page (board.presenter.ts), so it looks as it does after a reload; it
+ * is the only field the browser sets as HTML, every other one is set as text.
+ */
+export type LiveComment = { id: number; parentId: number | null; author: string; label: string; html: string; date: string };
 export type LiveAdoption = { regionCode: string; regionName: string; note: string; date: string };
 
 /** Every payload has the sentence a screen reader hears, in the viewer's language. */
@@ -88,6 +93,8 @@ async function presentCommentShown(name: 'comment:created' | 'comment:restored',
   if (!comment || comment.hiddenAt) return null;
   const names = await authorNames([comment.authorId]);
   const key = comment.parentId === null ? 'board.live.comment_created' : 'board.live.reply_created';
+  // The same for every language, so rendered once.
+  const html = renderMarkdown(comment.body);
   return (lang) => {
     const t = translator(lang);
     const author = names.get(comment.authorId) || t('board.someone');
@@ -96,7 +103,7 @@ async function presentCommentShown(name: 'comment:created' | 'comment:restored',
       payload: {
         practiceId: practice.id,
         counts: presentCounts(practice, lang),
-        comment: { id: comment.id, parentId: comment.parentId, author, label: t('board.comment_by', { author }), text: comment.body, date: day(comment.createdAt, lang) },
+        comment: { id: comment.id, parentId: comment.parentId, author, label: t('board.comment_by', { author }), html, date: day(comment.createdAt, lang) },
         announcement: t(key, { title: practice.title }),
       },
     };
