@@ -7,7 +7,8 @@ import { addNote, clusterNote, colourNote, createCluster, deleteCluster, deleteN
 import { closeSession, hideVotes, revealVotes, setBudget, setLock, setPhase, timer, vote } from '../domain/sessions/session-control.service';
 import { eventsSince, sessionFor, type MutationResult } from '../domain/sessions/session-mutation';
 import { isFacilitator, type SessionActor } from '../domain/sessions/session.policy';
-import { displayName, eventFor, presenceKey } from '../domain/sessions/session.presenter';
+import { eventFor, presenceKey } from '../domain/sessions/session.presenter';
+import { displayName } from '../domain/people/display-names';
 import * as schema from '../domain/sessions/session.schema';
 import { loadState, recordParticipant, viewerOf } from '../domain/sessions/session.service';
 import { SiltaError } from '../errors';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { eraseUser, exportUser } from '../../server/domain/privacy/privacy.service';
 import { scrubJson } from '../../server/domain/privacy/sessions.personal-data';
+import { loadState } from '../../server/domain/sessions/session.service';
+import { loadSessionTemplates } from '../../server/domain/sessions/session-template';
 import { Context, User } from '../../server/store/models';
 import { LiveSession, SessionEventRow, SessionNote, SessionParticipant, SessionVote } from '../../server/store/session-models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
@@ -56,6 +58,19 @@ describe('personal data in live sessions', () => {
     }
     assert.equal(await payloadOf(s.events[2]), s.events[2].payload, "another person's event is as it was");
     assert.equal(await SessionParticipant.count({ where: { userId: s.person.id } }), 1, 'participation is kept for the statistics');
+  });
+
+  it('after erasure the session shows their notes as "deleted user" in the viewer\'s language, others by name', async () => {
+    const s = await sessionWithPerson();
+    await s.session.update({ template: JSON.stringify(loadSessionTemplates().get('service-chain')) });
+    const authors = async (language: 'fi' | 'sv' | 'en') => {
+      const state = await loadState(s.session, { userId: s.other.id, facilitator: false, language }, []);
+      return Object.fromEntries(state.notes.map((n) => [n.text, n.author.name]));
+    };
+    assert.deepEqual(await authors('sv'), { 'Veeran oma havainto siirtymästä': 'Veera Salonen', 'Jussin havainto': 'Jussi Laine' });
+    await eraseUser({ sequelize: t.silta.sequelize, user: { userId: s.person.id } });
+    assert.deepEqual(await authors('sv'), { 'Veeran oma havainto siirtymästä': 'Raderad användare', 'Jussin havainto': 'Jussi Laine' });
+    assert.equal((await authors('fi'))['Veeran oma havainto siirtymästä'], 'Poistettu käyttäjä');
   });
 
   it('erasure with `remove` deletes their notes and their text from the log', async () => {

@@ -4,7 +4,8 @@ import { renderMarkdown } from '../modules/markdown';
 import { listRegions, regionName } from '../regions/region.service';
 import type { BoardEvent } from './board-events';
 import { DRAFT_STATUS } from './board.schema';
-import { authorNames, day, presentCard, presentCounts } from './board.presenter';
+import { displayNames } from '../people/display-names';
+import { day, presentCard, presentCounts } from './board.presenter';
 
 /** A practice card as the live board inserts it (the same lines as the server-rendered card). */
 export type LiveCard = { id: number; title: string; summary: string; meta: string; counts: string };
@@ -91,7 +92,7 @@ async function presentCommentShown(name: 'comment:created' | 'comment:restored',
   // A comment deleted or hidden again before this event was presented stays out.
   const comment = await PracticeComment.findByPk(event.id);
   if (!comment || comment.hiddenAt) return null;
-  const names = await authorNames([comment.authorId]);
+  const names = await displayNames([comment.authorId]);
   const key = comment.parentId === null ? 'board.live.comment_created' : 'board.live.reply_created';
   // The same for every language, so rendered once.
   const html = renderMarkdown(comment.body);

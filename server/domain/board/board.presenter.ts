@@ -1,8 +1,8 @@
 import { translator, type Language } from '../../i18n';
-import { User, type Practice, type PracticeAdoption, type PracticeComment, type Region } from '../../store/models';
+import { type Practice, type PracticeAdoption, type PracticeComment, type Region } from '../../store/models';
 import type { Launch } from '../launches/launch.service';
 import { renderMarkdown } from '../modules/markdown';
-import { isErasedSub } from '../privacy/personal-data';
+import { displayNames } from '../people/display-names';
 import { regionName } from '../regions/region.service';
 import { can } from './board.policy';
 import { ACTORS, LIMITS, SORTS, STATUSES, THEMES, type ListQuery } from './board.schema';
@@ -14,16 +14,6 @@ const LOCALE: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB'
 const list = (json: string) => JSON.parse(json) as string[];
 /** A date as the board shows it in a language. */
 export const day = (date: Date, lang: Language) => new Intl.DateTimeFormat(LOCALE[lang], { dateStyle: 'medium' }).format(date);
-
-/**
- * Display names of users by id (name from the launch, else given + family name). An erased user
- * is "deleted user" in `lang`; without a language, erased users are left out.
- */
-export async function authorNames(ids: number[], lang?: Language): Promise<Map<number, string>> {
-  const users = ids.length ? await User.findAll({ where: { id: [...new Set(ids)] } }) : [];
-  const deleted = lang ? translator(lang)('privacy.deleted_user') : '';
-  return new Map(users.map((u) => [u.id, isErasedSub(u.sub) ? deleted : u.name || [u.givenName, u.familyName].filter(Boolean).join(' ')]));
-}
 
 /** The listing's filters (query string keys), besides sorting and paging. */
 const LIST_FILTERS = ['region', 'wave', 'theme', 'actor', 'status', 'language', 'q'] as const;
@@ -139,7 +129,7 @@ export async function presentPractice(props: { launch: Launch; practice: Practic
   const lang = launch.language;
   const t = translator(lang);
   const byCode = regionsByCode(props.regions);
-  const names = await authorNames([practice.authorId, ...comments.map((c) => c.authorId)], lang);
+  const names = await displayNames([practice.authorId, ...comments.map((c) => c.authorId)], lang);
   const moderator = can(launch, 'moderate');
   const name = (id: number) => names.get(id) || t('board.someone');
   const view = (c: PracticeComment): CommentView => ({

@@ -1,5 +1,6 @@
 import type { SiltaRole } from '../../../lti/roles';
 import { languageLinks, translator } from '../../i18n';
+import { displayName } from '../people/display-names';
 import type { Launch } from './launch.service';
 
 const OFFERS: Record<SiltaRole, string[]> = {
@@ -12,15 +13,15 @@ const OFFERS: Record<SiltaRole, string[]> = {
 export function presentLanding(launch: Launch) {
   const t = translator(launch.language);
   const user = launch.user;
-  const displayName = user.name || [user.givenName, user.familyName].filter(Boolean).join(' ') || null;
+  const name = displayName(user);
   const custom = launch.custom;
   return {
     lang: launch.language,
     title: t('home.title'),
     lt: launch.sessionId,
     languages: languageLinks(launch.language, (lang) => `/app?lt=${launch.sessionId}&lang=${lang}`),
-    greeting: displayName ? t('home.greeting_named', { name: displayName }) : t('home.greeting'),
-    displayName,
+    greeting: name ? t('home.greeting_named', { name }) : t('home.greeting'),
+    displayName: name,
     email: user.email,
     course: launch.context.title || launch.context.label || launch.context.ltiContextId,
     activity: launch.resourceLink?.title,

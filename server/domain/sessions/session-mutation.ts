@@ -4,7 +4,7 @@ import { inTransaction } from '../../store/transaction';
 import { LiveSession, SessionEventRow } from '../../store/session-models';
 import type { ClientId, SessionEventMap, SessionEventType } from '../../sockets/session-events';
 import type { SessionActor } from './session.policy';
-import { displayName } from './session.presenter';
+import { displayName } from '../people/display-names';
 import { eventOfClientId, insertEvent, takeNextSeq } from './session-rows';
 import type { SessionTemplate } from './session-template';
 

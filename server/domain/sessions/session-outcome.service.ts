@@ -1,12 +1,12 @@
-import { Op, type Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import { SiltaError } from '../../errors';
-import { User, type Practice } from '../../store/models';
+import type { Practice } from '../../store/models';
 import { SessionCluster, SessionNote, SessionVote, type LiveSession } from '../../store/session-models';
 import { createPractice } from '../board/board.service';
 import type { Launch } from '../launches/launch.service';
 import { chooseRegion, regionOf } from '../regions/region.service';
 import { isFacilitator, requireFacilitator } from './session.policy';
-import { displayName } from './session.presenter';
+import { displayNames } from '../people/display-names';
 import { sessionFor, templateOf } from './session-mutation';
 import { draftPracticeInput } from './session-outcome.export';
 import type { SessionTemplate } from './session-template';
@@ -52,7 +52,7 @@ export async function loadOutcome(props: { launch: Launch; sessionId: number }):
   const totals = new Map<number, number>();
   for (const vote of votes) totals.set(vote.noteId, (totals.get(vote.noteId) ?? 0) + vote.count);
   const labels = new Map(clusters.map((c) => [c.clientId, c.label]));
-  const names = session.anonymous ? new Map<number, string | null>() : await authorNames(notes);
+  const names = session.anonymous ? new Map<number, string | null>() : await displayNames(notes.map((n) => n.authorId), actor.language);
   return {
     session,
     template: templateOf(session),
@@ -67,12 +67,6 @@ export async function loadOutcome(props: { launch: Launch; sessionId: number }):
     facilitator,
     contributors: new Set(notes.map((n) => n.authorId)).size,
   };
-}
-
-async function authorNames(notes: SessionNote[]): Promise<Map<number, string | null>> {
-  const ids = [...new Set(notes.map((n) => n.authorId))];
-  const users = ids.length ? await User.findAll({ where: { id: { [Op.in]: ids } } }) : [];
-  return new Map(users.map((u) => [u.id, displayName(u)]));
 }
 
 /**

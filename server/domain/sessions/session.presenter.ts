@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import type { Language } from '../../i18n';
-import type { User } from '../../store/models';
 import type { LiveSession, SessionCluster, SessionNote } from '../../store/session-models';
 import type { ClusterView, NoteColour, NoteView, SessionEvent, SessionView, TemplateView, TimerView, VoteChange } from '../../sockets/session-events';
 import { lockedPhasesOf } from './session.policy';
@@ -17,11 +16,6 @@ export const authorHandle = (session: LiveSession, userId: number) => hash('auth
 
 /** The presence list key of a user: not the author handle, so anonymous notes stay anonymous. */
 export const presenceKey = (session: LiveSession, userId: number) => hash('presence', session.authorSalt, userId);
-
-/** A user's name as the platform sent it, or null. */
-export function displayName(user: Pick<User, 'name' | 'givenName' | 'familyName'>): string | null {
-  return user.name || [user.givenName, user.familyName].filter(Boolean).join(' ') || null;
-}
 
 /** The template's labels in the viewer's language. */
 export function presentTemplate(template: SessionTemplate, lang: Language): TemplateView {

@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
-import { Op, type Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import { SiltaError } from '../../errors';
-import { User } from '../../store/models';
 import { LiveSession, SessionCluster, SessionNote, SessionParticipant, SessionVote } from '../../store/session-models';
 import { inTransaction } from '../../store/transaction';
 import type { ParticipantView, SessionState, VotesView } from '../../sockets/session-events';
 import type { Launch } from '../launches/launch.service';
 import { isFacilitator, requireFacilitator, type SessionActor } from './session.policy';
-import { authorHandle, displayName, presenceKey, presentCluster, presentNote, presentSession, presentTemplate, type Viewer } from './session.presenter';
+import { displayNames } from '../people/display-names';
+import { authorHandle, presenceKey, presentCluster, presentNote, presentSession, presentTemplate, type Viewer } from './session.presenter';
 import type { CreateSessionInput } from './session.schema';
 import type { SessionTemplate } from './session-template';
 
@@ -94,8 +94,7 @@ export async function loadState(session: LiveSession, viewer: Viewer, participan
     SessionNote.findAll({ where: { sessionId: session.id, deletedAt: null }, order: [['id', 'ASC']] }),
     SessionCluster.findAll({ where: { sessionId: session.id, deletedAt: null }, order: [['id', 'ASC']] }),
   ]);
-  const authors = await User.findAll({ where: { id: { [Op.in]: [...new Set(notes.map((n) => n.authorId))] } } });
-  const names = new Map(authors.map((u) => [u.id, displayName(u)]));
+  const names = await displayNames(notes.map((n) => n.authorId), viewer.language);
   const votes = await votesFor(session, viewer, new Map(notes.map((n) => [n.id, n.clientId])));
   return {
     seq: session.seq,
