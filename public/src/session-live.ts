@@ -1,7 +1,7 @@
 // The live session page's client (views/sessions/live.hbs): connects, joins, keeps the page in
 // step with the session by sequence numbers, and turns the page's forms into socket commands.
 import type { NoteView, SessionEvent, SessionState } from '../../server/sockets/session-events';
-import { Announcer, describe } from './session/announcer';
+import { Announcer, describe, type Message } from './session/announcer';
 import { clockOffset, crossedMark, formatRemaining, remainingMs } from './session/clock';
 import { SessionConnection, type ConnectionStatus } from './session/connection';
 import { wireControls } from './session/controls';
@@ -29,7 +29,7 @@ function start(root: HTMLElement): void {
   };
 
   /** Draws what an applied event changed, announces others' changes, and lets focus follow a move. */
-  function applied(event: SessionEvent, current: SessionState): void {
+  function applied(event: SessionEvent, current: SessionState, message: Message | null): void {
     const { data } = event;
     if ('serverNow' in data) offset = clockOffset(data.serverNow);
     if (event.type === 'note:added') pendingNotes.delete(event.data.note.id);
@@ -37,7 +37,7 @@ function start(root: HTMLElement): void {
     else if (event.type === 'note:added') drawNote(event.data.note.id);
     else if ('noteId' in data && event.type.startsWith('note:') && data.noteId) drawNote(data.noteId);
     else view.renderAll(current, [...pendingNotes.values()]);
-    if (!sent.has(data.clientId)) announcer.push(describe(event, current, strings));
+    announcer.push(message);
     const moved = moves.get(data.clientId);
     if (moved) {
       moves.delete(data.clientId);
@@ -58,8 +58,10 @@ function start(root: HTMLElement): void {
         const position = order(state.seq, event.data.seq);
         if (position === 'gap') void connection.join();
         if (position !== 'apply') return;
+        // Described before it is applied: a deleted cluster's name is still known.
+        const message = sent.has(event.data.clientId) ? null : describe(event, state, strings);
         applyEvent(state, event);
-        applied(event, state);
+        applied(event, state, message);
       },
       onPresence(participants) {
         if (!state) return;

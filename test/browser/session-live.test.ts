@@ -226,4 +226,154 @@ describe('Browser: a live session between a facilitator and a participant', func
     assert.ok(second > first, 'the steps of a lane are stacked in one column');
     await expectAccessible(phone, 'the participant page at 360 px');
   });
+
+  describe('clusters: rename and delete from the cluster list', () => {
+    const note = 'Kela and the school plan the return together';
+    const renamed = 'Kela and occupational health together';
+    /** A cluster's row (li) on a page, by its label as shown. */
+    const clusterRow = (page: Page, label: string) => page.locator('#session-cluster-list > .session-cluster', { has: page.locator('.session-cluster-label', { hasText: new RegExp(`^${label}$`) }) });
+    const focused = (page: Page) => page.evaluate(() => ({ action: (document.activeElement as HTMLElement | null)?.dataset.action, name: document.activeElement?.getAttribute('name'), id: document.activeElement?.id, value: (document.activeElement as HTMLInputElement | null)?.value }));
+
+    // The participant's own note to file into the cluster (these tests need no other test's notes).
+    before(async () => {
+      const cell = developer.locator('.session-cell[data-lane="kela"][data-column="planning"]');
+      await cell.locator('.session-add summary').click();
+      await cell.locator('.session-add textarea').fill(note);
+      await cell.locator('.session-add button[type="submit"]').click();
+      await noteWith(teacher, note).waitFor();
+    });
+
+    it('the participant creates a cluster, files a note in it and renames it with the keyboard; the facilitator sees and hears it', async () => {
+      await developer.fill('#cluster-new', 'Kela');
+      await developer.locator('form[data-command="cluster:create"] button[type="submit"]').click();
+      await clusterRow(developer, 'Kela').waitFor();
+      await clusterRow(teacher, 'Kela').waitFor();
+      await teacher.locator('#session-announcer', { hasText: 'Uusi ryhmä: Kela' }).waitFor();
+      // Rename and Delete name the cluster for a screen reader (the first paint is checked under the lock below).
+      assert.equal(await developer.getByRole('button', { name: 'Rename cluster Kela' }).count(), 1);
+      assert.equal(await developer.getByRole('button', { name: 'Delete cluster Kela' }).count(), 1);
+      assert.equal(await teacher.getByRole('button', { name: 'Nimeä uudelleen ryhmä Kela' }).count(), 1);
+
+      const mine = noteWith(developer, note);
+      await mine.locator('.session-note-change summary').click();
+      await mine.locator('select[name="cluster"]').selectOption({ label: 'Kela' });
+      await mine.locator('form[data-command="note:cluster"] button[type="submit"]').click();
+      const theirs = noteWith(teacher, note);
+      await theirs.locator('[data-field="cluster"]', { hasText: /^Kela$/ }).waitFor();
+      await teacher.locator('#session-announcer', { hasText: 'Lappua muutettiin' }).waitFor();
+
+      // Keyboard only: back from the new-cluster field to the cluster's Rename.
+      await developer.locator('#cluster-new').focus();
+      await developer.keyboard.press('Shift+Tab');
+      await developer.keyboard.press('Shift+Tab');
+      assert.equal(await developer.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Rename cluster Kela');
+      await developer.keyboard.press('Enter');
+      const row = clusterRow(developer, 'Kela');
+      const input = row.locator('input[name="label"]');
+      assert.deepEqual(await focused(developer), { action: undefined, name: 'label', id: await input.getAttribute('id'), value: 'Kela' }, 'focus moves into the prefilled name field');
+      await developer.keyboard.press('Escape');
+      assert.equal(await row.locator('form[data-command="cluster:rename"]').isHidden(), true, 'Escape cancels');
+      assert.equal((await focused(developer)).action, 'cluster:rename', 'and focus is back on Rename');
+
+      await developer.keyboard.press('Enter');
+      await developer.keyboard.type(renamed); // the prefilled name is selected: typing replaces it
+      await developer.keyboard.press('Enter');
+      await clusterRow(developer, renamed).waitFor();
+      assert.equal(await developer.locator('form[data-command="cluster:rename"]:visible').count(), 0, 'the form closes');
+      await developer.waitForFunction((name) => document.activeElement?.getAttribute('aria-label') === name, `Rename cluster ${renamed}`);
+
+      // The facilitator: the list, the note's label and its cluster choice, and the live region.
+      await clusterRow(teacher, renamed).waitFor();
+      assert.equal(await clusterRow(teacher, 'Kela').count(), 0);
+      await theirs.locator('[data-field="cluster"]', { hasText: new RegExp(`^${renamed}$`) }).waitFor();
+      assert.equal(await theirs.locator('select[name="cluster"] option:checked').textContent(), renamed);
+      assert.equal(await teacher.getByRole('button', { name: `Nimeä uudelleen ryhmä ${renamed}` }).count(), 1);
+      await teacher.locator('#session-announcer', { hasText: `Ryhmä Kela nimettiin uudelleen: ${renamed}` }).waitFor();
+      assert.doesNotMatch((await developer.locator('#session-announcer').textContent()) ?? '', /renamed/, 'the renamer is not told of their own rename');
+      await expectAccessible(developer, 'the participant page after a keyboard rename');
+    });
+
+    it('while the facilitator has locked the board, a participant cannot rename or delete a cluster, and the server refuses what slips through', async () => {
+      await teacher.locator('#facilitate-lock-board').click();
+      await developer.locator('#session-locked-board').waitFor();
+      const row = clusterRow(developer, renamed);
+      await row.locator('[data-action="cluster:rename"]:disabled').waitFor();
+      assert.equal(await row.locator('[data-action="cluster:delete"]').isDisabled(), true);
+      assert.equal(await clusterRow(teacher, renamed).locator('[data-action="cluster:rename"]').isDisabled(), false, 'the facilitator still can');
+
+      // The first paint (no script at all) shows the same, locked controls.
+      const { context, page: plain } = await newCookielessPage(browser, { javaScriptEnabled: false });
+      contexts.push(context);
+      await plain.goto(developerUrl);
+      assert.equal(await plain.getByRole('button', { name: `Rename cluster ${renamed}` }).isDisabled(), true);
+      assert.equal(await plain.getByRole('button', { name: `Delete cluster ${renamed}` }).isDisabled(), true);
+      await context.close();
+
+      // A page that missed the lock (controls enabled by hand) gets the server's refusal in the form.
+      await row.locator('[data-freeze="add"]').evaluateAll((buttons) => buttons.forEach((b) => ((b as HTMLButtonElement).disabled = false)));
+      await row.locator('[data-action="cluster:rename"]').click();
+      await row.locator('input[name="label"]').fill('Sneaking past the lock');
+      await row.locator('form[data-command="cluster:rename"] button[type="submit"]').click();
+      await row.locator('form[data-command="cluster:rename"] .session-error', { hasText: 'The facilitator has locked this part of the board.' }).waitFor();
+      assert.equal(await clusterRow(teacher, renamed).count(), 1, 'the name is unchanged for everyone');
+      await row.locator('form[data-command="cluster:rename"] [data-action="cancel"]').click();
+
+      await teacher.locator('#facilitate-lock-board').click();
+      await developer.locator('#session-locked-board').waitFor({ state: 'hidden' });
+      await row.locator('[data-action="cluster:rename"]:enabled').waitFor();
+      assert.equal(await row.locator('[data-action="cluster:delete"]').isEnabled(), true);
+    });
+
+    it('fits a long cluster name, its rename form and its delete confirmation on a 360 px phone, accessibly', async () => {
+      const phone = await open(developerUrl, PHONE);
+      await live(phone, /Live: changes/);
+      const long = 'Työkykykoordinaattorivastaanottoajanvarausjärjestelmäyhteistyöverkostoryhmä';
+      await phone.fill('#cluster-new', long);
+      await phone.locator('form[data-command="cluster:create"] button[type="submit"]').click();
+      const row = clusterRow(phone, long);
+      await row.waitFor();
+      const fits = () => phone.evaluate(() => document.documentElement.scrollWidth <= 360);
+      assert.ok(await fits(), 'a long name does not widen the page');
+      await row.locator('[data-action="cluster:rename"]').click();
+      assert.ok(await fits(), 'nor does the rename form');
+      await expectAccessible(phone, 'the phone page with the rename form open');
+      await phone.keyboard.press('Escape');
+      await row.locator('[data-action="cluster:delete"]').click();
+      await row.locator('.session-cluster-confirm', { hasText: `Delete cluster ${long}? Its notes stay on the board, without a cluster.` }).waitFor();
+      assert.ok(await fits(), 'nor does the confirmation');
+      await expectAccessible(phone, 'the phone page with the delete confirmation open');
+      await row.locator('.session-cluster-confirm button[data-command="cluster:delete"]').click();
+      await clusterRow(teacher, long).waitFor({ state: 'detached' });
+      await phone.context().close();
+    });
+
+    it('the participant deletes the cluster after confirming in the page; the facilitator loses it, the note keeps no cluster', async () => {
+      // The facilitator is renaming the same cluster meanwhile (axe checks the open form).
+      const theirRow = clusterRow(teacher, renamed);
+      await theirRow.locator('[data-action="cluster:rename"]').click();
+      await expectAccessible(teacher, 'the facilitator page with the rename form open');
+
+      const row = clusterRow(developer, renamed);
+      await row.locator('[data-action="cluster:delete"]').click();
+      const confirm = row.locator('.session-cluster-confirm');
+      await confirm.waitFor();
+      assert.equal((await focused(developer)).action, 'cancel', 'focus moves into the confirmation, on its safe choice');
+      assert.equal(await clusterRow(teacher, renamed).count(), 1, 'asking deletes nothing');
+      await expectAccessible(developer, 'the participant page with the delete confirmation open');
+      await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+
+      await row.waitFor({ state: 'detached' });
+      assert.equal((await focused(developer)).id, 'cluster-new', 'focus goes on to the new-cluster field');
+      await theirRow.waitFor({ state: 'detached' });
+      await teacher.locator('#session-no-clusters').waitFor();
+      assert.equal(await teacher.evaluate(() => document.activeElement?.id), 'cluster-new', "the facilitator's focus was in the deleted cluster: it lands on the list's next field");
+      const theirs = noteWith(teacher, note);
+      await theirs.locator('[data-field="cluster"]', { hasText: /^ei ryhmää$/ }).waitFor();
+      assert.equal(await theirs.locator('select[name="cluster"]').inputValue(), '');
+      assert.deepEqual(await theirs.locator('select[name="cluster"] option').allTextContents(), ['ei ryhmää']);
+      assert.equal(await noteWith(developer, note).locator('[data-field="cluster"]').textContent(), 'no cluster');
+      await teacher.locator('#session-announcer', { hasText: `Ryhmä ${renamed} poistettiin; sen lapuilla ei ole nyt ryhmää` }).waitFor();
+      await expectAccessible(teacher, 'the facilitator page after the delete');
+    });
+  });
 });

@@ -10,9 +10,12 @@ export type Message = { kind: 'note' | 'change' | 'key'; text: string };
 const placeOf = (state: SessionState, strings: Strings, laneKey: string, columnKey: string) =>
   format(strings, 'place', { lane: state.template.lanes.find((l) => l.key === laneKey)?.label ?? laneKey, column: state.template.columns.find((c) => c.key === columnKey)?.label ?? columnKey });
 
+const clusterLabel = (state: SessionState, id: string): string | null => state.clusters.find((c) => c.id === id)?.label ?? null;
+
 /**
- * What to tell a screen-reader user about someone else's change, after it was applied to
- * `state`; null for what needs no words (vote counts of others, which change all the time).
+ * What to tell a screen-reader user about someone else's change, before it is applied to
+ * `state` (so what it removes or renames is still there to be named); null for what needs no
+ * words (vote counts of others, which change all the time).
  */
 export function describe(event: SessionEvent, state: SessionState, strings: Strings): Message | null {
   const change = (key: string, values = {}): Message => ({ kind: 'change', text: format(strings, key, values) });
@@ -34,6 +37,14 @@ export function describe(event: SessionEvent, state: SessionState, strings: Stri
       return change('note_grouped');
     case 'cluster:created':
       return change('cluster_created', { label: event.data.cluster.label });
+    case 'cluster:renamed': {
+      const from = clusterLabel(state, event.data.clusterId);
+      return from === null ? null : change('cluster_renamed', { from, label: event.data.label });
+    }
+    case 'cluster:deleted': {
+      const label = clusterLabel(state, event.data.clusterId);
+      return label === null ? null : change('cluster_deleted', { label });
+    }
     case 'votes:revealed':
       return key('votes_revealed');
     case 'votes:hidden':

@@ -60,6 +60,28 @@ export function wireControls(deps: ControlDeps): void {
     });
   }
 
+  /** Renames a cluster from its inline form; the form closes (focus back on Rename) once the server has it. */
+  function renameCluster(form: HTMLFormElement) {
+    const clusters = deps.view.clusters;
+    const item = form.closest<HTMLElement>('.session-cluster');
+    const clusterId = item?.dataset.clusterId;
+    const cluster = deps.state()?.clusters.find((c) => c.id === clusterId);
+    if (!item || !clusterId || !cluster) return;
+    const label = field<HTMLInputElement>(form, 'label').value;
+    if (label.trim() === cluster.label) return clusters.close(item);
+    if (clusters.busy(item, true)) return;
+    return quietly(run(form, 'cluster:rename', { clusterId, label }).then(() => clusters.close(item)).finally(() => clusters.busy(item, false)));
+  }
+
+  /** Deletes a cluster once its in-page confirmation says so; its notes stay, unclustered. */
+  function deleteCluster(button: HTMLButtonElement) {
+    const clusters = deps.view.clusters;
+    const item = button.closest<HTMLElement>('.session-cluster');
+    const clusterId = item?.dataset.clusterId;
+    if (!item || !clusterId || clusters.busy(item, true)) return;
+    return quietly(run(button, 'cluster:delete', { clusterId }).then(() => clusters.deleted(item)).finally(() => clusters.busy(item, false)));
+  }
+
   /** A change of one note: "sending…" on it until the server answers. */
   function changeNote<E extends MutationEvent>(control: Element, event: E, input: MutationInput<E>, clientId?: string) {
     const noteId = noteIdOf(control);
@@ -91,6 +113,8 @@ export function wireControls(deps: ControlDeps): void {
         return quietly(changeNote(form, 'note:cluster', { noteId, clusterId: value('cluster') || null }));
       case 'cluster:create':
         return quietly(run(form, 'cluster:create', { label: value('label') }).then(() => (field<HTMLInputElement>(form, 'label').value = '')));
+      case 'cluster:rename':
+        return renameCluster(form);
       case 'phase:set':
         return quietly(run(form, 'phase:set', { phase: value('phase') }));
       case 'timer:start':
@@ -115,6 +139,8 @@ export function wireControls(deps: ControlDeps): void {
         const summary = button.closest('.session-cell')?.querySelector<HTMLElement>('.session-add summary');
         return quietly(run(button, 'note:delete', { noteId }).then(() => summary?.focus()));
       }
+      case 'cluster:delete':
+        return deleteCluster(button);
       case 'timer:pause':
       case 'timer:reset':
         return quietly(run(button, button.dataset.command, {}));

@@ -1,5 +1,6 @@
 import type { NoteView, ParticipantView, SessionState } from '../../../server/sockets/session-events';
-import { addingLocked, noteRights } from './state';
+import { ClusterList } from './cluster-list';
+import { addFrozen, noteRights } from './state';
 import { format, type Strings } from './strings';
 
 const PLACEHOLDER = '__NOTE__';
@@ -13,7 +14,15 @@ function setValue(control: HTMLTextAreaElement | HTMLSelectElement | HTMLInputEl
   if (control && document.activeElement !== control && control.value !== value) control.value = value;
 }
 
+/** Sets a select's options, keeping its choice where it still exists; renamed options are relabelled in place. */
 function setOptions(select: HTMLSelectElement, options: { value: string; label: string }[]): void {
+  const same = select.options.length === options.length && options.every((o, i) => select.options[i].value === o.value);
+  if (same) {
+    options.forEach((o, i) => {
+      if (select.options[i].text !== o.label) select.options[i].text = o.label;
+    });
+    return;
+  }
   const current = select.value;
   select.replaceChildren(...options.map((o) => new Option(o.label, o.value)));
   select.value = options.some((o) => o.value === current) ? current : (options[0]?.value ?? '');
@@ -30,12 +39,15 @@ function toggleLabel(button: HTMLElement | null, on: boolean): void {
  */
 export class SessionView {
   private readonly noteTemplate: HTMLTemplateElement;
+  /** The cluster list with its rename forms and delete confirmations. */
+  readonly clusters: ClusterList;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly strings: Strings,
   ) {
     this.noteTemplate = $<HTMLTemplateElement>(root, '#session-note-template')!;
+    this.clusters = new ClusterList(root, strings);
   }
 
   noteElement(id: string): HTMLElement | null {
@@ -92,7 +104,7 @@ export class SessionView {
     setValue($<HTMLSelectElement>(element, 'select[name="column"]'), note.column);
     setValue($<HTMLSelectElement>(element, 'select[name="colour"]'), note.colour);
     const cluster = $<HTMLSelectElement>(element, 'select[name="cluster"]')!;
-    if (cluster.options.length !== state.clusters.length + 1) setOptions(cluster, this.clusterOptions(state));
+    setOptions(cluster, this.clusterOptions(state));
     setValue(cluster, note.clusterId ?? '');
     return element;
   }
@@ -116,17 +128,9 @@ export class SessionView {
     return [{ value: '', label: format(this.strings, 'no_cluster') }, ...state.clusters.map((c) => ({ value: c.id, label: c.label }))];
   }
 
-  /** The cluster list and every note's cluster choice. */
+  /** The cluster list and every note's cluster choice (a deleted cluster's notes show "no cluster"). */
   renderClusters(state: SessionState): void {
-    const list = $(this.root, '#session-cluster-list')!;
-    list.replaceChildren(
-      ...state.clusters.map((c) => {
-        const item = document.createElement('li');
-        item.dataset.clusterId = c.id;
-        item.textContent = c.label;
-        return item;
-      }),
-    );
+    this.clusters.render(state.clusters, addFrozen(state));
     $(this.root, '#session-no-clusters')!.hidden = state.clusters.length > 0;
     for (const select of $$<HTMLSelectElement>(this.root, '.session-note select[name="cluster"]')) setOptions(select, this.clusterOptions(state));
   }
@@ -144,7 +148,7 @@ export class SessionView {
 
   /** Phase, locks, closed, vote budget and reveal state, and what the controls allow now. */
   renderSession(state: SessionState): void {
-    const { session, template, me, votes } = state;
+    const { session, template, votes } = state;
     const phaseLocked = session.phase !== null && session.lockedPhases.includes(session.phase);
     $(this.root, '#session-phase')!.textContent = template.phases.find((p) => p.key === session.phase)?.label ?? '';
     $(this.root, '#session-locked-board')!.hidden = !session.locked;
@@ -153,8 +157,8 @@ export class SessionView {
     $(this.root, '#session-budget')!.textContent = format(this.strings, 'budget', { left: Math.max(0, session.voteBudget - votes.used), budget: session.voteBudget });
     $(this.root, '#session-votes-hidden')!.hidden = session.votesRevealed;
     $(this.root, '#session-votes-revealed')!.hidden = !session.votesRevealed;
-    const addFrozen = session.closed || (!me.facilitator && addingLocked(state));
-    for (const fieldset of $$<HTMLFieldSetElement>(this.root, '[data-freeze="add"]')) fieldset.disabled = addFrozen;
+    const frozen = addFrozen(state);
+    for (const control of $$<HTMLFieldSetElement | HTMLButtonElement>(this.root, '[data-freeze="add"]')) control.disabled = frozen;
     const controls = $<HTMLFieldSetElement>(this.root, '[data-freeze="facilitator"]');
     if (controls) {
       controls.disabled = session.closed;

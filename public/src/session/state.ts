@@ -115,6 +115,11 @@ export function addingLocked(state: SessionState): boolean {
   return session.locked || (session.phase !== null && session.lockedPhases.includes(session.phase));
 }
 
+/** Whether the viewer's adding controls (new notes, clusters and their changes) are frozen now. */
+export function addFrozen(state: SessionState): boolean {
+  return state.session.closed || (!state.me.facilitator && addingLocked(state));
+}
+
 /** What the viewer may do with a note: change it at all (ownership), and whether a lock stops it now. */
 export function noteRights(state: SessionState, note: NoteView): { mayChange: boolean; frozen: boolean } {
   const { session, me, template } = state;

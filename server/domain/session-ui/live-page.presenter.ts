@@ -39,7 +39,7 @@ function timerText(timer: TimerView, serverNow: string, t: ReturnType<typeof tra
 
 /**
  * The strings the browser client needs, with `{{placeholders}}` left for it to fill: its own
- * (`session_ui.client`) and the page's that it redraws (presence, colours, vote counts).
+ * (`session_ui.client`) and the page's that it redraws (presence, colours, clusters, vote counts).
  */
 function clientStrings(t: ReturnType<typeof translator>): Record<string, string> {
   const group = (key: string, prefix: string) => Object.fromEntries(Object.entries(t(key, { returnObjects: true }) as Record<string, string>).map(([k, v]) => [`${prefix}${k}`, v]));
@@ -48,6 +48,7 @@ function clientStrings(t: ReturnType<typeof translator>): Record<string, string>
     ...group('session_ui.client', ''),
     ...group('session_ui.presence', 'presence_'),
     ...group('session_ui.colours', 'colour_'),
+    ...group('session_ui.clusters', 'clusters_'),
     budget: keep('session_ui.votes.budget', 'left', 'budget'),
     mine: keep('session_ui.note.mine', 'count'),
     total: keep('session_ui.note.total', 'count'),
