@@ -147,6 +147,24 @@ export async function runLoad(target: LoadTarget, sockets: Socket[], options: Lo
   return result;
 }
 
+/** Adds one round's figures to a tool's totals (latencies pooled; memory as last read, peak the highest). */
+export function mergeLoad(total: LoadResult | undefined, round: LoadResult): LoadResult {
+  if (!total) return { ...round, ackErrors: { ...round.ackErrors }, latencies: [...round.latencies], acks: [...round.acks] };
+  total.sent += round.sent;
+  for (const [code, count] of Object.entries(round.ackErrors)) total.ackErrors[code] = (total.ackErrors[code] ?? 0) + count;
+  total.received += round.received;
+  total.expected += round.expected;
+  total.latencies.push(...round.latencies);
+  total.acks.push(...round.acks);
+  total.wallMs += round.wallMs;
+  total.clientLoopP99Ms = Math.max(total.clientLoopP99Ms, round.clientLoopP99Ms);
+  total.clientLoopMaxMs = Math.max(total.clientLoopMaxMs, round.clientLoopMaxMs);
+  if (round.serverCpuMs !== undefined) total.serverCpuMs = (total.serverCpuMs ?? 0) + round.serverCpuMs;
+  total.serverRssMb = round.serverRssMb ?? total.serverRssMb;
+  total.serverPeakRssMb = Math.max(total.serverPeakRssMb ?? 0, round.serverPeakRssMb ?? 0) || undefined;
+  return total;
+}
+
 /** Disconnects every client. */
 export function closeClients(sockets: Socket[]): void {
   for (const s of sockets) s?.disconnect();

@@ -5,13 +5,15 @@
  * each client's receipt of `note:added`), acknowledgement latency, server CPU and RSS, the
  * benchmark process's own event-loop lag (are the clients keeping up?) and Silta p95 / bare p95.
  *
- *   npm run bench:session -- [--clients 300] [--rate 20] [--seconds 30] [--warmup 5]
+ *   npm run bench:session -- [--clients 300] [--rate 20] [--seconds 30] [--warmup 5] [--rounds 3]
  *                            [--tsx|--dist] [--profile] [--verbose] [--json file]
  *
  * Set-up (not timed): Silta (fresh SQLite, from dist/ or tsx like the other benches) and the bare
  * server as child processes; on Silta a facilitator launch creates the session and N participant
- * launches get realtime tokens; then the clients connect and join, 10 at a time. Not a test: it
- * exits non-zero only when it could not run.
+ * launches get realtime tokens; then both sets of clients connect and join, 10 at a time. The
+ * measured seconds are split into rounds that alternate between the two servers (as the launch
+ * benchmark does), so a change in the machine's speed during the run hits both alike. Not a
+ * test: it exits non-zero only when it could not run.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +21,8 @@ import { parseArgs } from 'node:util';
 import { boundedRun, compileForNode, cpuMs, freePort, nodeArgs, ROOT, runBench, startChild, type Child } from './children';
 import { summariseCpuProfile } from './cpu-summary';
 import { summariseSqlTotals, traceMark } from './profile';
-import { closeClients, connectClients, runLoad, type LoadOptions, type LoadResult, type LoadTarget } from './session-clients';
+import type { Socket } from 'socket.io-client';
+import { closeClients, connectClients, mergeLoad, runLoad, type LoadOptions, type LoadResult, type LoadTarget } from './session-clients';
 import { reportSessionLoad, rssMb } from './session-report';
 import { siltaLoadTarget } from './session-setup';
 import { startSilta, type StartedTool } from './tools';
@@ -31,6 +34,7 @@ const { values: flags } = parseArgs({
     rate: { type: 'string', default: '20' },
     seconds: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
     tsx: { type: 'boolean', default: false },
     dist: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -41,6 +45,10 @@ const { values: flags } = parseArgs({
 
 const { whole } = usage('bench:session');
 const options: LoadOptions = { clients: whole('clients', flags.clients, 1), rate: whole('rate', flags.rate, 1), seconds: whole('seconds', flags.seconds, 1), warmupSeconds: whole('warmup', flags.warmup, 0), drainMs: 10_000 };
+// A profile is cut around one measured window, so --profile measures in one round.
+const rounds = flags.profile ? 1 : whole('rounds', flags.rounds, 1);
+/** Warm-up before each later round: the server was idle while the other one was measured. */
+const REWARM_SECONDS = 1;
 
 // Bounded in time whatever happens: start-up, set-up and two measured runs.
 const tmp = boundedRun('silta-bench-session-', ((options.seconds + options.warmupSeconds) * 2 + 300) * 1000);
@@ -62,51 +70,61 @@ async function startBare(plainNode: boolean): Promise<{ child: Child; target: Lo
   return { child, label, target: { name: 'bare socket.io', url, origin: url, sessionId: 1, token: async () => undefined } };
 }
 
-/** Connects the clients to one server, runs the load and reads the server's CPU and memory around the measured window. */
-async function measure(target: LoadTarget, child: Child, traced?: StartedTool): Promise<{ result: LoadResult; profile?: string }> {
-  console.error(`${target.name}: connecting ${options.clients} clients`);
-  const sockets = await connectClients(target, options.clients);
+type Server = { target: LoadTarget; child: Child; traced?: StartedTool; sockets: Socket[] };
+
+/** Runs one round of load on one server and reads the server's CPU and memory around the measured window. */
+async function measure(server: Server, roundOptions: LoadOptions): Promise<{ result: LoadResult; profile?: string }> {
+  const { target, child, traced, sockets } = server;
   const pid = child.process.pid;
   let cpuBefore: number | undefined;
   let trace: Promise<{ sql: string; cpu: string }> | undefined;
-  try {
-    console.error(`${target.name}: ${options.rate} notes/s for ${options.warmupSeconds} + ${options.seconds} s`);
-    const result = await runLoad(target, sockets, options, {
-      before: () => {
-        if (traced) traceMark(traced.child, traced.traceDir, 1).catch(() => undefined);
-        cpuBefore = cpuMs(pid);
-      },
-      after: (r) => {
-        const cpuAfter = cpuMs(pid);
-        if (cpuBefore !== undefined && cpuAfter !== undefined) r.serverCpuMs = cpuAfter - cpuBefore;
-        const { rss, peak } = rssMb(pid);
-        [r.serverRssMb, r.serverPeakRssMb] = [rss, peak];
-        if (traced) trace = traceMark(traced.child, traced.traceDir, 2);
-      },
-    });
-    const files = trace && (await trace);
-    const profile = files ? [summariseSqlTotals(files.sql, Math.max(1, result.sent), 'note'), summariseCpuProfile(files.cpu, Math.max(1, result.sent), 'note')].join('\n') : undefined;
-    return { result, profile };
-  } finally {
-    closeClients(sockets);
-  }
+  console.error(`${target.name}: ${roundOptions.rate} notes/s for ${roundOptions.warmupSeconds} + ${roundOptions.seconds} s`);
+  const result = await runLoad(target, sockets, roundOptions, {
+    before: () => {
+      if (traced) traceMark(traced.child, traced.traceDir, 1).catch(() => undefined);
+      cpuBefore = cpuMs(pid);
+    },
+    after: (r) => {
+      const cpuAfter = cpuMs(pid);
+      if (cpuBefore !== undefined && cpuAfter !== undefined) r.serverCpuMs = cpuAfter - cpuBefore;
+      const { rss, peak } = rssMb(pid);
+      [r.serverRssMb, r.serverPeakRssMb] = [rss, peak];
+      if (traced) trace = traceMark(traced.child, traced.traceDir, 2);
+    },
+  });
+  const files = trace && (await trace);
+  const profile = files ? [summariseSqlTotals(files.sql, Math.max(1, result.sent), 'note'), summariseCpuProfile(files.cpu, Math.max(1, result.sent), 'note')].join('\n') : undefined;
+  return { result, profile };
 }
 
 async function main() {
   const command = flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const);
   const silta = await startSilta({ tmp, profile: flags.profile!, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
   let bare: Awaited<ReturnType<typeof startBare>> | undefined;
+  const servers: Server[] = [];
   try {
     bare = await startBare(!silta.label.includes('tsx'));
     const siltaTarget = await siltaLoadTarget(silta.baseUrl, options.clients);
-    // The bare server first, so both runs find the benchmark process equally warm.
-    const bareRun = await measure(bare.target, bare.child);
-    await bare.child.stop();
-    const siltaRun = await measure(siltaTarget, silta.child, flags.profile ? silta : undefined);
+    // The bare server is index 0: it goes first in the first round.
+    for (const [target, child, traced] of [[bare.target, bare.child, undefined], [siltaTarget, silta.child, flags.profile ? silta : undefined]] as const) {
+      console.error(`${target.name}: connecting ${options.clients} clients`);
+      servers.push({ target, child, traced, sockets: await connectClients(target, options.clients) });
+    }
+    const totals: (LoadResult | undefined)[] = [undefined, undefined];
+    let profile: string | undefined;
+    for (let round = 0; round < rounds; round++) {
+      const roundOptions = { ...options, seconds: options.seconds / rounds, warmupSeconds: round === 0 ? options.warmupSeconds : Math.min(REWARM_SECONDS, options.warmupSeconds) };
+      for (const i of round % 2 ? [1, 0] : [0, 1]) {
+        const run = await measure(servers[i], roundOptions);
+        totals[i] = mergeLoad(totals[i], run.result);
+        profile ??= run.profile;
+      }
+    }
     const cores = os.cpus().length;
-    reportSessionLoad({ options, commands: `silta: ${silta.label}; bare: ${bare.label}; ${cores} CPU cores`, results: [siltaRun.result, bareRun.result], json: flags.json && path.resolve(flags.json) });
-    if (siltaRun.profile) console.log(`\n--- CPU profile of Silta over the measured notes (tracing on: the figures above are slower) ---\n${siltaRun.profile}`);
+    reportSessionLoad({ options: { ...options, rounds }, commands: `silta: ${silta.label}; bare: ${bare.label}; ${cores} CPU cores`, results: [totals[1]!, totals[0]!], json: flags.json && path.resolve(flags.json) });
+    if (profile) console.log(`\n--- CPU profile of Silta over the measured notes (tracing on: the figures above are slower) ---\n${profile}`);
   } finally {
+    for (const server of servers) closeClients(server.sockets);
     await bare?.child.stop();
     await silta.stop();
   }
