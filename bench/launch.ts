@@ -23,6 +23,7 @@ import { prepareLaunches, runLaunches } from './runner';
 import { launchesPerSecond, mergeInto, type RunResult } from './stats';
 import { startLtijs, startSilta, type StartedTool, type StartOptions } from './tools';
 import { usage } from './flags';
+import { calibrationLine, calibrationMs } from './calibration';
 
 const { values: flags } = parseArgs({
   options: {
@@ -85,6 +86,7 @@ async function main() {
       if (warm.errors === warm.launches) throw new Error(`${tool.target.name}: every warm-up launch failed: ${warm.errorSamples.join(' | ')}`);
     }
 
+    const speedBefore = calibrationMs();
     const totals = tools.map((tool): RunResult => ({ tool: tool.target.name, launches: 0, errors: 0, errorSamples: [], wallMs: 0, latencies: [], steps: {} }));
     const timedTrace: { sql: string; cpu: string }[] = [];
     const deadline = Date.now() + maxSeconds * 1000 * tools.length;
@@ -110,10 +112,11 @@ async function main() {
       console.error(`round ${round + 1}/${rounds}: ${totals.map((t) => `${t.tool} ${launchesPerSecond(t).toFixed(1)} launches/s so far`).join(', ')}`);
     }
 
+    const machine = calibrationLine(speedBefore, calibrationMs());
     const profiles: string[] = [];
     if (flags.profile) for (const [i, tool] of tools.entries()) profiles.push(await profileOf(tool, timedTrace[i], totals[i].launches));
     const commands = tools.map((t) => `${t.target.name}: ${t.label}`).join('; ');
-    report({ concurrency, launches, warmup, rounds, maxSeconds, profile: flags.profile!, commands, json: flags.json && path.resolve(flags.json) }, totals, profiles);
+    report({ concurrency, launches, warmup, rounds, maxSeconds, profile: flags.profile!, commands, machine, json: flags.json && path.resolve(flags.json) }, totals, profiles);
   } finally {
     for (const tool of tools) await tool.stop();
   }

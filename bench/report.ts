@@ -5,7 +5,7 @@ import { formatResults, formatSteps, launchesPerSecond, percentile, type RunResu
 export const TARGET_RATIO = 3;
 export const TARGET_P95_MS = 50;
 
-export type ReportConfig = { concurrency: number; launches: number; warmup: number; rounds: number; maxSeconds: number; profile: boolean; commands: string; json?: string };
+export type ReportConfig = { concurrency: number; launches: number; warmup: number; rounds: number; maxSeconds: number; profile: boolean; commands: string; machine: string; json?: string };
 
 /** Prints the figures, the ratio and the target line; writes them as JSON when asked. */
 export function report(config: ReportConfig, results: RunResult[], profiles: string[]): void {
@@ -16,6 +16,7 @@ export function report(config: ReportConfig, results: RunResult[], profiles: str
     `concurrency ${config.concurrency} (virtual users, each with its own cookie jar), ${config.launches} timed launches per tool in ${config.rounds} alternating round(s), after ${config.warmup} warm-up launches; cap ${config.maxSeconds} s per tool${config.profile ? '; PROFILED (tracing on: slower than a plain run)' : ''}`,
   );
   console.log(`ran as: ${config.commands}`);
+  console.log(config.machine);
   console.log('Silta: NODE_ENV=development, LOG_LEVEL=warn, SQLite; bare ltijs: ltijs 5.9.9 + ltijs-sequelize on SQLite, devMode off.');
   console.log('Both tools are launched by the same kind of platform simulator, in the benchmark process (one per tool; Silta\'s is');
   console.log('registered with platform:add). Timed: login initiation -> platform auth -> id_token POST -> first page (200). Not timed:');

@@ -27,6 +27,7 @@ import { reportSessionLoad, rssMb } from './session-report';
 import { siltaLoadTarget } from './session-setup';
 import { startSilta, type StartedTool } from './tools';
 import { usage } from './flags';
+import { calibrationLine, calibrationMs } from './calibration';
 
 const { values: flags } = parseArgs({
   options: {
@@ -110,6 +111,7 @@ async function main() {
       console.error(`${target.name}: connecting ${options.clients} clients`);
       servers.push({ target, child, traced, sockets: await connectClients(target, options.clients) });
     }
+    const speedBefore = calibrationMs();
     const totals: (LoadResult | undefined)[] = [undefined, undefined];
     let profile: string | undefined;
     for (let round = 0; round < rounds; round++) {
@@ -121,7 +123,7 @@ async function main() {
       }
     }
     const cores = os.cpus().length;
-    reportSessionLoad({ options: { ...options, rounds }, commands: `silta: ${silta.label}; bare: ${bare.label}; ${cores} CPU cores`, results: [totals[1]!, totals[0]!], json: flags.json && path.resolve(flags.json) });
+    reportSessionLoad({ options: { ...options, rounds }, commands: `silta: ${silta.label}; bare: ${bare.label}; ${cores} CPU cores`, machine: calibrationLine(speedBefore, calibrationMs()), results: [totals[1]!, totals[0]!], json: flags.json && path.resolve(flags.json) });
     if (profile) console.log(`\n--- CPU profile of Silta over the measured notes (tracing on: the figures above are slower) ---\n${profile}`);
   } finally {
     for (const server of servers) closeClients(server.sockets);

@@ -20,7 +20,7 @@ export function rssMb(pid: number | undefined): { rss?: number; peak?: number } 
 }
 
 /** Prints both servers' figures, the ratio of their p95s and whether the targets are met; writes JSON when asked. */
-export function reportSessionLoad(props: { options: LoadOptions & { rounds: number }; commands: string; results: LoadResult[]; json?: string }): void {
+export function reportSessionLoad(props: { options: LoadOptions & { rounds: number }; commands: string; machine: string; results: LoadResult[]; json?: string }): void {
   const { options, results } = props;
   const rows = [['server', 'clients', 'notes', 'ack errors', 'delivered', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'ack p95 ms', 'CPU %', 'CPU ms/note', 'RSS MB', 'peak MB', 'client lag p99/max ms']];
   for (const r of results) {
@@ -46,6 +46,7 @@ export function reportSessionLoad(props: { options: LoadOptions & { rounds: numb
   }
   console.log(`\nsession broadcast load: ${options.clients} clients in one session, ${options.rate} notes/s for ${options.seconds} s per server after a ${options.warmupSeconds} s warm-up, in ${options.rounds} round(s) alternating between the servers`);
   console.log(`servers: ${props.commands}`);
+  console.log(props.machine);
   console.log('latency: from the sender\'s emit to each client\'s receipt of note:added (every client, the sender included)\n');
   console.log(table(rows));
   for (const r of results) if (Object.keys(r.ackErrors).length) console.log(`${r.tool} ack errors: ${JSON.stringify(r.ackErrors)}`);
