@@ -36,7 +36,12 @@ export function command<S extends z.ZodType, T>(socket: SiltaSocket, logger: Log
       }
       if (!(result instanceof AnswerThen)) return ack({ data: result });
       ack({ data: result.answer });
-      result.afterAnswer();
+      try {
+        result.afterAnswer();
+      } catch (error) {
+        // Acknowledged and committed: a failed broadcast is caught up by the clients' replay (sinceSeq).
+        logger.error({ err: error, socket: socket.id }, 'broadcast after acknowledgement failed');
+      }
     })();
   };
 }

@@ -1,5 +1,5 @@
 import { translator, type Language } from '../../i18n';
-import { type Practice, type PracticeAdoption, type PracticeComment, type Region } from '../../store/models';
+import type { Practice, PracticeAdoption, PracticeComment, Region } from '../../store/models';
 import type { Launch } from '../launches/launch.service';
 import { renderMarkdown } from '../modules/markdown';
 import { displayNames } from '../people/display-names';
