@@ -42,12 +42,12 @@ describe('socket commands: acknowledge, then broadcast', () => {
   it('a refused payload is answered with an error and runs nothing', async () => {
     const { logger, socket } = harness();
     let ran = false;
-    const acks: { error?: { code: string } }[] = [];
+    const acks: unknown[] = [];
     const handler = command(socket, logger, z.object({ n: z.number() }), () => new AnswerThen({ seq: 1 }, () => (ran = true)));
-    handler({ n: 'seven' }, (answer: { error?: { code: string } }) => acks.push(answer));
+    handler({ n: 'seven' }, (answer) => acks.push(answer));
     await settle();
     assert.equal(acks.length, 1);
-    assert.ok(acks[0].error, JSON.stringify(acks[0]));
+    assert.ok(acks[0] && typeof acks[0] === 'object' && 'error' in acks[0], JSON.stringify(acks[0]));
     assert.equal(ran, false);
   });
 });
