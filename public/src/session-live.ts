@@ -99,6 +99,7 @@ function start(root: HTMLElement): void {
   wireControls({
     root,
     view,
+    strings,
     connection,
     state: () => state,
     sent,

@@ -97,6 +97,22 @@ describe('Browser: a live session between a facilitator and a participant', func
     await expectAccessible(developer, 'the participant page with a note');
   });
 
+  it('before the page has joined, a form is not submitted natively: the user is told it is still connecting', async () => {
+    // The realtime token never comes, so this page never joins.
+    const { context, page } = await newCookielessPage(browser);
+    contexts.push(context);
+    await page.route('**/realtime/token**', () => undefined);
+    await page.goto(developerUrl);
+    const cell = page.locator('.session-cell[data-lane="kela"][data-column="assessment"]');
+    await cell.locator('.session-add summary').click();
+    await cell.locator('.session-add textarea').fill('Typed before the connection');
+    await cell.locator('.session-add button[type="submit"]').click();
+    await cell.locator('.session-error', { hasText: 'Connecting…' }).waitFor();
+    assert.equal(page.url(), developerUrl, 'the page did not reload with the text in its address');
+    assert.equal(await cell.locator('.session-add textarea').inputValue(), 'Typed before the connection', 'what was typed is kept');
+    await expectAccessible(page, 'the participant page before it has joined');
+  });
+
   it('the participant votes; totals stay hidden until the facilitator reveals them, then both see them', async () => {
     const mine = noteWith(developer, 'Kela and occupational health assess together');
     await mine.locator('button[data-command="vote:cast"]').click();

@@ -1,10 +1,12 @@
 import type { NoteColour, NoteView, SessionState } from '../../../server/sockets/session-events';
 import { CommandError, type MutationEvent, type MutationInput, type SessionConnection } from './connection';
 import { errorSlotFor, type SessionView } from './render';
+import { format, type Strings } from './strings';
 
 export type ControlDeps = {
   root: HTMLElement;
   view: SessionView;
+  strings: Strings;
   connection: SessionConnection;
   state(): SessionState | null;
   /** Client ids this tab sent: their broadcasts are not announced (not others' changes). */
@@ -93,8 +95,15 @@ export function wireControls(deps: ControlDeps): void {
     const form = e.target as HTMLFormElement;
     const command = form.dataset.command;
     const state = deps.state();
-    if (!command || !state) return;
+    if (!command) return;
     e.preventDefault();
+    // Before the first join there is nothing to send to: say so, never submit the form natively
+    // (it would reload the page with what was typed in the address).
+    if (!state) {
+      const slot = errorSlotFor(form);
+      if (slot) slot.textContent = format(deps.strings, 'connecting');
+      return;
+    }
     const noteId = noteIdOf(form);
     const value = (name: string) => field<HTMLInputElement>(form, name).value;
     switch (command) {
