@@ -3,31 +3,24 @@ import { loadLaunch } from '../../server/domain/launches/launch.service';
 import { mintRealtimeToken } from '../../server/domain/launches/realtime-token';
 import { LiveSession, SessionEventRow, SessionNote } from '../../server/store/session-models';
 import type { SessionState } from '../../server/sockets/session-events';
-import { testSilta, type TestSilta } from '../helpers/test-app';
 import { client, refused } from '../sockets/socket-client';
-import { connect, notePayload, openLink, placeSession, startSession, uuid, type Participant } from './session-fixtures';
+import { connect, notePayload, openLink, placeSession, sessionSuite, startSession, uuid } from './session-fixtures';
 
 /** What must not change: everything but the sequence number, the clock and presence. */
 const content = (state: SessionState) => ({ session: { ...state.session, timer: undefined }, notes: state.notes, clusters: state.clusters, votes: state.votes });
 
 describe('Live sessions: bad input gets an error ack, no broadcast and no change', () => {
-  let t: TestSilta;
-  const open: Participant[] = [];
-  before(async () => {
-    t = await testSilta();
-  });
-  afterEach(() => {
-    for (const p of open.splice(0)) p.socket.disconnect();
-  });
+  const suite = sessionSuite();
+  const { open } = suite;
 
   /** A service-chain session (budget 1) with a note by `a` and a cluster; teacher, a and b joined. */
   async function setup() {
-    const link = placeSession(t);
-    const teacherLt = await openLink(t, link, 'teacher');
-    const sessionId = await startSession(t, teacherLt, { voteBudget: '1' });
-    const teacher = await connect(t, teacherLt);
-    const a = await connect(t, await openLink(t, link, 'trainee'));
-    const b = await connect(t, await openLink(t, link, 'developer'));
+    const link = placeSession(suite.t);
+    const teacherLt = await openLink(suite.t, link, 'teacher');
+    const sessionId = await startSession(suite.t, teacherLt, { voteBudget: '1' });
+    const teacher = await connect(suite.t, teacherLt);
+    const a = await connect(suite.t, await openLink(suite.t, link, 'trainee'));
+    const b = await connect(suite.t, await openLink(suite.t, link, 'developer'));
     open.push(teacher, a, b);
     for (const p of [teacher, a, b]) await p.join(sessionId);
     const note = notePayload(sessionId);
@@ -88,7 +81,7 @@ describe('Live sessions: bad input gets an error ack, no broadcast and no change
 
   it('closes the connection of an oversize message and changes nothing', async () => {
     const s = await setup();
-    const big = await connect(t, await openLink(t, s.link, 'trainee'));
+    const big = await connect(suite.t, await openLink(suite.t, s.link, 'trainee'));
     open.push(big);
     await big.join(s.sessionId);
     const closed = new Promise<string>((resolve) => big.socket.once('disconnect', resolve));
@@ -132,8 +125,8 @@ describe('Live sessions: bad input gets an error ack, no broadcast and no change
       await s.a.fails('budget:set', { ...base(), voteBudget: 9 }, 'facilitator_only');
       await s.a.fails('session:close', base(), 'facilitator_only');
     });
-    const learner = await openLink(t, s.link, 'trainee');
-    await t.request().post('/sessions/new').type('form').send(new URLSearchParams({ lt: learner, title: 'x', language: 'fi', template: 'free-board' }).toString()).expect(403);
+    const learner = await openLink(suite.t, s.link, 'trainee');
+    await suite.t.request().post('/sessions/new').type('form').send(new URLSearchParams({ lt: learner, title: 'x', language: 'fi', template: 'free-board' }).toString()).expect(403);
   });
 
   it('refuses a vote past the budget and another participant’s note where the template forbids it', async () => {
@@ -151,26 +144,26 @@ describe('Live sessions: bad input gets an error ack, no broadcast and no change
 
   it('keeps sessions of another course out of reach, over sockets and HTTP', async () => {
     const s = await setup();
-    const otherLink = t.devPlatform.placeLink({ courseId: '2', title: 'Toinen kurssi', custom: { target: 'session' } }).id;
-    const outsiderLt = await openLink(t, otherLink, 'trainee', { courseId: '2' });
-    const outsider = await connect(t, outsiderLt);
+    const otherLink = suite.t.devPlatform.placeLink({ courseId: '2', title: 'Toinen kurssi', custom: { target: 'session' } }).id;
+    const outsiderLt = await openLink(suite.t, otherLink, 'trainee', { courseId: '2' });
+    const outsider = await connect(suite.t, outsiderLt);
     open.push(outsider);
     await unchanged(s, async () => {
       await outsider.fails('session:join', { sessionId: s.sessionId }, 'session_not_found');
       await outsider.fails('note:add', notePayload(s.sessionId), 'session_not_joined');
       await outsider.fails('room:join', { room: `session:${s.sessionId}` }, 'forbidden');
     });
-    await t.request().get(`/sessions/${s.sessionId}?lt=${outsiderLt}`).expect(404);
-    await t.request().get(`/sessions/abc?lt=${outsiderLt}`).expect(404);
+    await suite.t.request().get(`/sessions/${s.sessionId}?lt=${outsiderLt}`).expect(404);
+    await suite.t.request().get(`/sessions/abc?lt=${outsiderLt}`).expect(404);
   });
 
   it('refuses a handshake with an expired or forged token, so no session can be joined', async () => {
     const s = await setup();
-    const launch = await loadLaunch(t.silta.sequelize, s.a.lt);
-    const expired = await mintRealtimeToken(launch, t.env.secretKey, { now: Date.now() - 10 * 60_000 });
-    assert.equal((await refused(client(t.baseUrl, { token: expired.token }))).data?.code, 'realtime_token_expired');
+    const launch = await loadLaunch(suite.t.silta.sequelize, s.a.lt);
+    const expired = await mintRealtimeToken(launch, suite.t.env.secretKey, { now: Date.now() - 10 * 60_000 });
+    assert.equal((await refused(client(suite.t.baseUrl, { token: expired.token }))).data?.code, 'realtime_token_expired');
     const forged = await mintRealtimeToken(launch, 'forged-secret-forged-secret-0123456789');
-    assert.equal((await refused(client(t.baseUrl, { token: forged.token }))).data?.code, 'realtime_token_invalid');
+    assert.equal((await refused(client(suite.t.baseUrl, { token: forged.token }))).data?.code, 'realtime_token_invalid');
   });
 
   it('limits a flood from one socket; the others are served and only acknowledged notes exist', async () => {
@@ -190,10 +183,10 @@ describe('Live sessions: bad input gets an error ack, no broadcast and no change
       (s.a.socket.emit as (event: string, payload: unknown) => void)('note:add', notePayload(s.sessionId));
       await s.a.ok('presence:away', { sessionId: s.sessionId, away: false });
     });
-    const teacherLt = await openLink(t, s.link, 'teacher');
+    const teacherLt = await openLink(suite.t, s.link, 'teacher');
     const count = await LiveSession.count();
     const post = (fields: Record<string, string>) =>
-      t.request().post('/sessions/new').type('form').send(new URLSearchParams({ lt: teacherLt, title: 'Verstas', language: 'fi', template: 'free-board', ...fields }).toString());
+      suite.t.request().post('/sessions/new').type('form').send(new URLSearchParams({ lt: teacherLt, title: 'Verstas', language: 'fi', template: 'free-board', ...fields }).toString());
     assert.equal((await post({ template: 'no-such' }).set('Accept', 'application/json').expect(400)).body.error.code, 'session_template_unknown');
     await post({ title: 'x'.repeat(201) }).expect(400);
     await post({ language: 'de' }).expect(400);

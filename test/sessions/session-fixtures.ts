@@ -4,7 +4,7 @@ import type { Ack } from '../../server/sockets/events';
 import type { ClientToServerEvents } from '../../server/sockets/events';
 import type { JoinResult, SessionState } from '../../server/sockets/session-events';
 import { launchSession } from '../helpers/launch';
-import type { TestSilta } from '../helpers/test-app';
+import { testSilta, type TestSilta } from '../helpers/test-app';
 import { client, connected, type ClientSocket } from '../sockets/socket-client';
 
 export const COURSE = '3';
@@ -118,4 +118,29 @@ export async function sessionWithThree(t: TestSilta, open: Participant[], fields
   open.push(teacher, a, b);
   const states = { teacher: await teacher.join(sessionId), a: await a.join(sessionId), b: await b.join(sessionId) };
   return { link, sessionId, teacher, a, b, states };
+}
+
+/**
+ * The mocha hooks every session suite needs: one test Silta for the suite, and every participant
+ * a test opened disconnected after it. `setup()` opens a session with three participants.
+ */
+export function sessionSuite() {
+  let silta: TestSilta | undefined;
+  const open: Participant[] = [];
+  before(async () => {
+    silta = await testSilta();
+  });
+  afterEach(() => {
+    for (const p of open.splice(0)) p.socket.disconnect();
+  });
+  const suite = {
+    get t(): TestSilta {
+      if (!silta) throw new Error('the test Silta starts in before()');
+      return silta;
+    },
+    open,
+    /** A new session with a facilitator and two participants connected and joined. */
+    setup: (fields: Record<string, string> = {}) => sessionWithThree(suite.t, open, fields),
+  };
+  return suite;
 }

@@ -2,49 +2,39 @@ import assert from 'node:assert/strict';
 import { GradeOutbox } from '../../server/store/models';
 import { LiveSession, SessionEventRow, SessionNote } from '../../server/store/session-models';
 import type { JoinResult, NoteView, SessionState } from '../../server/sockets/session-events';
-import { testSilta, type TestSilta } from '../helpers/test-app';
-import { connect, notePayload, openLink, placeSession, sessionWithThree, startSession, uuid, type Participant } from './session-fixtures';
+import { connect, notePayload, openLink, placeSession, sessionSuite, startSession, uuid } from './session-fixtures';
 
 describe('Live sessions: facilitating and co-developing over Socket.IO', () => {
-  let t: TestSilta;
-  const open: Participant[] = [];
-  before(async () => {
-    t = await testSilta();
-  });
-  afterEach(() => {
-    for (const p of open.splice(0)) p.socket.disconnect();
-  });
-
-  /** A new session with a facilitator and two participants connected and joined. */
-  const setup = (fields: Record<string, string> = {}) => sessionWithThree(t, open, fields);
+  const suite = sessionSuite();
+  const { open, setup } = suite;
 
   it('a facilitator starts the session of a placed link; learners wait for it, then open the same session', async () => {
-    const link = placeSession(t, 'Tulevaisuusverstas');
-    const learnerLt = await openLink(t, link, 'trainee');
-    const waiting = await t.request().get(`/sessions/start?lt=${learnerLt}`).expect(200);
+    const link = placeSession(suite.t, 'Tulevaisuusverstas');
+    const learnerLt = await openLink(suite.t, link, 'trainee');
+    const waiting = await suite.t.request().get(`/sessions/start?lt=${learnerLt}`).expect(200);
     assert.match(waiting.text, /Verstas ei ole vielä alkanut/);
-    await t.request().get(`/sessions/new?lt=${learnerLt}`).expect(403);
+    await suite.t.request().get(`/sessions/new?lt=${learnerLt}`).expect(403);
 
-    const teacherLt = await openLink(t, link, 'teacher', { locale: 'sv' });
-    const landing = await t.request().get(`/app?lt=${teacherLt}`).expect(303);
+    const teacherLt = await openLink(suite.t, link, 'teacher', { locale: 'sv' });
+    const landing = await suite.t.request().get(`/app?lt=${teacherLt}`).expect(303);
     assert.equal(landing.headers.location, `/sessions/start?lt=${teacherLt}`);
-    const start = await t.request().get(`/sessions/start?lt=${teacherLt}`).expect(303);
+    const start = await suite.t.request().get(`/sessions/start?lt=${teacherLt}`).expect(303);
     assert.equal(start.headers.location, `/sessions/new?lt=${teacherLt}`);
-    const form = await t.request().get(`/sessions/new?lt=${teacherLt}`).expect(200);
+    const form = await suite.t.request().get(`/sessions/new?lt=${teacherLt}`).expect(200);
     assert.match(form.text, /<html lang="sv">/);
     for (const key of ['service-chain', 'future-workshop', 'learning-cafe', 'free-board']) assert.match(form.text, new RegExp(`value="${key}"`));
     assert.match(form.text, /value="Tulevaisuusverstas"/, 'the link title is the default title');
 
-    const id = await startSession(t, teacherLt, { template: 'future-workshop', anonymous: 'on', completionReporting: 'on', voteBudget: '7' });
+    const id = await startSession(suite.t, teacherLt, { template: 'future-workshop', anonymous: 'on', completionReporting: 'on', voteBudget: '7' });
     const stored = await LiveSession.findByPk(id);
     assert.ok(stored);
     assert.deepEqual([stored.templateKey, stored.anonymous, stored.completionReporting, stored.voteBudget, stored.phase, stored.seq], ['future-workshop', true, true, 7, 'critique', 0]);
     // A second submit from the same link returns the same session.
-    assert.equal(await startSession(t, teacherLt, { template: 'free-board' }), id);
+    assert.equal(await startSession(suite.t, teacherLt, { template: 'free-board' }), id);
 
-    const again = await t.request().get(`/sessions/start?lt=${learnerLt}`).expect(303);
+    const again = await suite.t.request().get(`/sessions/start?lt=${learnerLt}`).expect(303);
     assert.equal(again.headers.location, `/sessions/${id}?lt=${learnerLt}`);
-    const page = await t.request().get(`/sessions/${id}?lt=${learnerLt}`).expect(200);
+    const page = await suite.t.request().get(`/sessions/${id}?lt=${learnerLt}`).expect(200);
     assert.match(page.text, new RegExp(`data-session-id="${id}"`));
     assert.match(page.text, new RegExp(`data-lt="${learnerLt}"`));
     assert.match(page.text, /aria-live="polite"/);
@@ -251,7 +241,7 @@ describe('Live sessions: facilitating and co-developing over Socket.IO', () => {
     await a.ok('vote:cast', { sessionId, clientId: uuid(), noteId: n.clientId });
     await teacher.ok('phase:set', { sessionId, clientId: uuid(), phase: 'gaps' });
 
-    const back = await connect(t, b.lt);
+    const back = await connect(suite.t, b.lt);
     open.push(back);
     const replay = await back.ok<JoinResult>('session:join', { sessionId, sinceSeq: bSince });
     assert.equal(replay.kind, 'events');
@@ -264,8 +254,8 @@ describe('Live sessions: facilitating and co-developing over Socket.IO', () => {
     const future = await back.ok<JoinResult>('session:join', { sessionId, sinceSeq: 9999 });
     assert.equal(future.kind, 'state', 'an unknown future seq gets the whole state');
 
-    const lateLt = await openLink(t, link, 'admin');
-    const late = await connect(t, lateLt);
+    const lateLt = await openLink(suite.t, link, 'admin');
+    const late = await connect(suite.t, lateLt);
     open.push(late);
     const state: SessionState = await late.join(sessionId);
     assert.equal(state.seq, bSince + 3);

@@ -3,30 +3,24 @@ import type { Browser } from 'playwright-core';
 import { expectAccessible, launchBrowser, newCookielessPage, skipWithoutChromium } from '../helpers/browser';
 import { LaunchSession, Practice, UserRegion } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { connect, notePayload, openLink, placeSession, startSession, uuid, type Participant } from './session-fixtures';
+import { connect, notePayload, openLink, placeSession, sessionSuite, startSession, uuid } from './session-fixtures';
 
 const FORMULA = '=HYPERLINK("http://evil.example","klikkaa")';
 
 describe('Live sessions: the outcome page, its exports and publishing it to the board', () => {
-  let t: TestSilta;
-  const open: Participant[] = [];
-  before(async () => {
-    t = await testSilta();
-  });
-  afterEach(() => {
-    for (const p of open.splice(0)) p.socket.disconnect();
-  });
+  const suite = sessionSuite();
+  const { open } = suite;
 
   /**
    * A session with notes in two lanes, one cluster and votes: Aino (trainee) writes two notes,
    * Elias (developer) one; the facilitator clusters Aino's first note; votes 3 / 1 / 0.
    */
   async function workshop(fields: Record<string, string> = {}, teacherRegion?: string) {
-    const link = placeSession(t);
-    const teacherLt = await openLink(t, link, 'teacher', { region: teacherRegion });
-    const sessionId = await startSession(t, teacherLt, { title: 'Palveluketju Pohjois-Karjalassa', ...fields });
-    const [aLt, bLt] = [await openLink(t, link, 'trainee'), await openLink(t, link, 'developer')];
-    const [teacher, a, b] = [await connect(t, teacherLt), await connect(t, aLt), await connect(t, bLt)];
+    const link = placeSession(suite.t);
+    const teacherLt = await openLink(suite.t, link, 'teacher', { region: teacherRegion });
+    const sessionId = await startSession(suite.t, teacherLt, { title: 'Palveluketju Pohjois-Karjalassa', ...fields });
+    const [aLt, bLt] = [await openLink(suite.t, link, 'trainee'), await openLink(suite.t, link, 'developer')];
+    const [teacher, a, b] = [await connect(suite.t, teacherLt), await connect(suite.t, aLt), await connect(suite.t, bLt)];
     open.push(teacher, a, b);
     for (const p of [teacher, a, b]) await p.join(sessionId);
     const first = notePayload(sessionId, { lane: 'kela', column: 'assessment', text: 'Kelan ja TTH:n yhteinen arvio' });
@@ -42,7 +36,7 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
     return { link, sessionId, teacher, teacherLt, aLt, bLt, notes: { first, second, third } };
   }
 
-  const outcome = (sessionId: number, lt: string, suffix = '') => t.request().get(`/sessions/${sessionId}/outcome${suffix}?lt=${lt}`);
+  const outcome = (sessionId: number, lt: string, suffix = '') => suite.t.request().get(`/sessions/${sessionId}/outcome${suffix}?lt=${lt}`);
 
   it('groups notes by lane and by cluster in the viewer\'s language; votes only for the facilitator until revealed', async () => {
     const w = await workshop();
@@ -68,7 +62,7 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
     const revealed = await outcome(w.sessionId, w.aLt).expect(200);
     assert.match(revealed.text, /<td class="outcome-votes">3<\/td>/);
 
-    const swedish = await outcome(w.sessionId, await openLink(t, w.link, 'developer', { locale: 'sv' })).expect(200);
+    const swedish = await outcome(w.sessionId, await openLink(suite.t, w.link, 'developer', { locale: 'sv' })).expect(200);
     assert.match(swedish.text, /<html lang="sv">/);
     for (const text of ['FPA', 'Bedömning av arbetsförmågan', 'Lappar per grupp', 'Inte i någon grupp']) assert.ok(swedish.text.includes(text), text);
   });
@@ -113,21 +107,21 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
 
   it("refuses another course's session, unknown ids and requests without a launch", async () => {
     const w = await workshop();
-    const otherLink = t.devPlatform.placeLink({ courseId: '2', title: 'Toinen verstas', custom: { target: 'session' } }).id;
-    const outsider = await openLink(t, otherLink, 'teacher', { courseId: '2' });
+    const otherLink = suite.t.devPlatform.placeLink({ courseId: '2', title: 'Toinen verstas', custom: { target: 'session' } }).id;
+    const outsider = await openLink(suite.t, otherLink, 'teacher', { courseId: '2' });
     const before = await Practice.count();
     for (const suffix of ['', '.md', '.csv']) {
       const refused = await outcome(w.sessionId, outsider, suffix).set('Accept', 'application/json').expect(404);
       assert.equal(refused.body.error.code, 'session_not_found');
     }
-    const published = await t.request().post(`/sessions/${w.sessionId}/outcome/publish`).type('form').set('Accept', 'application/json').send({ lt: outsider, region: 'kainuu' }).expect(404);
+    const published = await suite.t.request().post(`/sessions/${w.sessionId}/outcome/publish`).type('form').set('Accept', 'application/json').send({ lt: outsider, region: 'kainuu' }).expect(404);
     assert.equal(published.body.error.code, 'session_not_found');
     for (const id of ['999999', 'abc', '0', '-1', '1e3']) {
-      const unknown = await t.request().get(`/sessions/${id}/outcome?lt=${w.teacherLt}`).set('Accept', 'application/json').expect(404);
+      const unknown = await suite.t.request().get(`/sessions/${id}/outcome?lt=${w.teacherLt}`).set('Accept', 'application/json').expect(404);
       assert.equal(unknown.body.error.code, 'session_not_found', id);
     }
-    await t.request().get(`/sessions/${w.sessionId}/outcome.txt?lt=${w.teacherLt}`).expect(404);
-    await t.request().get(`/sessions/${w.sessionId}/outcome`).expect(401);
+    await suite.t.request().get(`/sessions/${w.sessionId}/outcome.txt?lt=${w.teacherLt}`).expect(404);
+    await suite.t.request().get(`/sessions/${w.sessionId}/outcome`).expect(401);
     assert.equal(await Practice.count(), before, 'nothing was published');
   });
 
@@ -135,11 +129,11 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
     const w = await workshop({}, 'pohjois-karjala');
     const before = await Practice.count();
     // A participant may not publish: 403 and nothing made.
-    const learner = await t.request().post(`/sessions/${w.sessionId}/outcome/publish`).type('form').set('Accept', 'application/json').send({ lt: w.aLt }).expect(403);
+    const learner = await suite.t.request().post(`/sessions/${w.sessionId}/outcome/publish`).type('form').set('Accept', 'application/json').send({ lt: w.aLt }).expect(403);
     assert.equal(learner.body.error.code, 'facilitator_only');
     assert.equal(await Practice.count(), before);
 
-    const response = await t.request().post(`/sessions/${w.sessionId}/outcome/publish`).type('form').send({ lt: w.teacherLt }).expect(303);
+    const response = await suite.t.request().post(`/sessions/${w.sessionId}/outcome/publish`).type('form').send({ lt: w.teacherLt }).expect(303);
     const match = new RegExp(`^/board/practices/(\\d+)/edit\\?lt=${w.teacherLt}$`).exec(String(response.headers.location));
     assert.ok(match, String(response.headers.location));
     const draft = await Practice.findByPk(Number(match[1]));
@@ -151,16 +145,16 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
     assert.match(draft.whatWasDone, /\*\*Kela\*\*\n\n- Työkyvyn arviointi: Kelan ja TTH:n yhteinen arvio \(3 ääntä\)\n- Työkyvyn arviointi: Kuntoutustarve näkyy liian myöhään \(1 ääni\)/);
     assert.ok(!/Aino|Elias/.test(`${draft.summary} ${draft.need} ${draft.whatWasDone}`), 'the draft names no writers');
 
-    const form = await t.request().get(String(response.headers.location)).expect(200);
+    const form = await suite.t.request().get(String(response.headers.location)).expect(200);
     assert.match(form.text, /<option value="draft" selected>Luonnos \(näkyy vain sinulle\)<\/option>/);
     assert.ok(form.text.includes('Palveluketju Pohjois-Karjalassa'));
 
     // Others do not see the draft: not its page, not the listing, not the region page.
-    const boardLink = t.devPlatform.placeLink({ courseId: '3', title: 'Vertaisoppiminen', custom: { target: 'board', region: 'pirkanmaa' } }).id;
-    const reader = await openLink(t, boardLink, 'developer');
-    const teacherBoard = await openLink(t, boardLink, 'teacher');
-    await t.request().get(`/board/practices/${draft.id}?lt=${reader}`).expect(404);
-    const shows = async (lt: string, path: string) => (await t.request().get(`${path}${path.includes('?') ? '&' : '?'}lt=${lt}`).expect(200)).text.includes(`/board/practices/${draft.id}?lt=`);
+    const boardLink = suite.t.devPlatform.placeLink({ courseId: '3', title: 'Vertaisoppiminen', custom: { target: 'board', region: 'pirkanmaa' } }).id;
+    const reader = await openLink(suite.t, boardLink, 'developer');
+    const teacherBoard = await openLink(suite.t, boardLink, 'teacher');
+    await suite.t.request().get(`/board/practices/${draft.id}?lt=${reader}`).expect(404);
+    const shows = async (lt: string, path: string) => (await suite.t.request().get(`${path}${path.includes('?') ? '&' : '?'}lt=${lt}`).expect(200)).text.includes(`/board/practices/${draft.id}?lt=`);
     assert.equal(await shows(reader, '/board?sort=newest'), false);
     assert.equal(await shows(reader, '/board/regions/pohjois-karjala'), false);
     assert.equal(await shows(teacherBoard, '/board?sort=newest'), true, 'its author sees it');
@@ -168,9 +162,9 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
 
     // The author publishes by choosing a status in the edit form; then everyone sees it.
     const body = new URLSearchParams({ lt: w.teacherLt, title: draft.title, summary: draft.summary, need: draft.need, whatWasDone: draft.whatWasDone, results: '', status: 'pilot', language: 'fi', region: 'pohjois-karjala', links: '' });
-    await t.request().post(`/board/practices/${draft.id}`).type('form').send(body.toString()).expect(303);
+    await suite.t.request().post(`/board/practices/${draft.id}`).type('form').send(body.toString()).expect(303);
     assert.equal((await draft.reload()).status, 'pilot');
-    await t.request().get(`/board/practices/${draft.id}?lt=${reader}`).expect(200);
+    await suite.t.request().get(`/board/practices/${draft.id}?lt=${reader}`).expect(200);
     assert.equal(await shows(reader, '/board?sort=newest'), true);
   });
 
@@ -183,7 +177,7 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
     assert.match(page.text, /<option value="kainuu">Kainuun hyvinvointialue[^<]*<\/option>/);
 
     const before = await Practice.count();
-    const publish = (fields: Record<string, string>) => t.request().post(`/sessions/${w.sessionId}/outcome/publish`).type('form').set('Accept', 'application/json').send({ lt: w.teacherLt, ...fields });
+    const publish = (fields: Record<string, string>) => suite.t.request().post(`/sessions/${w.sessionId}/outcome/publish`).type('form').set('Accept', 'application/json').send({ lt: w.teacherLt, ...fields });
     assert.equal((await publish({ region: '' }).expect(400)).body.error.code, 'session_outcome_region_required');
     assert.equal((await publish({ region: 'atlantis' }).expect(404)).body.error.code, 'region_not_found');
     assert.equal((await publish({ region: 'Kainuu!' }).expect(400)).body.error.code, 'validation_failed');

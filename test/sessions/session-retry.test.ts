@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { LiveSession, SessionEventRow, SessionNote, SessionVote } from '../../server/store/session-models';
-import { testSilta, type TestSilta } from '../helpers/test-app';
-import { notePayload, sessionWithThree, uuid, type Participant } from './session-fixtures';
+import { notePayload, sessionSuite, uuid } from './session-fixtures';
 
 /**
  * Retries are found through the event log's unique client id only when a mutation fails (the
@@ -9,17 +8,8 @@ import { notePayload, sessionWithThree, uuid, type Participant } from './session
  * with another error, if the log were not asked.
  */
 describe('Live sessions: a retried client id is never applied twice', () => {
-  let t: TestSilta;
-  const open: Participant[] = [];
-  before(async () => {
-    t = await testSilta();
-  });
-  afterEach(() => {
-    for (const p of open.splice(0)) p.socket.disconnect();
-  });
-
-  /** A new session with a facilitator and two participants connected and joined. */
-  const setup = (fields: Record<string, string> = {}) => sessionWithThree(t, open, fields);
+  const suite = sessionSuite();
+  const { setup } = suite;
 
   /** What a retry must leave untouched: the seq, the log, the notes and the votes. */
   async function snapshot(sessionId: number) {
