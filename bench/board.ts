@@ -81,7 +81,7 @@ async function launchDeveloper(baseUrl: string, linkId: string): Promise<string>
   const { body } = await call({ method: 'POST', url: `${baseUrl}/dev/platform/launch`, form: { persona: 'developer', courseId: TIMED_COURSE, locale: 'fi', messageType: 'LtiResourceLinkRequest', resourceLinkId: linkId, region: 'pohjois-karjala', window: 'iframe' }, expect: 200 });
   const login = formOf(body);
   if (!login.action || !login.fields.lti_message_hint) throw new StepError(`no login-initiation form: ${gist(body)}`);
-  const landing = new URL(await loginAndLaunch({ user: 0, loginUrl: new URL(login.action, baseUrl).toString(), fields: login.fields, expectName: '' }, undefined, untimed, 303));
+  const landing = new URL((await loginAndLaunch({ user: 0, loginUrl: new URL(login.action, baseUrl).toString(), fields: login.fields, expectName: '' }, undefined, untimed, 303)).url);
   const lt = landing.searchParams.get('lt');
   if (!lt) throw new StepError(`the board launch landed on ${landing}`);
   return lt;

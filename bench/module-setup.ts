@@ -25,7 +25,7 @@ export async function placeCatalogueItem(baseUrl: string, courseId: string, key:
   const login = formOf(start.body);
   if (!login.action || !login.fields.lti_message_hint) throw new StepError(`no login-initiation form for deep linking: ${gist(start.body)}`);
   const prepared = { user: 0, loginUrl: new URL(login.action, baseUrl).toString(), fields: login.fields, expectName: '' };
-  const picker = new URL(await loginAndLaunch(prepared, undefined, untimed, 303));
+  const picker = new URL((await loginAndLaunch(prepared, undefined, untimed, 303)).url);
   const lt = picker.searchParams.get('lt');
   if (picker.pathname !== '/lti/deep-link' || !lt) throw new StepError(`a deep-linking launch went to ${picker.pathname}`);
   const chosen = await call({ method: 'POST', url: `${baseUrl}/lti/deep-link`, form: { lt, items: key, [`title_${key}`]: title }, expect: 200 });

@@ -75,9 +75,7 @@ export function moduleLaunchTarget(baseUrl: string, trainees: Trainee[]): Target
       return prepared;
     },
     async launch(prepared, jar, time) {
-      const appUrl = await loginAndLaunch(prepared, jar, time, 303);
-      const app = await time('first page', () => call({ method: 'GET', url: appUrl, jar, expect: 303 }));
-      const modules = new URL(locationOf(app.response, appUrl));
+      const modules = new URL((await loginAndLaunch(prepared, jar, time, 303)).url);
       const lt = modules.searchParams.get('lt');
       if (modules.pathname !== '/modules' || !lt) throw new StepError(`a module link's first page went to ${modules.pathname}, not /modules`);
       ofPrepared.get(prepared)!.lt = lt;

@@ -18,7 +18,7 @@ export async function launchToken(baseUrl: string, persona: string): Promise<str
   const start = await call({ method: 'POST', url: `${baseUrl}/dev/platform/launch`, form: { persona, courseId: COURSE, locale: 'fi', messageType: 'LtiResourceLinkRequest', window: 'iframe' }, expect: 200 });
   const login = formOf(start.body);
   if (!login.action || !login.fields.lti_message_hint) throw new StepError(`no login-initiation form: ${gist(start.body)}`);
-  const page = new URL(await loginAndLaunch({ user: 0, loginUrl: new URL(login.action, baseUrl).toString(), fields: login.fields, expectName: '' }, undefined, untimed, 303));
+  const page = new URL((await loginAndLaunch({ user: 0, loginUrl: new URL(login.action, baseUrl).toString(), fields: login.fields, expectName: '' }, undefined, untimed, 200)).url);
   const lt = page.searchParams.get('lt');
   if (!lt) throw new StepError(`a launch went to ${page.pathname} without a launch token`);
   return lt;

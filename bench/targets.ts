@@ -28,12 +28,17 @@ export function who(index: number, users: number) {
 /** A step timer that only runs the step (set-up, untimed launches). */
 export const untimed: StepTimer = (_step, work) => work();
 
+/** What a launch opened: the page's address, and its HTML when the launch answered with the page itself. */
+export type Opened = { url: string; body?: string };
+
 /**
  * The LTI part of a launch, the same for every tool: login initiation (→ 302) → the platform's
  * auth endpoint (an auto-posting id_token form) → the id_token POST to the tool, which must
- * answer `launchStatus` (Silta 303, ltijs 302). Returns the page the tool redirected to.
+ * answer `launchStatus`: a redirect to the first page (ltijs 302; Silta 303 for a link placed as
+ * a module, board or session), or the first page itself (Silta's landing page, 200, which names
+ * its own GET address in a meta tag).
  */
-export async function loginAndLaunch(prepared: Prepared, jar: CookieJar | undefined, time: StepTimer, launchStatus: number): Promise<string> {
+export async function loginAndLaunch(prepared: Prepared, jar: CookieJar | undefined, time: StepTimer, launchStatus: number): Promise<Opened> {
   const login = await time('login', () => call({ method: 'POST', url: prepared.loginUrl, form: prepared.fields, jar, expect: 302 }));
   const authUrl = locationOf(login.response, prepared.loginUrl);
   const auth = await time('auth', () => call({ method: 'GET', url: authUrl, jar, expect: 200 }));
@@ -41,7 +46,16 @@ export async function loginAndLaunch(prepared: Prepared, jar: CookieJar | undefi
   if (!post.action || !post.fields.id_token) throw new StepError(`no id_token form from ${authUrl}: ${gist(auth.body)}`);
   const launchUrl = new URL(post.action, authUrl).toString();
   const launched = await time('launch', () => call({ method: 'POST', url: launchUrl, form: post.fields, jar, expect: launchStatus }));
-  return locationOf(launched.response, launchUrl);
+  if (launchStatus !== 200) return { url: locationOf(launched.response, launchUrl) };
+  const address = /<meta name="silta-page-address" content="([^"]+)">/.exec(launched.body)?.[1];
+  if (!address) throw new StepError(`the page the launch answered with names no address: ${gist(launched.body)}`);
+  return { url: new URL(address.replace(/&#x3D;/g, '='), launchUrl).toString(), body: launched.body };
+}
+
+/** The first page's HTML: the launch's own answer, or the page it redirected to (timed as "first page"). */
+async function firstPage(opened: Opened, jar: CookieJar, time: StepTimer): Promise<string> {
+  if (opened.body !== undefined) return opened.body;
+  return (await time('first page', () => call({ method: 'GET', url: opened.url, jar, expect: 200 }))).body;
 }
 
 function expectPage(body: string, name: string): void {
@@ -50,7 +64,7 @@ function expectPage(body: string, name: string): void {
 
 /**
  * Silta, launched by its own development platform (a separate issuer at /dev/platform, inside
- * the Silta process): login → dev platform auth → launch → /app?lt=…. Silta uses no cookies.
+ * the Silta process): login → dev platform auth → launch, which answers with the landing page. Silta uses no cookies.
  */
 export function siltaTarget(baseUrl: string): Target {
   return {
@@ -64,9 +78,7 @@ export function siltaTarget(baseUrl: string): Target {
       return { user: index % users, loginUrl: new URL(action, baseUrl).toString(), fields, expectName: `${persona.givenName} ${persona.familyName}` };
     },
     async launch(prepared, jar, time) {
-      const pageUrl = await loginAndLaunch(prepared, jar, time, 303);
-      const page = await time('first page', () => call({ method: 'GET', url: pageUrl, jar, expect: 200 }));
-      expectPage(page.body, prepared.expectName);
+      expectPage(await firstPage(await loginAndLaunch(prepared, jar, time, 200), jar, time), prepared.expectName);
     },
   };
 }
@@ -74,8 +86,8 @@ export function siltaTarget(baseUrl: string): Target {
 /**
  * A tool launched by the benchmark's platform simulator: login → simulator auth → id_token POST
  * (answered with `launchStatus`) → first page. Both tools of the launch benchmark run this way:
- * Silta (registered with `platform:add`; 303 to /app?lt=…, no cookies) and bare ltijs (302 to
- * /?ltik=…; its state and session cookies are in the virtual user's jar).
+ * Silta (registered with `platform:add`; 200 with the landing page, no cookies) and bare ltijs
+ * (302 to /?ltik=…; its state and session cookies are in the virtual user's jar).
  */
 export function simTarget(name: string, loginUrl: string, sim: PlatformSim, launchStatus: number): Target {
   return {
@@ -86,9 +98,7 @@ export function simTarget(name: string, loginUrl: string, sim: PlatformSim, laun
       return { user: index % users, loginUrl, fields, expectName: `${persona.givenName} ${persona.familyName}` };
     },
     async launch(prepared, jar, time) {
-      const pageUrl = await loginAndLaunch(prepared, jar, time, launchStatus);
-      const page = await time('first page', () => call({ method: 'GET', url: pageUrl, jar, expect: 200 }));
-      expectPage(page.body, prepared.expectName);
+      expectPage(await firstPage(await loginAndLaunch(prepared, jar, time, launchStatus), jar, time), prepared.expectName);
     },
   };
 }

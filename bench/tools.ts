@@ -71,7 +71,7 @@ export async function startSilta(options: StartOptions): Promise<StartedTool> {
     await stop();
     throw error;
   }
-  return { target: sim ? simTarget('silta', `${baseUrl}/lti/login`, sim, 303) : siltaTarget(baseUrl), baseUrl, child, traceDir, label: command.label, stop };
+  return { target: sim ? simTarget('silta', `${baseUrl}/lti/login`, sim, 200) : siltaTarget(baseUrl), baseUrl, child, traceDir, label: command.label, stop };
 }
 
 /**

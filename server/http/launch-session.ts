@@ -23,12 +23,17 @@ export function requireLaunch(req: Request, res: Response, next: NextFunction) {
         await chooseLanguage(launch.sessionId, asked);
         launch.language = asked;
       }
-      res.locals.launch = launch;
-      res.locals.lang = launch.language;
-      res.locals.lt = launch.sessionId;
+      useLaunch(res, launch);
       next();
     })
     .catch(next);
+}
+
+/** Makes `launch` the one this response is for: its pages speak its language and carry its token. */
+export function useLaunch(res: Response, launch: Launch): void {
+  res.locals.launch = launch;
+  res.locals.lang = launch.language;
+  res.locals.lt = launch.sessionId;
 }
 
 export function currentLaunch(res: Response): Launch {

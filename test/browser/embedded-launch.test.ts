@@ -57,6 +57,12 @@ describe('Browser: launch from the platform, embedded cross-site without third-p
       assert.equal(new URL(page.url()).origin, platform, 'the course page stays on the platform site');
       assert.equal(await frame.locator('h1').textContent(), 'Tervetuloa, Aino Virtanen');
       assert.equal(await langOf(frame), 'fi');
+      // Reloading the framed page (Moodle's iframe keeps its own history entry) fetches the page again.
+      const reloaded = page.waitForRequest((request) => request.frame() === frame && request.isNavigationRequest());
+      await frame.evaluate(() => location.reload());
+      assert.equal((await reloaded).method(), 'GET');
+      await frame.waitForLoadState();
+      assert.equal(await frame.locator('h1').textContent(), 'Tervetuloa, Aino Virtanen');
 
       // Proof that the browser refuses Silta's cookies in the frame: one set there is not kept...
       assert.doesNotMatch(await setCookieFrom(frame, 'framed_probe'), /framed_probe/);
@@ -134,6 +140,14 @@ describe('Browser: launch from the platform, embedded cross-site without third-p
       assert.equal(await langOf(popup), 'en');
       await expectAccessible(popup, 'the landing page in a new window');
       await expectAccessible(page, 'the platform page left behind by a new-window launch');
+
+      // The landing page was the answer to the launch POST: reloading it fetches its GET address
+      // instead of posting the single-use id_token again (which would be refused).
+      const requests: string[] = [];
+      popup.on('request', (request) => requests.push(`${request.method()} ${new URL(request.url()).pathname}`));
+      await popup.reload();
+      assert.equal(requests[0], 'GET /app');
+      assert.equal(await popup.locator('h1').textContent(), 'Welcome, Aino Virtanen');
     } finally {
       await context.close();
     }

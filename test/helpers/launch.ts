@@ -2,12 +2,13 @@ import supertest from 'supertest';
 import type { LaunchRequest } from '../../lti/dev-platform/dev-platform';
 import type { TestSilta } from './test-app';
 
+/** An attribute value as handlebars escaped it, back to plain text. */
+const unescapeHtml = (value: string) => value.replace(/&#x3D;/g, '=').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+
 /** Pulls the hidden fields out of an auto-submitted form page. */
 export function formFields(html: string): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
-    fields[match[1]] = match[2].replace(/&#x3D;/g, '=').replace(/&amp;/g, '&').replace(/&quot;/g, '"');
-  }
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[match[1]] = unescapeHtml(match[2]);
   return fields;
 }
 
@@ -34,11 +35,21 @@ export async function launch(t: TestSilta, request: Partial<LaunchRequest> = {},
   return t.request().post('/lti/launch').type('form').send({ id_token: idToken, state });
 }
 
-/** A launch that must succeed; returns the launch-session token and the landing URL. */
+/**
+ * The address of the page a launch opened: where it redirected (303), or, when the launch
+ * answered with the landing page itself (200), the GET address that page gives the browser.
+ */
+export function openedAddress(response: { status: number; headers: Record<string, string>; text: string }): string | undefined {
+  if (response.status === 303) return response.headers.location;
+  const address = response.status === 200 ? /<meta name="silta-page-address" content="([^"]+)">/.exec(response.text)?.[1] : undefined;
+  return address && unescapeHtml(address);
+}
+
+/** A launch that must succeed; returns the launch-session token, the address of the page it opened, and the response. */
 export async function launchSession(t: TestSilta, request: Partial<LaunchRequest> = {}, clientId?: string) {
   const response = await launch(t, request, clientId);
-  if (response.status !== 303) throw new Error(`launch failed: ${response.status} ${response.text.slice(0, 500)}`);
-  const location = response.headers.location as string;
+  const location = openedAddress(response);
+  if (!location) throw new Error(`launch failed: ${response.status} ${response.text.slice(0, 500)}`);
   const lt = new URL(location, 'http://x').searchParams.get('lt')!;
-  return { lt, location };
+  return { lt, location, response };
 }

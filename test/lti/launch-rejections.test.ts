@@ -89,7 +89,7 @@ describe('LTI launch rejections', () => {
       claims.azp = t.devPlatform.clientId;
     });
     const response = await postLaunch(t, { id_token: good.idToken, state: good.state });
-    assert.equal(response.status, 303);
+    assert.equal(response.status, 200);
   });
 
   it('refuses an expired id_token', async () => {
@@ -129,14 +129,14 @@ describe('LTI launch rejections', () => {
     });
     const before = await storedRows();
     const response = await postLaunch(t, { id_token: idToken, state });
-    assert.equal(response.status, 303, response.text.slice(0, 300));
+    assert.equal(response.status, 200, response.text.slice(0, 300));
     const after = await storedRows();
     assert.equal(after.launchSessions, before.launchSessions + 1);
   });
 
   it('refuses a replayed id_token posted with a fresh state (nonce)', async () => {
     const first = await loginAndAuthorize(t);
-    assert.equal((await postLaunch(t, { id_token: first.idToken, state: first.state })).status, 303);
+    assert.equal((await postLaunch(t, { id_token: first.idToken, state: first.state })).status, 200);
     const fresh = await loginAndAuthorize(t);
     await refused({ id_token: first.idToken, state: fresh.state }, { code: 'lti_nonce_mismatch', lang: 'en' });
   });
@@ -166,13 +166,13 @@ describe('LTI launch rejections', () => {
     const { idToken, state } = await loginAndAuthorize(t);
     const before = await storedRows();
     const answers = await Promise.all([postLaunch(t, { id_token: idToken, state }), postLaunch(t, { id_token: idToken, state })]);
-    assert.deepEqual(answers.map((a) => a.status).sort(), [303, 401]);
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 401]);
     assert.equal((await storedRows()).launchSessions, before.launchSessions + 1, 'one launch session');
   });
 
   it('refuses a state used twice', async () => {
     const { idToken, state } = await loginAndAuthorize(t);
-    assert.equal((await postLaunch(t, { id_token: idToken, state })).status, 303);
+    assert.equal((await postLaunch(t, { id_token: idToken, state })).status, 200);
     const again = await refused({ id_token: idToken, state }, { code: 'lti_state_mismatch', lang: 'fi' });
     assert.ok(again.text.includes(translator('fi')('errors.retry_hint').slice(0, 30)), 'suggests opening the activity again');
   });
@@ -255,7 +255,7 @@ describe('LTI launch rejections', () => {
     const many = Array.from({ length: 1200 }, (_, i) => `f${i}=1`).join('&');
     await refused(`${many}&${new URLSearchParams({ id_token: idToken, state })}`, { status: 413, code: 'payload_too_large', lang: 'en' });
     // The state was never consumed by these refusals: the genuine launch still works.
-    assert.equal((await postLaunch(t, { id_token: idToken, state })).status, 303);
+    assert.equal((await postLaunch(t, { id_token: idToken, state })).status, 200);
   });
 
   it('refuses a body in an unsupported charset or encoding as bad input, not as a server error', async () => {

@@ -9,13 +9,34 @@ describe('LTI launch through the development platform', () => {
   });
 
   it('launches a trainee and shows a Finnish landing page with who they are', async () => {
-    const { location } = await launchSession(t, { persona: 'trainee', locale: 'fi' });
-    assert.match(location, /^\/app\?lt=/);
+    const { location, response } = await launchSession(t, { persona: 'trainee', locale: 'fi' });
+    // The launch answers with the landing page itself and gives the browser its GET address.
+    assert.equal(response.status, 200);
+    assert.match(location, /^\/app\?lt=[A-Za-z0-9_-]{32}$/);
+    assert.match(response.text, /<script src="\/public\/js\/page-address.js" defer><\/script>/);
     const page = await t.request().get(location).expect(200);
-    assert.match(page.text, /<html lang="fi">/);
-    assert.match(page.text, /Tervetuloa, Aino Virtanen/);
-    assert.match(page.text, /Työterveyshuollon erikoistumiskoulutus/);
-    assert.match(page.text, /Opiskelija/);
+    for (const text of [response.text, page.text]) {
+      assert.match(text, /<html lang="fi">/);
+      assert.match(text, /Tervetuloa, Aino Virtanen/);
+      assert.match(text, /Työterveyshuollon erikoistumiskoulutus/);
+      assert.match(text, /Opiskelija/);
+    }
+    assert.doesNotMatch(page.text, /silta-page-address/, 'a page fetched at its own address needs no other');
+  });
+
+  it('opens a link placed as a module, board or live session straight on its page', async () => {
+    for (const [custom, page] of [
+      [{ target: 'module', module: 'work-ability-service-chain' }, '/modules'],
+      [{ target: 'board' }, '/board'],
+      [{ target: 'session' }, '/sessions/start'],
+    ] as const) {
+      const link = t.devPlatform.placeLink({ courseId: '2', title: page, custom });
+      const { location, lt, response } = await launchSession(t, { resourceLinkId: link.id });
+      assert.equal(response.status, 303);
+      assert.equal(location, `${page}?lt=${lt}`);
+      // The landing page's address leads to the same page (a bookmark, the language switch).
+      assert.equal((await t.request().get(`/app?lt=${lt}`).expect(303)).headers.location, location);
+    }
   });
 
   it('follows Moodle locale codes: sv_fi gives Swedish, en_us English', async () => {
@@ -39,7 +60,7 @@ describe('LTI launch through the development platform', () => {
 
   it('offers to open the course in a new window when a launch cannot be completed, only towards a registered platform', async () => {
     const { idToken, state } = await loginAndAuthorize(t, { locale: 'sv' });
-    await t.request().post('/lti/launch').type('form').send({ id_token: idToken, state }).expect(303);
+    await t.request().post('/lti/launch').type('form').send({ id_token: idToken, state }).expect(200);
     // The same form posted again (a reload, or a browser that lost the launch): the state is spent.
     const again = await t.request().post('/lti/launch').type('form').set('Accept-Language', 'sv').send({ id_token: idToken, state }).expect(401);
     assert.match(again.text, /lti_state_mismatch/);
@@ -51,7 +72,7 @@ describe('LTI launch through the development platform', () => {
     };
     try {
       const forged = await loginAndAuthorize(t);
-      await t.request().post('/lti/launch').type('form').send({ id_token: forged.idToken, state: forged.state }).expect(303);
+      await t.request().post('/lti/launch').type('form').send({ id_token: forged.idToken, state: forged.state }).expect(200);
       const replay = await t.request().post('/lti/launch').type('form').send({ id_token: forged.idToken, state: forged.state }).expect(401);
       assert.doesNotMatch(replay.text, /evil\.example/);
     } finally {

@@ -28,9 +28,8 @@ describe('a trainee works through a module', () => {
 
   it('opens the module from the launch, in the launch language, with the steps and progress', async () => {
     const { location, lt } = await open('trainee', 'sv');
-    const landing = await t.request().get(location).expect(303);
-    assert.equal(landing.headers.location, `/modules?lt=${lt}`);
-    const overview = await t.request().get(landing.headers.location).expect(200);
+    assert.equal(location, `/modules?lt=${lt}`);
+    const overview = await t.request().get(location).expect(200);
     assert.match(overview.text, /<html lang="sv">/);
     assert.ok(overview.text.includes(pack.title.sv));
     for (const step of pack.steps) assert.ok(overview.text.includes(step.content.sv.title.replace(/&/g, '&amp;')), step.id);

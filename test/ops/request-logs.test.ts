@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
-import { loginAndAuthorize } from '../helpers/launch';
+import { loginAndAuthorize, openedAddress } from '../helpers/launch';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 import { opsApp } from './ops-app';
 
@@ -28,8 +28,8 @@ describe('request ids and logs', () => {
     const logged = opsApp(t, { nodeEnv: 'development' });
     const app = supertest(logged.app);
     const { idToken, state } = await loginAndAuthorize(t, { persona: 'trainee' });
-    const launched = await app.post('/lti/launch').type('form').send({ id_token: idToken, state }).set('X-Request-Id', 'launch-request-1').expect(303);
-    const landing = String(launched.headers.location);
+    const launched = await app.post('/lti/launch').type('form').send({ id_token: idToken, state }).set('X-Request-Id', 'launch-request-1').expect(200);
+    const landing = openedAddress(launched)!;
     const lt = new URL(landing, t.baseUrl).searchParams.get('lt')!;
     const page = await app.get(landing).expect(200);
     assert.match(page.text, /Aino/, 'the page itself shows the name');
