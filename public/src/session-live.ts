@@ -32,9 +32,9 @@ function start(root: HTMLElement): void {
   function applied(event: SessionEvent, current: SessionState, message: Message | null): void {
     const { data } = event;
     if ('serverNow' in data) offset = clockOffset(data.serverNow);
-    if (event.type === 'note:added') pendingNotes.delete(event.data.note.id);
+    if (event.type === 'note:added') pendingNotes.delete(event.data.clientId);
     if (event.type === 'note:deleted') view.removeNote(event.data.noteId);
-    else if (event.type === 'note:added') drawNote(event.data.note.id);
+    else if (event.type === 'note:added') drawNote(event.data.clientId);
     else if ('noteId' in data && event.type.startsWith('note:') && data.noteId) drawNote(data.noteId);
     else view.renderAll(current, [...pendingNotes.values()]);
     announcer.push(message);

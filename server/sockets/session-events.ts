@@ -61,8 +61,6 @@ export type NoteView = {
   colour: NoteColour;
   clusterId: ClientId | null;
   author: { handle: string; name: string | null };
-  createdAt: string;
-  updatedAt: string;
 };
 
 export type ClusterView = { id: ClientId; label: string };
@@ -108,11 +106,12 @@ export type VoteChange = Sequenced & { noteId?: ClientId; mine?: number; total?:
 
 /** Sequenced broadcasts to `session:<id>`, also replayed by `session:join` with `sinceSeq`. */
 export interface SessionEventMap {
-  'note:added': Sequenced & { note: NoteView };
-  'note:edited': Sequenced & { noteId: ClientId; text: string; updatedAt: string };
-  'note:moved': Sequenced & { noteId: ClientId; lane: string; column: string; updatedAt: string };
-  'note:coloured': Sequenced & { noteId: ClientId; colour: NoteColour; updatedAt: string };
-  'note:clustered': Sequenced & { noteId: ClientId; clusterId: ClientId | null; updatedAt: string };
+  /** The new note's id is the event's `clientId` (sent once, not twice: this goes to every participant). */
+  'note:added': Sequenced & { note: Omit<NoteView, 'id'> };
+  'note:edited': Sequenced & { noteId: ClientId; text: string };
+  'note:moved': Sequenced & { noteId: ClientId; lane: string; column: string };
+  'note:coloured': Sequenced & { noteId: ClientId; colour: NoteColour };
+  'note:clustered': Sequenced & { noteId: ClientId; clusterId: ClientId | null };
   'note:deleted': Sequenced & { noteId: ClientId };
   'cluster:created': Sequenced & { cluster: ClusterView };
   'cluster:renamed': Sequenced & { clusterId: ClientId; label: string };

@@ -19,8 +19,6 @@ const note = (id: string, fields: Partial<NoteView> = {}): NoteView => ({
   colour: 'yellow',
   clusterId: null,
   author: { handle: 'h-elias', name: 'Elias Korhonen' },
-  createdAt: '2026-11-23T10:00:00.000Z',
-  updatedAt: '2026-11-23T10:00:00.000Z',
   ...fields,
 });
 
@@ -57,6 +55,11 @@ function stateOf(fields: { facilitator?: boolean; notes?: NoteView[] } = {}): Se
 }
 
 const base = { sessionId: 7, clientId: 'x' };
+/** A note:added event: the new note's id is the event's client id. */
+const added = (seq: number, fields: Partial<NoteView> & { id: string }): SessionEvent => {
+  const { id, ...view } = note(fields.id, fields);
+  return { type: 'note:added', data: { sessionId: 7, clientId: id, seq, note: view } };
+};
 const strings = presentLivePage({ state: stateOf(), lt: 'lt', language: 'fi' }).clientStrings;
 
 describe('live session client: state by sequence numbers', () => {
@@ -69,14 +72,15 @@ describe('live session client: state by sequence numbers', () => {
 
   it('applies note events with absolute values, so a replayed event changes nothing more', () => {
     const state = stateOf();
-    const added: SessionEvent = { type: 'note:added', data: { ...base, seq: 4, note: note('c', { lane: 'ngos' }) } };
-    applyEvent(state, added);
-    applyEvent(state, added);
+    const addedC = added(4, { id: 'c', lane: 'ngos' });
+    applyEvent(state, addedC);
+    applyEvent(state, addedC);
     assert.equal(state.notes.filter((n) => n.id === 'c').length, 1);
     assert.equal(state.seq, 4);
-    applyEvent(state, { type: 'note:moved', data: { ...base, seq: 5, noteId: 'c', lane: 'kela', column: 'concern', updatedAt: 'later' } });
-    assert.deepEqual([state.notes[2].lane, state.notes[2].column, state.notes[2].updatedAt], ['kela', 'concern', 'later']);
-    applyEvent(state, { type: 'note:clustered', data: { ...base, seq: 6, noteId: 'c', clusterId: 'c1', updatedAt: 'later' } });
+    assert.deepEqual(state.notes[2], { ...note('c'), lane: 'ngos' }, 'the note, under the id the event carried');
+    applyEvent(state, { type: 'note:moved', data: { ...base, seq: 5, noteId: 'c', lane: 'kela', column: 'concern' } });
+    assert.deepEqual([state.notes[2].lane, state.notes[2].column], ['kela', 'concern']);
+    applyEvent(state, { type: 'note:clustered', data: { ...base, seq: 6, noteId: 'c', clusterId: 'c1' } });
     applyEvent(state, { type: 'cluster:deleted', data: { ...base, seq: 7, clusterId: 'c1' } });
     assert.equal(state.notes[2].clusterId, null, 'a deleted cluster leaves its notes unclustered');
     assert.deepEqual(state.clusters, []);
@@ -121,9 +125,9 @@ describe('live session client: state by sequence numbers', () => {
 describe('live session client: announcements', () => {
   it("says who added a note where, in the viewer's language", () => {
     const state = stateOf();
-    const message = describeEvent({ type: 'note:added', data: { ...base, seq: 4, note: note('c', { lane: 'ngos', column: 'concern' }) } }, state, strings);
+    const message = describeEvent(added(4, { id: 'c', lane: 'ngos', column: 'concern' }), state, strings);
     assert.deepEqual(message, { kind: 'note', text: 'Elias Korhonen lisäsi lapun kohtaan Järjestöt / Huoli herää' });
-    const anonymous = describeEvent({ type: 'note:added', data: { ...base, seq: 4, note: note('d', { author: { handle: 'x', name: null } }) } }, state, strings);
+    const anonymous = describeEvent(added(4, { id: 'd', author: { handle: 'x', name: null } }), state, strings);
     assert.equal(anonymous?.text, 'Lappu lisättiin kohtaan Kela / Työkyvyn arviointi');
     assert.equal(describeEvent({ type: 'vote:casted', data: { ...base, seq: 5 } }, state, strings), null, "others' votes are not announced");
   });

@@ -48,9 +48,8 @@ export function wireControls(deps: ControlDeps): void {
     const lane = form.dataset.lane ?? '';
     const column = form.dataset.column ?? '';
     const clientId = crypto.randomUUID();
-    const now = new Date().toISOString();
     const myName = state.participants.find((p) => p.key === state.me.presenceKey)?.name ?? null;
-    deps.pendingNotes.set(clientId, { id: clientId, lane, column, phase: state.session.phase, text: text.trim(), colour, clusterId: null, author: { handle: state.me.handle, name: state.session.anonymous ? null : myName }, createdAt: now, updatedAt: now });
+    deps.pendingNotes.set(clientId, { id: clientId, lane, column, phase: state.session.phase, text: text.trim(), colour, clusterId: null, author: { handle: state.me.handle, name: state.session.anonymous ? null : myName } });
     deps.view.renderNote(deps.pendingNotes.get(clientId)!, state, true);
     // Focus stays in the form for the next note.
     textarea.value = '';

@@ -29,9 +29,10 @@ export function applyEvent(state: SessionState, event: SessionEvent): void {
   const { session, votes } = state;
   switch (event.type) {
     case 'note:added': {
-      const at = state.notes.findIndex((n) => n.id === event.data.note.id);
-      if (at >= 0) state.notes[at] = event.data.note;
-      else state.notes.push(event.data.note);
+      const note = { ...event.data.note, id: event.data.clientId };
+      const at = state.notes.findIndex((n) => n.id === note.id);
+      if (at >= 0) state.notes[at] = note;
+      else state.notes.push(note);
       break;
     }
     case 'note:edited':
@@ -44,7 +45,6 @@ export function applyEvent(state: SessionState, event: SessionEvent): void {
       if (event.type === 'note:moved') Object.assign(note, { lane: event.data.lane, column: event.data.column });
       if (event.type === 'note:coloured') note.colour = event.data.colour;
       if (event.type === 'note:clustered') note.clusterId = event.data.clusterId;
-      note.updatedAt = event.data.updatedAt;
       break;
     }
     case 'note:deleted': {

@@ -110,7 +110,7 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
   }));
 
   const votesLeft = Math.max(0, session.voteBudget - votes.used);
-  const placeholder: NoteView = { id: NOTE_PLACEHOLDER, lane: '', column: '', phase: null, text: '', colour: NOTE_COLOURS[0], clusterId: null, author: { handle: '', name: null }, createdAt: '', updatedAt: '' };
+  const placeholder: NoteView = { id: NOTE_PLACEHOLDER, lane: '', column: '', phase: null, text: '', colour: NOTE_COLOURS[0], clusterId: null, author: { handle: '', name: null } };
   return {
     lang: language,
     title: session.title,

@@ -3,7 +3,7 @@ import { SiltaError } from '../../errors';
 import { SessionCluster, SessionNote, SessionVote } from '../../store/session-models';
 import type { LiveSession } from '../../store/session-models';
 import { requireNoteChange, requireUnlocked, type SessionActor } from './session.policy';
-import { presentCluster, presentNote } from './session.presenter';
+import { presentCluster, presentNoteBody } from './session.presenter';
 import type { NoteAdd } from './session.schema';
 import { runMutation, type MutationContext } from './session-mutation';
 import { insertNote, liveClusterOf, liveNoteOf } from './session-rows';
@@ -40,7 +40,7 @@ export function addNote(props: Base & { note: Omit<NoteAdd, 'sessionId' | 'clien
       requirePlace(template, props.note.lane, props.note.column);
       const note = { sessionId: session.id, clientId: props.clientId, authorId: props.actor.userId, lane: props.note.lane, columnKey: props.note.column, phase: session.phase, text: props.note.text, colour: props.note.colour ?? 'yellow', createdAt: new Date() };
       await insertNote(props.sequelize, note, transaction);
-      return { note: presentNote({ ...note, clusterId: null, updatedAt: note.createdAt }, session, actorName) };
+      return { note: presentNoteBody({ ...note, clusterId: null }, session, actorName) };
     },
   });
 }
@@ -59,7 +59,7 @@ function changeNote<K extends 'note:edited' | 'note:moved' | 'note:coloured' | '
       requireNoteChange(props.actor, ctx.session, ctx.template, note);
       const values = await change(note, ctx);
       await note.update(values, { transaction: ctx.transaction });
-      return { noteId: note.clientId, ...values, updatedAt: new Date(note.updatedAt).toISOString() } as never;
+      return { noteId: note.clientId, ...values } as never;
     },
   });
 }
@@ -77,7 +77,7 @@ export function moveNote(props: Base & { noteId: string; lane: string; column: s
       requireNoteChange(props.actor, session, template, note);
       requirePlace(template, props.lane, props.column);
       await note.update({ lane: props.lane, columnKey: props.column }, { transaction });
-      return { noteId: note.clientId, lane: note.lane, column: note.columnKey, updatedAt: new Date(note.updatedAt).toISOString() };
+      return { noteId: note.clientId, lane: note.lane, column: note.columnKey };
     },
   });
 }

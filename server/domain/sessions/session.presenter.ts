@@ -49,12 +49,15 @@ export function presentSession(session: LiveSession): SessionView {
 }
 
 /** The note fields everyone sees (a stored note, or one just written with plain SQL). */
-type NoteFields = Pick<SessionNote, 'clientId' | 'lane' | 'columnKey' | 'phase' | 'text' | 'colour' | 'clusterId' | 'authorId' | 'createdAt' | 'updatedAt'>;
+type NoteFields = Pick<SessionNote, 'clientId' | 'lane' | 'columnKey' | 'phase' | 'text' | 'colour' | 'clusterId' | 'authorId'>;
 
-/** A note as everyone sees it; `authorName` is ignored in an anonymous session. */
-export function presentNote(note: NoteFields, session: LiveSession, authorName: string | null): NoteView {
+/**
+ * A note as everyone sees it, without its id (a new note's id is the client id of the event that
+ * adds it); `authorName` is ignored in an anonymous session. No timestamps: the live page orders
+ * by sequence number, and what goes to every participant should stay small.
+ */
+export function presentNoteBody(note: Omit<NoteFields, 'clientId'>, session: LiveSession, authorName: string | null): Omit<NoteView, 'id'> {
   return {
-    id: note.clientId,
     lane: note.lane,
     column: note.columnKey,
     phase: note.phase,
@@ -62,10 +65,11 @@ export function presentNote(note: NoteFields, session: LiveSession, authorName: 
     colour: note.colour as NoteColour,
     clusterId: note.clusterId ?? null,
     author: { handle: authorHandle(session, note.authorId), name: session.anonymous ? null : authorName },
-    createdAt: new Date(note.createdAt).toISOString(),
-    updatedAt: new Date(note.updatedAt).toISOString(),
   };
 }
+
+/** A note with its id, as in a session's state. */
+export const presentNote = (note: NoteFields, session: LiveSession, authorName: string | null): NoteView => ({ id: note.clientId, ...presentNoteBody(note, session, authorName) });
 
 export const presentCluster = (cluster: SessionCluster): ClusterView => ({ id: cluster.clientId, label: cluster.label });
 
