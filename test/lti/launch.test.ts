@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { launchSession, loginAndAuthorize } from '../helpers/launch';
+import { Context, User } from '../../server/store/models';
+import { launch, launchSession, loginAndAuthorize } from '../helpers/launch';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 
 describe('LTI launch through the development platform', () => {
@@ -37,6 +38,17 @@ describe('LTI launch through the development platform', () => {
       // The landing page's address leads to the same page (a bookmark, the language switch).
       assert.equal((await t.request().get(`/app?lt=${lt}`).expect(303)).headers.location, location);
     }
+  });
+
+  it('opens simultaneous first launches of one person into a new course (a double click, two tabs)', async () => {
+    const before = { users: await User.count(), contexts: await Context.count() };
+    const responses = await Promise.all(Array.from({ length: 4 }, () => launch(t, { persona: 'admin', courseId: '3', locale: 'en' })));
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [200, 200, 200, 200],
+      responses.map((r) => r.text.slice(0, 200)).join('\n'),
+    );
+    assert.deepEqual({ users: await User.count(), contexts: await Context.count() }, { users: before.users + 1, contexts: before.contexts + 1 });
   });
 
   it('follows Moodle locale codes: sv_fi gives Swedish, en_us English', async () => {

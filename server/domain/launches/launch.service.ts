@@ -79,13 +79,18 @@ async function upsert(u: Upsert, transaction: Transaction): Promise<number> {
  * writes nothing.
  */
 export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<string> {
-  try {
-    const sessionId = await openLaunchSession(sequelize, launch, sessionHours);
-    launchesTotal.inc({ message_type: launch.messageType });
-    return sessionId;
-  } catch (error) {
-    if (error instanceof UniqueConstraintError && error.errors.some((item) => item.path === 'nonce')) throw new LtiError('lti_state_mismatch', 'nonce already used');
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const sessionId = await openLaunchSession(sequelize, launch, sessionHours);
+      launchesTotal.inc({ message_type: launch.messageType });
+      return sessionId;
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintError)) throw error;
+      if (error.errors.some((item) => item.path === 'nonce')) throw new LtiError('lti_state_mismatch', 'nonce already used');
+      // Two first launches of the same person, course or link at once (a double click, two tabs):
+      // on PostgreSQL both found no row and the other one's insert won. Once more finds its row.
+      if (attempt >= 2) throw error;
+    }
   }
 }
 
