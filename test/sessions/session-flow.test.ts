@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { GradeOutbox } from '../../server/store/models';
-import { LiveSession, SessionEventRow, SessionNote } from '../../server/store/session-models';
+import { LiveSession, SessionEventRow, SessionNote, SessionParticipant } from '../../server/store/session-models';
 import type { JoinResult, NoteView, SessionState } from '../../server/sockets/session-events';
 import { connect, notePayload, openLink, placeSession, sessionSuite, startSession, uuid } from './session-fixtures';
 
@@ -219,6 +219,18 @@ describe('Live sessions: facilitating and co-developing over Socket.IO', () => {
     assert.deepEqual((left.payload.participants as { name: string }[]).map((p) => p.name), ['Maria Lindqvist', 'Aino Virtanen']);
     await a.ok('session:leave', { sessionId });
     await a.fails('note:add', notePayload(sessionId), 'session_not_joined');
+  });
+
+  it('one person joining from several tabs at once is one participant, shown once', async () => {
+    const { link, sessionId, teacher } = await setup();
+    const lt = await openLink(suite.t, link, 'admin');
+    const tabs = await Promise.all(Array.from({ length: 6 }, () => connect(suite.t, lt)));
+    open.push(...tabs);
+    const joined = await Promise.all(tabs.map((tab) => tab.send<JoinResult>('session:join', { sessionId })));
+    for (const ack of joined) assert.ok('data' in ack, JSON.stringify(ack));
+    assert.equal(await SessionParticipant.count({ where: { sessionId } }), 4, 'three participants before, and one more');
+    const last = await teacher.waitFor((h) => h.event === 'presence:updated' && (h.payload.participants as unknown[]).length === 4, 'the admin in the list');
+    assert.equal((last.payload.participants as { name: string }[]).filter((p) => p.name === 'Admin User').length, 1);
   });
 
   it('an anonymous session shows participants’ names neither on notes nor in presence (the facilitator stays named)', async () => {

@@ -140,3 +140,12 @@ export async function liveClusterOf(sequelize: Sequelize, sessionId: number, cli
   });
   return rows.length ? SessionCluster.build({ id: rows[0].id as number, sessionId, clientId, label: rows[0].label as string, deletedAt: null }, { isNewRecord: false, raw: true }) : null;
 }
+
+/** Inserts or refreshes a participant row in ONE statement (both dialects know ON CONFLICT), so two joins of one user at once do not collide. */
+export async function upsertParticipant(sequelize: Sequelize, participant: { sessionId: number; userId: number; regionCode: string | null }): Promise<void> {
+  await sequelize.query(
+    `INSERT INTO session_participants (session_id, user_id, region_code, last_seen_at, created_at, updated_at) VALUES (:sessionId, :userId, :regionCode, :now, :now, :now)
+     ON CONFLICT (session_id, user_id) DO UPDATE SET region_code = excluded.region_code, last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at`,
+    { replacements: { ...participant, now: new Date() }, type: QueryTypes.INSERT },
+  );
+}

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import { SiltaError } from '../../errors';
-import { LiveSession, SessionCluster, SessionNote, SessionParticipant, SessionVote } from '../../store/session-models';
+import { LiveSession, SessionCluster, SessionNote, SessionVote } from '../../store/session-models';
 import { inTransaction } from '../../store/transaction';
 import type { ParticipantView, SessionState, VotesView } from '../../sockets/session-events';
 import type { Launch } from '../launches/launch.service';
@@ -10,6 +10,7 @@ import { displayNames } from '../people/display-names';
 import { authorHandle, presenceKey, presentCluster, presentNote, presentSession, presentTemplate, type Viewer } from './session.presenter';
 import type { CreateSessionInput } from './session.schema';
 import type { SessionTemplate } from './session-template';
+import { upsertParticipant } from './session-rows';
 
 /** The actor of a launch (HTTP pages). */
 export const actorOf = (launch: Launch): SessionActor => ({ userId: launch.user.id, contextId: launch.context.id, role: launch.role, language: launch.language });
@@ -56,13 +57,12 @@ export async function createSession(props: { sequelize: Sequelize; launch: Launc
   });
 }
 
-/** Remembers that a user took part (with their region), for the facilitator and completions. */
+/**
+ * Remembers that a user took part (with their region), for the facilitator and completions. One
+ * upsert on the (session, user) key: two tabs of one person joining at once must not collide.
+ */
 export async function recordParticipant(sequelize: Sequelize, sessionId: number, userId: number, regionCode: string | null): Promise<void> {
-  await inTransaction(sequelize, async (transaction) => {
-    const row = await SessionParticipant.findOne({ where: { sessionId, userId }, transaction });
-    if (row) await row.update({ lastSeenAt: new Date(), regionCode }, { transaction });
-    else await SessionParticipant.create({ sessionId, userId, regionCode, lastSeenAt: new Date() }, { transaction });
-  });
+  await upsertParticipant(sequelize, { sessionId, userId, regionCode });
 }
 
 /** Votes as the viewer may see them (decision 0007). */
