@@ -19,7 +19,8 @@ export function report(config: ReportConfig, results: RunResult[], profiles: str
   console.log(config.machine);
   console.log('Silta: NODE_ENV=development, LOG_LEVEL=warn, SQLite; bare ltijs: ltijs 5.9.9 + ltijs-sequelize on SQLite, devMode off.');
   console.log('Both tools are launched by the same kind of platform simulator, in the benchmark process (one per tool; Silta\'s is');
-  console.log('registered with platform:add). Timed: login initiation -> platform auth -> id_token POST -> first page (200). Not timed:');
+  console.log('registered with platform:add). Timed: login initiation -> platform auth -> id_token POST -> first page (200; Silta answers');
+  console.log('the id_token POST with its landing page, bare ltijs redirects to it). Not timed:');
   console.log("the simulator's startLaunch (the message hint). Bare ltijs fetches the simulator's JWKS on every launch; Silta caches it.");
   console.log('"server CPU ms/launch" is the CPU time of the tool\'s server process during the timed launches per launch: steadier than');
   console.log('wall-clock figures on a shared machine. "bench CPU ms/launch" is what the benchmark process (the virtual users\'');
