@@ -2,6 +2,14 @@ import { Transaction, type Sequelize } from 'sequelize';
 
 const queues = new WeakMap<Sequelize, Promise<unknown>>();
 
+/** Runs `work` after every SQLite write of this process queued before it (one writer at a time). */
+function queued<T>(sequelize: Sequelize, work: () => Promise<T>): Promise<T> {
+  const previous = queues.get(sequelize) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(work);
+  queues.set(sequelize, run.catch(() => undefined));
+  return run;
+}
+
 /**
  * Runs `work` in a transaction. On SQLite, Sequelize opens a separate connection per transaction
  * and SQLite allows one writer at a time, so concurrent transactions would fail with
@@ -10,10 +18,24 @@ const queues = new WeakMap<Sequelize, Promise<unknown>>();
  */
 export function inTransaction<T>(sequelize: Sequelize, work: (transaction: Transaction) => Promise<T>): Promise<T> {
   if (sequelize.getDialect() !== 'sqlite') return sequelize.transaction(work);
-  const previous = queues.get(sequelize) ?? Promise.resolve();
   // IMMEDIATE takes the write lock at BEGIN: a deferred transaction that read first could not
   // upgrade its snapshot after another connection wrote, and would fail at once.
-  const run = previous.catch(() => undefined).then(() => sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, work));
-  queues.set(sequelize, run.catch(() => undefined));
-  return run;
+  return queued(sequelize, () => sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, work));
+}
+
+/** The parts of a node-sqlite3 connection the pipelined writes use. */
+export type SqliteWriter = {
+  serialize(work: () => void): void;
+  exec(sql: string, done: (error: Error | null) => void): void;
+  all(sql: string, done: (error: Error | null, rows: Record<string, unknown>[]) => void): void;
+};
+
+/**
+ * SQLite only: runs `work` on the writer connection every transaction of this process shares
+ * (decision 0003), in the same queue as `inTransaction`, so no other transaction is open on it
+ * meanwhile. `work` owns BEGIN and COMMIT or ROLLBACK (decision 0010).
+ */
+export function onSqliteWriter<T>(sequelize: Sequelize, work: (writer: SqliteWriter) => Promise<T>): Promise<T> {
+  const manager = (sequelize as unknown as { connectionManager: { getConnection(options: { uuid: string }): Promise<SqliteWriter> } }).connectionManager;
+  return queued(sequelize, async () => work(await manager.getConnection({ uuid: 'silta-writer' })));
 }

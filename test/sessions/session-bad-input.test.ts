@@ -64,6 +64,7 @@ describe('Live sessions: bad input gets an error ack, no broadcast and no change
         { ...notePayload(sessionId), sessionId: String(sessionId) },
         { ...notePayload(sessionId), text: '   ' },
         { ...notePayload(sessionId), text: 'x'.repeat(1001) },
+        { ...notePayload(sessionId), text: "Kelan arvio\0'); DELETE FROM session_notes; --" },
         { ...notePayload(sessionId), colour: 'red' },
         { ...notePayload(sessionId), lane: 'x'.repeat(65) },
         { ...notePayload(sessionId), author: 1 },

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { QueryTypes } from 'sequelize';
 import { GradeOutbox } from '../../server/store/models';
 import { LiveSession, SessionEventRow, SessionNote, SessionParticipant } from '../../server/store/session-models';
 import type { JoinResult, NoteView, SessionState } from '../../server/sockets/session-events';
@@ -67,7 +68,16 @@ describe('Live sessions: facilitating and co-developing over Socket.IO', () => {
     assert.notEqual(added.author.handle, states.b.me.handle);
     assert.equal(heard[0].payload.clientId, add.clientId);
 
+    // The note (written in one SQL batch on SQLite, decision 0010) is stored exactly as a row
+    // written through a model (the cluster): the same date format, read back the same way.
+    const [raw] = await suite.t.silta.sequelize.query<{ note: unknown; cluster: unknown }>(
+      'SELECT n.created_at AS note, c.created_at AS cluster FROM session_notes n, session_clusters c WHERE n.client_id = :note AND c.client_id = :cluster',
+      { replacements: { note: add.clientId, cluster }, type: QueryTypes.SELECT },
+    );
+    assert.equal(typeof raw.note, typeof raw.cluster);
+    if (typeof raw.note === 'string') assert.equal(String(raw.note).replace(/\d/g, '0'), String(raw.cluster).replace(/\d/g, '0'));
     const stored = await SessionNote.findOne({ where: { clientId: add.clientId } });
+    assert.ok(Math.abs(stored!.createdAt.getTime() - Date.now()) < 60_000, 'read back as the time it was written');
     assert.deepEqual([stored?.text, stored?.lane, stored?.columnKey, stored?.colour, stored?.clusterId, stored?.phase], ['Yhteinen arvio viikossa', 'occupational-health', 'planning', 'green', cluster, 'map']);
 
     // Deleting the cluster unclusters its notes; deleting the note removes it for everyone.

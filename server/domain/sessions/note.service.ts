@@ -5,8 +5,8 @@ import type { LiveSession } from '../../store/session-models';
 import { requireNoteChange, requireUnlocked, type SessionActor } from './session.policy';
 import { presentCluster, presentNoteBody } from './session.presenter';
 import type { NoteAdd } from './session.schema';
-import { runMutation, type MutationContext } from './session-mutation';
-import { insertNote, liveClusterOf, liveNoteOf } from './session-rows';
+import { runMutation, runPlannedMutation, type MutationContext } from './session-mutation';
+import { liveClusterOf, liveNoteOf, noteInsert } from './session-rows';
 import type { SessionTemplate } from './session-template';
 
 type Base = { sequelize: Sequelize; actor: SessionActor; sessionId: number; clientId: string };
@@ -32,15 +32,14 @@ async function clusterOf(sequelize: Sequelize, session: LiveSession, clusterId: 
 
 /** Adds a note in the current phase; its id is the mutation's client id. */
 export function addNote(props: Base & { note: Omit<NoteAdd, 'sessionId' | 'clientId'> }) {
-  return runMutation({
+  return runPlannedMutation({
     ...props,
     type: 'note:added',
-    apply: async ({ session, template, actorName, transaction }) => {
+    plan: ({ session, template, actorName }) => {
       requireUnlocked(props.actor, session);
       requirePlace(template, props.note.lane, props.note.column);
       const note = { sessionId: session.id, clientId: props.clientId, authorId: props.actor.userId, lane: props.note.lane, columnKey: props.note.column, phase: session.phase, text: props.note.text, colour: props.note.colour ?? 'yellow', createdAt: new Date() };
-      await insertNote(props.sequelize, note, transaction);
-      return { note: presentNoteBody({ ...note, clusterId: null }, session, actorName) };
+      return { body: { note: presentNoteBody({ ...note, clusterId: null }, session, actorName) }, writes: [noteInsert(note)] };
     },
   });
 }

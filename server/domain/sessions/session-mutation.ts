@@ -1,11 +1,11 @@
 import { Op, type Sequelize, type Transaction } from 'sequelize';
 import { SiltaError } from '../../errors';
-import { inTransaction } from '../../store/transaction';
+import { inTransaction, onSqliteWriter, type SqliteWriter } from '../../store/transaction';
 import { LiveSession, SessionEventRow } from '../../store/session-models';
 import type { ClientId, SessionEventMap, SessionEventType } from '../../sockets/session-events';
 import type { SessionActor } from './session.policy';
 import { displayName } from '../people/display-names';
-import { eventOfClientId, insertEvent, takeNextSeq } from './session-rows';
+import { eventInsert, eventOfClientId, inlined, runStatement, seqBump, sessionRowRead, sessionWithActor, takeNextSeq, type Statement } from './session-rows';
 import type { SessionTemplate } from './session-template';
 
 /** What a mutation stores in the log: the broadcast payload, plus fields only some viewers may see. */
@@ -51,6 +51,8 @@ export async function sessionFor(actor: SessionActor, sessionId: number): Promis
   return session;
 }
 
+type MutationProps<K extends SessionEventType> = { sequelize: Sequelize; actor: SessionActor; sessionId: number; clientId: ClientId; type: K };
+
 /**
  * Runs one session mutation (decision 0007) in ONE transaction: takes the session's next seq
  * (which locks its row and so serialises a session's mutations), refuses a closed session, lets
@@ -63,14 +65,7 @@ export async function sessionFor(actor: SessionActor, sessionId: number): Promis
  * client id was applied before. If so the answer is the original seq (nothing re-applied, nothing
  * broadcast), or `client_id_reused` when it was another command or another user.
  */
-export async function runMutation<K extends SessionEventType>(props: {
-  sequelize: Sequelize;
-  actor: SessionActor;
-  sessionId: number;
-  clientId: ClientId;
-  type: K;
-  apply: (ctx: MutationContext) => Promise<EventBody<K>>;
-}): Promise<MutationResult<K>> {
+export async function runMutation<K extends SessionEventType>(props: MutationProps<K> & { apply: (ctx: MutationContext) => Promise<EventBody<K>> }): Promise<MutationResult<K>> {
   const { sequelize, actor, sessionId, clientId, type } = props;
   try {
     return await inTransaction(sequelize, async (transaction) => {
@@ -82,16 +77,84 @@ export async function runMutation<K extends SessionEventType>(props: {
       if (session.changed()) await session.save({ transaction });
       const { seq } = session;
       const data = { ...body, sessionId, seq, clientId } as StoredEvent<K>['data'];
-      await insertEvent(sequelize, { sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }, transaction);
+      await runStatement(sequelize, eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }), transaction);
       return { seq, event: { type, data }, session };
     });
   } catch (error) {
-    // The session is not the actor's to see: nothing about its log may show either.
-    if (error instanceof SiltaError && error.code === 'session_not_found') throw error;
-    const earlier = await eventOfClientId(sequelize, sessionId, clientId);
-    if (!earlier) throw error;
-    if (earlier.type !== type || earlier.actorId !== actor.userId) throw new SiltaError('client_id_reused', 'conflict', clientId);
-    return { seq: earlier.seq };
+    return answerToFailure(props, error);
+  }
+}
+
+/** A failed mutation: the original answer when it was a retry of one applied before, else the error. */
+async function answerToFailure<K extends SessionEventType>(props: MutationProps<K>, error: unknown): Promise<MutationResult<K>> {
+  const { sequelize, actor, sessionId, clientId, type } = props;
+  // The session is not the actor's to see: nothing about its log may show either.
+  if (error instanceof SiltaError && error.code === 'session_not_found') throw error;
+  const earlier = await eventOfClientId(sequelize, sessionId, clientId);
+  if (!earlier) throw error;
+  if (earlier.type !== type || earlier.actorId !== actor.userId) throw new SiltaError('client_id_reused', 'conflict', clientId);
+  return { seq: earlier.seq };
+}
+
+/** What a mutation that reads nothing of its own stores: its event body and its writes, from the session alone. */
+export type MutationPlan<K extends SessionEventType> = { body: EventBody<K>; writes: Statement[] };
+
+/**
+ * Runs a mutation that reads nothing beyond the session (adding a note, the most frequent one),
+ * with the same rules and answers as `runMutation`. On PostgreSQL it is `runMutation`. On SQLite
+ * (decision 0010) its statements reach the shared writer connection in two trips instead of
+ * five through Sequelize: BEGIN with the read of the session, then the writes, the sequence number
+ * and the event with COMMIT in one batch, which stops at its first error and is rolled back.
+ */
+export async function runPlannedMutation<K extends SessionEventType>(props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> }): Promise<MutationResult<K>> {
+  const { sequelize, plan } = props;
+  if (sequelize.getDialect() !== 'sqlite') {
+    return runMutation({
+      ...props,
+      apply: async (ctx) => {
+        const { body, writes } = plan(ctx);
+        for (const write of writes) await runStatement(sequelize, write, ctx.transaction);
+        return body;
+      },
+    });
+  }
+  try {
+    return await onSqliteWriter(sequelize, (writer) => pipelined(props, writer));
+  } catch (error) {
+    return answerToFailure(props, error);
+  }
+}
+
+const exec = (writer: SqliteWriter, sql: string) => new Promise<void>((resolve, reject) => writer.exec(sql, (error) => (error ? reject(error) : resolve())));
+
+async function pipelined<K extends SessionEventType>(props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> }, writer: SqliteWriter): Promise<MutationResult<K>> {
+  const { sequelize, actor, sessionId, clientId, type } = props;
+  const read = inlined(sequelize, sessionRowRead({ sessionId, contextId: actor.contextId, actorId: actor.userId }));
+  let begin!: Promise<void>;
+  let rows!: Promise<Record<string, unknown>[]>;
+  writer.serialize(() => {
+    begin = exec(writer, 'BEGIN IMMEDIATE');
+    rows = new Promise((resolve, reject) => writer.all(read, (error, result) => (error ? reject(error) : resolve(result))));
+  });
+  // Without BEGIN, the read ran on its own and nothing is to be undone.
+  rows.catch(() => undefined);
+  await begin;
+  try {
+    const [row] = await rows;
+    if (!row) throw new SiltaError('session_not_found', 'not_found', String(sessionId));
+    const { session, actor: actorRow } = sessionWithActor(row);
+    if (session.closedAt) throw new SiltaError('session_closed', 'conflict');
+    const { body, writes } = props.plan({ session, template: templateOf(session), actorName: displayName(actorRow) });
+    // Under the write lock taken at BEGIN, the next number is this one.
+    const seq = session.seq + 1;
+    const data = { ...body, sessionId, seq, clientId } as StoredEvent<K>['data'];
+    const batch = [...writes, seqBump(sessionId), eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId })];
+    await exec(writer, `${batch.map((statement) => inlined(sequelize, statement)).join(';\n')};\nCOMMIT`);
+    session.set({ seq }, { raw: true });
+    return { seq, event: { type, data }, session };
+  } catch (error) {
+    await exec(writer, 'ROLLBACK').catch(() => undefined);
+    throw error;
   }
 }
 

@@ -12,6 +12,28 @@ import { LiveSession, SessionCluster, SessionNote } from '../../store/session-mo
 
 type Row = Record<string, unknown>;
 
+/** One SQL statement with `:name` replacements, to run now or as part of a pipelined write (decision 0010). */
+export type Statement = { sql: string; replacements: Record<string, unknown> };
+
+/** Runs a write statement in a transaction. */
+export async function runStatement(sequelize: Sequelize, statement: Statement, transaction: Transaction): Promise<void> {
+  await sequelize.query(statement.sql, { replacements: statement.replacements, type: QueryTypes.INSERT, transaction });
+}
+
+/**
+ * The statement as one SQL string, each replacement escaped by Sequelize exactly as `replacements`
+ * are (Sequelize inlines them the same way), so dates are stored as the models store them.
+ */
+export function inlined(sequelize: Sequelize, statement: Statement): string {
+  return statement.sql.replace(/:(\w+)/g, (_match, name: string) => {
+    if (!(name in statement.replacements)) throw new Error(`no value for :${name}`);
+    const value = sequelize.escape(statement.replacements[name] as string);
+    // SQLite's exec reads SQL as a C string: a NUL would end it inside a literal.
+    if (value.includes('\0')) throw new Error(`a NUL character in :${name}`);
+    return value;
+  });
+}
+
 /** SQLite returns booleans as 0/1 and dates as text; PostgreSQL as booleans and Dates. */
 const flag = (value: unknown) => value === true || value === 1 || value === '1';
 const dateOf = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
@@ -59,29 +81,42 @@ export async function takeNextSeq(
   sequelize: Sequelize,
   props: { sessionId: number; contextId: number; actorId: number },
   transaction: Transaction,
-): Promise<{ session: LiveSession; actor: Pick<User, 'name' | 'givenName' | 'familyName'> } | null> {
-  const user = (column: string) => `(SELECT ${column} FROM users WHERE id = :actorId) AS actor_${column}`;
+): Promise<SessionWithActor | null> {
   // Type SELECT so that both dialects return the RETURNING row.
-  const rows = await sequelize.query<Row>(
-    `UPDATE live_sessions SET seq = seq + 1, updated_at = :now WHERE id = :sessionId AND context_id = :contextId RETURNING *, ${user('name')}, ${user('given_name')}, ${user('family_name')}`,
-    { replacements: { ...props, now: new Date() }, type: QueryTypes.SELECT, transaction },
-  );
-  if (!rows.length) return null;
-  const [row] = rows;
+  const rows = await sequelize.query<Row>(`UPDATE live_sessions SET seq = seq + 1, updated_at = :now WHERE id = :sessionId AND context_id = :contextId RETURNING *, ${ACTOR_COLUMNS}`, {
+    replacements: { ...props, now: new Date() },
+    type: QueryTypes.SELECT,
+    transaction,
+  });
+  return rows.length ? sessionWithActor(rows[0]) : null;
+}
+
+export type SessionWithActor = { session: LiveSession; actor: Pick<User, 'name' | 'givenName' | 'familyName'> };
+
+/** The acting user's name fields, read with the session row. */
+const ACTOR_COLUMNS = ['name', 'given_name', 'family_name'].map((column) => `(SELECT ${column} FROM users WHERE id = :actorId) AS actor_${column}`).join(', ');
+
+export function sessionWithActor(row: Row): SessionWithActor {
   const name = (value: unknown) => (value ?? null) as string | null;
   return { session: sessionFromRow(row), actor: { name: name(row.actor_name), givenName: name(row.actor_given_name), familyName: name(row.actor_family_name) } };
 }
 
+/** The session row of a course with the actor's name (SQLite's pipelined writes: read under the write lock, bumped at the end). */
+export const sessionRowRead = (props: { sessionId: number; contextId: number; actorId: number }): Statement => ({
+  sql: `SELECT *, ${ACTOR_COLUMNS} FROM live_sessions WHERE id = :sessionId AND context_id = :contextId`,
+  replacements: props,
+});
+
+/** Bumps a session's sequence number. */
+export const seqBump = (sessionId: number): Statement => ({ sql: 'UPDATE live_sessions SET seq = seq + 1, updated_at = :now WHERE id = :sessionId', replacements: { sessionId, now: new Date() } });
+
 export type EventRowInput = { sessionId: number; seq: number; type: string; payload: string; clientId: string; actorId: number };
 
 /** Appends an event to the log; the unique (session_id, client_id) index refuses a client id used before. */
-export async function insertEvent(sequelize: Sequelize, event: EventRowInput, transaction: Transaction): Promise<void> {
-  await sequelize.query('INSERT INTO session_events (session_id, seq, type, payload, client_id, actor_id, created_at) VALUES (:sessionId, :seq, :type, :payload, :clientId, :actorId, :now)', {
-    replacements: { ...event, now: new Date() },
-    type: QueryTypes.INSERT,
-    transaction,
-  });
-}
+export const eventInsert = (event: EventRowInput): Statement => ({
+  sql: 'INSERT INTO session_events (session_id, seq, type, payload, client_id, actor_id, created_at) VALUES (:sessionId, :seq, :type, :payload, :clientId, :actorId, :now)',
+  replacements: { ...event, now: new Date() },
+});
 
 /** The logged event of a client id in a session, if any (outside any transaction). */
 export async function eventOfClientId(sequelize: Sequelize, sessionId: number, clientId: string): Promise<{ seq: number; type: string; actorId: number } | null> {
@@ -95,12 +130,10 @@ export async function eventOfClientId(sequelize: Sequelize, sessionId: number, c
 export type NoteRowInput = { sessionId: number; clientId: string; authorId: number; lane: string; columnKey: string; phase: string | null; text: string; colour: string; createdAt: Date };
 
 /** Inserts a new note (unclustered, not deleted). */
-export async function insertNote(sequelize: Sequelize, note: NoteRowInput, transaction: Transaction): Promise<void> {
-  await sequelize.query(
-    'INSERT INTO session_notes (session_id, client_id, author_id, lane, column_key, phase, text, colour, created_at, updated_at) VALUES (:sessionId, :clientId, :authorId, :lane, :columnKey, :phase, :text, :colour, :createdAt, :createdAt)',
-    { replacements: note, type: QueryTypes.INSERT, transaction },
-  );
-}
+export const noteInsert = (note: NoteRowInput): Statement => ({
+  sql: 'INSERT INTO session_notes (session_id, client_id, author_id, lane, column_key, phase, text, colour, created_at, updated_at) VALUES (:sessionId, :clientId, :authorId, :lane, :columnKey, :phase, :text, :colour, :createdAt, :createdAt)',
+  replacements: note,
+});
 
 /** A live (not deleted) note of a session by its client id, as a SessionNote whose `update()` writes only what changes. */
 export async function liveNoteOf(sequelize: Sequelize, sessionId: number, clientId: string, transaction: Transaction): Promise<SessionNote | null> {

@@ -11,8 +11,10 @@ export const VOTE_BUDGET_MAX = 50;
 const sessionId = z.number().int().positive();
 const uuid = z.uuid();
 const key = z.string().min(1).max(64);
-const noteText = z.string().trim().min(1).max(NOTE_TEXT_MAX);
-const label = z.string().trim().min(1).max(LABEL_MAX);
+/** Typed text: no NUL characters (nobody types one, and SQL batches end at one). */
+const typed = (max: number) => z.string().trim().min(1).max(max).regex(/^[^\0]*$/);
+const noteText = typed(NOTE_TEXT_MAX);
+const label = typed(LABEL_MAX);
 const colour = z.enum(NOTE_COLOURS);
 
 /** A mutation: the session and the client-generated id that makes a retry harmless. */
