@@ -67,7 +67,7 @@ type SqliteConnectionManager = {
 };
 
 /** The key of the one connection every transaction of this process uses. */
-const WRITER = 'silta-writer';
+export const WRITER = 'silta-writer';
 
 /**
  * Sequelize opens (and afterwards closes) a new SQLite connection for every transaction. Since

@@ -1,4 +1,5 @@
 import { Transaction, type Sequelize } from 'sequelize';
+import { WRITER } from './db';
 
 const queues = new WeakMap<Sequelize, Promise<unknown>>();
 
@@ -37,5 +38,5 @@ export type SqliteWriter = {
  */
 export function onSqliteWriter<T>(sequelize: Sequelize, work: (writer: SqliteWriter) => Promise<T>): Promise<T> {
   const manager = (sequelize as unknown as { connectionManager: { getConnection(options: { uuid: string }): Promise<SqliteWriter> } }).connectionManager;
-  return queued(sequelize, async () => work(await manager.getConnection({ uuid: 'silta-writer' })));
+  return queued(sequelize, async () => work(await manager.getConnection({ uuid: WRITER })));
 }

@@ -27,7 +27,7 @@ export async function runStatement(sequelize: Sequelize, statement: Statement, t
 export function inlined(sequelize: Sequelize, statement: Statement): string {
   return statement.sql.replace(/:(\w+)/g, (_match, name: string) => {
     if (!(name in statement.replacements)) throw new Error(`no value for :${name}`);
-    const value = sequelize.escape(statement.replacements[name] as string);
+    const value = sequelize.escape(statement.replacements[name] as Parameters<Sequelize['escape']>[0]);
     // SQLite's exec reads SQL as a C string: a NUL would end it inside a literal.
     if (value.includes('\0')) throw new Error(`a NUL character in :${name}`);
     return value;
