@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Context, User } from '../../server/store/models';
+import { Context, LaunchSession, Membership, ResourceLink, User } from '../../server/store/models';
 import { launch, launchSession, loginAndAuthorize } from '../helpers/launch';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 
@@ -40,7 +40,7 @@ describe('LTI launch through the development platform', () => {
     }
   });
 
-  it('opens simultaneous first launches of one person into a new course (a double click, two tabs)', async () => {
+  it('opens 20 simultaneous first launches of one person into one new course (double clicks, tabs): 20 pages, one row each', async () => {
     // A person and a course Silta has never seen, whatever the other tests launched.
     const sub = `new-${Date.now()}`;
     const contextId = `course-${sub}`;
@@ -49,18 +49,29 @@ describe('LTI launch through the development platform', () => {
       claims.sub = sub;
       claims[CONTEXT] = { ...(claims[CONTEXT] as object), id: contextId };
     };
+    let responses: Awaited<ReturnType<typeof launch>>[];
     try {
-      const responses = await Promise.all(Array.from({ length: 4 }, () => launch(t, { persona: 'admin', locale: 'en' })));
-      assert.deepEqual(
-        responses.map((r) => r.status),
-        [200, 200, 200, 200],
-        responses.map((r) => r.text.slice(0, 200)).join('\n'),
-      );
+      // Logins and platform steps first, then the 20 id_token posts at once: they race on the
+      // same user, course, link and membership rows.
+      const tokens = await Promise.all(Array.from({ length: 20 }, () => loginAndAuthorize(t, { persona: 'admin', locale: 'en' })));
+      responses = await Promise.all(tokens.map(({ idToken, state }) => t.request().post('/lti/launch').type('form').send({ id_token: idToken, state })));
     } finally {
       t.devPlatform.tamper = undefined;
     }
-    assert.equal(await User.count({ where: { sub } }), 1);
-    assert.equal(await Context.count({ where: { ltiContextId: contextId } }), 1);
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      Array(20).fill(200),
+      responses.map((r) => r.text.slice(0, 200)).join('\n'),
+    );
+    for (const r of responses) assert.match(r.text, /<html lang="en">/);
+    const users = await User.findAll({ where: { sub } });
+    const contexts = await Context.findAll({ where: { ltiContextId: contextId } });
+    assert.equal(users.length, 1);
+    assert.equal(contexts.length, 1);
+    assert.equal(await ResourceLink.count({ where: { contextId: contexts[0].id } }), 1);
+    assert.equal(await Membership.count({ where: { userId: users[0].id, contextId: contexts[0].id } }), 1);
+    // Each launch has its own launch session, all pointing at the one user and course.
+    assert.equal(await LaunchSession.count({ where: { userId: users[0].id, contextId: contexts[0].id } }), 20);
   });
 
   it('follows Moodle locale codes: sv_fi gives Swedish, en_us English', async () => {

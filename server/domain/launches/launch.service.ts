@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Op, QueryTypes, UniqueConstraintError, type InferCreationAttributes, type Model, type ModelStatic, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, UniqueConstraintError, type InferCreationAttributes, type Sequelize, type Transaction } from 'sequelize';
 import type { LaunchContext } from '../../../lti/launch-context';
 import { LOGIN_STATE_TTL_MS } from '../../../lti/login-state';
 import type { SiltaRole } from '../../../lti/roles';
@@ -7,6 +7,7 @@ import { LtiError, SiltaError } from '../../errors';
 import { isLanguage, type Language } from '../../i18n';
 import { Context, LaunchSession, Membership, ResourceLink, User } from '../../store/models';
 import { inTransaction } from '../../store/transaction';
+import { upsertRow, type UpsertRow } from '../../store/upsert';
 import { launchesTotal } from '../../ops/metrics';
 import { isErasedSub } from '../privacy/personal-data';
 import { noteActive } from '../privacy/user-activity';
@@ -42,29 +43,21 @@ export function forgetLaunchRecords(): void {
   written.clear();
 }
 
-type Upsert = { model: ModelStatic<Model & { id: number }>; where: Record<string, unknown>; values: Record<string, unknown> };
-
-const keyOf = (u: Upsert) => `${u.model.name}|${JSON.stringify(u.where)}`;
+const keyOf = (u: UpsertRow) => `${u.model.name}|${JSON.stringify(u.key)}`;
 
 /** The row id when this process wrote exactly these values recently. */
-function cachedId(u: Upsert): number | undefined {
+function cachedId(u: UpsertRow): number | undefined {
   const cached = written.get(keyOf(u));
   return cached && cached.digest === JSON.stringify(u.values) && Date.now() - cached.at < WRITTEN_TTL_MS ? cached.id : undefined;
 }
 
-/** Upserts by a unique key and returns the row id; skips the database when nothing changed. */
-async function upsert(u: Upsert, transaction: Transaction): Promise<number> {
+/** Writes a row by its unique key in one statement and returns its id; skips the database when this process wrote the same values recently. */
+async function upsert(u: UpsertRow, transaction: Transaction): Promise<number> {
   const hit = cachedId(u);
   if (hit !== undefined) return hit;
-  let row = await u.model.findOne({ where: u.where as WhereOptions, transaction });
-  if (!row) row = await u.model.create({ ...u.where, ...u.values }, { transaction });
-  else {
-    row.set(u.values);
-    if (row.changed()) await row.save({ transaction });
-  }
+  const id = await upsertRow(u, transaction);
   if (written.size >= WRITTEN_MAX) written.clear();
   // Remember only after the transaction commits: a rolled-back row must be written again.
-  const id = row.id;
   const entry = { id, digest: JSON.stringify(u.values), at: Date.now() };
   transaction.afterCommit(() => {
     written.set(keyOf(u), entry);
@@ -79,31 +72,27 @@ async function upsert(u: Upsert, transaction: Transaction): Promise<number> {
  * writes nothing.
  */
 export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const sessionId = await openLaunchSession(sequelize, launch, sessionHours);
-      launchesTotal.inc({ message_type: launch.messageType });
-      return sessionId;
-    } catch (error) {
-      if (!(error instanceof UniqueConstraintError)) throw error;
-      if (error.errors.some((item) => item.path === 'nonce')) throw new LtiError('lti_state_mismatch', 'nonce already used');
-      // Two first launches of the same person, course or link at once (a double click, two tabs):
-      // on PostgreSQL both found no row and the other one's insert won. Once more finds its row.
-      if (attempt >= 2) throw error;
-    }
+  try {
+    const sessionId = await openLaunchSession(sequelize, launch, sessionHours);
+    launchesTotal.inc({ message_type: launch.messageType });
+    return sessionId;
+  } catch (error) {
+    // User, course, link and membership are upserts: the one unique key left to violate is the nonce's.
+    if (error instanceof UniqueConstraintError && error.errors.some((item) => item.path === 'nonce')) throw new LtiError('lti_state_mismatch', 'nonce already used');
+    throw error;
   }
 }
 
 async function openLaunchSession(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<string> {
   const { issuer, clientId, deploymentId } = launch.platform;
-  const user: Upsert = {
+  const user: UpsertRow = {
     model: User as never,
-    where: { issuer, sub: launch.user.sub },
+    key: { issuer, sub: launch.user.sub },
     values: Object.fromEntries(Object.entries({ name: launch.user.name, givenName: launch.user.givenName, familyName: launch.user.familyName, email: launch.user.email }).filter(([, v]) => v !== undefined)),
   };
-  const context: Upsert = {
+  const context: UpsertRow = {
     model: Context as never,
-    where: { issuer, ltiContextId: launch.context.id },
+    key: { issuer, ltiContextId: launch.context.id },
     values: { clientId, deploymentId, title: launch.context.title ?? null, label: launch.context.label ?? null, ...(launch.nrps ? { nrpsUrl: launch.nrps.membershipsUrl } : {}) },
   };
   const linkValues = {
@@ -111,8 +100,8 @@ async function openLaunchSession(sequelize: Sequelize, launch: LaunchContext, se
     custom: JSON.stringify(launch.custom),
     ...(launch.ags ? { agsLineitem: launch.ags.lineitem ?? null, agsLineitems: launch.ags.lineitems ?? null, agsScopes: JSON.stringify(launch.ags.scopes) } : {}),
   };
-  const link = (contextId: number): Upsert | null => (launch.resourceLink ? { model: ResourceLink as never, where: { contextId, ltiResourceLinkId: launch.resourceLink.id }, values: linkValues } : null);
-  const membership = (userId: number, contextId: number): Upsert => ({ model: Membership as never, where: { userId, contextId }, values: { role: launch.role, ltiRoles: JSON.stringify(launch.ltiRoles) } });
+  const link = (contextId: number): UpsertRow | null => (launch.resourceLink ? { model: ResourceLink as never, key: { contextId, ltiResourceLinkId: launch.resourceLink.id }, values: linkValues } : null);
+  const membership = (userId: number, contextId: number): UpsertRow => ({ model: Membership as never, key: { userId, contextId }, values: { role: launch.role, ltiRoles: JSON.stringify(launch.ltiRoles) } });
   const session = (userId: number, contextId: number, resourceLinkId: number | null) => ({
     id: crypto.randomBytes(24).toString('base64url'),
     nonce: launch.nonce,
