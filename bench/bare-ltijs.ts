@@ -1,11 +1,11 @@
 /**
- * A bare ltijs 5.9.9 tool on ltijs-sequelize (SQLite), the baseline of bench/launch.ts. It is
+ * A bare ltijs 5.9.9 tool on ltijs-sequelize (SQLite or PostgreSQL, as Silta in the same run), the baseline of bench/launch.ts. It is
  * what the ltijs README shows, with no tuning: ltijs's own login route, state cookie, launch
  * validation (fetching the platform's JWKS on every launch), session cookie and `?ltik=` redirect.
  *
  * Configured by the benchmark through the environment:
  *   BENCH_PORT      port to listen on
- *   BENCH_DB        SQLite file (a fresh temporary one)
+ *   BENCH_DATABASE_URL  sqlite:<file> or postgres://… (a fresh temporary file or database)
  *   BENCH_PLATFORM  JSON { issuer, clientId, authEndpoint, tokenEndpoint, jwksUrl }
  * Prints `BENCH_READY` on stdout once the platform is registered.
  */
@@ -27,14 +27,21 @@ type PlatformConfig = { issuer: string; clientId: string; authEndpoint: string; 
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** ltijs-sequelize on the benchmark's database, configured the way its README shows. */
+function plugin(databaseUrl: string): unknown {
+  if (databaseUrl.startsWith('sqlite:')) return new Database('', '', '', { dialect: 'sqlite', storage: databaseUrl.slice('sqlite:'.length), logging: false });
+  const url = new URL(databaseUrl);
+  return new Database(url.pathname.slice(1), decodeURIComponent(url.username), decodeURIComponent(url.password), { dialect: 'postgres', host: url.hostname, port: Number(url.port || 5432), logging: false });
+}
+
 async function main() {
   const port = Number(process.env.BENCH_PORT);
-  const storage = process.env.BENCH_DB;
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
   const platform = JSON.parse(process.env.BENCH_PLATFORM ?? 'null') as PlatformConfig | null;
-  if (!port || !storage || !platform) throw new Error('BENCH_PORT, BENCH_DB and BENCH_PLATFORM are required');
+  if (!port || !databaseUrl || !platform) throw new Error('BENCH_PORT, BENCH_DATABASE_URL and BENCH_PLATFORM are required');
 
   const lti = Provider as unknown as BareProvider;
-  lti.setup('bench-bare-ltijs-secret-key-0123456789', { plugin: new Database('', '', '', { dialect: 'sqlite', storage, logging: false }) }, {
+  lti.setup('bench-bare-ltijs-secret-key-0123456789', { plugin: plugin(databaseUrl) }, {
     cookies: { secure: false, sameSite: 'Lax' },
     devMode: false,
   });

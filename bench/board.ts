@@ -5,17 +5,15 @@
  * many practices matched and the server's CPU time per request.
  *
  *   npm run bench:board -- [--practices 10000] [--comments 3] [--requests 200] [--concurrency 4]
- *                          [--warmup 20] [--max-seconds 120] [--tsx|--dist] [--verbose] [--json file]
+ *                          [--warmup 20] [--max-seconds 120] [--tsx|--dist] [--postgres] [--verbose] [--json file]
  *
- * SQLite (a fresh temporary file) by default; PostgreSQL when DATABASE_URL is postgres://...,
- * which the benchmark EMPTIES first (drop and recreate schema public), so it insists on
- * --reset-postgres. Not a test: it exits non-zero only when it could not run.
+ * SQLite (a fresh temporary file) by default; with --postgres (or DATABASE_URL=postgres://…) a
+ * fresh PostgreSQL database that the benchmark creates and drops (bench/databases.ts). Not a test: it exits non-zero only when it could not run.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
 import { boundedRun, cpuMs, runBench } from './children';
 import { seedBoard } from './board-seed';
 import { call, formOf, gist, StepError } from './http-client';
@@ -24,6 +22,7 @@ import { percentile, table } from './stats';
 import { loginAndLaunch, untimed } from './targets';
 import { startSilta } from './tools';
 import { usage } from './flags';
+import { postgresServer } from './databases';
 
 const { values: flags } = parseArgs({
   options: {
@@ -33,7 +32,7 @@ const { values: flags } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     warmup: { type: 'string', default: '20' },
     'max-seconds': { type: 'string', default: '120' },
-    'reset-postgres': { type: 'boolean', default: false },
+    postgres: { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
     dist: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -48,8 +47,6 @@ const requests = whole('requests', flags.requests, 1);
 const concurrency = whole('concurrency', flags.concurrency, 1);
 const warmup = whole('warmup', flags.warmup, 0);
 const maxSeconds = whole('max-seconds', flags['max-seconds'], 10);
-const postgresUrl = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined;
-if (postgresUrl && !flags['reset-postgres']) fail('DATABASE_URL is PostgreSQL: the benchmark empties that database first; add --reset-postgres if it may');
 
 const tmp = boundedRun('silta-bench-board-', (maxSeconds * 12 + 600) * 1000);
 
@@ -67,14 +64,6 @@ const SCENARIOS: { name: string; queries: string[] }[] = [
 ];
 
 type Figures = { name: string; requests: number; errors: number; errorSamples: string[]; wallMs: number; latencies: number[]; matches: number[]; serverCpuMs?: number };
-
-/** Empties the PostgreSQL database, as the test helper does, so Silta migrates a fresh schema. */
-async function resetPostgres(url: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  await client.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-  await client.end();
-}
 
 /** A developer's launch into a board link of the course (region from the launch); returns its `lt`. */
 async function launchDeveloper(baseUrl: string, linkId: string): Promise<string> {
@@ -132,10 +121,9 @@ function report(results: Figures[]): string {
 }
 
 async function main() {
-  if (postgresUrl) await resetPostgres(postgresUrl);
-  const databaseUrl = postgresUrl ?? `sqlite:${path.join(tmp, 'silta.sqlite')}`;
   const command = flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const);
-  const silta = await startSilta({ tmp, profile: false, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000', DATABASE_URL: databaseUrl } });
+  const silta = await startSilta({ tmp, profile: false, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000' }, postgres: postgresServer(flags.postgres) });
+  const databaseUrl = silta.database.url;
   try {
     const { baseUrl } = silta;
     await placeCatalogueItem(baseUrl, TIMED_COURSE, 'board', 'bench board');
@@ -152,7 +140,7 @@ async function main() {
       results.push(await runScenario(baseUrl, lt, scenario, requests, pid));
       console.error(`${scenario.name}: done`);
     }
-    const database = postgresUrl ? 'PostgreSQL' : 'SQLite';
+    const database = silta.database.label;
     console.log(`board benchmark: ${database}, ${seeded.practices} practices, ${seeded.comments} comments, ${requests} requests per scenario, concurrency ${concurrency}; Silta: ${silta.label}\n`);
     console.log(report(results));
     const errors = results.flatMap((r) => r.errorSamples.map((e) => `${r.name}: ${e}`));

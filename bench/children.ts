@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { dropBenchDatabases } from './databases';
 
 export const ROOT = path.resolve(__dirname, '..');
 
@@ -16,12 +17,15 @@ export function killChildren(): void {
 }
 
 process.on('exit', killChildren);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    killChildren();
-    process.exit(130);
-  });
+
+/** Kills the children, drops the PostgreSQL databases the run created (a few seconds at most) and exits. */
+function cleanUpAndExit(code: number): void {
+  killChildren();
+  const limit = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+  void Promise.race([dropBenchDatabases(), limit]).finally(() => process.exit(code));
 }
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => cleanUpAndExit(130));
 
 /** A free loopback port (the kernel picks it; it is released just before the child binds it). */
 export function freePort(): Promise<number> {
@@ -168,20 +172,18 @@ export function boundedRun(prefix: string, limitMs: number): string {
   process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
   const watchdog = setTimeout(() => {
     console.error('bench: overall time limit reached, stopping');
-    killChildren();
-    process.exit(1);
+    cleanUpAndExit(1);
   }, limitMs);
   watchdog.unref();
   return tmp;
 }
 
-/** Runs a benchmark's main function and exits: 0 when it ran, 1 (children killed) when it could not. */
+/** Runs a benchmark's main function and exits: 0 when it ran, 1 (children killed) when it could not; its PostgreSQL databases are dropped either way. */
 export function runBench(main: () => Promise<void>): void {
   main()
-    .then(() => process.exit(0))
+    .then(() => cleanUpAndExit(0))
     .catch((error: unknown) => {
       console.error('bench failed:', error instanceof Error ? error.message : error);
-      killChildren();
-      process.exit(1);
+      cleanUpAndExit(1);
     });
 }

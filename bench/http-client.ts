@@ -76,7 +76,10 @@ type Call = { method: 'GET' | 'POST'; url: string; form?: Form; jar?: CookieJar;
 /** What the benchmark reads of a response besides its body. */
 export type Reply = { status: number; headers: http.IncomingHttpHeaders };
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+// An idle connection is closed after 3 s, before the server's keep-alive timeout (node's default
+// 5 s) closes it: a request sent on a connection the server is closing at that moment fails with
+// ECONNRESET ("socket hang up"). Each tool is idle while the other one is measured.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 3_000 });
 
 function request(method: string, url: string, headers: Record<string, string>, body: string | undefined): Promise<{ response: Reply; body: string }> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,10 @@
  *
  *   npm run bench:launch -- [--concurrency 8] [--launches 400] [--warmup 200] [--rounds 4]
  *                           [--max-seconds 120] [--tool both|silta|ltijs] [--profile]
- *                           [--tsx|--dist] [--verbose] [--json file]
+ *                           [--tsx|--dist] [--postgres] [--verbose] [--json file]
+ *
+ * SQLite by default; with --postgres (or DATABASE_URL=postgres://…) each tool gets a fresh
+ * PostgreSQL database, created and dropped by the benchmark (bench/databases.ts).
  *
  * Both tools run side by side and are measured in alternating rounds, so a change in the
  * machine's load (other processes) hits both alike. Not a test: it measures and prints; it exits
@@ -23,6 +26,7 @@ import { prepareLaunches, runLaunches } from './runner';
 import { launchesPerSecond, mergeInto, type RunResult } from './stats';
 import { startLtijs, startSilta, type StartedTool, type StartOptions } from './tools';
 import { usage } from './flags';
+import { postgresServer } from './databases';
 import { calibrationLine, calibrationMs } from './calibration';
 
 const { values: flags } = parseArgs({
@@ -35,6 +39,7 @@ const { values: flags } = parseArgs({
     tool: { type: 'string', default: 'both' },
     profile: { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
+    postgres: { type: 'boolean', default: false },
     dist: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -71,7 +76,7 @@ async function profileOf(tool: StartedTool, timed: { sql: string; cpu: string },
 }
 
 async function main() {
-  const options: StartOptions = { tmp, profile: flags.profile!, verbose: flags.verbose!, command: flags.tsx ? 'tsx' : flags.dist ? 'dist' : 'auto', platformSim: true };
+  const options: StartOptions = { tmp, profile: flags.profile!, verbose: flags.verbose!, command: flags.tsx ? 'tsx' : flags.dist ? 'dist' : 'auto', platformSim: true, postgres: postgresServer(flags.postgres) };
   const tools: StartedTool[] = [];
   try {
     if (flags.tool !== 'ltijs') tools.push(await startSilta(options));
@@ -116,7 +121,8 @@ async function main() {
     const profiles: string[] = [];
     if (flags.profile) for (const [i, tool] of tools.entries()) profiles.push(await profileOf(tool, timedTrace[i], totals[i].launches));
     const commands = tools.map((t) => `${t.target.name}: ${t.label}`).join('; ');
-    report({ concurrency, launches, warmup, rounds, maxSeconds, profile: flags.profile!, commands, machine, json: flags.json && path.resolve(flags.json) }, totals, profiles);
+    const databases = tools.map((t) => `${t.target.name}: ${t.database.label}`).join('; ');
+    report({ concurrency, launches, warmup, rounds, maxSeconds, profile: flags.profile!, commands, databases, machine, json: flags.json && path.resolve(flags.json) }, totals, profiles);
   } finally {
     for (const tool of tools) await tool.stop();
   }

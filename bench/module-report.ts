@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { ModulePack } from '../server/domain/modules/content-pack';
 import { MODULE_OPS, type ModuleResult } from './module-trainee';
-import { formatResults, formatSteps, launchesPerSecond, percentile, table, type RunResult } from './stats';
+import { formatResults, formatSteps, launchesPerSecond, maxOf, percentile, table, type RunResult } from './stats';
 
 export type ModuleReportConfig = {
   trainees: number;
@@ -56,10 +56,10 @@ export function reportModule(config: ModuleReportConfig, pack: ModulePack, launc
   const rows = [['operation', 'count', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms']];
   for (const op of MODULE_OPS) {
     const values = module.ops[op];
-    rows.push([op, String(values.length), perSecond(values.length, module.wallMs), ms(percentile(values, 50)), ms(percentile(values, 95)), ms(percentile(values, 99)), ms(values.length ? Math.max(...values) : NaN)]);
+    rows.push([op, String(values.length), perSecond(values.length, module.wallMs), ms(percentile(values, 50)), ms(percentile(values, 95)), ms(percentile(values, 99)), ms(maxOf(values))]);
   }
   const m = module.modules;
-  rows.push(['whole module', String(m.length), perSecond(m.length, module.wallMs), ms(percentile(m, 50)), ms(percentile(m, 95)), ms(percentile(m, 99)), ms(m.length ? Math.max(...m) : NaN)]);
+  rows.push(['whole module', String(m.length), perSecond(m.length, module.wallMs), ms(percentile(m, 50)), ms(percentile(m, 95)), ms(percentile(m, 99)), ms(maxOf(m))]);
   console.log(table(rows));
   if (module.serverCpuMs !== undefined && module.completed) console.log(`server CPU: ${(module.serverCpuMs / module.completed).toFixed(0)} ms per trainee's module (${(module.serverCpuMs / Math.max(1, module.requests)).toFixed(1)} ms per request, grade sending included)`);
   if (module.errors) console.log(`\nmodule errors, e.g.\n  ${module.errorSamples.join('\n  ')}`);

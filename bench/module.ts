@@ -5,9 +5,10 @@
  * when the grades reached the platform.
  *
  *   npm run bench:module -- [--trainees 50] [--concurrency 8] [--module <slug>] [--warmup 10]
- *                           [--rounds 2] [--max-seconds 300] [--tsx|--dist] [--profile] [--verbose] [--json file]
+ *                           [--rounds 2] [--max-seconds 300] [--tsx|--dist] [--postgres] [--profile] [--verbose] [--json file]
  *
- * Set-up (not timed): Silta and bare ltijs as child processes with fresh SQLite files, and one
+ * Set-up (not timed): Silta and bare ltijs as child processes with fresh SQLite files (with
+ * --postgres or DATABASE_URL=postgres://…, fresh PostgreSQL databases created and dropped here), and one
  * module link per trainee placed by deep linking as the teacher. Then (1) every trainee launches,
  * alternating in rounds with as many bare ltijs launches, and (2) every trainee works through
  * the module, `concurrency` at a time. Not a test: it exits non-zero only when it could not run.
@@ -30,6 +31,7 @@ import { untimed } from './targets';
 import { mergeInto, type RunResult } from './stats';
 import { startLtijs, startSilta, type StartedTool } from './tools';
 import { usage } from './flags';
+import { postgresServer } from './databases';
 
 const { values: flags } = parseArgs({
   options: {
@@ -40,6 +42,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '2' },
     'max-seconds': { type: 'string', default: '300' },
     tsx: { type: 'boolean', default: false },
+    postgres: { type: 'boolean', default: false },
     dist: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -138,7 +141,7 @@ async function profileOf(silta: StartedTool, timed: { sql: string; cpu: string }
 }
 
 async function main() {
-  const options = { tmp, profile: flags.profile!, verbose: flags.verbose!, command: flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const), env: { RATE_LIMIT_PER_MINUTE: '1000000' } };
+  const options = { tmp, profile: flags.profile!, verbose: flags.verbose!, command: flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const), env: { RATE_LIMIT_PER_MINUTE: '1000000' }, postgres: postgresServer(flags.postgres) };
   const tools: StartedTool[] = [];
   try {
     const silta = await startSilta(options);
@@ -186,7 +189,7 @@ async function main() {
     const grades = await waitForGrades(baseUrl, module.completed);
     const profile = timedTrace ? await profileOf(silta, timedTrace, module, spare) : undefined;
 
-    const commands = tools.map((t) => `${t.target.name}: ${t.label}`).join('; ');
+    const commands = tools.map((t) => `${t.target.name}: ${t.label} on ${t.database.label}`).join('; ');
     reportModule({ trainees, concurrency, rounds, warmup, maxSeconds, commands, setupSeconds, relaunched: unlaunched.length, json: flags.json && path.resolve(flags.json) }, pack, launches, module, grades);
     if (profile) console.log(`\n${profile}`);
   } finally {

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { formatResults, formatSteps, launchesPerSecond, percentile, type RunResult } from './stats';
 
-export const TARGET_RATIO = 3;
+export const TARGET_RATIO = 5;
 export const TARGET_P95_MS = 50;
 
-export type ReportConfig = { concurrency: number; launches: number; warmup: number; rounds: number; maxSeconds: number; profile: boolean; commands: string; machine: string; json?: string };
+export type ReportConfig = { concurrency: number; launches: number; warmup: number; rounds: number; maxSeconds: number; profile: boolean; commands: string; databases: string; machine: string; json?: string };
 
 /** Prints the figures, the ratio and the target line; writes them as JSON when asked. */
 export function report(config: ReportConfig, results: RunResult[], profiles: string[]): void {
@@ -16,8 +16,9 @@ export function report(config: ReportConfig, results: RunResult[], profiles: str
     `concurrency ${config.concurrency} (virtual users, each with its own cookie jar), ${config.launches} timed launches per tool in ${config.rounds} alternating round(s), after ${config.warmup} warm-up launches; cap ${config.maxSeconds} s per tool${config.profile ? '; PROFILED (tracing on: slower than a plain run)' : ''}`,
   );
   console.log(`ran as: ${config.commands}`);
+  console.log(`databases: ${config.databases}`);
   console.log(config.machine);
-  console.log('Silta: NODE_ENV=development, LOG_LEVEL=warn, SQLite; bare ltijs: ltijs 5.9.9 + ltijs-sequelize on SQLite, devMode off.');
+  console.log('Silta: NODE_ENV=development, LOG_LEVEL=warn; bare ltijs: ltijs 5.9.9 + ltijs-sequelize, devMode off; each on the database above.');
   console.log('Both tools are launched by the same kind of platform simulator, in the benchmark process (one per tool; Silta\'s is');
   console.log('registered with platform:add). Timed: login initiation -> platform auth -> id_token POST -> first page (200; Silta answers');
   console.log('the id_token POST with its landing page, bare ltijs redirects to it). Not timed:');
@@ -36,9 +37,9 @@ export function report(config: ReportConfig, results: RunResult[], profiles: str
   if (silta && bare) {
     const ratio = launchesPerSecond(silta) / launchesPerSecond(bare);
     const p95 = percentile(silta.latencies, 95);
-    verdict = { ratio, p95, pass: ratio >= TARGET_RATIO && p95 < TARGET_P95_MS && silta.errors === 0 };
+    verdict = { ratio, p95, pass: ratio >= TARGET_RATIO && p95 <= TARGET_P95_MS && silta.errors === 0 };
     console.log(`\nratio Silta/bare ltijs launches/s: ${ratio.toFixed(2)}x`);
-    console.log(`target: >= ${TARGET_RATIO}x bare ltijs launches/s, p95 < ${TARGET_P95_MS} ms: ${verdict.pass ? 'PASS' : 'FAIL'} (${ratio.toFixed(2)}x, p95 ${p95.toFixed(1)} ms, ${silta.errors} errors; errors fail it too)`);
+    console.log(`target: >= ${TARGET_RATIO}x bare ltijs launches/s, p95 <= ${TARGET_P95_MS} ms: ${verdict.pass ? 'PASS' : 'FAIL'} (${ratio.toFixed(2)}x, p95 ${p95.toFixed(1)} ms, ${silta.errors} errors; errors fail it too)`);
   }
   for (const profile of profiles) console.log(`\n${profile}`);
   if (config.json) {

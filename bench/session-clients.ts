@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io as connectClient, type Socket } from 'socket.io-client';
 import { inParallel } from './module-setup';
+import { appendAll } from './stats';
 
 /** How to reach one server: its URL and Origin, each client's handshake token, and a note payload. */
 export type LoadTarget = {
@@ -154,8 +155,8 @@ export function mergeLoad(total: LoadResult | undefined, round: LoadResult): Loa
   for (const [code, count] of Object.entries(round.ackErrors)) total.ackErrors[code] = (total.ackErrors[code] ?? 0) + count;
   total.received += round.received;
   total.expected += round.expected;
-  total.latencies.push(...round.latencies);
-  total.acks.push(...round.acks);
+  appendAll(total.latencies, round.latencies);
+  appendAll(total.acks, round.acks);
   total.wallMs += round.wallMs;
   total.clientLoopP99Ms = Math.max(total.clientLoopP99Ms, round.clientLoopP99Ms);
   total.clientLoopMaxMs = Math.max(total.clientLoopMaxMs, round.clientLoopMaxMs);

@@ -6,9 +6,10 @@
  * benchmark process's own event-loop lag (are the clients keeping up?) and Silta p95 / bare p95.
  *
  *   npm run bench:session -- [--clients 300] [--rate 20] [--seconds 30] [--warmup 5] [--rounds 3]
- *                            [--tsx|--dist] [--profile] [--verbose] [--json file]
+ *                            [--tsx|--dist] [--postgres] [--profile] [--verbose] [--json file]
  *
- * Set-up (not timed): Silta (fresh SQLite, from dist/ or tsx like the other benches) and the bare
+ * Set-up (not timed): Silta (fresh SQLite, or with --postgres / DATABASE_URL=postgres://… a fresh
+ * PostgreSQL database the benchmark creates and drops; from dist/ or tsx like the other benches) and the bare
  * server as child processes; on Silta a facilitator launch creates the session and N participant
  * launches get realtime tokens; then both sets of clients connect and join, 10 at a time. The
  * measured seconds are split into rounds that alternate between the two servers (as the launch
@@ -27,6 +28,7 @@ import { reportSessionLoad, rssMb } from './session-report';
 import { siltaLoadTarget } from './session-setup';
 import { startSilta, type StartedTool } from './tools';
 import { usage } from './flags';
+import { postgresServer } from './databases';
 import { calibrationLine, calibrationMs } from './calibration';
 
 const { values: flags } = parseArgs({
@@ -37,6 +39,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
     tsx: { type: 'boolean', default: false },
+    postgres: { type: 'boolean', default: false },
     dist: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -100,7 +103,7 @@ async function measure(server: Server, roundOptions: LoadOptions): Promise<{ res
 
 async function main() {
   const command = flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const);
-  const silta = await startSilta({ tmp, profile: flags.profile!, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
+  const silta = await startSilta({ tmp, profile: flags.profile!, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000' }, postgres: postgresServer(flags.postgres) });
   let bare: Awaited<ReturnType<typeof startBare>> | undefined;
   const servers: Server[] = [];
   try {
@@ -123,7 +126,7 @@ async function main() {
       }
     }
     const cores = os.cpus().length;
-    reportSessionLoad({ options: { ...options, rounds }, commands: `silta: ${silta.label}; bare: ${bare.label}; ${cores} CPU cores`, machine: calibrationLine(speedBefore, calibrationMs()), results: [totals[1]!, totals[0]!], json: flags.json && path.resolve(flags.json) });
+    reportSessionLoad({ options: { ...options, rounds }, commands: `silta: ${silta.label} on ${silta.database.label}; bare: ${bare.label} (stores nothing); ${cores} CPU cores`, machine: calibrationLine(speedBefore, calibrationMs()), results: [totals[1]!, totals[0]!], json: flags.json && path.resolve(flags.json) });
     if (profile) console.log(`\n--- CPU profile of Silta over the measured notes (tracing on: the figures above are slower) ---\n${profile}`);
   } finally {
     for (const server of servers) closeClients(server.sockets);

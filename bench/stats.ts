@@ -24,6 +24,19 @@ export function percentile(values: number[], p: number): number {
   return sorted[rank];
 }
 
+/**
+ * Appends `values` to `target` one by one: \`push(...values)\` passes every value as an argument
+ * and overflows the stack at some hundred thousand (1,000 session clients x 200 notes).
+ */
+export function appendAll<T>(target: T[], values: readonly T[]): void {
+  for (const value of values) target.push(value);
+}
+
+/** The largest value (NaN when there is none), without spreading a long array into arguments. */
+export function maxOf(values: readonly number[]): number {
+  return values.length ? values.reduce((a, b) => (b > a ? b : a)) : NaN;
+}
+
 export const launchesPerSecond = (r: RunResult) => (r.latencies.length / r.wallMs) * 1000;
 
 const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
@@ -33,7 +46,7 @@ export function formatResults(results: RunResult[]): string {
   const rows = [['tool', 'launches', 'errors', 'launches/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU ms/launch', 'bench CPU ms/launch']];
   for (const r of results) {
     const perLaunch = (total: number | undefined) => (total === undefined ? NaN : total / Math.max(1, r.launches));
-    rows.push([r.tool, String(r.latencies.length), String(r.errors), launchesPerSecond(r).toFixed(1), ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 95)), ms(percentile(r.latencies, 99)), ms(Math.max(...r.latencies)), ms(perLaunch(r.serverCpuMs)), ms(perLaunch(r.benchCpuMs))]);
+    rows.push([r.tool, String(r.latencies.length), String(r.errors), launchesPerSecond(r).toFixed(1), ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 95)), ms(percentile(r.latencies, 99)), ms(maxOf(r.latencies)), ms(perLaunch(r.serverCpuMs)), ms(perLaunch(r.benchCpuMs))]);
   }
   return table(rows);
 }
@@ -59,6 +72,6 @@ export function mergeInto(total: RunResult, round: RunResult): void {
   total.wallMs += round.wallMs;
   if (round.serverCpuMs !== undefined) total.serverCpuMs = (total.serverCpuMs ?? 0) + round.serverCpuMs;
   if (round.benchCpuMs !== undefined) total.benchCpuMs = (total.benchCpuMs ?? 0) + round.benchCpuMs;
-  total.latencies.push(...round.latencies);
-  for (const [step, values] of Object.entries(round.steps)) (total.steps[step] ??= []).push(...values);
+  appendAll(total.latencies, round.latencies);
+  for (const [step, values] of Object.entries(round.steps)) appendAll((total.steps[step] ??= []), values);
 }

@@ -3,19 +3,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { compileForNode, freePort, nodeArgs, ROOT, siltaCommand, startChild, waitForUrl, type Child } from './children';
+import { benchDatabase, type BenchDatabase } from './databases';
 import { PlatformSim } from './platform-sim';
 import { TRACE_PRELOAD } from './profile';
 import { simTarget, siltaTarget, type Target } from './targets';
 
-/** A tool under test, started and ready for launches. */
-export type StartedTool = { target: Target; baseUrl: string; child: Child; traceDir: string; label: string; stop(): Promise<void> };
+/** A tool under test, started and ready for launches; `database` is what it stores into (dropped by `stop()`). */
+export type StartedTool = { target: Target; baseUrl: string; child: Child; traceDir: string; label: string; database: BenchDatabase; stop(): Promise<void> };
 
 /**
  * `env`: extra environment for Silta (bench:module raises its per-address rate limit).
  * `platformSim`: launch Silta from the benchmark's platform simulator (registered with
- * `platform:add`) instead of its own development platform.
+ * `platform:add`) instead of its own development platform. `postgres`: the PostgreSQL server
+ * (from `postgresServer()`) to create each tool's fresh database on; SQLite files when undefined.
  */
-export type StartOptions = { tmp: string; profile: boolean; verbose: boolean; command: 'auto' | 'tsx' | 'dist'; env?: NodeJS.ProcessEnv; platformSim?: boolean };
+export type StartOptions = { tmp: string; profile: boolean; verbose: boolean; command: 'auto' | 'tsx' | 'dist'; env?: NodeJS.ProcessEnv; platformSim?: boolean; postgres?: string };
 
 /** The tracing preload for --profile: compiled when the child runs on plain node, so tsx does not change what is measured. */
 async function tracePreload(options: StartOptions, plainNode: boolean): Promise<string | undefined> {
@@ -37,7 +39,7 @@ async function registerSim(sim: PlatformSim, env: NodeJS.ProcessEnv): Promise<vo
 }
 
 /**
- * Silta on a free port with a fresh SQLite file, NODE_ENV=development (so its development
+ * Silta on a free port with a fresh database (SQLite file or PostgreSQL database), NODE_ENV=development (so its development
  * platform is on), LOG_LEVEL=warn; ready once /readyz answers. With `platformSim`, the
  * simulator is registered first and launches come from it.
  */
@@ -46,24 +48,26 @@ export async function startSilta(options: StartOptions): Promise<StartedTool> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const command = siltaCommand(options.command);
   const traceDir = fs.mkdtempSync(path.join(options.tmp, 'silta-trace-'));
+  const database = await benchDatabase('silta', options.tmp, options.postgres);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATABASE_URL: `sqlite:${path.join(options.tmp, 'silta.sqlite')}`,
     LOG_LEVEL: 'warn',
     BENCH_TRACE_DIR: traceDir,
     ...options.env,
+    DATABASE_URL: database.url,
   };
   for (const name of ['DEV_PLATFORM', 'DEV_PLATFORM_URL', 'REDIS_URL', 'SECRET_KEY', 'REGISTRATION_SECRET', 'TRUST_PROXY']) delete env[name];
   const sim = options.platformSim ? await startSim(`${baseUrl}/lti/launch`) : undefined;
   if (sim) await registerSim(sim, env);
-  console.error(`starting Silta: ${command.label} on port ${port}${sim ? `, platform simulator at ${sim.issuer}` : ''}`);
+  console.error(`starting Silta: ${command.label} on port ${port}, ${database.label}${sim ? `, platform simulator at ${sim.issuer}` : ''}`);
   const child = startChild('silta', nodeArgs(command.script, { tsx: command.tsx, trace: await tracePreload(options, !command.tsx) }), env, options.verbose);
   const stop = async () => {
     await child.stop();
     await sim?.stop();
+    await database.drop();
   };
   try {
     await waitForUrl(`${baseUrl}/readyz`, child, 90_000);
@@ -71,11 +75,12 @@ export async function startSilta(options: StartOptions): Promise<StartedTool> {
     await stop();
     throw error;
   }
-  return { target: sim ? simTarget('silta', `${baseUrl}/lti/login`, sim, 200) : siltaTarget(baseUrl), baseUrl, child, traceDir, label: command.label, stop };
+  return { target: sim ? simTarget('silta', `${baseUrl}/lti/login`, sim, 200) : siltaTarget(baseUrl), baseUrl, child, traceDir, label: command.label, database, stop };
 }
 
 /**
- * The bare ltijs app (bench/bare-ltijs.ts) on a free port with its own fresh SQLite file, and
+ * The bare ltijs app (bench/bare-ltijs.ts) on a free port with its own fresh database (the same
+ * kind as Silta's: SQLite file or PostgreSQL database), and
  * the platform simulator it is registered with; ready once it printed BENCH_READY. `plainNode`
  * runs it compiled, without tsx's loader, as Silta runs from dist/.
  */
@@ -83,11 +88,12 @@ export async function startLtijs(options: StartOptions, plainNode: boolean): Pro
   const port = await freePort();
   const sim = await startSim(`http://127.0.0.1:${port}/`);
   const traceDir = fs.mkdtempSync(path.join(options.tmp, 'ltijs-trace-'));
+  const database = await benchDatabase('ltijs', options.tmp, options.postgres);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
     BENCH_PORT: String(port),
-    BENCH_DB: path.join(options.tmp, 'ltijs.sqlite'),
+    BENCH_DATABASE_URL: database.url,
     BENCH_PLATFORM: JSON.stringify({ issuer: sim.issuer, clientId: sim.clientId, authEndpoint: sim.authEndpoint, tokenEndpoint: sim.tokenEndpoint, jwksUrl: sim.jwksUrl }),
     BENCH_TRACE_DIR: traceDir,
   };
@@ -98,11 +104,12 @@ export async function startLtijs(options: StartOptions, plainNode: boolean): Pro
     env.NODE_PATH = path.join(ROOT, 'node_modules');
   }
   const label = plainNode ? 'node bare-ltijs.js (bench/bare-ltijs.ts compiled with esbuild)' : 'node --import tsx bench/bare-ltijs.ts';
-  console.error(`starting bare ltijs: ${label} on port ${port}, platform simulator at ${sim.issuer}`);
+  console.error(`starting bare ltijs: ${label} on port ${port}, ${database.label}, platform simulator at ${sim.issuer}`);
   const child = startChild('ltijs', nodeArgs(script, { tsx: !plainNode, trace: await tracePreload(options, plainNode) }), env, options.verbose);
   const stop = async () => {
     await child.stop();
     await sim.stop();
+    await database.drop();
     if (options.verbose) console.error(`platform simulator served its JWKS ${sim.jwksFetches} times`);
   };
   try {
@@ -111,5 +118,5 @@ export async function startLtijs(options: StartOptions, plainNode: boolean): Pro
     await stop();
     throw error;
   }
-  return { target: simTarget('bare ltijs', `http://127.0.0.1:${port}/login`, sim, 302), baseUrl: `http://127.0.0.1:${port}`, child, traceDir, label, stop };
+  return { target: simTarget('bare ltijs', `http://127.0.0.1:${port}/login`, sim, 302), baseUrl: `http://127.0.0.1:${port}`, child, traceDir, label, database, stop };
 }

@@ -4,7 +4,7 @@ import type { LtijsProvider } from 'ltijs';
 import type { Sequelize } from 'sequelize';
 import { DevPlatform } from '../lti/dev-platform/dev-platform';
 import { PlatformRegistry } from '../lti/platforms';
-import { setupLtijs } from '../lti/provider';
+import { lazyLtijs } from '../lti/provider';
 import { ServiceClient } from '../lti/service-client';
 import { createApp } from './app';
 import { BoardEventHub } from './domain/board/board-events';
@@ -112,6 +112,7 @@ export async function openStore(env: Env, logger: Logger) {
   const applied = await migrate(sequelize);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   defineModels(sequelize);
-  const lti = await setupLtijs(env.secretKey, env.databaseUrl);
+  // ltijs loads on first use, not at start (decision 0014).
+  const lti = lazyLtijs(env.secretKey, env.databaseUrl);
   return { sequelize, lti, registry: new PlatformRegistry(lti) };
 }
