@@ -1,6 +1,5 @@
 import type http from 'node:http';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { createClient } from 'redis';
+import type { createClient } from 'redis';
 import type { Sequelize } from 'sequelize';
 import { Server } from 'socket.io';
 import type { Env } from '../env';
@@ -43,10 +42,14 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
   const { env, logger } = deps;
   const log = logger.child({ component: 'realtime' });
   let redis: ReturnType<typeof createClient> | undefined;
+  let adapter: ReturnType<typeof import('@socket.io/redis-streams-adapter').createAdapter> | undefined;
   if (env.redisUrl) {
-    redis = createClient({ url: env.redisUrl });
+    // Loaded only with REDIS_URL: one instance needs neither, and loading them costs start-up time.
+    const [{ createClient: connectRedis }, { createAdapter }] = await Promise.all([import('redis'), import('@socket.io/redis-streams-adapter')]);
+    redis = connectRedis({ url: env.redisUrl });
     redis.on('error', (err: unknown) => log.error({ err }, 'redis error'));
     await redis.connect();
+    adapter = createAdapter(redis);
   }
   const io: SiltaServer = new Server(server, {
     // No CORS: only Silta's own pages connect, and the Origin guard refuses the rest.
@@ -55,7 +58,7 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     serveClient: false,
-    ...(redis ? { adapter: createAdapter(redis) } : {}),
+    ...(adapter ? { adapter } : {}),
   });
   io.use(authenticateSocket(deps.sequelize, env.secretKey, log));
   const liveRooms = new LiveRooms();
