@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Op } from 'sequelize';
 import { GradeOutbox } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { gradedLink, platformUser, queueScore, recordScorePosts, reload, testClock, testWorker, waitFor } from './grade-fixtures';
+import { gradedLink, platformUser, queueScore, recordScorePosts, reload, resetPlatform, testClock, testWorker, waitFor } from './grade-fixtures';
 
 describe('grade outbox worker: several workers, crashes and restarts', () => {
   let t: TestSilta;
@@ -15,7 +15,7 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
     recorder = recordScorePosts(t.devPlatform);
   });
   after(() => recorder.restore());
-  afterEach(() => t.devPlatform.auth.clearFailures());
+  afterEach(() => resetPlatform(t));
 
   /** One link with scores queued for demo learners 201.. (enrolled on the platform, never launched). */
   async function queueForLearners(count: number) {
