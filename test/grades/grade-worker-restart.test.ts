@@ -172,17 +172,17 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
     }
 
     it('two Silta processes on one database, one killed with SIGKILL mid-delivery: one accepted score per trainee', async function () {
-      this.timeout(90_000);
+      this.timeout(240_000);
       const LEARNERS = 16;
       const { g, rows } = await queueForLearners(LEARNERS);
       // A slow platform keeps both processes busy sending when the first one is killed.
       t.devPlatform.auth.latencyMs = 150;
       try {
         const [first, second] = [await startSilta(g.resourceLinkId, { leaseMs: 1500, serviceTimeoutMs: 5000 }), await startSilta(g.resourceLinkId, { leaseMs: 1500, serviceTimeoutMs: 5000 })];
-        await waitFor(async () => recorder.to(g.item!.id).length >= 3, 'the first grades to arrive', 30_000);
+        await waitFor(async () => recorder.to(g.item!.id).length >= 3, 'the first grades to arrive', 120_000);
         first.kill('SIGKILL');
         await exited(first);
-        await waitFor(async () => (await GradeOutbox.count({ where: { id: { [Op.in]: rows.map((r) => r.id) }, status: 'sent' } })) === LEARNERS, 'every grade sent by the survivor', 60_000);
+        await waitFor(async () => (await GradeOutbox.count({ where: { id: { [Op.in]: rows.map((r) => r.id) }, status: 'sent' } })) === LEARNERS, 'every grade sent by the survivor', 120_000);
         second.kill('SIGTERM');
         await exited(second);
       } finally {
@@ -200,7 +200,8 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
     const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 
     it('Silta killed in the middle of sending and started again: the score arrives exactly once after the platform recovers', async function () {
-      this.timeout(60_000);
+      // Two Silta processes boot one after the other; on a shared machine that takes a while.
+      this.timeout(240_000);
       const g = await gradedLink(t);
       const row = await queueScore(t, g, { scoreGiven: 9 });
       // The platform first swallows the score POST without answering...
@@ -215,7 +216,7 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
       try {
         t.devPlatform.failNext({ hang: true });
         const first = await startSilta(g.resourceLinkId, { leaseMs: 1500, serviceTimeoutMs: 30_000 });
-        await waitFor(async () => swallowed, 'the first process’s POST to hang', 30_000);
+        await waitFor(async () => swallowed, 'the first process’s POST to hang', 90_000);
         first.kill('SIGKILL');
         await exited(first);
       } finally {
@@ -228,7 +229,7 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
       // ...then is down for two more calls, then recovers.
       t.devPlatform.failNext({ status: 503, times: 2 });
       const second = await startSilta(g.resourceLinkId, { leaseMs: 1500, serviceTimeoutMs: 5000 });
-      await waitFor(async () => (await reload(row)).status === 'sent', 'the restarted Silta to send the score', 30_000);
+      await waitFor(async () => (await reload(row)).status === 'sent', 'the restarted Silta to send the score', 90_000);
       second.kill('SIGTERM');
       assert.equal(await exited(second), 0, 'Silta closed cleanly, worker stopped first');
 

