@@ -9,6 +9,7 @@ import { ServiceClient } from '../lti/service-client';
 import { createApp } from './app';
 import { BoardEventHub } from './domain/board/board-events';
 import { GradeWorker, type GradeWorkerOptions } from './domain/grades/grade-worker';
+import { bridgeGradesDueToRedis } from './domain/grades/grade-wake';
 import { loadContentPacks, type ModulePack } from './domain/modules/content-pack';
 import { loadSessionTemplates } from './domain/sessions/session-template';
 import type { Env } from './env';
@@ -78,7 +79,10 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
   const operations = startOperations({ env, sequelize, logger });
   const purge = setInterval(() => purgeExpiredSessions().catch((err) => logger.warn({ err }, 'purging launch sessions failed')), 10 * 60_000);
   purge.unref();
-  if (options.startGradeWorker ?? env.nodeEnv !== 'test') gradeWorker.start();
+  const startWorker = options.startGradeWorker ?? env.nodeEnv !== 'test';
+  // Other instances hear of queued grades and recoveries at once through Redis; without it, at their next poll.
+  const gradeBridge = startWorker && env.redisUrl ? await bridgeGradesDueToRedis(env.redisUrl, logger.child({ component: 'grade-worker' })) : undefined;
+  if (startWorker) gradeWorker.start();
   const silta: Silta = {
     app,
     sequelize,
@@ -100,6 +104,7 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
       await silta.realtime?.close();
       // The batch in hand is recorded before the database closes.
       await gradeWorker.stop();
+      await gradeBridge?.close();
       await sequelize.close();
     },
   };

@@ -38,6 +38,8 @@ export class DevPlatformAuth {
   tokenRequests = 0;
   /** Service calls refused for a missing, unknown, expired or under-scoped token. */
   rejectedTokens = 0;
+  /** Milliseconds every service call waits before it is answered (tests and bench:grades: a slow platform). */
+  latencyMs = 0;
 
   constructor(private readonly platform: { tokenEndpoint: string; toolKeySet(): JWTVerifyGetKey; client(clientId: string): unknown }) {}
 

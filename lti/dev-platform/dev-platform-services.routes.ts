@@ -65,7 +65,9 @@ export function devPlatformServiceRoutes(platform: DevPlatform): Router {
 
   // Simulated failures come first: a platform in trouble answers before it checks anything.
   router.use('/api', (req, res, next) => {
-    if (!simulateFailure(req, res, 'services')) next();
+    if (simulateFailure(req, res, 'services')) return;
+    if (auth.latencyMs > 0) setTimeout(next, auth.latencyMs);
+    else next();
   });
 
   const requireScope =

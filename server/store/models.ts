@@ -1,6 +1,7 @@
 import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, type CreationOptional, type Sequelize, type ModelAttributes } from 'sequelize';
 import { defineSessionModels } from './session-models';
 import { defineAdminModels } from './admin-models';
+import { defineGradeHealthModels } from './grade-health-models';
 
 const opts = (sequelize: Sequelize, tableName: string) => ({ sequelize, tableName, underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' });
 const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
@@ -133,6 +134,7 @@ export function defineModels(sequelize: Sequelize) {
   defineBoardModels(sequelize);
   defineSessionModels(sequelize);
   defineAdminModels(sequelize);
+  defineGradeHealthModels(sequelize);
 }
 
 export class ModuleAttempt extends Model<InferAttributes<ModuleAttempt>, InferCreationAttributes<ModuleAttempt>> {
@@ -197,6 +199,8 @@ export class GradeOutbox extends Model<InferAttributes<GradeOutbox>, InferCreati
   /** The worker holding the row, and until when (migration 0003). */
   declare claimToken: CreationOptional<string | null>;
   declare claimedUntil: CreationOptional<Date | null>;
+  /** Claims that ended without an outcome (the holder died mid-send); migration 0017. */
+  declare orphanedClaims: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -254,6 +258,7 @@ export function defineModuleModels(sequelize: Sequelize) {
       lastErrorCode: str(64),
       claimToken: str(64),
       claimedUntil: date(),
+      orphanedClaims: { ...int(), defaultValue: 0 },
       createdAt: date(),
       updatedAt: date(),
     },

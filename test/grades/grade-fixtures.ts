@@ -4,6 +4,7 @@ import { ServiceClient } from '../../lti/service-client';
 import { enqueueScore } from '../../server/domain/grades/grade-outbox.service';
 import { GradeWorker, type GradeWorkerOptions } from '../../server/domain/grades/grade-worker';
 import { createLogger } from '../../server/logger';
+import { GradePlatformHealth } from '../../server/store/grade-health-models';
 import { GradeOutbox, LaunchSession, ResourceLink, User } from '../../server/store/models';
 import { inTransaction } from '../../server/store/transaction';
 import { launchSession } from '../helpers/launch';
@@ -71,10 +72,38 @@ export function testClock() {
 }
 
 /** A worker with its own client and small delays, limited to the given links so other tests' rows stay put. */
-export function testWorker(t: TestSilta, resourceLinkIds: number[], options: Partial<Omit<GradeWorkerOptions, 'client' | 'logger'>> & { timeoutMs?: number } = {}): GradeWorker {
-  const { timeoutMs = 3000, ...rest } = options;
-  const client = new ServiceClient({ registry: t.silta.registry, lti: t.silta.lti, timeoutMs });
+export function testWorker(t: TestSilta, resourceLinkIds: number[], options: Partial<Omit<GradeWorkerOptions, 'logger'>> & { timeoutMs?: number } = {}): GradeWorker {
+  const { timeoutMs = 3000, client = new ServiceClient({ registry: t.silta.registry, lti: t.silta.lti, timeoutMs }), ...rest } = options;
   return new GradeWorker({ client, logger: createLogger('silent'), pollMs: 20, batchSize: 10, maxTries: 5, baseDelayMs: 1000, maxDelayMs: 8000, random: () => 0.5, resourceLinkIds, ...rest });
+}
+
+/**
+ * Forgets every platform's failure (all tests share the development platform, and a failing
+ * platform holds back every row of it) and the simulated failures not used yet.
+ */
+export async function resetPlatform(t: TestSilta): Promise<void> {
+  t.devPlatform.auth.clearFailures();
+  await GradePlatformHealth.destroy({ where: {} });
+}
+
+/** Counts the service calls the development platform answered with a simulated failure. */
+export function countFailedCalls(platform: DevPlatform) {
+  const auth = platform.auth;
+  const original = auth.takeFailure;
+  let failed = 0;
+  auth.takeFailure = function (target) {
+    const failure = original.call(auth, target);
+    if (failure && target === 'services') failed++;
+    return failure;
+  };
+  return {
+    get count() {
+      return failed;
+    },
+    restore: () => {
+      auth.takeFailure = original;
+    },
+  };
 }
 
 export type ScorePost = { itemId: string; userId: string; timestamp: string; scoreGiven: unknown; status: number };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { listForResourceLink, outboxSummary, retryFailed, retryFailedInput } from '../../server/domain/grades/grade-outbox.service';
-import { retryDelayMs } from '../../server/domain/grades/grade-worker';
+import { probeDelayMs } from '../../server/domain/grades/platform-health.service';
 import { GradeOutbox } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 import { gradedLink, launchAs, platformUser, queueScore, reload, testWorker } from './grade-fixtures';
@@ -90,22 +90,23 @@ describe('grade outbox: teacher and admin functions', () => {
   });
 });
 
-describe('grade outbox: retry delays', () => {
-  const options = { baseDelayMs: 1000, maxDelayMs: 30_000 };
+describe('grade outbox: probe delays of a failing platform', () => {
+  const options = { baseDelayMs: 1000, maxDelayMs: 20_000 };
 
-  it('grows exponentially with full jitter, up to the cap', () => {
-    assert.equal(retryDelayMs(1, options, undefined, () => 0.999_999), 999);
-    assert.equal(retryDelayMs(3, options, undefined, () => 0.5), 2000);
-    assert.equal(retryDelayMs(10, options, undefined, () => 0.5), 15_000, 'capped at maxDelayMs');
-    assert.equal(retryDelayMs(2, options, undefined, () => 0), 0, 'full jitter reaches down to zero');
-    const spread = new Set(Array.from({ length: 50 }, () => retryDelayMs(4, options)));
-    assert.ok(spread.size > 10, 'random delays spread retries apart');
-    for (const delay of spread) assert.ok(delay >= 0 && delay < 8000);
+  it('grows exponentially with equal jitter (half to all of the step), never beyond the cap', () => {
+    assert.equal(probeDelayMs(1, options, undefined, () => 0), 500);
+    assert.equal(probeDelayMs(1, options, undefined, () => 0.999_999), 999);
+    assert.equal(probeDelayMs(3, options, undefined, () => 0.5), 3000);
+    assert.equal(probeDelayMs(10, options, undefined, () => 0.999_999), 19_999, 'capped at maxDelayMs');
+    assert.equal(probeDelayMs(10, options, undefined, () => 0), 10_000, 'at least half the cap once there');
+    const spread = new Set(Array.from({ length: 50 }, () => probeDelayMs(4, options)));
+    assert.ok(spread.size > 10, 'random delays spread instances apart');
+    for (const delay of spread) assert.ok(delay >= 4000 && delay < 8000);
   });
 
   it('waits for Retry-After when it is longer, within a day', () => {
-    assert.equal(retryDelayMs(1, options, 120, () => 0.5), 120_000);
-    assert.equal(retryDelayMs(5, options, 1, () => 0.5), 8000, 'the backoff when it is longer');
-    assert.equal(retryDelayMs(1, options, 10 * 24 * 3600, () => 0.5), 24 * 3600_000);
+    assert.equal(probeDelayMs(1, options, 120, () => 0.5), 120_000);
+    assert.equal(probeDelayMs(5, options, 1, () => 0.5), 12_000, 'the backoff when it is longer');
+    assert.equal(probeDelayMs(1, options, 10 * 24 * 3600, () => 0.5), 24 * 3600_000);
   });
 });

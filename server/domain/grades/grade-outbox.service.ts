@@ -1,6 +1,7 @@
 import { col, fn, Op, type Transaction } from 'sequelize';
 import { z } from 'zod';
 import { GradeOutbox, type OutboxStatus } from '../../store/models';
+import { announceGradesDue } from './grade-wake';
 
 export type ScoreToSend = {
   issuer: string;
@@ -18,9 +19,11 @@ export type ScoreToSend = {
  * Puts a finished module's score in the grade outbox, in the caller's transaction (the same one
  * that stores the progress that earned it). Always `Completed` + `FullyGraded`: Moodle empties
  * the grade it holds for any other gradingProgress. An older score for the same user and link
- * that was not sent yet is superseded, so only the newest one goes out.
+ * that was not sent yet is superseded, so only the newest one goes out. Once the transaction has
+ * committed, the grade workers are woken, so a reachable platform has the grade within a second.
  */
 export async function enqueueScore(transaction: Transaction, score: ScoreToSend): Promise<GradeOutbox> {
+  transaction.afterCommit(() => announceGradesDue());
   await GradeOutbox.update(
     { status: 'superseded' },
     { where: { resourceLinkId: score.resourceLinkId, userId: score.userId, status: { [Op.in]: ['pending', 'failed'] } }, transaction },

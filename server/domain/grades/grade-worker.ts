@@ -1,27 +1,36 @@
 import crypto from 'node:crypto';
-import { Op, type WhereOptions } from 'sequelize';
+import { literal, Op, type WhereOptions } from 'sequelize';
 import { postScore, type ActivityProgress, type GradingProgress } from '../../../lti/grades';
 import { PlatformServiceError, type ServiceClient } from '../../../lti/service-client';
 import { SiltaError } from '../../errors';
 import type { Logger } from '../../logger';
+import type { GradePlatformHealth } from '../../store/grade-health-models';
 import { GradeOutbox, User } from '../../store/models';
+import { grantedAlready } from './grade-delivery-check';
+import { announceGradesDue, onGradesDue } from './grade-wake';
 import { resolveLineItem } from './line-item.service';
+import { failingPlatforms, probeDelayMs, recordPlatformFailure, recordPlatformRecovery, releaseProbe, renewProbe, takeProbe, type PlatformKey } from './platform-health.service';
 
 export type GradeWorkerOptions = {
   client: ServiceClient;
   logger: Logger;
-  /** Pause between polls when the last batch was not full. */
+  /** Pause between database polls when nothing woke the worker (other instances' rows, due probes). */
   pollMs?: number;
   /** Rows claimed per poll. */
   batchSize?: number;
-  /** Sends tried before a row is marked failed (an admin can put it back). */
+  /** Score requests in flight at once per platform (in this instance). */
+  concurrency?: number;
+  /** Tries after which a row is marked failed (an admin can put it back)... */
   maxTries?: number;
-  /** Backoff: the n-th retry waits a random time up to min(maxDelayMs, baseDelayMs * 2^(n-1)). */
+  /** ...or the age after which it is. */
+  giveUpAfterMs?: number;
+  /** Probe backoff of a failing platform: from baseDelayMs doubling up to maxDelayMs (keep it ≤ 30 s). */
   baseDelayMs?: number;
   maxDelayMs?: number;
   /**
-   * How long a claim holds. A row whose worker died is sent by another worker after this, so
-   * it must outlast a batch (each row may wait up to a few client timeouts).
+   * How long a claim holds without renewal. Renewed every third of it while the worker still has
+   * the row, so it only has to outlast a stalled process, not a request: a crashed instance's
+   * rows are taken over this long after it died.
    */
   leaseMs?: number;
   /** Only rows of these resource links (tests, or an operator draining one course). */
@@ -34,20 +43,7 @@ export type GradeWorkerOptions = {
 /** What happened to one row in a run, for logs and tests. */
 export type RowOutcome = { id: number; status: GradeOutbox['status'] | 'released'; code?: string };
 
-const DEFAULTS = { pollMs: 5_000, batchSize: 20, maxTries: 12, baseDelayMs: 30_000, maxDelayMs: 6 * 3600_000, leaseMs: 10 * 60_000 };
-/** A Retry-After beyond this is taken as this: a typo on the platform must not park grades for weeks. */
-const MAX_RETRY_AFTER_MS = 24 * 3600_000;
-
-/**
- * The wait before the next try: exponential backoff with full jitter (a random time between 0
- * and the capped exponential), or the platform's Retry-After when that is longer.
- */
-export function retryDelayMs(tries: number, options: { baseDelayMs: number; maxDelayMs: number }, retryAfterSeconds?: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, tries - 1));
-  const jittered = Math.floor(random() * ceiling);
-  const retryAfter = retryAfterSeconds === undefined ? 0 : Math.min(MAX_RETRY_AFTER_MS, retryAfterSeconds * 1000);
-  return Math.max(jittered, retryAfter);
-}
+const DEFAULTS = { pollMs: 1_000, batchSize: 100, concurrency: 4, maxTries: 100, giveUpAfterMs: 48 * 3600_000, baseDelayMs: 1_000, maxDelayMs: 20_000, leaseMs: 10_000 };
 
 /** One line about a failure for the log and the teacher view: HTTP status and the platform's words. */
 function describeFailure(error: unknown): { code: string; message: string } {
@@ -60,25 +56,38 @@ function describeFailure(error: unknown): { code: string; message: string } {
   return { code: 'grade_internal_error', message: String((error as Error)?.message ?? error).slice(0, 1000) };
 }
 
+const keyOf = (p: PlatformKey) => `${p.issuer}\n${p.clientId}`;
+
+/** The rows of one platform in a round: sent `concurrency` at a time, stopped by a platform failure. */
+type Lane = { key: PlatformKey; rows: GradeOutbox[]; failing: boolean; stopped: boolean };
+
+/** Where a row's score went, known once the line item was resolved (for the 409 check). */
+type Target = { sub?: string; lineItemUrl?: string };
+
 /**
- * Sends the grade outbox to the platforms. Every poll claims due pending rows with a conditional
- * UPDATE (a claim token and a lease), so workers of several Silta instances never send the same
- * row, then posts each row's score with the row's own timestamp and records the outcome:
- * - 2xx: `sent`. The status is written right after the platform's answer. A crash between the
- *   two leaves the row pending; it is sent again after the lease with the same timestamp, and
- *   Moodle answers 409 to a timestamp not newer than the grade it holds, so the platform keeps
- *   one grade and the row ends `conflict`.
- * - 409: `conflict`, final: the platform holds a score at least as new. Never retried.
- * - network errors, timeouts, 5xx, 429, 408: pending again after a backoff with jitter (or the
- *   Retry-After, when longer); `failed` after maxTries. Other rows of that platform in the same
- *   batch are put back untried until then, so a platform that is down is not hammered.
- * - other 4xx, a refused token, no grade service on the link: `failed` with the reason, not retried.
+ * Sends the grade outbox to the platforms (decision 0005). Several instances share the outbox:
+ * - **Claims** are a conditional UPDATE (claim token, short lease) renewed while the worker holds
+ *   the rows, so a crashed instance's rows are taken over within a lease.
+ * - **Outcomes**: 2xx `sent`; 409 `conflict` (final), unless an earlier claim on the row ended
+ *   without an outcome and the platform holds this very score: then `sent`; a retryable failure
+ *   (network, timeout, 5xx, 429, 408) marks the *platform* failing and puts the row back; other
+ *   refusals `failed` with the reason.
+ * - **A failing platform** gets one probe at a time (the oldest waiting row) after a capped
+ *   backoff or its Retry-After; the first success ends the failure and makes every row waiting
+ *   on it due at once, sent `concurrency` at a time.
+ * - **Wake-ups**: a queued score or a recovery wakes the worker at once; the poll covers the rest.
  */
 export class GradeWorker {
   private readonly options: Required<Omit<GradeWorkerOptions, 'resourceLinkIds'>> & Pick<GradeWorkerOptions, 'resourceLinkIds'>;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<unknown> | undefined;
+  private again = false;
+  /** stop() was called: rows not started yet go back to the outbox. */
+  private halting = false;
+  private unsubscribe: (() => void) | undefined;
+  /** What the last round found: whether to go again at once, and when the next probe is due. */
+  private lastRound = { busy: false, nextProbeAt: undefined as Date | undefined };
 
   constructor(options: GradeWorkerOptions) {
     // An option given as undefined keeps its default.
@@ -86,27 +95,35 @@ export class GradeWorker {
     this.options = { ...DEFAULTS, now: () => new Date(), random: Math.random, ...given };
   }
 
-  /** Starts polling; the first poll runs at once. */
+  /** Starts polling (the first poll runs at once) and listens for "grades due". */
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.halting = false;
+    this.unsubscribe = onGradesDue(() => this.wake());
     this.schedule(0);
   }
 
-  /** Stops polling and waits for the batch in hand to be recorded. */
+  /** Stops polling and waits for the requests in flight to be recorded (rows not started are put back). */
   async stop(): Promise<void> {
     this.running = false;
+    this.halting = true;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.current;
   }
 
-  /** Polls soon (e.g. after a score was queued or failed rows were put back). */
+  /** Polls at once (a score was queued, a platform answered again, failed rows were put back). */
   wake(): void {
-    if (this.running && this.timer) {
-      clearTimeout(this.timer);
-      this.schedule(0);
+    if (!this.running) return;
+    if (this.current) {
+      this.again = true;
+      return;
     }
+    clearTimeout(this.timer);
+    this.schedule(0);
   }
 
   private schedule(ms: number): void {
@@ -116,81 +133,179 @@ export class GradeWorker {
 
   private async tick(): Promise<void> {
     this.timer = undefined;
-    let full = false;
-    const run = this.runOnce()
-      .then((outcomes) => {
-        full = outcomes.length >= this.options.batchSize;
-      })
-      .catch((err) => this.options.logger.error({ err }, 'grade worker poll failed'));
+    this.again = false;
+    const run = this.runOnce().catch((err) => {
+      this.lastRound = { busy: false, nextProbeAt: undefined };
+      this.options.logger.error({ err }, 'grade worker poll failed');
+    });
     this.current = run;
     await run;
     this.current = undefined;
-    // A stop() and start() during the batch has already scheduled the next poll.
-    if (this.running && !this.timer) this.schedule(full ? 0 : this.options.pollMs);
+    if (!this.running || this.timer) return;
+    const { busy, nextProbeAt } = this.lastRound;
+    const untilProbe = nextProbeAt ? Math.max(0, nextProbeAt.getTime() - this.options.now().getTime()) : Infinity;
+    this.schedule(this.again || busy ? 0 : Math.min(this.options.pollMs, untilProbe));
   }
 
-  /** Claims one batch of due rows, sends them and records each outcome. */
+  /** One round: claims due rows of reachable platforms and the probes of failing ones, sends them, records each outcome. */
   async runOnce(): Promise<RowOutcome[]> {
-    const { rows, token } = await this.claim();
-    const outcomes: RowOutcome[] = [];
-    // A platform that failed with a retryable error in this batch, and when to try it again.
-    const resting = new Map<string, Date>();
-    for (const row of rows) {
-      const restUntil = resting.get(row.issuer);
-      if (restUntil) {
-        await GradeOutbox.update({ claimToken: null, claimedUntil: null, nextAttemptAt: restUntil }, { where: { id: row.id, claimToken: token } });
-        outcomes.push({ id: row.id, status: 'released' });
-        continue;
+    const token = crypto.randomUUID();
+    const now = this.options.now();
+    const failing = await failingPlatforms();
+    const renewal = setInterval(() => void this.renew(token), Math.max(50, Math.floor(this.options.leaseMs / 3)));
+    renewal.unref();
+    let recovered = false;
+    try {
+      const rows = await this.claim(token, now, failing);
+      const lanes = new Map<string, Lane>();
+      for (const row of rows) {
+        const key = keyOf(row);
+        const lane = lanes.get(key) ?? { key: { issuer: row.issuer, clientId: row.clientId }, rows: [], failing: false, stopped: false };
+        lane.rows.push(row);
+        lanes.set(key, lane);
       }
-      const outcome = await this.process(row, token);
-      if (outcome.status === 'pending') resting.set(row.issuer, outcome.nextAttemptAt);
-      outcomes.push({ id: row.id, status: outcome.status, code: outcome.code });
+      let nextProbeAt: Date | undefined;
+      const later = (at: Date | null) => at && (!nextProbeAt || at < nextProbeAt) && (nextProbeAt = at);
+      for (const platform of failing) {
+        const probe = platform.nextTryAt && platform.nextTryAt <= now ? await this.claimProbe(platform, token, now) : undefined;
+        if (probe) lanes.set(keyOf(platform), { key: { issuer: platform.issuer, clientId: platform.clientId }, rows: [probe], failing: true, stopped: false });
+        else later(platform.nextTryAt);
+      }
+      const results = await Promise.all(
+        [...lanes.values()].map(async (lane) => {
+          const outcome = await this.runLane(lane, token);
+          if (outcome.recovered) recovered = true;
+          later(outcome.nextTryAt ?? null);
+          return outcome.rows;
+        }),
+      );
+      this.lastRound = { busy: recovered || rows.length >= this.options.batchSize, nextProbeAt };
+      return results.flat().sort((a, b) => a.order - b.order).map(({ order: _order, ...o }) => o);
+    } finally {
+      clearInterval(renewal);
+      if (recovered) announceGradesDue();
     }
-    return outcomes;
   }
 
-  /** Takes due pending rows nobody holds (or whose holder's lease ran out). */
-  private async claim(): Promise<{ rows: GradeOutbox[]; token: string }> {
-    const now = this.options.now();
-    const due: WhereOptions<GradeOutbox> = {
+  /** Keeps this round's claims (rows and probes) alive while their requests run. */
+  private async renew(token: string): Promise<void> {
+    const until = new Date(this.options.now().getTime() + this.options.leaseMs);
+    try {
+      await GradeOutbox.update({ claimedUntil: until }, { where: { claimToken: token, status: 'pending' } });
+      await renewProbe(token, until);
+    } catch (err) {
+      // A missed renewal costs at worst a resend, which the timestamp rule makes harmless.
+      this.options.logger.warn({ err }, 'grade claim not renewed');
+    }
+  }
+
+  /** Pending rows nobody holds, due by `now` (or at any time, for a probe). */
+  private dueWhere(now: Date, anyTime = false): WhereOptions<GradeOutbox> {
+    return {
       status: 'pending',
-      nextAttemptAt: { [Op.lte]: now },
+      ...(anyTime ? {} : { nextAttemptAt: { [Op.lte]: now } }),
       [Op.or]: [{ claimedUntil: null }, { claimedUntil: { [Op.lt]: now } }],
       ...(this.options.resourceLinkIds ? { resourceLinkId: { [Op.in]: this.options.resourceLinkIds } } : {}),
     };
-    const token = crypto.randomUUID();
+  }
+
+  /** The claim's values; a live claim token left on the row means its last holder died mid-send. */
+  private claimValues(token: string, now: Date) {
+    return {
+      claimToken: token,
+      claimedUntil: new Date(now.getTime() + this.options.leaseMs),
+      orphanedClaims: literal('orphaned_claims + CASE WHEN claim_token IS NULL THEN 0 ELSE 1 END') as unknown as number,
+    };
+  }
+
+  /** Takes due rows of reachable platforms nobody holds (or whose holder's lease ran out). */
+  private async claim(token: string, now: Date, failing: GradePlatformHealth[]): Promise<GradeOutbox[]> {
+    const due: WhereOptions<GradeOutbox> = {
+      [Op.and]: [this.dueWhere(now), ...(failing.length ? [{ [Op.not]: { [Op.or]: failing.map((p) => ({ issuer: p.issuer, clientId: p.clientId })) } }] : [])],
+    };
     const candidates = await GradeOutbox.findAll({ attributes: ['id'], where: due, order: [['nextAttemptAt', 'ASC'], ['id', 'ASC']], limit: this.options.batchSize });
-    if (!candidates.length) return { rows: [], token };
+    if (!candidates.length) return [];
     // The conditions are checked again by the UPDATE itself: of two workers that saw the same
     // candidates, each row goes to whichever UPDATE reaches it first.
-    await GradeOutbox.update(
-      { claimToken: token, claimedUntil: new Date(now.getTime() + this.options.leaseMs) },
-      { where: { [Op.and]: [{ id: { [Op.in]: candidates.map((c) => c.id) } }, due] } },
-    );
-    const rows = await GradeOutbox.findAll({ where: { claimToken: token }, order: [['nextAttemptAt', 'ASC'], ['id', 'ASC']] });
-    return { rows, token };
+    await GradeOutbox.update(this.claimValues(token, now), { where: { [Op.and]: [{ id: { [Op.in]: candidates.map((c) => c.id) } }, due] } });
+    return GradeOutbox.findAll({ where: { claimToken: token }, order: [['nextAttemptAt', 'ASC'], ['id', 'ASC']] });
   }
 
-  private async process(row: GradeOutbox, token: string): Promise<{ status: GradeOutbox['status']; code?: string; nextAttemptAt: Date }> {
+  /** Takes a failing platform's probe and its oldest waiting row; undefined when another worker probes or nothing waits. */
+  private async claimProbe(platform: GradePlatformHealth, token: string, now: Date): Promise<GradeOutbox | undefined> {
+    if (!(await takeProbe(platform, token, now, new Date(now.getTime() + this.options.leaseMs)))) return undefined;
+    // Any waiting row will do (the platform's next try governs, not the row's).
+    const waiting: WhereOptions<GradeOutbox> = { ...this.dueWhere(now, true), issuer: platform.issuer, clientId: platform.clientId };
+    const oldest = await GradeOutbox.findOne({ attributes: ['id'], where: waiting, order: [['nextAttemptAt', 'ASC'], ['id', 'ASC']] });
+    if (oldest) {
+      const [count] = await GradeOutbox.update(this.claimValues(token, now), { where: { ...waiting, id: oldest.id } });
+      if (count) return GradeOutbox.findByPk(oldest.id, { rejectOnEmpty: true });
+    }
+    await releaseProbe(platform, token);
+    return undefined;
+  }
+
+  /** Sends a platform's rows, `concurrency` at a time; a retryable failure stops the lane and puts the rest back. */
+  private async runLane(lane: Lane, token: string): Promise<{ rows: (RowOutcome & { order: number })[]; recovered: boolean; nextTryAt?: Date }> {
+    const outcomes: (RowOutcome & { order: number })[] = [];
+    let recovered = false;
+    let nextTryAt: Date | undefined;
+    let next = 0;
+    const runner = async () => {
+      while (next < lane.rows.length) {
+        const order = next++;
+        const row = lane.rows[order];
+        if (lane.stopped || this.halting) {
+          await GradeOutbox.update({ claimToken: null, claimedUntil: null }, { where: { id: row.id, claimToken: token } });
+          outcomes.push({ id: row.id, status: 'released', order: row.id });
+          continue;
+        }
+        const outcome = await this.process(row, token, lane);
+        if (outcome.recovered) recovered = true;
+        if (outcome.nextTryAt) nextTryAt = outcome.nextTryAt;
+        outcomes.push({ id: row.id, status: outcome.status, code: outcome.code, order: row.id });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, lane.rows.length) }, runner));
+    return { rows: outcomes, recovered, nextTryAt };
+  }
+
+  private async process(row: GradeOutbox, token: string, lane: Lane): Promise<{ status: GradeOutbox['status']; code?: string; recovered?: boolean; nextTryAt?: Date }> {
     const { logger } = this.options;
-    const log = { outboxId: row.id, resourceLinkId: row.resourceLinkId, userId: row.userId, tries: row.tries + 1 };
+    const target: Target = {};
     try {
-      await this.send(row);
+      await this.send(row, target);
     } catch (error) {
-      return this.recordFailure(row, token, error);
+      if (error instanceof PlatformServiceError && error.code === 'platform_conflict' && row.orphanedClaims > 0 && (await grantedAlready(this.options.client, row, target))) {
+        // A process that died after the platform's 200 had sent this very score.
+        await this.markSent(row);
+        logger.info({ outboxId: row.id }, 'the platform already held this grade (sent before a crash); recorded as sent');
+        return { status: 'sent', recovered: await this.platformAnswered(lane) };
+      }
+      return this.recordFailure(row, token, lane, error);
     }
     await this.markSent(row);
-    logger.info(log, 'grade sent');
-    return { status: 'sent', nextAttemptAt: row.nextAttemptAt };
+    logger.info({ outboxId: row.id, resourceLinkId: row.resourceLinkId, userId: row.userId, tries: row.tries + 1 }, 'grade sent');
+    return { status: 'sent', recovered: await this.platformAnswered(lane) };
   }
 
-  private async send(row: GradeOutbox): Promise<void> {
+  /** A failing platform answered: it is reachable again and its waiting rows are due now. */
+  private async platformAnswered(lane: Lane): Promise<boolean> {
+    if (!lane.failing) return false;
+    lane.failing = false;
+    const recovered = await recordPlatformRecovery(lane.key, this.options.now());
+    if (recovered) this.options.logger.info({ issuer: lane.key.issuer }, 'platform answers again; its waiting grades are due');
+    return recovered;
+  }
+
+  private async send(row: GradeOutbox, target: Target): Promise<void> {
     // Moodle empties the grade it holds for any other gradingProgress: such a row is never sent.
     if (row.gradingProgress !== 'FullyGraded') throw new SiltaError('grade_not_final', 'bad_request', `gradingProgress ${row.gradingProgress}`);
     const user = await User.findByPk(row.userId);
     if (!user) throw new SiltaError('grade_target_missing', 'not_found', `user ${row.userId}`);
     const { client } = this.options;
     const lineItemUrl = await resolveLineItem(client, row);
+    Object.assign(target, { sub: user.sub, lineItemUrl });
     await postScore(client, {
       issuer: row.issuer,
       clientId: row.clientId,
@@ -225,28 +340,36 @@ export class GradeWorker {
     }
   }
 
-  private async recordFailure(row: GradeOutbox, token: string, error: unknown): Promise<{ status: GradeOutbox['status']; code: string; nextAttemptAt: Date }> {
-    const { logger, maxTries } = this.options;
+  private async recordFailure(row: GradeOutbox, token: string, lane: Lane, error: unknown): Promise<{ status: GradeOutbox['status']; code: string; nextTryAt?: Date }> {
+    const { logger, maxTries, giveUpAfterMs } = this.options;
     const now = this.options.now();
     const { code, message } = describeFailure(error);
     const tries = row.tries + 1;
     const log = { outboxId: row.id, resourceLinkId: row.resourceLinkId, userId: row.userId, tries, code, detail: message };
     const conflict = error instanceof PlatformServiceError && error.code === 'platform_conflict';
-    // Unexpected errors (a bug, the database) are retried too: they may pass, and maxTries bounds them.
-    const retryable = (error instanceof PlatformServiceError && error.retryable) || !(error instanceof SiltaError);
+    const platformDown = error instanceof PlatformServiceError && error.retryable;
+    // Unexpected errors (a bug, the database) are retried too, row by row: they may pass.
+    const retryable = platformDown || !(error instanceof SiltaError);
+    const givenUp = tries >= maxTries || now.getTime() - row.createdAt.getTime() >= giveUpAfterMs;
     let status: GradeOutbox['status'];
     let nextAttemptAt = row.nextAttemptAt;
+    let nextTryAt: Date | undefined;
+    if (platformDown) {
+      // The platform, not the row, is what failed: no more requests to it until its next probe.
+      lane.failing = true;
+      lane.stopped = true;
+      nextTryAt = await recordPlatformFailure(lane.key, { code, message, retryAfterSeconds: error.retryAfterSeconds }, now, this.options, this.options.random);
+    }
     if (conflict) status = 'conflict';
-    else if (retryable && tries < maxTries) {
+    else if (retryable && !givenUp) {
       status = 'pending';
-      const retryAfter = error instanceof PlatformServiceError ? error.retryAfterSeconds : undefined;
-      nextAttemptAt = new Date(now.getTime() + retryDelayMs(tries, this.options, retryAfter, this.options.random));
+      nextAttemptAt = nextTryAt ?? new Date(now.getTime() + probeDelayMs(tries, this.options, undefined, this.options.random));
     } else status = 'failed';
     await GradeOutbox.update({ status, tries, nextAttemptAt, lastError: message, lastErrorCode: code, claimToken: null, claimedUntil: null }, { where: { id: row.id, claimToken: token, status: 'pending' } });
     if (status === 'pending') logger.warn({ ...log, nextAttemptAt }, 'grade not sent; will retry');
     else if (status === 'conflict') logger.info(log, 'platform holds a newer grade; not resent');
     else if (retryable) logger.error({ ...log, err: error }, 'grade not sent after the last try; marked failed');
     else logger.warn(log, 'grade refused; marked failed, not retried');
-    return { status, code, nextAttemptAt };
+    return { status, code, nextTryAt };
   }
 }

@@ -1,5 +1,7 @@
 import { Router } from 'express';
 import { failedGrades, outboxByPlatform, retryOne, retryPlatform } from '../../domain/admin/grade-sync.service';
+import { presentPlatformDelivery } from '../../domain/grades/grade-delivery.presenter';
+import { platformDeliveries, type PlatformDelivery } from '../../domain/grades/platform-health.service';
 import { listPlatforms } from '../../domain/admin/platform-admin.service';
 import { csrfOnlyForm, idParam, noticeQuery, platformKeyForm } from '../../domain/admin/admin.schema';
 import { translator } from '../../i18n';
@@ -21,8 +23,12 @@ export function gradeRoutes(deps: AdminDeps): Router {
       const now = Date.now();
       const platforms = await listPlatforms(deps.registry);
       const nameOf = (issuer: string, clientId: string) => platforms.find((p) => p.issuer === issuer && p.clientId === clientId)?.name ?? issuer;
+      const deliveries = await platformDeliveries();
+      const deliveryOf = (issuer: string, clientId: string): PlatformDelivery =>
+        deliveries.find((d) => d.issuer === issuer && d.clientId === clientId) ?? { issuer, clientId, reachable: true, failingSince: null, nextTryAt: null, lastErrorCode: null, lastError: null, lastSuccessAt: null };
       const outboxes = (await outboxByPlatform()).map((o) => ({
         ...o,
+        delivery: presentPlatformDelivery(deliveryOf(o.issuer, o.clientId), lang, t),
         name: nameOf(o.issuer, o.clientId),
         oldest: o.oldestPendingAt ? t('admin.grades.age_minutes', { minutes: Math.max(0, Math.round((now - o.oldestPendingAt.getTime()) / 60_000)) }) : null,
       }));

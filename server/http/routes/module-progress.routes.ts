@@ -3,6 +3,8 @@ import type { LtijsProvider } from 'ltijs';
 import type { Sequelize } from 'sequelize';
 import { z } from 'zod';
 import type { PlatformRegistry } from '../../../lti/platforms';
+import { presentPlatformDelivery } from '../../domain/grades/grade-delivery.presenter';
+import { platformDelivery } from '../../domain/grades/platform-health.service';
 import { ServiceClient } from '../../../lti/service-client';
 import type { ModulePack } from '../../domain/modules/content-pack';
 import { chooseLanguage } from '../../domain/launches/launch.service';
@@ -77,6 +79,8 @@ export function moduleProgressRoutes(deps: ModuleProgressDeps): Router {
         languages: languageLinks(launch.language, (l) => `/modules/progress?lt=${launch.sessionId}&lang=${l}`),
         retried: query.retried,
         ...presentProgress(report, pack, launch.language, t),
+        // Why grades wait, when the platform does not answer.
+        gradePlatform: presentPlatformDelivery(await platformDelivery(launch.platform), launch.language, t),
       });
     } catch (error) {
       next(error);

@@ -3,6 +3,8 @@ import type { Sequelize } from 'sequelize';
 import type { ModulePack } from '../../domain/modules/content-pack';
 import { answerFromForm, moduleFormSchema } from '../../domain/modules/module.schema';
 import { presentOverview, presentStep, presentSummary } from '../../domain/modules/module.presenter';
+import { presentTraineeGrade } from '../../domain/grades/grade-delivery.presenter';
+import { platformDelivery } from '../../domain/grades/platform-health.service';
 import { canSeeProgress } from '../../domain/modules/module-progress.policy';
 import { answersOf, completeAttempt, currentAttempt, latestGradeState, moduleOf, saveStepAnswer, startRetry } from '../../domain/modules/module.service';
 import { SiltaError, ValidationError } from '../../errors';
@@ -84,7 +86,10 @@ export function moduleRoutes(deps: { sequelize: Sequelize; packs: ReadonlyMap<st
       const pack = moduleOf(packs, launch);
       const attempt = await currentAttempt(sequelize, launch, pack);
       if (attempt.status !== 'completed') return go(res, '/modules');
-      page(res, 'modules/summary', 'module.summary_title', presentSummary(pack, launch.language, attempt, await answersOf(attempt.id), await latestGradeState(launch)), '/modules/summary');
+      const grade = await latestGradeState(launch);
+      // Where the grade stands, told in words: sent, on its way, waiting for Moodle, or why it failed.
+      const gradeDelivery = presentTraineeGrade(grade, await platformDelivery(launch.platform), launch.language, translator(launch.language));
+      page(res, 'modules/summary', 'module.summary_title', { ...presentSummary(pack, launch.language, attempt, await answersOf(attempt.id), grade), gradeDelivery }, '/modules/summary');
     } catch (error) {
       next(error);
     }
