@@ -72,6 +72,8 @@ export function checkKnowledgeAnswer(props: {
   const previousStates = props.previous?.states ?? {};
   const immediate = pack.assessment.behaviour === 'immediate';
   const open = step.questions.filter((q) => !(immediate && previousStates[q.id]?.final));
+  // Every answer of the step is final already: a form for it (another tab, or crafted) changes nothing.
+  if (immediate && open.length === 0) throw new SiltaError('answer_final', 'conflict');
   const missing = open.filter((q) => isEmpty(submitted[q.id]));
   if (missing.length) {
     throw new StepAnswerRefused(
