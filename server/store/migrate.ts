@@ -8,6 +8,7 @@ import * as boardSearch from './migrations/0005-board-search';
 import * as liveSessions from './migrations/0006-live-sessions';
 import * as adminConsole from './migrations/0007-admin-console';
 import * as signedLoginState from './migrations/0010-signed-login-state';
+import * as assessmentBehaviours from './migrations/0011-assessment-behaviours';
 import * as gradePlatformHealth from './migrations/0017-grade-platform-health';
 
 /** Migrations in order; listed here so they run the same from sources and from `dist/`. */
@@ -20,6 +21,7 @@ const migrations = [
   { name: '0006-live-sessions', ...liveSessions },
   { name: '0007-admin-console', ...adminConsole },
   { name: '0010-signed-login-state', ...signedLoginState },
+  { name: '0011-assessment-behaviours', ...assessmentBehaviours },
   { name: '0017-grade-platform-health', ...gradePlatformHealth },
 ];
 

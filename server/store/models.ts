@@ -150,6 +150,8 @@ export class ModuleAttempt extends Model<InferAttributes<ModuleAttempt>, InferCr
   declare maxPoints: CreationOptional<number>;
   declare scorePercent: number | null;
   declare timeSpentSeconds: CreationOptional<number>;
+  /** Seed of this attempt's option order (migration 0011). */
+  declare shuffleSeed: CreationOptional<number | null>;
   declare completedAt: Date | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -162,6 +164,8 @@ export class StepAnswer extends Model<InferAttributes<StepAnswer>, InferCreation
   declare answer: string;
   declare points: number | null;
   declare maxPoints: number | null;
+  /** JSON `{ [questionId]: { tries, final } }` of an immediate-behaviour check (migration 0011). */
+  declare questionState: CreationOptional<string | null>;
   declare updatedAt: CreationOptional<Date>;
 }
 
@@ -224,6 +228,7 @@ export function defineModuleModels(sequelize: Sequelize) {
       maxPoints: { ...float(), defaultValue: 0 },
       scorePercent: float(true),
       timeSpentSeconds: { ...int(), defaultValue: 0 },
+      shuffleSeed: int(true),
       completedAt: date(),
       createdAt: date(),
       updatedAt: date(),
@@ -231,7 +236,7 @@ export function defineModuleModels(sequelize: Sequelize) {
     opts(sequelize, 'module_attempts'),
   );
   StepAnswer.init(
-    { id, attemptId: int(), stepId: str(100, false), answer: { type: DataTypes.TEXT, allowNull: false }, points: float(true), maxPoints: float(true), updatedAt: date() },
+    { id, attemptId: int(), stepId: str(100, false), answer: { type: DataTypes.TEXT, allowNull: false }, points: float(true), maxPoints: float(true), questionState: { type: DataTypes.TEXT }, updatedAt: date() },
     opts(sequelize, 'step_answers'),
   );
   LineItem.init({ id, resourceLinkId: int(), url: str(2048, false), scoreMaximum: float() }, opts(sequelize, 'line_items'));

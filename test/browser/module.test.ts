@@ -21,7 +21,7 @@ async function answer(frame: Frame, step: PackStep): Promise<void> {
 
 // A trainee on a phone, inside the course page's iframe, with third-party cookies blocked.
 describe('Browser: a trainee takes a module on a phone', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let t: TestSilta;
   let browser: Browser;
   let context: BrowserContext;
@@ -39,7 +39,7 @@ describe('Browser: a trainee takes a module on a phone', function () {
     await browser?.close();
   });
 
-  it('works through every step, sees feedback after answering, finishes, and the grade is queued for Moodle', async () => {
+  it('works through every step, is told in place what an empty check lacks, finishes, reviews the answers, and the grade is queued for Moodle', async () => {
     const pack = t.packs.get(SLUG)!;
     const link = t.devPlatform.placeLink({ courseId: '2', title: pack.title.fi, custom: { target: 'module', module: SLUG } });
     link.lineItemId = t.devPlatform.addLineItem({ courseId: '2', label: pack.title.fi, scoreMaximum: pack.scoreMaximum, resourceLinkId: link.id }).id;
@@ -54,22 +54,33 @@ describe('Browser: a trainee takes a module on a phone', function () {
     await expectAccessible(page, 'module overview at 360 px');
 
     await frame.click('a.button');
+    let triedEmpty = false;
     for (const [index, step] of pack.steps.entries()) {
       frame = await waitForFrame(page, `${silta}/modules/steps/${step.id}`);
       await frame.waitForSelector('h1');
       assert.equal(await horizontalOverflow(frame), 0, `${step.id} fits 360 px`);
       if (index < 3 || step.kind !== 'reading') await expectAccessible(page, `step ${step.id}`);
+      if (step.kind === 'knowledge-check' && !triedEmpty) {
+        // An empty check is refused in place: a summary linking to each question, reachable by keyboard.
+        triedEmpty = true;
+        await frame.focus('form.card button[type="submit"]');
+        await page.keyboard.press('Enter');
+        await frame.waitForSelector('.error-summary');
+        assert.equal(await frame.locator('.error-summary a').count(), step.questions.length);
+        assert.equal(await frame.locator('.field-error').count(), step.questions.length);
+        assert.equal(await frame.locator('.feedback').count(), 0, 'nothing revealed');
+        await expectAccessible(page, `refused ${step.id}`);
+        assert.equal(await horizontalOverflow(frame), 0);
+        await frame.focus('.error-summary a');
+        await page.keyboard.press('Enter');
+        await frame.waitForFunction((id) => location.hash.startsWith(`#q-${id}-`), step.questions[0].id);
+      }
       await answer(frame, step);
       // Submit with the keyboard: focus the form's main button and press Enter.
       await frame.focus('form.card button[type="submit"]');
       await page.keyboard.press('Enter');
-      if (step.kind === 'knowledge-check') {
-        frame = await waitForFrame(page, `${silta}/modules/steps/${step.id}?saved=1`);
-        await frame.waitForSelector('.feedback.is-correct');
-        await expectAccessible(page, `feedback of ${step.id}`);
-        if (index < pack.steps.length - 1) await frame.click('.actions a.button');
-      }
-      if (index === pack.steps.length - 1 && step.kind !== 'knowledge-check') frame = await waitForFrame(page, `${silta}/modules/steps/${step.id}?saved=1`);
+      // Deferred (the module's default): saved and on to the next step, no feedback before finishing.
+      if (index === pack.steps.length - 1) frame = await waitForFrame(page, `${silta}/modules/steps/${step.id}?saved=1`);
     }
     await frame.click('form[action="/modules/complete"] button');
     frame = await waitForFrame(page, `${silta}/modules/summary`);
@@ -77,6 +88,19 @@ describe('Browser: a trainee takes a module on a phone', function () {
     assert.match((await frame.textContent('.score')) ?? '', /100/);
     await expectAccessible(page, 'module summary');
     assert.equal(await horizontalOverflow(frame), 0);
+
+    // The review of the finished attempt: every option marked, with feedback; keyboard and 360 px.
+    await frame.focus('a[href^="/modules/review"]');
+    await page.keyboard.press('Enter');
+    frame = await waitForFrame(page, `${silta}/modules/review`);
+    await frame.waitForSelector('.review-options');
+    assert.ok((await frame.locator('.feedback.is-correct').count()) > 0);
+    await expectAccessible(page, 'review of the answers at 360 px');
+    assert.equal(await horizontalOverflow(frame), 0, 'the review fits 360 px');
+    await page.screenshot({ path: '/tmp/i12-review-360.png', fullPage: true });
+    await frame.focus('a[href^="/modules/summary"]');
+    await page.keyboard.press('Enter');
+    await waitForFrame(page, `${silta}/modules/summary`);
     assert.equal(await GradeOutbox.count({ where: { gradingProgress: 'FullyGraded', scoreGiven: pack.scoreMaximum } }) >= 1, true);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ModulePack } from '../../server/domain/modules/content-pack';
+import { formatScore } from '../../server/domain/grades/score-format';
 import { translator } from '../../server/i18n';
 import { GradeOutbox, ModuleAttempt, StepAnswer } from '../../server/store/models';
 import { launchSession } from '../helpers/launch';
@@ -66,15 +67,19 @@ describe('a trainee works through a module', () => {
     for (const step of rest) {
       const saved = await t.request().post(`/modules/steps/${step.id}`).type('form').send(form(second.lt, attempt.id, rightAnswer(step))).expect(303);
       if (step.kind === 'knowledge-check') {
-        const feedback = await t.request().get(saved.headers.location).expect(200);
-        assert.match(feedback.text, /is-correct/, 'feedback after the answer');
+        // Deferred (the default): no correctness before the attempt is finished.
+        const page = await t.request().get(`/modules/steps/${step.id}?lt=${second.lt}`).expect(200);
+        assert.doesNotMatch(page.text, /is-correct|is-wrong/, 'no feedback before finishing');
+        assert.ok(saved.headers.location);
       }
     }
     await t.request().post('/modules/complete').type('form').send(form(second.lt, attempt.id, [])).expect(303);
     // Finishing again (double click, second tab) changes nothing.
     await t.request().post('/modules/complete').type('form').send(form(second.lt, attempt.id, [])).expect(303);
     const summary = await t.request().get(`/modules/summary?lt=${second.lt}`).expect(200);
-    assert.ok(summary.text.includes(translator('fi')('module.your_score', { percent: 100 })));
+    assert.ok(summary.text.includes(translator('fi')('assessment.your_score', { score: formatScore(100, 'fi') })));
+    const review = await t.request().get(`/modules/review?lt=${second.lt}`).expect(200);
+    assert.match(review.text, /is-correct/, 'the review shows what was right once the attempt is finished');
 
     const rows = await GradeOutbox.findAll({ where: { attemptId: attempt.id } });
     assert.equal(rows.length, 1);

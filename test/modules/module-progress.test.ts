@@ -28,7 +28,7 @@ function tableRows(html: string): Map<string, string> {
 }
 
 /** A small RFC 4180 reader, to check the export the way a spreadsheet reads it. */
-function parseCsv(text: string): string[][] {
+function parseCsv(text: string, separator = ','): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -46,7 +46,7 @@ function parseCsv(text: string): string[][] {
       } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') endField();
+    else if (c === separator) endField();
     else if (c === '\r' && text[i + 1] === '\n') {
       endField();
       rows.push(row);
@@ -145,7 +145,7 @@ describe('teacher view of a module link', () => {
     const finished = rows.get('Aino Virtanen')!;
     assert.ok(finished.includes(html(fi('progress.status.completed'))));
     assert.ok(finished.includes('aino.virtanen@example.fi'));
-    assert.match(finished, /<td>100 %<\/td>\s*<td>100 %<\/td>/, 'latest and best score');
+    assert.match(finished, /<td>100\u00a0%<\/td>\s*<td>100\u00a0%<\/td>/, 'latest and best score, formatted for Finnish');
     assert.ok(finished.includes(html(fi(`progress.grade.${(await latestRow(aino)).status}`))), 'grade sync state');
     const started = rows.get('Elias Korhonen')!;
     assert.ok(started.includes(html(fi('progress.status.in_progress'))));
@@ -234,7 +234,8 @@ describe('teacher view of a module link', () => {
     assert.ok(response.text.startsWith('\uFEFF'));
     assert.ok(response.text.includes('"\'=HYPERLINK(""http://evil.example"",""Klikkaa, ""täältä"""")"'), 'quoted, quotes doubled, apostrophe first');
 
-    const rows = parseCsv(response.text.slice(1));
+    // Swedish: `;` between fields, a decimal comma in the score (decision 0011).
+    const rows = parseCsv(response.text.slice(1), ';');
     const sv = translator('sv');
     assert.deepEqual(rows[0], [
       sv('progress.csv.name'),
@@ -251,7 +252,7 @@ describe('teacher view of a module link', () => {
     assert.equal(rows.length, 1 + 27 + 1, 'a header, the learners, and the one not on the roster');
     assert.ok(rows.every((r) => r.length === 10));
     const row = rows.find((r) => r[0].includes('HYPERLINK'))!;
-    assert.deepEqual(row, ['\'=HYPERLINK("http://evil.example","Klikkaa, "täältä"")', "'@evil.example", sv('progress.status.completed'), String(pack.steps.length), '88', '88', '10', '1', sv('progress.grade.failed'), '\'-1+1 platform said "no"']);
+    assert.deepEqual(row, ['\'=HYPERLINK("http://evil.example","Klikkaa, "täältä"")', "'@evil.example", sv('progress.status.completed'), String(pack.steps.length), '87,5', '87,5', '10', '1', sv('progress.grade.failed'), '\'-1+1 platform said "no"']);
     const helmi = rows.find((r) => r[0] === 'Helmi Rautio')!;
     assert.deepEqual(helmi.slice(2, 9), [sv('progress.status.not_started'), '0', '', '', '0', '0', sv('progress.grade.none')]);
     for (const cell of rows.flat()) assert.doesNotMatch(cell, /^[=+\-@]/, 'no cell starts a formula');

@@ -39,6 +39,8 @@ export const questionSchema = z
     type: z.enum(['single', 'multiple']),
     points: points.default(1),
     text: localizedTextSchema,
+    /** Whether the options are shown in a per-attempt random order (default); `false` keeps the file's order. */
+    shuffle: z.boolean().default(true),
     options: z.array(optionSchema).min(2, { error: 'must list at least 2 options' }).max(12),
   })
   .superRefine((question, ctx) => {
@@ -111,6 +113,23 @@ const checklistStep = z
 
 export const stepSchema = z.discriminatedUnion('kind', [readingStep, knowledgeCheckStep, reflectionStep, checklistStep]);
 
+/**
+ * How knowledge checks are assessed (docs/decisions/0011), after Moodle quiz's question
+ * behaviours: `deferred` shows no correctness before the whole attempt is finished; `immediate`
+ * checks a step when it is saved and its answers are then final, after `tries` tries with
+ * `penalty` (a share of the question's points) taken off for each extra try.
+ */
+export const assessmentSchema = z
+  .strictObject({
+    behaviour: z.enum(['deferred', 'immediate'], { error: 'must be deferred or immediate' }).default('deferred'),
+    tries: z.number().int().min(1, { error: 'must be a whole number from 1 to 10' }).max(10, { error: 'must be a whole number from 1 to 10' }).default(1),
+    penalty: z.number().min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' }).default(0),
+  })
+  .superRefine((a, ctx) => {
+    if (a.behaviour === 'deferred' && (a.tries !== 1 || a.penalty !== 0)) ctx.addIssue({ code: 'custom', path: ['tries'], message: 'and penalty apply only to the immediate behaviour' });
+  });
+export type Assessment = z.output<typeof assessmentSchema>;
+
 export const moduleManifestSchema = z
   .strictObject({
     id: kebabId,
@@ -124,6 +143,8 @@ export const moduleManifestSchema = z
     scoreMaximum: points.default(100),
     /** Whether a trainee may take the module again after finishing; a better attempt replaces the grade. */
     retries: z.boolean(),
+    /** Omitted means `{ behaviour: deferred }`. */
+    assessment: assessmentSchema.default({ behaviour: 'deferred', tries: 1, penalty: 0 }),
     steps: z.array(stepSchema).min(1, { error: 'must list at least 1 step' }).max(40),
   })
   .superRefine((manifest, ctx) => {

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { hasKey, type Language } from '../../i18n';
 import type { CsvCell } from '../../http/csv';
+import { formatScore, formatScoreNumber } from '../grades/score-format';
 import { isErasedSub } from '../privacy/personal-data';
 import type { ModulePack } from './content-pack';
 import type { ParticipantProgress, ProgressReport } from './module-progress.service';
@@ -12,7 +13,10 @@ function displayName(p: ParticipantProgress, t: TFunction): string {
   return p.name || joined || t('progress.unnamed', { id: p.sub });
 }
 
-const percent = (value: number | null) => (value === null ? null : Math.round(value));
+/** A score on the page, formatted by the one rule (formatScore). */
+const percent = (value: number | null, lang: Language) => (value === null ? null : formatScore(value, lang));
+/** The same score in a CSV cell: the number alone, in the language's own decimal mark. */
+const percentCell = (value: number | null, lang: Language) => (value === null ? null : formatScoreNumber(value, lang));
 const minutes = (seconds: number) => Math.round(seconds / 60);
 
 /** What the grade column says: the state word, and for a failure Silta's reason and the platform's own words. */
@@ -51,8 +55,8 @@ export function presentProgress(report: ProgressReport, pack: ModulePack, lang: 
     inactive: p.inactive,
     notOnRoster: !p.onRoster,
     steps: p.status === 'not_started' ? null : { done: p.stepsDone, total: p.stepsTotal },
-    latestScore: percent(p.latestScore),
-    bestScore: percent(p.bestScore),
+    latestScore: percent(p.latestScore, lang),
+    bestScore: percent(p.bestScore, lang),
     minutes: p.attempts ? minutes(p.timeSpentSeconds) : null,
     attempts: p.attempts,
     grade: gradeView(p, lang, t),
@@ -95,8 +99,8 @@ export function progressCsvRows(report: ProgressReport, pack: ModulePack, lang: 
       p.email,
       t(`progress.status.${p.status}`),
       p.stepsDone,
-      percent(p.latestScore),
-      percent(p.bestScore),
+      percentCell(p.latestScore, lang),
+      percentCell(p.bestScore, lang),
       minutes(p.timeSpentSeconds),
       p.attempts,
       grade.label,

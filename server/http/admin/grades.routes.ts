@@ -1,3 +1,4 @@
+import { formatNumber, formatScore, percentOfGrade } from '../../domain/grades/score-format';
 import { Router } from 'express';
 import { failedGrades, outboxByPlatform, retryOne, retryPlatform } from '../../domain/admin/grade-sync.service';
 import { presentPlatformDelivery } from '../../domain/grades/grade-delivery.presenter';
@@ -38,7 +39,8 @@ export function gradeRoutes(deps: AdminDeps): Router {
         platform: nameOf(row.issuer, row.clientId),
         user: userName ?? `#${row.userId}`,
         link: linkTitle ?? `#${row.resourceLinkId}`,
-        score: `${row.scoreGiven} / ${row.scoreMaximum}`,
+        // The same score as the trainee and teacher see, by the one rule (score-format.ts).
+        score: `${formatScore(percentOfGrade(row.scoreGiven, row.scoreMaximum), lang)} (${formatNumber(row.scoreGiven, lang)} / ${formatNumber(row.scoreMaximum, lang)})`,
         tries: row.tries,
         message: row.lastError ?? (row.lastErrorCode ? t(`errors.${row.lastErrorCode}`) : ''),
         updated: formatTime(row.updatedAt, lang),

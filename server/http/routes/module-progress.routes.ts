@@ -14,7 +14,7 @@ import { progressReport, retryAllGrades, retryGrade } from '../../domain/modules
 import { moduleOf } from '../../domain/modules/module.service';
 import { ValidationError } from '../../errors';
 import { isLanguage, languageLinks, translator } from '../../i18n';
-import { toCsv } from '../csv';
+import { csvSeparatorFor, toCsv } from '../csv';
 import { currentLaunch, requireLaunch } from '../launch-session';
 
 export type ModuleProgressDeps = {
@@ -90,7 +90,7 @@ export function moduleProgressRoutes(deps: ModuleProgressDeps): Router {
   router.get('/modules/progress.csv', requireLaunch, async (req, res, next) => {
     try {
       const { launch, pack, report } = await load(req, res);
-      const csv = toCsv(progressCsvRows(report, pack, launch.language, translator(launch.language)));
+      const csv = toCsv(progressCsvRows(report, pack, launch.language, translator(launch.language)), csvSeparatorFor(launch.language));
       res
         .status(200)
         .type('text/csv; charset=utf-8')
