@@ -2,6 +2,7 @@ import { Op, type Sequelize, type WhereOptions } from 'sequelize';
 import { SiltaError } from '../../errors';
 import { Practice, Region } from '../../store/models';
 import { inTransaction } from '../../store/transaction';
+import { listRegions } from '../regions/region.service';
 import type { Launch } from '../launches/launch.service';
 import type { BoardEvents } from './board-events';
 import { authorize, can } from './board.policy';
@@ -107,7 +108,7 @@ export async function searchPractices(props: { launch: Launch; query: ListQuery 
   if (!can(launch, 'moderate')) and.push({ hiddenAt: null });
   if (query.region) and.push({ regionCode: query.region });
   if (query.wave !== undefined) {
-    const codes = (await Region.findAll({ where: { wave: query.wave }, attributes: ['code'] })).map((r) => r.code);
+    const codes = (await listRegions()).filter((r) => r.wave === query.wave).map((r) => r.code);
     and.push({ regionCode: { [Op.in]: codes } });
   }
   // Codes come from fixed lists and never contain quotes, so the quoted code matches one element.
