@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { translator } from '../../server/i18n';
+import { reindexPractices } from '../../server/domain/board/search/practice-index';
 import { Practice } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 import { createPractice, form, openBoard, placeBoard, practiceForm, type PracticeFields } from './board-fixtures';
@@ -161,5 +162,21 @@ describe('full-text search of the board over HTTP', () => {
     assert.ok(page.text.includes(translator('fi')('board.filter.text')), 'the page names the search field');
     assert.equal(await Practice.count(), before);
     assert.equal((await t.request().get(`/board?lt=${developer}&q=${'a'.repeat(200)}`).expect(200)).status, 200, '200 characters are fine');
+  });
+
+  it('stops counting at 1,000 matches: says "more than", pages on while full, relevance ranks the newest 1,000', async () => {
+    const lt = await openBoard(t, placeBoard(t, { region: 'kainuu', board: 'count-tests' }), 'developer');
+    const first = (await Practice.findByPk(await post(lt, { title: 'Laskuri 0' })))!;
+    const rows = Array.from({ length: 1004 }, (_, i) => ({ ...first.get({ plain: true }), id: undefined, title: `Laskuri ${i + 1}` }));
+    await Practice.bulkCreate(rows as never[]);
+    // Written in bulk like the benchmark's seed: indexed as the migration indexes.
+    await reindexPractices(t.silta.sequelize);
+    const more = translator('fi')('board.results_more', { count: 1000 });
+    for (const query of ['', 'q=laskuri&sort=newest', 'q=laskuri']) {
+      const page = (await t.request().get(`/board?lt=${lt}&${query}&page=50`).expect(200)).text;
+      assert.ok(page.includes(more), `${query}: ${more}`);
+      assert.equal(/rel="next"/.test(page), query !== 'q=laskuri', `${query}: a next page only where the order goes on`);
+    }
+    assert.equal((await found(lt, 'page=51')).length, 5, 'past the count, listing pages go on to the last practice');
   });
 });

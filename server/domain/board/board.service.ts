@@ -120,8 +120,9 @@ export async function searchPractices(props: { launch: Launch; query: ListQuery 
   const page = { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE };
   // A query with nothing to find (only punctuation, only excluded words) finds nothing.
   const { rows, count, more } = query.q && !search ? { rows: [], count: 0, more: false } : await findPracticePage({ filters: { [Op.and]: and }, query: search, sort: listingSort(query), ...page });
-  // Past the counted matches the pages go on while they are full.
-  const pages = Math.max(1, Math.ceil(count / PAGE_SIZE), more && rows.length === PAGE_SIZE ? query.page + 1 : 0);
+  // Past the counted matches the pages go on while they are full; relevance ranks the newest
+  // COUNT_CAP matches only, so its pages end there.
+  const pages = Math.max(1, Math.ceil(count / PAGE_SIZE), more && listingSort(query) !== 'relevance' && rows.length === PAGE_SIZE ? query.page + 1 : 0);
   return { rows, total: count, more, page: query.page, pages };
 }
 

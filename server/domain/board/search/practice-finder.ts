@@ -25,8 +25,8 @@ export function readQuery(q: string | undefined): SearchQuery | null {
 /**
  * One page of the practices that pass `filters` (and match `query` when given), in `sort` order
  * (relevance needs a query), with a count capped at COUNT_CAP. Each is one statement: the page
- * reads the index in order and stops at the page's end; ranking scores only the matches that
- * pass the filters. SQL is built by Sequelize from `filters`; the query reaches SQL as an escaped
+ * reads the index in order and stops at the page's end; relevance ranks the newest COUNT_CAP
+ * matches that pass the filters (the same ones on both databases), title above summary above body. SQL is built by Sequelize from `filters`; the query reaches SQL as an escaped
  * literal of quoted lemmas (query.ts) or a replacement.
  */
 export async function findPracticePage(props: { filters: WhereOptions<Practice>; query?: SearchQuery | null; sort: Sort; limit: number; offset: number }): Promise<PracticePage> {
@@ -35,30 +35,34 @@ export async function findPracticePage(props: { filters: WhereOptions<Practice>;
   const q = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
   const table = q('Practice');
   const conditions = [whereSql(sequelize, props.filters)];
-  let from = `practices AS ${table}`;
-  let rank = '';
   const replacements: unknown[] = [];
+  let from = `practices AS ${table}`;
+  let score = '';
   if (props.query) {
     if (postgres) {
       const tsquery = `${sequelize.escape(toTsquery(props.query))}::tsquery`;
       conditions.push(`${table}.search_lemmas @@ ${tsquery}`);
-      rank = `ts_rank(${PG_WEIGHTS}, ${table}.search_lemmas, ${tsquery}) DESC`;
-    } else if (props.sort === 'relevance') {
-      // One pass: FTS5 finds the matches, the filters drop some, bm25 orders the rest.
+      score = `ts_rank(${PG_WEIGHTS}, ${table}.search_lemmas, ${tsquery})`;
+    } else {
       from = `practice_lemmas JOIN practices AS ${table} ON ${table}.id = practice_lemmas.rowid`;
       conditions.push('practice_lemmas MATCH ?');
       replacements.push(toFts5(props.query));
-      rank = `${BM25}`;
-    } else {
-      conditions.push(`${table}.id IN (SELECT rowid FROM practice_lemmas WHERE practice_lemmas MATCH ?)`);
-      replacements.push(toFts5(props.query));
+      // bm25 is lower for a better match.
+      score = `-${BM25}`;
     }
   }
   const where = conditions.filter(Boolean).join(' AND ');
-  const order = props.sort === 'relevance' && rank ? `${rank}, ${table}.id DESC` : `${table}.${ORDER[props.sort === 'relevance' ? 'newest' : props.sort]} DESC, ${table}.id DESC`;
-  const columns = Object.values(Practice.getAttributes()).map((a) => `${table}.${q(a.field!)}`).join(', ');
+  // Each column once (the model's timestamps may be declared twice), as a subquery needs.
+  const columns = [...new Set(Object.values(Practice.getAttributes()).map((a) => a.field!))].map((field) => `${table}.${q(field)}`).join(', ');
+  const byColumn = (column: string) => `${table}.${column} DESC, ${table}.id DESC`;
+  const page = ['?', '?'];
+  const sql =
+    props.sort === 'relevance' && score
+      ? // Ranking scores the newest RANKED matches only: its cost stays bounded however large the board.
+        `SELECT ${columns.replaceAll(`${table}.`, 'ranked.')} FROM (SELECT ${columns}, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${byColumn('created_at')} LIMIT ${COUNT_CAP}) AS ranked ORDER BY ranked.score DESC, ranked.id DESC LIMIT ${page[0]} OFFSET ${page[1]}`
+      : `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${byColumn(ORDER[props.sort === 'relevance' ? 'newest' : props.sort])} LIMIT ${page[0]} OFFSET ${page[1]}`;
   const [rows, counted] = await Promise.all([
-    sequelize.query(`SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, { replacements: [...replacements, props.limit, props.offset], model: Practice, mapToModel: true }),
+    sequelize.query(sql, { replacements: [...replacements, props.limit, props.offset], model: Practice, mapToModel: true }),
     sequelize.query<{ n: number | string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) AS capped`, { replacements, type: QueryTypes.SELECT }),
   ]);
   const count = Number(counted[0]?.n ?? 0);
