@@ -26,6 +26,9 @@ FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app
+# Voikko and its Finnish dictionary: the board search reads Finnish word forms with it
+# (docs/decisions/0015); without them Silta falls back to Snowball stems and says so.
+RUN apt-get update && apt-get install -y --no-install-recommends libvoikko1 voikko-fi && rm -rf /var/lib/apt/lists/*
 COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --chown=root:root package.json package-lock.json ./
 COPY --from=build --chown=root:root /app/dist/server ./dist/server

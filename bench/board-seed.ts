@@ -3,6 +3,7 @@ import { REGION_SEED } from '../server/store/migrations/0004-regions-and-board';
 import { openDatabase } from '../server/store/db';
 import { defineModels, LaunchSession, Practice, PracticeComment, User } from '../server/store/models';
 import { inTransaction } from '../server/store/transaction';
+import { reindexPractices } from '../server/domain/board/search/practice-index';
 import { COMMENTS, practiceTexts, random } from './board-texts';
 
 const BATCH = 500;
@@ -78,6 +79,10 @@ export async function seedBoard(props: { databaseUrl: string; lt: string; practi
       const rows = comments.slice(first, first + BATCH);
       await inTransaction(sequelize, (transaction) => PracticeComment.bulkCreate(rows, { transaction }));
     }
+    // Rows written in bulk get their lemmas as a migration would give them, in batches.
+    await reindexPractices(sequelize);
+    // Statistics for the planners, as a database in use has them (autovacuum would come later).
+    await sequelize.query(sequelize.getDialect() === 'postgres' ? 'VACUUM ANALYZE' : 'ANALYZE');
     return { practices: seeded.length, comments: comments.length, seconds: (Date.now() - started) / 1000 };
   } finally {
     await sequelize.close();

@@ -21,6 +21,8 @@ import { defineModels } from './store/models';
 import { createLifecycle, type Lifecycle } from './ops/lifecycle';
 import { startOperations, watchSockets } from './ops/operations';
 import { purgeExpiredSessions } from './domain/launches/launch.service';
+import { analyserStatus } from './domain/board/search/analyser';
+import { reindexPractices } from './domain/board/search/practice-index';
 
 export type Silta = {
   app: Express;
@@ -116,6 +118,12 @@ export async function openStore(env: Env, logger: Logger) {
   const sequelize = await openDatabase(env.databaseUrl);
   const applied = await migrate(sequelize);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  const search = analyserStatus();
+  if (search.finnish === 'voikko') logger.info('board search: Finnish lemmas by Voikko');
+  else logger.warn({ reason: search.reason }, 'board search: Voikko is not available, Finnish falls back to Snowball stems (install libvoikko1 and voikko-fi)');
+  // Practices indexed by another analyser (Voikko installed or removed since) are indexed again.
+  const reindexed = await reindexPractices(sequelize);
+  if (reindexed) logger.info({ reindexed }, 'board search: practices re-indexed');
   defineModels(sequelize);
   // ltijs loads on first use, not at start (decision 0014).
   const lti = lazyLtijs(env.secretKey, env.databaseUrl);

@@ -9,6 +9,8 @@ import * as liveSessions from './migrations/0006-live-sessions';
 import * as adminConsole from './migrations/0007-admin-console';
 import * as signedLoginState from './migrations/0010-signed-login-state';
 import * as assessmentBehaviours from './migrations/0011-assessment-behaviours';
+import * as lemmaSearch from './migrations/0015-a-lemma-search';
+import * as reindexPractices from './migrations/0015-b-reindex-practices';
 import * as gradePlatformHealth from './migrations/0017-grade-platform-health';
 
 /** Migrations in order; listed here so they run the same from sources and from `dist/`. */
@@ -22,6 +24,8 @@ const migrations = [
   { name: '0007-admin-console', ...adminConsole },
   { name: '0010-signed-login-state', ...signedLoginState },
   { name: '0011-assessment-behaviours', ...assessmentBehaviours },
+  { name: '0015-a-lemma-search', ...lemmaSearch },
+  { name: '0015-b-reindex-practices', ...reindexPractices },
   { name: '0017-grade-platform-health', ...gradePlatformHealth },
 ];
 

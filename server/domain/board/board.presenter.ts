@@ -12,8 +12,10 @@ const LANGUAGE_NAMES: Record<Language, string> = { fi: 'suomi', sv: 'svenska', e
 const LOCALE: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
 
 const list = (json: string) => JSON.parse(json) as string[];
+// Built once per language: a new Intl.DateTimeFormat costs about 140 µs, a reused one 1 µs.
+const DAY_FORMATS = Object.fromEntries(Object.entries(LOCALE).map(([lang, locale]) => [lang, new Intl.DateTimeFormat(locale, { dateStyle: 'medium' })])) as Record<Language, Intl.DateTimeFormat>;
 /** A date as the board shows it in a language. */
-export const day = (date: Date, lang: Language) => new Intl.DateTimeFormat(LOCALE[lang], { dateStyle: 'medium' }).format(date);
+export const day = (date: Date, lang: Language) => DAY_FORMATS[lang].format(date);
 
 /** The listing's filters (query string keys), besides sorting and paging. */
 const LIST_FILTERS = ['region', 'wave', 'theme', 'actor', 'status', 'language', 'q'] as const;
@@ -53,7 +55,7 @@ export function presentCounts(practice: Practice, lang: Language): string {
 }
 
 /** The listing page: filters with their current values, the page of practices, paging links. */
-export function presentListing(props: { launch: Launch; query: ListQuery; result: { rows: Practice[]; total: number; page: number; pages: number }; regions: Region[]; myRegion: Region | null }) {
+export function presentListing(props: { launch: Launch; query: ListQuery; result: { rows: Practice[]; total: number; more?: boolean; page: number; pages: number }; regions: Region[]; myRegion: Region | null }) {
   const { launch, query, result, regions } = props;
   const lang = launch.language;
   const t = translator(lang);
@@ -69,6 +71,8 @@ export function presentListing(props: { launch: Launch; query: ListQuery; result
   return {
     items: result.rows.map((p) => presentCard(p, byCode, lang)),
     total: result.total,
+    // Counting stops at 1,000 (search/practice-finder.ts): then the heading says "more than".
+    totalMore: !!result.more,
     page: result.page,
     pages: result.pages,
     previous: result.page > 1 ? params(result.page - 1) : null,
@@ -81,7 +85,9 @@ export function presentListing(props: { launch: Launch; query: ListQuery; result
       actors: options(ACTORS, (c) => t(`board.actors.${c}`), query.actor),
       statuses: options(STATUSES, (c) => t(`board.status.${c}`), query.status),
       languages: options(['fi', 'sv', 'en'], (c) => LANGUAGE_NAMES[c as Language], query.language),
-      sorts: options(query.q ? SORTS : SORTS.filter((s) => s !== 'relevance'), (c) => t(`board.sort.${c}`), listingSort(query)),
+      // The default order (relevance with a query, newest without) is sent as no order, so a
+      // query typed on the plain listing sorts by relevance.
+      sorts: options(query.q ? SORTS : SORTS.filter((s) => s !== 'relevance'), (c) => t(`board.sort.${c}`), listingSort(query)).map((o) => (o.value === listingSort({ q: query.q }) ? { ...o, value: '' } : o)),
     },
     myRegion: props.myRegion ? { code: props.myRegion.code, name: regionName(props.myRegion, lang) } : null,
     // New practices go live at the top only where they belong there: the unfiltered first page, newest first.

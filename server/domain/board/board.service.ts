@@ -2,11 +2,14 @@ import { Op, type Sequelize, type WhereOptions } from 'sequelize';
 import { SiltaError } from '../../errors';
 import { Practice, Region } from '../../store/models';
 import { inTransaction } from '../../store/transaction';
+import { listRegions } from '../regions/region.service';
 import type { Launch } from '../launches/launch.service';
 import type { BoardEvents } from './board-events';
 import { authorize, can } from './board.policy';
-import { BOARD_KEY, DRAFT_STATUS, type ListQuery, type PracticeInput, type Sort } from './board.schema';
-import { listingSort, textSearch } from './practice-search';
+import { BOARD_KEY, DRAFT_STATUS, type ListQuery, type PracticeInput } from './board.schema';
+import { listingSort } from './practice-search';
+import { findPracticePage, readQuery } from './search/practice-finder';
+import { writeLemmas } from './search/practice-index';
 
 /** The board a launch is in: its platform (issuer) and board key. Every board query is scoped by both. */
 export type Board = { issuer: string; key: string };
@@ -51,7 +54,11 @@ const columns = (input: PracticeInput) => ({
 export async function createPractice(props: { sequelize: Sequelize; launch: Launch; input: PracticeInput; events?: BoardEvents }): Promise<Practice> {
   const board = boardOf(props.launch);
   await knownRegion(props.input.region);
-  const practice = await inTransaction(props.sequelize, (transaction) => Practice.create({ ...scope(board), authorId: props.launch.user.id, ...columns(props.input) }, { transaction }));
+  const practice = await inTransaction(props.sequelize, async (transaction) => {
+    const created = await Practice.create({ ...scope(board), authorId: props.launch.user.id, ...columns(props.input) }, { transaction });
+    await writeLemmas(props.sequelize, [created], transaction);
+    return created;
+  });
   props.events?.publish(board, { type: 'practice:created', practice });
   return practice;
 }
@@ -73,7 +80,10 @@ export async function updatePractice(props: { sequelize: Sequelize; launch: Laun
   authorize(props.launch, 'edit', practice);
   await knownRegion(props.input.region);
   const wasDraft = practice.status === DRAFT_STATUS;
-  await inTransaction(props.sequelize, (transaction) => practice.update(columns(props.input), { transaction }));
+  await inTransaction(props.sequelize, async (transaction) => {
+    await practice.update(columns(props.input), { transaction });
+    await writeLemmas(props.sequelize, [practice], transaction);
+  });
   if (wasDraft && practice.status !== DRAFT_STATUS) props.events?.publish(boardOf(props.launch), { type: 'practice:created', practice });
   return practice;
 }
@@ -87,24 +97,18 @@ export async function deletePractice(props: { sequelize: Sequelize; launch: Laun
   if (practice.status !== DRAFT_STATUS) props.events?.publish(boardOf(props.launch), { type: 'practice:deleted', practiceId: practice.id });
 }
 
-const ORDER: Record<Exclude<Sort, 'relevance'>, [string, 'DESC'][]> = {
-  newest: [['createdAt', 'DESC'], ['id', 'DESC']],
-  useful: [['usefulCount', 'DESC'], ['id', 'DESC']],
-  adopted: [['adoptionCount', 'DESC'], ['id', 'DESC']],
-};
-
 /**
  * Filters, searches, sorts and pages the practices of a board. A query is a full-text search
  * (practice-search.ts) combined with the filters; with one, "relevance" ranks the matches. Hidden
  * practices are left out unless the viewer moderates.
  */
-export async function searchPractices(props: { launch: Launch; query: ListQuery }): Promise<{ rows: Practice[]; total: number; page: number; pages: number }> {
+export async function searchPractices(props: { launch: Launch; query: ListQuery }): Promise<{ rows: Practice[]; total: number; more: boolean; page: number; pages: number }> {
   const { launch, query } = props;
   const and: WhereOptions<Practice>[] = [scope(boardOf(launch)), publishedOrOwn(launch)];
   if (!can(launch, 'moderate')) and.push({ hiddenAt: null });
   if (query.region) and.push({ regionCode: query.region });
   if (query.wave !== undefined) {
-    const codes = (await Region.findAll({ where: { wave: query.wave }, attributes: ['code'] })).map((r) => r.code);
+    const codes = (await listRegions()).filter((r) => r.wave === query.wave).map((r) => r.code);
     and.push({ regionCode: { [Op.in]: codes } });
   }
   // Codes come from fixed lists and never contain quotes, so the quoted code matches one element.
@@ -112,13 +116,14 @@ export async function searchPractices(props: { launch: Launch; query: ListQuery 
   if (query.actor) and.push({ actors: { [Op.like]: `%"${query.actor}"%` } });
   if (query.status) and.push({ status: query.status });
   if (query.language) and.push({ language: query.language });
-  const search = query.q ? textSearch(Practice.sequelize!, query.q) : undefined;
-  if (search) and.push(search.where as WhereOptions<Practice>);
-  const sort = listingSort(query);
-  const where = { [Op.and]: and };
+  const search = query.q ? readQuery(query.q) : null;
   const page = { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE };
-  const { rows, count } = search && sort === 'relevance' ? await search.relevancePage({ where, ...page }) : await Practice.findAndCountAll({ where, order: ORDER[sort === 'relevance' ? 'newest' : sort], ...page });
-  return { rows, total: count, page: query.page, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)) };
+  // A query with nothing to find (only punctuation, only excluded words) finds nothing.
+  const { rows, count, more } = query.q && !search ? { rows: [], count: 0, more: false } : await findPracticePage({ filters: { [Op.and]: and }, query: search, sort: listingSort(query), ...page });
+  // Past the counted matches the pages go on while they are full; relevance ranks the newest
+  // COUNT_CAP matches only, so its pages end there.
+  const pages = Math.max(1, Math.ceil(count / PAGE_SIZE), more && listingSort(query) !== 'relevance' && rows.length === PAGE_SIZE ? query.page + 1 : 0);
+  return { rows, total: count, more, page: query.page, pages };
 }
 
 /** Practices a region shared on the launch's board, newest first (hidden ones only for moderators). */

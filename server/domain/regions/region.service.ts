@@ -6,8 +6,24 @@ import { inTransaction } from '../../store/transaction';
 import type { Launch } from '../launches/launch.service';
 
 /** Every region, by wave and then by code. The list is data (migration 0004), never code. */
+// Every board page reads the region list; it changes only when an admin edits a region. Another
+// instance's edit shows here within REGIONS_TTL_MS.
+const REGIONS_TTL_MS = 30_000;
+let cachedRegions: { at: number; regions: Promise<Region[]> } | undefined;
+
+/** The regions by wave, then code; read from the store at most every REGIONS_TTL_MS (and after forgetRegions). */
 export async function listRegions(): Promise<Region[]> {
-  return Region.findAll({ order: [['wave', 'ASC'], ['code', 'ASC']] });
+  if (!cachedRegions || Date.now() - cachedRegions.at > REGIONS_TTL_MS) {
+    const regions = Region.findAll({ order: [['wave', 'ASC'], ['code', 'ASC']] });
+    cachedRegions = { at: Date.now(), regions };
+    regions.catch(() => (cachedRegions = undefined));
+  }
+  return cachedRegions.regions;
+}
+
+/** Drops the cached region list (after an edit), so the next listRegions reads the store. */
+export function forgetRegions(): void {
+  cachedRegions = undefined;
 }
 
 /** A region by its code; an unknown code is `region_not_found`. */

@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import type { Sequelize } from 'sequelize';
+import { analyserStatus } from '../../domain/board/search/analyser';
 import type { Lifecycle } from '../../ops/lifecycle';
 
 /**
  * `/healthz`: the process answers. `/readyz`: the database answers too, and the process is not
- * shutting down (a load balancer stops sending it traffic as soon as it drains).
+ * shutting down (a load balancer stops sending it traffic as soon as it drains); `search` says
+ * whether Finnish is read by Voikko or by the Snowball fallback.
  */
 export function healthRoutes(sequelize: Sequelize, lifecycle: Lifecycle = { draining: false }): Router {
   const router = Router();
@@ -18,7 +20,7 @@ export function healthRoutes(sequelize: Sequelize, lifecycle: Lifecycle = { drai
     }
     try {
       await sequelize.query('SELECT 1');
-      res.json({ status: 'ready', database: 'ok' });
+      res.json({ status: 'ready', database: 'ok', search: analyserStatus() });
     } catch {
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }

@@ -1,0 +1,76 @@
+import { QueryTypes, Utils, type Sequelize, type WhereOptions } from 'sequelize';
+import { Practice } from '../../../store/models';
+import type { Sort } from '../board.schema';
+import { parseQuery, toFts5, toTsquery, type SearchQuery } from './query';
+
+/** Counting stops past this many matches: the page says "more than 1,000" (a count of 30,000 costs the whole board). */
+export const COUNT_CAP = 1000;
+
+/** A page of practices, how many match (up to COUNT_CAP) and whether more than that do. */
+export type PracticePage = { rows: Practice[]; count: number; more: boolean };
+
+/** PostgreSQL ts_rank weights {D, C, B, A}: one title match outweighs any number of summary ones, and so on. */
+const PG_WEIGHTS = `'{0.1, 0.1, 0.3, 1.0}'`;
+/** FTS5 bm25 weights of title, title extras, summary, summary extras, body, body extras: the same tiers. */
+const BM25 = 'bm25(practice_lemmas, 1000.0, 1000.0, 30.0, 30.0, 1.0, 1.0)';
+
+const ORDER: Record<Exclude<Sort, 'relevance'>, string> = { newest: 'created_at', useful: 'useful_count', adopted: 'adoption_count' };
+
+/** A parsed board query, or null when the text has nothing to find (no words, or only excluded ones). */
+export function readQuery(q: string | undefined): SearchQuery | null {
+  // Control characters carry no words, and PostgreSQL refuses NUL in text.
+  return q ? parseQuery(q.replace(/\p{Cc}/gu, ' ')) : null;
+}
+
+/**
+ * One page of the practices that pass `filters` (and match `query` when given), in `sort` order
+ * (relevance needs a query), with a count capped at COUNT_CAP. Each is one statement: the page
+ * reads the index in order and stops at the page's end; relevance ranks the newest COUNT_CAP
+ * matches that pass the filters (the same ones on both databases), title above summary above body. SQL is built by Sequelize from `filters`; the query reaches SQL as an escaped
+ * literal of quoted lemmas (query.ts) or a replacement.
+ */
+export async function findPracticePage(props: { filters: WhereOptions<Practice>; query?: SearchQuery | null; sort: Sort; limit: number; offset: number }): Promise<PracticePage> {
+  const sequelize = Practice.sequelize!;
+  const postgres = sequelize.getDialect() === 'postgres';
+  const q = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
+  const table = q('Practice');
+  const conditions = [whereSql(sequelize, props.filters)];
+  const replacements: unknown[] = [];
+  let from = `practices AS ${table}`;
+  let score = '';
+  if (props.query) {
+    if (postgres) {
+      const tsquery = `${sequelize.escape(toTsquery(props.query))}::tsquery`;
+      conditions.push(`${table}.search_lemmas @@ ${tsquery}`);
+      score = `ts_rank(${PG_WEIGHTS}, ${table}.search_lemmas, ${tsquery})`;
+    } else {
+      from = `practice_lemmas JOIN practices AS ${table} ON ${table}.id = practice_lemmas.rowid`;
+      conditions.push('practice_lemmas MATCH ?');
+      replacements.push(toFts5(props.query));
+      // bm25 is lower for a better match.
+      score = `-${BM25}`;
+    }
+  }
+  const where = conditions.filter(Boolean).join(' AND ');
+  // Each column once (the model's timestamps may be declared twice), as a subquery needs.
+  const columns = [...new Set(Object.values(Practice.getAttributes()).map((a) => a.field!))].map((field) => `${table}.${q(field)}`).join(', ');
+  const byColumn = (column: string) => `${table}.${column} DESC, ${table}.id DESC`;
+  const page = ['?', '?'];
+  const sql =
+    props.sort === 'relevance' && score
+      ? // Ranking scores the newest RANKED matches only: its cost stays bounded however large the board.
+        `SELECT ${columns.replaceAll(`${table}.`, 'ranked.')} FROM (SELECT ${columns}, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${byColumn('created_at')} LIMIT ${COUNT_CAP}) AS ranked ORDER BY ranked.score DESC, ranked.id DESC LIMIT ${page[0]} OFFSET ${page[1]}`
+      : `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${byColumn(ORDER[props.sort === 'relevance' ? 'newest' : props.sort])} LIMIT ${page[0]} OFFSET ${page[1]}`;
+  const [rows, counted] = await Promise.all([
+    sequelize.query(sql, { replacements: [...replacements, props.limit, props.offset], model: Practice, mapToModel: true }),
+    sequelize.query<{ n: number | string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) AS capped`, { replacements, type: QueryTypes.SELECT }),
+  ]);
+  const count = Number(counted[0]?.n ?? 0);
+  return { rows, count: Math.min(count, COUNT_CAP), more: count > COUNT_CAP };
+}
+
+/** `filters` as SQL over the table alias `Practice`, as Sequelize's findAll would write them. */
+function whereSql(sequelize: Sequelize, filters: WhereOptions<Practice>): string {
+  const generator = sequelize.getQueryInterface().queryGenerator as unknown as { whereItemsQuery(where: unknown, options: object): string };
+  return generator.whereItemsQuery(Utils.mapWhereFieldNames(filters as object, Practice), { model: Practice, prefix: 'Practice' });
+}
