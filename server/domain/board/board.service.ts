@@ -7,6 +7,7 @@ import type { BoardEvents } from './board-events';
 import { authorize, can } from './board.policy';
 import { BOARD_KEY, DRAFT_STATUS, type ListQuery, type PracticeInput, type Sort } from './board.schema';
 import { listingSort, textSearch } from './practice-search';
+import { SHARED_PRACTICE } from './shared-practice';
 
 /** The board a launch is in: its platform (issuer) and board key. Every board query is scoped by both. */
 export type Board = { issuer: string; key: string };
@@ -23,8 +24,8 @@ export function boardOf(launch: Launch): Board {
 
 const scope = (board: Board) => ({ issuer: board.issuer, boardKey: board.key });
 
-/** Drafts are their author's alone: others' drafts are left out of every listing. */
-const publishedOrOwn = (launch: Launch): WhereOptions<Practice> => ({ [Op.or]: [{ status: { [Op.ne]: DRAFT_STATUS } }, { authorId: launch.user.id }] });
+/** Drafts are their author's alone and listed apart (draftsOf): no listing of practices counts one. */
+const published: WhereOptions<Practice> = { status: { [Op.ne]: DRAFT_STATUS } };
 
 async function knownRegion(code: string): Promise<void> {
   if (!(await Region.findByPk(code))) throw new SiltaError('region_not_found', 'bad_request', code);
@@ -98,9 +99,9 @@ const ORDER: Record<Exclude<Sort, 'relevance'>, [string, 'DESC'][]> = {
  * (practice-search.ts) combined with the filters; with one, "relevance" ranks the matches. Hidden
  * practices are left out unless the viewer moderates.
  */
-export async function searchPractices(props: { launch: Launch; query: ListQuery }): Promise<{ rows: Practice[]; total: number; page: number; pages: number }> {
+export async function searchPractices(props: { launch: Launch; query: ListQuery }): Promise<{ rows: Practice[]; total: number; shared: number; page: number; pages: number }> {
   const { launch, query } = props;
-  const and: WhereOptions<Practice>[] = [scope(boardOf(launch)), publishedOrOwn(launch)];
+  const and: WhereOptions<Practice>[] = [scope(boardOf(launch)), published];
   if (!can(launch, 'moderate')) and.push({ hiddenAt: null });
   if (query.region) and.push({ regionCode: query.region });
   if (query.wave !== undefined) {
@@ -118,11 +119,19 @@ export async function searchPractices(props: { launch: Launch; query: ListQuery 
   const where = { [Op.and]: and };
   const page = { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE };
   const { rows, count } = search && sort === 'relevance' ? await search.relevancePage({ where, ...page }) : await Practice.findAndCountAll({ where, order: ORDER[sort === 'relevance' ? 'newest' : sort], ...page });
-  return { rows, total: count, page: query.page, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)) };
+  // Moderators also see hidden practices (marked so); the count of shared ones leaves them out.
+  const shared = can(launch, 'moderate') ? await Practice.count({ where: { [Op.and]: [where, SHARED_PRACTICE] } }) : count;
+  return { rows, total: count, shared, page: query.page, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)) };
 }
 
-/** Practices a region shared on the launch's board, newest first (hidden ones only for moderators). */
+/** The shared practices of a region on the launch's board (shared-practice.ts), newest first. */
 export async function practicesOfRegion(launch: Launch, regionCode: string): Promise<Practice[]> {
-  const where: WhereOptions<Practice> = { [Op.and]: [{ ...scope(boardOf(launch)), regionCode, ...(can(launch, 'moderate') ? {} : { hiddenAt: null }) }, publishedOrOwn(launch)] };
-  return Practice.findAll({ where, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit: 200 });
+  const where: WhereOptions<Practice> = { [Op.and]: [{ ...scope(boardOf(launch)), regionCode }, SHARED_PRACTICE] };
+  return Practice.findAll({ where, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit: 500 });
+}
+
+/** The user's own drafts on the launch's board (of one region when given), newest first: only they see them. */
+export async function draftsOf(launch: Launch, regionCode?: string): Promise<Practice[]> {
+  const where: WhereOptions<Practice> = { ...scope(boardOf(launch)), authorId: launch.user.id, status: DRAFT_STATUS, ...(regionCode ? { regionCode } : {}) };
+  return Practice.findAll({ where, order: [['updatedAt', 'DESC'], ['id', 'DESC']], limit: 50 });
 }
