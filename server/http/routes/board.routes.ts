@@ -3,9 +3,11 @@ import type { Sequelize } from 'sequelize';
 import type { z } from 'zod';
 import { addComment, adoptedByRegion, adoptionsOf, adoptionsOfPractices, adoptPractice, commentsOf, deleteComment, isUseful, toggleUseful } from '../../domain/board/board-interactions.service';
 import { presentChips, presentGridCard, presentPracticePage } from '../../domain/board/board-cards.presenter';
-import { moderate, moderationLog } from '../../domain/board/board-moderation.service';
+import { moderate, moderationLog, moderationTargets } from '../../domain/board/board-moderation.service';
+import { presentModerationLog } from '../../domain/board/board-moderation.presenter';
+import { displayNames } from '../../domain/people/display-names';
 import { presentForm, presentListing, presentPractice, practiceValues } from '../../domain/board/board.presenter';
-import { adoptionInputSchema, commentInputSchema, idSchema, listQuerySchema, moderationInputSchema, practiceInputSchema, regionChoiceSchema } from '../../domain/board/board.schema';
+import { adoptionInputSchema, commentInputSchema, idSchema, listQuerySchema, logQuerySchema, moderationInputSchema, practiceInputSchema, regionChoiceSchema } from '../../domain/board/board.schema';
 import { boardOf, createPractice, deletePractice, draftsOf, getPractice, practicesOfRegion, searchPractices, updatePractice } from '../../domain/board/board.service';
 import { can } from '../../domain/board/board.policy';
 import type { BoardEvents } from '../../domain/board/board-events';
@@ -203,10 +205,11 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
     );
   });
 
-  get('/board/moderation', async (_req, res, launch) => {
-    const rows = await moderationLog(launch);
-    const t = translator(launch.language);
-    page(res, 'board/moderation', 'board.moderation.title', { rows: rows.map((r) => ({ date: r.createdAt.toISOString().slice(0, 16).replace('T', ' '), action: t(`board.moderation.done.${r.action}`), target: t(`board.moderation.${r.targetType}`), targetId: r.targetId, reason: r.reason })) }, '/board/moderation');
+  get('/board/moderation', async (req, res, launch) => {
+    const { page: pageNumber } = parse(logQuerySchema, withoutEmpty(req.query), launch);
+    const log = await moderationLog(launch, pageNumber);
+    const [names, targets] = await Promise.all([displayNames(log.rows.map((r) => r.moderatorId), launch.language), moderationTargets(launch, log.rows)]);
+    page(res, 'board/moderation', 'board.moderation.title', presentModerationLog({ log, names, targets, lt: launch.sessionId, lang: launch.language }), '/board/moderation');
   });
   return router;
 }
