@@ -79,9 +79,9 @@ export function presentMap(spread: Spread, regions: Region[], selectedCode: stri
       labelY: y + 30,
       sharedY: y + 60,
       madeY: y + 88,
-      waveX: x + TILE - 18,
-      waveY: y + 20,
-      waveTextY: y + 26,
+      waveX: x + TILE - 15,
+      waveY: y + 16,
+      waveTextY: y + 21,
     };
   };
 
