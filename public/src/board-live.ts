@@ -53,6 +53,12 @@ function followListing(socket: LiveSocket, lt: string, announce: (s: string) => 
           element.dataset.practiceId = String(practice.id);
           link.href = `/board/practices/${practice.id}?lt=${encodeURIComponent(lt)}`;
           link.textContent = practice.title;
+          // The practice's own text is read in its own language.
+          if (practice.language) {
+            link.lang = practice.language;
+            const summary = one<HTMLElement>('[data-slot="summary"]', element);
+            if (summary) summary.lang = practice.language;
+          }
           list.prepend(element);
           one('[data-live="empty"]')?.remove();
         }
@@ -138,11 +144,20 @@ function followPractice(socket: LiveSocket, lt: string, practiceId: number, anno
   socket.on('adoption:created', ({ practiceId: id, adoption, announcement }: AdoptionShown) => {
     const list = one<HTMLUListElement>('[data-live="adoptions"]');
     if (id !== practiceId || !list) return;
+    // The same shape as a server-rendered timeline entry: date, region, note.
     const item = document.createElement('li');
+    const time = document.createElement('time');
+    time.textContent = adoption.date;
     const link = document.createElement('a');
     link.href = `/board/regions/${encodeURIComponent(adoption.regionCode)}?lt=${encodeURIComponent(lt)}`;
     link.textContent = adoption.regionName;
-    item.append(link, ` (${adoption.date})${adoption.note ? `: ${adoption.note}` : ''}`);
+    item.append(time, link);
+    if (adoption.note) {
+      const note = document.createElement('p');
+      note.className = 'note';
+      note.textContent = adoption.note;
+      item.append(note);
+    }
     list.append(item);
     one('[data-live="no-adoptions"]')?.remove();
     announce(announcement);

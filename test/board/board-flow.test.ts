@@ -27,7 +27,7 @@ describe('the peer-learning board over HTTP', () => {
 
   it('asks for the region on first visit when the launch has none, stores the choice and lets it change', async () => {
     const link = placeBoard(t);
-    const lt = await openBoard(t, link, 'admin', { locale: 'en' });
+    const lt = await openBoard(t, link, 'developer', { locale: 'en' });
     // Start from no choice for this user, whatever an earlier test chose.
     const session = await LaunchSession.findByPk(lt);
     await UserRegion.destroy({ where: { userId: session!.userId } });
@@ -42,6 +42,17 @@ describe('the peer-learning board over HTTP', () => {
     assert.ok((await t.request().get(`/board?lt=${lt}`).expect(200)).text.includes('Lapland Wellbeing Services County'));
     const unknown = await t.request().post('/board/region').type('form').set('Accept', 'application/json').send(form(lt, { region: 'atlantis' })).expect(404);
     assert.equal(unknown.body.error.code, 'region_not_found');
+  });
+
+  it('shows a teacher or admin the whole board without a region; they choose one only to post', async () => {
+    for (const persona of ['teacher', 'admin'] as const) {
+      const lt = await openBoard(t, placeBoard(t), persona, { locale: 'en' });
+      const session = await LaunchSession.findByPk(lt);
+      await UserRegion.destroy({ where: { userId: session!.userId } });
+      const board = await t.request().get(`/board?lt=${lt}`).expect(200);
+      assert.ok(board.text.includes(`<a class="button" href="/board/region?lt=${lt}">${translator('en')('board.grid.choose_region_to_post')}</a>`), persona);
+      assert.ok(!board.text.includes(`href="/board/new?lt=${lt}"`), `${persona}: no share button before a region`);
+    }
   });
 
   it('creates a practice, lists it, filters and sorts the list, and shows its page', async () => {

@@ -132,7 +132,7 @@ describe('the live board over Socket.IO', () => {
     for (const [viewer, lang] of [[finnish, 'fi'], [swedish, 'sv']] as const) {
       const created = (await received(viewer, 'practice:created', byId(id))) as { practice: Record<string, unknown>; announcement: string };
       assert.deepEqual(Object.keys(created).sort(), ['announcement', 'practice']);
-      assert.deepEqual(Object.keys(created.practice).sort(), ['counts', 'id', 'meta', 'summary', 'title']);
+      assert.deepEqual(Object.keys(created.practice).sort(), ['counts', 'id', 'language', 'meta', 'summary', 'title']);
       assert.equal(created.practice.title, title);
       assert.equal(created.practice.summary, 'Tiivistelmä <b>ei HTML:ää</b>', 'text as typed: the browser sets it as text');
       assert.ok(String(created.practice.meta).includes(translator(lang)('board.status.pilot')), `${lang} meta: ${created.practice.meta}`);

@@ -81,7 +81,7 @@ describe('full-text search of the board over HTTP', () => {
     // Paging: 21 matches make two pages of 20 and 1, with the query kept in the page links.
     for (let i = 0; i < 21; i++) await post(developer, { title: `Sivutustesti ${i}` });
     const first = await t.request().get(`/board?lt=${developer}&q=sivutustesti`).expect(200);
-    assert.ok(first.text.includes(translator('fi')('board.results', { count: 21 })));
+    assert.ok(first.text.includes(translator('fi')('board.grid.shared', { count: 21 })));
     assert.match(first.text, /href="\/board\?[^"]*q&#x3D;sivutustesti[^"]*page&#x3D;2" rel="next"/, 'the next page keeps the query');
     assert.equal((await found(developer, 'q=sivutustesti&page=2')).length, 1);
   });

@@ -1,12 +1,14 @@
-import { UniqueConstraintError, type Sequelize } from 'sequelize';
+import { Op, UniqueConstraintError, type Sequelize } from 'sequelize';
 import { SiltaError } from '../../errors';
 import { Practice, PracticeAdoption, PracticeComment, PracticeReaction } from '../../store/models';
 import { inTransaction } from '../../store/transaction';
 import type { Launch } from '../launches/launch.service';
 import { regionOf } from '../regions/region.service';
 import type { BoardEvents } from './board-events';
-import { authorize, can } from './board.policy';
+import { authorize } from './board.policy';
 import { boardOf, getPractice } from './board.service';
+import { DRAFT_STATUS } from './board.schema';
+import { isShared, sharedPracticeSql } from './shared-practice';
 
 /** The comments of a practice in posting order (replies are grouped under them by the presenter). */
 export async function commentsOf(practiceId: number): Promise<PracticeComment[]> {
@@ -94,6 +96,8 @@ export async function adoptionsOf(practiceId: number): Promise<PracticeAdoption[
 export async function adoptPractice(props: { sequelize: Sequelize; launch: Launch; practiceId: number; note: string; events?: BoardEvents }): Promise<PracticeAdoption> {
   const practice = await getPractice(props.launch, props.practiceId);
   if (practice.hiddenAt) throw new SiltaError('practice_hidden', 'conflict');
+  // Only a shared practice can travel: a draft is still its author's alone.
+  if (practice.status === DRAFT_STATUS) throw new SiltaError('practice_draft', 'conflict');
   const { region } = await regionOf(props.launch);
   if (!region) throw new SiltaError('region_required', 'conflict');
   let adoption: PracticeAdoption;
@@ -112,11 +116,20 @@ export async function adoptPractice(props: { sequelize: Sequelize; launch: Launc
   return adoption;
 }
 
-/** Practices of the launch's board that a region adopted (visible ones), with the adoption. */
-export async function adoptedByRegion(launch: Launch, regionCode: string, board: { issuer: string; key: string }) {
-  const adoptions = await PracticeAdoption.findAll({ where: { regionCode }, order: [['id', 'DESC']], limit: 500 });
+/** Shared practices (shared-practice.ts) of the launch's board that a region adopted, with the adoption, newest first. */
+export async function adoptedByRegion(launch: Launch, regionCode: string) {
+  const board = boardOf(launch);
+  const sequelize = PracticeAdoption.sequelize!;
+  const sharedHere = `(SELECT id FROM practices WHERE issuer = ${sequelize.escape(board.issuer)} AND board_key = ${sequelize.escape(board.key)} AND ${sharedPracticeSql()})`;
+  const adoptions = await PracticeAdoption.findAll({ where: { regionCode, practiceId: { [Op.in]: sequelize.literal(sharedHere) } }, order: [['id', 'DESC']], limit: 500 });
   if (!adoptions.length) return [];
-  const practices = await Practice.findAll({ where: { id: adoptions.map((a) => a.practiceId), issuer: board.issuer, boardKey: board.key } });
-  const byId = new Map(practices.filter((p) => !p.hiddenAt || can(launch, 'moderate')).map((p) => [p.id, p]));
+  const practices = await Practice.findAll({ where: { id: adoptions.map((a) => a.practiceId) } });
+  const byId = new Map(practices.filter(isShared).map((p) => [p.id, p]));
   return adoptions.filter((a) => byId.has(a.practiceId)).map((a) => ({ adoption: a, practice: byId.get(a.practiceId)! }));
+}
+
+/** The adoptions of several practices (the cards of a page), oldest first. */
+export async function adoptionsOfPractices(practiceIds: number[]): Promise<PracticeAdoption[]> {
+  if (!practiceIds.length) return [];
+  return PracticeAdoption.findAll({ where: { practiceId: { [Op.in]: practiceIds } }, order: [['id', 'ASC']] });
 }

@@ -3,12 +3,12 @@ import { Practice, PracticeComment, type PracticeAdoption } from '../../store/mo
 import { renderMarkdown } from '../modules/markdown';
 import { listRegions, regionName } from '../regions/region.service';
 import type { BoardEvent } from './board-events';
-import { DRAFT_STATUS } from './board.schema';
+import { isShared } from './shared-practice';
 import { displayNames } from '../people/display-names';
 import { day, presentCard, presentCounts } from './board.presenter';
 
 /** A practice card as the live board inserts it (the same lines as the server-rendered card). */
-export type LiveCard = { id: number; title: string; summary: string; meta: string; counts: string };
+export type LiveCard = { id: number; title: string; summary: string; meta: string; counts: string; language: string };
 /**
  * A comment as the live board appends it. `html` is the body rendered and sanitised by the same
  * renderer as the practice page (board.presenter.ts), so it looks as it does after a reload; it
@@ -54,8 +54,8 @@ export async function presentLiveEvent(event: BoardEvent): Promise<LivePresenter
   }
   const id = 'practice' in event ? event.practice.id : event.practiceId;
   const practice = await Practice.findByPk(id);
-  // A draft is its author's alone until published (board.service.ts): nothing about it goes out.
-  if (!practice || practice.hiddenAt || practice.status === DRAFT_STATUS) return null;
+  // Only a shared practice is news: a draft is its author's alone, a hidden one is not shared.
+  if (!practice || !isShared(practice)) return null;
   switch (event.type) {
     case 'practice:created':
     case 'practice:restored':
@@ -81,7 +81,7 @@ async function presentPracticeShown(name: 'practice:created' | 'practice:restore
     return {
       name,
       payload: {
-        practice: { id: card.id, title: card.title, summary: card.summary, meta: card.meta, counts: card.counts },
+        practice: { id: card.id, title: card.title, summary: card.summary, meta: card.meta, counts: card.counts, language: practice.language },
         announcement: translator(lang)(key, { region: card.regionName, title: card.title }),
       },
     };

@@ -1,4 +1,4 @@
-import type { Sequelize } from 'sequelize';
+import { Op, type Sequelize } from 'sequelize';
 import { SiltaError } from '../../errors';
 import { BoardModerationLog, Practice, PracticeComment } from '../../store/models';
 import { inTransaction } from '../../store/transaction';
@@ -50,9 +50,26 @@ function moderationEvent(target: ModerationTarget, action: 'hide' | 'restore', r
   return action === 'hide' ? { type: 'comment:hidden', practiceId: target.practiceId, commentId: target.commentId } : { type: 'comment:restored', practiceId: target.practiceId, comment: row as PracticeComment };
 }
 
-/** The latest moderation actions on the launch's board, for moderators. */
-export async function moderationLog(launch: Launch, limit = 50): Promise<BoardModerationLog[]> {
+export const LOG_PAGE_SIZE = 25;
+
+/** A page of the moderation actions on the launch's board, newest first, for moderators. */
+export async function moderationLog(launch: Launch, page = 1): Promise<{ rows: BoardModerationLog[]; total: number; page: number; pages: number }> {
   authorize(launch, 'moderate');
   const board = boardOf(launch);
-  return BoardModerationLog.findAll({ where: { issuer: board.issuer, boardKey: board.key }, order: [['id', 'DESC']], limit });
+  const { rows, count } = await BoardModerationLog.findAndCountAll({ where: { issuer: board.issuer, boardKey: board.key }, order: [['id', 'DESC']], limit: LOG_PAGE_SIZE, offset: (page - 1) * LOG_PAGE_SIZE });
+  return { rows, total: count, page, pages: Math.max(1, Math.ceil(count / LOG_PAGE_SIZE)) };
+}
+
+/**
+ * What the log's rows point at, as far as it still exists on the board: practices by id (with
+ * their title) and comments by id (with their practice). A deleted post has no link.
+ */
+export async function moderationTargets(launch: Launch, rows: BoardModerationLog[]): Promise<{ practices: Map<number, Practice>; comments: Map<number, PracticeComment> }> {
+  const board = boardOf(launch);
+  const commentIds = rows.filter((r) => r.targetType === 'comment').map((r) => r.targetId);
+  const comments = commentIds.length ? await PracticeComment.findAll({ where: { id: { [Op.in]: commentIds } } }) : [];
+  const practiceIds = [...new Set([...rows.filter((r) => r.targetType === 'practice').map((r) => r.targetId), ...comments.map((c) => c.practiceId)])];
+  const practices = practiceIds.length ? await Practice.findAll({ where: { id: { [Op.in]: practiceIds }, issuer: board.issuer, boardKey: board.key } }) : [];
+  const byId = new Map(practices.map((p) => [p.id, p]));
+  return { practices: byId, comments: new Map(comments.filter((c) => byId.has(c.practiceId)).map((c) => [c.id, c])) };
 }

@@ -3,17 +3,20 @@ import { translator, type Language } from '../../i18n';
 import type { Region } from '../../store/models';
 import { regionName } from '../regions/region.service';
 import type { Spread } from './board-spread.service';
+import { placeTiles } from './region-tiles';
 
-// The matrix picture's geometry, in SVG user units; the SVG scales to its container.
-const CELL = 30;
-const LABEL_WIDTH = 250;
-const TOP = 190;
+// The matrix picture's geometry, in SVG user units (1 unit is 1 CSS pixel: the picture keeps its
+// size and scrolls in its own box on a phone, so its 12-unit labels stay readable).
+const CELL = 34;
+const TOP = 34;
 const LEVELS = 4;
+/** A generous width per character of a 12-unit label, so a row label never runs out of the picture. */
+const CHAR_WIDTH = 7;
 
-type Axis = { code: string; label: string; wave: number };
+type Axis = { code: string; label: string; short: string; wave: number };
 
-/** A region's label: its name and rollout wave in the viewer's language. */
-const axis = (region: Region, lang: Language): Axis => ({ code: region.code, wave: region.wave, label: `${regionName(region, lang)} (${translator(lang)('board.wave', { wave: region.wave })})` });
+/** A region's label: its name and rollout wave in the viewer's language, and its map tile's short label. */
+const axis = (region: Region, lang: Language, short: Map<string, { short: string }>): Axis => ({ code: region.code, wave: region.wave, short: short.get(region.code)?.short ?? region.code, label: `${regionName(region, lang)} (${translator(lang)('board.wave', { wave: region.wave })})` });
 
 /** Shade of a cell: 1..LEVELS by its share of the largest count (0 for none). */
 const level = (count: number, max: number) => (count ? Math.max(1, Math.ceil((LEVELS * count) / max)) : 0);
@@ -26,9 +29,10 @@ const level = (count: number, max: number) => (count ? Math.max(1, Math.ceil((LE
 export function presentSpread(spread: Spread, regions: Region[], lang: Language) {
   const t = translator(lang);
   const count = new Map(spread.flows.map((f) => [`${f.origin} ${f.adopter}`, f.adoptions]));
-  const rows = regions.filter((r) => spread.shared.has(r.code)).map((r) => axis(r, lang));
+  const short = placeTiles(regions.map((r) => r.code));
+  const rows = regions.filter((r) => spread.shared.has(r.code)).map((r) => axis(r, lang, short));
   const adopters = new Set(spread.flows.map((f) => f.adopter));
-  const columns = regions.filter((r) => adopters.has(r.code)).map((r) => axis(r, lang));
+  const columns = regions.filter((r) => adopters.has(r.code)).map((r) => axis(r, lang, short));
   const max = Math.max(1, ...spread.flows.map((f) => f.adoptions));
   const cells = (row: Axis) => columns.map((column) => count.get(`${row.code} ${column.code}`) ?? 0);
   const table = rows.map((row) => ({ ...row, shared: spread.shared.get(row.code) ?? 0, cells: cells(row), total: cells(row).reduce((a, b) => a + b, 0) }));
@@ -52,6 +56,8 @@ export function presentSpread(spread: Spread, regions: Region[], lang: Language)
 
 /** Coordinates of the SVG matrix: labels, cells with a shade class, lines between waves. */
 function matrixGeometry(rows: (Axis & { cells: number[] })[], columns: Axis[], max: number) {
+  // The label column is as wide as the longest row label: nothing is clipped, nothing is wasted.
+  const LABEL_WIDTH = 16 + Math.max(0, ...rows.map((r) => r.label.length)) * CHAR_WIDTH;
   const width = LABEL_WIDTH + columns.length * CELL + 10;
   const height = TOP + rows.length * CELL + 10;
   const waveBreaks = (list: Axis[]) => list.flatMap((item, i) => (i > 0 && item.wave !== list[i - 1].wave ? [i] : []));
@@ -59,7 +65,8 @@ function matrixGeometry(rows: (Axis & { cells: number[] })[], columns: Axis[], m
     width,
     height,
     rowLabels: rows.map((row, i) => ({ x: LABEL_WIDTH - 8, y: TOP + i * CELL + CELL / 2 + 4, text: row.label })),
-    columnLabels: columns.map((column, i) => ({ transform: `translate(${LABEL_WIDTH + i * CELL + CELL / 2 + 4} ${TOP - 8}) rotate(-55)`, text: column.label })),
+    // Columns carry the map's short labels, upright and centred: full names are the row labels, the key and the table.
+    columnLabels: columns.map((column, i) => ({ x: LABEL_WIDTH + i * CELL + (CELL - 2) / 2, y: TOP - 10, text: column.short, title: column.label })),
     cells: rows.flatMap((row, r) =>
       row.cells.map((n, c) => ({ x: LABEL_WIDTH + c * CELL, y: TOP + r * CELL, size: CELL - 2, level: level(n, max), count: n, textX: LABEL_WIDTH + c * CELL + (CELL - 2) / 2, textY: TOP + r * CELL + CELL / 2 + 3 })),
     ),

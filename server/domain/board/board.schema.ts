@@ -92,5 +92,8 @@ export const listQuerySchema = z.object({
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
+/** The moderation log's page; anything but a page number is refused. */
+export const logQuerySchema = z.object({ page: z.coerce.number().int().min(1).max(100_000).optional().transform((v) => v ?? 1) });
+
 /** Route ids: a positive integer, anything else is a 404. */
 export const idSchema = z.coerce.number().int().positive().max(2_147_483_647);

@@ -10,6 +10,7 @@ import { BOARD_KEY, DRAFT_STATUS, type ListQuery, type PracticeInput } from './b
 import { listingSort } from './practice-search';
 import { findPracticePage, readQuery } from './search/practice-finder';
 import { writeLemmas } from './search/practice-index';
+import { SHARED_PRACTICE } from './shared-practice';
 
 /** The board a launch is in: its platform (issuer) and board key. Every board query is scoped by both. */
 export type Board = { issuer: string; key: string };
@@ -26,8 +27,8 @@ export function boardOf(launch: Launch): Board {
 
 const scope = (board: Board) => ({ issuer: board.issuer, boardKey: board.key });
 
-/** Drafts are their author's alone: others' drafts are left out of every listing. */
-const publishedOrOwn = (launch: Launch): WhereOptions<Practice> => ({ [Op.or]: [{ status: { [Op.ne]: DRAFT_STATUS } }, { authorId: launch.user.id }] });
+/** Drafts are their author's alone and listed apart (draftsOf): no listing of practices counts one. */
+const published: WhereOptions<Practice> = { status: { [Op.ne]: DRAFT_STATUS } };
 
 async function knownRegion(code: string): Promise<void> {
   if (!(await Region.findByPk(code))) throw new SiltaError('region_not_found', 'bad_request', code);
@@ -102,9 +103,9 @@ export async function deletePractice(props: { sequelize: Sequelize; launch: Laun
  * (practice-search.ts) combined with the filters; with one, "relevance" ranks the matches. Hidden
  * practices are left out unless the viewer moderates.
  */
-export async function searchPractices(props: { launch: Launch; query: ListQuery }): Promise<{ rows: Practice[]; total: number; more: boolean; page: number; pages: number }> {
+export async function searchPractices(props: { launch: Launch; query: ListQuery }): Promise<{ rows: Practice[]; total: number; shared: number; more: boolean; page: number; pages: number }> {
   const { launch, query } = props;
-  const and: WhereOptions<Practice>[] = [scope(boardOf(launch)), publishedOrOwn(launch)];
+  const and: WhereOptions<Practice>[] = [scope(boardOf(launch)), published];
   if (!can(launch, 'moderate')) and.push({ hiddenAt: null });
   if (query.region) and.push({ regionCode: query.region });
   if (query.wave !== undefined) {
@@ -118,16 +119,26 @@ export async function searchPractices(props: { launch: Launch; query: ListQuery 
   if (query.language) and.push({ language: query.language });
   const search = query.q ? readQuery(query.q) : null;
   const page = { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE };
+  const sort = listingSort(query);
+  const find = (filters: WhereOptions<Practice>) => findPracticePage({ filters, query: search, sort, ...page });
   // A query with nothing to find (only punctuation, only excluded words) finds nothing.
-  const { rows, count, more } = query.q && !search ? { rows: [], count: 0, more: false } : await findPracticePage({ filters: { [Op.and]: and }, query: search, sort: listingSort(query), ...page });
+  const { rows, count, more } = query.q && !search ? { rows: [], count: 0, more: false } : await find({ [Op.and]: and });
+  // Moderators also see hidden practices (marked so); the count of shared ones leaves them out.
+  const shared = can(launch, 'moderate') && count > 0 ? (await find({ [Op.and]: [...and, SHARED_PRACTICE] })).count : count;
   // Past the counted matches the pages go on while they are full; relevance ranks the newest
   // COUNT_CAP matches only, so its pages end there.
-  const pages = Math.max(1, Math.ceil(count / PAGE_SIZE), more && listingSort(query) !== 'relevance' && rows.length === PAGE_SIZE ? query.page + 1 : 0);
-  return { rows, total: count, more, page: query.page, pages };
+  const pages = Math.max(1, Math.ceil(count / PAGE_SIZE), more && sort !== 'relevance' && rows.length === PAGE_SIZE ? query.page + 1 : 0);
+  return { rows, total: count, shared, more, page: query.page, pages };
 }
 
-/** Practices a region shared on the launch's board, newest first (hidden ones only for moderators). */
+/** The shared practices of a region on the launch's board (shared-practice.ts), newest first. */
 export async function practicesOfRegion(launch: Launch, regionCode: string): Promise<Practice[]> {
-  const where: WhereOptions<Practice> = { [Op.and]: [{ ...scope(boardOf(launch)), regionCode, ...(can(launch, 'moderate') ? {} : { hiddenAt: null }) }, publishedOrOwn(launch)] };
-  return Practice.findAll({ where, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit: 200 });
+  const where: WhereOptions<Practice> = { [Op.and]: [{ ...scope(boardOf(launch)), regionCode }, SHARED_PRACTICE] };
+  return Practice.findAll({ where, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit: 500 });
+}
+
+/** The user's own drafts on the launch's board (of one region when given), newest first: only they see them. */
+export async function draftsOf(launch: Launch, regionCode?: string): Promise<Practice[]> {
+  const where: WhereOptions<Practice> = { ...scope(boardOf(launch)), authorId: launch.user.id, status: DRAFT_STATUS, ...(regionCode ? { regionCode } : {}) };
+  return Practice.findAll({ where, order: [['updatedAt', 'DESC'], ['id', 'DESC']], limit: 50 });
 }

@@ -1,5 +1,6 @@
 import { Op, type Sequelize, type WhereOptions } from 'sequelize';
 import { Practice, PracticeAdoption, PracticeComment } from '../../store/models';
+import { SHARED_PRACTICE, sharedPracticeSql } from '../board/shared-practice';
 import { monthOf, periodBounds, type MonthKey, type ReportPeriod } from './report-period';
 
 export type MonthActivity = { practices: number; comments: number; adoptions: number };
@@ -9,15 +10,17 @@ export type BoardActivity = { byMonth: Map<MonthKey, MonthActivity>; flows: Adop
 
 /**
  * Board activity across every board (of one platform when the period names one): practices
- * shared, comments and adoptions per month, and adoptions per origin and adopting region. What
- * moderators hid is left out: it is not activity the network shares.
+ * shared, comments and adoptions per month, and adoptions per origin and adopting region. Only
+ * shared practices count (published, not hidden: shared-practice.ts, the board's own definition),
+ * and comments and adoptions only on them: a draft or what moderators hid is not activity the
+ * network shares.
  */
 export async function boardReport(sequelize: Sequelize, period: ReportPeriod): Promise<BoardActivity> {
   const { start, end } = periodBounds(period);
   const createdIn = { createdAt: { [Op.gte]: start, [Op.lt]: end } };
-  const visiblePractices = `(SELECT id FROM practices WHERE hidden_at IS NULL${period.platform ? ` AND issuer = ${sequelize.escape(period.platform)}` : ''})`;
-  const onVisible = { practiceId: { [Op.in]: sequelize.literal(visiblePractices) } } as WhereOptions;
-  const practices = await Practice.findAll({ attributes: ['createdAt'], where: { ...createdIn, hiddenAt: null, ...(period.platform ? { issuer: period.platform } : {}) } });
+  const sharedPractices = `(SELECT id FROM practices WHERE ${sharedPracticeSql()}${period.platform ? ` AND issuer = ${sequelize.escape(period.platform)}` : ''})`;
+  const onVisible = { practiceId: { [Op.in]: sequelize.literal(sharedPractices) } } as WhereOptions;
+  const practices = await Practice.findAll({ attributes: ['createdAt'], where: { [Op.and]: [createdIn, SHARED_PRACTICE, period.platform ? { issuer: period.platform } : {}] } });
   const comments = await PracticeComment.findAll({ attributes: ['createdAt'], where: { ...createdIn, hiddenAt: null, ...onVisible } });
   const adoptions = await PracticeAdoption.findAll({ attributes: ['createdAt', 'practiceId', 'regionCode'], where: { ...createdIn, ...onVisible } });
 

@@ -1,11 +1,14 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Sequelize } from 'sequelize';
 import type { z } from 'zod';
-import { addComment, adoptedByRegion, adoptionsOf, adoptPractice, commentsOf, deleteComment, isUseful, toggleUseful } from '../../domain/board/board-interactions.service';
-import { moderate, moderationLog } from '../../domain/board/board-moderation.service';
-import { presentCard, presentForm, presentListing, presentPractice, practiceValues } from '../../domain/board/board.presenter';
-import { adoptionInputSchema, commentInputSchema, idSchema, listQuerySchema, moderationInputSchema, practiceInputSchema, regionChoiceSchema } from '../../domain/board/board.schema';
-import { boardOf, createPractice, deletePractice, getPractice, practicesOfRegion, searchPractices, updatePractice } from '../../domain/board/board.service';
+import { addComment, adoptedByRegion, adoptionsOf, adoptionsOfPractices, adoptPractice, commentsOf, deleteComment, isUseful, toggleUseful } from '../../domain/board/board-interactions.service';
+import { presentChips, presentGridCard, presentPracticePage } from '../../domain/board/board-cards.presenter';
+import { moderate, moderationLog, moderationTargets } from '../../domain/board/board-moderation.service';
+import { presentModerationLog } from '../../domain/board/board-moderation.presenter';
+import { displayNames } from '../../domain/people/display-names';
+import { presentForm, presentListing, presentPractice, practiceValues } from '../../domain/board/board.presenter';
+import { adoptionInputSchema, commentInputSchema, idSchema, listQuerySchema, logQuerySchema, moderationInputSchema, practiceInputSchema, regionChoiceSchema } from '../../domain/board/board.schema';
+import { boardOf, createPractice, deletePractice, draftsOf, getPractice, practicesOfRegion, searchPractices, updatePractice } from '../../domain/board/board.service';
 import { can } from '../../domain/board/board.policy';
 import type { BoardEvents } from '../../domain/board/board-events';
 import type { Launch } from '../../domain/launches/launch.service';
@@ -72,10 +75,24 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
     boardOf(launch); // a malformed board name is refused before anything else
     const query = parse(listQuerySchema, withoutEmpty(req.query), launch);
     const { region } = await regionOf(launch);
-    if (!region) return go(res, '/board/region');
+    // Teachers and moderators see the whole board at once; they choose a region only to post.
+    if (!region && !can(launch, 'moderate')) return go(res, '/board/region');
     if (query.region) await findRegion(query.region);
-    const [result, regions] = await Promise.all([searchPractices({ launch, query }), listRegions()]);
-    page(res, 'board/index', 'board.title', presentListing({ launch, query, result, regions, myRegion: region }), '/board');
+    const [result, regions, drafts] = await Promise.all([searchPractices({ launch, query }), listRegions(), draftsOf(launch)]);
+    const lang = launch.language;
+    const byCode = new Map(regions.map((r) => [r.code, r]));
+    const adoptions = await adoptionsOfPractices(result.rows.map((p) => p.id));
+    const listing = presentListing({ launch, query, result, regions, myRegion: region });
+    const t = translator(lang);
+    page(res, 'board/index', 'board.title', {
+      ...listing,
+      items: result.rows.map((p) => presentGridCard(p, byCode, adoptions, lang)),
+      drafts: drafts.map((p) => presentGridCard(p, byCode, [], lang)),
+      sharedHeading: t('board.grid.shared', { count: result.shared }),
+      alsoHidden: result.total > result.shared ? t('board.grid.also_hidden', { count: result.total - result.shared }) : null,
+      ...presentChips(query, regions, launch.sessionId, lang),
+      filtersActive: Object.entries(query).some(([key, value]) => !['page', 'sort', 'q'].includes(key) && value !== undefined && value !== ''),
+    }, '/board');
   });
 
   get('/board/region', async (_req, res, launch) => {
@@ -103,7 +120,7 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
   get('/board/practices/:id', async (req, res, launch) => {
     const practice = await getPractice(launch, idParam(req.params.id));
     const [comments, adoptions, regions, useful, { region }] = await Promise.all([commentsOf(practice.id), adoptionsOf(practice.id), listRegions(), isUseful(launch, practice.id), regionOf(launch)]);
-    const model = await presentPractice({ launch, practice, comments, adoptions, regions, useful, myRegion: region });
+    const model = presentPracticePage(await presentPractice({ launch, practice, comments, adoptions, regions, useful, myRegion: region }), practice, adoptions, !!region, launch.language);
     page(res, 'board/practice', 'board.practice_title', model, `/board/practices/${practice.id}`, { title: practice.title });
   });
 
@@ -164,25 +181,35 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
   });
 
   get('/board/regions/:code', async (req, res, launch) => {
-    const board = boardOf(launch);
+    boardOf(launch);
     const region = await findRegion(String(req.params.code));
-    const [shared, adopted, regions] = await Promise.all([practicesOfRegion(launch, region.code), adoptedByRegion(launch, region.code, board), listRegions()]);
+    const [shared, adopted, regions, drafts] = await Promise.all([practicesOfRegion(launch, region.code), adoptedByRegion(launch, region.code), listRegions(), draftsOf(launch, region.code)]);
     const byCode = new Map(regions.map((r) => [r.code, r]));
     const lang = launch.language;
+    const t = translator(lang);
+    const adoptions = await adoptionsOfPractices([...shared, ...adopted.map((a) => a.practice)].map((p) => p.id));
     page(
       res,
       'board/region',
       'board.region_page.title',
-      { region: { code: region.code, name: regionName(region, lang), wave: region.wave }, shared: shared.map((p) => presentCard(p, byCode, lang)), adopted: adopted.map(({ adoption, practice }) => ({ ...presentCard(practice, byCode, lang), note: adoption.note })) },
+      {
+        region: { code: region.code, name: regionName(region, lang), wave: region.wave },
+        sharedHeading: t('board.region_page.shared_count', { count: shared.length }),
+        adoptedHeading: t('board.region_page.adopted_count', { count: adopted.length }),
+        shared: shared.map((p) => presentGridCard(p, byCode, adoptions, lang)),
+        adopted: adopted.map(({ adoption, practice }) => ({ ...presentGridCard(practice, byCode, adoptions, lang), note: adoption.note })),
+        drafts: drafts.map((p) => presentGridCard(p, byCode, [], lang)),
+      },
       `/board/regions/${region.code}`,
       { region: regionName(region, lang) },
     );
   });
 
-  get('/board/moderation', async (_req, res, launch) => {
-    const rows = await moderationLog(launch);
-    const t = translator(launch.language);
-    page(res, 'board/moderation', 'board.moderation.title', { rows: rows.map((r) => ({ date: r.createdAt.toISOString().slice(0, 16).replace('T', ' '), action: t(`board.moderation.done.${r.action}`), target: t(`board.moderation.${r.targetType}`), targetId: r.targetId, reason: r.reason })) }, '/board/moderation');
+  get('/board/moderation', async (req, res, launch) => {
+    const { page: pageNumber } = parse(logQuerySchema, withoutEmpty(req.query), launch);
+    const log = await moderationLog(launch, pageNumber);
+    const [names, targets] = await Promise.all([displayNames(log.rows.map((r) => r.moderatorId), launch.language), moderationTargets(launch, log.rows)]);
+    page(res, 'board/moderation', 'board.moderation.title', presentModerationLog({ log, names, targets, lt: launch.sessionId, lang: launch.language }), '/board/moderation');
   });
   return router;
 }
