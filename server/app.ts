@@ -106,6 +106,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(homeRoutes({ devPlatform: !!deps.devPlatform }));
 
   app.use((_req, _res, next) => next(new SiltaError('not_found', 'not_found')));
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, env.publicUrl));
   return app;
 }

@@ -26,7 +26,7 @@ function clientError(error: unknown): SiltaError | undefined {
  * The one place errors become HTTP responses: a page (or JSON) in the user's language with a
  * stable code. Unknown errors become a generic message and a log line, never a stack trace.
  */
-export function errorHandler(logger: Logger) {
+export function errorHandler(logger: Logger, publicUrl?: string) {
   return (error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const known = error instanceof SiltaError ? error : clientError(error);
@@ -52,7 +52,7 @@ export function errorHandler(logger: Logger) {
       status,
       retryInNewWindow: ['lti_state_mismatch', 'session_expired', 'lti_token_expired', 'lti_nonce_mismatch'].includes(code),
       relaunchUrl: res.locals.relaunchUrl,
-      ...errorPageLinks(req, res, lang),
+      ...errorPageLinks(req, res, lang, publicUrl),
     });
   };
 }

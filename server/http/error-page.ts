@@ -10,12 +10,13 @@ function withLang(url: URL, lang: Language): string {
 }
 
 /** The page the user came from when it is one of Silta's own (same host), as a path; never another site. */
-export function siltaReferrer(req: Request): URL | undefined {
+export function siltaReferrer(req: Request, publicUrl?: string): URL | undefined {
   const referrer = req.get('referer');
   if (!referrer) return undefined;
   try {
     const url = new URL(referrer);
-    if (url.host !== req.get('host') || !/^https?:$/.test(url.protocol)) return undefined;
+    const ours = url.host === req.get('host') || (!!publicUrl && url.host === new URL(publicUrl).host);
+    if (!ours || !/^https?:$/.test(url.protocol)) return undefined;
     if (url.pathname === req.path && req.method === 'GET') return undefined; // a reload of the error itself
     return url;
   } catch {
@@ -31,9 +32,9 @@ const safeHttp = (value: string | null | undefined): string | undefined => (valu
  * to the previous page on a POST, whose address cannot be fetched again), a way back to the page
  * the user came from inside Silta, and "back to the course" when the launch gave a return URL.
  */
-export function errorPageLinks(req: Request, res: Response, lang: Language) {
+export function errorPageLinks(req: Request, res: Response, lang: Language, publicUrl?: string) {
   const launch = res.locals.launch as Launch | undefined;
-  const referrer = siltaReferrer(req);
+  const referrer = siltaReferrer(req, publicUrl);
   const here = req.method === 'GET' ? new URL(req.originalUrl, 'http://silta.invalid') : referrer;
   return {
     languages: here ? languageLinks(lang, (l) => withLang(here, l)) : undefined,
