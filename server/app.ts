@@ -28,6 +28,7 @@ import { boardSpreadRoutes } from './http/routes/board-spread.routes';
 import type { BoardEvents } from './domain/board/board-events';
 import { moduleProgressRoutes } from './http/routes/module-progress.routes';
 import { realtimeRoutes } from './http/routes/realtime.routes';
+import { styleguideRoutes } from './http/routes/styleguide.routes';
 import { adminRoutes } from './http/admin/admin.routes';
 import { sessionOutcomeRoutes } from './http/routes/session-outcome.routes';
 import type { ModulePack } from './domain/modules/content-pack';
@@ -102,6 +103,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(realtimeRoutes({ secretKey: env.secretKey }));
   app.use(sessionOutcomeRoutes({ sequelize: deps.sequelize, postsPerMinute: env.rateLimitPerMinute }));
   if (deps.devPlatform) app.use('/dev/platform', devPlatformRoutes(deps.devPlatform));
+  // The component style guide is for developers: never in production.
+  if (env.nodeEnv !== 'production') app.use(styleguideRoutes());
   app.use('/admin', adminRoutes({ env, sequelize: deps.sequelize, lti: deps.lti, registry: deps.registry, logger: deps.logger, packs, onGradesRequeued: deps.onGradesRequeued }));
   app.use(homeRoutes({ devPlatform: !!deps.devPlatform }));
 
