@@ -39,6 +39,7 @@ import { requestId } from './http/request-id';
 import { metricsRoutes } from './http/routes/metrics.routes';
 import { closeConnectionsWhenDraining, type Lifecycle } from './ops/lifecycle';
 import { measureRequests } from './ops/metrics';
+import { quietRequest } from './log-format';
 
 /** Tokens and secrets in query strings never reach the log. */
 const redactUrl = (url: string) => url.replace(/([?&](?:lt|secret|invite|registration_token|ltik)=)[^&]+/g, '$1…');
@@ -76,7 +77,7 @@ export function createApp(deps: AppDeps): Express {
 
   const lifecycle = deps.lifecycle ?? { draining: false };
   app.use(measureRequests());
-  app.use(pinoHttp({ logger: deps.logger, genReqId: requestId, autoLogging: env.nodeEnv !== 'test', serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactUrl(String(req.url)) }), res: (res) => ({ statusCode: res.statusCode }) } }));
+  app.use(pinoHttp({ logger: deps.logger, genReqId: requestId, autoLogging: env.nodeEnv !== 'test' && { ignore: (req) => quietRequest(req.url) }, serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactUrl(String(req.url)) }), res: (res) => ({ statusCode: res.statusCode }) } }));
   app.use(closeConnectionsWhenDraining(lifecycle));
   app.use(healthRoutes(deps.sequelize, lifecycle));
   app.use(metricsRoutes({ token: env.metricsToken }));
