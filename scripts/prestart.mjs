@@ -1,6 +1,7 @@
 // `npm start` builds only when it has to: when dist/ is missing or older than any source the
 // build reads (the TypeScript, the browser scripts, the build's own configuration). The first
 // start after `npm ci` builds once and says so; later starts skip the ~1 min TypeScript build.
+/* global process, console */
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';

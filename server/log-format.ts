@@ -1,5 +1,8 @@
 import { Writable } from 'node:stream';
 
+/** Fields every line has, or that the short line shows its own way. */
+const SKIPPED = new Set(['time', 'level', 'msg', 'app', 'pid', 'hostname', 'req', 'res', 'err']);
+
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
 
 /**
@@ -18,8 +21,9 @@ export function shortLine(json: string): string {
   const req = entry.req as { method?: string; url?: string } | undefined;
   const res = entry.res as { statusCode?: number } | undefined;
   if (entry.msg === 'request completed' && req) return `${time} ${level} ${req.method} ${req.url} ${res?.statusCode ?? ''} ${entry.responseTime ?? '?'}ms`;
-  const { time: _t, level: _l, msg, app: _a, pid: _p, hostname: _h, req: _r, res: _s, err, ...rest } = entry;
-  const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ');
+  const { msg, err } = entry;
+  const rest = Object.entries(entry).filter(([k]) => !SKIPPED.has(k));
+  const fields = rest.map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ');
   const error = err && typeof err === 'object' ? `\n${String((err as { stack?: unknown }).stack ?? JSON.stringify(err))}` : '';
   return `${time} ${level} ${req?.url ? `${req.method} ${req.url} ` : ''}${String(msg ?? '')}${fields ? ` ${fields}` : ''}${error}`;
 }
