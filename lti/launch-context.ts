@@ -24,6 +24,13 @@ export type LaunchContext = {
 };
 
 const text = (max: number) => z.string().max(max);
+
+/**
+ * Control characters (NUL above all) out of text the platform sends and Silta stores or looks
+ * up: nobody types them, PostgreSQL refuses NUL in text and JSON, and SQLite ends a statement at it.
+ */
+const clean = (value: string): string => value.replace(/\p{Cc}/gu, '');
+const cleanOptional = (value: string | undefined) => (value === undefined ? undefined : clean(value));
 // zod's url() accepts any scheme (javascript:, data:); these URLs become links, form actions and
 // service endpoints, so only http(s) is allowed. zod runs the refinement even when url() failed,
 // so it must not throw on a non-URL.
@@ -82,13 +89,13 @@ export function toLaunchContext(payload: Record<string, unknown>, platform: { is
     nonce,
     messageType: messageType as MessageType,
     platform: { issuer: platform.issuer, clientId: platform.clientId, deploymentId: claims[CLAIM.deploymentId] },
-    user: { sub: claims.sub, name: claims.name, givenName: claims.given_name, familyName: claims.family_name, email: claims.email },
-    context: { id: context.id, title: context.title, label: context.label },
+    user: { sub: claims.sub, name: cleanOptional(claims.name), givenName: cleanOptional(claims.given_name), familyName: cleanOptional(claims.family_name), email: cleanOptional(claims.email) },
+    context: { id: context.id, title: cleanOptional(context.title), label: cleanOptional(context.label) },
     ltiRoles,
     role: mapRoles(ltiRoles),
-    resourceLink: resourceLink && { id: resourceLink.id, title: resourceLink.title },
+    resourceLink: resourceLink && { id: resourceLink.id, title: cleanOptional(resourceLink.title) },
     language: languageFromLocale(claims.locale ?? presentation?.locale),
-    custom: Object.fromEntries(Object.entries(claims[CLAIM.custom] ?? {}).map(([k, v]) => [k.slice(0, 64), String(v).slice(0, 1024)])),
+    custom: Object.fromEntries(Object.entries(claims[CLAIM.custom] ?? {}).map(([k, v]) => [clean(k).slice(0, 64), clean(String(v)).slice(0, 1024)])),
     ags: ags && { lineitem: ags.lineitem, lineitems: ags.lineitems, scopes: ags.scope },
     nrps: nrps && { membershipsUrl: nrps.context_memberships_url },
     deepLinking: deepLinking && { returnUrl: deepLinking.deep_link_return_url, acceptTypes: deepLinking.accept_types, acceptMultiple: deepLinking.accept_multiple ?? false, data: deepLinking.data },

@@ -28,6 +28,7 @@ import { boardSpreadRoutes } from './http/routes/board-spread.routes';
 import type { BoardEvents } from './domain/board/board-events';
 import { moduleProgressRoutes } from './http/routes/module-progress.routes';
 import { realtimeRoutes } from './http/routes/realtime.routes';
+import { styleguideRoutes } from './http/routes/styleguide.routes';
 import { adminRoutes } from './http/admin/admin.routes';
 import { sessionOutcomeRoutes } from './http/routes/session-outcome.routes';
 import type { ModulePack } from './domain/modules/content-pack';
@@ -38,6 +39,7 @@ import { requestId } from './http/request-id';
 import { metricsRoutes } from './http/routes/metrics.routes';
 import { closeConnectionsWhenDraining, type Lifecycle } from './ops/lifecycle';
 import { measureRequests } from './ops/metrics';
+import { quietRequest } from './log-format';
 
 /** Tokens and secrets in query strings never reach the log. */
 const redactUrl = (url: string) => url.replace(/([?&](?:lt|secret|invite|registration_token|ltik)=)[^&]+/g, '$1…');
@@ -75,7 +77,7 @@ export function createApp(deps: AppDeps): Express {
 
   const lifecycle = deps.lifecycle ?? { draining: false };
   app.use(measureRequests());
-  app.use(pinoHttp({ logger: deps.logger, genReqId: requestId, autoLogging: env.nodeEnv !== 'test', serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactUrl(String(req.url)) }), res: (res) => ({ statusCode: res.statusCode }) } }));
+  app.use(pinoHttp({ logger: deps.logger, genReqId: requestId, autoLogging: env.nodeEnv !== 'test' && { ignore: (req) => quietRequest(req.url) }, serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactUrl(String(req.url)) }), res: (res) => ({ statusCode: res.statusCode }) } }));
   app.use(closeConnectionsWhenDraining(lifecycle));
   app.use(healthRoutes(deps.sequelize, lifecycle));
   app.use(metricsRoutes({ token: env.metricsToken }));
@@ -102,10 +104,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(realtimeRoutes({ secretKey: env.secretKey }));
   app.use(sessionOutcomeRoutes({ sequelize: deps.sequelize, postsPerMinute: env.rateLimitPerMinute }));
   if (deps.devPlatform) app.use('/dev/platform', devPlatformRoutes(deps.devPlatform));
+  // The component style guide is for developers: never in production.
+  if (env.nodeEnv !== 'production') app.use(styleguideRoutes());
   app.use('/admin', adminRoutes({ env, sequelize: deps.sequelize, lti: deps.lti, registry: deps.registry, logger: deps.logger, packs, onGradesRequeued: deps.onGradesRequeued }));
   app.use(homeRoutes({ devPlatform: !!deps.devPlatform }));
 
   app.use((_req, _res, next) => next(new SiltaError('not_found', 'not_found')));
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, env.publicUrl));
   return app;
 }

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * Domain errors know nothing of HTTP or sockets: each has a stable code, which is also the key of
  * its message in the locales (`errors.<code>`), and a kind that the transports map to a status.
@@ -24,10 +26,21 @@ export class LtiError extends SiltaError {
 }
 
 export class ValidationError extends SiltaError {
-  constructor(readonly fields: { path: string; message: string }[]) {
+  constructor(
+    readonly fields: { path: string; message: string }[],
+    /** The schema's own issues, when there was a schema: a form turns them into field messages. */
+    readonly issues: readonly z.core.$ZodIssue[] = [],
+  ) {
     super('validation_failed', 'bad_request', fields.map((f) => `${f.path}: ${f.message}`).join('; '));
   }
 }
+
+/** A schema's refusal as a ValidationError that keeps the issues. */
+export const validationErrorOf = (issues: readonly z.core.$ZodIssue[]) =>
+  new ValidationError(
+    issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    issues,
+  );
 
 export const notFound = (what = 'not_found') => new SiltaError(what, 'not_found');
 export const forbidden = (what = 'forbidden') => new SiltaError(what, 'forbidden');

@@ -1,5 +1,6 @@
 import { ConfigError, loadEnv, type Env } from './env';
 import { createLogger } from './logger';
+import { shortLines } from './log-format';
 import { serve } from './ops/serve';
 
 async function main() {
@@ -13,7 +14,8 @@ async function main() {
     }
     throw error;
   }
-  const logger = createLogger(env.logLevel);
+  // Short lines for a developer's terminal (LOG_FORMAT=json keeps JSON); JSON in production.
+  const logger = createLogger(env.logLevel, env.nodeEnv === 'development' && process.env.LOG_FORMAT !== 'json' ? shortLines() : undefined);
   const { silta } = await serve(env, logger);
   logger.info({ port: env.port }, 'Silta is listening');
   console.log(`\nSilta is running at ${env.publicUrl}/`);

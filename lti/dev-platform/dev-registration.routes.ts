@@ -59,12 +59,15 @@ export function devRegistrationRoutes(platform: DevPlatform): Router {
     const query = z.object({ url: httpUrl.optional(), closed: z.literal('1').optional() }).safeParse(req.query);
     const toolUrl = query.success ? query.data.url : undefined;
     const frameUrl = toolUrl ? registrationUrl(toolUrl) : undefined;
-    res.status(query.success && (!toolUrl || frameUrl) ? 200 : 400).render('dev-platform/registration', {
+    const ok = query.success && (!toolUrl || frameUrl);
+    // A refused address comes back in the field as typed, with the summary and the field's message.
+    const message = ok ? undefined : t('registration.dev.tool_url_invalid', { origin: toolOrigin });
+    res.status(ok ? 200 : 400).render('dev-platform/registration', {
       lang,
       title: t('registration.dev.title'),
-      toolUrl,
+      toolUrl: typeof req.query.url === 'string' ? req.query.url : '',
       frameUrl,
-      error: query.success && (!toolUrl || frameUrl) ? undefined : t('registration.dev.tool_url_invalid', { origin: toolOrigin }),
+      errors: message ? { summary: [{ href: '#tool-url', text: message }], fields: { url: message } } : undefined,
       closed: query.success && query.data.closed === '1',
       closedHref: `/dev/platform/registration?lang=${lang}&closed=1`,
       toolOrigin,

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { httpStatusOf, SiltaError } from '../errors';
 import { isLanguage, translator } from '../i18n';
 import type { Logger } from '../logger';
+import { errorPageLinks } from './error-page';
 
 function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || (!!req.get('accept') && req.accepts(['html', 'json']) === 'json');
@@ -25,7 +26,7 @@ function clientError(error: unknown): SiltaError | undefined {
  * The one place errors become HTTP responses: a page (or JSON) in the user's language with a
  * stable code. Unknown errors become a generic message and a log line, never a stack trace.
  */
-export function errorHandler(logger: Logger) {
+export function errorHandler(logger: Logger, publicUrl?: string) {
   return (error: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     const known = error instanceof SiltaError ? error : clientError(error);
@@ -51,6 +52,7 @@ export function errorHandler(logger: Logger) {
       status,
       retryInNewWindow: ['lti_state_mismatch', 'session_expired', 'lti_token_expired', 'lti_nonce_mismatch'].includes(code),
       relaunchUrl: res.locals.relaunchUrl,
+      ...errorPageLinks(req, res, lang, publicUrl),
     });
   };
 }

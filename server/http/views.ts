@@ -25,6 +25,11 @@ export function useViews(app: Express): void {
         eq: (a: unknown, b: unknown) => a === b,
         concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
         json: (value: unknown) => JSON.stringify(value),
+        // `or` for optional attributes in partials; the last argument is Handlebars' options object.
+        or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+        // `{{> field (hash id=… label=…)}}`: a partial that sees only what it is given, not the page's own names.
+        hash: (options: HelperOptions) => options.hash,
+        isDefined: (value: unknown) => value !== undefined && value !== null && value !== '',
       },
     }),
   );

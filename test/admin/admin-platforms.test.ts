@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { errorSummaryOf, fieldMessageOf, fieldValueOf } from '../forms/form-page';
 import crypto from 'node:crypto';
 import type supertest from 'supertest';
 import { translator } from '../../server/i18n';
@@ -53,15 +54,17 @@ describe('admin console: platforms and registration URLs', () => {
     const before = await platformCount();
     const cases: [Record<string, string>, string[]][] = [
       [manual({ issuer: 'not a url' }), ['issuer']],
-      [manual({ tokenUrl: 'ftp://moodle.example.fi/token' }), ['token_url']],
-      [manual({ deploymentIds: ' , ' }), ['deployment_ids']],
-      [manual({ name: '', clientId: 'x'.repeat(300) }), ['name', 'client_id']],
+      [manual({ tokenUrl: 'ftp://moodle.example.fi/token' }), ['tokenUrl']],
+      [manual({ deploymentIds: ' , ' }), ['deploymentIds']],
+      [manual({ name: '', clientId: 'x'.repeat(300) }), ['name', 'clientId']],
     ];
     for (const [fields, wrong] of cases) {
       const response = await postForm(agent, '/admin/platforms/new', '/admin/platforms', fields);
       assert.equal(response.status, 400, JSON.stringify(fields));
-      assert.ok(response.text.includes(en('errors.validation_failed')));
-      for (const field of wrong) assert.ok(response.text.includes(`<li>${en(`admin.platforms.fields.${field}`)}</li>`), field);
+      // The error summary links to each wrong field, which says what is wrong and keeps what was typed.
+      assert.deepEqual(errorSummaryOf(response.text).map((l) => l.href), wrong.map((f) => `#${f}`));
+      for (const field of wrong) assert.ok(fieldMessageOf(response.text, field), field);
+      assert.equal(fieldValueOf(response.text, 'authUrl'), fields.authUrl);
     }
     const extra = await postForm(agent, '/admin/platforms/new', '/admin/platforms', { ...manual(), admin: 'yes' });
     assert.equal(extra.status, 400, 'unknown fields are refused');
@@ -87,7 +90,8 @@ describe('admin console: platforms and registration URLs', () => {
 
     const bad = await postForm(agent, `/admin/platforms/${id}`, `/admin/platforms/${id}`, { ...edited, name: 'Broken', jwksUrl: 'javascript:alert(1)' });
     assert.equal(bad.status, 400);
-    assert.ok(bad.text.includes(`<li>${en('admin.platforms.fields.jwks_url')}</li>`));
+    assert.deepEqual(errorSummaryOf(bad.text).map((l) => l.href), ['#jwksUrl']);
+    assert.equal(fieldValueOf(bad.text, 'name'), 'Broken', 'what was typed is kept');
     const issuerChange = await postForm(agent, `/admin/platforms/${id}`, `/admin/platforms/${id}`, { ...edited, issuer: 'https://elsewhere.example.fi' });
     assert.equal(issuerChange.status, 400, 'the issuer cannot be changed');
     t.silta.registry.forget();

@@ -9,6 +9,30 @@ const OFFERS: Record<SiltaRole, string[]> = {
   administrator: ['place', 'platforms', 'progress', 'board'],
 };
 
+/**
+ * Where an offer's card leads, when this launch can go there: the board and the teacher's pages
+ * always, a module or a session only when the activity placed one. "Place" happens in Moodle.
+ */
+function offerHref(key: string, launch: Launch): string | undefined {
+  const lt = `lt=${launch.sessionId}`;
+  switch (key) {
+    case 'board':
+      return `/board?${lt}`;
+    case 'progress':
+      return `/modules/progress?${lt}`;
+    case 'facilitate':
+      return `/sessions/new?${lt}`;
+    case 'platforms':
+      return '/admin/platforms';
+    case 'modules':
+      return launch.custom.module ? `/modules?${lt}` : undefined;
+    case 'sessions':
+      return launch.custom.target === 'session' ? `/sessions/start?${lt}` : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** The landing page's view model: who the user is, where they came from, what Silta offers them. */
 export function presentLanding(launch: Launch) {
   const t = translator(launch.language);
@@ -29,6 +53,6 @@ export function presentLanding(launch: Launch) {
     roleLabel: t(`roles.${launch.role}`),
     region: custom.region,
     target: custom.target,
-    offers: OFFERS[launch.role].map((key) => ({ title: t(`home.offers.${key}.title`), text: t(`home.offers.${key}.text`) })),
+    offers: OFFERS[launch.role].map((key) => ({ title: t(`home.offers.${key}.title`), text: t(`home.offers.${key}.text`), href: offerHref(key, launch) })),
   };
 }

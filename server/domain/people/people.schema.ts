@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../../i18n';
 
+/** No control characters (NUL ends an SQL statement on SQLite): nobody types one into a search. */
+const typeable = (schema: z.ZodString) => schema.regex(/^[^\p{Cc}]*$/u, 'control characters');
+
 // An empty field of a GET form means "not given".
 const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
@@ -10,9 +13,9 @@ const blank = (value: unknown) => (typeof value === 'string' && value.trim() ===
  */
 export const peopleQuery = z
   .object({
-    issuer: z.preprocess(blank, z.string().trim().max(512).refine((v) => URL.canParse(v), 'must be a URL').optional()),
-    sub: z.preprocess(blank, z.string().trim().max(255).optional()),
-    q: z.preprocess(blank, z.string().trim().min(2, 'must have at least 2 characters').max(100).optional()),
+    issuer: z.preprocess(blank, typeable(z.string().trim().max(512)).refine((v) => URL.canParse(v), 'must be a URL').optional()),
+    sub: z.preprocess(blank, typeable(z.string().trim().max(255)).optional()),
+    q: z.preprocess(blank, typeable(z.string().trim().min(2, 'must have at least 2 characters').max(100)).optional()),
     lang: z.enum(LANGUAGES).optional(),
   })
   .strict()

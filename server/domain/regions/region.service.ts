@@ -33,6 +33,8 @@ export async function findRegion(code: string): Promise<Region> {
   return region;
 }
 
+const REGION_CODE = /^[a-z0-9-]{1,40}$/;
+
 /** A region's name in a language. */
 export function regionName(region: Region, lang: Language): string {
   return lang === 'sv' ? region.nameSv : lang === 'en' ? region.nameEn : region.nameFi;
@@ -43,7 +45,9 @@ export function regionName(region: Region, lang: Language): string {
  * course admin set it for the course or link), else the user's own choice, else none yet.
  */
 export async function regionOf(launch: Launch): Promise<{ region: Region | null; fromLaunch: boolean }> {
-  const fromLaunch = launch.custom.region ? await Region.findByPk(launch.custom.region) : null;
+  // Only a well-formed code is looked up: the parameter is whatever the course admin typed.
+  const code = launch.custom.region;
+  const fromLaunch = code && REGION_CODE.test(code) ? await Region.findByPk(code) : null;
   if (fromLaunch) return { region: fromLaunch, fromLaunch: true };
   const chosen = await UserRegion.findByPk(launch.user.id);
   return { region: chosen ? await Region.findByPk(chosen.regionCode) : null, fromLaunch: false };

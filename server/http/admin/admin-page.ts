@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
-import { ValidationError } from '../../errors';
+import { validationErrorOf } from '../../errors';
 import { isLanguage, languageLinks, translator, type Language } from '../../i18n';
 import { ADMIN_NAV } from './admin-nav';
 import { csrfToken } from './csrf';
@@ -47,7 +47,7 @@ export function renderAdmin(req: Request, res: Response, view: string, titleKey:
 /** Parses input with a zod schema; a mismatch is `validation_failed` naming the fields. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  if (!parsed.success) throw validationErrorOf(parsed.error.issues);
   return parsed.data;
 }
 

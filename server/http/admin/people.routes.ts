@@ -7,6 +7,7 @@ import type { AdminDeps } from './admin.routes';
 import { noticeOf } from './admin-format';
 import { handle, langOf, parseInput, renderAdmin } from './admin-page';
 import { currentAdmin } from './require-admin';
+import { formErrorsOf } from '../forms/form-errors';
 
 const SEARCH_FIELDS = ['issuer', 'sub', 'q'] as const;
 
@@ -29,8 +30,9 @@ export function peopleRoutes(deps: AdminDeps): Router {
       if (!parsed.success) {
         const fields = SEARCH_FIELDS.filter((f) => parsed.error.issues.some((i) => i.path[0] === f));
         req.log.info({ fields }, 'people search refused');
-        const message = fields.length ? t('admin.people.search_invalid', { fields: fields.map((f) => t(`admin.people.fields.${f}`)).join(', ') }) : t('errors.validation_failed');
-        renderAdmin(req, res, 'people', 'admin.people.title', { values, invalid: Object.fromEntries(fields.map((f) => [f, true])), error: message, retention: retention() }, 400);
+        const specs = Object.fromEntries(SEARCH_FIELDS.map((f) => [f, { id: f, label: t(`admin.people.fields.${f}`) }]));
+        const errors = formErrorsOf(parsed.error.issues, specs, t);
+        renderAdmin(req, res, 'people', 'admin.people.title', { values, errors, retention: retention() }, 400);
         return;
       }
       const query = parsed.data;

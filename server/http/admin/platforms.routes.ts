@@ -2,13 +2,16 @@ import { Router, type Request, type Response } from 'express';
 import { createInvite } from '../../../lti/registration';
 import { addDeployment, addPlatform, editPlatform, findPlatform, listPlatforms, openInvites, removeDeployment, removePlatform, revokeInvite, undeliveredGrades } from '../../domain/admin/platform-admin.service';
 import { deploymentForm, idParam, inviteForm, noticeQuery, platformEditForm, platformForm, removeForm } from '../../domain/admin/admin.schema';
-import { SiltaError, ValidationError } from '../../errors';
+import { SiltaError } from '../../errors';
 import { translator } from '../../i18n';
 import type { AdminDeps } from './admin.routes';
 import { handle, langOf, parseInput, renderAdmin } from './admin-page';
 import { formatTime, noticeOf } from './admin-format';
+import { adminFields, adminFormErrors } from './admin-form-errors';
 
 const FIELDS = ['name', 'issuer', 'clientId', 'authUrl', 'tokenUrl', 'jwksUrl', 'deploymentIds'] as const;
+/** What an existing platform's form can change (issuer and client id are fixed). */
+const EDITABLE = ['name', 'authUrl', 'tokenUrl', 'jwksUrl'] as const;
 const FIELD_LABELS: Record<(typeof FIELDS)[number], string> = {
   name: 'admin.platforms.fields.name',
   issuer: 'admin.platforms.fields.issuer',
@@ -18,20 +21,6 @@ const FIELD_LABELS: Record<(typeof FIELDS)[number], string> = {
   jwksUrl: 'admin.platforms.fields.jwks_url',
   deploymentIds: 'admin.platforms.fields.deployment_ids',
 };
-
-/** The form's fields for the view, each with its value and whether it was refused. */
-function formFields(values: Record<string, unknown>, invalid: Set<string>, only: readonly string[] = FIELDS) {
-  return Object.fromEntries(only.map((name) => [name, { value: typeof values[name] === 'string' ? values[name] : '', invalid: invalid.has(name) }]));
-}
-
-/** Re-renders a platform form after a refusal: which fields were wrong, or the domain error's message. */
-function refused(error: unknown, res: Response): { message: string; invalid: Set<string>; labels: string[]; status: number } {
-  if (!(error instanceof SiltaError)) throw error;
-  const t = translator(langOf(res));
-  const invalid = new Set(error instanceof ValidationError ? error.fields.map((f) => f.path.split('.')[0]) : []);
-  const labels = FIELDS.filter((f) => invalid.has(f)).map((f) => t(FIELD_LABELS[f]));
-  return { message: t(`errors.${error.code}`, error.params), invalid, labels, status: error.kind === 'conflict' ? 409 : error.kind === 'not_found' ? 404 : 400 };
-}
 
 /** Platforms: list, manual registration, edit, deployments, removal, one-time registration URLs. */
 export function platformRoutes(deps: AdminDeps): Router {
@@ -76,7 +65,7 @@ export function platformRoutes(deps: AdminDeps): Router {
     }),
   );
 
-  router.get('/platforms/new', (req, res) => renderAdmin(req, res, 'platform-form', 'admin.platforms.new_title', { isNew: true, fields: formFields({}, new Set()) }));
+  router.get('/platforms/new', (req, res) => renderAdmin(req, res, 'platform-form', 'admin.platforms.new_title', { isNew: true, fields: adminFields(FIELDS, {}) }));
 
   router.post(
     '/platforms',
@@ -86,8 +75,8 @@ export function platformRoutes(deps: AdminDeps): Router {
         const platform = await addPlatform(registry, input);
         res.redirect(303, `/admin/platforms/${platform.id}?done=saved`);
       } catch (error) {
-        const { message, invalid, labels, status } = refused(error, res);
-        renderAdmin(req, res, 'platform-form', 'admin.platforms.new_title', { isNew: true, error: message, invalidLabels: labels, fields: formFields(req.body as Record<string, unknown>, invalid) }, status);
+        const { errors, status } = adminFormErrors(error, FIELD_LABELS, translator(langOf(res)));
+        renderAdmin(req, res, 'platform-form', 'admin.platforms.new_title', { isNew: true, errors, fields: adminFields(FIELDS, req.body as Record<string, unknown>, errors) }, status);
       }
     }),
   );
@@ -100,7 +89,7 @@ export function platformRoutes(deps: AdminDeps): Router {
       const platform = await findPlatform(registry, id);
       const values = { name: platform.name, authUrl: platform.authEndpoint, tokenUrl: platform.tokenEndpoint, jwksUrl: platform.jwksUrl };
       const notice = noticeOf(query, langOf(res), { saved: 'admin.platforms.saved', deployment_added: 'admin.platforms.deployment_added', deployment_removed: 'admin.platforms.deployment_removed' });
-      renderAdmin(req, res, 'platform-form', 'admin.platforms.edit_title', { name: platform.name, platform, notice, fields: formFields(values, new Set(), ['name', 'authUrl', 'tokenUrl', 'jwksUrl']) });
+      renderAdmin(req, res, 'platform-form', 'admin.platforms.edit_title', { name: platform.name, platform, notice, fields: adminFields(EDITABLE, values) });
     }),
   );
 
@@ -114,8 +103,8 @@ export function platformRoutes(deps: AdminDeps): Router {
         await editPlatform(registry, id, input);
         res.redirect(303, `/admin/platforms/${id}?done=saved`);
       } catch (error) {
-        const { message, invalid, labels, status } = refused(error, res);
-        renderAdmin(req, res, 'platform-form', 'admin.platforms.edit_title', { name: platform.name, platform, error: message, invalidLabels: labels, fields: formFields(req.body as Record<string, unknown>, invalid, ['name', 'authUrl', 'tokenUrl', 'jwksUrl']) }, status);
+        const { errors, status } = adminFormErrors(error, FIELD_LABELS, translator(langOf(res)));
+        renderAdmin(req, res, 'platform-form', 'admin.platforms.edit_title', { name: platform.name, platform, errors, fields: adminFields(EDITABLE, req.body as Record<string, unknown>, errors) }, status);
       }
     }),
   );

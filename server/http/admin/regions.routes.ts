@@ -2,13 +2,15 @@ import { Router, type Request, type Response } from 'express';
 import { regionForm, regionParam, noticeQuery } from '../../domain/admin/admin.schema';
 import { updateRegion } from '../../domain/admin/region-admin.service';
 import { findRegion, listRegions, regionName } from '../../domain/regions/region.service';
-import { SiltaError, ValidationError } from '../../errors';
+import { validationErrorOf, type SiltaError } from '../../errors';
 import { translator } from '../../i18n';
 import type { AdminDeps } from './admin.routes';
 import { noticeOf } from './admin-format';
 import { handle, langOf, parseInput, renderAdmin } from './admin-page';
+import { adminFields, adminFormErrors } from './admin-form-errors';
 
 const FIELDS = ['nameFi', 'nameSv', 'nameEn', 'wave'] as const;
+const FIELD_LABELS = { nameFi: 'admin.regions.col_name_fi', nameSv: 'admin.regions.col_name_sv', nameEn: 'admin.regions.col_name_en', wave: 'admin.regions.col_wave' };
 
 /** Regions: the list, and a form per region for its three names and its wave. */
 export function regionRoutes(deps: AdminDeps): Router {
@@ -26,10 +28,9 @@ export function regionRoutes(deps: AdminDeps): Router {
   const editPage = async (req: Request, res: Response, code: string, values?: Record<string, unknown>, error?: SiltaError) => {
     const region = await findRegion(code);
     const lang = langOf(res);
-    const invalid = new Set(error instanceof ValidationError ? error.fields.map((f) => f.path) : []);
+    const errors = error ? adminFormErrors(error, FIELD_LABELS, translator(lang)).errors : undefined;
     const source: Record<string, unknown> = values ?? { nameFi: region.nameFi, nameSv: region.nameSv, nameEn: region.nameEn, wave: String(region.wave) };
-    const fields = Object.fromEntries(FIELDS.map((f) => [f, { value: String(source[f] ?? ''), invalid: invalid.has(f) }]));
-    renderAdmin(req, res, 'region-form', 'admin.regions.edit_title', { name: regionName(region, lang), code: region.code, fields, error: error ? translator(lang)(`errors.${error.code}`) : undefined }, error ? 400 : 200);
+    renderAdmin(req, res, 'region-form', 'admin.regions.edit_title', { name: regionName(region, lang), code: region.code, fields: adminFields(FIELDS, source, errors), errors }, error ? 400 : 200);
   };
 
   router.get(
@@ -43,7 +44,7 @@ export function regionRoutes(deps: AdminDeps): Router {
       await findRegion(code);
       const parsed = regionForm.safeParse(req.body);
       if (!parsed.success) {
-        await editPage(req, res, code, req.body as Record<string, unknown>, new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))));
+        await editPage(req, res, code, req.body as Record<string, unknown>, validationErrorOf(parsed.error.issues));
         return;
       }
       await updateRegion(deps.sequelize, code, parsed.data);

@@ -17,6 +17,8 @@ import { SiltaError, ValidationError } from '../../errors';
 import { languageLinks, translator } from '../../i18n';
 import { currentLaunch, requireLaunch } from '../launch-session';
 import { rateLimit } from '../rate-limit';
+import { wantsFormPage } from '../forms/form-errors';
+import { boardFormErrors, commentFields, FormRefusal, practiceFields, typedPractice } from './board-forms';
 
 type Handler = (req: Request, res: Response, launch: Launch) => Promise<void>;
 
@@ -35,6 +37,14 @@ function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, launch: Launch
     throw new SiltaError('board_field_too_long', 'bad_request', long.path.join('.'), { field: t(FIELD_LABELS[String(long.path[0])]), max: Number(long.maximum) });
   }
   throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+}
+
+/** A form a person sent: its schema issues come back as a FormRefusal so the form can show them; a program gets `parse`'s error. */
+function parseForm<T extends z.ZodTypeAny>(schema: T, req: Request, launch: Launch): z.infer<T> {
+  if (!wantsFormPage(req)) return parse(schema, req.body, launch);
+  const parsed = schema.safeParse(req.body);
+  if (!parsed.success) throw new FormRefusal(parsed.error.issues);
+  return parsed.data;
 }
 
 /** An id in the path; anything but a positive integer is a practice that does not exist. */
@@ -113,15 +123,36 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
   });
 
   post('/board/practices', async (req, res, launch) => {
-    const practice = await createPractice({ sequelize, launch, input: parse(practiceInputSchema, req.body, launch), events });
-    go(res, `/board/practices/${practice.id}`);
+    try {
+      const practice = await createPractice({ sequelize, launch, input: parseForm(practiceInputSchema, req, launch), events });
+      go(res, `/board/practices/${practice.id}`);
+    } catch (error) {
+      if (!wantsFormPage(req) || !(await practiceFormAgain(req, res, launch, error))) throw error;
+    }
   });
 
-  get('/board/practices/:id', async (req, res, launch) => {
-    const practice = await getPractice(launch, idParam(req.params.id));
+  /** The practice page; after a refused comment, with the comment's errors and what was typed. */
+  const practicePage = async (res: Response, launch: Launch, practiceId: number, comment: object = {}) => {
+    const practice = await getPractice(launch, practiceId);
     const [comments, adoptions, regions, useful, { region }] = await Promise.all([commentsOf(practice.id), adoptionsOf(practice.id), listRegions(), isUseful(launch, practice.id), regionOf(launch)]);
     const model = presentPracticePage(await presentPractice({ launch, practice, comments, adoptions, regions, useful, myRegion: region }), practice, adoptions, !!region, launch.language);
-    page(res, 'board/practice', 'board.practice_title', model, `/board/practices/${practice.id}`, { title: practice.title });
+    page(res, 'board/practice', 'board.practice_title', { ...model, ...comment }, `/board/practices/${practice.id}`, { title: practice.title });
+  };
+
+  /** Shows the practice form again after a refusal about what was typed; false when the refusal is of another kind. */
+  const practiceFormAgain = async (req: Request, res: Response, launch: Launch, error: unknown, practiceId?: number) => {
+    const t = translator(launch.language);
+    const errors = boardFormErrors(error, practiceFields(t), t);
+    if (!errors) return false;
+    const values = typedPractice(req.body);
+    const action = practiceId ? `/board/practices/${practiceId}` : '/board/practices';
+    res.status(400);
+    page(res, 'board/form', practiceId ? 'board.edit_title' : 'board.new_title', { ...presentForm(launch.language, await listRegions(), values), values, action, editing: !!practiceId, errors }, practiceId ? `${action}/edit` : '/board/new');
+    return true;
+  };
+
+  get('/board/practices/:id', async (req, res, launch) => {
+    await practicePage(res, launch, idParam(req.params.id));
   });
 
   get('/board/practices/:id/edit', async (req, res, launch) => {
@@ -132,8 +163,13 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
   });
 
   post('/board/practices/:id', async (req, res, launch) => {
-    const practice = await updatePractice({ sequelize, launch, practiceId: idParam(req.params.id), input: parse(practiceInputSchema, req.body, launch), events });
-    go(res, `/board/practices/${practice.id}`);
+    const practiceId = idParam(req.params.id);
+    try {
+      const practice = await updatePractice({ sequelize, launch, practiceId, input: parseForm(practiceInputSchema, req, launch), events });
+      go(res, `/board/practices/${practice.id}`);
+    } catch (error) {
+      if (!wantsFormPage(req) || !(await practiceFormAgain(req, res, launch, error, practiceId))) throw error;
+    }
   });
 
   post('/board/practices/:id/delete', async (req, res, launch) => {
@@ -142,8 +178,19 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
   });
 
   post('/board/practices/:id/comments', async (req, res, launch) => {
-    const input = parse(commentInputSchema, req.body, launch);
-    const comment = await addComment({ sequelize, launch, practiceId: idParam(req.params.id), body: input.body, parentId: input.parent, events });
+    const practiceId = idParam(req.params.id);
+    let input: z.infer<typeof commentInputSchema>;
+    try {
+      input = parseForm(commentInputSchema, req, launch);
+    } catch (error) {
+      const t = translator(launch.language);
+      const errors = boardFormErrors(error, commentFields(t), t);
+      if (!errors) throw error;
+      res.status(400);
+      const body = (req.body as Record<string, unknown>).body;
+      return practicePage(res, launch, practiceId, { errors, commentValue: typeof body === 'string' ? body : '' });
+    }
+    const comment = await addComment({ sequelize, launch, practiceId, body: input.body, parentId: input.parent, events });
     go(res, `/board/practices/${comment.practiceId}#comment-${comment.id}`);
   });
 

@@ -11,6 +11,21 @@ import type { SessionTemplate } from '../../domain/sessions/session-template';
 import { SiltaError, ValidationError } from '../../errors';
 import { languageLinks, translator } from '../../i18n';
 import { currentLaunch, requireLaunch } from '../launch-session';
+import { formErrorsOf, fromMessages, typedValues, wantsFormPage, type FieldSpec, type FormErrors } from '../forms/form-errors';
+import { VOTE_BUDGET_MAX } from '../../domain/sessions/session.schema';
+import type { TFunction } from 'i18next';
+
+/** The "new session" form's fields as sessions/new.hbs shows them. */
+function newSessionFields(t: TFunction, templates: ReadonlyMap<string, SessionTemplate>): Record<string, FieldSpec> {
+  return {
+    title: { id: 'session-title', label: t('sessions.field.title') },
+    language: { id: 'session-language', label: t('sessions.field.language') },
+    template: { id: `template-${[...templates.keys()][0] ?? ''}`, label: t('sessions.field.template'), message: 'forms.template_unknown' },
+    voteBudget: { id: 'session-budget', label: t('sessions.field.vote_budget'), message: 'forms.vote_budget', params: { max: VOTE_BUDGET_MAX } },
+    anonymous: { id: 'session-anonymous', label: t('sessions.field.anonymous') },
+    completionReporting: { id: 'session-completion', label: t('sessions.field.completion_reporting') },
+  };
+}
 
 type Handler = (req: Request, res: Response, launch: Launch) => Promise<void>;
 
@@ -67,12 +82,28 @@ export function sessionRoutes(deps: { sequelize: Sequelize; templates: ReadonlyM
     requireLaunch,
     handle(async (req, res, launch) => {
       facilitatorOnly(launch);
+      const t = translator(launch.language);
+      const fields = newSessionFields(t, deps.templates);
+      // A person gets the form again with what they typed; a program the JSON error.
+      const again = (errors: FormErrors) => {
+        const values = typedValues(req.body) as Record<string, string>;
+        res.status(400);
+        page(res, 'sessions/new', t('sessions.new.title'), { ...presentNewSessionForm(deps.templates, launch.language, { ...values, anonymous: !!values.anonymous, completionReporting: !!values.completionReporting }), errors }, '/sessions/new');
+      };
       const parsed = createSessionSchema.safeParse(req.body);
-      if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      if (!parsed.success) {
+        if (wantsFormPage(req)) return again(formErrorsOf(parsed.error.issues, fields, t));
+        throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      }
       // Only a link placed as a session is bound to it; a session made from elsewhere belongs to the course.
       const bound = launch.custom.target === 'session' ? launch : { ...launch, resourceLink: null };
-      const session = await createSession({ sequelize: deps.sequelize, launch: bound, templates: deps.templates, input: parsed.data });
-      go(res, `/sessions/${session.id}`);
+      try {
+        const session = await createSession({ sequelize: deps.sequelize, launch: bound, templates: deps.templates, input: parsed.data });
+        go(res, `/sessions/${session.id}`);
+      } catch (error) {
+        if (!(error instanceof SiltaError && error.code === 'session_template_unknown' && wantsFormPage(req))) throw error;
+        again(fromMessages({ template: t('forms.template_unknown') }, fields));
+      }
     }),
   );
 
