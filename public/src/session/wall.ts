@@ -118,6 +118,11 @@ export function wireWall(root: HTMLElement, strings: Strings): void {
     for (const other of root.querySelectorAll<HTMLDetailsElement>('.session-note-menu[open]')) if (other !== opened) other.open = false;
   }, true);
 
+  // A click or tap outside an open note menu closes it, as a menu does.
+  document.addEventListener('pointerdown', (e) => {
+    for (const menu of root.querySelectorAll<HTMLDetailsElement>('.session-note-menu[open]')) if (!menu.contains(e.target as Node)) menu.open = false;
+  });
+
   // ---- The facilitator's toolbar starts closed on a phone ----
   const toolbar = root.querySelector<HTMLDetailsElement>('#session-toolbar');
   if (toolbar && phone.matches) toolbar.open = false;
