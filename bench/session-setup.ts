@@ -25,7 +25,7 @@ export async function launchToken(baseUrl: string, persona: string): Promise<str
 }
 
 /** The facilitator's "new session" form (service-chain mapping); returns the session id. */
-async function createSession(baseUrl: string, lt: string): Promise<number> {
+export async function createSession(baseUrl: string, lt: string): Promise<number> {
   const { response, body } = await call({ method: 'POST', url: `${baseUrl}/sessions/new`, form: { lt, title: 'Kuormitustesti', language: 'fi', template: 'service-chain' }, expect: 303 });
   const id = /^\/sessions\/(\d+)$/.exec(new URL(locationOf(response, `${baseUrl}/sessions/new`)).pathname)?.[1];
   if (!id) throw new StepError(`no session id in the redirect: ${gist(body)}`);

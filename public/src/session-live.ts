@@ -5,6 +5,8 @@ import { Announcer, describe, type Message } from './session/announcer';
 import { clockOffset, crossedMark, formatRemaining, remainingMs } from './session/clock';
 import { SessionConnection, type ConnectionStatus } from './session/connection';
 import { wireControls } from './session/controls';
+import { wireGrab } from './session/grab';
+import { wireWall } from './session/wall';
 import { SessionView } from './session/render';
 import { applyEvent, order } from './session/state';
 import { format, plural, type Strings } from './session/strings';
@@ -96,7 +98,7 @@ function start(root: HTMLElement): void {
   }
   setInterval(tick, 1000);
 
-  wireControls({
+  const controls = wireControls({
     root,
     view,
     strings,
@@ -109,6 +111,17 @@ function start(root: HTMLElement): void {
       pendingChanges.set(noteId, (pendingChanges.get(noteId) ?? 0) + delta);
       if (!pendingChanges.get(noteId)) pendingChanges.delete(noteId);
       drawNote(noteId);
+    },
+  });
+  wireWall(root, strings);
+  wireGrab({
+    root,
+    strings,
+    state: () => state,
+    drop: (note, target) => controls.drop(note, target),
+    say(text) {
+      announcer.push({ kind: 'key', text });
+      announcer.flush();
     },
   });
   document.addEventListener('visibilitychange', () => connection.setAway(document.hidden));

@@ -18,7 +18,8 @@ async function live(page: Page, text: RegExp): Promise<void> {
 // does reaches the other live, screen readers hear others' changes, everything works from the
 // keyboard and on a 360 px phone, and axe finds nothing on any state the test visits.
 describe('Browser: a live session between a facilitator and a participant', function () {
-  this.timeout(90_000);
+  // Generous: axe on a wall of notes takes a while on a shared 2-core machine.
+  this.timeout(180_000);
   let t: TestSilta;
   let browser: Browser;
   let silta: string;
@@ -115,23 +116,33 @@ describe('Browser: a live session between a facilitator and a participant', func
 
   it('the participant votes; totals stay hidden until the facilitator reveals them, then both see them', async () => {
     const mine = noteWith(developer, 'Kela and occupational health assess together');
+    // Details and actions open from the note's menu.
+    await mine.locator('.session-note-menu summary').click();
+    await expectAccessible(developer, 'the participant page with a note menu open');
     await mine.locator('button[data-command="vote:cast"]').click();
     await mine.locator('[data-field="mine"]', { hasText: 'Your votes: 1' }).waitFor();
     await developer.locator('#session-budget', { hasText: 'You have 4 of 5 votes left.' }).waitFor();
     assert.equal(await mine.locator('[data-field="total"]').isHidden(), true, 'the participant sees no totals before the reveal');
     const theirs = noteWith(teacher, 'Kela and occupational health assess together');
-    await theirs.locator('[data-field="total"]', { hasText: 'Ääniä: 1' }).waitFor();
+    await theirs.locator('[data-field="votes-badge"]', { hasText: 'Ääniä: 1' }).waitFor();
 
     await teacher.locator('#facilitate-reveal').click();
     await mine.locator('[data-field="total"]', { hasText: 'Votes: 1' }).waitFor();
     await developer.locator('#session-announcer', { hasText: 'Votes revealed' }).waitFor();
     await developer.locator('#session-votes-revealed').waitFor();
     assert.equal(await teacher.locator('#facilitate-reveal').textContent(), 'Piilota äänet');
+    // Escape closes the note's menu, focus back on its button.
+    await mine.locator('button[data-command="vote:cast"]').focus();
+    await developer.keyboard.press('Escape');
+    assert.equal(await mine.locator('.session-note-menu').evaluate((d) => (d as HTMLDetailsElement).open), false);
+    assert.equal(await developer.evaluate(() => document.activeElement?.classList.contains('session-note-menu-button')), true);
     await expectAccessible(teacher, 'the facilitator page after the reveal');
     await expectAccessible(developer, 'the participant page after the reveal');
   });
 
-  it('adds and moves a note with the keyboard only; focus stays in the form, then follows the note', async () => {
+  it('adds and moves a note with the keyboard only (Space, arrows, Space); announced; focus follows the note', async () => {
+    // From the wall (a tab stop of its own, before its first cell).
+    await developer.locator('.session-wall').focus();
     await tabTo(developer, developer, '.session-cell[data-lane="social-services"][data-column="concern"] .session-add summary');
     await developer.keyboard.press('Enter');
     await developer.keyboard.press('Tab');
@@ -145,23 +156,62 @@ describe('Browser: a live session between a facilitator and a participant', func
     const note = noteWith(developer, 'A school nurse notices first');
     await note.locator('[data-field="pending"]').waitFor({ state: 'hidden' });
     const id = await note.getAttribute('data-note-id');
-    // The note is above its cell's form: back with Shift+Tab past "Add a note" to "Change this note".
-    await developer.keyboard.press('Shift+Tab');
-    await developer.keyboard.press('Shift+Tab');
-    assert.equal(await developer.evaluate(() => document.activeElement?.closest('.session-note-change') !== null), true);
-    await developer.keyboard.press('Enter');
-    await tabTo(developer, developer, `#note-${id}-lane`);
-    await developer.keyboard.press('End'); // the last lane: NGOs
-    await developer.keyboard.press('Tab');
-    await developer.keyboard.press('ArrowDown'); // the second column: assessment
-    await tabTo(developer, developer, `#note-${id} form[data-command="note:move"] button`);
-    await developer.keyboard.press('Enter');
+    // The note is above its cell's form: back with Shift+Tab past "Add a note" and the note's menu button to the note.
+    for (let i = 0; i < 3; i++) await developer.keyboard.press('Shift+Tab');
+    assert.equal(await developer.evaluate(() => document.activeElement?.id), `note-${id}`);
+    await developer.keyboard.press('Space');
+    await developer.locator('#session-announcer', { hasText: 'Picked up note: A school nurse notices first' }).waitFor();
+    assert.equal(await note.evaluate((n) => n.classList.contains('is-grabbed')), true);
+    await expectAccessible(developer, 'the participant page with a note picked up');
+    for (let i = 0; i < 12; i++) await developer.keyboard.press('ArrowDown'); // down to the last lane: NGOs
+    await developer.keyboard.press('ArrowRight'); // the second column: assessment
+    await developer.locator('.session-cell.is-drop-target[data-lane="ngos"][data-column="assessment"]').waitFor();
+    await developer.keyboard.press('Space');
+    await developer.locator('#session-announcer', { hasText: /^Note moved to .+ \/ .+$/ }).waitFor();
 
     await developer.locator(`.session-cell[data-lane="ngos"][data-column="assessment"] #note-${id}`).waitFor();
     await developer.waitForFunction((noteId) => document.activeElement?.id === `note-${noteId}`, id);
     await teacher.locator(`.session-cell[data-lane="ngos"][data-column="assessment"] #note-${id}`).waitFor();
     await teacher.locator('#session-announcer', { hasText: 'Lappu siirrettiin kohtaan Järjestöt / Työkyvyn arviointi' }).waitFor();
+
+    // Escape puts a picked-up note back where it was.
+    await developer.keyboard.press('Space');
+    await developer.keyboard.press('ArrowUp');
+    await developer.keyboard.press('Escape');
+    await developer.locator('#session-announcer', { hasText: 'Move cancelled' }).waitFor();
+    assert.equal(await developer.locator('.session-cell.is-drop-target').count(), 0);
+    assert.equal(await developer.locator(`.session-cell[data-lane="ngos"][data-column="assessment"] #note-${id}`).count(), 1);
     await expectAccessible(developer, 'the participant page after a keyboard move');
+  });
+
+  it('drags a note with the mouse to another cell; the facilitator sees it move', async () => {
+    const note = noteWith(developer, 'A school nurse notices first');
+    const id = await note.getAttribute('data-note-id');
+    const target = developer.locator('.session-cell[data-lane="kela"][data-column="planning"]');
+    await target.scrollIntoViewIfNeeded();
+    await note.scrollIntoViewIfNeeded();
+    const from = (await note.locator('.session-note-text').boundingBox())!;
+    await developer.mouse.move(from.x + 10, from.y + 5);
+    await developer.mouse.down();
+    await developer.mouse.move(from.x + 30, from.y + 20, { steps: 3 });
+    await target.scrollIntoViewIfNeeded();
+    const to = (await target.boundingBox())!;
+    await developer.mouse.move(to.x + to.width / 2, to.y + 10, { steps: 8 });
+    await developer.locator('.session-cell.is-drop-target[data-lane="kela"][data-column="planning"]').waitFor();
+    await developer.mouse.up();
+    await developer.locator(`.session-cell[data-lane="kela"][data-column="planning"] #note-${id}`).waitFor();
+    await teacher.locator(`.session-cell[data-lane="kela"][data-column="planning"] #note-${id}`).waitFor();
+    await developer.locator('#session-announcer', { hasText: /^Note moved to Kela \/ / }).waitFor();
+    assert.equal(await developer.locator('.session-note-ghost').count(), 0, 'the dragged image is gone');
+  });
+
+  it('a double-click on a cell opens its "add a note" with the focus in the text', async () => {
+    const cell = developer.locator('.session-cell[data-lane="health-care"][data-column="follow-up"]');
+    await cell.scrollIntoViewIfNeeded();
+    const box = (await cell.boundingBox())!;
+    await developer.mouse.dblclick(box.x + box.width / 2, box.y + 8);
+    await developer.waitForFunction(() => document.activeElement?.closest('.session-cell')?.getAttribute('data-column') === 'follow-up' && document.activeElement?.tagName === 'TEXTAREA');
+    await cell.locator('.session-add summary').click();
   });
 
   it('locks the board for participants with an explanation, and the server refuses what slips through', async () => {
@@ -238,6 +288,10 @@ describe('Browser: a live session between a facilitator and a participant', func
     const phone = await open(developerUrl, PHONE);
     await live(phone, /Live: changes/);
     assert.equal(await horizontalOverflow(phone), 0, 'nothing scrolls sideways at 360 px');
+    // One lane at a time: the picker chooses it.
+    assert.equal(await phone.locator('.session-lane:visible').count(), 1);
+    await phone.selectOption('#session-lane-pick', 'kela');
+    assert.deepEqual(await phone.locator('.session-lane:visible').evaluateAll((lanes) => lanes.map((l) => (l as HTMLElement).dataset.lane)), ['kela']);
     const [first, second] = await phone.locator('.session-cell[data-lane="kela"]').evaluateAll((cells) => cells.slice(0, 2).map((c) => c.getBoundingClientRect().top));
     assert.ok(second > first, 'the steps of a lane are stacked in one column');
     await expectAccessible(phone, 'the participant page at 360 px');
@@ -271,11 +325,11 @@ describe('Browser: a live session between a facilitator and a participant', func
       assert.equal(await teacher.getByRole('button', { name: 'Nimeä uudelleen ryhmä Kela' }).count(), 1);
 
       const mine = noteWith(developer, note);
-      await mine.locator('.session-note-change summary').click();
+      await mine.locator('.session-note-menu summary').click();
       await mine.locator('select[name="cluster"]').selectOption({ label: 'Kela' });
       await mine.locator('form[data-command="note:cluster"] button[type="submit"]').click();
       const theirs = noteWith(teacher, note);
-      await theirs.locator('[data-field="cluster"]', { hasText: /^Kela$/ }).waitFor();
+      await theirs.locator('[data-field="cluster-badge"]', { hasText: /^Kela$/ }).waitFor();
       await teacher.locator('#session-announcer', { hasText: 'Lappua muutettiin' }).waitFor();
 
       // Keyboard only: back from the new-cluster field to the cluster's Rename.
@@ -301,7 +355,7 @@ describe('Browser: a live session between a facilitator and a participant', func
       // The facilitator: the list, the note's label and its cluster choice, and the live region.
       await clusterRow(teacher, renamed).waitFor();
       assert.equal(await clusterRow(teacher, 'Kela').count(), 0);
-      await theirs.locator('[data-field="cluster"]', { hasText: new RegExp(`^${renamed}$`) }).waitFor();
+      await theirs.locator('[data-field="cluster-badge"]', { hasText: new RegExp(`^${renamed}$`) }).waitFor();
       assert.equal(await theirs.locator('select[name="cluster"] option:checked').textContent(), renamed);
       assert.equal(await teacher.getByRole('button', { name: `Nimeä uudelleen ryhmä ${renamed}` }).count(), 1);
       await teacher.locator('#session-announcer', { hasText: `Ryhmä Kela nimettiin uudelleen: ${renamed}` }).waitFor();
@@ -384,12 +438,113 @@ describe('Browser: a live session between a facilitator and a participant', func
       await teacher.locator('#session-no-clusters').waitFor();
       assert.equal(await teacher.evaluate(() => document.activeElement?.id), 'cluster-new', "the facilitator's focus was in the deleted cluster: it lands on the list's next field");
       const theirs = noteWith(teacher, note);
-      await theirs.locator('[data-field="cluster"]', { hasText: /^ei ryhmää$/ }).waitFor();
+      await theirs.locator('[data-field="cluster"]', { hasText: /^ei ryhmää$/ }).waitFor({ state: 'attached' });
+      assert.equal(await theirs.locator('[data-field="cluster-badge"]').isHidden(), true, 'no group badge');
       assert.equal(await theirs.locator('select[name="cluster"]').inputValue(), '');
       assert.deepEqual(await theirs.locator('select[name="cluster"] option').allTextContents(), ['ei ryhmää']);
       assert.equal(await noteWith(developer, note).locator('[data-field="cluster"]').textContent(), 'no cluster');
       await teacher.locator('#session-announcer', { hasText: `Ryhmä ${renamed} poistettiin; sen lapuilla ei ole nyt ryhmää` }).waitFor();
       await expectAccessible(teacher, 'the facilitator page after the delete');
+    });
+  });
+
+  describe('groups on the wall, the presenter view, the phone, and the outcome', () => {
+    const note = 'A school nurse notices first';
+    const groupRow = (page: Page, label: string) => page.locator('#session-cluster-list > .session-cluster', { has: page.locator('.session-cluster-label', { hasText: new RegExp(`^${label}$`) }) });
+
+    it('refuses a duplicate group name in place; a note dragged onto a group joins it; a group collapses', async () => {
+      const create = developer.locator('form[data-command="cluster:create"]');
+      await developer.fill('#cluster-new', 'Return to work');
+      await create.locator('button[type="submit"]').click();
+      await groupRow(teacher, 'Return to work').waitFor();
+      await developer.fill('#cluster-new', '  return to WORK ');
+      await create.locator('button[type="submit"]').click();
+      await create.locator('.session-error', { hasText: 'There is already a group called return to WORK. Choose another name.' }).waitFor();
+      assert.equal(await developer.inputValue('#cluster-new'), '  return to WORK ', 'what was typed is kept');
+      assert.equal(await teacher.locator('#session-cluster-list > .session-cluster').count(), 1, 'no second group for anyone');
+      await expectAccessible(developer, 'the participant page with a refused group name');
+
+      const dragged = noteWith(developer, note);
+      await dragged.scrollIntoViewIfNeeded();
+      const from = (await dragged.locator('.session-note-text').boundingBox())!;
+      await developer.mouse.move(from.x + 10, from.y + 5);
+      await developer.mouse.down();
+      await developer.mouse.move(from.x + 30, from.y + 25, { steps: 3 });
+      const group = groupRow(developer, 'Return to work');
+      await group.scrollIntoViewIfNeeded();
+      const to = (await group.boundingBox())!;
+      await developer.mouse.move(to.x + 20, to.y + to.height / 2, { steps: 8 });
+      await developer.mouse.up();
+      await noteWith(teacher, note).locator('[data-field="cluster-badge"]', { hasText: /^Return to work$/ }).waitFor();
+      await developer.locator('#session-announcer', { hasText: 'Note added to group Return to work' }).waitFor();
+
+      const collapse = group.locator('[data-action="cluster:collapse"]');
+      assert.equal(await collapse.getAttribute('aria-label'), 'Collapse group Return to work');
+      await collapse.click();
+      assert.equal(await collapse.getAttribute('aria-pressed'), 'true');
+      assert.equal(await dragged.evaluate((n) => n.classList.contains('is-collapsed')), true, "the group's notes show one line");
+      await collapse.click();
+      assert.equal(await dragged.evaluate((n) => n.classList.contains('is-collapsed')), false);
+    });
+
+    it('a phone participant picks another lane and adds a note there in two taps; the facilitator sees it', async () => {
+      const phone = await open(developerUrl, PHONE);
+      await live(phone, /Live: changes/);
+      await phone.selectOption('#session-lane-pick', 'workplaces');
+      const cell = phone.locator('.session-cell[data-lane="workplaces"][data-column="follow-up"]');
+      await cell.locator('.session-add summary').tap();
+      await cell.locator('.session-add textarea').fill('The workplace checks in after a month');
+      await cell.locator('.session-add button[type="submit"]').tap();
+      await teacher.locator('.session-cell[data-lane="workplaces"][data-column="follow-up"] .session-note', { hasText: 'The workplace checks in after a month' }).waitFor();
+      assert.equal(await horizontalOverflow(phone), 0);
+      assert.equal(await phone.locator('#session-toolbar').count(), 0, 'a participant has no toolbar');
+      await expectAccessible(phone, 'the phone page showing one lane');
+      await phone.context().close();
+    });
+
+    it("the facilitator's toolbar starts closed on a phone", async () => {
+      const phone = await open(teacher.url(), PHONE);
+      await live(phone, /Yhteys toimii/);
+      assert.equal(await phone.locator('#session-toolbar').evaluate((d) => (d as HTMLDetailsElement).open), false);
+      await phone.locator('#session-toolbar > summary').tap();
+      await phone.locator('#facilitate-reveal').waitFor();
+      assert.equal(await horizontalOverflow(phone), 0);
+      await expectAccessible(phone, 'the facilitator page on a phone with the toolbar open');
+      await phone.context().close();
+    });
+
+    it('the presenter view (?present) shows the wall, the phase and the timer in large type, without the controls', async () => {
+      const present = await open(`${teacher.url()}&present`, { viewport: { width: 1280, height: 800 } });
+      await live(present, /Yhteys toimii/);
+      assert.equal(await present.locator('#session-toolbar').count(), 0, 'no toolbar on the projector');
+      assert.equal(await present.locator('.session-side').isHidden(), true);
+      assert.equal(await present.locator('.session-add').first().isHidden(), true);
+      const size = await present.locator('#session-timer').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+      assert.ok(size >= 40, `the timer is large (${size}px)`);
+      await present.locator('.session-wall').waitFor();
+      await present.locator('a', { hasText: 'Poistu esitysnäkymästä' }).waitFor();
+      await expectAccessible(present, 'the presenter view');
+      await present.context().close();
+    });
+
+    it('the facilitator reaches the outcome from the session and publishes it to the board; participants get the link once the session is closed', async () => {
+      assert.equal(await developer.locator('#session-outcome-link').isHidden(), true, 'no outcome link for a participant while the session runs');
+      await teacher.locator('#session-outcome-link a').click();
+      await teacher.waitForURL(/\/sessions\/\d+\/outcome\?lt=/);
+      await expectAccessible(teacher, 'the outcome page');
+      await teacher.getByRole('button', { name: 'Tee käytännöstä luonnos' }).click();
+      await teacher.waitForURL(/\/board\/practices\/\d+\/edit\?lt=/);
+      await teacher.goBack();
+      await teacher.goBack();
+      await live(teacher, /Yhteys toimii/);
+
+      teacher.once('dialog', (dialog) => void dialog.accept());
+      await teacher.locator('button[data-command="session:close"]').click();
+      await developer.locator('#session-outcome-link:not([hidden]) a').waitFor();
+      await developer.locator('#session-outcome-link a').click();
+      await developer.waitForURL(/\/sessions\/\d+\/outcome\?lt=/);
+      assert.equal(await developer.locator('.outcome-publish').count(), 0, 'publishing is the facilitator\'s');
+      await expectAccessible(developer, 'the outcome page of a participant');
     });
   });
 });

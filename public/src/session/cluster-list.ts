@@ -30,6 +30,8 @@ function setAttribute(element: Element, name: string, value: string): void {
 export class ClusterList {
   private readonly list: HTMLElement;
   private readonly template: HTMLTemplateElement;
+  /** Groups this viewer collapsed on the wall (their notes show one line each); the viewer's own view, never sent. */
+  readonly collapsed = new Set<string>();
 
   constructor(
     private readonly root: HTMLElement,
@@ -44,6 +46,7 @@ export class ClusterList {
       if (button.dataset.action === 'cluster:rename') this.open(item, 'rename');
       else if (button.dataset.action === 'cluster:delete') this.open(item, 'confirm');
       else if (button.dataset.action === 'cancel') this.close(item);
+      else if (button.dataset.action === 'cluster:collapse') this.toggleCollapsed(item, button);
     });
     this.list.addEventListener('keydown', (e) => {
       if (e.key !== 'Escape') return;
@@ -93,12 +96,24 @@ export class ClusterList {
     setText($(item, '[data-field="label"]'), cluster.label);
     setAttribute($(item, PANELS.rename.opener), 'aria-label', format(s, 'clusters_rename_named', label));
     setAttribute($(item, PANELS.confirm.opener), 'aria-label', format(s, 'clusters_delete_named', label));
+    setAttribute($(item, '[data-action="cluster:collapse"]'), 'aria-label', format(s, 'cluster_collapse', label));
+    setAttribute($(item, '[data-action="cluster:collapse"]'), 'aria-pressed', String(this.collapsed.has(cluster.id)));
     setText($(item, '[data-field="rename-label"]'), format(s, 'clusters_rename_label', label));
     setText($(item, '[data-field="confirm"]'), format(s, 'clusters_delete_confirm', label));
     // What someone is typing is never overwritten; the form takes the label when it opens.
     const input = $<HTMLInputElement>(item, 'input[name="label"]');
     if ($(item, PANELS.rename.panel).hidden) input.value = cluster.label;
     for (const control of item.querySelectorAll<HTMLButtonElement>('[data-freeze="add"]')) control.disabled = frozen;
+  }
+
+  /** Collapses or expands a group's notes on the wall (one line each while collapsed). */
+  private toggleCollapsed(item: HTMLElement, button: HTMLButtonElement): void {
+    const id = item.dataset.clusterId ?? '';
+    const on = !this.collapsed.has(id);
+    if (on) this.collapsed.add(id);
+    else this.collapsed.delete(id);
+    button.setAttribute('aria-pressed', String(on));
+    for (const note of this.root.querySelectorAll<HTMLElement>(`.session-note[data-cluster="${CSS.escape(id)}"]`)) note.classList.toggle('is-collapsed', on);
   }
 
   /** Shows one panel of a cluster in place of its row, and moves focus into it. */

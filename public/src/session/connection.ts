@@ -47,6 +47,8 @@ type TimedEmit = { emit(event: string, payload: unknown, callback: (err: Error |
 
 /** How long one attempt waits for its acknowledgement before it is sent again. */
 const ACK_TIMEOUT_MS = 10_000;
+/** How long a join waits for its answer before it is asked again. */
+const JOIN_TIMEOUT_MS = 8_000;
 
 /**
  * The live connection of one session page (decision 0007): fetches a handshake token for every
@@ -59,6 +61,8 @@ export class SessionConnection {
   private readonly pending = new Map<string, Pending>();
   private joining = false;
   private joined = false;
+  /** Bumped on every disconnect: a join answered after it belongs to a dead connection and is ignored. */
+  private generation = 0;
   private buffered: SessionEvent[] = [];
 
   constructor(
@@ -78,6 +82,11 @@ export class SessionConnection {
     const socket = this.socket as unknown as Socket<SessionServerEvents>;
     socket.on('connect', () => void this.join());
     socket.on('disconnect', () => {
+      // socket.io-client drops a pending acknowledgement on disconnect: the join under way will
+      // never be answered, so it is given up here and the next connect joins afresh.
+      this.generation++;
+      this.joining = false;
+      this.buffered = [];
       this.joined = false;
       handlers.onStatus('offline');
     });
@@ -120,9 +129,21 @@ export class SessionConnection {
   async join(): Promise<void> {
     if (this.joining || !this.socket.connected) return;
     this.joining = true;
+    const generation = this.generation;
     const since = this.handlers.lastSeq();
-    const ack = await new Promise<Ack<JoinResult>>((resolve) => this.socket.emit('session:join', { sessionId: this.options.sessionId, ...(since === null ? {} : { sinceSeq: since }) }, resolve));
+    const payload = { sessionId: this.options.sessionId, ...(since === null ? {} : { sinceSeq: since }) };
+    // Always settles: an answer, a timeout, or (through `generation`) a disconnect meanwhile.
+    const ack = await new Promise<Ack<JoinResult> | null>((resolve) =>
+      (this.socket.timeout(JOIN_TIMEOUT_MS) as unknown as TimedEmit).emit('session:join', payload, (err, answer) => resolve(err ? null : (answer as Ack<JoinResult>))),
+    );
+    if (generation !== this.generation) return;
     this.joining = false;
+    if (ack === null) {
+      // No answer in time on a live connection: try again (a server that restarted answers the next one).
+      this.buffered = [];
+      if (this.socket.connected) void this.join();
+      return;
+    }
     if ('error' in ack) {
       this.buffered = [];
       this.handlers.onStatus('offline', ack.error);

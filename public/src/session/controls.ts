@@ -1,5 +1,6 @@
 import type { NoteColour, NoteView, SessionState } from '../../../server/sockets/session-events';
 import { CommandError, type MutationEvent, type MutationInput, type SessionConnection } from './connection';
+import type { DropTarget } from './grab';
 import { errorSlotFor, type SessionView } from './render';
 import { format, type Strings } from './strings';
 
@@ -26,7 +27,7 @@ const field = <T extends HTMLElement>(form: HTMLElement, name: string) => form.q
  * command gets a client id; an error acknowledgement is shown next to the control, in the
  * user's language as the server sent it.
  */
-export function wireControls(deps: ControlDeps): void {
+export function wireControls(deps: ControlDeps): { drop(note: HTMLElement, target: DropTarget): void } {
   const { root, connection, sent } = deps;
 
   const run = <E extends MutationEvent>(control: Element, event: E, input: MutationInput<E>, clientId: string = crypto.randomUUID()) => {
@@ -164,4 +165,15 @@ export function wireControls(deps: ControlDeps): void {
         return;
     }
   });
+
+  return {
+    /** A note dropped by drag or keyboard: a move to a cell, or into a group; focus follows a move. */
+    drop(note, target) {
+      const noteId = note.dataset.noteId ?? '';
+      if (target.kind === 'cluster') return void quietly(changeNote(note, 'note:cluster', { noteId, clusterId: target.clusterId }));
+      const clientId = crypto.randomUUID();
+      deps.moves.set(clientId, noteId);
+      void quietly(changeNote(note, 'note:move', { noteId, lane: target.lane, column: target.column }, clientId).catch(() => deps.moves.delete(clientId)));
+    },
+  };
 }

@@ -87,11 +87,22 @@ export class SessionView {
       focused?.focus();
     }
     const s = this.strings;
-    element.className = `session-note session-note--${note.colour}${pending ? ' is-pending' : ''}`;
+    // The colour and "sending…" classes are the data's; others (collapsed, grabbed) are the page's.
+    for (const name of [...element.classList]) if (name.startsWith('session-note--')) element.classList.remove(name);
+    element.classList.add('session-note', `session-note--${note.colour}`);
+    element.classList.toggle('is-pending', pending);
+    element.classList.toggle('is-collapsed', note.clusterId !== null && this.clusters.collapsed.has(note.clusterId));
+    if (note.clusterId) element.dataset.cluster = note.clusterId;
+    else delete element.dataset.cluster;
     $(element, '.session-note-text')!.textContent = note.text;
     $(element, '[data-field="colour"]')!.textContent = format(s, `colour_${note.colour}`);
     $(element, '[data-field="author"]')!.textContent = format(s, 'by', { name: note.author.name ?? format(s, 'anonymous') });
-    $(element, '[data-field="cluster"]')!.textContent = state.clusters.find((c) => c.id === note.clusterId)?.label ?? format(s, 'no_cluster');
+    const clusterLabel = state.clusters.find((c) => c.id === note.clusterId)?.label;
+    $(element, '[data-field="cluster"]')!.textContent = clusterLabel ?? format(s, 'no_cluster');
+    $(element, '[data-field="colour-badge"]')!.textContent = format(s, `colour_${note.colour}`);
+    const clusterBadge = $(element, '[data-field="cluster-badge"]')!;
+    clusterBadge.textContent = clusterLabel ?? '';
+    clusterBadge.hidden = !clusterLabel;
     const pendingText = $(element, '[data-field="pending"]')!;
     pendingText.hidden = !pending;
     pendingText.textContent = pending ? format(s, 'sending') : '';
@@ -116,6 +127,10 @@ export class SessionView {
     const total = $(element, '[data-field="total"]')!;
     total.hidden = votes.totals === null;
     total.textContent = format(this.strings, 'total', { count: votes.totals?.[noteId] ?? 0 });
+    const badge = $(element, '[data-field="votes-badge"]')!;
+    const count = votes.totals !== null ? (votes.totals[noteId] ?? 0) : mine;
+    badge.textContent = count > 0 ? format(this.strings, votes.totals !== null ? 'total' : 'mine', { count }) : '';
+    badge.hidden = count === 0;
     $<HTMLButtonElement>(element, '[data-command="vote:cast"]')!.disabled = session.closed || votes.used >= session.voteBudget;
     $<HTMLButtonElement>(element, '[data-command="vote:retract"]')!.disabled = session.closed || mine === 0;
   }
@@ -154,6 +169,7 @@ export class SessionView {
     $(this.root, '#session-locked-board')!.hidden = !session.locked;
     $(this.root, '#session-locked-phase')!.hidden = !phaseLocked;
     $(this.root, '#session-closed')!.hidden = !session.closed;
+    $(this.root, '#session-outcome-link')!.hidden = !(state.me.facilitator || session.closed);
     $(this.root, '#session-budget')!.textContent = format(this.strings, 'budget', { left: Math.max(0, session.voteBudget - votes.used), budget: session.voteBudget });
     $(this.root, '#session-votes-hidden')!.hidden = session.votesRevealed;
     $(this.root, '#session-votes-revealed')!.hidden = !session.votesRevealed;

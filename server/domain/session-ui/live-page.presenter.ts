@@ -15,6 +15,10 @@ export type NoteModel = {
   colourLabel: string;
   author: string;
   clusterLabel: string;
+  /** The group's name as a badge on the note ('' without a group). */
+  clusterBadge: string;
+  /** Votes as a badge: the total where the viewer sees totals, else their own ('' for none). */
+  votesBadge: string;
   mine: number;
   total: number;
   /** Totals are shown to facilitators, and to everyone once revealed. */
@@ -55,6 +59,9 @@ function clientStrings(t: ReturnType<typeof translator>): Record<string, string>
     by: keep('session_ui.note.by', 'name'),
     place: keep('session_ui.cell_label', 'lane', 'column'),
     no_cluster: t('session_ui.note.no_cluster'),
+    ...group('session_wall.client', ''),
+    cluster_collapse: keep('session_wall.cluster_collapse', 'label'),
+    cluster_expand: keep('session_wall.cluster_expand', 'label'),
   };
 }
 
@@ -63,7 +70,7 @@ function clientStrings(t: ReturnType<typeof translator>): Record<string, string>
  * so it reads (and works for screen readers) before the browser client connects. The client
  * then keeps it current with the same markup (the note `<template>`).
  */
-export function presentLivePage(props: { state: SessionState; lt: string; language: Language }) {
+export function presentLivePage(props: { state: SessionState; lt: string; language: Language; present?: boolean }) {
   const { state, lt, language } = props;
   const t = translator(language);
   const { session, template, votes, me } = state;
@@ -73,6 +80,12 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
   const colourOptions = (selected: string | null) => NOTE_COLOURS.map((c) => ({ value: c, label: t(`session_ui.colours.${c}`), selected: c === selected }));
   const clusterOptions = (clusters: ClusterView[], selected: string | null) => [{ value: '', label: t('session_ui.note.no_cluster'), selected: selected === null }, ...clusters.map((c) => ({ value: c.id, label: c.label, selected: c.id === selected }))];
 
+  const votesBadge = (noteId: string) => {
+    const total = votes.totals?.[noteId] ?? 0;
+    const mine = votes.mine[noteId] ?? 0;
+    if (votes.totals !== null) return total > 0 ? t('session_ui.note.total', { count: total }) : '';
+    return mine > 0 ? t('session_ui.note.mine', { count: mine }) : '';
+  };
   const noteModel = (note: NoteView): NoteModel => {
     const mayChange = me.facilitator || template.editOthers || note.author.handle === me.handle;
     const phaseOfNoteLocked = note.phase !== null && session.lockedPhases.includes(note.phase);
@@ -83,6 +96,8 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
       colourLabel: t(`session_ui.colours.${note.colour}`),
       author: note.author.name ?? t('session_ui.client.anonymous'),
       clusterLabel: (note.clusterId && clusterLabels.get(note.clusterId)) || t('session_ui.note.no_cluster'),
+      clusterBadge: (note.clusterId && clusterLabels.get(note.clusterId)) || '',
+      votesBadge: votesBadge(note.id),
       mine: votes.mine[note.id] ?? 0,
       total: votes.totals?.[note.id] ?? 0,
       showTotal: votes.totals !== null,
@@ -111,10 +126,18 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
 
   const votesLeft = Math.max(0, session.voteBudget - votes.used);
   const placeholder: NoteView = { id: NOTE_PLACEHOLDER, lane: '', column: '', phase: null, text: '', colour: NOTE_COLOURS[0], clusterId: null, author: { handle: '', name: null } };
+  const sessionUrl = `/sessions/${session.id}?lt=${encodeURIComponent(lt)}`;
   return {
     lang: language,
     title: session.title,
     lt,
+    present: props.present === true,
+    sessionUrl,
+    presentUrl: `${sessionUrl}&present`,
+    outcomeUrl: `/sessions/${session.id}/outcome?lt=${encodeURIComponent(lt)}`,
+    // Everyone reaches the outcome once the session is closed; the facilitator at any time.
+    outcomeVisible: me.facilitator || session.closed,
+    columns: template.columns,
     session,
     me,
     template: { title: template.title, description: template.description, phases: options(template.phases, session.phase) },
@@ -129,7 +152,7 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
     voteBlocked: session.closed || votesLeft === 0,
     participants: state.participants.map((p) => ({ ...p, you: p.key === me.presenceKey })),
     colours: colourOptions(NOTE_COLOURS[0]),
-    noteTemplate: { ...noteModel(placeholder), mayChange: true, frozen: false, author: '', colourLabel: '', clusterLabel: '' },
+    noteTemplate: { ...noteModel(placeholder), mayChange: true, frozen: false, author: '', colourLabel: '', clusterLabel: '', clusterBadge: '', votesBadge: '' },
     clientStrings: clientStrings(t),
   };
 }

@@ -23,6 +23,16 @@ export async function noteOf(sequelize: Sequelize, session: LiveSession, noteId:
   return note;
 }
 
+/** Names compared as people read them: case, surrounding and repeated spaces do not make a group different. */
+const sameName = (label: string) => label.trim().replace(/\s+/g, ' ').toLocaleLowerCase();
+
+/** Refuses a group name another live group of the session already has (`except`: the group being renamed). */
+async function requireUniqueClusterName(session: LiveSession, label: string, transaction: Transaction, except?: string): Promise<void> {
+  const clusters = await SessionCluster.findAll({ attributes: ['clientId', 'label'], where: { sessionId: session.id, deletedAt: null }, transaction });
+  const wanted = sameName(label);
+  if (clusters.some((c) => c.clientId !== except && sameName(c.label) === wanted)) throw new SiltaError('cluster_name_taken', 'conflict', label, { label: label.trim() });
+}
+
 /** A live cluster of the session by its client id, or `cluster_not_found`. */
 async function clusterOf(sequelize: Sequelize, session: LiveSession, clusterId: string, transaction: Transaction): Promise<SessionCluster> {
   const cluster = await liveClusterOf(sequelize, session.id, clusterId, transaction);
@@ -110,6 +120,7 @@ export function createCluster(props: Base & { label: string }) {
     type: 'cluster:created',
     apply: async ({ session, transaction }) => {
       requireUnlocked(props.actor, session);
+      await requireUniqueClusterName(session, props.label, transaction);
       const cluster = await SessionCluster.create({ sessionId: session.id, clientId: props.clientId, label: props.label }, { transaction });
       return { cluster: presentCluster(cluster) };
     },
@@ -123,6 +134,7 @@ export function renameCluster(props: Base & { clusterId: string; label: string }
     apply: async ({ session, transaction }) => {
       requireUnlocked(props.actor, session);
       const cluster = await clusterOf(props.sequelize, session, props.clusterId, transaction);
+      await requireUniqueClusterName(session, props.label, transaction, cluster.clientId);
       await cluster.update({ label: props.label }, { transaction });
       return { clusterId: cluster.clientId, label: cluster.label };
     },

@@ -112,7 +112,9 @@ export function sessionRoutes(deps: { sequelize: Sequelize; templates: ReadonlyM
     requireLaunch,
     handle(async (req, res, launch) => {
       const session = await sessionFor(actorOf(launch), sessionIdParam(req.params.id));
-      page(res, 'sessions/live', session.title, await livePageOf(session, launch), `/sessions/${session.id}`);
+      // `?present`: the room's projector view (large type, the wall, the timer and the phase).
+      const present = req.query.present !== undefined;
+      page(res, 'sessions/live', session.title, await livePageOf(session, launch, { present }), `/sessions/${session.id}${present ? '?present' : ''}`);
     }),
   );
   return router;

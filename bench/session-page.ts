@@ -1,0 +1,127 @@
+/**
+ * The live session page's own cost (issue 17): a wall with --notes notes (default 500) open in
+ * headless Chromium with the CPU throttled --throttle times (default 4, a mid-range phone or an
+ * old laptop), and --samples new notes (default 20) added one at a time by another participant's
+ * socket. For each it measures, on the same clock: the writer's acknowledgement, the note
+ * appearing on the wall (a MutationObserver in the page) and the page's live region being set.
+ * The announcement includes the announcer's deliberate batching window (1.2 s: a burst of notes
+ * is said as "5 new notes"), reported separately.
+ *
+ *   npx tsx bench/session-page.ts [--notes 500] [--samples 20] [--throttle 4] [--tsx|--dist]
+ *
+ * Not a test: never asserts timings; exits non-zero only when it could not run.
+ */
+import crypto from 'node:crypto';
+import { parseArgs } from 'node:util';
+import type { Socket } from 'socket.io-client';
+import { chromium } from 'playwright-core';
+import { boundedRun, runBench } from './children';
+import { usage } from './flags';
+import { inParallel } from './module-setup';
+import { connectClients } from './session-clients';
+import { createSession, launchToken } from './session-setup';
+import { percentile } from './stats';
+import { startSilta } from './tools';
+import { call } from './http-client';
+
+const { values: flags } = parseArgs({
+  options: {
+    notes: { type: 'string', default: '500' },
+    samples: { type: 'string', default: '20' },
+    throttle: { type: 'string', default: '4' },
+    tsx: { type: 'boolean', default: false },
+    dist: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+const { whole } = usage('bench:session-page');
+const notes = whole('notes', flags.notes, 1);
+const samples = whole('samples', flags.samples, 1);
+const throttle = whole('throttle', flags.throttle, 1);
+const tmp = boundedRun('silta-bench-page-', 600_000);
+
+const LANES = ['social-services', 'health-care', 'rehabilitation', 'employment-services', 'occupational-health', 'kela', 'education', 'workplaces', 'ngos'];
+const COLUMNS = ['concern', 'assessment', 'planning', 'support', 'return', 'follow-up'];
+
+type Ack = { data?: unknown; error?: { code: string; message: string } };
+const emit = (socket: Socket, payload: Record<string, unknown>) =>
+  new Promise<Ack>((resolve) => socket.timeout(15_000).emit('note:add', payload, (err: Error | null, ack: Ack) => resolve(err ? { error: { code: 'timeout', message: err.message } } : ack)));
+
+async function main() {
+  const command = flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const);
+  const silta = await startSilta({ tmp, profile: false, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  try {
+    const base = silta.baseUrl;
+    const writerLt = await launchToken(base, 'teacher');
+    const sessionId = await createSession(base, writerLt);
+    const viewerLt = await launchToken(base, 'developer');
+    const [writer] = await connectClients(
+      {
+        name: 'silta',
+        url: base,
+        origin: new URL(base).origin,
+        sessionId,
+        token: async () => (JSON.parse((await call({ method: 'GET', url: `${base}/realtime/token?lt=${writerLt}`, expect: 200 })).body) as { token: string }).token,
+      },
+      1,
+    );
+    const note = (i: number, text: string) => ({ sessionId, clientId: crypto.randomUUID(), lane: LANES[i % LANES.length], column: COLUMNS[Math.floor(i / LANES.length) % COLUMNS.length], text, colour: 'yellow' });
+    console.error(`seeding ${notes} notes`);
+    await inParallel(notes, 8, async (i) => {
+      const ack = await emit(writer, note(i, `Lappu ${i}: työkyvyn tuki ja yhteinen suunnitelma`));
+      if (ack.error) throw new Error(`seed note ${i}: ${ack.error.message}`);
+    });
+
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fi-FI' })).newPage();
+    const cdp = await page.context().newCDPSession(page);
+    const loadStart = Date.now();
+    await page.goto(`${base}/sessions/${sessionId}?lt=${viewerLt}`);
+    await page.locator('#session-connection', { hasText: 'Yhteys toimii' }).waitFor({ timeout: 120_000 });
+    const loadMs = Date.now() - loadStart;
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    await page.evaluate(() => {
+      const w = window as unknown as { seen: Record<string, number>; said: number[] };
+      w.seen = {};
+      w.said = [];
+      new MutationObserver((records) => {
+        const now = Date.now();
+        for (const r of records) for (const n of r.addedNodes) if (n instanceof HTMLElement && n.dataset.noteId) w.seen[n.dataset.noteId] ??= now;
+      }).observe(document.querySelector('.session-grid')!, { childList: true, subtree: true });
+      new MutationObserver(() => w.said.push(Date.now())).observe(document.getElementById('session-announcer')!, { childList: true, characterData: true, subtree: true });
+    });
+
+    const toAck: number[] = [];
+    const toRender: number[] = [];
+    const renderAfterAck: number[] = [];
+    const toAnnounce: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const payload = note(notes + i, `Uusi lappu ${i}`);
+      const saidBefore = await page.evaluate(() => (window as unknown as { said: number[] }).said.length);
+      const sent = Date.now();
+      const ack = await emit(writer, payload);
+      const acked = Date.now();
+      if (ack.error) throw new Error(`note ${i}: ${ack.error.message}`);
+      const seen = await page.waitForFunction((id) => (window as unknown as { seen: Record<string, number> }).seen[id], payload.clientId, { timeout: 30_000 }).then((h) => h.jsonValue() as Promise<number>);
+      const said = await page.waitForFunction((n) => (window as unknown as { said: number[] }).said[n], saidBefore, { timeout: 30_000 }).then((h) => h.jsonValue() as Promise<number>);
+      toAck.push(acked - sent);
+      toRender.push(seen - sent);
+      renderAfterAck.push(seen - acked);
+      toAnnounce.push(said - sent);
+    }
+    const row = (label: string, values: number[]) => `${label.padEnd(52)} p50 ${percentile(values, 50).toFixed(0).padStart(5)} ms   p95 ${percentile(values, 95).toFixed(0).padStart(5)} ms   max ${Math.max(...values).toFixed(0).padStart(5)} ms`;
+    console.log(`\nSession page with ${notes} notes, Chromium CPU throttled ${throttle}x, ${samples} new notes from another participant (Silta: ${silta.label})`);
+    console.log(`page load until joined (not throttled): ${loadMs} ms`);
+    console.log(row('writer emit -> acknowledged', toAck));
+    console.log(row('writer emit -> note on the viewer\'s wall', toRender));
+    console.log(row('acknowledged -> note on the viewer\'s wall', renderAfterAck));
+    console.log(row('writer emit -> announced (incl. 1.2 s batching)', toAnnounce));
+    console.log(row('announced, less the 1.2 s batching window', toAnnounce.map((v) => v - 1200)));
+    writer.disconnect();
+  } finally {
+    await browser.close();
+    await silta.stop();
+  }
+}
+
+runBench(main);
