@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import type { PackStep } from '../../server/domain/modules/content-pack';
+import { textLength } from '../../server/domain/modules/assessment/text-length';
 import { GradeOutbox } from '../../server/store/models';
 import { expectAccessible, horizontalOverflow, langOf, launchBrowser, launchFromPlatform, newCookielessPage, openPlatform, sites, skipWithoutChromium, waitForFrame } from '../helpers/browser';
 import { testSilta, type TestSilta } from '../helpers/test-app';
@@ -13,7 +14,17 @@ async function answer(frame: Frame, step: PackStep): Promise<void> {
   if (step.kind === 'knowledge-check') {
     for (const q of step.questions) for (const o of q.options.filter((x) => x.correct)) await frame.check(`#q-${q.id}-${o.id}`);
   } else if (step.kind === 'reflection') {
-    await frame.fill('#reflection-text', 'Asiakkaan osallisuus vahvistuu, kun hän on mukana suunnittelemassa omaa palvelupolkuaan alusta asti. '.repeat(4));
+    // Too short by one character as a reader counts them, though long enough in code points: the
+    // browser's counter refuses it in place just as the server would.
+    const min = step.minLength;
+    await frame.fill('#reflection-text', 'e\u0301'.repeat(min - 1));
+    assert.ok((await frame.textContent('#reflection-count'))?.startsWith(`${min - 1} `));
+    await frame.click('form.card button[type="submit"]');
+    await frame.waitForSelector('#reflection-error');
+    assert.equal(await frame.getAttribute('#reflection-text', 'aria-invalid'), 'true');
+    const text = 'Asiakkaan osallisuus vahvistuu, kun hän on mukana suunnittelemassa omaa palvelupolkuaan alusta asti. '.repeat(4);
+    await frame.fill('#reflection-text', text);
+    assert.ok((await frame.textContent('#reflection-count'))?.startsWith(`${textLength(text)} `));
   } else if (step.kind === 'checklist') {
     for (const item of step.items) await frame.check(`#item-${item.id}`);
   }
