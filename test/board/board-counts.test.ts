@@ -69,10 +69,12 @@ describe('counts of shared practices agree everywhere', () => {
   it('the listing counts 3 shared practices for a developer and a teacher; drafts and hidden ones are apart', async () => {
     const developer = (await t.request().get(`/board?lt=${lt.karelia}`).expect(200)).text;
     assert.ok(developer.includes(`<h2 id="results-heading">${fi('board.grid.shared', { count: 3 })}</h2>`), 'developer: 3 shared');
-    const grid = developer.slice(developer.indexOf('id="results-heading"'));
+    // The shared grid first, the author's drafts after it.
+    const grid = developer.slice(developer.indexOf('id="results-heading"'), developer.indexOf('id="drafts-heading"'));
     for (const id of [ids.p1, ids.p2, ids.p3]) assert.ok(grid.includes(`data-practice-id="${id}"`));
     assert.ok(!grid.includes(`data-practice-id="${ids.draft}"`) && !grid.includes(`data-practice-id="${ids.hidden}"`));
-    const drafts = developer.slice(developer.indexOf('id="drafts-heading"'), developer.indexOf('id="results-heading"'));
+    const drafts = developer.slice(developer.indexOf('id="drafts-heading"'));
+    assert.ok(developer.indexOf('id="drafts-heading"') > developer.indexOf('id="results-heading"'));
     assert.ok(drafts.includes(`data-practice-id="${ids.draft}"`), 'the author sees their draft in its own section');
 
     const teacher = await t.request().get(`/board?lt=${lt.teacher}`).expect(200);
