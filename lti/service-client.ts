@@ -80,6 +80,8 @@ export type ServiceClientOptions = {
   timeoutMs?: number;
 };
 
+const TOKEN_MEMORY_MS = 60_000;
+
 /** The rel="next" target of a Link header (tolerates Moodle's typographic quotes), or undefined. */
 export function nextLink(header: string | null | undefined, base?: string): string | undefined {
   for (const part of (header ?? '').split(/,(?=\s*<)/)) {
@@ -135,6 +137,12 @@ function httpError(stage: 'token' | 'service', url: string, status: number, text
 export class ServiceClient {
   readonly timeoutMs: number;
   private pendingTokens = new Map<string, Promise<string>>();
+  /**
+   * Tokens held in memory for a minute: ltijs keeps them in its database (encrypted), and reading
+   * them there for every score was most of a score's cost when a thousand go out after an outage.
+   * A token the platform stops taking meanwhile is answered 401 and fetched again.
+   */
+  private tokens = new Map<string, { token: string; until: number }>();
 
   constructor(private readonly options: ServiceClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
@@ -196,9 +204,16 @@ export class ServiceClient {
   private accessToken(request: ServiceRequest): Promise<string> {
     const scopes = this.scopeKey(request);
     const key = `${request.issuer}\n${request.clientId}\n${scopes}`;
+    const held = this.tokens.get(key);
+    if (held && held.until > Date.now()) return Promise.resolve(held.token);
     let pending = this.pendingTokens.get(key);
     if (!pending) {
-      pending = this.fetchToken(request, scopes).finally(() => this.pendingTokens.delete(key));
+      pending = this.fetchToken(request, scopes)
+        .then((token) => {
+          this.tokens.set(key, { token, until: Date.now() + TOKEN_MEMORY_MS });
+          return token;
+        })
+        .finally(() => this.pendingTokens.delete(key));
       this.pendingTokens.set(key, pending);
     }
     return pending;
@@ -234,6 +249,7 @@ export class ServiceClient {
 
   /** Drops ltijs's cached token for this platform and scope set (columns as ltijs-sequelize keeps them). */
   private async forgetToken(request: ServiceRequest): Promise<void> {
+    this.tokens.delete(`${request.issuer}\n${request.clientId}\n${this.scopeKey(request)}`);
     await this.options.lti.Database.Delete('accesstoken', { platformUrl: request.issuer, clientId: request.clientId, scopes: this.scopeKey(request) });
   }
 }

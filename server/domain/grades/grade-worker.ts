@@ -61,6 +61,9 @@ const keyOf = (p: PlatformKey) => `${p.issuer}\n${p.clientId}`;
 /** The rows of one platform in a round: sent `concurrency` at a time, stopped by a platform failure. */
 type Lane = { key: PlatformKey; rows: GradeOutbox[]; failing: boolean; stopped: boolean };
 
+/** Looked up once per round rather than once per row: the rows' users, and each link's line item. */
+type RoundCache = { users: Map<number, User>; lineItems: Map<number, Promise<string>> };
+
 /** Where a row's score went, known once the line item was resolved (for the 409 check). */
 type Target = { sub?: string; lineItemUrl?: string };
 
@@ -171,9 +174,12 @@ export class GradeWorker {
         if (probe) lanes.set(keyOf(platform), { key: { issuer: platform.issuer, clientId: platform.clientId }, rows: [probe], failing: true, stopped: false });
         else later(platform.nextTryAt);
       }
+      const all = [...lanes.values()].flatMap((lane) => lane.rows);
+      const users = all.length ? await User.findAll({ where: { id: { [Op.in]: [...new Set(all.map((r) => r.userId))] } } }) : [];
+      const cache: RoundCache = { users: new Map(users.map((u) => [u.id, u])), lineItems: new Map() };
       const results = await Promise.all(
         [...lanes.values()].map(async (lane) => {
-          const outcome = await this.runLane(lane, token);
+          const outcome = await this.runLane(lane, token, cache);
           if (outcome.recovered) recovered = true;
           later(outcome.nextTryAt ?? null);
           return outcome.rows;
@@ -246,7 +252,7 @@ export class GradeWorker {
   }
 
   /** Sends a platform's rows, `concurrency` at a time; a retryable failure stops the lane and puts the rest back. */
-  private async runLane(lane: Lane, token: string): Promise<{ rows: (RowOutcome & { order: number })[]; recovered: boolean; nextTryAt?: Date }> {
+  private async runLane(lane: Lane, token: string, cache: RoundCache): Promise<{ rows: (RowOutcome & { order: number })[]; recovered: boolean; nextTryAt?: Date }> {
     const outcomes: (RowOutcome & { order: number })[] = [];
     let recovered = false;
     let nextTryAt: Date | undefined;
@@ -260,7 +266,7 @@ export class GradeWorker {
           outcomes.push({ id: row.id, status: 'released', order: row.id });
           continue;
         }
-        const outcome = await this.process(row, token, lane);
+        const outcome = await this.process(row, token, lane, cache);
         if (outcome.recovered) recovered = true;
         if (outcome.nextTryAt) nextTryAt = outcome.nextTryAt;
         outcomes.push({ id: row.id, status: outcome.status, code: outcome.code, order: row.id });
@@ -270,11 +276,11 @@ export class GradeWorker {
     return { rows: outcomes, recovered, nextTryAt };
   }
 
-  private async process(row: GradeOutbox, token: string, lane: Lane): Promise<{ status: GradeOutbox['status']; code?: string; recovered?: boolean; nextTryAt?: Date }> {
+  private async process(row: GradeOutbox, token: string, lane: Lane, cache: RoundCache): Promise<{ status: GradeOutbox['status']; code?: string; recovered?: boolean; nextTryAt?: Date }> {
     const { logger } = this.options;
     const target: Target = {};
     try {
-      await this.send(row, target);
+      await this.send(row, target, cache);
     } catch (error) {
       if (error instanceof PlatformServiceError && error.code === 'platform_conflict' && row.orphanedClaims > 0 && (await grantedAlready(this.options.client, row, target))) {
         // A process that died after the platform's 200 had sent this very score.
@@ -298,13 +304,20 @@ export class GradeWorker {
     return recovered;
   }
 
-  private async send(row: GradeOutbox, target: Target): Promise<void> {
+  private async send(row: GradeOutbox, target: Target, cache: RoundCache): Promise<void> {
     // Moodle empties the grade it holds for any other gradingProgress: such a row is never sent.
     if (row.gradingProgress !== 'FullyGraded') throw new SiltaError('grade_not_final', 'bad_request', `gradingProgress ${row.gradingProgress}`);
-    const user = await User.findByPk(row.userId);
+    const user = cache.users.get(row.userId);
     if (!user) throw new SiltaError('grade_target_missing', 'not_found', `user ${row.userId}`);
     const { client } = this.options;
-    const lineItemUrl = await resolveLineItem(client, row);
+    // Rows of one link share the lookup (and a creation of its line item); a failure fails them all alike.
+    let lineItem = cache.lineItems.get(row.resourceLinkId);
+    if (!lineItem) {
+      lineItem = resolveLineItem(client, row);
+      lineItem.catch(() => undefined);
+      cache.lineItems.set(row.resourceLinkId, lineItem);
+    }
+    const lineItemUrl = await lineItem;
     Object.assign(target, { sub: user.sub, lineItemUrl });
     await postScore(client, {
       issuer: row.issuer,

@@ -80,10 +80,13 @@ export async function releaseProbe(key: PlatformKey, token: string): Promise<voi
  */
 export async function recordPlatformFailure(key: PlatformKey, failure: { code: string; message: string; retryAfterSeconds?: number }, now: Date, backoff: ProbeBackoff, random?: () => number): Promise<Date> {
   const row = await healthRow(key);
-  const failures = row.failures + 1;
+  // Requests that were already in flight when the platform started failing fail too: they are
+  // the same failure, not further steps of the backoff (only a probe's failure is).
+  const sameEpisode = row.failingSince !== null && row.nextTryAt !== null && row.nextTryAt > now;
+  const failures = sameEpisode ? row.failures : row.failures + 1;
   let nextTryAt = new Date(now.getTime() + probeDelayMs(failures, backoff, failure.retryAfterSeconds, random));
-  // Several requests in flight may fail together: the latest wait asked for stands.
-  if (row.failingSince && row.nextTryAt && row.nextTryAt > nextTryAt) nextTryAt = row.nextTryAt;
+  // The latest wait asked for stands.
+  if (sameEpisode && row.nextTryAt! > nextTryAt) nextTryAt = row.nextTryAt!;
   await GradePlatformHealth.update(
     { failingSince: row.failingSince ?? now, failures, nextTryAt, probeToken: null, probeUntil: null, lastErrorCode: failure.code, lastError: failure.message },
     { where: { id: row.id } },
