@@ -6,16 +6,29 @@ import { inTransaction } from '../../store/transaction';
 import type { Launch } from '../launches/launch.service';
 
 /** Every region, by wave and then by code. The list is data (migration 0004), never code. */
-// Every board page reads the region list; it changes only when an admin edits a region. Another
-// instance's edit shows here within REGIONS_TTL_MS.
+// Every board page reads the region list; it changes only when an admin edits a region. A write
+// to the regions through this process's store drops the cache (hooks below); another instance's
+// edit shows here within REGIONS_TTL_MS.
 const REGIONS_TTL_MS = 30_000;
-let cachedRegions: { at: number; regions: Promise<Region[]> } | undefined;
+let cachedRegions: { at: number; regions: Promise<Region[]>; sequelize: unknown } | undefined;
+const watched = new WeakSet<object>();
+const REGION_WRITES = ['afterCreate', 'afterUpdate', 'afterDestroy', 'afterBulkCreate', 'afterBulkUpdate', 'afterBulkDestroy'] as const;
 
-/** The regions by wave, then code; read from the store at most every REGIONS_TTL_MS (and after forgetRegions). */
+/** The regions by wave, then code; read from the store at most every REGIONS_TTL_MS (and after any write to them). */
 export async function listRegions(): Promise<Region[]> {
-  if (!cachedRegions || Date.now() - cachedRegions.at > REGIONS_TTL_MS) {
+  const sequelize = Region.sequelize!;
+  if (!watched.has(sequelize)) {
+    watched.add(sequelize);
+    // Hooks of the store itself see every model's writes: instance hooks get the row, bulk ones the options.
+    const forget = (subject: unknown) => {
+      const target = subject as { constructor?: unknown; model?: unknown } | undefined;
+      if (target?.constructor === Region || target?.model === Region || (Array.isArray(subject) && subject[0] instanceof Region)) forgetRegions();
+    };
+    for (const hook of REGION_WRITES) sequelize.addHook(hook, forget);
+  }
+  if (!cachedRegions || cachedRegions.sequelize !== sequelize || Date.now() - cachedRegions.at > REGIONS_TTL_MS) {
     const regions = Region.findAll({ order: [['wave', 'ASC'], ['code', 'ASC']] });
-    cachedRegions = { at: Date.now(), regions };
+    cachedRegions = { at: Date.now(), regions, sequelize };
     regions.catch(() => (cachedRegions = undefined));
   }
   return cachedRegions.regions;

@@ -44,7 +44,9 @@ export async function findPracticePage(props: { filters: WhereOptions<Practice>;
       conditions.push(`${table}.search_lemmas @@ ${tsquery}`);
       score = `ts_rank(${PG_WEIGHTS}, ${table}.search_lemmas, ${tsquery})`;
     } else {
-      from = `practice_lemmas JOIN practices AS ${table} ON ${table}.id = practice_lemmas.rowid`;
+      // CROSS JOIN keeps FTS5 the outer loop: one full-text pass, then each match's row by id.
+      // (A plain JOIN let the planner walk the practices and run the full-text query per row.)
+      from = `practice_lemmas CROSS JOIN practices AS ${table} ON ${table}.id = practice_lemmas.rowid`;
       conditions.push('practice_lemmas MATCH ?');
       replacements.push(toFts5(props.query));
       // bm25 is lower for a better match.
