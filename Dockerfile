@@ -39,7 +39,8 @@ COPY --chown=root:root views ./views
 COPY --chown=root:root content ./content
 COPY --chown=root:root server/i18n/locales ./server/i18n/locales
 # The only place Silta writes to (SQLite, when DATABASE_URL is not PostgreSQL).
-RUN mkdir -p /app/data && chown node:node /app/data
+RUN mkdir -p /app/data && chown node:node /app/data \
+  && chmod +x /app/dist/scripts/silta.js && ln -s /app/dist/scripts/silta.js /usr/local/bin/silta
 USER node
 EXPOSE 3000
 # Liveness only (/healthz): /readyz answers 503 while the database is away or during a shutdown,

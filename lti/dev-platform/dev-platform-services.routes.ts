@@ -3,7 +3,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { z } from 'zod';
 import { languageLinks, translator } from '../../server/i18n';
 import { SCOPE } from '../claims';
-import type { DevPlatform, LineItem } from './dev-platform';
+import { SCORE_FAILURES, type DevPlatform, type LineItem } from './dev-platform';
 import type { Answer } from './dev-platform-gradebook';
 import { COURSE_MEMBERS } from './demo-learners';
 import { scoresPage } from './dev-platform-scores.presenter';
@@ -109,6 +109,13 @@ export function devPlatformServiceRoutes(platform: DevPlatform): Router {
       if (req.query.type_id === undefined) return send(req, res, { status: 403 });
       const type = mediaType(req.get('content-type'));
       if (type !== MEDIA.score) return send(req, res, { status: 400, body: [] });
+      // The failure switch on the scores page.
+      if (platform.scoreFailure === 'refuse') return send(req, res, { status: 400, body: [] });
+      if (platform.scoreFailure === '500') return send(req, res, { status: 500 });
+      if (platform.scoreFailure === '429') {
+        res.setHeader('Retry-After', '30');
+        return send(req, res, { status: 429 });
+      }
       send(req, res, gradebook.postScore(item, req.body), MEDIA.score);
     }),
   );
@@ -149,7 +156,14 @@ export function devPlatformServiceRoutes(platform: DevPlatform): Router {
     const t = translator(lang);
     const query = pageQuery.safeParse(req.query);
     const course = query.success && query.data.course ? platform.course(query.data.course) : undefined;
-    res.render('dev-platform/scores', { lang, title: t('dev_scores.title'), languages: languageLinks(lang, (l) => `?lang=${l}${course ? `&course=${course.id}` : ''}`), ...scoresPage(platform, lang, t, course?.id) });
+    res.render('dev-platform/scores', { lang, title: t('dev_scores.title'), failureModes: SCORE_FAILURES.map((m) => ({ value: m, label: t(`dev_failures.${m}`), selected: m === platform.scoreFailure })), failureSaved: req.query.failure === 'saved', languages: languageLinks(lang, (l) => `?lang=${l}${course ? `&course=${course.id}` : ''}`), ...scoresPage(platform, lang, t, course?.id) });
+  });
+
+  router.post('/scores/failure', form, (req, res) => {
+    const parsed = z.object({ mode: z.enum(SCORE_FAILURES), lang: z.enum(['fi', 'sv', 'en']).optional() }).safeParse(req.body);
+    if (!parsed.success) return void res.status(400).type('text').send('mode must be one of none, refuse, 500, 429');
+    platform.scoreFailure = parsed.data.mode;
+    res.redirect(303, `/dev/platform/scores?lang=${parsed.data.lang ?? 'fi'}&failure=saved`);
   });
 
   // Bodies that do not parse get Moodle's 400, not Silta's error page.

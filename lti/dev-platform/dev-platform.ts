@@ -48,6 +48,10 @@ export type TokenTamper = (claims: Record<string, unknown>, header: { kid: strin
  * redirect URI must match the registered one exactly, the id_token lives 60 s and is posted with
  * response_mode=form_post. Silta registers it on first start outside production.
  */
+/** What the grade service does with a score post. */
+export const SCORE_FAILURES = ['none', 'refuse', '500', '429'] as const;
+export type ScoreFailure = (typeof SCORE_FAILURES)[number];
+
 export class DevPlatform {
   readonly clientId = 'silta-dev-client';
   readonly deploymentId = '1';
@@ -153,6 +157,12 @@ export class DevPlatform {
   }
 
   /** Test hook: the next service calls answer an error, a 429 with Retry-After, or never. */
+  /**
+   * The grade service's failure switch (its page): score posts are refused (400), answered 500,
+   * or 429 with Retry-After, until switched back to `none`; for trying "send again" by hand.
+   */
+  scoreFailure: ScoreFailure = 'none';
+
   failNext(failure: SimulatedFailure): void {
     this.auth.failNext(failure);
   }

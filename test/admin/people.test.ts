@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { errorSummaryOf, fieldMessageOf, fieldValueOf } from '../forms/form-page';
 import { Writable } from 'node:stream';
 import type supertest from 'supertest';
 import { eraseFromConsole } from '../../server/domain/people/people.service';
@@ -60,10 +61,12 @@ describe('admin personal data', () => {
 
   it('refuses a bad search with the fields named', async () => {
     const short = await admin.get('/admin/people?q=a&lang=en').expect(400);
-    assert.match(short.text, /role="alert"[^>]*>Check these fields: Part of a name or email address/);
-    assert.match(short.text, /id="q"[^>]+aria-invalid="true"/);
+    // The error summary links to the field, which says what is wrong and keeps what was typed.
+    assert.deepEqual(errorSummaryOf(short.text), [{ href: '#q', text: 'Part of a name or email address must be at least 2 characters.' }]);
+    assert.equal(fieldValueOf(short.text, 'q'), 'a');
     const half = await admin.get(`/admin/people?issuer=${encodeURIComponent(t.devPlatform.issuer)}&lang=en`).expect(400);
-    assert.match(half.text, /Check these fields: User ID on the platform/);
+    assert.deepEqual(errorSummaryOf(half.text).map((l) => l.href), ['#sub']);
+    assert.ok(fieldMessageOf(half.text, 'sub'));
     await admin.get('/admin/people?issuer=not-a-url&sub=1&lang=en').expect(400);
     await admin.get('/admin/people/abc').expect(400);
     await admin.get('/admin/people/999999999?lang=en').expect(404);

@@ -72,7 +72,7 @@ describe('the board refuses bad input and changes nothing', () => {
     assert.equal(await PracticeAdoption.count({ where: { practiceId: id } }), 0);
     // A page for an oversize field tells it in the user's language.
     const page = await t.request().post('/board/practices').type('form').send(practiceForm(lt, { title: 'x'.repeat(201) })).expect(400);
-    assert.ok(page.text.includes('The field &quot;Title&quot; is too long'));
+    assert.ok(page.text.includes('Title is too long: write at most 200 characters.'), 'the form names the field and its limit');
   });
 
   it('refuses an unknown region, theme, actor, status or board', async () => {

@@ -23,7 +23,8 @@ function project(): string {
 const at = (dir: string, file: string, seconds: number) => fs.utimesSync(path.join(dir, file), seconds, seconds);
 const run = (dir: string) => execFileSync(process.execPath, [SCRIPT], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-describe('npm start builds only when dist/ is older than a source', () => {
+describe('npm start builds only when dist/ is older than a source', function () {
+  this.timeout(60_000);
   it('skips the build when dist/ is newer than every source, and builds once a source changes', () => {
     const dir = project();
     for (const f of ['server/index.ts', 'package.json']) at(dir, f, 1_000);

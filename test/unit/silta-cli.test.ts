@@ -8,10 +8,11 @@ import path from 'node:path';
 function silta(args: string[]) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'silta-cli-'));
   const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: `sqlite:${path.join(dir, 'silta.sqlite')}`, PUBLIC_URL: 'https://silta.example.fi', LOG_LEVEL: 'warn' };
-  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/silta.ts', ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/silta.ts', ...args], { env, encoding: 'utf8', timeout: 110_000 });
 }
 
-describe('the silta command', () => {
+describe('the silta command', function () {
+  this.timeout(120_000);
   it('runs a tool by its subcommand', () => {
     const run = silta(['platform', 'list']);
     assert.equal(run.status, 0, run.stderr);
