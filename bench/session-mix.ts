@@ -117,11 +117,15 @@ async function main() {
           // Within the default budget (5): a sixth vote takes one back first.
           if (votes[i].length >= 5) {
             const noteId = votes[i].shift()!;
-            return void (await emit(i, 'vote:retract', { noteId }, op));
+            const { ack } = await emit(i, 'vote:retract', { noteId }, op);
+            if (ack.error) votes[i].unshift(noteId);
+            return;
           }
+          // Counted before it is answered: a participant's next vote may go while this one is in flight.
           const noteId = pick(allNotes);
+          votes[i].push(noteId);
           const { ack } = await emit(i, 'vote:cast', { noteId }, op);
-          if (!ack.error) votes[i].push(noteId);
+          if (ack.error) votes[i].splice(votes[i].indexOf(noteId), 1);
           return;
         }
         case 'presence': {

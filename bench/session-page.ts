@@ -17,7 +17,6 @@ import type { Socket } from 'socket.io-client';
 import { chromium } from 'playwright-core';
 import { boundedRun, runBench } from './children';
 import { usage } from './flags';
-import { inParallel } from './module-setup';
 import { connectClients } from './session-clients';
 import { createSession, launchToken } from './session-setup';
 import { percentile } from './stats';
@@ -56,7 +55,8 @@ async function main() {
     const writerLt = await launchToken(base, 'teacher');
     const sessionId = await createSession(base, writerLt);
     const viewerLt = await launchToken(base, 'developer');
-    const [writer] = await connectClients(
+    // Ten sockets of the writer, each kept under the per-socket rate limit (20/s) while seeding.
+    const writers = await connectClients(
       {
         name: 'silta',
         url: base,
@@ -64,19 +64,26 @@ async function main() {
         sessionId,
         token: async () => (JSON.parse((await call({ method: 'GET', url: `${base}/realtime/token?lt=${writerLt}`, expect: 200 })).body) as { token: string }).token,
       },
-      1,
+      10,
     );
+    const writer = writers[0];
     const note = (i: number, text: string) => ({ sessionId, clientId: crypto.randomUUID(), lane: LANES[i % LANES.length], column: COLUMNS[Math.floor(i / LANES.length) % COLUMNS.length], text, colour: 'yellow' });
     console.error(`seeding ${notes} notes`);
-    await inParallel(notes, 8, async (i) => {
-      const ack = await emit(writer, note(i, `Lappu ${i}: työkyvyn tuki ja yhteinen suunnitelma`));
-      if (ack.error) throw new Error(`seed note ${i}: ${ack.error.message}`);
-    });
+    for (let first = 0; first < notes; first += writers.length) {
+      const batch = Array.from({ length: Math.min(writers.length, notes - first) }, (_, k) => first + k);
+      await Promise.all([
+        ...batch.map(async (i) => {
+          const ack = await emit(writers[i % writers.length], note(i, `Lappu ${i}: työkyvyn tuki ja yhteinen suunnitelma`));
+          if (ack.error) throw new Error(`seed note ${i}: ${ack.error.message}`);
+        }),
+        new Promise((resolve) => setTimeout(resolve, 70)),
+      ]);
+    }
 
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fi-FI' })).newPage();
     const cdp = await page.context().newCDPSession(page);
     const loadStart = Date.now();
-    await page.goto(`${base}/sessions/${sessionId}?lt=${viewerLt}`);
+    await page.goto(`${base}/sessions/${sessionId}?lt=${viewerLt}`, { timeout: 180_000 });
     await page.locator('#session-connection', { hasText: 'Yhteys toimii' }).waitFor({ timeout: 120_000 });
     const loadMs = Date.now() - loadStart;
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
@@ -117,7 +124,7 @@ async function main() {
     console.log(row('acknowledged -> note on the viewer\'s wall', renderAfterAck));
     console.log(row('writer emit -> announced (incl. 1.2 s batching)', toAnnounce));
     console.log(row('announced, less the 1.2 s batching window', toAnnounce.map((v) => v - 1200)));
-    writer.disconnect();
+    for (const w of writers) w.disconnect();
   } finally {
     await browser.close();
     await silta.stop();
