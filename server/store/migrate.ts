@@ -8,6 +8,7 @@ import * as boardSearch from './migrations/0005-board-search';
 import * as liveSessions from './migrations/0006-live-sessions';
 import * as adminConsole from './migrations/0007-admin-console';
 import * as signedLoginState from './migrations/0010-signed-login-state';
+import * as moduleVersions from './migrations/0018-module-versions';
 
 /** Migrations in order; listed here so they run the same from sources and from `dist/`. */
 const migrations = [
@@ -19,6 +20,7 @@ const migrations = [
   { name: '0006-live-sessions', ...liveSessions },
   { name: '0007-admin-console', ...adminConsole },
   { name: '0010-signed-login-state', ...signedLoginState },
+  { name: '0018-module-versions', ...moduleVersions },
 ];
 
 /** Brings the schema up to date. Runs at every start; already-applied migrations are skipped. */

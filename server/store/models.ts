@@ -1,6 +1,7 @@
 import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, type CreationOptional, type Sequelize, type ModelAttributes } from 'sequelize';
 import { defineSessionModels } from './session-models';
 import { defineAdminModels } from './admin-models';
+import { defineModuleVersionModels } from './module-version-models';
 
 const opts = (sequelize: Sequelize, tableName: string) => ({ sequelize, tableName, underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' });
 const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
@@ -133,6 +134,7 @@ export function defineModels(sequelize: Sequelize) {
   defineBoardModels(sequelize);
   defineSessionModels(sequelize);
   defineAdminModels(sequelize);
+  defineModuleVersionModels(sequelize);
 }
 
 export class ModuleAttempt extends Model<InferAttributes<ModuleAttempt>, InferCreationAttributes<ModuleAttempt>> {

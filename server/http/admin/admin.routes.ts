@@ -3,7 +3,7 @@ import type { LtijsProvider } from 'ltijs';
 import type { Sequelize } from 'sequelize';
 import { purgeRetiredKeys } from '../../../lti/key-rotation';
 import type { PlatformRegistry } from '../../../lti/platforms';
-import type { ModulePack } from '../../domain/modules/content-pack';
+import type { ModuleLibrary } from '../../domain/modules/versions/module-library';
 import type { Env } from '../../env';
 import type { Logger } from '../../logger';
 import { adminLanguage } from './admin-page';
@@ -25,7 +25,8 @@ export type AdminDeps = {
   lti: LtijsProvider;
   registry: PlatformRegistry;
   logger: Logger;
-  packs: ReadonlyMap<string, ModulePack>;
+  /** The published modules (the database), shared by every instance. */
+  modules: ModuleLibrary;
   /** Called after failed grades were put back in the outbox (wakes the worker). */
   onGradesRequeued?: () => void;
 };
