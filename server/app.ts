@@ -31,7 +31,7 @@ import { realtimeRoutes } from './http/routes/realtime.routes';
 import { styleguideRoutes } from './http/routes/styleguide.routes';
 import { adminRoutes } from './http/admin/admin.routes';
 import { sessionOutcomeRoutes } from './http/routes/session-outcome.routes';
-import type { ModulePack } from './domain/modules/content-pack';
+import { ModuleLibrary } from './domain/modules/versions/module-library';
 import type { Logger } from './logger';
 import type { ServiceClient } from '../lti/service-client';
 import { PUBLIC_DIR } from './paths';
@@ -53,8 +53,8 @@ export type AppDeps = {
   registry: PlatformRegistry;
   logger: Logger;
   devPlatform?: DevPlatform;
-  /** Module content packs (content/modules), validated at boot. */
-  packs: ReadonlyMap<string, ModulePack>;
+  /** The published modules in the database (docs/decisions/0018); a fresh library when absent. */
+  modules?: ModuleLibrary;
   /** Platform services client (AGS, NRPS), shared with the grade worker. */
   serviceClient?: ServiceClient;
   /** Called when a teacher puts failed grades back in the outbox (wakes the worker). */
@@ -68,7 +68,7 @@ export type AppDeps = {
 /** Builds the express app without listening, so tests and the server share it. */
 export function createApp(deps: AppDeps): Express {
   const { env } = deps;
-  const { packs } = deps;
+  const modules = deps.modules ?? new ModuleLibrary();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', env.trustProxy);
@@ -92,21 +92,21 @@ export function createApp(deps: AppDeps): Express {
   const jwks = new JwksCache();
   app.use(ltiRoutes({ registry: deps.registry, jwks, stateKey: loginStateKey(env.secretKey), clockSkewSeconds: env.clockSkewSeconds, idTokenMaxAgeSeconds: env.idTokenMaxAgeSeconds, sequelize: deps.sequelize, publicUrl: env.publicUrl, sessionHours: env.launchSessionHours }));
   app.use(registrationRoutes({ registry: deps.registry, publicUrl: env.publicUrl, registrationSecret: env.registrationSecret, allowHttp: env.nodeEnv !== 'production' }));
-  app.use(deepLinkRoutes({ lti: deps.lti, publicUrl: env.publicUrl, packs }));
+  app.use(deepLinkRoutes({ lti: deps.lti, publicUrl: env.publicUrl, modules }));
   // ltijs serves the tool's JWKS (every platform's public tool key).
   app.use('/lti', (req, res, next) => (req.path === '/keys' ? deps.lti.app(req, res, next) : next()));
   app.use(appRoutes());
-  app.use(moduleRoutes({ sequelize: deps.sequelize, packs }));
+  app.use(moduleRoutes({ sequelize: deps.sequelize, modules }));
   app.use(boardSpreadRoutes());
   app.use(boardRoutes({ sequelize: deps.sequelize, postsPerMinute: env.rateLimitPerMinute, events: deps.boardEvents }));
   app.use(sessionRoutes({ sequelize: deps.sequelize, templates: deps.sessionTemplates ?? loadSessionTemplates() }));
-  app.use(moduleProgressRoutes({ sequelize: deps.sequelize, packs, registry: deps.registry, lti: deps.lti, client: deps.serviceClient, onGradesRequeued: deps.onGradesRequeued }));
+  app.use(moduleProgressRoutes({ sequelize: deps.sequelize, modules, registry: deps.registry, lti: deps.lti, client: deps.serviceClient, onGradesRequeued: deps.onGradesRequeued }));
   app.use(realtimeRoutes({ secretKey: env.secretKey }));
   app.use(sessionOutcomeRoutes({ sequelize: deps.sequelize, postsPerMinute: env.rateLimitPerMinute }));
   if (deps.devPlatform) app.use('/dev/platform', devPlatformRoutes(deps.devPlatform));
   // The component style guide is for developers: never in production.
   if (env.nodeEnv !== 'production') app.use(styleguideRoutes());
-  app.use('/admin', adminRoutes({ env, sequelize: deps.sequelize, lti: deps.lti, registry: deps.registry, logger: deps.logger, packs, onGradesRequeued: deps.onGradesRequeued }));
+  app.use('/admin', adminRoutes({ env, sequelize: deps.sequelize, lti: deps.lti, registry: deps.registry, logger: deps.logger, modules, onGradesRequeued: deps.onGradesRequeued }));
   app.use(homeRoutes({ devPlatform: !!deps.devPlatform }));
 
   app.use((_req, _res, next) => next(new SiltaError('not_found', 'not_found')));

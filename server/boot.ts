@@ -10,7 +10,10 @@ import { createApp } from './app';
 import { BoardEventHub } from './domain/board/board-events';
 import { GradeWorker, type GradeWorkerOptions } from './domain/grades/grade-worker';
 import { bridgeGradesDueToRedis } from './domain/grades/grade-wake';
-import { loadContentPacks, type ModulePack } from './domain/modules/content-pack';
+import { CONTENT_MODULES_DIR, loadContentPacks, type ModulePack } from './domain/modules/content-pack';
+import { ModuleLibrary } from './domain/modules/versions/module-library';
+import { importShippedPacks } from './domain/modules/versions/module-versions.service';
+import path from 'node:path';
 import { loadSessionTemplates } from './domain/sessions/session-template';
 import type { Env } from './env';
 import type { Logger } from './logger';
@@ -30,7 +33,10 @@ export type Silta = {
   lti: LtijsProvider;
   registry: PlatformRegistry;
   devPlatform?: DevPlatform;
+  /** The packs shipped in content/modules, as loaded at start (the database holds what is served). */
   packs: ReadonlyMap<string, ModulePack>;
+  /** The published modules in the database: what trainees get. */
+  modules: ModuleLibrary;
   /** Calls the platforms' AGS and NRPS services (one token cache for the process). */
   serviceClient: ServiceClient;
   /** Sends the grade outbox; running unless `startGradeWorker` was false. */
@@ -66,6 +72,10 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
   // A broken session template stops start-up too, naming the file and the problem.
   const sessionTemplates = loadSessionTemplates();
   const { sequelize, lti, registry } = await openStore(env, logger);
+  // The shipped packs become version 1 on first start; a newer shipped version is published.
+  const imported = await importShippedPacks(sequelize, packs, (slug) => path.join(CONTENT_MODULES_DIR, slug));
+  if (imported.length) logger.info({ imported }, 'shipped modules published');
+  const modules = new ModuleLibrary();
   let devPlatform: DevPlatform | undefined;
   if (env.devPlatform) {
     devPlatform = new DevPlatform(env.devPlatformUrl, env.publicUrl);
@@ -77,7 +87,7 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
   const lifecycle = createLifecycle();
   // The board's services publish here; the realtime layer, attached later, broadcasts.
   const boardEvents = new BoardEventHub((err, event) => logger.error({ err, event: event.type }, 'board event listener failed'));
-  const app = createApp({ env, sequelize, lti, registry, logger, devPlatform, packs, serviceClient, onGradesRequeued: () => gradeWorker.wake(), lifecycle, boardEvents, sessionTemplates });
+  const app = createApp({ env, sequelize, lti, registry, logger, devPlatform, modules, serviceClient, onGradesRequeued: () => gradeWorker.wake(), lifecycle, boardEvents, sessionTemplates });
   const operations = startOperations({ env, sequelize, logger });
   const purge = setInterval(() => purgeExpiredSessions().catch((err) => logger.warn({ err }, 'purging launch sessions failed')), 10 * 60_000);
   purge.unref();
@@ -92,6 +102,7 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
     registry,
     devPlatform,
     packs,
+    modules,
     serviceClient,
     gradeWorker,
     lifecycle,

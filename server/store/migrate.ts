@@ -12,6 +12,7 @@ import * as assessmentBehaviours from './migrations/0011-assessment-behaviours';
 import * as lemmaSearch from './migrations/0015-a-lemma-search';
 import * as reindexPractices from './migrations/0015-b-reindex-practices';
 import * as gradePlatformHealth from './migrations/0017-grade-platform-health';
+import * as moduleVersions from './migrations/0018-module-versions';
 
 /** Migrations in order; listed here so they run the same from sources and from `dist/`. */
 const migrations = [
@@ -27,6 +28,7 @@ const migrations = [
   { name: '0015-a-lemma-search', ...lemmaSearch },
   { name: '0015-b-reindex-practices', ...reindexPractices },
   { name: '0017-grade-platform-health', ...gradePlatformHealth },
+  { name: '0018-module-versions', ...moduleVersions },
 ];
 
 /** Brings the schema up to date. Runs at every start; already-applied migrations are skipped. */

@@ -2,6 +2,7 @@ import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, t
 import { defineSessionModels } from './session-models';
 import { defineAdminModels } from './admin-models';
 import { defineGradeHealthModels } from './grade-health-models';
+import { defineModuleVersionModels } from './module-version-models';
 
 const opts = (sequelize: Sequelize, tableName: string) => ({ sequelize, tableName, underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' });
 const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
@@ -135,6 +136,7 @@ export function defineModels(sequelize: Sequelize) {
   defineSessionModels(sequelize);
   defineAdminModels(sequelize);
   defineGradeHealthModels(sequelize);
+  defineModuleVersionModels(sequelize);
 }
 
 export class ModuleAttempt extends Model<InferAttributes<ModuleAttempt>, InferCreationAttributes<ModuleAttempt>> {

@@ -93,7 +93,7 @@ describe('embedding in Moodle and HTTP basics', () => {
   it('trusts X-Forwarded-Proto from the proxy hops TRUST_PROXY names, and from nobody by default', () => {
     // No route shows req.protocol, so this checks the function express uses to compute it.
     const logger = createLogger('silent');
-    const build = (trustProxy: boolean | number | string) => createApp({ env: { ...t.env, trustProxy }, sequelize: t.silta.sequelize, lti: t.silta.lti, registry: t.silta.registry, logger, packs: t.packs });
+    const build = (trustProxy: boolean | number | string) => createApp({ env: { ...t.env, trustProxy }, sequelize: t.silta.sequelize, lti: t.silta.lti, registry: t.silta.registry, logger, modules: t.silta.modules });
     const trusts = (trustProxy: boolean | number | string, address: string) => (build(trustProxy).get('trust proxy fn') as (addr: string, hop: number) => boolean)(address, 0);
     assert.equal(trusts(false, '127.0.0.1'), false);
     assert.equal(trusts(true, '203.0.113.9'), true);

@@ -19,7 +19,7 @@ export function opsApp(t: TestSilta, env: Partial<Env> = {}): { app: Express; li
   });
   // The production logger (redaction included), writing here.
   const logger = createLogger('info', sink);
-  const app = createApp({ env: { ...t.env, ...env }, sequelize: t.silta.sequelize, lti: t.silta.lti, registry: t.silta.registry, logger, devPlatform: t.devPlatform, packs: t.packs, serviceClient: t.silta.serviceClient });
+  const app = createApp({ env: { ...t.env, ...env }, sequelize: t.silta.sequelize, lti: t.silta.lti, registry: t.silta.registry, logger, devPlatform: t.devPlatform, modules: t.silta.modules, serviceClient: t.silta.serviceClient });
   return {
     app,
     text: () => captured,

@@ -11,6 +11,8 @@ export type CatalogueItem = {
   custom: Record<string, string>;
   /** A gradable item gets an AGS line item in Moodle's gradebook. */
   scoreMaximum?: number;
+  /** A module's current version: what new attempts start on. */
+  version?: string;
 };
 
 /** The catalogue in a language: every module pack (graded), the board and a live session. */
@@ -22,6 +24,7 @@ export function catalogue(packs: ReadonlyMap<string, ModulePack>, lang: Language
     description: `${pack.description[lang]} ${t('catalogue.module.minutes', { minutes: pack.estimatedMinutes })}`,
     custom: { target: 'module', module: pack.slug },
     scoreMaximum: pack.scoreMaximum,
+    version: pack.version,
   }));
   return [
     ...modules,

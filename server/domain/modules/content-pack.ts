@@ -56,7 +56,7 @@ export function loadContentPacks(dir: string = CONTENT_MODULES_DIR): Map<string,
       problems.push({ file: displayPath(path.join(dir, slug)), line: null, message: 'a module folder name must be kebab-case (it is the module slug)' });
       continue;
     }
-    const pack = loadPack(path.join(dir, slug), slug, problems);
+    const pack = loadPack(folderFiles(path.join(dir, slug)), slug, problems);
     if (pack) packs.set(slug, pack);
   }
   if (problems.length > 0) {
@@ -67,15 +67,34 @@ export function loadContentPacks(dir: string = CONTENT_MODULES_DIR): Map<string,
   return packs;
 }
 
-function loadPack(dir: string, slug: string, problems: ContentProblem[]): ModulePack | null {
-  const manifestPath = path.join(dir, 'module.yaml');
-  const file = displayPath(manifestPath);
-  if (!fs.existsSync(manifestPath)) {
+/** A pack's files by relative path (`module.yaml`, `steps/fi/intro.md`): a folder, or files held in the database. */
+export type PackFiles = { read(relative: string): string | null; label(relative: string): string };
+
+function folderFiles(dir: string): PackFiles {
+  const full = (relative: string) => path.join(dir, ...relative.split('/'));
+  return { read: (relative) => (fs.existsSync(full(relative)) ? fs.readFileSync(full(relative), 'utf8') : null), label: (relative) => displayPath(full(relative)) };
+}
+
+/**
+ * Validates one pack from its files with the same rules as at start (versions in the database,
+ * uploads, the console's drafts): the pack, or every problem found.
+ */
+export function loadPackFiles(files: PackFiles, slug: string): { pack: ModulePack; problems: [] } | { pack: null; problems: ContentProblem[] } {
+  const problems: ContentProblem[] = [];
+  const pack = loadPack(files, slug, problems);
+  problems.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
+  return pack && problems.length === 0 ? { pack, problems: [] } : { pack: null, problems };
+}
+
+function loadPack(files: PackFiles, slug: string, problems: ContentProblem[]): ModulePack | null {
+  const file = files.label('module.yaml');
+  const manifestSource = files.read('module.yaml');
+  if (manifestSource === null) {
     problems.push({ file, line: null, message: 'is missing: every module folder needs a module.yaml' });
     return null;
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(fs.readFileSync(manifestPath, 'utf8'), { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(manifestSource, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       problems.push({ file, line: error.linePos?.[0].line ?? null, message: `YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
@@ -100,17 +119,16 @@ function loadPack(dir: string, slug: string, problems: ContentProblem[]): Module
     const content = {} as Record<Language, StepContent>;
     for (const lang of LANGUAGES) {
       const relative = `steps/${lang}/${base}.md`;
-      const mdPath = path.join(dir, 'steps', lang, `${base}.md`);
-      if (!fs.existsSync(mdPath)) {
+      const source = files.read(relative);
+      if (source === null) {
         const at = step.file ? ['steps', index, 'file'] : ['steps', index, 'id'];
         problems.push({ file, line: lineOf(at), message: `${pathText(['steps', index])} (${step.id}): the Markdown file ${relative} is missing` });
         continue;
       }
-      const source = fs.readFileSync(mdPath, 'utf8');
       const { title, body, titleLine } = splitTitle(source);
-      if (!title) problems.push({ file: displayPath(mdPath), line: titleLine, message: 'must start with a level-1 heading ("# Title"), which is the step title' });
+      if (!title) problems.push({ file: files.label(relative), line: titleLine, message: 'must start with a level-1 heading ("# Title"), which is the step title' });
       for (const found of findRawHtml(source)) {
-        problems.push({ file: displayPath(mdPath), line: found.line, message: `raw HTML is not allowed in module content (${found.html}); use Markdown` });
+        problems.push({ file: files.label(relative), line: found.line, message: `raw HTML is not allowed in module content (${found.html}); use Markdown` });
       }
       content[lang] = { title: title ?? '', html: renderMarkdown(body) };
     }

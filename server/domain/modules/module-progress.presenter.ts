@@ -59,6 +59,7 @@ export function presentProgress(report: ProgressReport, pack: ModulePack, lang: 
     bestScore: percent(p.bestScore, lang),
     minutes: p.attempts ? minutes(p.timeSpentSeconds) : null,
     attempts: p.attempts,
+    version: p.status === 'not_started' ? null : p.version,
     grade: gradeView(p, lang, t),
   }));
   const reflections = report.learners.flatMap((p, index) =>

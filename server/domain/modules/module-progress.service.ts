@@ -39,6 +39,8 @@ export type ParticipantProgress = {
   bestScore: number | null;
   timeSpentSeconds: number;
   attempts: number;
+  /** The module version the latest attempt is pinned to. */
+  version: string | null;
   grade: GradeSyncState | null;
   /** The latest answer to each reflection step, in the module's order. */
   reflections: { stepId: string; text: string }[];
@@ -66,7 +68,7 @@ async function platformRoster(client: ServiceClient, launch: Launch): Promise<{ 
   }
 }
 
-type AttemptRow = Pick<ModuleAttempt, 'id' | 'userId' | 'attemptNo' | 'status' | 'scorePercent' | 'timeSpentSeconds'>;
+type AttemptRow = Pick<ModuleAttempt, 'id' | 'userId' | 'attemptNo' | 'status' | 'scorePercent' | 'timeSpentSeconds' | 'moduleVersion'>;
 
 /** Answer counts and reflection texts of every attempt on the link, in two queries. */
 async function answersOnLink(sequelize: Sequelize, resourceLinkId: number, pack: ModulePack) {
@@ -117,6 +119,7 @@ function progressOf(pack: ModulePack, attempts: AttemptRow[], answers: Awaited<R
     bestScore: scores.length ? Math.max(...scores) : null,
     timeSpentSeconds: attempts.reduce((sum, a) => sum + a.timeSpentSeconds, 0),
     attempts: attempts.filter((a) => a.status === 'completed' || (answers.answered.get(a.id) ?? 0) > 0).length,
+    version: latest?.moduleVersion ?? null,
     grade,
     reflections,
   };
@@ -138,7 +141,7 @@ export async function progressReport(props: { sequelize: Sequelize; client: Serv
   const [roster, memberships, attempts, answers, grades] = await Promise.all([
     platformRoster(client, launch),
     Membership.findAll({ where: { contextId: launch.context.id }, attributes: ['userId', 'role'] }),
-    ModuleAttempt.findAll({ where: { resourceLinkId: link.id }, attributes: ['id', 'userId', 'attemptNo', 'status', 'scorePercent', 'timeSpentSeconds'], order: [['attemptNo', 'ASC']] }),
+    ModuleAttempt.findAll({ where: { resourceLinkId: link.id }, attributes: ['id', 'userId', 'attemptNo', 'status', 'scorePercent', 'timeSpentSeconds', 'moduleVersion'], order: [['attemptNo', 'ASC']] }),
     answersOnLink(sequelize, link.id, pack),
     listForResourceLink(link.id),
   ]);

@@ -3,7 +3,7 @@ import type { LtijsProvider } from 'ltijs';
 import type { Sequelize } from 'sequelize';
 import { purgeRetiredKeys } from '../../../lti/key-rotation';
 import type { PlatformRegistry } from '../../../lti/platforms';
-import type { ModulePack } from '../../domain/modules/content-pack';
+import type { ModuleLibrary } from '../../domain/modules/versions/module-library';
 import type { Env } from '../../env';
 import type { Logger } from '../../logger';
 import { adminLanguage } from './admin-page';
@@ -11,6 +11,7 @@ import { adminSession } from './admin-session';
 import { authRoutes } from './auth.routes';
 import { contentRoutes } from './content.routes';
 import { csrfProtection } from './csrf';
+import { uploadBody } from './pack-upload-body';
 import { gradeRoutes } from './grades.routes';
 import { keyRoutes } from './keys.routes';
 import { peopleRoutes } from './people.routes';
@@ -25,7 +26,8 @@ export type AdminDeps = {
   lti: LtijsProvider;
   registry: PlatformRegistry;
   logger: Logger;
-  packs: ReadonlyMap<string, ModulePack>;
+  /** The published modules (the database), shared by every instance. */
+  modules: ModuleLibrary;
   /** Called after failed grades were put back in the outbox (wakes the worker). */
   onGradesRequeued?: () => void;
 };
@@ -56,9 +58,13 @@ export function adminRoutes(deps: AdminDeps): Router {
   maintenance.unref();
 
   router.use(consoleHeaders);
+  // The module editor posts a whole module's texts; every other form stays small.
+  router.use('/content', express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 5000 }));
   router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }));
   router.use(...session.middleware);
   router.use(adminLanguage);
+  // A pack zip or Moodle XML file (multipart), for a signed-in admin only, before the CSRF check reads its fields.
+  router.use(uploadBody);
   router.use(csrfProtection);
   router.use(authRoutes(session));
   router.use(requireAdmin);

@@ -35,7 +35,10 @@ export function reportRoutes(deps: AdminDeps): Router {
 
   const chartsOf = async (report: ReportName, period: ReportPeriod, lang: Language): Promise<ReportChart[]> => {
     const ctx = { lang, period, regions: await listRegions() };
-    if (report === 'completions') return presentCompletions(await completionsReport(deps.sequelize, period), (slug) => deps.packs.get(slug)?.title[lang] ?? slug, ctx);
+    if (report === 'completions') {
+      const packs = await deps.modules.currentAll();
+      return presentCompletions(await completionsReport(deps.sequelize, period), (slug) => packs.get(slug)?.title[lang] ?? slug, ctx);
+    }
     if (report === 'board') return presentBoard(await boardReport(deps.sequelize, period), ctx);
     return presentSessions(await sessionsReport(period), ctx);
   };

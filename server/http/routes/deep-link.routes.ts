@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import type { LtijsProvider } from 'ltijs';
 import { signDeepLinkingResponse } from '../../../lti/deep-linking';
 import { catalogue, selectionSchema } from '../../domain/catalogue/catalogue';
-import type { ModulePack } from '../../domain/modules/content-pack';
+import type { ModuleLibrary } from '../../domain/modules/versions/module-library';
 import { endSession, type Launch } from '../../domain/launches/launch.service';
 import { SiltaError, ValidationError } from '../../errors';
 import { translator } from '../../i18n';
@@ -15,22 +15,26 @@ function requireDeepLinking(launch: Launch) {
 }
 
 /** The deep-linking picker and the signed response posted back to the platform. */
-export function deepLinkRoutes(deps: { lti: LtijsProvider; publicUrl: string; packs: ReadonlyMap<string, ModulePack> }): Router {
+export function deepLinkRoutes(deps: { lti: LtijsProvider; publicUrl: string; modules: ModuleLibrary }): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '20kb' });
 
-  router.get('/lti/deep-link', requireLaunch, (_req, res) => {
-    const launch = currentLaunch(res);
-    const settings = requireDeepLinking(launch);
-    const t = translator(launch.language);
-    res.render('pages/deep-link', {
-      lang: launch.language,
-      title: t('deep_link.title'),
-      lt: launch.sessionId,
-      course: launch.context.title,
-      multiple: settings.acceptMultiple,
-      items: catalogue(deps.packs, launch.language).map((item, index) => ({ ...item, gradable: !!item.scoreMaximum, checked: index === 0 })),
-    });
+  router.get('/lti/deep-link', requireLaunch, async (_req, res, next) => {
+    try {
+      const launch = currentLaunch(res);
+      const settings = requireDeepLinking(launch);
+      const t = translator(launch.language);
+      res.render('pages/deep-link', {
+        lang: launch.language,
+        title: t('deep_link.title'),
+        lt: launch.sessionId,
+        course: launch.context.title,
+        multiple: settings.acceptMultiple,
+        items: catalogue(await deps.modules.currentAll(), launch.language).map((item, index) => ({ ...item, gradable: !!item.scoreMaximum, checked: index === 0 })),
+      });
+    } catch (error) {
+      next(error);
+    }
   });
 
   router.post('/lti/deep-link', form, requireLaunch, async (req, res, next) => {
@@ -41,7 +45,7 @@ export function deepLinkRoutes(deps: { lti: LtijsProvider; publicUrl: string; pa
       if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
       const t = translator(launch.language);
       const chosen = settings.acceptMultiple ? parsed.data.items : parsed.data.items.slice(0, 1);
-      const offered = catalogue(deps.packs, launch.language);
+      const offered = catalogue(await deps.modules.currentAll(), launch.language);
       const items = chosen.map((key) => {
         const entry = offered.find((c) => c.key === key);
         if (!entry) throw new SiltaError('catalogue_item_unknown', 'bad_request', key);

@@ -6,12 +6,12 @@ import type { PlatformRegistry } from '../../../lti/platforms';
 import { presentPlatformDelivery } from '../../domain/grades/grade-delivery.presenter';
 import { platformDelivery } from '../../domain/grades/platform-health.service';
 import { ServiceClient } from '../../../lti/service-client';
-import type { ModulePack } from '../../domain/modules/content-pack';
 import { chooseLanguage } from '../../domain/launches/launch.service';
 import { authorizeProgress } from '../../domain/modules/module-progress.policy';
 import { presentProgress, progressCsvFilename, progressCsvRows } from '../../domain/modules/module-progress.presenter';
 import { progressReport, retryAllGrades, retryGrade } from '../../domain/modules/module-progress.service';
-import { moduleOf } from '../../domain/modules/module.service';
+import type { ModuleLibrary } from '../../domain/modules/versions/module-library';
+import { currentPackOf } from '../../domain/modules/versions/module-pinning';
 import { ValidationError } from '../../errors';
 import { isLanguage, languageLinks, translator } from '../../i18n';
 import { csvSeparatorFor, toCsv } from '../csv';
@@ -19,7 +19,7 @@ import { currentLaunch, requireLaunch } from '../launch-session';
 
 export type ModuleProgressDeps = {
   sequelize: Sequelize;
-  packs: ReadonlyMap<string, ModulePack>;
+  modules: ModuleLibrary;
   /** For the NRPS roster call (a ServiceClient is built from them unless `client` is given). */
   registry: PlatformRegistry;
   lti: LtijsProvider;
@@ -44,7 +44,7 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
  */
 export function moduleProgressRoutes(deps: ModuleProgressDeps): Router {
   const router = Router();
-  const { sequelize, packs } = deps;
+  const { sequelize, modules } = deps;
   // A roster that takes longer than this is not worth keeping a teacher waiting for.
   const client = deps.client ?? new ServiceClient({ registry: deps.registry, lti: deps.lti, timeoutMs: 8_000 });
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
@@ -53,7 +53,7 @@ export function moduleProgressRoutes(deps: ModuleProgressDeps): Router {
   const load = async (req: Request, res: Response) => {
     const launch = currentLaunch(res);
     authorizeProgress(launch);
-    const pack = moduleOf(packs, launch);
+    const pack = await currentPackOf(modules, launch);
     const report = await progressReport({ sequelize, client, launch, pack });
     if (report.source.kind === 'known') req.log.warn({ reason: report.source.reason, code: report.source.errorCode, contextId: launch.context.id }, 'course roster not available, showing known members');
     return { launch, pack, report };
@@ -107,7 +107,7 @@ export function moduleProgressRoutes(deps: ModuleProgressDeps): Router {
       const { id } = parse(retryForm, req.body);
       const launch = currentLaunch(res);
       authorizeProgress(launch);
-      moduleOf(packs, launch);
+      await currentPackOf(modules, launch);
       const count = await retryGrade({ launch, outboxId: id });
       if (count) deps.onGradesRequeued?.();
       back(res, count);
@@ -121,7 +121,7 @@ export function moduleProgressRoutes(deps: ModuleProgressDeps): Router {
       parse(retryAllForm, req.body);
       const launch = currentLaunch(res);
       authorizeProgress(launch);
-      moduleOf(packs, launch);
+      await currentPackOf(modules, launch);
       const count = await retryAllGrades({ launch });
       if (count) deps.onGradesRequeued?.();
       back(res, count);

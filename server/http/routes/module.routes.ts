@@ -1,22 +1,23 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Sequelize } from 'sequelize';
-import type { ModulePack } from '../../domain/modules/content-pack';
 import { answerFromForm, moduleFormSchema } from '../../domain/modules/module.schema';
 import { StepAnswerRefused } from '../../domain/modules/assessment/behaviour';
 import { presentOverview, presentStep, presentSummary, type RefusedForm } from '../../domain/modules/module.presenter';
 import { presentTraineeGrade } from '../../domain/grades/grade-delivery.presenter';
 import { platformDelivery } from '../../domain/grades/platform-health.service';
 import { canSeeProgress } from '../../domain/modules/module-progress.policy';
-import { answersOf, completeAttempt, currentAttempt, latestGradeState, moduleOf, savedAnswersOf, saveStepAnswer, startRetry, StepsUnanswered } from '../../domain/modules/module.service';
+import { answersOf, completeAttempt, currentAttempt, latestGradeState, savedAnswersOf, saveStepAnswer, startRetry, StepsUnanswered } from '../../domain/modules/module.service';
+import type { ModuleLibrary } from '../../domain/modules/versions/module-library';
+import { attemptPackOf, currentPackOf } from '../../domain/modules/versions/module-pinning';
 import { SiltaError, ValidationError } from '../../errors';
 import { languageLinks, translator } from '../../i18n';
 import { currentLaunch, requireLaunch } from '../launch-session';
 
 /** The trainee's way through a module: overview, steps, summary. */
-export function moduleRoutes(deps: { sequelize: Sequelize; packs: ReadonlyMap<string, ModulePack> }): Router {
+export function moduleRoutes(deps: { sequelize: Sequelize; modules: ModuleLibrary }): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
-  const { sequelize, packs } = deps;
+  const { sequelize, modules } = deps;
 
   const page = (res: Response, view: string, titleKey: string, model: object, path: string) => {
     const launch = currentLaunch(res);
@@ -35,7 +36,7 @@ export function moduleRoutes(deps: { sequelize: Sequelize; packs: ReadonlyMap<st
   router.get('/modules', requireLaunch, async (_req, res, next) => {
     try {
       const launch = currentLaunch(res);
-      const pack = moduleOf(packs, launch);
+      const pack = await attemptPackOf(modules, launch);
       const attempt = await currentAttempt(sequelize, launch, pack);
       page(res, 'modules/overview', 'module.overview_title', { ...presentOverview(pack, launch.language, attempt, await answersOf(attempt.id)), heading: pack.title[launch.language], canSeeProgress: canSeeProgress(launch) }, '/modules');
     } catch (error) {
@@ -46,7 +47,7 @@ export function moduleRoutes(deps: { sequelize: Sequelize; packs: ReadonlyMap<st
   router.get('/modules/steps/:stepId', requireLaunch, async (req, res, next) => {
     try {
       const launch = currentLaunch(res);
-      const pack = moduleOf(packs, launch);
+      const pack = await attemptPackOf(modules, launch);
       if (!pack.steps.some((s) => s.id === req.params.stepId)) throw new SiltaError('step_not_found', 'not_found');
       const attempt = await currentAttempt(sequelize, launch, pack);
       const model = presentStep({ pack, lang: launch.language, attempt, saved: await savedAnswersOf(attempt.id), stepId: req.params.stepId });
@@ -59,7 +60,7 @@ export function moduleRoutes(deps: { sequelize: Sequelize; packs: ReadonlyMap<st
   router.post('/modules/steps/:stepId', form, requireLaunch, async (req, res, next) => {
     try {
       const launch = currentLaunch(res);
-      const pack = moduleOf(packs, launch);
+      const pack = await attemptPackOf(modules, launch);
       const { attempt } = parseForm(req);
       const step = pack.steps.find((s) => s.id === req.params.stepId);
       if (!step) throw new SiltaError('step_not_found', 'not_found');
@@ -91,7 +92,7 @@ export function moduleRoutes(deps: { sequelize: Sequelize; packs: ReadonlyMap<st
   router.post('/modules/complete', form, requireLaunch, async (req, res, next) => {
     try {
       const launch = currentLaunch(res);
-      const pack = moduleOf(packs, launch);
+      const pack = await attemptPackOf(modules, launch);
       try {
         await completeAttempt({ sequelize, launch, pack, attemptId: parseForm(req).attempt });
       } catch (error) {
@@ -117,7 +118,7 @@ export function moduleRoutes(deps: { sequelize: Sequelize; packs: ReadonlyMap<st
   router.get('/modules/summary', requireLaunch, async (_req, res, next) => {
     try {
       const launch = currentLaunch(res);
-      const pack = moduleOf(packs, launch);
+      const pack = await attemptPackOf(modules, launch);
       const attempt = await currentAttempt(sequelize, launch, pack);
       if (attempt.status !== 'completed') return go(res, '/modules');
       const grade = await latestGradeState(launch);
@@ -133,7 +134,7 @@ export function moduleRoutes(deps: { sequelize: Sequelize; packs: ReadonlyMap<st
   router.get('/modules/review', requireLaunch, async (_req, res, next) => {
     try {
       const launch = currentLaunch(res);
-      const pack = moduleOf(packs, launch);
+      const pack = await attemptPackOf(modules, launch);
       const attempt = await currentAttempt(sequelize, launch, pack);
       if (attempt.status !== 'completed') return go(res, '/modules');
       const saved = await savedAnswersOf(attempt.id);
@@ -149,7 +150,8 @@ export function moduleRoutes(deps: { sequelize: Sequelize; packs: ReadonlyMap<st
   router.post('/modules/retry', form, requireLaunch, async (req, res, next) => {
     try {
       const launch = currentLaunch(res);
-      await startRetry({ sequelize, launch, pack: moduleOf(packs, launch), attemptId: parseForm(req).attempt });
+      // A new attempt starts on the current version.
+      await startRetry({ sequelize, launch, pack: await currentPackOf(modules, launch), attemptId: parseForm(req).attempt });
       go(res, '/modules');
     } catch (error) {
       next(error);
