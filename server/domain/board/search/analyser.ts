@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the browser tsconfig reaches this file through shared imports and does not include server/**/*.d.ts
+/// <reference path="./snowball-stemmers.d.ts" />
 import { newStemmer, type Stemmer } from 'snowball-stemmers';
 import type { Language } from '../../../i18n';
 import { loadVoikko, type Voikko, type VoikkoAnalysis } from './voikko';
