@@ -247,6 +247,11 @@ export class ServiceClient {
     }
   }
 
+  /** Forgets the tokens held in memory (ltijs's stored ones stay), so the next call asks the platform again. */
+  forgetHeldTokens(): void {
+    this.tokens.clear();
+  }
+
   /** Drops ltijs's cached token for this platform and scope set (columns as ltijs-sequelize keeps them). */
   private async forgetToken(request: ServiceRequest): Promise<void> {
     this.tokens.delete(`${request.issuer}\n${request.clientId}\n${this.scopeKey(request)}`);

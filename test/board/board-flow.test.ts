@@ -60,7 +60,7 @@ describe('the peer-learning board over HTTP', () => {
     const tag = `suodatin-${Date.now()}`;
     const blank = await t.request().get(`/board/new?lt=${lt}`).expect(200);
     assert.match(blank.text, /<option value="pohjois-karjala" selected>/, 'the form starts with the user\'s region');
-    for (const name of ['title', 'summary', 'need', 'whatWasDone', 'results', 'links']) assert.match(blank.text, new RegExp(`<label for="[^"]+">[^<]+</label>(<p[^>]*>[^<]*</p>)?<(input|textarea) id="[^"]+" name="${name}"`), name);
+    for (const name of ['title', 'summary', 'need', 'whatWasDone', 'results', 'links']) assert.match(blank.text, new RegExp(`<label for="[^"]+">[^<]+</label>\\s*(<p[^>]*>[^<]*</p>)?\\s*<(input|textarea) id="[^"]+" name="${name}"`), name);
     const id = await createPractice(t, lt, { title: `Nuorten työkykypolku ${tag}`, themes: ['youth'], actors: ['education'], status: 'idea', language: 'sv' });
     const other = await createPractice(t, lt, { title: `Kelan yhteistyö ${tag}`, themes: ['return-to-work'], actors: ['kela'], region: 'pirkanmaa' });
     const stored = await Practice.findByPk(id);

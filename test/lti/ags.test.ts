@@ -42,7 +42,10 @@ describe('AGS client against the development platform', () => {
     assert.fail('the call succeeded');
   }
 
-  const forgetCachedTokens = () => t.silta.lti.Database.Delete('accesstoken', { platformUrl: target.issuer, clientId: target.clientId });
+  const forgetCachedTokens = () => {
+    client.forgetHeldTokens();
+    return t.silta.lti.Database.Delete('accesstoken', { platformUrl: target.issuer, clientId: target.clientId });
+  };
 
   it('creates a line item for a resource link, then finds it instead of creating a second one', async () => {
     const before = t.devPlatform.lineItems.size;
