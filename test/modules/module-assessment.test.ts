@@ -7,6 +7,11 @@ import { GradeOutbox, ModuleAttempt, StepAnswer } from '../../server/store/model
 import { launchSession } from '../helpers/launch';
 import { attemptOf as attemptOfHelper, rightAnswer } from '../helpers/modules';
 import { testSilta, type TestSilta } from '../helpers/test-app';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { CONTENT_MODULES_DIR } from '../../server/domain/modules/content-pack';
+import { publishVersion } from '../../server/domain/modules/versions/module-versions.service';
+import { readPackFolder } from '../../server/domain/modules/versions/pack-source';
 
 const COURSE = '3';
 const SLUG = 'work-ability-service-chain';
@@ -41,8 +46,13 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
   let chainCheck: KnowledgeCheckStep;
 
   /** A module link showing the pack with another assessment behaviour (as a module.yaml would say). */
-  const variant = (slug: string, assessment: Assessment) => {
-    (t.packs as Map<string, ModulePack>).set(slug, { ...pack, slug, assessment });
+  const variant = async (slug: string, assessment: Assessment) => {
+    // Published as an admin's upload would be: the shipped pack under another id, with `assessment` set.
+    const source = readPackFolder(path.join(CONTENT_MODULES_DIR, SLUG));
+    const yaml = parseDocument(source['module.yaml']);
+    yaml.set('id', slug);
+    yaml.set('assessment', assessment);
+    await publishVersion({ sequelize: t.silta.sequelize, slug, source: { ...source, 'module.yaml': yaml.toString() }, origin: 'upload', publishedBy: 'test' });
     return t.devPlatform.placeLink({ courseId: COURSE, title: slug, custom: { target: 'module', module: slug } }).id;
   };
   const open = (link: string, persona: 'trainee' | 'developer' | 'teacher' = 'trainee', locale = 'en') => launchSession(t, { persona, courseId: COURSE, resourceLinkId: link, locale });
@@ -207,7 +217,7 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
 
   describe('immediate', () => {
     it('checks a step when saved, shows its feedback, and keeps that answer final', async () => {
-      const link = variant('immediate-once', { behaviour: 'immediate', tries: 1, penalty: 0 });
+      const link = await variant('immediate-once', { behaviour: 'immediate', tries: 1, penalty: 0 });
       const { lt } = await open(link, 'trainee', 'fi');
       const attempt = await attemptOfHelper(t, lt);
       assertNothingRevealed(await get(lt, chainCheck.id), chainCheck, 'fi');
@@ -230,7 +240,7 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
     });
 
     it('with tries: reveals the correct options only after a right answer or the last try, and takes the penalty', async () => {
-      const link = variant('immediate-tries', { behaviour: 'immediate', tries: 2, penalty: 0.5 });
+      const link = await variant('immediate-tries', { behaviour: 'immediate', tries: 2, penalty: 0.5 });
       const { lt } = await open(link, 'trainee', 'en');
       const attempt = await attemptOfHelper(t, lt);
       const [first, second] = chainCheck.questions;

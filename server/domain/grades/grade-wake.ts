@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { createClient } from 'redis';
 import type { Logger } from '../../logger';
 
 /**
@@ -29,6 +28,8 @@ export function announceGradesDue(): void {
 
 /** Connects the announcements to the other instances through Redis pub/sub. */
 export async function bridgeGradesDueToRedis(url: string, logger: Logger): Promise<{ close(): Promise<void> }> {
+  // Loaded here, not at start: an instance without REDIS_URL never loads the Redis client.
+  const { createClient } = await import('redis');
   const publisher = createClient({ url });
   const subscriber = publisher.duplicate();
   for (const client of [publisher, subscriber]) client.on('error', (err: unknown) => logger.warn({ err }, 'grade wake-up redis error'));
