@@ -94,7 +94,12 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
   const startWorker = options.startGradeWorker ?? env.nodeEnv !== 'test';
   // Other instances hear of queued grades and recoveries at once through Redis; without it, at their next poll.
   const gradeBridge = startWorker && env.redisUrl ? await bridgeGradesDueToRedis(env.redisUrl, logger.child({ component: 'grade-worker' })) : undefined;
-  if (startWorker) gradeWorker.start();
+  if (startWorker) {
+    // ltijs is loaded before the worker's first send, not by it: set up lazily during a worker
+    // round, its SQLite tables waited on Silta's writer and no grade left (bench:grades, 200 rows).
+    await lti.deploy({ serverless: true, silent: true });
+    gradeWorker.start();
+  }
   const silta: Silta = {
     app,
     sequelize,
