@@ -35,17 +35,8 @@ const PARTS: Record<Language, Parts> = {
   },
 };
 
-/** A small deterministic random number generator (mulberry32): the same seed gives the same board. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seed gives the same board. */
+export { seededRandom as random } from '../server/domain/modules/assessment/shuffle';
 
 export type Texts = { language: Language; title: string; summary: string; need: string; whatWasDone: string; results: string };
 

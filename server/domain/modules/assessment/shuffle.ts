@@ -21,8 +21,11 @@ function hash(text: string): number {
   return h;
 }
 
-/** mulberry32: a small deterministic generator; this is about order, not secrecy. */
-function generator(seed: number): () => number {
+/**
+ * mulberry32: a small deterministic generator; this is about order, not secrecy (the board
+ * benchmark seeds its boards with it too).
+ */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -40,7 +43,7 @@ function generator(seed: number): () => number {
 export function optionOrder(seed: number, stepId: string, questionId: string, count: number, shuffle: boolean): number[] {
   const order = Array.from({ length: count }, (_, i) => i);
   if (!shuffle) return order;
-  const next = generator(hash(`${seed}:${stepId}:${questionId}`));
+  const next = seededRandom(hash(`${seed}:${stepId}:${questionId}`));
   for (let i = count - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
