@@ -3,6 +3,7 @@ import { errorSummaryOf, fieldMessageOf, fieldValueOf } from '../forms/form-page
 import type supertest from 'supertest';
 import { translator } from '../../server/i18n';
 import { Region } from '../../server/store/models';
+import { ModuleRecord } from '../../server/store/module-version-models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 import { adminAgent, postForm } from './admin-fixtures';
 
@@ -61,6 +62,7 @@ describe('admin console: regions and content', () => {
       assert.ok(page.text.includes(`<td>${pack.version}</td>`), `${pack.slug} version`);
       assert.ok(page.text.includes(`<td class="number">${pack.steps.length}</td>`), `${pack.slug} steps`);
     }
-    assert.equal([...page.text.matchAll(new RegExp(translator('sv')('admin.content.valid'), 'g'))].length, t.packs.size);
+    // Every module the database serves is listed (other tests of the suite publish some too).
+    assert.equal([...page.text.matchAll(new RegExp(translator('sv')('admin.content.valid'), 'g'))].length, await ModuleRecord.count());
   });
 });

@@ -2,15 +2,11 @@ import type { TFunction } from 'i18next';
 import { hasKey, type Language } from '../../i18n';
 import type { GradeOutbox } from '../../store/models';
 import type { PlatformDelivery } from './platform-health.service';
-
-const LOCALES: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
+import { formatRecentTime } from '../../i18n/format';
 
 /** A time of day (with the date when not today), in Finnish time. */
 export function deliveryTime(date: Date, lang: Language, now = new Date()): string {
-  const zone = 'Europe/Helsinki';
-  const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(d);
-  const options: Intl.DateTimeFormatOptions = day(date) === day(now) ? { timeStyle: 'medium', timeZone: zone } : { dateStyle: 'short', timeStyle: 'medium', timeZone: zone };
-  return new Intl.DateTimeFormat(LOCALES[lang], options).format(date);
+  return formatRecentTime(lang, date, now);
 }
 
 /** The platform line for the teacher view and the admin page: reachable, or failing since when and the next try. */

@@ -1,4 +1,5 @@
 import type { Language } from '../../i18n';
+import { formatNumber as formatInLanguage } from '../../i18n/format';
 
 /**
  * The one rule for a module score, wherever it is shown or sent (docs/decisions/0011): the
@@ -7,10 +8,8 @@ import type { Language } from '../../i18n';
  * Intl.NumberFormat: `91,67 %` in Finnish and Swedish, `91.67%` in English.
  */
 
-const LOCALES: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
-
-const percentFormats = new Map<Language, Intl.NumberFormat>();
-const numberFormats = new Map<Language, Intl.NumberFormat>();
+const PERCENT: Intl.NumberFormatOptions = { style: 'percent', maximumFractionDigits: 2 };
+const PLAIN: Intl.NumberFormatOptions = { maximumFractionDigits: 2, useGrouping: false };
 
 /** The rounding rule: two decimals. */
 export function roundScore(percent: number): number {
@@ -19,9 +18,7 @@ export function roundScore(percent: number): number {
 
 /** A percent score for a page in `lang`: `91,67 %` / `91.67%`. */
 export function formatScore(percent: number, lang: Language): string {
-  let format = percentFormats.get(lang);
-  if (!format) percentFormats.set(lang, (format = new Intl.NumberFormat(LOCALES[lang], { style: 'percent', maximumFractionDigits: 2 })));
-  return format.format(roundScore(percent) / 100);
+  return formatInLanguage(lang, roundScore(percent) / 100, PERCENT);
 }
 
 /**
@@ -34,9 +31,7 @@ export function formatScoreNumber(percent: number, lang: Language): string {
 
 /** A number of points or the like, up to two decimals, in `lang` (`1,5`). */
 export function formatNumber(value: number, lang: Language): string {
-  let format = numberFormats.get(lang);
-  if (!format) numberFormats.set(lang, (format = new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: 2, useGrouping: false })));
-  return format.format(value);
+  return formatInLanguage(lang, value, PLAIN);
 }
 
 /** The percent a grade sent to the platform stands for (scoreGiven of scoreMaximum). */
