@@ -24,6 +24,7 @@ import { defineModels } from './store/models';
 import { createLifecycle, type Lifecycle } from './ops/lifecycle';
 import { startOperations, watchSockets } from './ops/operations';
 import { purgeExpiredSessions } from './domain/launches/launch.service';
+import { seedDemo } from './domain/demo/demo';
 import { analyserStatus } from './domain/board/search/analyser';
 import { reindexPractices } from './domain/board/search/practice-index';
 
@@ -81,6 +82,10 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
     devPlatform = new DevPlatform(env.devPlatformUrl, env.publicUrl);
     await devPlatform.init();
     await devPlatform.register(registry);
+    if (env.demoData) {
+      const seeded = await seedDemo({ sequelize, devPlatform, packs });
+      if (seeded.practices + seeded.adoptions + seeded.comments) logger.info(seeded, 'demo data seeded on the development platform');
+    }
   }
   const serviceClient = new ServiceClient({ registry, lti, timeoutMs: options.serviceTimeoutMs });
   const gradeWorker = new GradeWorker({ ...options.gradeWorker, client: serviceClient, logger: logger.child({ component: 'grade-worker' }) });

@@ -42,6 +42,7 @@ const schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
     DEV_PLATFORM: booleanFlag.optional(),
     DEV_PLATFORM_URL: url(['http:', 'https:']).optional(),
+    DEMO_DATA: booleanFlag.optional(),
     REGISTRATION_SECRET: z.string().min(24, 'must be at least 24 characters').optional(),
     LTI_CLOCK_SKEW_SECONDS: wholeNumber(0, 600).default(5),
     LTI_ID_TOKEN_MAX_AGE_SECONDS: wholeNumber(10, 3600).default(60),
@@ -54,6 +55,9 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.DEV_PLATFORM === true) {
       ctx.addIssue({ code: 'custom', path: ['DEV_PLATFORM'], message: 'cannot be enabled when NODE_ENV=production' });
+    }
+    if (env.DEMO_DATA === true && (env.NODE_ENV === 'production' || env.DEV_PLATFORM === false)) {
+      ctx.addIssue({ code: 'custom', path: ['DEMO_DATA'], message: 'needs the development platform (not with NODE_ENV=production or DEV_PLATFORM=false)' });
     }
     if (env.NODE_ENV === 'production' && !env.SECRET_KEY) {
       ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'is required when NODE_ENV=production' });
@@ -71,6 +75,8 @@ export type Env = {
   logLevel: string;
   devPlatform: boolean;
   devPlatformUrl: string;
+  /** Demo activities and board data on the development platform, seeded at start (development only). */
+  demoData: boolean;
   registrationSecret?: string;
   clockSkewSeconds: number;
   idTokenMaxAgeSeconds: number;
@@ -124,6 +130,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     logLevel: env.LOG_LEVEL,
     devPlatform,
     devPlatformUrl: (env.DEV_PLATFORM_URL ?? `${publicUrl}/dev/platform`).replace(/\/+$/, ''),
+    // Development only by default: tests ask for it, production never has it.
+    demoData: devPlatform && (env.DEMO_DATA ?? env.NODE_ENV === 'development'),
     registrationSecret: env.REGISTRATION_SECRET,
     clockSkewSeconds: env.LTI_CLOCK_SKEW_SECONDS,
     idTokenMaxAgeSeconds: env.LTI_ID_TOKEN_MAX_AGE_SECONDS,

@@ -131,6 +131,11 @@ export class DevPlatform {
     return { keys: [this.keys.publicJwk] };
   }
 
+  /** The simulator's courses. */
+  courses(): readonly Course[] {
+    return COURSES;
+  }
+
   course(id: string): Course | undefined {
     return COURSES.find((c) => c.id === id);
   }
