@@ -17,6 +17,11 @@ const launchSchema = z.object({
   window: z.enum(['iframe', 'window']).default('iframe'),
 });
 
+/** What a placed link opens, as the page names it; links without a target open the front page. */
+function linkKind(target: string | undefined): 'module' | 'board' | 'session' | 'landing' {
+  return target === 'module' || target === 'board' || target === 'session' ? target : 'landing';
+}
+
 /** The development platform's pages and endpoints, mounted at `/dev/platform`. */
 export function devPlatformRoutes(platform: DevPlatform): Router {
   const router = Router();
@@ -36,7 +41,9 @@ export function devPlatformRoutes(platform: DevPlatform): Router {
       languages: languageLinks(lang, (l) => `?lang=${l}`),
       personas: PERSONAS.map((p) => ({ key: p.key, label: t(`dev.persona.${p.key}`), name: `${p.givenName} ${p.familyName}` })),
       courses: COURSES.map((c) => ({ ...c, selected: c.id === courseId })),
-      links: platform.linksOf(courseId).map((l) => ({ ...l, target: l.custom.target ?? '', graded: !!l.lineItemId })),
+      links: platform.linksOf(courseId).map((l, i) => ({ ...l, kind: t(`dev_demo.kind.${linkKind(l.custom.target)}`), graded: !!l.lineItemId, checked: i === 0 })),
+      // The demo activities are there (DEMO_DATA): tell a newcomer what to launch first.
+      hasActivities: platform.linksOf(courseId).some((l) => l.custom.target),
       courseId,
       regions: DEMO_REGIONS,
       locales: LOCALES.map((l) => ({ code: l, selected: l === (lang === 'sv' ? 'sv' : lang) })),

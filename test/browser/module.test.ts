@@ -55,7 +55,7 @@ describe('Browser: a trainee takes a module on a phone', function () {
     const link = t.devPlatform.placeLink({ courseId: '2', title: pack.title.fi, custom: { target: 'module', module: SLUG } });
     link.lineItemId = t.devPlatform.addLineItem({ courseId: '2', label: pack.title.fi, scoreMaximum: pack.scoreMaximum, resourceLinkId: link.id }).id;
     await openPlatform(page, t, 'fi');
-    await page.selectOption('#resourceLinkId', link.id);
+    await page.check(`#link-${link.id}`);
     await launchFromPlatform(page, { persona: 'trainee', locale: 'fi' });
     const { silta } = sites(t);
     let frame = await waitForFrame(page, `${silta}/modules?lt=`);
