@@ -45,6 +45,21 @@ export function formatDate(lang: Language, date: Date, timeZone = DEFAULT_TIME_Z
   return dateFormat(lang, timeZone, { dateStyle: 'medium' }).format(date);
 }
 
+/** A date and time in few characters, for tables (admin console), in the user's time zone. */
+export function formatShortDateTime(lang: Language, date: Date, timeZone = DEFAULT_TIME_ZONE): string {
+  return dateFormat(lang, timeZone, { dateStyle: 'short', timeStyle: 'short' }).format(date);
+}
+
+/** A date written out ("2. joulukuuta 2026", "2 December 2026"), in the user's time zone. */
+export function formatLongDate(lang: Language, date: Date, timeZone = DEFAULT_TIME_ZONE): string {
+  return dateFormat(lang, timeZone, { dateStyle: 'long' }).format(date);
+}
+
+/** A month of a year, for a table ("joulukuu 2026") or a chart axis ("12/2026"), in the user's time zone. */
+export function formatMonth(lang: Language, date: Date, style: 'long' | 'short', timeZone = DEFAULT_TIME_ZONE): string {
+  return dateFormat(lang, timeZone, style === 'long' ? { month: 'long', year: 'numeric' } : { month: 'numeric', year: 'numeric' }).format(date);
+}
+
 /** The machine-readable form for `<time datetime>`. */
 export const isoDateTime = (date: Date) => date.toISOString();
 

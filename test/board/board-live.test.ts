@@ -5,6 +5,7 @@ import { loadLaunch } from '../../server/domain/launches/launch.service';
 import { renderMarkdown } from '../../server/domain/modules/markdown';
 import { regionName } from '../../server/domain/regions/region.service';
 import { translator, type Language } from '../../server/i18n';
+import { formatCount } from '../../server/i18n/format';
 import type { Ack } from '../../server/sockets/events';
 import { LaunchSession, Practice, PracticeComment, Region, User } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
@@ -17,6 +18,10 @@ type Received = { name: string; payload: Record<string, unknown> };
 type Viewer = { socket: ClientSocket; lt: string; events: Received[]; contextId: number };
 
 const BOARD_EVENTS = ['practice:', 'comment:', 'adoption:'];
+
+/** A card's counts line, each count with its own plural (board.presenter). */
+const counts = (lang: 'fi' | 'sv', useful: number, adopted: number, comments: number) =>
+  translator(lang)('board.counts', { useful, adopted: formatCount(lang, 'board.adopted_by', adopted), comments: formatCount(lang, 'board.comment_count', comments) });
 
 describe('the live board over Socket.IO', () => {
   let t: TestSilta;
@@ -153,7 +158,7 @@ describe('the live board over Socket.IO', () => {
       const reply = (await received(viewer, 'comment:created', (p) => (p.comment as { parentId: number | null }).parentId === comment.id)) as { counts: string; comment: Record<string, unknown>; announcement: string };
       assert.equal(reply.comment.html, '<p>Vastaus</p>\n');
       assert.equal(reply.announcement, await expected(lang, 'board.live.reply_created', { title }));
-      assert.equal(reply.counts, translator(lang)('board.counts', { useful: 0, adopted: 0, comments: 2 }));
+      assert.equal(reply.counts, counts(lang, 0, 0, 2));
     }
 
     const adopter = await openBoard(t, pirkanmaa, 'developer');
@@ -162,7 +167,7 @@ describe('the live board over Socket.IO', () => {
       const adoption = (await received(viewer, 'adoption:created', byId(id))) as { counts: string; adoption: Record<string, unknown>; announcement: string };
       assert.equal(adoption.adoption.regionCode, 'pirkanmaa');
       assert.equal(adoption.adoption.note, 'Kokeilemme syksyllä');
-      assert.equal(adoption.counts, translator(lang)('board.counts', { useful: 0, adopted: 1, comments: 2 }));
+      assert.equal(adoption.counts, counts(lang, 0, 1, 2));
       assert.equal(adoption.announcement, await expected(lang, 'board.live.adoption_created', { region: 'pirkanmaa', title }));
     }
   });

@@ -90,3 +90,20 @@ describe('first-run demo data on the development platform', () => {
     assert.ok(withComment.text.includes('Sanna Hirvonen'), "the commenter's name");
   });
 });
+
+describe('counts on the board say their plural', () => {
+  it('"adopted by 1 region" and "1 comment", in fi, sv and en, on the demo board', async () => {
+    const t = await testSilta();
+    await seedDemo({ sequelize: t.silta.sequelize, devPlatform: t.devPlatform, packs: t.packs, boardKey: BOARD });
+    const board = t.devPlatform.linksOf('3').find((l) => l.custom.board === BOARD)!;
+    const expected = { en: ['adopted by 1 region', '1 comment', 'adopted by 0 regions'], fi: ['käyttöön 1 alueella', '1 kommentti', '0 kommenttia'], sv: ['införd i 1 område', '1 kommentar', 'införd i 0 områden'] };
+    for (const [locale, phrases] of Object.entries(expected)) {
+      const { location } = await launchSession(t, { persona: 'teacher', courseId: '3', resourceLinkId: board.id, locale });
+      const text = (await t.request().get(location).expect(200)).text.replace(/\s+/g, ' ');
+      // The phrase as a whole: "1 comment" must not be the start of "1 comments".
+      for (const phrase of phrases) assert.match(text, new RegExp(`${phrase}(?![a-zåäö])`), `${locale}: "${phrase}"`);
+      assert.ok(!/\b1 (regions|områden|comments|kommentarer)\b/.test(text), `${locale}: no plural after 1`);
+    }
+    await Practice.destroy({ where: { issuer: t.devPlatform.issuer, boardKey: BOARD } });
+  });
+});

@@ -7,7 +7,7 @@ import { regionName } from '../regions/region.service';
 import { can } from './board.policy';
 import { ACTORS, LIMITS, SORTS, STATUSES, THEMES, type ListQuery } from './board.schema';
 import { listingSort } from './practice-search';
-import { formatDate } from '../../i18n/format';
+import { formatCount, formatDate, formatNumber } from '../../i18n/format';
 
 const LANGUAGE_NAMES: Record<Language, string> = { fi: 'suomi', sv: 'svenska', en: 'English' };
 
@@ -49,7 +49,12 @@ export function presentCard(practice: Practice, regions: Map<string, Region>, la
 
 /** A practice's useful, adoption and comment counts as one sentence. */
 export function presentCounts(practice: Practice, lang: Language): string {
-  return translator(lang)('board.counts', { useful: practice.usefulCount, adopted: practice.adoptionCount, comments: practice.commentCount });
+  // Each count says its own plural ("adopted by 1 region", "3 comments") through the one formatter.
+  return translator(lang)('board.counts', {
+    useful: formatNumber(lang, practice.usefulCount),
+    adopted: formatCount(lang, 'board.adopted_by', practice.adoptionCount),
+    comments: formatCount(lang, 'board.comment_count', practice.commentCount),
+  });
 }
 
 /** The listing page: filters with their current values, the page of practices, paging links. */

@@ -1,9 +1,10 @@
 import type { Language } from '../../i18n';
+import { DEFAULT_TIME_ZONE, formatMonth } from '../../i18n/format';
 
 /** Reports count by calendar month in Finnish time, where the network works. */
-const TIME_ZONE = 'Europe/Helsinki';
+const TIME_ZONE = DEFAULT_TIME_ZONE;
+// A machine key (YYYY-MM), never shown: en-CA writes dates year first. What users read goes through formatMonth.
 const MONTH_KEY = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit' });
-const LOCALES: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
 
 /** A month as `YYYY-MM`. */
 export type MonthKey = string;
@@ -46,9 +47,7 @@ export function periodBounds(period: ReportPeriod): { start: Date; end: Date } {
 
 /** A month's name for a table (`marraskuu 2026`) or a chart axis (`11/2026`). */
 export function monthLabel(month: MonthKey, lang: Language, style: 'long' | 'short'): string {
-  const date = new Date(`${month}-15T12:00:00Z`);
-  const options: Intl.DateTimeFormatOptions = style === 'long' ? { month: 'long', year: 'numeric' } : { month: 'numeric', year: 'numeric' };
-  return new Intl.DateTimeFormat(LOCALES[lang], { ...options, timeZone: TIME_ZONE }).format(date);
+  return formatMonth(lang, new Date(`${month}-15T12:00:00Z`), style, TIME_ZONE);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { translator, type Language } from '../../i18n';
+import { formatLongDate } from '../../i18n/format';
 import type { OutcomeNote, Outcome } from './session-outcome.service';
 import type { SessionTemplate } from './session-template';
 
@@ -8,10 +9,8 @@ export type PlacedNote = OutcomeNote & { laneLabel: string; columnLabel: string 
 /** A lane of the template with its notes: by column (template order), most votes first, then oldest. */
 export type LaneGroup = { key: string; label: string; notes: PlacedNote[] };
 
-const LOCALE: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
-
-/** The session's date as a reader of `lang` writes it. */
-export const outcomeDate = (outcome: Outcome, lang: Language) => new Intl.DateTimeFormat(LOCALE[lang], { dateStyle: 'long' }).format(new Date(outcome.session.createdAt));
+/** The session's date as a reader of `lang` writes it, in Finnish time (not the server's zone). */
+export const outcomeDate = (outcome: Outcome, lang: Language) => formatLongDate(lang, new Date(outcome.session.createdAt));
 
 const labelOf = (items: SessionTemplate['lanes'], key: string, lang: Language) => items.find((i) => i.key === key)?.label[lang] ?? key;
 

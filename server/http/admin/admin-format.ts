@@ -1,10 +1,9 @@
 import { translator, type Language } from '../../i18n';
+import { formatShortDateTime } from '../../i18n/format';
 
-const LOCALES: Record<Language, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
-
-/** A time as the admin reads it, in Finnish time. */
+/** A time as the admin reads it, in Finnish time (the one formatter, short). */
 export function formatTime(date: Date, lang: Language): string {
-  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Helsinki' }).format(date);
+  return formatShortDateTime(lang, date);
 }
 
 /** The message of a `?done=` notice after a redirect, when the page knows that notice. */
