@@ -68,7 +68,7 @@ async function profileOf(tool: StartedTool, timed: { sql: string; cpu: string },
   return [
     `--- profile of ${tool.target.name} (server process; the timed run above had tracing on) ---`,
     summariseSqlTotals(timed.sql, measured),
-    `SQLite statements by route (sequential pass of ${sequential.latencies.length} launches; count per launch x mean ms):`,
+    `SQL statements and pool waits by route (sequential pass of ${sequential.latencies.length} launches; count per launch x mean ms):`,
     summariseSqlByRoute(byRoute.sql, sequential.latencies.length),
     summariseCpuProfile(timed.cpu, measured),
     `CPU profile of the timed run kept at ${kept} (open it in Chrome DevTools > Performance)`,

@@ -133,7 +133,7 @@ async function profileOf(silta: StartedTool, timed: { sql: string; cpu: string }
   return [
     '--- profile of Silta in the module phase (server process; the figures above had tracing on) ---',
     summariseSqlTotals(timed.sql, Math.max(1, module.completed), 'trainee'),
-    `SQLite statements by route (sequential pass of ${pass.completed} trainees, launch included; count per trainee x mean ms):`,
+    `SQL statements and pool waits by route (sequential pass of ${pass.completed} trainees, launch included; count per trainee x mean ms):`,
     summariseSqlByRoute(byRoute.sql, Math.max(1, pass.completed), 'trainee'),
     summariseCpuProfile(timed.cpu, Math.max(1, module.completed), 'trainee'),
     `CPU profile of the module phase kept at ${kept} (open it in Chrome DevTools > Performance)`,

@@ -22,18 +22,29 @@ export async function traceMark(child: Child, dir: string, n: number): Promise<{
   return { sql: path.join(dir, `sql-${n}.json`), cpu: path.join(dir, `cpu-${n}.cpuprofile`) };
 }
 
-/** Total SQLite statements per launch (exact at any concurrency). */
+/** Pseudo-statements of the trace: waits for a pooled connection, counted apart from SQL. */
+const isWait = (sql: string) => sql.startsWith('(wait');
+
+/** Total SQL statements per launch, and the waits for a pooled connection (exact at any concurrency). */
 export function summariseSqlTotals(file: string, launches: number, unit = 'launch'): string {
   const tally = JSON.parse(fs.readFileSync(file, 'utf8')) as Tally;
-  let count = 0;
-  let ms = 0;
+  const sum = { count: 0, ms: 0, waits: 0, waitMs: 0 };
   for (const statements of Object.values(tally.statements)) {
-    for (const s of Object.values(statements)) {
-      count += s.count;
-      ms += s.ms;
+    for (const [sql, s] of Object.entries(statements)) {
+      if (isWait(sql)) {
+        sum.waits += s.count;
+        sum.waitMs += s.ms;
+      } else {
+        sum.count += s.count;
+        sum.ms += s.ms;
+      }
     }
   }
-  return `SQLite statements: ${(count / launches).toFixed(1)} per ${unit}, ${(ms / launches).toFixed(2)} ms of driver time per ${unit} (call to callback, queueing included)`;
+  const per = (n: number) => (n / launches).toFixed(n / launches < 10 ? 2 : 1);
+  return (
+    `SQL statements: ${per(sum.count)} per ${unit}, ${per(sum.ms)} ms of driver time per ${unit} (call to callback, queueing included); ` +
+    `${per(sum.waits)} waits for a pooled connection per ${unit}, ${per(sum.waitMs)} ms waiting per ${unit}`
+  );
 }
 
 /**

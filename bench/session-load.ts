@@ -6,7 +6,7 @@
  * benchmark process's own event-loop lag (are the clients keeping up?) and Silta p95 / bare p95.
  *
  *   npm run bench:session -- [--clients 300] [--rate 20] [--seconds 30] [--warmup 5] [--rounds 3]
- *                            [--tsx|--dist] [--postgres] [--profile] [--verbose] [--json file]
+ *                            [--tsx|--dist] [--postgres] [--profile] [--heap-snapshot] [--verbose] [--json file]
  *
  * Set-up (not timed): Silta (fresh SQLite, or with --postgres / DATABASE_URL=postgres://… a fresh
  * PostgreSQL database the benchmark creates and drops; from dist/ or tsx like the other benches) and the bare
@@ -16,6 +16,7 @@
  * benchmark does), so a change in the machine's speed during the run hits both alike. Not a
  * test: it exits non-zero only when it could not run.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,7 @@ import { reportSessionLoad, rssMb } from './session-report';
 import { siltaLoadTarget } from './session-setup';
 import { startSilta, type StartedTool } from './tools';
 import { usage } from './flags';
+import { summariseHeapSnapshot, waitForSnapshot } from './heap-summary';
 import { postgresServer } from './databases';
 import { calibrationLine, calibrationMs } from './calibration';
 
@@ -42,12 +44,13 @@ const { values: flags } = parseArgs({
     postgres: { type: 'boolean', default: false },
     dist: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'heap-snapshot': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
 
-const { whole } = usage('bench:session');
+const { whole, fail } = usage('bench:session');
 const options: LoadOptions = { clients: whole('clients', flags.clients, 1), rate: whole('rate', flags.rate, 1), seconds: whole('seconds', flags.seconds, 1), warmupSeconds: whole('warmup', flags.warmup, 0), drainMs: 10_000 };
 // A profile is cut around one measured window, so --profile measures in one round.
 const rounds = flags.profile ? 1 : whole('rounds', flags.rounds, 1);
@@ -55,7 +58,8 @@ const rounds = flags.profile ? 1 : whole('rounds', flags.rounds, 1);
 const REWARM_SECONDS = 1;
 
 // Bounded in time whatever happens: start-up, set-up and two measured runs.
-const tmp = boundedRun('silta-bench-session-', ((options.seconds + options.warmupSeconds) * 2 + 300) * 1000);
+// The set-up launches every client and joins it: on a loaded machine about a second per client.
+const tmp = boundedRun('silta-bench-session-', ((options.seconds + options.warmupSeconds) * 2 + 300 + options.clients) * 1000);
 
 /** The bare Socket.IO server on a free port; compiled for plain node when Silta runs from dist/, as Silta is. */
 async function startBare(plainNode: boolean): Promise<{ child: Child; target: LoadTarget; label: string }> {
@@ -103,9 +107,14 @@ async function measure(server: Server, roundOptions: LoadOptions): Promise<{ res
 
 async function main() {
   const command = flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const);
-  const silta = await startSilta({ tmp, profile: flags.profile!, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000' }, postgres: postgresServer(flags.postgres) });
+  // --heap-snapshot: node writes a snapshot on SIGUSR2 (the signal --profile uses for its own marks).
+  if (flags['heap-snapshot'] && flags.profile) fail('--heap-snapshot and --profile cannot be combined');
+  const heapDir = path.join(tmp, 'heap');
+  const heapEnv = flags['heap-snapshot'] ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${heapDir}`.trim() } : {};
+  const silta = await startSilta({ tmp, profile: flags.profile!, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000', ...heapEnv }, postgres: postgresServer(flags.postgres) });
   let bare: Awaited<ReturnType<typeof startBare>> | undefined;
   const servers: Server[] = [];
+  const joined: string[] = [];
   try {
     bare = await startBare(!silta.label.includes('tsx'));
     const siltaTarget = await siltaLoadTarget(silta.baseUrl, options.clients);
@@ -113,6 +122,17 @@ async function main() {
     for (const [target, child, traced] of [[bare.target, bare.child, undefined], [siltaTarget, silta.child, flags.profile ? silta : undefined]] as const) {
       console.error(`${target.name}: connecting ${options.clients} clients`);
       servers.push({ target, child, traced, sockets: await connectClients(target, options.clients) });
+      const { rss } = rssMb(child.process.pid);
+      if (rss !== undefined) joined.push(`${target.name} ${rss.toFixed(0)} MB`);
+    }
+    console.log(`RSS after ${options.clients} clients joined: ${joined.join(', ')}`);
+    if (flags['heap-snapshot']) {
+      fs.mkdirSync(heapDir, { recursive: true });
+      silta.child.process.kill('SIGUSR2');
+      const file = await waitForSnapshot(heapDir);
+      const kept = path.join(os.tmpdir(), `silta-bench-session-${options.clients}.heapsnapshot`);
+      fs.copyFileSync(file, kept);
+      console.log(summariseHeapSnapshot(kept));
     }
     const speedBefore = calibrationMs();
     const totals: (LoadResult | undefined)[] = [undefined, undefined];

@@ -1,8 +1,8 @@
 /**
  * Loaded with `--import` into a server child when the benchmark runs with --profile. It counts
- * every SQLite statement (through the sqlite3 driver, so Silta's Sequelize and ltijs-sequelize
- * alike) per HTTP route, and samples the CPU with the in-process inspector. On SIGUSR2 it writes
- * what it gathered since the previous SIGUSR2 to BENCH_TRACE_DIR (sql-N.json, cpu-N.cpuprofile,
+ * every SQL statement (through the sqlite3 and pg drivers, so Silta's Sequelize and ltijs-sequelize
+ * alike) and every wait for a pooled connection per HTTP route, and samples the CPU with the
+ * in-process inspector. On SIGUSR2 it writes what it gathered since the previous SIGUSR2 to BENCH_TRACE_DIR (sql-N.json, cpu-N.cpuprofile,
  * then done-N) and starts over, so the benchmark can cut out exactly its timed phase.
  *
  * Statements are attributed to the request in flight; that is exact only when one request is in
@@ -54,6 +54,41 @@ for (const method of ['run', 'all', 'get', 'exec']) {
     return original.call(this, sql, ...rest);
   };
 }
+
+// PostgreSQL: pg's Client.query, the way Sequelize calls it (a callback, values or not).
+const pg = requireFromRoot('pg') as { Client: { prototype: Record<string, (...args: unknown[]) => unknown> } };
+const pgQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: unknown, sql: unknown, ...rest: unknown[]) {
+  const route = current ?? '(outside a request)';
+  const started = process.hrtime.bigint();
+  const text = typeof sql === 'string' ? sql : String((sql as { text?: unknown } | null)?.text ?? sql);
+  const last = rest.length - 1;
+  const callback = rest[last];
+  if (typeof callback === 'function') {
+    rest[last] = function (this: unknown, ...args: unknown[]) {
+      record(route, text, started);
+      return callback.apply(this, args);
+    };
+    return pgQuery.call(this, sql, ...rest);
+  }
+  const result = pgQuery.call(this, sql, ...rest);
+  if (result && typeof (result as Promise<unknown>).then === 'function') void (result as Promise<unknown>).then(() => record(route, text, started), () => record(route, text, started));
+  else record(route, text, started);
+  return result;
+};
+
+// The wait for a pooled connection (PostgreSQL's pool of 10; SQLite's single connection), as a
+// pseudo-statement, so a launch that queues for a connection shows it.
+const connectionManager = requireFromRoot('sequelize/lib/dialects/abstract/connection-manager') as { prototype: Record<string, (...args: unknown[]) => Promise<unknown>> };
+const getConnection = connectionManager.prototype.getConnection;
+connectionManager.prototype.getConnection = function (this: unknown, ...args: unknown[]) {
+  const route = current ?? '(outside a request)';
+  const started = process.hrtime.bigint();
+  return getConnection.apply(this, args).then((connection) => {
+    record(route, '(wait for a pooled connection)', started);
+    return connection;
+  });
+};
 
 const emit = http.Server.prototype.emit;
 http.Server.prototype.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {

@@ -40,3 +40,34 @@ export function onSqliteWriter<T>(sequelize: Sequelize, work: (writer: SqliteWri
   const manager = (sequelize as unknown as { connectionManager: { getConnection(options: { uuid: string }): Promise<SqliteWriter> } }).connectionManager;
   return queued(sequelize, async () => work(await manager.getConnection({ uuid: WRITER })));
 }
+
+/** The part of a node-postgres client the pipelined writes use: a simple query may hold several statements. */
+export type PostgresClient = { query(sql: string): Promise<{ rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[]> };
+
+/**
+ * PostgreSQL only: runs `work` on a pooled connection of its own, outside Sequelize's
+ * transactions, so that `work` can send BEGIN, statements and COMMIT in few round trips (decision
+ * 0020). `work` owns BEGIN and COMMIT or ROLLBACK; a connection whose ROLLBACK failed is closed
+ * rather than handed back in an unknown state.
+ */
+export async function onPostgresConnection<T>(sequelize: Sequelize, work: (client: PostgresClient) => Promise<T>): Promise<T> {
+  type Manager = { getConnection(options: { type: string }): Promise<PostgresClient>; releaseConnection(c: PostgresClient): void; destroyConnection(c: PostgresClient): Promise<void> };
+  const manager = (sequelize as unknown as { connectionManager: Manager }).connectionManager;
+  const client = await manager.getConnection({ type: 'write' });
+  let healthy = true;
+  try {
+    return await work({
+      query: async (sql) => {
+        try {
+          return await client.query(sql);
+        } catch (error) {
+          if (/^\s*ROLLBACK/.test(sql)) healthy = false;
+          throw error;
+        }
+      },
+    });
+  } finally {
+    if (healthy) manager.releaseConnection(client);
+    else await manager.destroyConnection(client).catch(() => undefined);
+  }
+}

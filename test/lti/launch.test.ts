@@ -74,6 +74,44 @@ describe('LTI launch through the development platform', () => {
     assert.equal(await LaunchSession.count({ where: { userId: users[0].id, contextId: contexts[0].id } }), 20);
   });
 
+  it('answers a repeat launch from what it wrote, and the page equals the one read back from the store', async () => {
+    await launchSession(t, { persona: 'developer', locale: 'sv_fi' });
+    // The second launch of the same person and course writes only its session (nothing changed).
+    const { location, response } = await launchSession(t, { persona: 'developer', locale: 'sv_fi' });
+    const page = await t.request().get(location).expect(200);
+    const main = (html: string) => html.slice(html.indexOf('<main'), html.indexOf('</main>'));
+    assert.match(response.text, /<html lang="sv">/);
+    assert.equal(main(response.text), main(page.text));
+  });
+
+  it('shows the stored name when a platform leaves the name out of a launch', async () => {
+    await launchSession(t, { persona: 'trainee', locale: 'fi' });
+    t.devPlatform.tamper = (claims) => {
+      for (const claim of ['name', 'given_name', 'family_name', 'email']) delete claims[claim];
+    };
+    try {
+      const { response } = await launchSession(t, { persona: 'trainee', locale: 'fi' });
+      assert.equal(response.status, 200);
+      assert.match(response.text, /Tervetuloa, Aino Virtanen/);
+    } finally {
+      t.devPlatform.tamper = undefined;
+    }
+  });
+
+  it('launches a person as a new user when another instance erased them after this one remembered their row', async () => {
+    const first = await launchSession(t, { persona: 'trainee', locale: 'fi' });
+    const { userId } = (await LaunchSession.findByPk(first.lt))!;
+    // Another instance erases the person: this process's memory of the row is now wrong.
+    await User.update({ sub: `erased:${userId}`, name: null, givenName: null, familyName: null, email: null }, { where: { id: userId } });
+    const again = await launchSession(t, { persona: 'trainee', locale: 'fi' });
+    assert.equal(again.response.status, 200);
+    assert.match(again.response.text, /Tervetuloa, Aino Virtanen/);
+    const session = (await LaunchSession.findByPk(again.lt))!;
+    assert.notEqual(session.userId, userId);
+    assert.equal((await User.findByPk(session.userId))!.sub, '101');
+    await t.request().get(again.location).expect(200);
+  });
+
   it('follows Moodle locale codes: sv_fi gives Swedish, en_us English', async () => {
     const sv = await launchSession(t, { persona: 'teacher', locale: 'sv_fi' });
     const svPage = await t.request().get(sv.location).expect(200);

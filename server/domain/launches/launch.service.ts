@@ -65,17 +65,22 @@ async function upsert(u: UpsertRow, transaction: Transaction): Promise<number> {
   return id;
 }
 
+/** A recorded launch: its session token, and the launch as the first page shows it. */
+export type RecordedLaunch = { token: string; opened: () => Promise<Launch> };
+
 /**
  * Stores what a validated launch says (user, course, resource link, role) and opens a launch
  * session, all in one transaction. Name and email are stored only when the platform sent them.
  * The session keeps the id_token's nonce under a unique index: a replayed launch is refused and
- * writes nothing.
+ * writes nothing. `opened()` gives the launch without reading it back when every stored value
+ * came from this launch (decision 0020), else it loads the session as any later request does.
  */
-export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<string> {
+export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<RecordedLaunch> {
   try {
-    const sessionId = await openLaunchSession(sequelize, launch, sessionHours);
+    const { row, ids } = await openLaunchSession(sequelize, launch, sessionHours);
     launchesTotal.inc({ message_type: launch.messageType });
-    return sessionId;
+    const known = launchFromMemory(launch, row, ids);
+    return { token: row.id, opened: async () => known ?? loadLaunch(sequelize, row.id) };
   } catch (error) {
     // User, course, link and membership are upserts: the one unique key left to violate is the nonce's.
     if (error instanceof UniqueConstraintError && error.errors.some((item) => item.path === 'nonce')) throw new LtiError('lti_state_mismatch', 'nonce already used');
@@ -83,7 +88,10 @@ export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, 
   }
 }
 
-async function openLaunchSession(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<string> {
+type SessionRow = ReturnType<typeof sessionRow>;
+type Ids = { userId: number; contextId: number; resourceLinkId: number | null };
+
+async function openLaunchSession(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<{ row: SessionRow; ids: Ids }> {
   const { issuer, clientId, deploymentId } = launch.platform;
   const user: UpsertRow = {
     model: User as never,
@@ -102,24 +110,11 @@ async function openLaunchSession(sequelize: Sequelize, launch: LaunchContext, se
   };
   const link = (contextId: number): UpsertRow | null => (launch.resourceLink ? { model: ResourceLink as never, key: { contextId, ltiResourceLinkId: launch.resourceLink.id }, values: linkValues } : null);
   const membership = (userId: number, contextId: number): UpsertRow => ({ model: Membership as never, key: { userId, contextId }, values: { role: launch.role, ltiRoles: JSON.stringify(launch.ltiRoles) } });
-  const session = (userId: number, contextId: number, resourceLinkId: number | null) => ({
-    id: crypto.randomBytes(24).toString('base64url'),
-    nonce: launch.nonce,
-    userId,
-    contextId,
-    resourceLinkId,
-    clientId,
-    deploymentId,
-    messageType: launch.messageType,
-    role: launch.role,
-    locale: launch.language,
-    custom: JSON.stringify(launch.custom),
-    deepLinking: launch.deepLinking ? JSON.stringify(launch.deepLinking) : null,
-    returnUrl: launch.returnUrl ?? null,
-    expiresAt: new Date(Date.now() + sessionHours * 3600_000),
-  });
+  const session = (userId: number, contextId: number, resourceLinkId: number | null) => sessionRow(launch, sessionHours, { userId, contextId, resourceLinkId });
 
-  // A repeat launch with nothing changed is one INSERT, with no transaction around it.
+  // A repeat launch with nothing changed is one INSERT, with no transaction around it. It inserts
+  // only while the remembered user row still belongs to this person: a user erased or removed
+  // by another instance meanwhile makes it insert nothing, and the launch is written in full.
   const userId = cachedId(user);
   const contextId = cachedId(context);
   if (userId !== undefined && contextId !== undefined) {
@@ -127,9 +122,11 @@ async function openLaunchSession(sequelize: Sequelize, launch: LaunchContext, se
     const resourceLinkId = linkUpsert ? cachedId(linkUpsert) : null;
     if (resourceLinkId !== undefined && cachedId(membership(userId, contextId)) !== undefined) {
       const row = session(userId, contextId, resourceLinkId);
-      await insertSession(sequelize, row);
-      await noteActive(userId);
-      return row.id;
+      if (await insertSessionOfKnownUser(sequelize, row, { issuer, sub: launch.user.sub })) {
+        await noteActive(userId);
+        return { row, ids: { userId, contextId, resourceLinkId } };
+      }
+      forgetLaunchRecords();
     }
   }
 
@@ -142,8 +139,64 @@ async function openLaunchSession(sequelize: Sequelize, launch: LaunchContext, se
     const row = session(userId, contextId, resourceLinkId);
     await insertSession(sequelize, row, transaction);
     await noteActive(userId, transaction);
-    return row.id;
+    return { row, ids: { userId, contextId, resourceLinkId } };
   });
+}
+
+/** The launch_sessions row of a launch. */
+function sessionRow(launch: LaunchContext, sessionHours: number, ids: Ids) {
+  const { clientId, deploymentId } = launch.platform;
+  return {
+    id: crypto.randomBytes(24).toString('base64url'),
+    nonce: launch.nonce,
+    ...ids,
+    clientId,
+    deploymentId,
+    messageType: launch.messageType,
+    role: launch.role,
+    locale: launch.language,
+    custom: JSON.stringify(launch.custom),
+    deepLinking: launch.deepLinking ? JSON.stringify(launch.deepLinking) : null,
+    returnUrl: launch.returnUrl ?? null,
+    expiresAt: new Date(Date.now() + sessionHours * 3600_000),
+  };
+}
+
+/**
+ * The launch exactly as `loadLaunch` would read it back, built from what was just written, or
+ * null when a stored value did not come from this launch (a field the platform left out keeps
+ * its earlier value in the row): then the first page reads the session (decision 0020).
+ */
+function launchFromMemory(launch: LaunchContext, row: SessionRow, ids: Ids): Launch | null {
+  const { user: u, context: c, resourceLink: r } = launch;
+  if (u.name === undefined || u.givenName === undefined || u.familyName === undefined || u.email === undefined) return null;
+  if (!launch.nrps || (r && !launch.ags)) return null;
+  const { issuer, clientId, deploymentId } = launch.platform;
+  const built = { isNewRecord: false, raw: true };
+  const user = User.build({ id: ids.userId, issuer, sub: u.sub, name: u.name, givenName: u.givenName, familyName: u.familyName, email: u.email }, built);
+  const context = Context.build({ id: ids.contextId, issuer, clientId, deploymentId, ltiContextId: c.id, title: c.title ?? null, label: c.label ?? null, nrpsUrl: launch.nrps.membershipsUrl }, built);
+  const ags = launch.ags;
+  const resourceLink =
+    r && ags && ids.resourceLinkId !== null
+      ? ResourceLink.build(
+          { id: ids.resourceLinkId, contextId: ids.contextId, ltiResourceLinkId: r.id, title: r.title ?? null, custom: row.custom, agsLineitem: ags.lineitem ?? null, agsLineitems: ags.lineitems ?? null, agsScopes: JSON.stringify(ags.scopes) },
+          built,
+        )
+      : null;
+  return {
+    sessionId: row.id,
+    messageType: row.messageType,
+    role: row.role,
+    language: launch.language,
+    custom: launch.custom,
+    platform: { issuer, clientId, deploymentId },
+    user,
+    context,
+    resourceLink,
+    deepLinking: launch.deepLinking ?? null,
+    returnUrl: row.returnUrl,
+    expiresAt: row.expiresAt,
+  };
 }
 
 const INSERT_SESSION_SQL = `
@@ -153,6 +206,22 @@ VALUES (:id, :nonce, :userId, :contextId, :resourceLinkId, :clientId, :deploymen
 /** Opens a launch session with one plain INSERT: this runs on every launch, and a model instance costs twice the CPU. */
 async function insertSession(sequelize: Sequelize, row: Omit<InferCreationAttributes<LaunchSession>, 'createdAt'>, transaction?: Transaction): Promise<void> {
   await sequelize.query(INSERT_SESSION_SQL, { replacements: { ...row, createdAt: new Date() }, type: QueryTypes.INSERT, transaction });
+}
+
+const INSERT_KNOWN_SQL = `/* session */
+INSERT INTO launch_sessions (id, nonce, user_id, context_id, resource_link_id, client_id, deployment_id, message_type, role, locale, custom, deep_linking, return_url, expires_at, created_at)
+SELECT :id, :nonce, :userId, :contextId, :resourceLinkId, :clientId, :deploymentId, :messageType, :role, :locale, :custom, :deepLinking, :returnUrl, :expiresAt, :createdAt
+WHERE EXISTS (SELECT 1 FROM users WHERE id = :userId AND issuer = :issuer AND sub = :sub)
+RETURNING id`;
+
+/**
+ * Opens a launch session for a user id this process remembers, in one statement that checks the
+ * row is still that person's. False when it inserted nothing. (The leading comment keeps
+ * Sequelize's SQLite dialect reading the RETURNING row, as in store/upsert.ts.)
+ */
+async function insertSessionOfKnownUser(sequelize: Sequelize, row: Omit<InferCreationAttributes<LaunchSession>, 'createdAt'>, person: { issuer: string; sub: string }): Promise<boolean> {
+  const rows = await sequelize.query(INSERT_KNOWN_SQL, { replacements: { ...row, ...person, createdAt: new Date() }, type: QueryTypes.SELECT });
+  return rows.length > 0;
 }
 
 const SESSION_ID = /^[A-Za-z0-9_-]{32}$/;

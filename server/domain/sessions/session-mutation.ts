@@ -1,11 +1,11 @@
 import { Op, type Sequelize, type Transaction } from 'sequelize';
 import { SiltaError } from '../../errors';
-import { inTransaction, onSqliteWriter, type SqliteWriter } from '../../store/transaction';
+import { inTransaction, onPostgresConnection, onSqliteWriter, type PostgresClient, type SqliteWriter } from '../../store/transaction';
 import { LiveSession, SessionEventRow } from '../../store/session-models';
 import type { ClientId, SessionEventMap, SessionEventType } from '../../sockets/session-events';
 import type { SessionActor } from './session.policy';
 import { displayName } from '../people/display-names';
-import { eventInsert, eventOfClientId, inlined, runStatement, seqBump, sessionRowRead, sessionWithActor, takeNextSeq, type Statement } from './session-rows';
+import { eventInsert, eventOfClientId, inlined, nextSeqTake, runStatement, seqBump, sessionRowRead, sessionWithActor, takeNextSeq, type Statement } from './session-rows';
 import type { SessionTemplate } from './session-template';
 
 /** What a mutation stores in the log: the broadcast payload, plus fields only some viewers may see. */
@@ -101,27 +101,47 @@ export type MutationPlan<K extends SessionEventType> = { body: EventBody<K>; wri
 
 /**
  * Runs a mutation that reads nothing beyond the session (adding a note, the most frequent one),
- * with the same rules and answers as `runMutation`. On PostgreSQL it is `runMutation`. On SQLite
- * (decision 0010) its statements reach the shared writer connection in two trips instead of
- * five through Sequelize: BEGIN with the read of the session, then the writes, the sequence number
- * and the event with COMMIT in one batch, which stops at its first error and is rolled back.
+ * with the same rules and answers as `runMutation`, in two round trips to the database instead of
+ * five through Sequelize: BEGIN with the read of the session, then the writes, the event and
+ * COMMIT in one batch, which stops at its first error and is rolled back. On SQLite the batch
+ * goes to the shared writer connection (decision 0010); on PostgreSQL to a pooled connection, and
+ * the first trip takes the sequence number with the session's row lock (decision 0020).
  */
 export async function runPlannedMutation<K extends SessionEventType>(props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> }): Promise<MutationResult<K>> {
-  const { sequelize, plan } = props;
-  if (sequelize.getDialect() !== 'sqlite') {
-    return runMutation({
-      ...props,
-      apply: async (ctx) => {
-        const { body, writes } = plan(ctx);
-        for (const write of writes) await runStatement(sequelize, write, ctx.transaction);
-        return body;
-      },
-    });
-  }
+  const { sequelize } = props;
   try {
+    if (sequelize.getDialect() === 'postgres') return await onPostgresConnection(sequelize, (client) => pipelinedPostgres(props, client));
     return await onSqliteWriter(sequelize, (writer) => pipelined(props, writer));
   } catch (error) {
     return answerToFailure(props, error);
+  }
+}
+
+/** The rows of the last statement of a simple query (one result, or one per statement). */
+const lastRows = (result: Awaited<ReturnType<PostgresClient['query']>>) => (Array.isArray(result) ? result[result.length - 1].rows : result.rows);
+
+async function pipelinedPostgres<K extends SessionEventType>(props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> }, client: PostgresClient): Promise<MutationResult<K>> {
+  const { sequelize, actor, sessionId, clientId, type } = props;
+  const take = inlined(sequelize, nextSeqTake({ sessionId, contextId: actor.contextId, actorId: actor.userId }));
+  try {
+    // One message, two statements: if BEGIN failed, the UPDATE did not run either.
+    const rows = lastRows(await client.query(`BEGIN;\n${take}`));
+    const [row] = rows;
+    if (!row) throw new SiltaError('session_not_found', 'not_found', String(sessionId));
+    const { session, actor: actorRow } = sessionWithActor(row);
+    if (session.closedAt) throw new SiltaError('session_closed', 'conflict');
+    const { body, writes } = props.plan({ session, template: templateOf(session), actorName: displayName(actorRow) });
+    // The UPDATE above took the number and holds the row's lock until COMMIT.
+    const { seq } = session;
+    const data = { ...body, sessionId, seq, clientId } as StoredEvent<K>['data'];
+    const batch = [...writes, eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId })];
+    await client.query(`${batch.map((statement) => inlined(sequelize, statement)).join(';\n')};\nCOMMIT`);
+    return { seq, event: { type, data }, session };
+  } catch (error) {
+    // A failed statement aborts the transaction and skips the rest of its message, COMMIT
+    // included; ROLLBACK ends it (and only warns when none is open).
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   }
 }
 

@@ -82,14 +82,17 @@ export async function takeNextSeq(
   props: { sessionId: number; contextId: number; actorId: number },
   transaction: Transaction,
 ): Promise<SessionWithActor | null> {
+  const take = nextSeqTake(props);
   // Type SELECT so that both dialects return the RETURNING row.
-  const rows = await sequelize.query<Row>(`UPDATE live_sessions SET seq = seq + 1, updated_at = :now WHERE id = :sessionId AND context_id = :contextId RETURNING *, ${ACTOR_COLUMNS}`, {
-    replacements: { ...props, now: new Date() },
-    type: QueryTypes.SELECT,
-    transaction,
-  });
+  const rows = await sequelize.query<Row>(take.sql, { replacements: take.replacements, type: QueryTypes.SELECT, transaction });
   return rows.length ? sessionWithActor(rows[0]) : null;
 }
+
+/** The statement of `takeNextSeq`: bumps the session's counter and returns its row with the actor's name fields. */
+export const nextSeqTake = (props: { sessionId: number; contextId: number; actorId: number }): Statement => ({
+  sql: `UPDATE live_sessions SET seq = seq + 1, updated_at = :now WHERE id = :sessionId AND context_id = :contextId RETURNING *, ${ACTOR_COLUMNS}`,
+  replacements: { ...props, now: new Date() },
+});
 
 export type SessionWithActor = { session: LiveSession; actor: Pick<User, 'name' | 'givenName' | 'familyName'> };
 

@@ -3,7 +3,7 @@ import type { Sequelize } from 'sequelize';
 import { beginLogin } from '../../../lti/login';
 import { relaunchUrl, validateLaunch, type LaunchDeps } from '../../../lti/launch';
 import { launchDestination } from '../../domain/launches/launch-destination';
-import { loadLaunch, recordLaunch } from '../../domain/launches/launch.service';
+import { recordLaunch } from '../../domain/launches/launch.service';
 import { useLaunch } from '../launch-session';
 import { landingAddress, renderLanding } from '../landing-page';
 
@@ -25,15 +25,16 @@ export function ltiRoutes(deps: LaunchDeps & { sequelize: Sequelize; publicUrl: 
     try {
       const launch = await validateLaunch(deps, req.body);
       res.locals.lang = launch.language;
-      const token = await recordLaunch(deps.sequelize, launch, deps.sessionHours);
+      const { token, opened: openedLaunch } = await recordLaunch(deps.sequelize, launch, deps.sessionHours);
       // 303 turns the POST into a GET, so reloading the page does not resend the id_token.
       if (launch.messageType === 'LtiDeepLinkingRequest') return res.redirect(303, `/lti/deep-link?lt=${token}`);
       const destination = launchDestination({ custom: launch.custom, hasResourceLink: !!launch.resourceLink }, token);
       if (destination) return res.redirect(303, destination);
       // The landing page comes in the answer itself, one round trip sooner than after a redirect
       // (a phone far from the server feels it); the page gives the browser its GET address, so
-      // reloading it does not resend the id_token (decision 0009).
-      const opened = await loadLaunch(deps.sequelize, token);
+      // reloading it does not resend the id_token (decision 0009). What was just written needs no
+      // read back (decision 0020).
+      const opened = await openedLaunch();
       useLaunch(res, opened);
       renderLanding(res, opened, { address: landingAddress(token) });
     } catch (error) {
