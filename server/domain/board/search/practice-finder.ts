@@ -54,8 +54,7 @@ export async function findPracticePage(props: { filters: WhereOptions<Practice>;
     }
   }
   const where = conditions.filter(Boolean).join(' AND ');
-  // Each column once (the model's timestamps may be declared twice), as a subquery needs.
-  const columns = [...new Set(Object.values(Practice.getAttributes()).map((a) => a.field!))].map((field) => `${table}.${q(field)}`).join(', ');
+  const columns = practiceColumns(table);
   const byColumn = (column: string) => `${table}.${column} DESC, ${table}.id DESC`;
   const page = ['?', '?'];
   const sql =
@@ -69,6 +68,16 @@ export async function findPracticePage(props: { filters: WhereOptions<Practice>;
   ]);
   const count = Number(counted[0]?.n ?? 0);
   return { rows, count: Math.min(count, COUNT_CAP), more: count > COUNT_CAP };
+}
+
+/**
+ * The practice columns for a SELECT over `table` (an alias, quoted): each column once (the model's
+ * timestamps may be declared twice), as a subquery needs. Raw statements read with `model:
+ * Practice` skip the `PRAGMA table_info` that Sequelize runs on SQLite before each model SELECT.
+ */
+export function practiceColumns(table: string): string {
+  const q = (name: string) => Practice.sequelize!.getQueryInterface().quoteIdentifier(name);
+  return [...new Set(Object.values(Practice.getAttributes()).map((a) => a.field!))].map((field) => `${table}.${q(field)}`).join(', ');
 }
 
 /** `filters` as SQL over the table alias `Practice`, as Sequelize's findAll would write them. */
