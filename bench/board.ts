@@ -5,12 +5,13 @@
  * many practices matched and the server's CPU time per request.
  *
  *   npm run bench:board -- [--practices 10000] [--comments 3] [--requests 200] [--concurrency 4]
- *                          [--warmup 20] [--max-seconds 120] [--tsx|--dist] [--postgres] [--verbose] [--json file]
+ *                          [--warmup 20] [--max-seconds 120] [--tsx|--dist] [--postgres] [--profile] [--verbose] [--json file]
  *
  * SQLite (a fresh temporary file) by default; with --postgres (or DATABASE_URL=postgres://…) a
  * fresh PostgreSQL database that the benchmark creates and drops (bench/databases.ts). Not a test: it exits non-zero only when it could not run.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -23,6 +24,9 @@ import { loginAndLaunch, untimed } from './targets';
 import { startSilta } from './tools';
 import { usage } from './flags';
 import { postgresServer } from './databases';
+import { calibrationLine, calibrationMs } from './calibration';
+import { summariseCpuProfile } from './cpu-summary';
+import { summariseSqlByRoute, summariseSqlTotals, traceMark } from './profile';
 
 const { values: flags } = parseArgs({
   options: {
@@ -33,6 +37,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '20' },
     'max-seconds': { type: 'string', default: '120' },
     postgres: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
     dist: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -80,14 +85,14 @@ async function launchDeveloper(baseUrl: string, linkId: string): Promise<string>
 const matchesOf = (html: string) => Number(/<h2 id="results-heading">[^<0-9]*(\d+)/.exec(html)?.[1] ?? NaN);
 
 /** Runs `count` requests of a scenario, `concurrency` at a time, until done or the deadline. */
-async function runScenario(baseUrl: string, lt: string, scenario: { name: string; queries: string[] }, count: number, pid: number | undefined): Promise<Figures> {
+async function runScenario(baseUrl: string, lt: string, scenario: { name: string; queries: string[] }, count: number, pid: number | undefined, inFlight = concurrency): Promise<Figures> {
   const figures: Figures = { name: scenario.name, requests: 0, errors: 0, errorSamples: [], wallMs: 0, latencies: [], matches: [] };
   const deadline = Date.now() + maxSeconds * 1000;
   const cpuBefore = cpuMs(pid);
   const started = performance.now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
+    Array.from({ length: Math.min(inFlight, count) }, async () => {
       while (next < count && Date.now() < deadline) {
         const query = scenario.queries[next++ % scenario.queries.length];
         figures.requests++;
@@ -120,9 +125,32 @@ function report(results: Figures[]): string {
   return table(rows);
 }
 
+/** Requests per scenario of the --profile's sequential pass (one in flight, so each statement has its request). */
+const SEQUENTIAL_PASS = 10;
+
+/**
+ * --profile: SQL statements per request of the timed run, per route from a sequential pass, and
+ * where Silta's CPU went in the timed run (the timed figures above include the tracing).
+ */
+async function profileOf(silta: Awaited<ReturnType<typeof startSilta>>, lt: string, timed: { sql: string; cpu: string }, measured: number): Promise<string> {
+  let sequential = 0;
+  for (const scenario of SCENARIOS) sequential += (await runScenario(silta.baseUrl, lt, { ...scenario }, SEQUENTIAL_PASS, undefined, 1)).latencies.length;
+  const byRoute = await traceMark(silta.child, silta.traceDir, 3);
+  const kept = path.join(os.tmpdir(), 'silta-bench-board.cpuprofile');
+  fs.copyFileSync(timed.cpu, kept);
+  return [
+    '--- profile of Silta (server process; the timed run above had tracing on; SQLite statements only) ---',
+    summariseSqlTotals(timed.sql, measured, 'request'),
+    `SQLite statements by route (sequential pass of ${sequential} requests, ${SEQUENTIAL_PASS} per scenario; count per request x mean ms):`,
+    summariseSqlByRoute(byRoute.sql, sequential, 'request'),
+    summariseCpuProfile(timed.cpu, measured, 'request'),
+    `CPU profile of the timed run kept at ${kept} (open it in Chrome DevTools > Performance)`,
+  ].join('\n');
+}
+
 async function main() {
   const command = flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const);
-  const silta = await startSilta({ tmp, profile: false, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000' }, postgres: postgresServer(flags.postgres) });
+  const silta = await startSilta({ tmp, profile: flags.profile!, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000' }, postgres: postgresServer(flags.postgres) });
   const databaseUrl = silta.database.url;
   try {
     const { baseUrl } = silta;
@@ -134,18 +162,27 @@ async function main() {
 
     const pid = silta.child.process.pid;
     const results: Figures[] = [];
+    const speedBefore = calibrationMs();
+    // The profile leaves out the seeding (the warm-up requests are in it).
+    if (flags.profile) await traceMark(silta.child, silta.traceDir, 1);
+    let timed: { sql: string; cpu: string } | undefined;
     for (const scenario of SCENARIOS) {
       const warm = await runScenario(baseUrl, lt, scenario, warmup, undefined);
       if (warmup && warm.errors === warm.requests) throw new Error(`${scenario.name}: every warm-up request failed: ${warm.errorSamples.join(' | ')}`);
       results.push(await runScenario(baseUrl, lt, scenario, requests, pid));
       console.error(`${scenario.name}: done`);
     }
+    if (flags.profile) timed = await traceMark(silta.child, silta.traceDir, 2);
+    const machine = calibrationLine(speedBefore, calibrationMs());
     const database = silta.database.label;
-    console.log(`board benchmark: ${database}, ${seeded.practices} practices, ${seeded.comments} comments, ${requests} requests per scenario, concurrency ${concurrency}; Silta: ${silta.label}\n`);
+    console.log(`board benchmark: ${database}, ${seeded.practices} practices, ${seeded.comments} comments, ${requests} requests per scenario, concurrency ${concurrency}; Silta: ${silta.label}`);
+    console.log(`${machine}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
     console.log(report(results));
+    // The profile's totals include the warm-up requests, which ran traced too.
+    if (timed) console.log(`\n${await profileOf(silta, lt, timed, results.reduce((n, r) => n + r.requests, 0) + SCENARIOS.length * warmup)}`);
     const errors = results.flatMap((r) => r.errorSamples.map((e) => `${r.name}: ${e}`));
     if (errors.length) console.log(`\nerrors (first of each):\n${errors.join('\n')}`);
-    if (flags.json) fs.writeFileSync(path.resolve(flags.json), JSON.stringify({ database, seeded, requests, concurrency, results: results.map(({ latencies, matches, ...r }) => ({ ...r, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), matches: percentile(matches, 50) })) }, null, 2));
+    if (flags.json) fs.writeFileSync(path.resolve(flags.json), JSON.stringify({ database, machine, loadavg: os.loadavg(), seeded, requests, concurrency, results: results.map(({ latencies, matches, ...r }) => ({ ...r, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), matches: percentile(matches, 50) })) }, null, 2));
   } finally {
     await silta.stop();
   }

@@ -13,6 +13,7 @@ import * as lemmaSearch from './migrations/0015-a-lemma-search';
 import * as reindexPractices from './migrations/0015-b-reindex-practices';
 import * as gradePlatformHealth from './migrations/0017-grade-platform-health';
 import * as moduleVersions from './migrations/0018-module-versions';
+import * as listingIndexes from './migrations/0021-listing-indexes';
 
 /** Migrations in order; listed here so they run the same from sources and from `dist/`. */
 const migrations = [
@@ -29,6 +30,7 @@ const migrations = [
   { name: '0015-b-reindex-practices', ...reindexPractices },
   { name: '0017-grade-platform-health', ...gradePlatformHealth },
   { name: '0018-module-versions', ...moduleVersions },
+  { name: '0021-listing-indexes', ...listingIndexes },
 ];
 
 /** Brings the schema up to date. Runs at every start; already-applied migrations are skipped. */

@@ -57,12 +57,11 @@ export function presentCounts(practice: Practice, lang: Language): string {
   });
 }
 
-/** The listing page: filters with their current values, the page of practices, paging links. */
+/** The listing page: filters with their current values, counts and paging links (the cards are the caller's: presentGridCard). */
 export function presentListing(props: { launch: Launch; query: ListQuery; result: { rows: Practice[]; total: number; more?: boolean; page: number; pages: number }; regions: Region[]; myRegion: Region | null }) {
   const { launch, query, result, regions } = props;
   const lang = launch.language;
   const t = translator(lang);
-  const byCode = regionsByCode(regions);
   const options = (values: readonly string[], label: (v: string) => string, selected: unknown) => values.map((v) => ({ value: v, label: label(v), selected: v === selected }));
   const waves = [...new Set(regions.map((r) => r.wave))].sort((a, b) => a - b);
   const params = (page: number) => {
@@ -72,7 +71,6 @@ export function presentListing(props: { launch: Launch; query: ListQuery; result
     return `/board?${p.toString()}`;
   };
   return {
-    items: result.rows.map((p) => presentCard(p, byCode, lang)),
     total: result.total,
     // Counting stops at 1,000 (search/practice-finder.ts): then the heading says "more than".
     totalMore: !!result.more,

@@ -39,9 +39,17 @@ export function forgetRegions(): void {
   cachedRegions = undefined;
 }
 
+/**
+ * A region by its code from the cached list (every board page asks), or from the store when the
+ * list does not have it (a region another instance just added). Null when there is none.
+ */
+async function regionByCode(code: string): Promise<Region | null> {
+  return (await listRegions()).find((r) => r.code === code) ?? (await Region.findByPk(code));
+}
+
 /** A region by its code; an unknown code is `region_not_found`. */
 export async function findRegion(code: string): Promise<Region> {
-  const region = await Region.findByPk(code);
+  const region = await regionByCode(code);
   if (!region) throw new SiltaError('region_not_found', 'not_found', code);
   return region;
 }
@@ -60,10 +68,10 @@ export function regionName(region: Region, lang: Language): string {
 export async function regionOf(launch: Launch): Promise<{ region: Region | null; fromLaunch: boolean }> {
   // Only a well-formed code is looked up: the parameter is whatever the course admin typed.
   const code = launch.custom.region;
-  const fromLaunch = code && REGION_CODE.test(code) ? await Region.findByPk(code) : null;
+  const fromLaunch = code && REGION_CODE.test(code) ? await regionByCode(code) : null;
   if (fromLaunch) return { region: fromLaunch, fromLaunch: true };
   const chosen = await UserRegion.findByPk(launch.user.id);
-  return { region: chosen ? await Region.findByPk(chosen.regionCode) : null, fromLaunch: false };
+  return { region: chosen ? await regionByCode(chosen.regionCode) : null, fromLaunch: false };
 }
 
 /** Stores the user's own region choice (first visit, or a change later). */

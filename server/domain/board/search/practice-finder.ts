@@ -54,21 +54,34 @@ export async function findPracticePage(props: { filters: WhereOptions<Practice>;
     }
   }
   const where = conditions.filter(Boolean).join(' AND ');
-  // Each column once (the model's timestamps may be declared twice), as a subquery needs.
-  const columns = [...new Set(Object.values(Practice.getAttributes()).map((a) => a.field!))].map((field) => `${table}.${q(field)}`).join(', ');
+  const columns = practiceColumns(table);
   const byColumn = (column: string) => `${table}.${column} DESC, ${table}.id DESC`;
+  // Matches, newest first, by id (given in the order practices are created): FTS5 hands its
+  // matches out in rowid order, so SQLite stops at the page's end instead of sorting every match.
+  const newestMatch = postgres ? `${table}.id DESC` : 'practice_lemmas.rowid DESC';
   const page = ['?', '?'];
   const sql =
     props.sort === 'relevance' && score
-      ? // Ranking scores the newest RANKED matches only: its cost stays bounded however large the board.
-        `SELECT ${columns.replaceAll(`${table}.`, 'ranked.')} FROM (SELECT ${columns}, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${byColumn('created_at')} LIMIT ${COUNT_CAP}) AS ranked ORDER BY ranked.score DESC, ranked.id DESC LIMIT ${page[0]} OFFSET ${page[1]}`
-      : `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${byColumn(ORDER[props.sort === 'relevance' ? 'newest' : props.sort])} LIMIT ${page[0]} OFFSET ${page[1]}`;
+      ? // Ranking scores the newest COUNT_CAP matches only, so its cost stays bounded however large
+        // the board; ids and scores are sorted, and only the page's 20 rows are read whole.
+        `SELECT ${columns} FROM (SELECT ranked.id, ranked.score FROM (SELECT ${table}.id AS id, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP}) AS ranked ORDER BY ranked.score DESC, ranked.id DESC LIMIT ${page[0]} OFFSET ${page[1]}) AS top ${postgres ? 'JOIN' : 'CROSS JOIN'} practices AS ${table} ON ${table}.id = top.id ORDER BY top.score DESC, top.id DESC`
+      : `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${props.query && props.sort !== 'useful' && props.sort !== 'adopted' ? newestMatch : byColumn(ORDER[props.sort === 'relevance' ? 'newest' : props.sort])} LIMIT ${page[0]} OFFSET ${page[1]}`;
   const [rows, counted] = await Promise.all([
     sequelize.query(sql, { replacements: [...replacements, props.limit, props.offset], model: Practice, mapToModel: true }),
     sequelize.query<{ n: number | string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) AS capped`, { replacements, type: QueryTypes.SELECT }),
   ]);
   const count = Number(counted[0]?.n ?? 0);
   return { rows, count: Math.min(count, COUNT_CAP), more: count > COUNT_CAP };
+}
+
+/**
+ * The practice columns for a SELECT over `table` (an alias, quoted): each column once (the model's
+ * timestamps may be declared twice), as a subquery needs. Raw statements read with `model:
+ * Practice` skip the `PRAGMA table_info` that Sequelize runs on SQLite before each model SELECT.
+ */
+export function practiceColumns(table: string): string {
+  const q = (name: string) => Practice.sequelize!.getQueryInterface().quoteIdentifier(name);
+  return [...new Set(Object.values(Practice.getAttributes()).map((a) => a.field!))].map((field) => `${table}.${q(field)}`).join(', ');
 }
 
 /** `filters` as SQL over the table alias `Practice`, as Sequelize's findAll would write them. */
