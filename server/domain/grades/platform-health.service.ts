@@ -9,20 +9,30 @@ export type ProbeBackoff = {
   baseDelayMs: number;
   /** The longest wait between two probes (a platform that answers again is noticed within this). */
   maxDelayMs: number;
+  /** The cap while the failure is young; it grows with the failure's age up to maxDelayMs. */
+  earlyDelayMs?: number;
 };
 
 /** A Retry-After beyond this is taken as this: a typo on the platform must not park grades for weeks. */
 export const MAX_RETRY_AFTER_MS = 24 * 3600_000;
 
 /**
- * The wait before the next probe of a failing platform: capped exponential backoff with "equal
- * jitter" (between half and all of min(max, base * 2^(failures-1))), so instances do not probe in
- * step and the cap really bounds how late a recovery is noticed; or the platform's Retry-After
- * when that is longer.
+ * The cap grows with how long the platform has failed: a fifth of that age, from earlyDelayMs up
+ * to maxDelayMs. A short outage (most are seconds to a minute) is noticed within seconds; a long
+ * one costs few requests (about 40 per 10 minutes). Decision 0023.
  */
-export function probeDelayMs(failures: number, backoff: ProbeBackoff, retryAfterSeconds?: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(backoff.maxDelayMs, backoff.baseDelayMs * 2 ** Math.max(0, failures - 1));
-  const jittered = Math.floor(ceiling / 2 + (random() * ceiling) / 2);
+export const CAP_SHARE_OF_OUTAGE = 1 / 5;
+
+/**
+ * The wait before the next probe of a failing platform: exponential from baseDelayMs, capped by
+ * a fifth of the failure's age (within earlyDelayMs..maxDelayMs; without an age, by maxDelayMs),
+ * with jitter over the top quarter of that ceiling, so instances do not probe in step while the
+ * cap still bounds how late a recovery is noticed; or the platform's Retry-After when longer.
+ */
+export function probeDelayMs(failures: number, backoff: ProbeBackoff, retryAfterSeconds?: number, random: () => number = Math.random, failingForMs?: number): number {
+  const cap = failingForMs === undefined ? backoff.maxDelayMs : Math.min(backoff.maxDelayMs, Math.max(backoff.earlyDelayMs ?? 0, failingForMs * CAP_SHARE_OF_OUTAGE));
+  const ceiling = Math.min(cap, backoff.baseDelayMs * 2 ** Math.max(0, failures - 1));
+  const jittered = Math.floor((ceiling * 3) / 4 + (random() * ceiling) / 4);
   const retryAfter = retryAfterSeconds === undefined ? 0 : Math.min(MAX_RETRY_AFTER_MS, retryAfterSeconds * 1000);
   return Math.max(jittered, retryAfter);
 }
@@ -84,7 +94,8 @@ export async function recordPlatformFailure(key: PlatformKey, failure: { code: s
   // the same failure, not further steps of the backoff (only a probe's failure is).
   const sameEpisode = row.failingSince !== null && row.nextTryAt !== null && row.nextTryAt > now;
   const failures = sameEpisode ? row.failures : row.failures + 1;
-  let nextTryAt = new Date(now.getTime() + probeDelayMs(failures, backoff, failure.retryAfterSeconds, random));
+  const failingForMs = now.getTime() - (row.failingSince ?? now).getTime();
+  let nextTryAt = new Date(now.getTime() + probeDelayMs(failures, backoff, failure.retryAfterSeconds, random, failingForMs));
   // The latest wait asked for stands.
   if (sameEpisode && row.nextTryAt! > nextTryAt) nextTryAt = row.nextTryAt!;
   await GradePlatformHealth.update(
