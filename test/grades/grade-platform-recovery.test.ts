@@ -6,7 +6,7 @@ import { platformDelivery } from '../../server/domain/grades/platform-health.ser
 import { createLogger } from '../../server/logger';
 import { GradeOutbox } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { countFailedCalls, gradedLink, platformUser, queueScore, recordScorePosts, reload, resetPlatform, testClock, testWorker, waitFor } from './grade-fixtures';
+import { countFailedCalls, gradedLink, launchAs, platformUser, queueScore, recordScorePosts, reload, resetPlatform, testClock, testWorker, waitFor } from './grade-fixtures';
 
 describe('grade outbox worker: a failing platform, its recovery, claims and wake-ups', () => {
   let t: TestSilta;
@@ -100,6 +100,35 @@ describe('grade outbox worker: a failing platform, its recovery, claims and wake
     assert.ok(probes.every((p) => p.gap <= 30_000 && p.gap <= Math.max(4000, (p.at + 1000) / 5)), 'never above a fifth of the age, nor 30 s');
     assert.ok(gapAt(590) >= 22_000, `late: ${gapAt(590)} ms`);
     assert.equal(recorder.to(g.item!.id).length, 0);
+  });
+
+  it('a launch from a failing platform makes its probe due at once and wakes the worker, at most once per 15 s', async () => {
+    const { g, rows } = await queued(2);
+    const worker = testWorker(t, [g.resourceLinkId], { baseDelayMs: 60_000, earlyDelayMs: 60_000, maxDelayMs: 60_000, pollMs: 60_000 });
+    t.devPlatform.failNext({ status: 503, times: Infinity });
+    await worker.runOnce();
+    const failingUntil = (await platformDelivery(platform())).nextTryAt!;
+    assert.ok(failingUntil.getTime() - Date.now() > 30_000, 'the next probe is far away');
+    t.devPlatform.auth.clearFailures();
+    worker.start();
+    try {
+      // Moodle is up again: a trainee launches from it. The worker's next poll is a minute away.
+      await launchAs(t, g.link, 'trainee');
+      // The probe, then the grade it released.
+      await waitFor(async () => (await GradeOutbox.count({ where: { id: rows.map((r) => r.id), status: 'sent' } })) === 2, 'the waiting grades sent after the launch', 10_000);
+    } finally {
+      await worker.stop();
+    }
+
+    // A second outage: launches within 15 s of the last one that signalled do not probe again.
+    t.devPlatform.failNext({ status: 503, times: Infinity });
+    const another = await queueScore(t, g, { scoreGiven: 2 });
+    await worker.runOnce();
+    const next = (await platformDelivery(platform())).nextTryAt!;
+    await launchAs(t, g.link, 'trainee');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual((await platformDelivery(platform())).nextTryAt, next, 'kept its schedule');
+    assert.equal((await reload(another)).status, 'pending');
   });
 
   it('the first success after an outage makes every waiting row due at once; they go out at most 4 at a time', async () => {

@@ -52,7 +52,7 @@ export type GradeWorkerOptions = {
 /** What happened to one row in a run, for logs and tests. */
 export type RowOutcome = { id: number; status: GradeOutbox['status'] | 'released'; code?: string };
 
-const DEFAULTS = { pollMs: 1_000, batchSize: 100, sentBatch: 20, concurrency: 8, maxTries: 100, giveUpAfterMs: 48 * 3600_000, baseDelayMs: 1_000, earlyDelayMs: 4_000, maxDelayMs: 30_000, leaseMs: 6_000 };
+const DEFAULTS = { pollMs: 1_000, batchSize: 200, sentBatch: 20, concurrency: 8, maxTries: 100, giveUpAfterMs: 48 * 3600_000, baseDelayMs: 1_000, earlyDelayMs: 4_000, maxDelayMs: 30_000, leaseMs: 6_000 };
 
 /** One line about a failure for the log and the teacher view: HTTP status and the platform's words. */
 function describeFailure(error: unknown): { code: string; message: string } {
@@ -100,6 +100,8 @@ export class GradeWorker {
   private unsubscribe: (() => void) | undefined;
   /** What the last round found: whether to go again at once, and when the next probe is due. */
   private lastRound = { busy: false, nextProbeAt: undefined as Date | undefined };
+  /** Platforms whose last lane in this instance ended without a platform failure: their lanes start at full speed. */
+  private readonly answering = new Set<string>();
 
   constructor(options: GradeWorkerOptions) {
     // An option given as undefined keeps its default.
@@ -261,10 +263,11 @@ export class GradeWorker {
   }
 
   /**
-   * Sends a platform's rows: one request in flight at first, one more with each answer up to
-   * `concurrency`, so a platform that has just started failing gets one failed request from this
-   * lane, not `concurrency`, and a drain still reaches full speed within a few grades. A
-   * retryable failure stops the lane and puts the rest back untried, in one statement.
+   * Sends a platform's rows, up to `concurrency` at a time. A platform not seen answering by this
+   * instance yet (first round, after a failure) starts with one request in flight and gets one
+   * more with each answer: one that has just started failing gets one failed request, not
+   * `concurrency`, and a drain still reaches full speed within a few grades. A retryable failure
+   * stops the lane and puts the rest back untried, in one statement.
    */
   private async runLane(lane: Lane, token: string, cache: RoundCache): Promise<{ rows: (RowOutcome & { order: number })[]; recovered: boolean; nextTryAt?: Date }> {
     const outcomes: (RowOutcome & { order: number })[] = [];
@@ -283,10 +286,13 @@ export class GradeWorker {
         if (!lane.stopped && runners.length < this.options.concurrency && next < lane.rows.length) addRunner();
       }
     };
-    addRunner();
+    const start = this.answering.has(keyOf(lane.key)) && !lane.failing ? this.options.concurrency : 1;
+    for (let i = 0; i < Math.min(start, lane.rows.length); i++) addRunner();
     // The list grows while it is awaited.
     for (let i = 0; i < runners.length; i++) await runners[i];
     await this.flushSent(lane);
+    if (lane.stopped) this.answering.delete(keyOf(lane.key));
+    else this.answering.add(keyOf(lane.key));
     const untried = lane.rows.slice(next);
     if (untried.length) {
       await GradeOutbox.update({ claimToken: null, claimedUntil: null }, { where: { id: { [Op.in]: untried.map((r) => r.id) }, claimToken: token } });

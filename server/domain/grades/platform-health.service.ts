@@ -1,6 +1,7 @@
 import { Op, UniqueConstraintError } from 'sequelize';
 import { GradePlatformHealth } from '../../store/grade-health-models';
 import { GradeOutbox } from '../../store/models';
+import { announceGradesDue } from './grade-wake';
 
 export type PlatformKey = { issuer: string; clientId: string };
 
@@ -37,9 +38,38 @@ export function probeDelayMs(failures: number, backoff: ProbeBackoff, retryAfter
   return Math.max(jittered, retryAfter);
 }
 
+/**
+ * The platforms this instance's worker last saw failing, and when a launch last brought each
+ * one's probe forward: a launch asks the database only about a platform known to be failing.
+ */
+const seenFailing = new Map<string, number>();
+const keyOf = (p: PlatformKey) => `${p.issuer}\n${p.clientId}`;
+
+/** A launch from a failing platform brings its probe forward at most this often. */
+export const LAUNCH_SIGNAL_EVERY_MS = 15_000;
+
 /** Platforms whose score service is failing now (few rows: one per platform). */
-export function failingPlatforms(): Promise<GradePlatformHealth[]> {
-  return GradePlatformHealth.findAll({ where: { failingSince: { [Op.ne]: null } } });
+export async function failingPlatforms(): Promise<GradePlatformHealth[]> {
+  const rows = await GradePlatformHealth.findAll({ where: { failingSince: { [Op.ne]: null } } });
+  const keys = new Set(rows.map(keyOf));
+  for (const key of seenFailing.keys()) if (!keys.has(key)) seenFailing.delete(key);
+  for (const key of keys) if (!seenFailing.has(key)) seenFailing.set(key, 0);
+  return rows;
+}
+
+/**
+ * A launch came from this platform: Moodle is up, so its score service probably answers again.
+ * When the platform is failing and its next probe is further away, the probe is due now (at most
+ * once per LAUNCH_SIGNAL_EVERY_MS, so busy launches keep the outage's request count near one
+ * per 15 s). Returns whether it brought the probe forward (the caller wakes the workers).
+ */
+export async function platformLaunched(key: PlatformKey, now = new Date()): Promise<boolean> {
+  const last = seenFailing.get(keyOf(key));
+  if (last === undefined || now.getTime() - last < LAUNCH_SIGNAL_EVERY_MS) return false;
+  seenFailing.set(keyOf(key), now.getTime());
+  const [count] = await GradePlatformHealth.update({ nextTryAt: now }, { where: { issuer: key.issuer, clientId: key.clientId, failingSince: { [Op.ne]: null }, nextTryAt: { [Op.gt]: now } } });
+  if (count) announceGradesDue();
+  return count > 0;
 }
 
 async function healthRow(key: PlatformKey): Promise<GradePlatformHealth> {

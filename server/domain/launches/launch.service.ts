@@ -9,6 +9,7 @@ import { Context, LaunchSession, Membership, ResourceLink, User } from '../../st
 import { inTransaction } from '../../store/transaction';
 import { upsertRow, type UpsertRow } from '../../store/upsert';
 import { launchesTotal } from '../../ops/metrics';
+import { platformLaunched } from '../grades/platform-health.service';
 import { isErasedSub } from '../privacy/personal-data';
 import { noteActive } from '../privacy/user-activity';
 
@@ -75,6 +76,9 @@ export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, 
   try {
     const sessionId = await openLaunchSession(sequelize, launch, sessionHours);
     launchesTotal.inc({ message_type: launch.messageType });
+    // A launch shows the platform is up: a failing score service gets its probe now. Not awaited,
+    // and its failure is not the launch's (the probe keeps its schedule).
+    platformLaunched(launch.platform).catch(() => undefined);
     return sessionId;
   } catch (error) {
     // User, course, link and membership are upserts: the one unique key left to violate is the nonce's.
