@@ -6,7 +6,7 @@ import { platformDelivery } from '../../server/domain/grades/platform-health.ser
 import { createLogger } from '../../server/logger';
 import { GradeOutbox } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { countFailedCalls, gradedLink, platformUser, queueScore, recordScorePosts, reload, resetPlatform, testClock, testWorker, waitFor } from './grade-fixtures';
+import { countFailedCalls, gradedLink, launchAs, platformUser, queueScore, recordScorePosts, reload, resetPlatform, testClock, testWorker, waitFor } from './grade-fixtures';
 
 describe('grade outbox worker: a failing platform, its recovery, claims and wake-ups', () => {
   let t: TestSilta;
@@ -42,10 +42,10 @@ describe('grade outbox worker: a failing platform, its recovery, claims and wake
     t.devPlatform.failNext({ status: 503, times: Infinity });
     const before = failed.count;
 
-    // The first round finds out: at most `concurrency` (4) requests, the rest put back untried.
+    // The first round finds out with one request (a lane starts with one in flight), the rest put back untried.
     const first = await worker.runOnce();
-    assert.equal(failed.count - before, 4);
-    assert.equal(first.filter((o) => o.status === 'released').length, 2);
+    assert.equal(failed.count - before, 1);
+    assert.equal(first.filter((o) => o.status === 'released').length, 5);
     const state = await platformDelivery(platform());
     assert.equal(state.reachable, false);
     assert.ok(state.failingSince && state.nextTryAt && state.nextTryAt > state.failingSince);
@@ -70,6 +70,65 @@ describe('grade outbox worker: a failing platform, its recovery, claims and wake
     assert.ok(gaps.slice(-3).every((gap) => gap >= 3000), 'at least half the cap once there (less the time the round took)');
     assert.equal(recorder.to(g.item!.id).length, 0);
     for (const row of rows) assert.equal((await reload(row)).status, 'pending');
+  });
+
+  it('probes often while an outage is young and seldom once it is old: a fifth of its age, 4 s to 30 s; ~40 requests in 10 minutes', async function () {
+    this.timeout(120_000);
+    const { g } = await queued(3);
+    const clock = testClock();
+    // The production schedule; random 0 is the shortest jitter, so the most requests.
+    const worker = testWorker(t, [g.resourceLinkId], { now: clock.now, maxTries: 1000, baseDelayMs: 1000, earlyDelayMs: 4000, maxDelayMs: 30_000, random: () => 0 });
+    t.devPlatform.failNext({ status: 503, times: Infinity });
+    const before = failed.count;
+    const start = clock.now().getTime();
+    await worker.runOnce();
+    const probes: { at: number; gap: number }[] = [];
+    for (;;) {
+      const due = (await platformDelivery(platform())).nextTryAt!.getTime();
+      if (due - start > 600_000) break;
+      probes.push({ at: clock.now().getTime() - start, gap: due - clock.now().getTime() });
+      clock.advance(due - clock.now().getTime() + 1);
+      await worker.runOnce();
+    }
+    const requests = failed.count - before;
+    assert.ok(requests <= 45, `a 10-minute outage: ${requests} requests`);
+    assert.ok(requests >= 30, `still probing: ${requests} requests`);
+    const gapAt = (s: number) => probes.filter((p) => p.at <= s * 1000).at(-1)!.gap;
+    assert.ok(gapAt(20) <= 4000, `early: ${gapAt(20)} ms`);
+    // The bench's 30 s outage is noticed within 6 s (a fifth of 30 s).
+    assert.ok(gapAt(35) <= 7000, `at half a minute: ${gapAt(35)} ms`);
+    assert.ok(probes.every((p) => p.gap <= 30_000 && p.gap <= Math.max(4000, (p.at + 1000) / 5)), 'never above a fifth of the age, nor 30 s');
+    assert.ok(gapAt(590) >= 22_000, `late: ${gapAt(590)} ms`);
+    assert.equal(recorder.to(g.item!.id).length, 0);
+  });
+
+  it('a launch from a failing platform makes its probe due at once and wakes the worker, at most once per 15 s', async () => {
+    const { g, rows } = await queued(2);
+    const worker = testWorker(t, [g.resourceLinkId], { baseDelayMs: 60_000, earlyDelayMs: 60_000, maxDelayMs: 60_000, pollMs: 60_000 });
+    t.devPlatform.failNext({ status: 503, times: Infinity });
+    await worker.runOnce();
+    const failingUntil = (await platformDelivery(platform())).nextTryAt!;
+    assert.ok(failingUntil.getTime() - Date.now() > 30_000, 'the next probe is far away');
+    t.devPlatform.auth.clearFailures();
+    worker.start();
+    try {
+      // Moodle is up again: a trainee launches from it. The worker's next poll is a minute away.
+      await launchAs(t, g.link, 'trainee');
+      // The probe, then the grade it released.
+      await waitFor(async () => (await GradeOutbox.count({ where: { id: rows.map((r) => r.id), status: 'sent' } })) === 2, 'the waiting grades sent after the launch', 10_000);
+    } finally {
+      await worker.stop();
+    }
+
+    // A second outage: launches within 15 s of the last one that signalled do not probe again.
+    t.devPlatform.failNext({ status: 503, times: Infinity });
+    const another = await queueScore(t, g, { scoreGiven: 2 });
+    await worker.runOnce();
+    const next = (await platformDelivery(platform())).nextTryAt!;
+    await launchAs(t, g.link, 'trainee');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual((await platformDelivery(platform())).nextTryAt, next, 'kept its schedule');
+    assert.equal((await reload(another)).status, 'pending');
   });
 
   it('the first success after an outage makes every waiting row due at once; they go out at most 4 at a time', async () => {

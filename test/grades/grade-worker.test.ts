@@ -112,11 +112,11 @@ describe('grade outbox worker: sending scores to the platform', () => {
     assert.equal(recorder.posts.length, postsBefore);
   });
 
-  it('retries a 500 after the platform’s probe backoff (exponential, equal jitter), then sends once', async () => {
+  it('retries a 500 after the platform’s probe backoff (exponential, jitter over its top quarter), then sends once', async () => {
     const g = await gradedLink(t);
     const row = await queueScore(t, g, { scoreGiven: 4 });
     const clock = testClock();
-    // random 0.5: three quarters of the capped exponential, 1.5 s then 3 s.
+    // random 0.5: seven eighths of the capped exponential, 1.75 s then 3.5 s.
     const worker = testWorker(t, [g.resourceLinkId], { now: clock.now, baseDelayMs: 2000, maxDelayMs: 20_000 });
     t.devPlatform.failNext({ status: 500, times: 2 });
 
@@ -128,18 +128,18 @@ describe('grade outbox worker: sending scores to the platform', () => {
     assert.match(stored.lastError ?? '', /^HTTP 500/);
     const firstDelay = stored.nextAttemptAt.getTime() - before;
     // The worker reads its clock a little after `before` (more on a busy database).
-    assert.ok(firstDelay >= 1500 && firstDelay < 1500 + 1200, `first delay ${firstDelay} ms`);
+    assert.ok(firstDelay >= 1750 && firstDelay < 1750 + 1200, `first delay ${firstDelay} ms`);
     assert.deepEqual(await worker.runOnce(), [], 'not due before the backoff');
 
-    clock.advance(1500);
+    clock.advance(1750);
     before = clock.now().getTime();
     assert.equal((await worker.runOnce())[0].status, 'pending');
     stored = await reload(row);
     assert.equal(stored.tries, 2);
     const secondDelay = stored.nextAttemptAt.getTime() - before;
-    assert.ok(secondDelay >= 3000 && secondDelay < 3000 + 1200, `second delay ${secondDelay} ms doubles`);
+    assert.ok(secondDelay >= 3500 && secondDelay < 3500 + 1200, `second delay ${secondDelay} ms doubles`);
 
-    clock.advance(3000);
+    clock.advance(3500);
     assert.equal((await worker.runOnce())[0].status, 'sent');
     stored = await reload(row);
     assert.equal(stored.tries, 3);

@@ -18,14 +18,23 @@ export type GradeWorkerOptions = {
   pollMs?: number;
   /** Rows claimed per poll. */
   batchSize?: number;
+  /**
+   * Successes recorded per statement while draining (the last few of a lane at its end): fewer
+   * writes per grade, at the price of a few more resends (409, found `sent`) after a crash.
+   */
+  sentBatch?: number;
   /** Score requests in flight at once per platform (in this instance). */
   concurrency?: number;
   /** Tries after which a row is marked failed (an admin can put it back)... */
   maxTries?: number;
   /** ...or the age after which it is. */
   giveUpAfterMs?: number;
-  /** Probe backoff of a failing platform: from baseDelayMs doubling up to maxDelayMs (keep it ≤ 30 s). */
+  /**
+   * Probe backoff of a failing platform: from baseDelayMs doubling, capped by a fifth of the
+   * failure's age but at least earlyDelayMs and at most maxDelayMs (keep it ≤ 30 s). Decision 0023.
+   */
   baseDelayMs?: number;
+  earlyDelayMs?: number;
   maxDelayMs?: number;
   /**
    * How long a claim holds without renewal. Renewed every third of it while the worker still has
@@ -43,7 +52,7 @@ export type GradeWorkerOptions = {
 /** What happened to one row in a run, for logs and tests. */
 export type RowOutcome = { id: number; status: GradeOutbox['status'] | 'released'; code?: string };
 
-const DEFAULTS = { pollMs: 1_000, batchSize: 100, concurrency: 4, maxTries: 100, giveUpAfterMs: 48 * 3600_000, baseDelayMs: 1_000, maxDelayMs: 20_000, leaseMs: 10_000 };
+const DEFAULTS = { pollMs: 1_000, batchSize: 200, sentBatch: 20, concurrency: 8, maxTries: 100, giveUpAfterMs: 48 * 3600_000, baseDelayMs: 1_000, earlyDelayMs: 4_000, maxDelayMs: 30_000, leaseMs: 6_000 };
 
 /** One line about a failure for the log and the teacher view: HTTP status and the platform's words. */
 function describeFailure(error: unknown): { code: string; message: string } {
@@ -59,7 +68,7 @@ function describeFailure(error: unknown): { code: string; message: string } {
 const keyOf = (p: PlatformKey) => `${p.issuer}\n${p.clientId}`;
 
 /** The rows of one platform in a round: sent `concurrency` at a time, stopped by a platform failure. */
-type Lane = { key: PlatformKey; rows: GradeOutbox[]; failing: boolean; stopped: boolean };
+type Lane = { key: PlatformKey; rows: GradeOutbox[]; failing: boolean; stopped: boolean; sent: number[] };
 
 /** Looked up once per round rather than once per row: the rows' users, and each link's line item. */
 type RoundCache = { users: Map<number, User>; lineItems: Map<number, Promise<string>> };
@@ -91,6 +100,8 @@ export class GradeWorker {
   private unsubscribe: (() => void) | undefined;
   /** What the last round found: whether to go again at once, and when the next probe is due. */
   private lastRound = { busy: false, nextProbeAt: undefined as Date | undefined };
+  /** Platforms whose last lane in this instance ended without a platform failure: their lanes start at full speed. */
+  private readonly answering = new Set<string>();
 
   constructor(options: GradeWorkerOptions) {
     // An option given as undefined keeps its default.
@@ -163,7 +174,7 @@ export class GradeWorker {
       const lanes = new Map<string, Lane>();
       for (const row of rows) {
         const key = keyOf(row);
-        const lane = lanes.get(key) ?? { key: { issuer: row.issuer, clientId: row.clientId }, rows: [], failing: false, stopped: false };
+        const lane = lanes.get(key) ?? { key: { issuer: row.issuer, clientId: row.clientId }, rows: [], failing: false, stopped: false, sent: [] };
         lane.rows.push(row);
         lanes.set(key, lane);
       }
@@ -171,7 +182,7 @@ export class GradeWorker {
       const later = (at: Date | null) => at && (!nextProbeAt || at < nextProbeAt) && (nextProbeAt = at);
       for (const platform of failing) {
         const probe = platform.nextTryAt && platform.nextTryAt <= now ? await this.claimProbe(platform, token, now) : undefined;
-        if (probe) lanes.set(keyOf(platform), { key: { issuer: platform.issuer, clientId: platform.clientId }, rows: [probe], failing: true, stopped: false });
+        if (probe) lanes.set(keyOf(platform), { key: { issuer: platform.issuer, clientId: platform.clientId }, rows: [probe], failing: true, stopped: false, sent: [] });
         else later(platform.nextTryAt);
       }
       const all = [...lanes.values()].flatMap((lane) => lane.rows);
@@ -251,28 +262,42 @@ export class GradeWorker {
     return undefined;
   }
 
-  /** Sends a platform's rows, `concurrency` at a time; a retryable failure stops the lane and puts the rest back. */
+  /**
+   * Sends a platform's rows, up to `concurrency` at a time. A platform not seen answering by this
+   * instance yet (first round, after a failure) starts with one request in flight and gets one
+   * more with each answer: one that has just started failing gets one failed request, not
+   * `concurrency`, and a drain still reaches full speed within a few grades. A retryable failure
+   * stops the lane and puts the rest back untried, in one statement.
+   */
   private async runLane(lane: Lane, token: string, cache: RoundCache): Promise<{ rows: (RowOutcome & { order: number })[]; recovered: boolean; nextTryAt?: Date }> {
     const outcomes: (RowOutcome & { order: number })[] = [];
     let recovered = false;
     let nextTryAt: Date | undefined;
     let next = 0;
+    const runners: Promise<void>[] = [];
+    const addRunner = () => runners.push(runner());
     const runner = async () => {
-      while (next < lane.rows.length) {
-        const order = next++;
-        const row = lane.rows[order];
-        if (lane.stopped || this.halting) {
-          await GradeOutbox.update({ claimToken: null, claimedUntil: null }, { where: { id: row.id, claimToken: token } });
-          outcomes.push({ id: row.id, status: 'released', order: row.id });
-          continue;
-        }
+      while (next < lane.rows.length && !lane.stopped && !this.halting) {
+        const row = lane.rows[next++];
         const outcome = await this.process(row, token, lane, cache);
         if (outcome.recovered) recovered = true;
         if (outcome.nextTryAt) nextTryAt = outcome.nextTryAt;
         outcomes.push({ id: row.id, status: outcome.status, code: outcome.code, order: row.id });
+        if (!lane.stopped && runners.length < this.options.concurrency && next < lane.rows.length) addRunner();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, lane.rows.length) }, runner));
+    const start = this.answering.has(keyOf(lane.key)) && !lane.failing ? this.options.concurrency : 1;
+    for (let i = 0; i < Math.min(start, lane.rows.length); i++) addRunner();
+    // The list grows while it is awaited.
+    for (let i = 0; i < runners.length; i++) await runners[i];
+    await this.flushSent(lane);
+    if (lane.stopped) this.answering.delete(keyOf(lane.key));
+    else this.answering.add(keyOf(lane.key));
+    const untried = lane.rows.slice(next);
+    if (untried.length) {
+      await GradeOutbox.update({ claimToken: null, claimedUntil: null }, { where: { id: { [Op.in]: untried.map((r) => r.id) }, claimToken: token } });
+      for (const row of untried) outcomes.push({ id: row.id, status: 'released', order: row.id });
+    }
     return { rows: outcomes, recovered, nextTryAt };
   }
 
@@ -290,7 +315,9 @@ export class GradeWorker {
       }
       return this.recordFailure(row, token, lane, error);
     }
-    await this.markSent(row);
+    // A probe's success is written at once (it ends the outage); a drain's in small batches.
+    lane.sent.push(row.id);
+    if (lane.failing || lane.sent.length >= this.options.sentBatch) await this.flushSent(lane);
     logger.info({ outboxId: row.id, resourceLinkId: row.resourceLinkId, userId: row.userId, tries: row.tries + 1 }, 'grade sent');
     return { status: 'sent', recovered: await this.platformAnswered(lane) };
   }
@@ -335,17 +362,40 @@ export class GradeWorker {
     });
   }
 
-  /** Records a success. Retried briefly: until it is written, a restart would send the row again. */
-  private async markSent(row: GradeOutbox): Promise<void> {
-    const values = { status: 'sent' as const, sentAt: this.options.now(), tries: row.tries + 1, lastError: null, lastErrorCode: null, claimToken: null, claimedUntil: null };
+  /** Records one success at once (the 409 check's). */
+  private markSent(row: GradeOutbox): Promise<void> {
+    return this.writeSent([row.id]);
+  }
+
+  /** Records the lane's successes not written yet, in one statement. */
+  private async flushSent(lane: Lane): Promise<void> {
+    if (!lane.sent.length) return;
+    const ids = lane.sent.splice(0);
+    await this.writeSent(ids);
+  }
+
+  /**
+   * Records successes. Retried briefly: until it is written, a restart would send the rows again
+   * (Moodle answers 409 and the worker finds its own grade there: still `sent`, one grade).
+   */
+  private async writeSent(ids: number[]): Promise<void> {
+    const values = {
+      status: 'sent' as const,
+      sentAt: this.options.now(),
+      tries: literal('tries + 1') as unknown as number,
+      lastError: null,
+      lastErrorCode: null,
+      claimToken: null,
+      claimedUntil: null,
+    };
     for (let attempt = 1; ; attempt++) {
       try {
-        // Not conditional on the claim: whatever happened to the row meanwhile, the platform has it.
-        await GradeOutbox.update(values, { where: { id: row.id } });
+        // Not conditional on the claim: whatever happened to the rows meanwhile, the platform has them.
+        await GradeOutbox.update(values, { where: { id: { [Op.in]: ids } } });
         return;
       } catch (err) {
         if (attempt >= 3) {
-          this.options.logger.error({ err, outboxId: row.id }, 'grade sent but not recorded; a resend will get 409');
+          this.options.logger.error({ err, outboxIds: ids }, 'grades sent but not recorded; a resend will get 409');
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));

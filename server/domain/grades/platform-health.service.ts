@@ -1,6 +1,7 @@
 import { Op, UniqueConstraintError } from 'sequelize';
 import { GradePlatformHealth } from '../../store/grade-health-models';
 import { GradeOutbox } from '../../store/models';
+import { announceGradesDue } from './grade-wake';
 
 export type PlatformKey = { issuer: string; clientId: string };
 
@@ -9,27 +10,66 @@ export type ProbeBackoff = {
   baseDelayMs: number;
   /** The longest wait between two probes (a platform that answers again is noticed within this). */
   maxDelayMs: number;
+  /** The cap while the failure is young; it grows with the failure's age up to maxDelayMs. */
+  earlyDelayMs?: number;
 };
 
 /** A Retry-After beyond this is taken as this: a typo on the platform must not park grades for weeks. */
 export const MAX_RETRY_AFTER_MS = 24 * 3600_000;
 
 /**
- * The wait before the next probe of a failing platform: capped exponential backoff with "equal
- * jitter" (between half and all of min(max, base * 2^(failures-1))), so instances do not probe in
- * step and the cap really bounds how late a recovery is noticed; or the platform's Retry-After
- * when that is longer.
+ * The cap grows with how long the platform has failed: a fifth of that age, from earlyDelayMs up
+ * to maxDelayMs. A short outage (most are seconds to a minute) is noticed within seconds; a long
+ * one costs few requests (about 40 per 10 minutes). Decision 0023.
  */
-export function probeDelayMs(failures: number, backoff: ProbeBackoff, retryAfterSeconds?: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(backoff.maxDelayMs, backoff.baseDelayMs * 2 ** Math.max(0, failures - 1));
-  const jittered = Math.floor(ceiling / 2 + (random() * ceiling) / 2);
+export const CAP_SHARE_OF_OUTAGE = 1 / 5;
+
+/**
+ * The wait before the next probe of a failing platform: exponential from baseDelayMs, capped by
+ * a fifth of the failure's age (within earlyDelayMs..maxDelayMs; without an age, by maxDelayMs),
+ * with jitter over the top quarter of that ceiling, so instances do not probe in step while the
+ * cap still bounds how late a recovery is noticed; or the platform's Retry-After when longer.
+ */
+export function probeDelayMs(failures: number, backoff: ProbeBackoff, retryAfterSeconds?: number, random: () => number = Math.random, failingForMs?: number): number {
+  const cap = failingForMs === undefined ? backoff.maxDelayMs : Math.min(backoff.maxDelayMs, Math.max(backoff.earlyDelayMs ?? 0, failingForMs * CAP_SHARE_OF_OUTAGE));
+  const ceiling = Math.min(cap, backoff.baseDelayMs * 2 ** Math.max(0, failures - 1));
+  const jittered = Math.floor((ceiling * 3) / 4 + (random() * ceiling) / 4);
   const retryAfter = retryAfterSeconds === undefined ? 0 : Math.min(MAX_RETRY_AFTER_MS, retryAfterSeconds * 1000);
   return Math.max(jittered, retryAfter);
 }
 
+/**
+ * The platforms this instance's worker last saw failing, and when a launch last brought each
+ * one's probe forward: a launch asks the database only about a platform known to be failing.
+ */
+const seenFailing = new Map<string, number>();
+const keyOf = (p: PlatformKey) => `${p.issuer}\n${p.clientId}`;
+
+/** A launch from a failing platform brings its probe forward at most this often. */
+export const LAUNCH_SIGNAL_EVERY_MS = 15_000;
+
 /** Platforms whose score service is failing now (few rows: one per platform). */
-export function failingPlatforms(): Promise<GradePlatformHealth[]> {
-  return GradePlatformHealth.findAll({ where: { failingSince: { [Op.ne]: null } } });
+export async function failingPlatforms(): Promise<GradePlatformHealth[]> {
+  const rows = await GradePlatformHealth.findAll({ where: { failingSince: { [Op.ne]: null } } });
+  const keys = new Set(rows.map(keyOf));
+  for (const key of seenFailing.keys()) if (!keys.has(key)) seenFailing.delete(key);
+  for (const key of keys) if (!seenFailing.has(key)) seenFailing.set(key, 0);
+  return rows;
+}
+
+/**
+ * A launch came from this platform: Moodle is up, so its score service probably answers again.
+ * When the platform is failing and its next probe is further away, the probe is due now (at most
+ * once per LAUNCH_SIGNAL_EVERY_MS, so busy launches keep the outage's request count near one
+ * per 15 s). Returns whether it brought the probe forward (the caller wakes the workers).
+ */
+export async function platformLaunched(key: PlatformKey, now = new Date()): Promise<boolean> {
+  const last = seenFailing.get(keyOf(key));
+  if (last === undefined || now.getTime() - last < LAUNCH_SIGNAL_EVERY_MS) return false;
+  seenFailing.set(keyOf(key), now.getTime());
+  const [count] = await GradePlatformHealth.update({ nextTryAt: now }, { where: { issuer: key.issuer, clientId: key.clientId, failingSince: { [Op.ne]: null }, nextTryAt: { [Op.gt]: now } } });
+  if (count) announceGradesDue();
+  return count > 0;
 }
 
 async function healthRow(key: PlatformKey): Promise<GradePlatformHealth> {
@@ -84,7 +124,8 @@ export async function recordPlatformFailure(key: PlatformKey, failure: { code: s
   // the same failure, not further steps of the backoff (only a probe's failure is).
   const sameEpisode = row.failingSince !== null && row.nextTryAt !== null && row.nextTryAt > now;
   const failures = sameEpisode ? row.failures : row.failures + 1;
-  let nextTryAt = new Date(now.getTime() + probeDelayMs(failures, backoff, failure.retryAfterSeconds, random));
+  const failingForMs = now.getTime() - (row.failingSince ?? now).getTime();
+  let nextTryAt = new Date(now.getTime() + probeDelayMs(failures, backoff, failure.retryAfterSeconds, random, failingForMs));
   // The latest wait asked for stands.
   if (sameEpisode && row.nextTryAt! > nextTryAt) nextTryAt = row.nextTryAt!;
   await GradePlatformHealth.update(

@@ -9,6 +9,7 @@ import { Context, LaunchSession, Membership, ResourceLink, User } from '../../st
 import { inTransaction } from '../../store/transaction';
 import { upsertRow, type UpsertRow } from '../../store/upsert';
 import { launchesTotal } from '../../ops/metrics';
+import { platformLaunched } from '../grades/platform-health.service';
 import { isErasedSub } from '../privacy/personal-data';
 import { noteActive } from '../privacy/user-activity';
 
@@ -79,6 +80,9 @@ export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, 
   try {
     const { row, ids } = await openLaunchSession(sequelize, launch, sessionHours);
     launchesTotal.inc({ message_type: launch.messageType });
+    // A launch shows the platform is up: a failing score service gets its probe now. Not awaited,
+    // and its failure is not the launch's (the probe keeps its schedule).
+    platformLaunched(launch.platform).catch(() => undefined);
     const known = launchFromMemory(launch, row, ids);
     return { token: row.id, opened: async () => known ?? loadLaunch(sequelize, row.id) };
   } catch (error) {
