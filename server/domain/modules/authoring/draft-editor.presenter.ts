@@ -19,9 +19,11 @@ export function placedProblems(problems: ContentProblem[], t: TFunction, ids: Se
   const summary = problems.map((problem) => {
     const placed = placeProblem(problem, t);
     const md = /^steps\/(fi|sv|en)\/.+\.md$/.test(problem.file) ? fieldId(`md|${problem.file}`) : null;
-    const candidate = md ?? (placed.path ? fieldId(`t|${placed.path.replace(/\[(\d+)\]/g, '.$1')}`) : null);
-    // A problem without its own field (a step's id, a question's type) links to the structure.
-    const id = candidate && ids.has(candidate) ? candidate : 'f-yaml';
+    const dotted = placed.path ? placed.path.replace(/\[(\d+)\]/g, '.$1') : null;
+    // Its own field, else the question or step it is in, else (a step's id, a list) the structure.
+    const candidates = md ? [md] : dotted ? [`t|${dotted}`, `n|${dotted}`].map(fieldId) : [];
+    const ancestors = dotted ? dotted.split('.').map((_s, i, all) => fieldId(all.slice(0, all.length - i).join('.'))) : [];
+    const id = [...candidates, ...ancestors].find((candidate) => ids.has(candidate)) ?? 'f-yaml';
     const text = `${placed.place}: ${placed.message}`;
     fields[id] = fields[id] ? `${fields[id]}; ${placed.message}` : placed.message;
     return { href: `#${id}`, text, place: placed.place, message: placed.message, line: placed.line, file: problem.file, fieldId: id };
@@ -70,6 +72,7 @@ export function presentDraftEditor(draft: Draft, t: TFunction, problems: Content
       const base = `steps.${s}`;
       const stepId = typeof step.id === 'string' ? step.id : '';
       const file = typeof step.file === 'string' ? step.file : stepId;
+      ids.add(fieldId(base));
       return {
         id: fieldId(base),
         heading: t('module_authoring.edit.step', { number: s + 1, id: stepId, kind: String(step.kind ?? '') }),
@@ -78,7 +81,9 @@ export function presentDraftEditor(draft: Draft, t: TFunction, problems: Content
         questions: asList(step.questions).map((question, q) => {
           const qPath = `${base}.questions.${q}`;
           const multiple = question.type === 'multiple';
+          ids.add(fieldId(qPath));
           return {
+            error: undefined as string | undefined,
             id: fieldId(qPath),
             heading: t('module_authoring.edit.question', { number: q + 1 }),
             text: langFields(`${qPath}.text`, 2),
@@ -107,6 +112,7 @@ export function presentDraftEditor(draft: Draft, t: TFunction, problems: Content
       withErrors(step.markdown);
       if (step.prompt) withErrors(step.prompt);
       step.questions.forEach((q) => {
+        q.error = placed.fields[q.id];
         withErrors(q.text);
         q.options.forEach((o) => (withErrors(o.text), withErrors(o.feedback)));
       });
