@@ -26,10 +26,13 @@ if (form) {
       if (!response.ok) return;
       const { title, html } = (await response.json()) as { title: string; html: string };
       // The server's sanitised output, the same HTML a trainee gets.
-      const heading = document.createElement('h3');
+      const body = preview.querySelector<HTMLElement>('[data-preview-body]');
+      if (!body) return;
+      const heading = document.createElement('p');
+      heading.className = 'preview-title';
       heading.textContent = title;
-      preview.innerHTML = html;
-      preview.prepend(heading);
+      body.innerHTML = html;
+      body.prepend(heading);
       preview.hidden = false;
     };
     area.addEventListener('input', debounce(() => void render(), 400));

@@ -14,6 +14,18 @@ import { packSource, uniqueSlug } from '../module-versions/version-fixtures';
 const MOODLE_XML = fs.readFileSync(path.join(__dirname, 'fixtures', 'moodle-questions.xml'));
 const SV_QUESTION = 't|steps.2.questions.0.text.sv';
 
+const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+/** What the editor form posts as it stands: its text fields and textareas, and the checked options. */
+function formFieldsOf(html: string): Record<string, string | string[]> {
+  const form = html.slice(html.indexOf('class="module-editor"'), html.indexOf('</form>', html.indexOf('class="module-editor"')));
+  const fields: Record<string, string | string[]> = {};
+  for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) fields[unescape(m[1])] = unescape(m[2]);
+  for (const m of form.matchAll(/<input[^>]*name="([^"]+)"[^>]*type="text" value="([^"]*)"/g)) fields[unescape(m[1])] = unescape(m[2]);
+  for (const m of form.matchAll(/<input type="hidden" name="(c\|[^"]+)" value="">/g)) fields[m[1]] = [''];
+  for (const m of form.matchAll(/<input type="(?:radio|checkbox)"[^>]*name="(c\|[^"]+)" value="(\d+)" checked>/g)) (fields[m[1]] as string[]).push(m[2]);
+  return fields;
+}
+
 describe('admin console: the module editor (drafts, publish, Moodle import, preview)', () => {
   let t: TestSilta;
   let agent: supertest.Agent;
@@ -49,6 +61,12 @@ describe('admin console: the module editor (drafts, publish, Moodle import, prev
       assert.match(page.text, new RegExp(`name="md\\|steps/${lang}/work-ability\\.md"`));
     }
     assert.match(page.text, /Step 3: actors-check \(knowledge-check\)/);
+    // Each field holds the stored text, so saving the form unchanged changes nothing.
+    assert.match(page.text, /name="t\|steps\.2\.questions\.0\.text\.sv" rows="2" lang="sv">Maria är 45 år och har varit arbetslös/);
+    const unchanged = await edit(slug, { action: 'save', ...formFieldsOf(page.text) });
+    assert.equal(unchanged.status, 303);
+    assert.equal(packFromSource(slug, (await draftOf(slug))!).pack?.title.sv, (await t.silta.modules.current(slug))?.title.sv);
+    assert.deepEqual(packFromSource(slug, (await draftOf(slug))!).pack?.steps, (await t.silta.modules.current(slug))?.steps);
     assert.match(page.text, /The draft is valid and can be published/);
   });
 
@@ -59,7 +77,8 @@ describe('admin console: the module editor (drafts, publish, Moodle import, prev
     assert.match((await draftOf(slug))!['module.yaml'], /Maria är 45 år\. Var bedöms/);
     // Saved, not published: trainees still get 1.0.0.
     assert.equal((await ModuleRecord.findByPk(slug))?.currentVersion, '1.0.0');
-    assert.notEqual((await t.silta.modules.current(slug))?.steps[2].kind === 'knowledge-check' && (await t.silta.modules.current(slug))!.steps[2], undefined);
+    const served = (await t.silta.modules.current(slug))!.steps[2];
+    assert.ok(served.kind === 'knowledge-check' && served.questions[0].text.sv.startsWith('Maria är 45 år och har varit arbetslös'));
 
     const published = await edit(slug, { action: 'publish' });
     assert.equal(published.status, 303, published.text.slice(0, 300));

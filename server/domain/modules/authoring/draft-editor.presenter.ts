@@ -46,7 +46,7 @@ export function presentDraftEditor(draft: Draft, t: TFunction, problems: Content
     LANGUAGES.map((lang) => {
       const name = `t|${path}.${lang}`;
       ids.add(fieldId(name));
-      const stored = asMap(path.split('.').reduce<unknown>((node, seg) => asMap(node)[seg], raw))[lang];
+      const stored = asMap(path.split('.').reduce<unknown>((node, seg) => (node && typeof node === 'object' ? (node as Raw)[seg] : undefined), raw))[lang];
       const value = typeof typed?.[name] === 'string' ? (typed[name] as string) : typeof stored === 'string' ? stored : '';
       return { lang, langName: t(`module_authoring.language.${lang}`), name, id: fieldId(name), value, rows };
     });
