@@ -10,6 +10,7 @@ import { adminLanguage } from './admin-page';
 import { adminSession } from './admin-session';
 import { authRoutes } from './auth.routes';
 import { contentRoutes } from './content.routes';
+import { moduleEditorRoutes } from './module-editor.routes';
 import { csrfProtection } from './csrf';
 import { uploadBody } from './pack-upload-body';
 import { gradeRoutes } from './grades.routes';
@@ -74,6 +75,7 @@ export function adminRoutes(deps: AdminDeps): Router {
   router.use(gradeRoutes(deps));
   router.use(regionRoutes(deps));
   router.use(contentRoutes(deps));
+  router.use(moduleEditorRoutes(deps));
   router.use(reportRoutes(deps));
   router.use(peopleRoutes(deps));
   return router;

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { startNewModule } from '../../domain/modules/authoring/module-drafts.service';
 import { uploadPack } from '../../domain/modules/authoring/pack-upload.service';
 import { writePackZip } from '../../domain/modules/authoring/pack-zip';
 import { placeProblem } from '../../domain/modules/authoring/problem-place';
@@ -13,11 +14,13 @@ import { formatTime } from './admin-format';
 import { handle, langOf, parseInput, renderAdmin } from './admin-page';
 import { uploadedFile } from './pack-upload-body';
 import { currentAdmin } from './require-admin';
+import { adminFormErrors } from './admin-form-errors';
 
 const slugParam = z.object({ slug: z.string().max(100).regex(KEBAB_CASE) });
 const versionText = z.string().max(32).regex(/^[0-9A-Za-z.+-]+$/);
 const diffQuery = z.object({ from: versionText, to: versionText });
 const rollbackForm = z.object({ version: versionText });
+const newModuleForm = z.object({ slug: z.string().trim().min(1).max(100).regex(KEBAB_CASE) });
 
 /** A rejected upload or import, for the page: the message and, for a pack with problems, each one by place. */
 export function rejection(error: unknown, res: Response) {
@@ -64,6 +67,24 @@ export function contentRoutes(deps: AdminDeps): Router {
         const { status, error: uploadError } = rejection(error, res);
         req.log.info({ code: (error as SiltaError).code }, 'module pack upload refused');
         await listPage(req, res, { uploadError }, status);
+      }
+    }),
+  );
+
+  // A new module starts as a draft (docs/decisions/0024); the editor takes over from there.
+  router.post(
+    '/content/new',
+    handle(async (req, res) => {
+      try {
+        const { slug } = parseInput(newModuleForm, req.body);
+        await startNewModule({ sequelize: deps.sequelize, slug, updatedBy: currentAdmin(res).username });
+        res.redirect(303, `/admin/content/${slug}/edit`);
+      } catch (error) {
+        const t = translator(langOf(res));
+        const { errors, status } = adminFormErrors(error, { slug: 'module_authoring.new.label' }, t);
+        const newError = errors.fields.slug ?? errors.summary[0]?.text;
+        const summary = [{ href: '#new-slug', text: newError ?? '' }];
+        await listPage(req, res, { newSlug: typeof req.body?.slug === 'string' ? req.body.slug.slice(0, 100) : '', newError, errors: { summary, fields: { slug: newError } } }, status);
       }
     }),
   );

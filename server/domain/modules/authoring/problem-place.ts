@@ -46,7 +46,7 @@ function translateMessage(message: string, t: TFunction, language: string | null
   const lang = language ? t(`module_authoring.language_text.${language}`) : null;
   if (/^is missing/.test(message)) return lang ? t('module_authoring.problem.text_missing', { language: lang }) : t('module_authoring.problem.missing');
   if (/^must not be empty/.test(message)) return lang ? t('module_authoring.problem.text_empty', { language: lang }) : t('module_authoring.problem.empty');
-  if (/^raw HTML is not allowed/.test(message)) return t('module_authoring.problem.raw_html', { html: /\(([^)]*)\)/.exec(message)?.[1] ?? '' });
+  if (/^raw HTML is not allowed/.test(message)) return t('module_authoring.problem.raw_html', { html: /\((.*)\); use Markdown/.exec(message)?.[1] ?? '' });
   if (/^must start with a level-1 heading/.test(message)) return t('module_authoring.problem.no_title');
   if (/single-choice question and needs exactly one correct option/.test(message)) return t('module_authoring.problem.single_correct', { found: /found (\d+)/.exec(message)?.[1] ?? '0' });
   if (/multiple-choice question and needs at least one correct option/.test(message)) return t('module_authoring.problem.multiple_correct');
