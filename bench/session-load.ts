@@ -133,6 +133,8 @@ async function main() {
       const kept = path.join(os.tmpdir(), `silta-bench-session-${options.clients}.heapsnapshot`);
       fs.copyFileSync(file, kept);
       console.log(summariseHeapSnapshot(kept));
+      // Writing the snapshot stops the server for seconds: clients time out and RSS grows by the snapshot's work.
+      console.log('(after a heap snapshot the load figures below are not valid: measure the load in a run without --heap-snapshot)');
     }
     const speedBefore = calibrationMs();
     const totals: (LoadResult | undefined)[] = [undefined, undefined];

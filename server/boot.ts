@@ -66,6 +66,9 @@ export type BootOptions = {
   serviceTimeoutMs?: number;
 };
 
+/** How long after start the grade worker loads ltijs (its CPU would delay the first requests). */
+const LTIJS_LOAD_DELAY_MS = 2_000;
+
 /** Opens the store (migrating it), sets up ltijs and the development platform, builds the app. */
 export async function bootSilta(env: Env, logger: Logger, options: BootOptions = {}): Promise<Silta> {
   // A broken content pack stops start-up here, naming the file and line.
@@ -99,12 +102,25 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
   const startWorker = options.startGradeWorker ?? env.nodeEnv !== 'test';
   // Other instances hear of queued grades and recoveries at once through Redis; without it, at their next poll.
   const gradeBridge = startWorker && env.redisUrl ? await bridgeGradesDueToRedis(env.redisUrl, logger.child({ component: 'grade-worker' })) : undefined;
-  if (startWorker) {
-    // ltijs is loaded before the worker's first send, not by it: set up lazily during a worker
-    // round, its SQLite tables waited on Silta's writer and no grade left (bench:grades, 200 rows).
-    await lti.deploy({ serverless: true, silent: true });
-    gradeWorker.start();
-  }
+  // ltijs is loaded before the worker's first send, not by it: set up lazily during a worker
+  // round, its SQLite tables waited on Silta's writer and no grade left (bench:grades, 200 rows).
+  // It loads a moment after start, not before: /healthz does not wait for it (decision 0020).
+  let workerStopped = false;
+  let workerStart: NodeJS.Timeout | undefined;
+  const startWorkerOnceLtijsLoaded = (delayMs: number) => {
+    workerStart = setTimeout(() => {
+      lti.deploy({ serverless: true, silent: true }).then(
+        () => {
+          if (!workerStopped) gradeWorker.start();
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'ltijs could not be set up; the grade worker tries again');
+          if (!workerStopped) startWorkerOnceLtijsLoaded(5_000);
+        },
+      );
+    }, delayMs);
+  };
+  if (startWorker) startWorkerOnceLtijsLoaded(LTIJS_LOAD_DELAY_MS);
   const silta: Silta = {
     app,
     sequelize,
@@ -125,6 +141,8 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
       clearInterval(purge);
       operations.stop();
       await silta.realtime?.close();
+      workerStopped = true;
+      clearTimeout(workerStart);
       // The batch in hand is recorded before the database closes.
       await gradeWorker.stop();
       await gradeBridge?.close();
