@@ -52,7 +52,10 @@ export function presentCounts(practice: Practice, lang: Language): string {
   return translator(lang)('board.counts', { useful: practice.usefulCount, adopted: practice.adoptionCount, comments: practice.commentCount });
 }
 
-/** The listing page: filters with their current values, counts and paging links (the cards are the caller's: presentGridCard). */
+/**
+ * The listing page: filters with their current values, counts and paging links (the cards are
+ * the caller's: presentGridCard).
+ */
 export function presentListing(props: { launch: Launch; query: ListQuery; result: { rows: Practice[]; total: number; more?: boolean; page: number; pages: number }; regions: Region[]; myRegion: Region | null }) {
   const { launch, query, result, regions } = props;
   const lang = launch.language;
