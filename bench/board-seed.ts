@@ -7,6 +7,8 @@ import { reindexPractices } from '../server/domain/board/search/practice-index';
 import { COMMENTS, practiceTexts, random } from './board-texts';
 
 const BATCH = 500;
+/** Authors of the seeded practices: the launched developer and this many colleagues. */
+const AUTHORS = 100;
 const DAY_MS = 86_400_000;
 
 export type SeedFigures = { practices: number; comments: number; seconds: number };
@@ -22,7 +24,7 @@ const skewed = (next: () => number, max: number) => Math.floor(max * next() ** 3
 
 /**
  * Seeds the board of a launch (its platform and the default board) directly through the store:
- * `practices` practices over the last two years by the launch's user, spread over every region
+ * `practices` practices over the last two years by the launch's user and 99 colleagues, spread over every region
  * (so every wave), with themes, actors, statuses, useful and adoption counts, 1 % hidden, and
  * comments averaging `commentsPerPractice`, in transactions of BATCH rows. Deterministic for a seed.
  */
@@ -35,6 +37,13 @@ export async function seedBoard(props: { databaseUrl: string; lt: string; practi
     const user = session && (await User.findByPk(session.userId));
     if (!user) throw new Error(`seed: no user for launch ${props.lt}`);
     const board = { issuer: user.issuer, boardKey: 'default' };
+    // Many authors, as on a real board: with the developer as the only author, every page listed
+    // 50 of their 2,500 drafts (70 cards instead of 20). Colleagues are made once per database.
+    const colleagues = await User.bulkCreate(
+      Array.from({ length: AUTHORS - 1 }, (_, i) => ({ issuer: user.issuer, sub: `bench-author-${props.seed}-${i}`, name: `Kehittäjä ${i + 1}`, givenName: null, familyName: null, email: null })),
+      { ignoreDuplicates: true },
+    );
+    const authors = [user.id, ...(await User.findAll({ where: { issuer: user.issuer, sub: colleagues.map((c) => c.sub) }, attributes: ['id'] })).map((u) => u.id)];
     const next = random(props.seed);
     const now = Date.now();
     const commentCounts: number[] = [];
@@ -48,7 +57,7 @@ export async function seedBoard(props: { databaseUrl: string; lt: string; practi
         const createdAt = new Date(now - (props.practices - n) * ((2 * 365 * DAY_MS) / props.practices));
         return {
           ...board,
-          authorId: user.id,
+          authorId: authors[n % authors.length],
           regionCode: REGION_SEED[Math.floor(next() * REGION_SEED.length)].code,
           ...texts,
           actors: JSON.stringify(several(ACTORS, 1 + Math.floor(next() * 3), next)),
@@ -72,7 +81,7 @@ export async function seedBoard(props: { databaseUrl: string; lt: string; practi
     const comments = seeded.flatMap((practice, i) =>
       Array.from({ length: commentCounts[i] ?? 0 }, (_, k) => {
         const pool = COMMENTS[practice.language as keyof typeof COMMENTS] ?? COMMENTS.fi;
-        return { practiceId: practice.id, parentId: null, authorId: user.id, body: pool[(i + k) % pool.length], createdAt: new Date(practice.createdAt.getTime() + (k + 1) * 3_600_000) };
+        return { practiceId: practice.id, parentId: null, authorId: authors[(i + k) % authors.length], body: pool[(i + k) % pool.length], createdAt: new Date(practice.createdAt.getTime() + (k + 1) * 3_600_000) };
       }),
     );
     for (let first = 0; first < comments.length; first += BATCH) {

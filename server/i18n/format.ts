@@ -42,7 +42,7 @@ export function formatRecentTime(lang: Language, date: Date, now = new Date(), t
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** A date alone, in the user's time zone (its formatter found without building a key from options: 20 per board page). */
+/** A date alone, in the user's time zone (its formatter found without a key built from options: 20 per board page). */
 export function formatDate(lang: Language, date: Date, timeZone = DEFAULT_TIME_ZONE): string {
   const key = `${lang}|${timeZone}`;
   let format = dayFormats.get(key);

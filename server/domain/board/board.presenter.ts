@@ -57,7 +57,10 @@ export function presentCounts(practice: Practice, lang: Language): string {
   });
 }
 
-/** The listing page: filters with their current values, counts and paging links (the cards are the caller's: presentGridCard). */
+/**
+ * The listing page: filters with their current values, counts and paging links (the cards are
+ * the caller's: presentGridCard).
+ */
 export function presentListing(props: { launch: Launch; query: ListQuery; result: { rows: Practice[]; total: number; more?: boolean; page: number; pages: number }; regions: Region[]; myRegion: Region | null }) {
   const { launch, query, result, regions } = props;
   const lang = launch.language;

@@ -24,13 +24,17 @@ export async function up({ context: qi }: { context: QueryInterface }) {
   for (const [name, column] of LISTINGS) {
     await sql(`CREATE INDEX ${name} ON practices (issuer, board_key, ${column} DESC, id DESC, ${FILTERS}) WHERE hidden_at IS NULL`);
   }
-  // The planners choose by statistics: a database migrated with its rows needs them renewed.
-  await sql('ANALYZE practices');
+  // Every board page lists the viewer's own drafts: found by author, not by reading the board.
+  await sql('CREATE INDEX practices_author_drafts ON practices (author_id, status, updated_at DESC, id DESC)');
+  // PostgreSQL renews its statistics itself (autovacuum). SQLite keeps what ANALYZE found until the
+  // next ANALYZE, and a connection keeps them until the schema changes: statistics of a table
+  // still empty at start made every search wait for seconds once the board had grown (decision 0021).
+  if (qi.sequelize.getDialect() === 'postgres') await sql('ANALYZE practices');
 }
 
 export async function down({ context: qi }: { context: QueryInterface }) {
   const sql = (statement: string) => qi.sequelize.query(statement);
-  for (const [name] of LISTINGS) await sql(`DROP INDEX IF EXISTS ${name}`);
+  for (const [name] of [...LISTINGS, ['practices_author_drafts']]) await sql(`DROP INDEX IF EXISTS ${name}`);
   for (const [name, column] of [['practices_visible_newest', 'created_at'], ['practices_visible_useful', 'useful_count'], ['practices_visible_adopted', 'adoption_count']]) {
     await sql(`CREATE INDEX ${name} ON practices (issuer, board_key, ${column} DESC, id DESC) WHERE hidden_at IS NULL`);
   }

@@ -60,12 +60,14 @@ export async function findPracticePage(props: { filters: WhereOptions<Practice>;
   // matches out in rowid order, so SQLite stops at the page's end instead of sorting every match.
   const newestMatch = postgres ? `${table}.id DESC` : 'practice_lemmas.rowid DESC';
   const page = ['?', '?'];
+  const listed = props.sort === 'relevance' ? 'newest' : props.sort;
+  const order = props.query && listed === 'newest' ? newestMatch : byColumn(ORDER[listed]);
   const sql =
     props.sort === 'relevance' && score
       ? // Ranking scores the newest COUNT_CAP matches only, so its cost stays bounded however large
         // the board; ids and scores are sorted, and only the page's 20 rows are read whole.
         `SELECT ${columns} FROM (SELECT ranked.id, ranked.score FROM (SELECT ${table}.id AS id, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP}) AS ranked ORDER BY ranked.score DESC, ranked.id DESC LIMIT ${page[0]} OFFSET ${page[1]}) AS top ${postgres ? 'JOIN' : 'CROSS JOIN'} practices AS ${table} ON ${table}.id = top.id ORDER BY top.score DESC, top.id DESC`
-      : `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${props.query && props.sort !== 'useful' && props.sort !== 'adopted' ? newestMatch : byColumn(ORDER[props.sort === 'relevance' ? 'newest' : props.sort])} LIMIT ${page[0]} OFFSET ${page[1]}`;
+      : `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ${page[0]} OFFSET ${page[1]}`;
   const [rows, counted] = await Promise.all([
     sequelize.query(sql, { replacements: [...replacements, props.limit, props.offset], model: Practice, mapToModel: true }),
     sequelize.query<{ n: number | string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) AS capped`, { replacements, type: QueryTypes.SELECT }),
