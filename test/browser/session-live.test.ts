@@ -214,6 +214,33 @@ describe('Browser: a live session between a facilitator and a participant', func
     await cell.locator('.session-add summary').click();
   });
 
+  it('Enter on a focused cell opens its "add a note"; the arrow keys move between cells; Escape goes back to the cell', async () => {
+    // The cells are one tab stop from the wall (a roving tabindex), then the arrows.
+    // (The cell double-clicked above is the one last used, so Tab returns to it.)
+    await developer.locator('.session-wall').focus();
+    await developer.keyboard.press('Tab');
+    assert.equal(await developer.evaluate(() => document.activeElement?.getAttribute('data-column')), 'follow-up', 'Tab from the wall reaches the cell last used');
+    assert.match((await developer.locator('#cell-0-0').getAttribute('aria-describedby')) ?? '', /session-cell-hint/);
+    await developer.locator('#cell-0-0').focus();
+    await developer.keyboard.press('ArrowRight');
+    await developer.keyboard.press('ArrowDown');
+    const cell = developer.locator('.session-cell[data-lane="health-care"][data-column="assessment"]');
+    assert.equal(await cell.evaluate((c) => c === document.activeElement), true, 'the arrows move the focus by lane and step');
+    await expectAccessible(developer, 'the participant page with a cell focused');
+    await developer.keyboard.press('Enter');
+    assert.equal(await cell.locator('.session-add').evaluate((d) => (d as HTMLDetailsElement).open), true);
+    await developer.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA' && document.activeElement.closest('.session-cell')?.getAttribute('data-column') === 'assessment');
+    await developer.keyboard.type('Typed after Enter on the cell');
+    await developer.keyboard.press('Escape');
+    assert.equal(await cell.locator('.session-add').evaluate((d) => (d as HTMLDetailsElement).open), false);
+    assert.equal(await cell.evaluate((c) => c === document.activeElement), true, 'Escape returns to the cell');
+    assert.equal(await cell.locator('.session-add textarea').inputValue(), 'Typed after Enter on the cell', 'what was typed is kept');
+    await cell.locator('.session-add textarea').fill('');
+    // The cell is now the wall's tab stop: Shift+Tab leaves the wall and Tab comes back to it.
+    assert.equal(await cell.getAttribute('tabindex'), '0');
+    assert.equal(await developer.locator('.session-cell[tabindex="0"]').count(), 1);
+  });
+
   it('locks the board for participants with an explanation, and the server refuses what slips through', async () => {
     await teacher.locator('#facilitate-lock-board').click();
     await developer.locator('#session-locked-board').waitFor();
@@ -356,7 +383,11 @@ describe('Browser: a live session between a facilitator and a participant', func
       await clusterRow(teacher, renamed).waitFor();
       assert.equal(await clusterRow(teacher, 'Kela').count(), 0);
       await theirs.locator('[data-field="cluster-badge"]', { hasText: new RegExp(`^${renamed}$`) }).waitFor();
+      // A note's change forms are drawn when its menu first opens (one shared template).
+      assert.equal(await theirs.locator('select[name="cluster"]').count(), 0, 'no change forms before the menu opens');
+      await theirs.locator('.session-note-menu').evaluate((d) => ((d as HTMLDetailsElement).open = true));
       assert.equal(await theirs.locator('select[name="cluster"] option:checked').textContent(), renamed);
+      await theirs.locator('.session-note-menu').evaluate((d) => ((d as HTMLDetailsElement).open = false));
       assert.equal(await teacher.getByRole('button', { name: `Nimeä uudelleen ryhmä ${renamed}` }).count(), 1);
       await teacher.locator('#session-announcer', { hasText: `Ryhmä Kela nimettiin uudelleen: ${renamed}` }).waitFor();
       assert.doesNotMatch((await developer.locator('#session-announcer').textContent()) ?? '', /renamed/, 'the renamer is not told of their own rename');
@@ -440,6 +471,7 @@ describe('Browser: a live session between a facilitator and a participant', func
       const theirs = noteWith(teacher, note);
       await theirs.locator('[data-field="cluster"]', { hasText: /^ei ryhmää$/ }).waitFor({ state: 'attached' });
       assert.equal(await theirs.locator('[data-field="cluster-badge"]').isHidden(), true, 'no group badge');
+      await theirs.locator('.session-note-menu').evaluate((d) => ((d as HTMLDetailsElement).open = true));
       assert.equal(await theirs.locator('select[name="cluster"]').inputValue(), '');
       assert.deepEqual(await theirs.locator('select[name="cluster"] option').allTextContents(), ['ei ryhmää']);
       assert.equal(await noteWith(developer, note).locator('[data-field="cluster"]').textContent(), 'no cluster');
