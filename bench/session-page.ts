@@ -22,6 +22,7 @@ import { createSession, launchToken } from './session-setup';
 import { percentile } from './stats';
 import { startSilta } from './tools';
 import { call } from './http-client';
+import { calibrationLine, calibrationMs } from './calibration';
 
 const { values: flags } = parseArgs({
   options: {
@@ -134,6 +135,7 @@ async function main() {
       }
     };
 
+    const speedBefore = calibrationMs();
     const toAck: number[] = [];
     const toRender: number[] = [];
     const toPaint: number[] = [];
@@ -158,6 +160,7 @@ async function main() {
     const row = (label: string, values: number[]) => `${label.padEnd(52)} p50 ${percentile(values, 50).toFixed(0).padStart(5)} ms   p95 ${percentile(values, 95).toFixed(0).padStart(5)} ms   max ${Math.max(...values).toFixed(0).padStart(5)} ms`;
     console.log(`\nSession page with ${notes} notes, Chromium CPU throttled ${throttle}x, ${samples} new notes from another participant (Silta: ${silta.label})`);
     console.log(`page load until joined (not throttled): ${loadMs} ms`);
+    console.log(calibrationLine(speedBefore, calibrationMs()));
     console.log(row('writer emit -> acknowledged', toAck));
     console.log(row('writer emit -> note in the viewer\'s wall (DOM)', toRender));
     console.log(row('writer emit -> that frame painted on the viewer\'s wall', toPaint));

@@ -212,16 +212,21 @@ describe('Browser: a live session between a facilitator and a participant', func
     await developer.mouse.dblclick(box.x + box.width / 2, box.y + 8);
     await developer.waitForFunction(() => document.activeElement?.closest('.session-cell')?.getAttribute('data-column') === 'follow-up' && document.activeElement?.tagName === 'TEXTAREA');
     await cell.locator('.session-add summary').click();
+    // A double-click that lands on the cell's "Add a note" itself (a wider lane column or a lower
+    // zoom puts it under the pointer) also ends with the form open, not toggled shut again.
+    assert.equal(await cell.locator('.session-add').evaluate((d) => (d as HTMLDetailsElement).open), false);
+    await cell.locator('.session-add summary').dblclick();
+    await developer.waitForFunction(() => document.activeElement?.closest('.session-cell')?.getAttribute('data-column') === 'follow-up' && document.activeElement?.tagName === 'TEXTAREA');
+    assert.equal(await cell.locator('.session-add').evaluate((d) => (d as HTMLDetailsElement).open), true);
+    await cell.locator('.session-add summary').click();
   });
 
-  it('Enter on a focused cell opens its "add a note"; the arrow keys move between cells; Escape goes back to the cell', async () => {
+  it('Enter on a focused cell opens its "add a note"; the first cell is a tab stop, the arrows move between cells; Escape goes back to the cell', async () => {
     // The cells are one tab stop from the wall (a roving tabindex), then the arrows.
-    // (The cell double-clicked above is the one last used, so Tab returns to it.)
     await developer.locator('.session-wall').focus();
     await developer.keyboard.press('Tab');
-    assert.equal(await developer.evaluate(() => document.activeElement?.getAttribute('data-column')), 'follow-up', 'Tab from the wall reaches the cell last used');
+    assert.equal(await developer.evaluate(() => document.activeElement?.id), 'cell-0-0', 'Tab from the wall reaches its first cell');
     assert.match((await developer.locator('#cell-0-0').getAttribute('aria-describedby')) ?? '', /session-cell-hint/);
-    await developer.locator('#cell-0-0').focus();
     await developer.keyboard.press('ArrowRight');
     await developer.keyboard.press('ArrowDown');
     const cell = developer.locator('.session-cell[data-lane="health-care"][data-column="assessment"]');
@@ -236,9 +241,8 @@ describe('Browser: a live session between a facilitator and a participant', func
     assert.equal(await cell.evaluate((c) => c === document.activeElement), true, 'Escape returns to the cell');
     assert.equal(await cell.locator('.session-add textarea').inputValue(), 'Typed after Enter on the cell', 'what was typed is kept');
     await cell.locator('.session-add textarea').fill('');
-    // The cell is now the wall's tab stop: Shift+Tab leaves the wall and Tab comes back to it.
-    assert.equal(await cell.getAttribute('tabindex'), '0');
-    assert.equal(await developer.locator('.session-cell[tabindex="0"]').count(), 1);
+    // One cell is a tab stop, the first; the others are reached with the arrows.
+    assert.deepEqual(await developer.locator('.session-cell[tabindex="0"]').evaluateAll((cells) => cells.map((c) => c.id)), ['cell-0-0']);
   });
 
   it('locks the board for participants with an explanation, and the server refuses what slips through', async () => {

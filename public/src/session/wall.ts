@@ -93,7 +93,9 @@ export function wireWall(root: HTMLElement, strings: Strings): void {
   };
   grid.addEventListener('dblclick', (e) => {
     const target = e.target as Element;
-    if (target.closest('.session-note, .session-add')) return;
+    // A double-click on the cell's own "Add a note" counts too (its two clicks toggled it open
+    // and shut again): in a narrow cell or zoomed out, it is most of the cell's empty top.
+    if (target.closest('.session-note') || (target.closest('.session-add') && !target.closest('.session-add > summary'))) return;
     openAdd(target.closest('.session-cell'));
   });
   wireCellKeys(grid, openAdd);
@@ -142,9 +144,10 @@ export function wireWall(root: HTMLElement, strings: Strings): void {
 }
 
 /**
- * The cells as one keyboard stop (a roving tabindex, as in a grid): Tab reaches the last cell
- * used, the arrow keys move between cells (by screen: lane up and down, step left and right),
- * Enter opens the focused cell's "add a note", and Tab goes on into the cell's notes.
+ * The cells from the keyboard: the first cell is a tab stop (right after the wall itself), the
+ * others are reached with the arrow keys (lane up and down, step left and right); Enter opens
+ * the focused cell's "add a note", and Tab goes on into the cell's notes. Always entering at the
+ * first cell keeps the tab order the page's order (notes and "Add a note" links stay tab stops).
  */
 function wireCellKeys(grid: HTMLElement, openAdd: (cell: HTMLElement) => void): void {
   const cells = [...grid.querySelectorAll<HTMLElement>('.session-cell')];
@@ -159,12 +162,6 @@ function wireCellKeys(grid: HTMLElement, openAdd: (cell: HTMLElement) => void): 
   const cellAt = (lane: number, column: number) => grid.querySelector<HTMLElement>(`.session-cell[data-lane="${CSS.escape(lanes[lane])}"][data-column="${CSS.escape(columns[column])}"]`);
   const MOVES: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 
-  grid.addEventListener('focusin', (e) => {
-    const cell = e.target as HTMLElement;
-    if (!cell.classList?.contains('session-cell')) return;
-    for (const other of cells) if (other !== cell && other.tabIndex === 0) other.tabIndex = -1;
-    cell.tabIndex = 0;
-  });
   grid.addEventListener('keydown', (e) => {
     const cell = e.target as HTMLElement;
     if (!cell.classList?.contains('session-cell') || e.altKey || e.ctrlKey || e.metaKey) return;
