@@ -22,6 +22,7 @@ import { createSession, launchToken } from './session-setup';
 import { percentile } from './stats';
 import { startSilta } from './tools';
 import { call } from './http-client';
+import { calibrationLine, calibrationMs } from './calibration';
 
 const { values: flags } = parseArgs({
   options: {
@@ -86,41 +87,83 @@ async function main() {
     await page.goto(`${base}/sessions/${sessionId}?lt=${viewerLt}`, { timeout: 180_000 });
     await page.locator('#session-connection', { hasText: 'Yhteys toimii' }).waitFor({ timeout: 120_000 });
     const loadMs = Date.now() - loadStart;
+    const nav = await page.evaluate(() => {
+      const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      return { html: Math.round(n.responseEnd), bytes: n.transferSize, domReady: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd), elements: document.getElementsByTagName('*').length };
+    });
+    console.error(`page: HTML received ${nav.html} ms (${Math.round(nav.bytes / 1024)} KiB), DOM ready ${nav.domReady} ms, load ${nav.load} ms, ${nav.elements} elements`);
+    const shown = await page.locator('.session-grid .session-note').count();
+    console.error(`page joined with ${shown} notes on the wall; connection: ${await page.locator('#session-connection').textContent()}`);
+    page.on('console', (m) => console.error(`[page] ${m.text()}`));
+    page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    // Timestamps in the page: the note inserted into the wall (a MutationObserver), the frame that
+    // shows it painted (its next animation frame, then a task: the paint has happened), and the
+    // live region set. Polled on an interval, not on animation frames, so a page that stops
+    // painting is measured as such rather than stalling the bench.
     await page.evaluate(() => {
-      const w = window as unknown as { seen: Record<string, number>; said: number[] };
+      const w = window as unknown as { seen: Record<string, number>; painted: Record<string, number>; said: number[] };
       w.seen = {};
+      w.painted = {};
       w.said = [];
       new MutationObserver((records) => {
         const now = Date.now();
-        for (const r of records) for (const n of r.addedNodes) if (n instanceof HTMLElement && n.dataset.noteId) w.seen[n.dataset.noteId] ??= now;
+        for (const r of records) {
+          for (const n of r.addedNodes) {
+            const id = n instanceof HTMLElement ? n.dataset.noteId : undefined;
+            if (!id || w.seen[id]) continue;
+            w.seen[id] = now;
+            requestAnimationFrame(() => setTimeout(() => (w.painted[id] = Date.now())));
+          }
+        }
       }).observe(document.querySelector('.session-grid')!, { childList: true, subtree: true });
       new MutationObserver(() => w.said.push(Date.now())).observe(document.getElementById('session-announcer')!, { childList: true, characterData: true, subtree: true });
     });
+    type Marks = { seen: Record<string, number>; painted: Record<string, number>; said: number[] };
+    // Polled from here with plain evaluations (page.waitForFunction stalled on the 500-note page
+    // although its predicate was already true).
+    const waitIn = async (what: string, fn: (arg: string | number) => number | undefined, arg: string | number): Promise<number> => {
+      const until = Date.now() + 30_000;
+      for (;;) {
+        const value = await page.evaluate(fn, arg);
+        if (value) return value;
+        if (Date.now() > until) {
+          const marks = await page.evaluate(() => { const w = window as unknown as Marks; return { seen: Object.keys(w.seen).length, said: w.said.length }; });
+          throw new Error(`${what}: not within 30 s (${JSON.stringify(marks)})`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
 
+    const speedBefore = calibrationMs();
     const toAck: number[] = [];
     const toRender: number[] = [];
+    const toPaint: number[] = [];
     const renderAfterAck: number[] = [];
     const toAnnounce: number[] = [];
     for (let i = 0; i < samples; i++) {
       const payload = note(notes + i, `Uusi lappu ${i}`);
-      const saidBefore = await page.evaluate(() => (window as unknown as { said: number[] }).said.length);
+      const saidBefore = await page.evaluate(() => (window as unknown as Marks).said.length);
       const sent = Date.now();
       const ack = await emit(writer, payload);
       const acked = Date.now();
       if (ack.error) throw new Error(`note ${i}: ${ack.error.message}`);
-      const seen = await page.waitForFunction((id) => (window as unknown as { seen: Record<string, number> }).seen[id], payload.clientId, { timeout: 30_000 }).then((h) => h.jsonValue() as Promise<number>);
-      const said = await page.waitForFunction((n) => (window as unknown as { said: number[] }).said[n], saidBefore, { timeout: 30_000 }).then((h) => h.jsonValue() as Promise<number>);
+      const seen = await waitIn(`note ${i} inserted`, (id) => (window as unknown as Marks).seen[id as string], payload.clientId);
+      const painted = await waitIn(`note ${i} painted`, (id) => (window as unknown as Marks).painted[id as string], payload.clientId);
+      const said = await waitIn(`note ${i} announced`, (n) => (window as unknown as Marks).said[n as number], saidBefore);
       toAck.push(acked - sent);
       toRender.push(seen - sent);
+      toPaint.push(painted - sent);
       renderAfterAck.push(seen - acked);
       toAnnounce.push(said - sent);
     }
     const row = (label: string, values: number[]) => `${label.padEnd(52)} p50 ${percentile(values, 50).toFixed(0).padStart(5)} ms   p95 ${percentile(values, 95).toFixed(0).padStart(5)} ms   max ${Math.max(...values).toFixed(0).padStart(5)} ms`;
     console.log(`\nSession page with ${notes} notes, Chromium CPU throttled ${throttle}x, ${samples} new notes from another participant (Silta: ${silta.label})`);
     console.log(`page load until joined (not throttled): ${loadMs} ms`);
+    console.log(calibrationLine(speedBefore, calibrationMs()));
     console.log(row('writer emit -> acknowledged', toAck));
-    console.log(row('writer emit -> note on the viewer\'s wall', toRender));
+    console.log(row('writer emit -> note in the viewer\'s wall (DOM)', toRender));
+    console.log(row('writer emit -> that frame painted on the viewer\'s wall', toPaint));
     console.log(row('acknowledged -> note on the viewer\'s wall', renderAfterAck));
     console.log(row('writer emit -> announced (incl. 1.2 s batching)', toAnnounce));
     console.log(row('announced, less the 1.2 s batching window', toAnnounce.map((v) => v - 1200)));

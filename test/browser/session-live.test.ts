@@ -212,6 +212,37 @@ describe('Browser: a live session between a facilitator and a participant', func
     await developer.mouse.dblclick(box.x + box.width / 2, box.y + 8);
     await developer.waitForFunction(() => document.activeElement?.closest('.session-cell')?.getAttribute('data-column') === 'follow-up' && document.activeElement?.tagName === 'TEXTAREA');
     await cell.locator('.session-add summary').click();
+    // A double-click that lands on the cell's "Add a note" itself (a wider lane column or a lower
+    // zoom puts it under the pointer) also ends with the form open, not toggled shut again.
+    assert.equal(await cell.locator('.session-add').evaluate((d) => (d as HTMLDetailsElement).open), false);
+    await cell.locator('.session-add summary').dblclick();
+    await developer.waitForFunction(() => document.activeElement?.closest('.session-cell')?.getAttribute('data-column') === 'follow-up' && document.activeElement?.tagName === 'TEXTAREA');
+    assert.equal(await cell.locator('.session-add').evaluate((d) => (d as HTMLDetailsElement).open), true);
+    await cell.locator('.session-add summary').click();
+  });
+
+  it('Enter on a focused cell opens its "add a note"; the first cell is a tab stop, the arrows move between cells; Escape goes back to the cell', async () => {
+    // The cells are one tab stop from the wall (a roving tabindex), then the arrows.
+    await developer.locator('.session-wall').focus();
+    await developer.keyboard.press('Tab');
+    assert.equal(await developer.evaluate(() => document.activeElement?.id), 'cell-0-0', 'Tab from the wall reaches its first cell');
+    assert.match((await developer.locator('#cell-0-0').getAttribute('aria-describedby')) ?? '', /session-cell-hint/);
+    await developer.keyboard.press('ArrowRight');
+    await developer.keyboard.press('ArrowDown');
+    const cell = developer.locator('.session-cell[data-lane="health-care"][data-column="assessment"]');
+    assert.equal(await cell.evaluate((c) => c === document.activeElement), true, 'the arrows move the focus by lane and step');
+    await expectAccessible(developer, 'the participant page with a cell focused');
+    await developer.keyboard.press('Enter');
+    assert.equal(await cell.locator('.session-add').evaluate((d) => (d as HTMLDetailsElement).open), true);
+    await developer.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA' && document.activeElement.closest('.session-cell')?.getAttribute('data-column') === 'assessment');
+    await developer.keyboard.type('Typed after Enter on the cell');
+    await developer.keyboard.press('Escape');
+    assert.equal(await cell.locator('.session-add').evaluate((d) => (d as HTMLDetailsElement).open), false);
+    assert.equal(await cell.evaluate((c) => c === document.activeElement), true, 'Escape returns to the cell');
+    assert.equal(await cell.locator('.session-add textarea').inputValue(), 'Typed after Enter on the cell', 'what was typed is kept');
+    await cell.locator('.session-add textarea').evaluate((t) => ((t as HTMLTextAreaElement).value = ''));
+    // One cell is a tab stop, the first; the others are reached with the arrows.
+    assert.deepEqual(await developer.locator('.session-cell[tabindex="0"]').evaluateAll((cells) => cells.map((c) => c.id)), ['cell-0-0']);
   });
 
   it('locks the board for participants with an explanation, and the server refuses what slips through', async () => {
@@ -356,7 +387,11 @@ describe('Browser: a live session between a facilitator and a participant', func
       await clusterRow(teacher, renamed).waitFor();
       assert.equal(await clusterRow(teacher, 'Kela').count(), 0);
       await theirs.locator('[data-field="cluster-badge"]', { hasText: new RegExp(`^${renamed}$`) }).waitFor();
+      // A note's change forms are drawn when its menu first opens (one shared template).
+      assert.equal(await theirs.locator('select[name="cluster"]').count(), 0, 'no change forms before the menu opens');
+      await theirs.locator('.session-note-menu').evaluate((d) => ((d as HTMLDetailsElement).open = true));
       assert.equal(await theirs.locator('select[name="cluster"] option:checked').textContent(), renamed);
+      await theirs.locator('.session-note-menu').evaluate((d) => ((d as HTMLDetailsElement).open = false));
       assert.equal(await teacher.getByRole('button', { name: `Nimeä uudelleen ryhmä ${renamed}` }).count(), 1);
       await teacher.locator('#session-announcer', { hasText: `Ryhmä Kela nimettiin uudelleen: ${renamed}` }).waitFor();
       assert.doesNotMatch((await developer.locator('#session-announcer').textContent()) ?? '', /renamed/, 'the renamer is not told of their own rename');
@@ -440,6 +475,7 @@ describe('Browser: a live session between a facilitator and a participant', func
       const theirs = noteWith(teacher, note);
       await theirs.locator('[data-field="cluster"]', { hasText: /^ei ryhmää$/ }).waitFor({ state: 'attached' });
       assert.equal(await theirs.locator('[data-field="cluster-badge"]').isHidden(), true, 'no group badge');
+      await theirs.locator('.session-note-menu').evaluate((d) => ((d as HTMLDetailsElement).open = true));
       assert.equal(await theirs.locator('select[name="cluster"]').inputValue(), '');
       assert.deepEqual(await theirs.locator('select[name="cluster"] option').allTextContents(), ['ei ryhmää']);
       assert.equal(await noteWith(developer, note).locator('[data-field="cluster"]').textContent(), 'no cluster');

@@ -9,6 +9,16 @@ const ID_ATTRIBUTES = ['id', 'for', 'aria-labelledby', 'aria-describedby'];
 const $ = <T extends Element = HTMLElement>(root: ParentNode, selector: string) => root.querySelector<T & Element>(selector);
 const $$ = <T extends Element = HTMLElement>(root: ParentNode, selector: string) => [...root.querySelectorAll<T & Element>(selector)];
 
+/** Puts a note's id into a cloned template's id references (`__NOTE__`). */
+function withId(element: HTMLElement, id: string): void {
+  for (const node of [element, ...$$(element, '*')]) {
+    for (const name of ID_ATTRIBUTES) {
+      const value = node.getAttribute(name);
+      if (value?.includes(PLACEHOLDER)) node.setAttribute(name, value.split(PLACEHOLDER).join(id));
+    }
+  }
+}
+
 /** Sets a control's value unless the user is in it (never overwrite what someone is typing). */
 function setValue(control: HTMLTextAreaElement | HTMLSelectElement | HTMLInputElement | null, value: string): void {
   if (control && document.activeElement !== control && control.value !== value) control.value = value;
@@ -39,6 +49,7 @@ function toggleLabel(button: HTMLElement | null, on: boolean): void {
  */
 export class SessionView {
   private readonly noteTemplate: HTMLTemplateElement;
+  private readonly changeTemplate: HTMLTemplateElement | null;
   /** The cluster list with its rename forms and delete confirmations. */
   readonly clusters: ClusterList;
 
@@ -47,6 +58,7 @@ export class SessionView {
     private readonly strings: Strings,
   ) {
     this.noteTemplate = $<HTMLTemplateElement>(root, '#session-note-template')!;
+    this.changeTemplate = $<HTMLTemplateElement>(root, '#session-note-change-template');
     this.clusters = new ClusterList(root, strings);
   }
 
@@ -65,14 +77,24 @@ export class SessionView {
 
   private createNote(id: string): HTMLElement {
     const element = this.noteTemplate.content.firstElementChild!.cloneNode(true) as HTMLElement;
-    for (const node of [element, ...$$(element, '*')]) {
-      for (const name of ID_ATTRIBUTES) {
-        const value = node.getAttribute(name);
-        if (value?.includes(PLACEHOLDER)) node.setAttribute(name, value.split(PLACEHOLDER).join(id));
-      }
-    }
+    withId(element, id);
     element.dataset.noteId = id;
     return element;
+  }
+
+  /**
+   * Puts the change forms into a note's menu the first time it opens (one shared template, so a
+   * wall of 500 notes does not carry 500 sets of forms); the caller then draws the note, which
+   * sets their values. Returns whether they were added now.
+   */
+  fillChange(element: HTMLElement): boolean {
+    const change = $(element, '.session-note-change');
+    const id = element.dataset.noteId;
+    if (!change || !id || change.firstElementChild || !this.changeTemplate) return false;
+    const forms = this.changeTemplate.content.firstElementChild!.cloneNode(true) as HTMLElement;
+    withId(forms, id);
+    change.append(forms);
+    return true;
   }
 
   /** Adds or updates a note where it belongs; returns its element (null if its cell is unknown). */
@@ -108,7 +130,10 @@ export class SessionView {
     pendingText.textContent = pending ? format(s, 'sending') : '';
     this.renderVotes(element, note.id, state);
     const { mayChange, frozen } = noteRights(state, note);
-    $(element, '.session-note-change')!.hidden = !mayChange;
+    const change = $(element, '.session-note-change')!;
+    change.hidden = !mayChange;
+    // Forms not drawn yet (the menu never opened) get their values when they are.
+    if (!change.firstElementChild) return element;
     $<HTMLFieldSetElement>(element, '[data-freeze="note"]')!.disabled = frozen;
     setValue($<HTMLTextAreaElement>(element, 'textarea[name="text"]'), note.text);
     setValue($<HTMLSelectElement>(element, 'select[name="lane"]'), note.lane);

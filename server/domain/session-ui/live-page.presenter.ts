@@ -27,10 +27,6 @@ export type NoteModel = {
   mayChange: boolean;
   /** ...but a lock or the closed session stops it now. */
   frozen: boolean;
-  lanes: Option[];
-  columns: Option[];
-  colours: Option[];
-  clusters: Option[];
 };
 
 const options = (items: { key: string; label: string }[], selected: string | null): Option[] => items.map((i) => ({ value: i.key, label: i.label, selected: i.key === selected }));
@@ -103,10 +99,6 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
       showTotal: votes.totals !== null,
       mayChange,
       frozen: session.closed || (!me.facilitator && (session.locked || phaseOfNoteLocked)),
-      lanes: options(template.lanes, note.lane),
-      columns: options(template.columns, note.column),
-      colours: colourOptions(note.colour),
-      clusters: clusterOptions(state.clusters, note.clusterId),
     };
   };
 
@@ -152,7 +144,21 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
     voteBlocked: session.closed || votesLeft === 0,
     participants: state.participants.map((p) => ({ ...p, you: p.key === me.presenceKey })),
     colours: colourOptions(NOTE_COLOURS[0]),
-    noteTemplate: { ...noteModel(placeholder), mayChange: true, frozen: false, author: '', colourLabel: '', clusterLabel: '', clusterBadge: '', votesBadge: '' },
+    // The new-note template and the one shared copy of the change forms (filled in by the client).
+    noteTemplate: {
+      ...noteModel(placeholder),
+      mayChange: true,
+      frozen: false,
+      author: '',
+      colourLabel: '',
+      clusterLabel: '',
+      clusterBadge: '',
+      votesBadge: '',
+      lanes: options(template.lanes, null),
+      columns: options(template.columns, null),
+      colours: colourOptions(null),
+      clusters: clusterOptions(state.clusters, null),
+    },
     clientStrings: clientStrings(t),
   };
 }
