@@ -219,6 +219,20 @@ export class ServiceClient {
     return pending;
   }
 
+  /**
+   * ltijs's token, asked again once when storing it broke ltijs's unique cache row: another
+   * instance stored its token for the same scopes at that moment, and the second ask reads it.
+   * (Seen with two instances draining after an outage: without this the row was marked failed.)
+   */
+  private async platformToken(platform: LtijsPlatform, scopes: string) {
+    try {
+      return await platform.platformAccessToken(scopes);
+    } catch (error) {
+      if (!/^Sequelize(UniqueConstraint|Validation)Error$/.test((error as Error)?.name ?? '')) throw error;
+      return platform.platformAccessToken(scopes);
+    }
+  }
+
   private async fetchToken(request: ServiceRequest, scopes: string): Promise<string> {
     let platform: LtijsPlatform;
     try {
@@ -233,7 +247,7 @@ export class ServiceClient {
       timer = setTimeout(() => reject(new PlatformServiceError('platform_timeout', { stage: 'token', url: tokenUrl })), this.timeoutMs);
     });
     try {
-      const token = await Promise.race([platform.platformAccessToken(scopes), timeout]);
+      const token = await Promise.race([this.platformToken(platform, scopes), timeout]);
       if (!token?.access_token) throw new PlatformServiceError('platform_bad_response', { stage: 'token', url: tokenUrl, platformMessage: 'no access_token' });
       return token.access_token;
     } catch (error) {

@@ -200,6 +200,29 @@ describe('AGS client against the development platform', () => {
     assert.equal(error.status, undefined);
   });
 
+  it('asks ltijs again when another instance stored its token at the same moment (unique cache row)', async () => {
+    await forgetCachedTokens();
+    const registry = t.silta.registry;
+    let clashes = 0;
+    // The first ask fails as ltijs does when the other instance's insert won the race.
+    const racing = Object.create(registry) as typeof registry;
+    racing.ltijsPlatform = async (issuer, clientId) => {
+      const platform = await registry.ltijsPlatform(issuer, clientId);
+      const real = platform.platformAccessToken.bind(platform);
+      // ltijs's Platform keeps private fields: its own instance is patched, and forwards after the clash.
+      platform.platformAccessToken = async (scopes: string) => {
+        if (clashes++ === 0) throw Object.assign(new Error('Validation error'), { name: 'SequelizeUniqueConstraintError' });
+        return real(scopes);
+      };
+      return platform;
+    };
+    const other = new ServiceClient({ registry: racing, lti: t.silta.lti });
+    const { item } = await newLineItem('Two instances, one token');
+    const got = await getLineItem(other, { ...target, lineItemUrl: item.id });
+    assert.equal(got.label, 'Two instances, one token');
+    assert.equal(clashes, 2, 'asked twice');
+  });
+
   it('reports a failing token endpoint as a typed token error', async () => {
     await forgetCachedTokens();
     t.devPlatform.failNext({ target: 'token', status: 503, retryAfter: 5 });

@@ -52,7 +52,7 @@ export type GradeWorkerOptions = {
 /** What happened to one row in a run, for logs and tests. */
 export type RowOutcome = { id: number; status: GradeOutbox['status'] | 'released'; code?: string };
 
-const DEFAULTS = { pollMs: 1_000, batchSize: 200, sentBatch: 20, concurrency: 8, maxTries: 100, giveUpAfterMs: 48 * 3600_000, baseDelayMs: 1_000, earlyDelayMs: 4_000, maxDelayMs: 30_000, leaseMs: 6_000 };
+const DEFAULTS = { pollMs: 1_000, batchSize: 100, sentBatch: 20, concurrency: 8, maxTries: 100, giveUpAfterMs: 48 * 3600_000, baseDelayMs: 1_000, earlyDelayMs: 4_000, maxDelayMs: 30_000, leaseMs: 6_000 };
 
 /** One line about a failure for the log and the teacher view: HTTP status and the platform's words. */
 function describeFailure(error: unknown): { code: string; message: string } {
