@@ -67,9 +67,11 @@ async function main() {
       await page.fill('#password', admin.password);
       await page.click('form button[type="submit"]');
       for (const lang of LANGS) {
-        for (const section of ['platforms', 'people', 'regions', 'grades', 'reports']) {
-          await page.goto(`${silta}/admin/${section}?lang=${lang}`, { waitUntil: 'networkidle' });
-          await page.screenshot({ path: path.join(out, `admin-${section}-${lang}-${width}.png`), fullPage: true });
+        const module = 'work-ability-service-chain';
+        const content = ['content', `content/${module}`, `content/${module}/edit`, `content/${module}/preview?in=${lang}&step=actors-check`];
+        for (const section of ['platforms', 'people', 'regions', 'grades', 'reports', ...content]) {
+          await page.goto(`${silta}/admin/${section}${section.includes('?') ? '&' : '?'}lang=${lang}`, { waitUntil: 'networkidle' });
+          await page.screenshot({ path: path.join(out, `admin-${section.replace(/[/?&=]/g, '-')}-${lang}-${width}.png`), fullPage: true });
         }
       }
       await context.close();

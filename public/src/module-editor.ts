@@ -2,7 +2,7 @@
 // the trainee page's own Markdown renderer and sanitiser) and autosave of the draft a moment after
 // typing stops. Without this script the editor works by its buttons alone.
 const form = document.querySelector<HTMLFormElement>('form.module-editor');
-const status = document.querySelector<HTMLElement>('[data-autosave-status]');
+const autosaveStatus = document.querySelector<HTMLElement>('[data-autosave-status]');
 
 const post = (url: string, body: URLSearchParams) =>
   fetch(url, { method: 'POST', body, headers: { accept: 'application/json' }, credentials: 'same-origin' });
@@ -42,7 +42,7 @@ if (form) {
     const body = new URLSearchParams(new FormData(form) as unknown as Record<string, string>);
     body.set('action', 'save');
     const response = await post(form.action, body);
-    if (status) status.textContent = response.ok ? (form.dataset.saved ?? '').replace('{time}', new Date().toLocaleTimeString(document.documentElement.lang)) : (form.dataset.saveFailed ?? '');
+    if (autosaveStatus) autosaveStatus.textContent = response.ok ? (form.dataset.saved ?? '').replace('{time}', new Date().toLocaleTimeString(document.documentElement.lang)) : (form.dataset.saveFailed ?? '');
   }, 2000);
   form.addEventListener('input', save);
   form.addEventListener('change', save);

@@ -201,6 +201,8 @@ describe('admin console: the module editor (drafts, publish, Moodle import, prev
     assert.equal(taken.status, 409);
     const page = await agent.get(`/admin/content/${slug}/edit`).set('accept-language', 'en').expect(200);
     assert.match(page.text, /problem\(s\) to fix before it can be published/);
+    const list = await agent.get('/admin/content').set('accept-language', 'en').expect(200);
+    assert.match(list.text, new RegExp(`href="/admin/content/${slug}/edit"`));
   });
 
   it('refuses the editor to a visitor who is not signed in', async () => {

@@ -14,6 +14,7 @@ import { formatTime } from './admin-format';
 import { handle, langOf, parseInput, renderAdmin } from './admin-page';
 import { uploadedFile } from './pack-upload-body';
 import { currentAdmin } from './require-admin';
+import { ModuleDraft } from '../../store/module-version-models';
 import { adminFormErrors } from './admin-form-errors';
 
 const slugParam = z.object({ slug: z.string().max(100).regex(KEBAB_CASE) });
@@ -48,7 +49,9 @@ export function contentRoutes(deps: AdminDeps): Router {
       graded: pack.steps.filter((s) => s.counts).length,
       languages: LANGUAGES.join(', '),
     }));
-    renderAdmin(req, res, 'content', 'admin.content.title', { packs, ...extra }, status);
+    // A new module exists only as a draft until its first publication: listed apart so it can be found again.
+    const newDrafts = (await ModuleDraft.findAll({ where: { baseVersion: '0.0.0' }, attributes: ['moduleSlug'], order: [['moduleSlug', 'ASC']] })).map((d) => d.moduleSlug);
+    renderAdmin(req, res, 'content', 'admin.content.title', { packs, newDrafts, ...extra }, status);
   };
 
   router.get('/content', handle(async (req, res) => listPage(req, res, { notice: req.query.published ? translator(langOf(res))('module_authoring.upload.published', { slug: String(req.query.published).slice(0, 100) }) : undefined })));
