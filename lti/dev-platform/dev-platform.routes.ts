@@ -22,6 +22,16 @@ function linkKind(target: string | undefined): 'module' | 'board' | 'session' | 
   return target === 'module' || target === 'board' || target === 'session' ? target : 'landing';
 }
 
+/**
+ * A placed activity's kind (in the page's language) and its title in the course (placed in Finnish),
+ * the title left out when it says no more than the kind (the board's default title).
+ */
+function activityLabel(link: { title: string; custom: Record<string, string> }, t: (key: string) => string) {
+  const key = `dev_demo.kind.${linkKind(link.custom.target)}`;
+  const named = !!link.custom.target && link.title !== translator('fi')(key);
+  return { kind: t(key), title: named ? link.title : undefined };
+}
+
 /** The development platform's pages and endpoints, mounted at `/dev/platform`. */
 export function devPlatformRoutes(platform: DevPlatform): Router {
   const router = Router();
@@ -41,7 +51,7 @@ export function devPlatformRoutes(platform: DevPlatform): Router {
       languages: languageLinks(lang, (l) => `?lang=${l}`),
       personas: PERSONAS.map((p) => ({ key: p.key, label: t(`dev.persona.${p.key}`), name: `${p.givenName} ${p.familyName}` })),
       courses: COURSES.map((c) => ({ ...c, selected: c.id === courseId })),
-      links: platform.linksOf(courseId).map((l, i) => ({ ...l, kind: t(`dev_demo.kind.${linkKind(l.custom.target)}`), graded: !!l.lineItemId, checked: i === 0 })),
+      links: platform.linksOf(courseId).map((l, i) => ({ ...l, label: activityLabel(l, t), graded: !!l.lineItemId, checked: i === 0 })),
       // The demo activities are there (DEMO_DATA): tell a newcomer what to launch first.
       hasActivities: platform.linksOf(courseId).some((l) => l.custom.target),
       courseId,
