@@ -3,6 +3,8 @@
  * `screenshots/`), to look at the whole service at once: `npm run screenshots [-- folder]`.
  * Boots its own Silta with the development platform on a fresh SQLite file (the test harness),
  * launches each persona, and drives Chromium (playwright-core, CHROMIUM_PATH or /usr/bin/chromium).
+ * The board carries the first-run demo data (content/demo/board.yaml), as after `npm start`.
+ * A subset: SCREENSHOTS_ONLY=board,admin-keys (page names, by prefix) and SCREENSHOTS_LANGS=fi,sv.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,8 +14,13 @@ import { openLink, placeSession, startSession } from '../test/sessions/session-f
 import { launchSession } from '../test/helpers/launch';
 import { newAdmin } from '../test/admin/admin-fixtures';
 import { testSilta } from '../test/helpers/test-app';
+import { seedDemo } from '../server/domain/demo/demo';
 
-const LANGS = ['fi', 'sv', 'en'] as const;
+const ALL_LANGS = ['fi', 'sv', 'en'] as const;
+const LANGS = ALL_LANGS.filter((l) => !process.env.SCREENSHOTS_LANGS || process.env.SCREENSHOTS_LANGS.split(',').includes(l));
+const ONLY = process.env.SCREENSHOTS_ONLY?.split(',').filter(Boolean);
+/** Whether a page is taken: every page, or those whose name starts with one of SCREENSHOTS_ONLY. */
+const wanted = (name: string) => !ONLY || ONLY.some((prefix) => name.startsWith(prefix));
 const WIDTHS = [1280, 360] as const;
 
 async function main() {
@@ -22,6 +29,7 @@ async function main() {
   const t = await testSilta();
   const silta = t.baseUrl;
   const platform = t.devPlatform.issuer;
+  await seedDemo({ sequelize: t.silta.sequelize, devPlatform: t.devPlatform, packs: t.packs });
   const board = placeBoard(t, { region: 'pirkanmaa' });
   const session = placeSession(t);
   const admin = await newAdmin(t);
@@ -57,7 +65,7 @@ async function main() {
     for (const width of WIDTHS) {
       const context = await browser.newContext({ viewport: { width, height: 900 } });
       const page = await context.newPage();
-      for (const { name, url, lang } of pages) {
+      for (const { name, url, lang } of pages.filter((p) => wanted(p.name))) {
         await page.goto(url, { waitUntil: 'networkidle' });
         await page.screenshot({ path: path.join(out, `${name}-${lang}-${width}.png`), fullPage: true });
       }
@@ -69,7 +77,8 @@ async function main() {
       for (const lang of LANGS) {
         const module = 'work-ability-service-chain';
         const content = ['content', `content/${module}`, `content/${module}/edit`, `content/${module}/preview?in=${lang}&step=actors-check`];
-        for (const section of ['platforms', 'people', 'regions', 'grades', 'reports', ...content]) {
+        const sections = ['platforms', 'keys', 'people', 'regions', 'grades', 'reports', ...content];
+        for (const section of sections.filter((s) => wanted(`admin-${s.split(/[/?]/)[0]}`))) {
           await page.goto(`${silta}/admin/${section}${section.includes('?') ? '&' : '?'}lang=${lang}`, { waitUntil: 'networkidle' });
           await page.screenshot({ path: path.join(out, `admin-${section.replace(/[/?&=]/g, '-')}-${lang}-${width}.png`), fullPage: true });
         }

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { languageLinks, translator } from '../../server/i18n';
+import { languageLinks, translator, type Language } from '../../server/i18n';
+import { formErrorsOf, fromMessages, type FieldSpec, type FormErrors } from '../../server/http/forms/form-errors';
 import { extendCsp } from '../../server/http/security';
 import type { DevPlatform } from './dev-platform';
 import { devPlatformServiceRoutes } from './dev-platform-services.routes';
@@ -22,6 +23,16 @@ function linkKind(target: string | undefined): 'module' | 'board' | 'session' | 
   return target === 'module' || target === 'board' || target === 'session' ? target : 'landing';
 }
 
+/**
+ * A placed activity's kind (in the page's language) and its title in the course (placed in Finnish),
+ * the title left out when it says no more than the kind (the board's default title).
+ */
+function activityLabel(link: { title: string; custom: Record<string, string> }, t: (key: string) => string) {
+  const key = `dev_demo.kind.${linkKind(link.custom.target)}`;
+  const named = !!link.custom.target && link.title !== translator('fi')(key);
+  return { kind: t(key), title: named ? link.title : undefined };
+}
+
 /** The development platform's pages and endpoints, mounted at `/dev/platform`. */
 export function devPlatformRoutes(platform: DevPlatform): Router {
   const router = Router();
@@ -31,23 +42,28 @@ export function devPlatformRoutes(platform: DevPlatform): Router {
   router.use(devPlatformServiceRoutes(platform));
   router.use('/registration', devRegistrationRoutes(platform));
 
-  router.get('/', (req, res) => {
-    const lang = res.locals.lang;
+  /** The page's view model; a refused launch shows it again with the error summary and the choices kept. */
+  const indexModel = (lang: Language, courseId: string, errors?: FormErrors) => {
     const t = translator(lang);
-    const courseId = typeof req.query.course === 'string' && platform.course(req.query.course) ? req.query.course : COURSES[0].id;
-    res.render('dev-platform/index', {
+    return {
       lang,
       title: t('dev.title'),
       languages: languageLinks(lang, (l) => `?lang=${l}`),
       personas: PERSONAS.map((p) => ({ key: p.key, label: t(`dev.persona.${p.key}`), name: `${p.givenName} ${p.familyName}` })),
       courses: COURSES.map((c) => ({ ...c, selected: c.id === courseId })),
-      links: platform.linksOf(courseId).map((l, i) => ({ ...l, kind: t(`dev_demo.kind.${linkKind(l.custom.target)}`), graded: !!l.lineItemId, checked: i === 0 })),
+      links: platform.linksOf(courseId).map((l, i) => ({ ...l, label: activityLabel(l, t), graded: !!l.lineItemId, checked: i === 0 })),
       // The demo activities are there (DEMO_DATA): tell a newcomer what to launch first.
       hasActivities: platform.linksOf(courseId).some((l) => l.custom.target),
       courseId,
       regions: DEMO_REGIONS,
       locales: LOCALES.map((l) => ({ code: l, selected: l === (lang === 'sv' ? 'sv' : lang) })),
-    });
+      errors,
+    };
+  };
+
+  router.get('/', (req, res) => {
+    const courseId = typeof req.query.course === 'string' && platform.course(req.query.course) ? req.query.course : COURSES[0].id;
+    res.render('dev-platform/index', indexModel(res.locals.lang, courseId));
   });
 
   // Like Moodle's launch page: the tool opens in an iframe (or a new window) that posts the login initiation.
@@ -55,7 +71,17 @@ export function devPlatformRoutes(platform: DevPlatform): Router {
     const lang = res.locals.lang;
     const parsed = launchSchema.safeParse(req.body);
     if (!parsed.success || !platform.course(parsed.data.courseId)) {
-      res.status(400).render('dev-platform/index', { lang, title: translator(lang)('dev.title'), error: translator(lang)('errors.validation_failed') });
+      // Only a forged or stale form gets here (every field is a choice): the page again, naming the field.
+      const t = translator(lang);
+      const specs: Record<string, FieldSpec> = {
+        persona: { id: 'persona', label: t('dev.persona_label') },
+        courseId: { id: 'courseId', label: t('dev.course_label') },
+        resourceLinkId: { id: 'main', label: t('dev.link_label') },
+        region: { id: 'region', label: t('dev.region_label') },
+        locale: { id: 'locale', label: t('dev.locale_label') },
+      };
+      const errors = parsed.success ? fromMessages({ courseId: t('forms.choose', { field: specs.courseId.label }) }, specs) : formErrorsOf(parsed.error.issues, specs, t);
+      res.status(400).render('dev-platform/index', indexModel(lang, COURSES[0].id, errors));
       return;
     }
     const { window, region, ...request } = parsed.data;

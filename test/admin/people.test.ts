@@ -111,9 +111,13 @@ describe('admin personal data', () => {
     await admin.post(`/admin/people/${userId}/erase`).type('form').send({ _csrf: 'forged', confirm: 'yes', mode: 'remove' }).expect(403);
     const token = await csrfOf(admin, `/admin/people/${userId}/erase`);
     const unconfirmed = await admin.post(`/admin/people/${userId}/erase?lang=en`).type('form').send({ _csrf: token, mode: 'remove' }).expect(400);
-    assert.match(unconfirmed.text, /role="alert"[^>]*>Confirm the erasure by ticking the box/);
+    assert.match(errorSummaryOf(unconfirmed.text)[0].text, /^Confirm the erasure by ticking the box/);
+    assert.deepEqual(errorSummaryOf(unconfirmed.text).map((l) => l.href), ['#confirm']);
+    assert.match(fieldMessageOf(unconfirmed.text, 'confirm')!, /^Confirm the erasure by ticking the box/);
     assert.match(unconfirmed.text, /id="mode-remove" name="mode" value="remove" checked/, 'the choice is kept');
-    await admin.post(`/admin/people/${userId}/erase`).type('form').send({ _csrf: token, mode: 'everything', confirm: 'yes' }).expect(400);
+    const unknownMode = await admin.post(`/admin/people/${userId}/erase?lang=en`).type('form').send({ _csrf: token, mode: 'everything', confirm: 'yes' }).expect(400);
+    assert.deepEqual(errorSummaryOf(unknownMode.text).map((l) => l.href), ['#mode-keep'], 'a mode not offered is named at the choice');
+    assert.match(unknownMode.text, /<p class="error-message" id="mode-keep-error">/);
     assert.deepEqual((await User.findByPk(userId))!.toJSON(), before);
     assert.ok(await Practice.findByPk(practiceId));
   });

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { translator } from '../../server/i18n';
+import { errorSummaryOf, fieldMessageOf } from '../forms/form-page';
 import { seedDemo } from '../../server/domain/demo/demo';
 import { loadDemoBoard } from '../../server/domain/demo/demo-board';
 import { demoSub } from '../../server/domain/demo/demo-seed.service';
@@ -105,5 +107,16 @@ describe('counts on the board say their plural', () => {
       assert.ok(!/\b1 (regions|områden|comments|kommentarer)\b/.test(text), `${locale}: no plural after 1`);
     }
     await Practice.destroy({ where: { issuer: t.devPlatform.issuer, boardKey: BOARD } });
+  });
+});
+
+describe('the development platform launch form', () => {
+  it('a forged choice re-renders the page with the summary and the message at its field', async () => {
+    const t = await testSilta();
+    const page = await t.request().post('/dev/platform/launch?lang=en').type('form').send({ persona: 'hacker', courseId: '2', locale: 'fi', messageType: 'LtiResourceLinkRequest' }).expect(400);
+    const message = translator('en')('forms.choose', { field: translator('en')('dev.persona_label') });
+    assert.deepEqual(errorSummaryOf(page.text), [{ href: '#persona', text: message }]);
+    assert.equal(fieldMessageOf(page.text, 'persona'), message);
+    assert.match(page.text, /name="resourceLinkId"/, 'the whole form, to launch again');
   });
 });

@@ -3,7 +3,7 @@ import { SiltaError, ValidationError } from '../../errors';
 import { formErrorsOf, fromMessages, type FieldSpec, type FormErrors } from '../forms/form-errors';
 
 /** Admin forms name each input by its field name (the admin-field partial's id). */
-const specsOf = (labels: Record<string, string>, t: TFunction): Record<string, FieldSpec> =>
+export const specsOf = (labels: Record<string, string>, t: TFunction): Record<string, FieldSpec> =>
   Object.fromEntries(Object.entries(labels).map(([name, key]) => [name, { id: name, label: t(key) }]));
 
 /**

@@ -2,8 +2,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { SiltaError } from '../../errors';
 import { translator } from '../../i18n';
-import { handle, langOf, parseInput, renderAdmin } from './admin-page';
+import { validationErrorOf } from '../../errors';
+import { fromMessages } from '../forms/form-errors';
+import { handle, langOf, renderAdmin } from './admin-page';
+import { adminFields, adminFormErrors, specsOf } from './admin-form-errors';
 import { ADMIN_COOKIE, type adminSession } from './admin-session';
+
+const FIELD_LABELS = { username: 'admin.login.username', password: 'admin.login.password' };
 
 const loginForm = z.object({ _csrf: z.string(), username: z.string().trim().min(1).max(100), password: z.string().min(1).max(1024) }).strict();
 
@@ -17,14 +22,25 @@ export function authRoutes(session: ReturnType<typeof adminSession>): Router {
   router.post(
     '/login',
     handle(async (req, res) => {
-      const input = parseInput(loginForm, req.body);
+      const t = translator(langOf(res));
+      const typed = req.body as Record<string, unknown>;
+      // A missing or oversize value is named at its field, with the username kept (never the password).
+      const parsed = loginForm.safeParse(req.body);
+      if (!parsed.success) {
+        const { errors, status } = adminFormErrors(validationErrorOf(parsed.error.issues), FIELD_LABELS, t);
+        renderAdmin(req, res, 'login', 'admin.login.title', { fields: adminFields(['username'], typed, errors), passwordError: errors.fields.password, errors }, status);
+        return;
+      }
       try {
         await session.logIn(req, res);
       } catch (error) {
         if (!(error instanceof SiltaError) || !error.code.startsWith('admin_login_')) throw error;
         req.log.info({ code: error.code }, 'admin login refused');
         const status = error.kind === 'too_many' ? 429 : 401;
-        renderAdmin(req, res, 'login', 'admin.login.title', { username: input.username, error: translator(langOf(res))(`errors.${error.code}`, error.params) }, status);
+        // Which of the two was wrong is not told; the summary leads to the username to start again.
+        const message = t(`errors.${error.code}`, error.params);
+        const errors = fromMessages({ username: message }, specsOf(FIELD_LABELS, t));
+        renderAdmin(req, res, 'login', 'admin.login.title', { fields: adminFields(['username'], { username: parsed.data.username }, errors), errors }, status);
         return;
       }
       res.redirect(303, '/admin');

@@ -1,5 +1,7 @@
 import { formatNumber, formatScore, percentOfGrade } from '../../domain/grades/score-format';
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { SiltaError } from '../../errors';
+import { adminFormErrors } from './admin-form-errors';
 import { failedGrades, outboxByPlatform, retryOne, retryPlatform } from '../../domain/admin/grade-sync.service';
 import { presentPlatformDelivery } from '../../domain/grades/grade-delivery.presenter';
 import { platformDeliveries, type PlatformDelivery } from '../../domain/grades/platform-health.service';
@@ -15,11 +17,14 @@ const FAILURES_SHOWN = 50;
 /** Grade sync: the outbox per platform, the failures with the platform's words, and "send again". */
 export function gradeRoutes(deps: AdminDeps): Router {
   const router = Router();
-  router.get(
-    '/grades',
-    handle(async (req, res) => {
-      const query = parseInput(noticeQuery, req.query);
+  /**
+   * The page; a refused "send again" (a row already sent or gone, a forged platform) shows it again
+   * with the error summary saying why, instead of an error page.
+   */
+  const gradesPage = async (req: Request, res: Response, refused?: SiltaError) => {
+      const query = refused ? {} : parseInput(noticeQuery, req.query);
       const lang = langOf(res);
+      const form = refused ? adminFormErrors(refused, {}, translator(lang)) : undefined;
       const t = translator(lang);
       const now = Date.now();
       const platforms = await listPlatforms(deps.registry);
@@ -50,29 +55,40 @@ export function gradeRoutes(deps: AdminDeps): Router {
         failures: rows,
         failuresMore: failures.count > rows.length ? { shown: rows.length, count: failures.count } : null,
         notice: noticeOf(query, lang, { retried: 'admin.grades.retried' }),
-      });
-    }),
+        errors: form?.errors,
+      }, form?.status);
+  };
+  router.get(
+    '/grades',
+    handle((req, res) => gradesPage(req, res)),
   );
+  /** Runs a "send again"; a refusal the admin can act on re-renders the page with its reason. */
+  const retry = (work: (req: Request) => Promise<number>) =>
+    handle(async (req, res) => {
+      let count: number;
+      try {
+        count = await work(req);
+      } catch (error) {
+        if (!(error instanceof SiltaError)) throw error;
+        await gradesPage(req, res, error);
+        return;
+      }
+      requeued(count);
+      res.redirect(303, `/admin/grades?done=retried&count=${count}`);
+    });
   const requeued = (count: number) => {
     if (count) deps.onGradesRequeued?.();
   };
   router.post(
     '/grades/retry-all',
-    handle(async (req, res) => {
-      const platform = parseInput(platformKeyForm, req.body);
-      const count = await retryPlatform(platform);
-      requeued(count);
-      res.redirect(303, `/admin/grades?done=retried&count=${count}`);
-    }),
+    retry((req) => retryPlatform(parseInput(platformKeyForm, req.body))),
   );
   router.post(
     '/grades/:id/retry',
-    handle(async (req, res) => {
+    retry((req) => {
       const { id } = parseInput(idParam, req.params);
       parseInput(csrfOnlyForm, req.body);
-      const count = await retryOne(id);
-      requeued(count);
-      res.redirect(303, `/admin/grades?done=retried&count=${count}`);
+      return retryOne(id);
     }),
   );
   return router;

@@ -7,7 +7,7 @@ import type { AdminDeps } from './admin.routes';
 import { noticeOf } from './admin-format';
 import { handle, langOf, parseInput, renderAdmin } from './admin-page';
 import { currentAdmin } from './require-admin';
-import { formErrorsOf } from '../forms/form-errors';
+import { formErrorsOf, fromMessages } from '../forms/form-errors';
 
 const SEARCH_FIELDS = ['issuer', 'sub', 'q'] as const;
 
@@ -68,7 +68,13 @@ export function peopleRoutes(deps: AdminDeps): Router {
     '/people/:id/export',
     handle(async (req, res) => {
       const { id } = parseInput(personParam, req.params);
-      parseInput(exportForm, req.body);
+      const parsed = exportForm.safeParse(req.body);
+      if (!parsed.success) {
+        // Only a forged form gets here (it has no fields to fill): the person's page again, saying so.
+        const errors = formErrorsOf(parsed.error.issues, {}, translator(langOf(res)));
+        await personPage(req, res, 'person', { errors }, 400);
+        return;
+      }
       const exported = await exportUser({ sequelize: deps.sequelize, user: { userId: id } });
       req.log.info({ event: 'user_exported', adminId: currentAdmin(res).id, userId: id }, 'personal data exported in the admin console');
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
@@ -86,11 +92,21 @@ export function peopleRoutes(deps: AdminDeps): Router {
     '/people/:id/erase',
     handle(async (req, res) => {
       const { id } = parseInput(personParam, req.params);
-      const { mode, confirm } = parseInput(eraseForm, req.body);
-      if (confirm !== 'yes') {
-        await personPage(req, res, 'erase', { mode, error: translator(langOf(res))('admin.people.confirm_required') }, 400);
+      const t = translator(langOf(res));
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const parsed = eraseForm.safeParse(body);
+      if (!parsed.success || parsed.data.confirm !== 'yes') {
+        // Every problem at its field (a mode not offered, the box not ticked), the choice kept.
+        const specs = { mode: { id: 'mode-keep', label: t('admin.people.posts_legend') }, confirm: { id: 'confirm', label: t('admin.people.confirm', { id }) } };
+        const base = parsed.success ? fromMessages({}, specs) : formErrorsOf(parsed.error.issues, specs, t);
+        const messages = { ...base.fields };
+        if (body.confirm !== 'yes') messages.confirm ??= t('admin.people.confirm_required');
+        const errors = fromMessages(messages, specs, base.summary.find((s) => s.href === '#main')?.text);
+        const mode = parsed.success ? parsed.data.mode : typeof body.mode === 'string' ? body.mode : 'keep';
+        await personPage(req, res, 'erase', { mode, errors }, 400);
         return;
       }
+      const { mode } = parsed.data;
       const erased = await eraseFromConsole({ sequelize: deps.sequelize, logger: req.log, adminId: currentAdmin(res).id, userId: id, remove: mode === 'remove' });
       res.redirect(303, `/admin/people/${id}?done=${erased.removed ? 'removed' : 'erased'}`);
     }),
