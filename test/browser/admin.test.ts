@@ -98,8 +98,13 @@ describe('Browser: admin console', function () {
       await page.fill('#username', credentials.username);
       await page.fill('#password', 'not-the-password');
       await page.click('form button[type="submit"]');
+      // The error summary takes focus and is announced; its link leads back to the username field.
       await page.waitForSelector('[role="alert"]');
-      assert.equal((await page.locator('[role="alert"]').textContent())?.trim(), translator('fi')('errors.admin_login_failed'));
+      const summary = page.locator('[role="alert"]');
+      assert.equal(await summary.locator('a').textContent(), translator('fi')('errors.admin_login_failed'));
+      assert.equal(await summary.locator('a').getAttribute('href'), '#username');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'alert');
+      assert.equal(await page.inputValue('#username'), credentials.username);
       await expectAccessible(page, 'the login page with an error');
     } finally {
       await context.close();

@@ -139,6 +139,11 @@ describe('admin console: the module editor (drafts, publish, Moodle import, prev
     assert.match(imported.text, /Lyhenne TE: question type shortanswer is not supported/);
     assert.match(imported.text, /Kaavio: images were left out/);
     assert.match(imported.text, /Kaavio: formatting Silta does not show was removed \(table, tr, td\)/);
+    assert.match(imported.text, /Kuka maksaa kuntoutusrahan: the &quot;correct&quot;, &quot;partially correct&quot; and &quot;incorrect&quot; feedback was not imported/);
+    // 50 + 50 for the right answers and -100 for a wrong one is Moodle's ordinary several-answer question.
+    assert.doesNotMatch(imported.text, /Palveluketjun toimijat: partial marks/);
+    assert.match(imported.text, /Osapisteet: partial marks were not imported/);
+    assert.match(imported.text, /Osapisteet: general feedback was not imported/);
     const files = (await draftOf(slug))!;
     assert.match(files['steps/sv/moodle-import-1.md'], /^# Frågor importerade från Moodle/);
     const yaml = files['module.yaml'];

@@ -13,7 +13,7 @@ type Localized = Record<Language, string>;
 type ImportedOption = { id: string; correct: boolean; text: Localized; feedback: Localized };
 type ImportedQuestion = { id: string; type: 'single' | 'multiple'; points: number; shuffle: boolean; text: Localized; options: ImportedOption[] };
 /** Something the import left out, for the admin: which question (by its Moodle name) and why (a message key). */
-export type Skipped = { question: string; reason: 'type' | 'images' | 'markup' | 'too_many' | 'options' | 'empty'; detail?: string };
+export type Skipped = { question: string; reason: 'type' | 'images' | 'markup' | 'too_many' | 'options' | 'empty' | 'general_feedback' | 'combined_feedback' | 'partial_credit'; detail?: string };
 
 /** Element children of a node by tag name (direct children only, as Moodle's format nests the same tags). */
 function children(node: Element, tag: string): Element[] {
@@ -118,9 +118,16 @@ export function readMoodleXml(xml: string, fallback: Language): { questions: Imp
       continue;
     }
     const multiple = type === 'multichoice' && /^(false|0)$/.test((child(node, 'single')?.textContent ?? 'true').trim());
+    // Silta shows feedback per option only; Moodle's other feedback texts and partial marks are named, not lost silently.
+    if (plain(textOf(child(node, 'generalfeedback')))) note('general_feedback');
+    if (['correctfeedback', 'partiallycorrectfeedback', 'incorrectfeedback'].some((tag) => plain(textOf(child(node, tag))))) note('combined_feedback');
+    const fractions = answers.map((answer) => Number(answer.getAttribute('fraction') ?? '0'));
+    // Several answers: Moodle splits 100 among the right ones (50 + 50); only other splits lose marks.
+    const positive = fractions.filter((f) => f > 0).reduce((sum, f) => sum + f, 0);
+    if (multiple ? Math.abs(positive - 100) > 1 : fractions.some((f) => f !== 0 && f !== 100)) note('partial_credit');
     const t = (lang: Language) => translator(lang);
     const options = answers.map((answer, index): ImportedOption => {
-      const fraction = Number(answer.getAttribute('fraction') ?? '0');
+      const fraction = fractions[index];
       const raw = textOf(answer);
       // truefalse answers are the words "true" and "false"; Silta says them in each language.
       const optionText =
