@@ -23,34 +23,57 @@ type BareProvider = {
   registerPlatform(platform: Record<string, unknown>): Promise<unknown>;
 };
 
-type PlatformConfig = { issuer: string; clientId: string; authEndpoint: string; tokenEndpoint: string; jwksUrl: string };
+type PlatformConfig = {
+  issuer: string;
+  clientId: string;
+  authEndpoint: string;
+  tokenEndpoint: string;
+  jwksUrl: string;
+};
 
 const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** ltijs-sequelize on the benchmark's database, configured the way its README shows. */
 function plugin(databaseUrl: string): unknown {
-  if (databaseUrl.startsWith('sqlite:')) return new Database('', '', '', { dialect: 'sqlite', storage: databaseUrl.slice('sqlite:'.length), logging: false });
+  if (databaseUrl.startsWith('sqlite:'))
+    return new Database('', '', '', {
+      dialect: 'sqlite',
+      storage: databaseUrl.slice('sqlite:'.length),
+      logging: false,
+    });
   const url = new URL(databaseUrl);
-  return new Database(url.pathname.slice(1), decodeURIComponent(url.username), decodeURIComponent(url.password), { dialect: 'postgres', host: url.hostname, port: Number(url.port || 5432), logging: false });
+  return new Database(url.pathname.slice(1), decodeURIComponent(url.username), decodeURIComponent(url.password), {
+    dialect: 'postgres',
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    logging: false,
+  });
 }
 
 async function main() {
   const port = Number(process.env.BENCH_PORT);
   const databaseUrl = process.env.BENCH_DATABASE_URL;
   const platform = JSON.parse(process.env.BENCH_PLATFORM ?? 'null') as PlatformConfig | null;
-  if (!port || !databaseUrl || !platform) throw new Error('BENCH_PORT, BENCH_DATABASE_URL and BENCH_PLATFORM are required');
+  if (!port || !databaseUrl || !platform)
+    throw new Error('BENCH_PORT, BENCH_DATABASE_URL and BENCH_PLATFORM are required');
 
   const lti = Provider as unknown as BareProvider;
-  lti.setup('bench-bare-ltijs-secret-key-0123456789', { plugin: plugin(databaseUrl) }, {
-    cookies: { secure: false, sameSite: 'Lax' },
-    devMode: false,
-  });
+  lti.setup(
+    'bench-bare-ltijs-secret-key-0123456789',
+    { plugin: plugin(databaseUrl) },
+    {
+      cookies: { secure: false, sameSite: 'Lax' },
+      devMode: false,
+    },
+  );
   // A small first page, like Silta's landing page: who and where.
   lti.onConnect((token, _req, res) => {
     const name = escapeHtml(token.userInfo?.name ?? '');
     const course = escapeHtml(token.platformContext?.context?.title ?? '');
     const roles = (token.platformContext?.roles ?? []).map((r) => escapeHtml(r.split('#').pop() ?? r)).join(', ');
-    res.send(`<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>Bare ltijs</title></head><body><main><h1>Tervetuloa, ${name}</h1><p>${course}</p><p>${roles}</p></main></body></html>`);
+    res.send(
+      `<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>Bare ltijs</title></head><body><main><h1>Tervetuloa, ${name}</h1><p>${course}</p><p>${roles}</p></main></body></html>`,
+    );
   });
   await lti.deploy({ port, silent: true });
   await lti.registerPlatform({

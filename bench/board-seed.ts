@@ -16,7 +16,10 @@ export type SeedFigures = { practices: number; comments: number; seconds: number
 /** `count` distinct items of a list, chosen by `next`. */
 function several<T>(list: readonly T[], count: number, next: () => number): T[] {
   const copy = [...list];
-  return Array.from({ length: Math.min(count, copy.length) }, () => copy.splice(Math.floor(next() * copy.length), 1)[0]);
+  return Array.from(
+    { length: Math.min(count, copy.length) },
+    () => copy.splice(Math.floor(next() * copy.length), 1)[0],
+  );
 }
 
 /** A count with a long tail (most practices have few reactions, a few have many). */
@@ -28,7 +31,13 @@ const skewed = (next: () => number, max: number) => Math.floor(max * next() ** 3
  * (so every wave), with themes, actors, statuses, useful and adoption counts, 1 % hidden, and
  * comments averaging `commentsPerPractice`, in transactions of BATCH rows. Deterministic for a seed.
  */
-export async function seedBoard(props: { databaseUrl: string; lt: string; practices: number; commentsPerPractice: number; seed: number }): Promise<SeedFigures> {
+export async function seedBoard(props: {
+  databaseUrl: string;
+  lt: string;
+  practices: number;
+  commentsPerPractice: number;
+  seed: number;
+}): Promise<SeedFigures> {
   const started = Date.now();
   const sequelize = await openDatabase(props.databaseUrl);
   try {
@@ -40,10 +49,22 @@ export async function seedBoard(props: { databaseUrl: string; lt: string; practi
     // Many authors, as on a real board: with the developer as the only author, every page listed
     // 50 of their 2,500 drafts (70 cards instead of 20). Colleagues are made once per database.
     const colleagues = await User.bulkCreate(
-      Array.from({ length: AUTHORS - 1 }, (_, i) => ({ issuer: user.issuer, sub: `bench-author-${props.seed}-${i}`, name: `Kehittäjä ${i + 1}`, givenName: null, familyName: null, email: null })),
+      Array.from({ length: AUTHORS - 1 }, (_, i) => ({
+        issuer: user.issuer,
+        sub: `bench-author-${props.seed}-${i}`,
+        name: `Kehittäjä ${i + 1}`,
+        givenName: null,
+        familyName: null,
+        email: null,
+      })),
       { ignoreDuplicates: true },
     );
-    const authors = [user.id, ...(await User.findAll({ where: { issuer: user.issuer, sub: colleagues.map((c) => c.sub) }, attributes: ['id'] })).map((u) => u.id)];
+    const authors = [
+      user.id,
+      ...(
+        await User.findAll({ where: { issuer: user.issuer, sub: colleagues.map((c) => c.sub) }, attributes: ['id'] })
+      ).map((u) => u.id),
+    ];
     const next = random(props.seed);
     const now = Date.now();
     const commentCounts: number[] = [];
@@ -76,12 +97,22 @@ export async function seedBoard(props: { databaseUrl: string; lt: string; practi
       await inTransaction(sequelize, (transaction) => Practice.bulkCreate(rows, { transaction }));
     }
     // Comments go to the practices just made, in the order they were made.
-    const made = await Practice.findAll({ where: board, attributes: ['id', 'language', 'createdAt'], order: [['id', 'ASC']] });
+    const made = await Practice.findAll({
+      where: board,
+      attributes: ['id', 'language', 'createdAt'],
+      order: [['id', 'ASC']],
+    });
     const seeded = made.slice(-props.practices);
     const comments = seeded.flatMap((practice, i) =>
       Array.from({ length: commentCounts[i] ?? 0 }, (_, k) => {
         const pool = COMMENTS[practice.language as keyof typeof COMMENTS] ?? COMMENTS.fi;
-        return { practiceId: practice.id, parentId: null, authorId: authors[(i + k) % authors.length], body: pool[(i + k) % pool.length], createdAt: new Date(practice.createdAt.getTime() + (k + 1) * 3_600_000) };
+        return {
+          practiceId: practice.id,
+          parentId: null,
+          authorId: authors[(i + k) % authors.length],
+          body: pool[(i + k) % pool.length],
+          createdAt: new Date(practice.createdAt.getTime() + (k + 1) * 3_600_000),
+        };
       }),
     );
     for (let first = 0; first < comments.length; first += BATCH) {

@@ -57,10 +57,39 @@ const tmp = boundedRun('silta-bench-board-', (maxSeconds * 12 + 600) * 1000);
 
 /** Each scenario is a list of query strings, requested in turn. */
 const SCENARIOS: { name: string; queries: string[] }[] = [
-  { name: 'search, relevance', queries: ['työkyky', 'palveluketju', 'kuntoutus', 'nuorten ohjaamo', 'työterveyshuolto yhteistyö', 'osatyökykyisten työllistyminen', 'arbetsförmåga', 'företagshälsovård samarbete', 'supported employment', 'rehabilitation'].map((q) => `q=${encodeURIComponent(q)}`) },
-  { name: 'search, newest first', queries: ['työkyky', 'verkostokokous', 'servicekedja', 'service chain'].map((q) => `q=${encodeURIComponent(q)}&sort=newest`) },
-  { name: 'search + region + status', queries: ['kuntoutus&region=pirkanmaa&status=pilot', 'työkyky&region=lappi&status=established', 'arbetsförmåga&region=pohjanmaa'].map((q) => `q=${q}`) },
-  { name: 'list region + status', queries: ['region=pohjois-karjala&status=pilot', 'region=helsinki&status=established', 'region=kainuu&status=idea'] },
+  {
+    name: 'search, relevance',
+    queries: [
+      'työkyky',
+      'palveluketju',
+      'kuntoutus',
+      'nuorten ohjaamo',
+      'työterveyshuolto yhteistyö',
+      'osatyökykyisten työllistyminen',
+      'arbetsförmåga',
+      'företagshälsovård samarbete',
+      'supported employment',
+      'rehabilitation',
+    ].map((q) => `q=${encodeURIComponent(q)}`),
+  },
+  {
+    name: 'search, newest first',
+    queries: ['työkyky', 'verkostokokous', 'servicekedja', 'service chain'].map(
+      (q) => `q=${encodeURIComponent(q)}&sort=newest`,
+    ),
+  },
+  {
+    name: 'search + region + status',
+    queries: [
+      'kuntoutus&region=pirkanmaa&status=pilot',
+      'työkyky&region=lappi&status=established',
+      'arbetsförmåga&region=pohjanmaa',
+    ].map((q) => `q=${q}`),
+  },
+  {
+    name: 'list region + status',
+    queries: ['region=pohjois-karjala&status=pilot', 'region=helsinki&status=established', 'region=kainuu&status=idea'],
+  },
   { name: 'list theme', queries: ['theme=mental-health', 'theme=return-to-work', 'theme=youth'] },
   { name: 'list wave', queries: ['wave=1', 'wave=3'] },
   { name: 'list most useful', queries: ['sort=useful', 'sort=useful&language=sv'] },
@@ -68,14 +97,45 @@ const SCENARIOS: { name: string; queries: string[] }[] = [
   { name: 'list newest, page 1 and 50', queries: ['', 'page=50'] },
 ];
 
-type Figures = { name: string; requests: number; errors: number; errorSamples: string[]; wallMs: number; latencies: number[]; matches: number[]; serverCpuMs?: number };
+type Figures = {
+  name: string;
+  requests: number;
+  errors: number;
+  errorSamples: string[];
+  wallMs: number;
+  latencies: number[];
+  matches: number[];
+  serverCpuMs?: number;
+};
 
 /** A developer's launch into a board link of the course (region from the launch); returns its `lt`. */
 async function launchDeveloper(baseUrl: string, linkId: string): Promise<string> {
-  const { body } = await call({ method: 'POST', url: `${baseUrl}/dev/platform/launch`, form: { persona: 'developer', courseId: TIMED_COURSE, locale: 'fi', messageType: 'LtiResourceLinkRequest', resourceLinkId: linkId, region: 'pohjois-karjala', window: 'iframe' }, expect: 200 });
+  const { body } = await call({
+    method: 'POST',
+    url: `${baseUrl}/dev/platform/launch`,
+    form: {
+      persona: 'developer',
+      courseId: TIMED_COURSE,
+      locale: 'fi',
+      messageType: 'LtiResourceLinkRequest',
+      resourceLinkId: linkId,
+      region: 'pohjois-karjala',
+      window: 'iframe',
+    },
+    expect: 200,
+  });
   const login = formOf(body);
   if (!login.action || !login.fields.lti_message_hint) throw new StepError(`no login-initiation form: ${gist(body)}`);
-  const landing = new URL((await loginAndLaunch({ user: 0, loginUrl: new URL(login.action, baseUrl).toString(), fields: login.fields, expectName: '' }, undefined, untimed, 303)).url);
+  const landing = new URL(
+    (
+      await loginAndLaunch(
+        { user: 0, loginUrl: new URL(login.action, baseUrl).toString(), fields: login.fields, expectName: '' },
+        undefined,
+        untimed,
+        303,
+      )
+    ).url,
+  );
   const lt = landing.searchParams.get('lt');
   if (!lt) throw new StepError(`the board launch landed on ${landing}`);
   return lt;
@@ -85,8 +145,23 @@ async function launchDeveloper(baseUrl: string, linkId: string): Promise<string>
 const matchesOf = (html: string) => Number(/<h2 id="results-heading">[^<0-9]*(\d+)/.exec(html)?.[1] ?? NaN);
 
 /** Runs `count` requests of a scenario, `concurrency` at a time, until done or the deadline. */
-async function runScenario(baseUrl: string, lt: string, scenario: { name: string; queries: string[] }, count: number, pid: number | undefined, inFlight = concurrency): Promise<Figures> {
-  const figures: Figures = { name: scenario.name, requests: 0, errors: 0, errorSamples: [], wallMs: 0, latencies: [], matches: [] };
+async function runScenario(
+  baseUrl: string,
+  lt: string,
+  scenario: { name: string; queries: string[] },
+  count: number,
+  pid: number | undefined,
+  inFlight = concurrency,
+): Promise<Figures> {
+  const figures: Figures = {
+    name: scenario.name,
+    requests: 0,
+    errors: 0,
+    errorSamples: [],
+    wallMs: 0,
+    latencies: [],
+    matches: [],
+  };
   const deadline = Date.now() + maxSeconds * 1000;
   const cpuBefore = cpuMs(pid);
   const started = performance.now();
@@ -98,12 +173,17 @@ async function runScenario(baseUrl: string, lt: string, scenario: { name: string
         figures.requests++;
         const t0 = performance.now();
         try {
-          const { body } = await call({ method: 'GET', url: `${baseUrl}/board?lt=${lt}${query && `&${query}`}`, expect: 200 });
+          const { body } = await call({
+            method: 'GET',
+            url: `${baseUrl}/board?lt=${lt}${query && `&${query}`}`,
+            expect: 200,
+          });
           figures.latencies.push(performance.now() - t0);
           figures.matches.push(matchesOf(body));
         } catch (error) {
           figures.errors++;
-          if (figures.errorSamples.length < 3) figures.errorSamples.push(error instanceof Error ? error.message : String(error));
+          if (figures.errorSamples.length < 3)
+            figures.errorSamples.push(error instanceof Error ? error.message : String(error));
         }
       }
     }),
@@ -117,10 +197,22 @@ async function runScenario(baseUrl: string, lt: string, scenario: { name: string
 const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
 
 function report(results: Figures[]): string {
-  const rows = [['scenario', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'matches (median)', 'server CPU ms/req']];
+  const rows = [
+    ['scenario', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'matches (median)', 'server CPU ms/req'],
+  ];
   for (const r of results) {
     const ok = r.latencies.length;
-    rows.push([r.name, String(ok), String(r.errors), ((ok / r.wallMs) * 1000).toFixed(1), ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 95)), ms(percentile(r.latencies, 99)), String(percentile(r.matches, 50)), r.serverCpuMs === undefined ? '-' : ms(r.serverCpuMs / Math.max(1, r.requests))]);
+    rows.push([
+      r.name,
+      String(ok),
+      String(r.errors),
+      ((ok / r.wallMs) * 1000).toFixed(1),
+      ms(percentile(r.latencies, 50)),
+      ms(percentile(r.latencies, 95)),
+      ms(percentile(r.latencies, 99)),
+      String(percentile(r.matches, 50)),
+      r.serverCpuMs === undefined ? '-' : ms(r.serverCpuMs / Math.max(1, r.requests)),
+    ]);
   }
   return table(rows);
 }
@@ -132,9 +224,16 @@ const SEQUENTIAL_PASS = 10;
  * --profile: SQL statements per request of the timed run, per route from a sequential pass, and
  * where Silta's CPU went in the timed run (the timed figures above include the tracing).
  */
-async function profileOf(silta: Awaited<ReturnType<typeof startSilta>>, lt: string, timed: { sql: string; cpu: string }, measured: number): Promise<string> {
+async function profileOf(
+  silta: Awaited<ReturnType<typeof startSilta>>,
+  lt: string,
+  timed: { sql: string; cpu: string },
+  measured: number,
+): Promise<string> {
   let sequential = 0;
-  for (const scenario of SCENARIOS) sequential += (await runScenario(silta.baseUrl, lt, { ...scenario }, SEQUENTIAL_PASS, undefined, 1)).latencies.length;
+  for (const scenario of SCENARIOS)
+    sequential += (await runScenario(silta.baseUrl, lt, { ...scenario }, SEQUENTIAL_PASS, undefined, 1)).latencies
+      .length;
   const byRoute = await traceMark(silta.child, silta.traceDir, 3);
   const kept = path.join(os.tmpdir(), 'silta-bench-board.cpuprofile');
   fs.copyFileSync(timed.cpu, kept);
@@ -150,15 +249,25 @@ async function profileOf(silta: Awaited<ReturnType<typeof startSilta>>, lt: stri
 
 async function main() {
   const command = flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const);
-  const silta = await startSilta({ tmp, profile: flags.profile!, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000' }, postgres: postgresServer(flags.postgres) });
+  const silta = await startSilta({
+    tmp,
+    profile: flags.profile!,
+    verbose: flags.verbose!,
+    command,
+    env: { RATE_LIMIT_PER_MINUTE: '1000000' },
+    postgres: postgresServer(flags.postgres),
+  });
   const databaseUrl = silta.database.url;
   try {
     const { baseUrl } = silta;
     await placeCatalogueItem(baseUrl, TIMED_COURSE, 'board', 'bench board');
-    const linkId = (await linkIdsByTitle(baseUrl, TIMED_COURSE)).get('bench board') ?? fail('the board link was not placed');
+    const linkId =
+      (await linkIdsByTitle(baseUrl, TIMED_COURSE)).get('bench board') ?? fail('the board link was not placed');
     const lt = await launchDeveloper(baseUrl, linkId);
     const seeded = await seedBoard({ databaseUrl, lt, practices, commentsPerPractice, seed: 4 });
-    console.error(`seeded ${seeded.practices} practices and ${seeded.comments} comments in ${seeded.seconds.toFixed(1)} s`);
+    console.error(
+      `seeded ${seeded.practices} practices and ${seeded.comments} comments in ${seeded.seconds.toFixed(1)} s`,
+    );
 
     const pid = silta.child.process.pid;
     const results: Figures[] = [];
@@ -168,21 +277,54 @@ async function main() {
     let timed: { sql: string; cpu: string } | undefined;
     for (const scenario of SCENARIOS) {
       const warm = await runScenario(baseUrl, lt, scenario, warmup, undefined);
-      if (warmup && warm.errors === warm.requests) throw new Error(`${scenario.name}: every warm-up request failed: ${warm.errorSamples.join(' | ')}`);
+      if (warmup && warm.errors === warm.requests)
+        throw new Error(`${scenario.name}: every warm-up request failed: ${warm.errorSamples.join(' | ')}`);
       results.push(await runScenario(baseUrl, lt, scenario, requests, pid));
       console.error(`${scenario.name}: done`);
     }
     if (flags.profile) timed = await traceMark(silta.child, silta.traceDir, 2);
     const machine = calibrationLine(speedBefore, calibrationMs());
     const database = silta.database.label;
-    console.log(`board benchmark: ${database}, ${seeded.practices} practices, ${seeded.comments} comments, ${requests} requests per scenario, concurrency ${concurrency}; Silta: ${silta.label}`);
-    console.log(`${machine}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+    console.log(
+      `board benchmark: ${database}, ${seeded.practices} practices, ${seeded.comments} comments, ${requests} requests per scenario, concurrency ${concurrency}; Silta: ${silta.label}`,
+    );
+    console.log(
+      `${machine}; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}\n`,
+    );
     console.log(report(results));
     // The profile's totals include the warm-up requests, which ran traced too.
-    if (timed) console.log(`\n${await profileOf(silta, lt, timed, results.reduce((n, r) => n + r.requests, 0) + SCENARIOS.length * warmup)}`);
+    if (timed)
+      console.log(
+        `\n${await profileOf(silta, lt, timed, results.reduce((n, r) => n + r.requests, 0) + SCENARIOS.length * warmup)}`,
+      );
     const errors = results.flatMap((r) => r.errorSamples.map((e) => `${r.name}: ${e}`));
     if (errors.length) console.log(`\nerrors (first of each):\n${errors.join('\n')}`);
-    if (flags.json) fs.writeFileSync(path.resolve(flags.json), JSON.stringify({ database, machine, loadavg: os.loadavg(), seeded, requests, concurrency, results: results.map(({ latencies, matches, ...r }) => ({ ...r, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), matches: percentile(matches, 50) })) }, null, 2));
+    if (flags.json)
+      fs.writeFileSync(
+        path.resolve(flags.json),
+        JSON.stringify(
+          {
+            database,
+            machine,
+            loadavg: os.loadavg(),
+            seeded,
+            requests,
+            concurrency,
+            results: results.map(({ latencies, matches, ...r }) => ({
+              ...r,
+              p50: percentile(latencies, 50),
+              p95: percentile(latencies, 95),
+              p99: percentile(latencies, 99),
+              matches: percentile(matches, 50),
+            })),
+          },
+          null,
+          2,
+        ),
+      );
   } finally {
     await silta.stop();
   }

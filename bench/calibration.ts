@@ -14,4 +14,5 @@ export function calibrationMs(): number {
 }
 
 /** The line the benchmarks print: the calibration before and after the measured part. */
-export const calibrationLine = (before: number, after: number) => `machine speed: 200,000 SHA-256 in ${before} ms before, ${after} ms after (lower is faster; about 300 ms on an unloaded 2-core EPYC host)`;
+export const calibrationLine = (before: number, after: number) =>
+  `machine speed: 200,000 SHA-256 in ${before} ms before, ${after} ms after (lower is faster; about 300 ms on an unloaded 2-core EPYC host)`;

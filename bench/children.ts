@@ -76,8 +76,13 @@ export function startChild(name: string, args: string[], env: NodeJS.ProcessEnv,
     waitForLine(pattern, timeoutMs) {
       if (lines.some((l) => pattern.test(l))) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${lines.join('\n')}`)), timeoutMs);
-        child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready:\n${lines.join('\n')}`)));
+        const timer = setTimeout(
+          () => reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${lines.join('\n')}`)),
+          timeoutMs,
+        );
+        child.once('exit', (code) =>
+          reject(new Error(`${name} exited (${code}) before it was ready:\n${lines.join('\n')}`)),
+        );
         waiters.push({ pattern, resolve: () => (clearTimeout(timer), resolve()) });
       });
     },
@@ -95,7 +100,8 @@ export function startChild(name: string, args: string[], env: NodeJS.ProcessEnv,
 export async function waitForUrl(url: string, child: Child, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.process.exitCode !== null) throw new Error(`child exited (${child.process.exitCode}) before ${url} answered:\n${child.output()}`);
+    if (child.process.exitCode !== null)
+      throw new Error(`child exited (${child.process.exitCode}) before ${url} answered:\n${child.output()}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
       await response.text();
@@ -111,7 +117,8 @@ export async function waitForUrl(url: string, child: Child, timeoutMs: number): 
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+    if (entry.isFile() && entry.name.endsWith('.ts'))
+      newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
   }
   return newest;
 }
@@ -123,11 +130,18 @@ function newestMtime(dir: string): number {
  */
 export function siltaCommand(choice: 'auto' | 'tsx' | 'dist'): { script: string; tsx: boolean; label: string } {
   const compiled = path.join(ROOT, 'dist', 'server', 'index.js');
-  if (choice === 'dist' && !fs.existsSync(compiled)) throw new Error('--dist: dist/server/index.js is missing (npm run build)');
+  if (choice === 'dist' && !fs.existsSync(compiled))
+    throw new Error('--dist: dist/server/index.js is missing (npm run build)');
   if (choice !== 'tsx' && fs.existsSync(compiled)) {
     const built = fs.statSync(compiled).mtimeMs;
-    if (choice === 'dist' || built >= Math.max(newestMtime(path.join(ROOT, 'server')), newestMtime(path.join(ROOT, 'lti')))) return { script: compiled, tsx: false, label: 'node dist/server/index.js' };
-    console.error('dist/ is older than the sources: running the sources through tsx (npm run build, or --dist to use it anyway)');
+    if (
+      choice === 'dist' ||
+      built >= Math.max(newestMtime(path.join(ROOT, 'server')), newestMtime(path.join(ROOT, 'lti')))
+    )
+      return { script: compiled, tsx: false, label: 'node dist/server/index.js' };
+    console.error(
+      'dist/ is older than the sources: running the sources through tsx (npm run build, or --dist to use it anyway)',
+    );
   }
   return { script: path.join(ROOT, 'server', 'index.ts'), tsx: true, label: 'node --import tsx server/index.ts' };
 }

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import { ROOT } from './children';
 
-type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] };
+type ProfileNode = {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+};
 type Profile = { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] };
 
 /** Where a frame's code lives: an npm package, a project file, node itself, or V8's pseudo-frames. */
@@ -19,7 +24,8 @@ function placeOf(url: string, functionName: string): string {
   return path.startsWith(ROOT) ? path.slice(ROOT.length + 1).replace(/^dist\//, '') : path;
 }
 
-const frameKey = (node: ProfileNode) => `${node.callFrame.functionName || '(anonymous)'}  ${placeOf(node.callFrame.url, node.callFrame.functionName)}:${node.callFrame.lineNumber + 1}`;
+const frameKey = (node: ProfileNode) =>
+  `${node.callFrame.functionName || '(anonymous)'}  ${placeOf(node.callFrame.url, node.callFrame.functionName)}:${node.callFrame.lineNumber + 1}`;
 
 /**
  * Summarises a .cpuprofile: self time per package or project file, the hottest functions, and
@@ -67,7 +73,10 @@ export function summariseCpuProfile(file: string, launches: number, unit = 'laun
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
-      .map(([key, ms]) => `  ${((ms / busy) * 100).toFixed(1).padStart(5)}%  ${(ms / launches).toFixed(2).padStart(6)} ms/${unit}  ${key}`)
+      .map(
+        ([key, ms]) =>
+          `  ${((ms / busy) * 100).toFixed(1).padStart(5)}%  ${(ms / launches).toFixed(2).padStart(6)} ms/${unit}  ${key}`,
+      )
       .join('\n');
   return [
     `CPU busy ${busy.toFixed(0)} ms over ${launches} ${unit}s = ${(busy / launches).toFixed(2)} ms of server CPU per ${unit} (sampling every ${interval.toFixed(2)} ms)`,

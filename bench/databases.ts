@@ -29,13 +29,17 @@ export async function benchDatabase(tool: string, tmp: string, server: string | 
     const file = path.join(tmp, `${tool}.sqlite`);
     return { url: `sqlite:${file}`, label: 'SQLite (a fresh file)', dialect: 'sqlite', drop: async () => undefined };
   }
-  const name = `${process.env.BENCH_PG_PREFIX ?? 'silta_bench'}_${process.pid}_${tool.replace(/\W+/g, '_')}`.toLowerCase();
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`BENCH_PG_PREFIX gives an unusable database name: ${name}`);
+  const name =
+    `${process.env.BENCH_PG_PREFIX ?? 'silta_bench'}_${process.pid}_${tool.replace(/\W+/g, '_')}`.toLowerCase();
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
+    throw new Error(`BENCH_PG_PREFIX gives an unusable database name: ${name}`);
   const admin = new Client({ connectionString: server });
   await admin.connect();
   let version: string;
   try {
-    version = String((await admin.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version).split(' ')[0];
+    version = String(
+      (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version,
+    ).split(' ')[0];
     await admin.query(`DROP DATABASE IF EXISTS ${name}`);
     await admin.query(`CREATE DATABASE ${name}`);
   } finally {

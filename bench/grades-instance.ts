@@ -9,7 +9,15 @@ import { loadEnv } from '../server/env';
 import { createLogger } from '../server/logger';
 
 async function main() {
-  const env = loadEnv({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: process.env.DATABASE_URL, SECRET_KEY: process.env.SECRET_KEY, DEV_PLATFORM: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', REDIS_URL: process.env.REDIS_URL });
+  const env = loadEnv({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: process.env.DATABASE_URL,
+    SECRET_KEY: process.env.SECRET_KEY,
+    DEV_PLATFORM: 'false',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    REDIS_URL: process.env.REDIS_URL,
+  });
   const silta = await bootSilta(env, createLogger(env.logLevel), { startGradeWorker: true });
   process.on('SIGTERM', () => {
     silta.close().then(

@@ -29,7 +29,9 @@ const value = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] && !args[i + 1].startsWith('--') ? args[i + 1] : fallback;
 };
-for (const a of args) if (a.startsWith('--') && !['--trainees', '--outage', '--postgres', '--kill', '--instances', '--verbose'].includes(a)) fail(`unknown flag ${a}`);
+for (const a of args)
+  if (a.startsWith('--') && !['--trainees', '--outage', '--postgres', '--kill', '--instances', '--verbose'].includes(a))
+    fail(`unknown flag ${a}`);
 const TRAINEES = whole('trainees', value('trainees', '1000'), 1);
 const OUTAGE_S = whole('outage', value('outage', '30'), 0);
 const KILL = flag('kill');
@@ -87,7 +89,12 @@ async function main() {
 
   const startInstance = async (n: number) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'grades-instance.ts')], {
-      env: { ...process.env, DATABASE_URL: t.env.databaseUrl, SECRET_KEY: t.env.secretKey, LOG_LEVEL: VERBOSE ? 'info' : 'silent' },
+      env: {
+        ...process.env,
+        DATABASE_URL: t.env.databaseUrl,
+        SECRET_KEY: t.env.secretKey,
+        LOG_LEVEL: VERBOSE ? 'info' : 'silent',
+      },
       stdio: ['ignore', 'pipe', VERBOSE ? 'inherit' : 'pipe'],
     });
     children.push(child);
@@ -110,16 +117,37 @@ async function main() {
   // The rows enqueueScore writes, in one statement (setting up, not what is measured).
   const scoreTimestamp = new Date().toISOString();
   await GradeOutbox.bulkCreate(
-    userIds.map((userId, i) => ({ issuer: platform.issuer, clientId: platform.clientId, resourceLinkId: g.resourceLinkId, userId, attemptId: null, lineItemUrl: link.agsLineitem, lineitemsUrl: link.agsLineitems, scoreGiven: (i % 10) + 1, scoreMaximum: 10, activityProgress: 'Completed', gradingProgress: 'FullyGraded', scoreTimestamp, status: 'pending' as const, nextAttemptAt: new Date(), lastError: null, sentAt: null })),
+    userIds.map((userId, i) => ({
+      issuer: platform.issuer,
+      clientId: platform.clientId,
+      resourceLinkId: g.resourceLinkId,
+      userId,
+      attemptId: null,
+      lineItemUrl: link.agsLineitem,
+      lineitemsUrl: link.agsLineitems,
+      scoreGiven: (i % 10) + 1,
+      scoreMaximum: 10,
+      activityProgress: 'Completed',
+      gradingProgress: 'FullyGraded',
+      scoreTimestamp,
+      status: 'pending' as const,
+      nextAttemptAt: new Date(),
+      lastError: null,
+      sentAt: null,
+    })),
   );
   const outageStart = Date.now();
-  console.log(`bench:grades: ${TRAINEES} grades queued in ${outageStart - queuedAt} ms on ${POSTGRES ? 'PostgreSQL' : 'SQLite'}, ${INSTANCES} instance(s); platform down for ${OUTAGE_S} s`);
+  console.log(
+    `bench:grades: ${TRAINEES} grades queued in ${outageStart - queuedAt} ms on ${POSTGRES ? 'PostgreSQL' : 'SQLite'}, ${INSTANCES} instance(s); platform down for ${OUTAGE_S} s`,
+  );
   await sleep(OUTAGE_S * 1000);
   const outageRequests = failed.count;
   platform.auth.clearFailures();
   const recoveredAt = Date.now();
 
-  const ids = (await GradeOutbox.findAll({ attributes: ['id'], where: { resourceLinkId: g.resourceLinkId } })).map((r) => r.id);
+  const ids = (await GradeOutbox.findAll({ attributes: ['id'], where: { resourceLinkId: g.resourceLinkId } })).map(
+    (r) => r.id,
+  );
   let killedAt: number | undefined;
   let deliveredAtKill = 0;
   const deadline = Date.now() + 180_000;
@@ -132,7 +160,11 @@ async function main() {
     // The database is asked only once every trainee's grade was accepted: the watcher shares
     // the machine (and, on SQLite, the file) with the instances it measures.
     const allAccepted = new Set(recorder.posts.filter((p) => p.status === 200).map((p) => p.userId)).size >= TRAINEES;
-    const sent = allAccepted ? await GradeOutbox.count({ where: { id: { [Op.in]: ids }, status: { [Op.in]: ['sent', 'conflict', 'failed'] } } }) : 0;
+    const sent = allAccepted
+      ? await GradeOutbox.count({
+          where: { id: { [Op.in]: ids }, status: { [Op.in]: ['sent', 'conflict', 'failed'] } },
+        })
+      : 0;
     if (sent === ids.length) break;
     if (Date.now() > deadline) {
       console.log(`gave up after 180 s: ${sent} of ${ids.length} rows final`);
@@ -151,28 +183,51 @@ async function main() {
   const byStatus: Record<string, number> = {};
   for (const r of statuses) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
   const seconds = (ms: number) => (ms / 1000).toFixed(2);
-  const load = (await import('node:os')).loadavg().map((n) => n.toFixed(2)).join(', ');
+  const load = (await import('node:os'))
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ');
 
-  console.log(`requests to the failing platform during the ${OUTAGE_S} s outage: ${outageRequests}${OUTAGE_S ? ` (${((outageRequests * 600) / OUTAGE_S).toFixed(0)} per 10 min at that rate)` : ''}`);
+  console.log(
+    `requests to the failing platform during the ${OUTAGE_S} s outage: ${outageRequests}${OUTAGE_S ? ` (${((outageRequests * 600) / OUTAGE_S).toFixed(0)} per 10 min at that rate)` : ''}`,
+  );
   console.log(`recovery → first grade accepted: ${seconds(firstAccepted - recoveredAt)} s`);
   console.log(`recovery → last grade accepted:  ${seconds(lastAccepted - recoveredAt)} s`);
   console.log(`first → last accepted (drain of ${TRAINEES}): ${seconds(lastAccepted - firstAccepted)} s`);
   // The killed instance's rows are the ones claimed over a dead claim (orphaned_claims > 0):
   // the survivor recorded them `sent` (sent_at, the survivor's clock on this same machine).
-  const orphaned = killedAt === undefined ? [] : await GradeOutbox.findAll({ attributes: ['sentAt'], where: { id: { [Op.in]: ids }, orphanedClaims: { [Op.gt]: 0 } } });
+  const orphaned =
+    killedAt === undefined
+      ? []
+      : await GradeOutbox.findAll({
+          attributes: ['sentAt'],
+          where: { id: { [Op.in]: ids }, orphanedClaims: { [Op.gt]: 0 } },
+        });
   const orphanedDone = orphaned.length ? Math.max(...orphaned.map((r) => r.sentAt?.getTime() ?? Infinity)) : undefined;
   if (killedAt !== undefined) {
-    console.log(`instance 1 SIGKILLed after ${deliveredAtKill} grades; kill → last grade accepted: ${seconds(lastAccepted - killedAt)} s`);
-    console.log(`the killed instance's rows taken over by the other: ${orphaned.length}; kill → the last of them recorded sent: ${orphanedDone === undefined ? 'n/a' : `${seconds(orphanedDone - killedAt)} s`}`);
+    console.log(
+      `instance 1 SIGKILLed after ${deliveredAtKill} grades; kill → last grade accepted: ${seconds(lastAccepted - killedAt)} s`,
+    );
+    console.log(
+      `the killed instance's rows taken over by the other: ${orphaned.length}; kill → the last of them recorded sent: ${orphanedDone === undefined ? 'n/a' : `${seconds(orphanedDone - killedAt)} s`}`,
+    );
   }
-  console.log(`trainees with a grade: ${perTrainee.size}/${TRAINEES}; duplicates (accepted beyond one per trainee): ${duplicates}; 409 answers to resends: ${refused409}`);
+  console.log(
+    `trainees with a grade: ${perTrainee.size}/${TRAINEES}; duplicates (accepted beyond one per trainee): ${duplicates}; 409 answers to resends: ${refused409}`,
+  );
   console.log(`outbox rows: ${JSON.stringify(byStatus)}`);
   console.log(calibrationLine(speedBefore, calibrationMs()));
   console.log(`load average at the end (1, 5, 15 min): ${load}`);
-  console.log(`targets: all delivered within 10 s of recovery: ${acceptedAt.length >= TRAINEES && lastAccepted - recoveredAt <= 10_000 ? 'PASS' : 'FAIL'}; duplicates 0: ${duplicates === 0 ? 'PASS' : 'FAIL'}${killedAt !== undefined ? `; killed instance's rows within 15 s: ${orphanedDone !== undefined && orphanedDone - killedAt <= 15_000 ? 'PASS' : 'FAIL'}` : ''}`);
+  console.log(
+    `targets: all delivered within 10 s of recovery: ${acceptedAt.length >= TRAINEES && lastAccepted - recoveredAt <= 10_000 ? 'PASS' : 'FAIL'}; duplicates 0: ${duplicates === 0 ? 'PASS' : 'FAIL'}${killedAt !== undefined ? `; killed instance's rows within 15 s: ${orphanedDone !== undefined && orphanedDone - killedAt <= 15_000 ? 'PASS' : 'FAIL'}` : ''}`,
+  );
 
   for (const child of instances) if (child.exitCode === null) child.kill('SIGTERM');
-  await Promise.all(instances.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((resolve) => c.once('exit', resolve)))));
+  await Promise.all(
+    instances.map((c) =>
+      c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((resolve) => c.once('exit', resolve)),
+    ),
+  );
   await t.silta.close();
   t.server.close();
   process.exit(0);

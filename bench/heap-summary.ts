@@ -7,7 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-type Snapshot = { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
+type Snapshot = {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+  nodes: number[];
+  strings: string[];
+};
 
 /** Waits for the snapshot a child writes into `dir` after the signal (the file grows until done). */
 export async function waitForSnapshot(dir: string, timeoutMs = 120_000): Promise<string> {
@@ -17,7 +21,13 @@ export async function waitForSnapshot(dir: string, timeoutMs = 120_000): Promise
     const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((name) => name.endsWith('.heapsnapshot')) : undefined;
     const size = file ? fs.statSync(path.join(dir, file)).size : -1;
     // Node writes the JSON in one go and closes it with "]}": a complete file ends so.
-    if (file && size === last && size > 0 && fs.readFileSync(path.join(dir, file)).subarray(-4).toString().includes('}')) return path.join(dir, file);
+    if (
+      file &&
+      size === last &&
+      size > 0 &&
+      fs.readFileSync(path.join(dir, file)).subarray(-4).toString().includes('}')
+    )
+      return path.join(dir, file);
     if (Date.now() > deadline) throw new Error(`no heap snapshot in ${dir}`);
     last = size;
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -36,7 +46,10 @@ export function summariseHeapSnapshot(file: string, top = 18): string {
     const type = types[data.nodes[i + typeAt]];
     const bytes = data.nodes[i + sizeAt];
     // Objects and closures by constructor or function name; strings, code and the rest by type.
-    const kind = type === 'object' || type === 'closure' || type === 'native' ? `${data.strings[data.nodes[i + nameAt]]} (${type})` : `(${type})`;
+    const kind =
+      type === 'object' || type === 'closure' || type === 'native'
+        ? `${data.strings[data.nodes[i + nameAt]]} (${type})`
+        : `(${type})`;
     const entry = byKind.get(kind) ?? { count: 0, bytes: 0 };
     entry.count++;
     entry.bytes += bytes;
@@ -47,6 +60,8 @@ export function summariseHeapSnapshot(file: string, top = 18): string {
   const rows = [...byKind.entries()].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, top);
   return [
     `heap snapshot ${file}: ${mb(total)} MB of live objects`,
-    ...rows.map(([kind, e]) => `  ${mb(e.bytes).padStart(6)} MB  ${String(e.count).padStart(8)} x  ${kind.slice(0, 90)}`),
+    ...rows.map(
+      ([kind, e]) => `  ${mb(e.bytes).padStart(6)} MB  ${String(e.count).padStart(8)} x  ${kind.slice(0, 90)}`,
+    ),
   ].join('\n');
 }

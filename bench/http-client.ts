@@ -11,17 +11,21 @@ const ENTITIES: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&lt;': 
 
 /** Undoes the HTML escaping of handlebars and of the platform simulator. */
 export function decodeHtml(value: string): string {
-  return value.replace(/&#x([0-9a-f]+);|&#(\d+);|&[a-z]+;/gi, (match, hex: string | undefined, dec: string | undefined) => {
-    if (hex) return String.fromCharCode(parseInt(hex, 16));
-    if (dec) return String.fromCharCode(Number(dec));
-    return ENTITIES[match] ?? match;
-  });
+  return value.replace(
+    /&#x([0-9a-f]+);|&#(\d+);|&[a-z]+;/gi,
+    (match, hex: string | undefined, dec: string | undefined) => {
+      if (hex) return String.fromCharCode(parseInt(hex, 16));
+      if (dec) return String.fromCharCode(Number(dec));
+      return ENTITIES[match] ?? match;
+    },
+  );
 }
 
 /** The hidden inputs of an auto-submitted form page, and the form's action. */
 export function formOf(html: string): { action?: string; fields: Record<string, string> } {
   const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[match[1]] = decodeHtml(match[2]);
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+    fields[match[1]] = decodeHtml(match[2]);
   const action = /<form[^>]*action="([^"]*)"/.exec(html)?.[1];
   return { action: action === undefined ? undefined : decodeHtml(action), fields };
 }
@@ -81,7 +85,12 @@ export type Reply = { status: number; headers: http.IncomingHttpHeaders };
 // ECONNRESET ("socket hang up"). Each tool is idle while the other one is measured.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 3_000 });
 
-function request(method: string, url: string, headers: Record<string, string>, body: string | undefined): Promise<{ response: Reply; body: string }> {
+function request(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<{ response: Reply; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers, agent, timeout: 15_000 }, (res) => {
       let text = '';
@@ -108,7 +117,8 @@ export async function call({ method, url, form, jar, expect }: Call): Promise<{ 
   }
   const { response, body } = await request(method, url, headers, payload);
   jar?.store(response);
-  if (response.status !== expect) throw new StepError(`${method} ${new URL(url).pathname}: ${response.status} (expected ${expect}) ${gist(body)}`);
+  if (response.status !== expect)
+    throw new StepError(`${method} ${new URL(url).pathname}: ${response.status} (expected ${expect}) ${gist(body)}`);
   return { response, body };
 }
 

@@ -61,7 +61,12 @@ const tmp = boundedRun('silta-bench-', (maxSeconds * 2 + 300) * 1000);
 
 /** The profile of one tool: SQL per launch and per route, and where the server's CPU went (per launch attempted, failed ones included). */
 async function profileOf(tool: StartedTool, timed: { sql: string; cpu: string }, measured: number): Promise<string> {
-  const sequential = await runLaunches(tool.target, await prepareLaunches(tool.target, warmup + launches, SEQUENTIAL_PASS, 1), 1, Date.now() + 60_000);
+  const sequential = await runLaunches(
+    tool.target,
+    await prepareLaunches(tool.target, warmup + launches, SEQUENTIAL_PASS, 1),
+    1,
+    Date.now() + 60_000,
+  );
   const byRoute = await traceMark(tool.child, tool.traceDir, 3);
   const kept = path.join(os.tmpdir(), `silta-bench-${tool.target.name.replace(/\W+/g, '-')}.cpuprofile`);
   fs.copyFileSync(timed.cpu, kept);
@@ -76,7 +81,14 @@ async function profileOf(tool: StartedTool, timed: { sql: string; cpu: string },
 }
 
 async function main() {
-  const options: StartOptions = { tmp, profile: flags.profile!, verbose: flags.verbose!, command: flags.tsx ? 'tsx' : flags.dist ? 'dist' : 'auto', platformSim: true, postgres: postgresServer(flags.postgres) };
+  const options: StartOptions = {
+    tmp,
+    profile: flags.profile!,
+    verbose: flags.verbose!,
+    command: flags.tsx ? 'tsx' : flags.dist ? 'dist' : 'auto',
+    platformSim: true,
+    postgres: postgresServer(flags.postgres),
+  };
   const tools: StartedTool[] = [];
   try {
     if (flags.tool !== 'ltijs') tools.push(await startSilta(options));
@@ -86,13 +98,27 @@ async function main() {
 
     for (const tool of tools) {
       if (!warmup) continue;
-      const warm = await runLaunches(tool.target, await prepareLaunches(tool.target, 0, warmup, concurrency), concurrency, Date.now() + maxSeconds * 1000);
+      const warm = await runLaunches(
+        tool.target,
+        await prepareLaunches(tool.target, 0, warmup, concurrency),
+        concurrency,
+        Date.now() + maxSeconds * 1000,
+      );
       console.error(`${tool.target.name}: warm-up ${warm.latencies.length}/${warm.launches} launches ok`);
-      if (warm.errors === warm.launches) throw new Error(`${tool.target.name}: every warm-up launch failed: ${warm.errorSamples.join(' | ')}`);
+      if (warm.errors === warm.launches)
+        throw new Error(`${tool.target.name}: every warm-up launch failed: ${warm.errorSamples.join(' | ')}`);
     }
 
     const speedBefore = calibrationMs();
-    const totals = tools.map((tool): RunResult => ({ tool: tool.target.name, launches: 0, errors: 0, errorSamples: [], wallMs: 0, latencies: [], steps: {} }));
+    const totals = tools.map((tool): RunResult => ({
+      tool: tool.target.name,
+      launches: 0,
+      errors: 0,
+      errorSamples: [],
+      wallMs: 0,
+      latencies: [],
+      steps: {},
+    }));
     const timedTrace: { sql: string; cpu: string }[] = [];
     const deadline = Date.now() + maxSeconds * 1000 * tools.length;
     for (let round = 0; round < rounds; round++) {
@@ -114,15 +140,33 @@ async function main() {
         mergeInto(totals[i], result);
         if (flags.profile) timedTrace[i] = await traceMark(tool.child, tool.traceDir, 2);
       }
-      console.error(`round ${round + 1}/${rounds}: ${totals.map((t) => `${t.tool} ${launchesPerSecond(t).toFixed(1)} launches/s so far`).join(', ')}`);
+      console.error(
+        `round ${round + 1}/${rounds}: ${totals.map((t) => `${t.tool} ${launchesPerSecond(t).toFixed(1)} launches/s so far`).join(', ')}`,
+      );
     }
 
     const machine = calibrationLine(speedBefore, calibrationMs());
     const profiles: string[] = [];
-    if (flags.profile) for (const [i, tool] of tools.entries()) profiles.push(await profileOf(tool, timedTrace[i], totals[i].launches));
+    if (flags.profile)
+      for (const [i, tool] of tools.entries()) profiles.push(await profileOf(tool, timedTrace[i], totals[i].launches));
     const commands = tools.map((t) => `${t.target.name}: ${t.label}`).join('; ');
     const databases = tools.map((t) => `${t.target.name}: ${t.database.label}`).join('; ');
-    report({ concurrency, launches, warmup, rounds, maxSeconds, profile: flags.profile!, commands, databases, machine, json: flags.json && path.resolve(flags.json) }, totals, profiles);
+    report(
+      {
+        concurrency,
+        launches,
+        warmup,
+        rounds,
+        maxSeconds,
+        profile: flags.profile!,
+        commands,
+        databases,
+        machine,
+        json: flags.json && path.resolve(flags.json),
+      },
+      totals,
+      profiles,
+    );
   } finally {
     for (const tool of tools) await tool.stop();
   }

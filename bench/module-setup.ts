@@ -21,17 +21,39 @@ export function placeModuleLink(baseUrl: string, courseId: string, slug: string,
  * which places the link (and a module's gradebook column).
  */
 export async function placeCatalogueItem(baseUrl: string, courseId: string, key: string, title: string): Promise<void> {
-  const start = await call({ method: 'POST', url: `${baseUrl}/dev/platform/launch`, form: { persona: 'teacher', courseId, locale: 'fi', messageType: 'LtiDeepLinkingRequest', window: 'iframe' }, expect: 200 });
+  const start = await call({
+    method: 'POST',
+    url: `${baseUrl}/dev/platform/launch`,
+    form: { persona: 'teacher', courseId, locale: 'fi', messageType: 'LtiDeepLinkingRequest', window: 'iframe' },
+    expect: 200,
+  });
   const login = formOf(start.body);
-  if (!login.action || !login.fields.lti_message_hint) throw new StepError(`no login-initiation form for deep linking: ${gist(start.body)}`);
-  const prepared = { user: 0, loginUrl: new URL(login.action, baseUrl).toString(), fields: login.fields, expectName: '' };
+  if (!login.action || !login.fields.lti_message_hint)
+    throw new StepError(`no login-initiation form for deep linking: ${gist(start.body)}`);
+  const prepared = {
+    user: 0,
+    loginUrl: new URL(login.action, baseUrl).toString(),
+    fields: login.fields,
+    expectName: '',
+  };
   const picker = new URL((await loginAndLaunch(prepared, undefined, untimed, 303)).url);
   const lt = picker.searchParams.get('lt');
-  if (picker.pathname !== '/lti/deep-link' || !lt) throw new StepError(`a deep-linking launch went to ${picker.pathname}`);
-  const chosen = await call({ method: 'POST', url: `${baseUrl}/lti/deep-link`, form: { lt, items: key, [`title_${key}`]: title }, expect: 200 });
+  if (picker.pathname !== '/lti/deep-link' || !lt)
+    throw new StepError(`a deep-linking launch went to ${picker.pathname}`);
+  const chosen = await call({
+    method: 'POST',
+    url: `${baseUrl}/lti/deep-link`,
+    form: { lt, items: key, [`title_${key}`]: title },
+    expect: 200,
+  });
   const back = formOf(chosen.body);
   if (!back.action || !back.fields.JWT) throw new StepError(`no deep-linking response form: ${gist(chosen.body)}`);
-  const placed = await call({ method: 'POST', url: new URL(back.action, baseUrl).toString(), form: { JWT: back.fields.JWT }, expect: 200 });
+  const placed = await call({
+    method: 'POST',
+    url: new URL(back.action, baseUrl).toString(),
+    form: { JWT: back.fields.JWT },
+    expect: 200,
+  });
   if (!placed.body.includes(title)) throw new StepError(`the platform did not place "${title}": ${gist(placed.body)}`);
 }
 
@@ -48,7 +70,11 @@ export async function linkIdsByTitle(baseUrl: string, courseId: string): Promise
 }
 
 /** Runs `work` over 0..count-1 with at most `concurrency` in flight (set-up only: no timing). */
-export async function inParallel(count: number, concurrency: number, work: (index: number) => Promise<void>): Promise<void> {
+export async function inParallel(
+  count: number,
+  concurrency: number,
+  work: (index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, count) }, async () => {
@@ -63,14 +89,20 @@ export async function inParallel(count: number, concurrency: number, work: (inde
  * grades are not counted with the timed ones; each by its own deep-linking round trip. Returns
  * the link ids: `timed[i]` is trainee i's link.
  */
-export async function placeTraineeLinks(baseUrl: string, slug: string, trainees: number, spare: number): Promise<{ timed: string[]; spare: string[] }> {
+export async function placeTraineeLinks(
+  baseUrl: string,
+  slug: string,
+  trainees: number,
+  spare: number,
+): Promise<{ timed: string[]; spare: string[] }> {
   await inParallel(spare, 4, (i) => placeModuleLink(baseUrl, WARMUP_COURSE, slug, linkTitle('spare', i)));
   await inParallel(trainees, 4, (i) => placeModuleLink(baseUrl, TIMED_COURSE, slug, linkTitle('trainee', i)));
   const idsOf = async (courseId: string, kind: 'trainee' | 'spare', count: number) => {
     const ids = await linkIdsByTitle(baseUrl, courseId);
     const found = Array.from({ length: count }, (_, i) => ids.get(linkTitle(kind, i)) ?? '');
     const missing = found.filter((id) => !id).length;
-    if (missing) throw new Error(`set-up: ${missing} ${kind} link(s) not found on the platform page after deep linking`);
+    if (missing)
+      throw new Error(`set-up: ${missing} ${kind} link(s) not found on the platform page after deep linking`);
     return found;
   };
   return { timed: await idsOf(TIMED_COURSE, 'trainee', trainees), spare: await idsOf(WARMUP_COURSE, 'spare', spare) };

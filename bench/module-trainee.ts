@@ -36,17 +36,37 @@ export type ModuleResult = {
   serverCpuMs?: number;
 };
 
-export const emptyModuleResult = (): ModuleResult => ({ trainees: 0, completed: 0, perfect: 0, errors: 0, errorSamples: [], wallMs: 0, requests: 0, ops: Object.fromEntries(MODULE_OPS.map((op) => [op, []])) as unknown as Record<ModuleOp, number[]>, modules: [] });
+export const emptyModuleResult = (): ModuleResult => ({
+  trainees: 0,
+  completed: 0,
+  perfect: 0,
+  errors: 0,
+  errorSamples: [],
+  wallMs: 0,
+  requests: 0,
+  ops: Object.fromEntries(MODULE_OPS.map((op) => [op, []])) as unknown as Record<ModuleOp, number[]>,
+  modules: [],
+});
 
-const REFLECTION = 'Alueellamme työkyvyn tuen palveluketju katkeaa usein siirtymissä työterveyshuollon ja sosiaalipalvelujen välillä. ';
+const REFLECTION =
+  'Alueellamme työkyvyn tuen palveluketju katkeaa usein siirtymissä työterveyshuollon ja sosiaalipalvelujen välillä. ';
 
 /** Form fields that answer a step fully and correctly (from the content pack, as the module test does). */
 export function rightAnswer(step: PackStep): [string, string][] {
   switch (step.kind) {
     case 'knowledge-check':
-      return step.questions.flatMap((q) => q.options.filter((o) => o.correct).map((o): [string, string] => [`q_${q.id}`, o.id]));
+      return step.questions.flatMap((q) =>
+        q.options.filter((o) => o.correct).map((o): [string, string] => [`q_${q.id}`, o.id]),
+      );
     case 'reflection':
-      return [['text', REFLECTION.repeat(Math.ceil((step.minLength + 1) / REFLECTION.length)).slice(0, step.maxLength).trim()]];
+      return [
+        [
+          'text',
+          REFLECTION.repeat(Math.ceil((step.minLength + 1) / REFLECTION.length))
+            .slice(0, step.maxLength)
+            .trim(),
+        ],
+      ];
     case 'checklist':
       return step.items.map((i): [string, string] => ['checked', i.id]);
     default:
@@ -67,17 +87,36 @@ export function moduleLaunchTarget(baseUrl: string, trainees: Trainee[]): Target
     name: 'silta',
     async prepare(index, users) {
       const t = trainees[index];
-      const { body } = await call({ method: 'POST', url: `${baseUrl}/dev/platform/launch`, form: { persona: t.persona.key, courseId: t.courseId, locale: 'fi', messageType: 'LtiResourceLinkRequest', resourceLinkId: t.linkId, window: 'iframe' }, expect: 200 });
+      const { body } = await call({
+        method: 'POST',
+        url: `${baseUrl}/dev/platform/launch`,
+        form: {
+          persona: t.persona.key,
+          courseId: t.courseId,
+          locale: 'fi',
+          messageType: 'LtiResourceLinkRequest',
+          resourceLinkId: t.linkId,
+          window: 'iframe',
+        },
+        expect: 200,
+      });
       const { action, fields } = formOf(body);
-      if (!action || !fields.lti_message_hint) throw new StepError(`no login-initiation form in the dev platform page: ${gist(body)}`);
-      const prepared = { user: index % users, loginUrl: new URL(action, baseUrl).toString(), fields, expectName: `${t.persona.givenName} ${t.persona.familyName}` };
+      if (!action || !fields.lti_message_hint)
+        throw new StepError(`no login-initiation form in the dev platform page: ${gist(body)}`);
+      const prepared = {
+        user: index % users,
+        loginUrl: new URL(action, baseUrl).toString(),
+        fields,
+        expectName: `${t.persona.givenName} ${t.persona.familyName}`,
+      };
       ofPrepared.set(prepared, t);
       return prepared;
     },
     async launch(prepared, jar, time) {
       const modules = new URL((await loginAndLaunch(prepared, jar, time, 303)).url);
       const lt = modules.searchParams.get('lt');
-      if (modules.pathname !== '/modules' || !lt) throw new StepError(`a module link's first page went to ${modules.pathname}, not /modules`);
+      if (modules.pathname !== '/modules' || !lt)
+        throw new StepError(`a module link's first page went to ${modules.pathname}, not /modules`);
       ofPrepared.get(prepared)!.lt = lt;
     },
   };
@@ -103,18 +142,33 @@ export async function runModule(baseUrl: string, pack: ModulePack, t: Trainee, r
   };
   const started = performance.now();
   const overview = await timed('overview', 'GET', `/modules?lt=${lt}`, 200);
-  if (!overview.body.includes(`/modules/steps/${pack.steps[0].id}?lt=${lt}`)) throw new StepError(`the overview does not list the module's steps: ${gist(overview.body)}`);
+  if (!overview.body.includes(`/modules/steps/${pack.steps[0].id}?lt=${lt}`))
+    throw new StepError(`the overview does not list the module's steps: ${gist(overview.body)}`);
   let page: { stepId: string; body: string } | undefined;
   let attempt = '';
   for (const step of pack.steps) {
-    if (page?.stepId !== step.id) page = { stepId: step.id, body: (await timed('step page', 'GET', `/modules/steps/${step.id}?lt=${lt}`, 200)).body };
+    if (page?.stepId !== step.id)
+      page = {
+        stepId: step.id,
+        body: (await timed('step page', 'GET', `/modules/steps/${step.id}?lt=${lt}`, 200)).body,
+      };
     attempt = formOf(page.body).fields.attempt ?? '';
     if (!attempt) throw new StepError(`step ${step.id}: no attempt in the form: ${gist(page.body)}`);
-    const saved = await timed('step save', 'POST', `/modules/steps/${step.id}`, 303, [['lt', lt], ['attempt', attempt], ...rightAnswer(step)]);
+    const saved = await timed('step save', 'POST', `/modules/steps/${step.id}`, 303, [
+      ['lt', lt],
+      ['attempt', attempt],
+      ...rightAnswer(step),
+    ]);
     const next = new URL(locationOf(saved.response, new URL(`/modules/steps/${step.id}`, baseUrl).toString()));
     const nextStep = decodeURIComponent(next.pathname.split('/').pop() ?? '');
-    const after = await timed(nextStep === step.id ? 'feedback page' : 'step page', 'GET', next.pathname + next.search, 200);
-    if (step.kind === 'knowledge-check' && (!after.body.includes('is-correct') || after.body.includes('is-wrong'))) throw new StepError(`step ${step.id}: the feedback does not show every answer right`);
+    const after = await timed(
+      nextStep === step.id ? 'feedback page' : 'step page',
+      'GET',
+      next.pathname + next.search,
+      200,
+    );
+    if (step.kind === 'knowledge-check' && (!after.body.includes('is-correct') || after.body.includes('is-wrong')))
+      throw new StepError(`step ${step.id}: the feedback does not show every answer right`);
     page = { stepId: nextStep, body: after.body };
   }
   const completed = await timed('complete', 'POST', '/modules/complete', 303, { lt, attempt });
@@ -133,7 +187,13 @@ export async function runModule(baseUrl: string, pack: ModulePack, t: Trainee, r
  * Only the requests of trainees who finished are in the operation figures; a failed trainee
  * counts as one error.
  */
-export async function runModules(baseUrl: string, pack: ModulePack, trainees: Trainee[], concurrency: number, deadline: number): Promise<ModuleResult> {
+export async function runModules(
+  baseUrl: string,
+  pack: ModulePack,
+  trainees: Trainee[],
+  concurrency: number,
+  deadline: number,
+): Promise<ModuleResult> {
   const result = emptyModuleResult();
   let next = 0;
   const started = performance.now();
@@ -146,7 +206,8 @@ export async function runModules(baseUrl: string, pack: ModulePack, trainees: Tr
           await runModule(baseUrl, pack, t, result);
         } catch (error) {
           result.errors++;
-          if (result.errorSamples.length < 5) result.errorSamples.push(`trainee ${t.index}: ${error instanceof Error ? error.message : String(error)}`);
+          if (result.errorSamples.length < 5)
+            result.errorSamples.push(`trainee ${t.index}: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
     }),

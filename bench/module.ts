@@ -57,7 +57,9 @@ const warmup = whole('warmup', flags.warmup, 0);
 const rounds = Math.min(trainees, whole('rounds', flags.rounds, 1));
 const maxSeconds = whole('max-seconds', flags['max-seconds'], 10);
 const packs = loadContentPacks();
-const pack = packs.get(flags.module!) ?? fail(`--module: no module "${flags.module}" in content/modules (there are: ${[...packs.keys()].join(', ')})`);
+const pack =
+  packs.get(flags.module!) ??
+  fail(`--module: no module "${flags.module}" in content/modules (there are: ${[...packs.keys()].join(', ')})`);
 /** How long to wait for the grade outbox after the run (its worker polls every 5 s). */
 const GRADE_WAIT_MS = 60_000;
 /** Trainees of the --profile pass, one request at a time so each SQL statement is attributed to its route. */
@@ -67,7 +69,13 @@ const PROFILE_PASS = 3;
 const tmp = boundedRun('silta-bench-module-', (maxSeconds * 3 + 300) * 1000);
 
 /** Runs one tool's launches and adds the tool's server CPU time over them. */
-async function timedLaunches(tool: StartedTool, target: StartedTool['target'], first: number, count: number, deadline: number): Promise<RunResult> {
+async function timedLaunches(
+  tool: StartedTool,
+  target: StartedTool['target'],
+  first: number,
+  count: number,
+  deadline: number,
+): Promise<RunResult> {
   const prepared = await prepareLaunches(target, first, count, concurrency);
   const before = cpuMs(tool.child.process.pid);
   const result = await runLaunches(target, prepared, concurrency, deadline);
@@ -78,7 +86,9 @@ async function timedLaunches(tool: StartedTool, target: StartedTool['target'], f
 
 /** Grades at the platform: score rows on the development platform's gradebook page of the trainees' course. */
 async function gradesAtPlatform(baseUrl: string): Promise<number> {
-  const response = await fetch(`${baseUrl}/dev/platform/scores?course=${TIMED_COURSE}`, { signal: AbortSignal.timeout(15_000) });
+  const response = await fetch(`${baseUrl}/dev/platform/scores?course=${TIMED_COURSE}`, {
+    signal: AbortSignal.timeout(15_000),
+  });
   return [...(await response.text()).matchAll(/<time datetime="/g)].length;
 }
 
@@ -93,13 +103,24 @@ async function launchUntimed(baseUrl: string, people: Trainee[]): Promise<void> 
 /** Each trainee launches once, alternating in rounds with as many bare ltijs launches. */
 async function launchPhase(silta: StartedTool, ltijs: StartedTool, people: Trainee[]): Promise<RunResult[]> {
   const siltaLaunch = moduleLaunchTarget(silta.baseUrl, people);
-  const totals: RunResult[] = [siltaLaunch, ltijs.target].map((t) => ({ tool: t.name, launches: 0, errors: 0, errorSamples: [], wallMs: 0, latencies: [], steps: {} }));
+  const totals: RunResult[] = [siltaLaunch, ltijs.target].map((t) => ({
+    tool: t.name,
+    launches: 0,
+    errors: 0,
+    errorSamples: [],
+    wallMs: 0,
+    latencies: [],
+    steps: {},
+  }));
   const deadline = Date.now() + maxSeconds * 1000;
   for (let round = 0, first = 0; round < rounds; round++) {
     const count = Math.floor(trainees / rounds) + (round < trainees % rounds ? 1 : 0);
     for (const i of round % 2 ? [1, 0] : [0, 1]) {
       // Bare ltijs's launches are numbered after its warm-up, as in bench:launch (who launches is derived from the number).
-      const result = i === 0 ? await timedLaunches(silta, siltaLaunch, first, count, deadline) : await timedLaunches(ltijs, ltijs.target, warmup + first, count, deadline);
+      const result =
+        i === 0
+          ? await timedLaunches(silta, siltaLaunch, first, count, deadline)
+          : await timedLaunches(ltijs, ltijs.target, warmup + first, count, deadline);
       mergeInto(totals[i], result);
     }
     first += count;
@@ -122,7 +143,12 @@ async function waitForGrades(baseUrl: string, expected: number): Promise<GradeFi
 }
 
 /** --profile: SQL and CPU of the timed module phase, and SQL by route from a sequential pass of a few spare trainees. */
-async function profileOf(silta: StartedTool, timed: { sql: string; cpu: string }, module: ModuleResult, spare: Trainee[]): Promise<string> {
+async function profileOf(
+  silta: StartedTool,
+  timed: { sql: string; cpu: string },
+  module: ModuleResult,
+  spare: Trainee[],
+): Promise<string> {
   // Cut what came between the module phase and the pass (grade sending, the gradebook polls).
   await traceMark(silta.child, silta.traceDir, 3);
   await launchUntimed(silta.baseUrl, spare);
@@ -141,7 +167,14 @@ async function profileOf(silta: StartedTool, timed: { sql: string; cpu: string }
 }
 
 async function main() {
-  const options = { tmp, profile: flags.profile!, verbose: flags.verbose!, command: flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const), env: { RATE_LIMIT_PER_MINUTE: '1000000' }, postgres: postgresServer(flags.postgres) };
+  const options = {
+    tmp,
+    profile: flags.profile!,
+    verbose: flags.verbose!,
+    command: flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const),
+    env: { RATE_LIMIT_PER_MINUTE: '1000000' },
+    postgres: postgresServer(flags.postgres),
+  };
   const tools: StartedTool[] = [];
   try {
     const silta = await startSilta(options);
@@ -160,13 +193,20 @@ async function main() {
     // Warm-up, untimed: launches of both tools, and one trainee through the whole module.
     for (const tool of tools) {
       if (!warmup) continue;
-      const warm = await runLaunches(tool.target, await prepareLaunches(tool.target, 0, warmup, concurrency), concurrency, Date.now() + maxSeconds * 1000);
+      const warm = await runLaunches(
+        tool.target,
+        await prepareLaunches(tool.target, 0, warmup, concurrency),
+        concurrency,
+        Date.now() + maxSeconds * 1000,
+      );
       console.error(`${tool.target.name}: warm-up ${warm.latencies.length}/${warm.launches} launches ok`);
-      if (warm.errors === warm.launches) throw new Error(`${tool.target.name}: every warm-up launch failed: ${warm.errorSamples.join(' | ')}`);
+      if (warm.errors === warm.launches)
+        throw new Error(`${tool.target.name}: every warm-up launch failed: ${warm.errorSamples.join(' | ')}`);
     }
     await launchUntimed(baseUrl, [warmTrainee]);
     const warmModule = await runModules(baseUrl, pack, [warmTrainee], 1, Date.now() + 60_000);
-    if (warmModule.errors) throw new Error(`the warm-up trainee could not finish the module: ${warmModule.errorSamples.join(' | ')}`);
+    if (warmModule.errors)
+      throw new Error(`the warm-up trainee could not finish the module: ${warmModule.errorSamples.join(' | ')}`);
 
     // 1. Launches.
     const launches = await launchPhase(silta, ltijs, people);
@@ -190,7 +230,23 @@ async function main() {
     const profile = timedTrace ? await profileOf(silta, timedTrace, module, spare) : undefined;
 
     const commands = tools.map((t) => `${t.target.name}: ${t.label} on ${t.database.label}`).join('; ');
-    reportModule({ trainees, concurrency, rounds, warmup, maxSeconds, commands, setupSeconds, relaunched: unlaunched.length, json: flags.json && path.resolve(flags.json) }, pack, launches, module, grades);
+    reportModule(
+      {
+        trainees,
+        concurrency,
+        rounds,
+        warmup,
+        maxSeconds,
+        commands,
+        setupSeconds,
+        relaunched: unlaunched.length,
+        json: flags.json && path.resolve(flags.json),
+      },
+      pack,
+      launches,
+      module,
+      grades,
+    );
     if (profile) console.log(`\n${profile}`);
   } finally {
     for (const tool of tools) await tool.stop();

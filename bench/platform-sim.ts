@@ -10,7 +10,8 @@ export type SimLaunch = { persona: Persona['key']; courseId: string; locale: str
 
 type Hint = SimLaunch & { expiresAt: number };
 
-const escapeHtml = (value: string) => value.replace(/[&<>"'=`]/g, (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"'=`]/g, (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
 
 /**
  * A small LTI 1.3 platform that launches both tools of the launch benchmark. It behaves like
@@ -70,7 +71,14 @@ export class PlatformSim {
     if (!persona) throw new Error(`unknown persona ${launch.persona}`);
     const hint = crypto.randomBytes(16).toString('hex');
     this.hints.set(hint, { ...launch, expiresAt: Date.now() + 5 * 60_000 });
-    return { iss: this.issuer, target_link_uri: this.toolUrl, login_hint: persona.sub, lti_message_hint: hint, client_id: this.clientId, lti_deployment_id: this.deploymentId };
+    return {
+      iss: this.issuer,
+      target_link_uri: this.toolUrl,
+      login_hint: persona.sub,
+      lti_message_hint: hint,
+      client_id: this.clientId,
+      lti_deployment_id: this.deploymentId,
+    };
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -94,7 +102,9 @@ export class PlatformSim {
         .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value!)}">`)
         .join('');
       res.setHeader('content-type', 'text/html; charset=utf-8');
-      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Continue</title></head><body><form method="post" action="${escapeHtml(result.redirectUri)}" id="auto-post">${inputs}</form></body></html>`);
+      res.end(
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Continue</title></head><body><form method="post" action="${escapeHtml(result.redirectUri)}" id="auto-post">${inputs}</form></body></html>`,
+      );
       return;
     }
     res.statusCode = 404;
@@ -102,7 +112,9 @@ export class PlatformSim {
   }
 
   /** The same checks as the development platform's authorize(): Moodle's `mod/lti/auth.php`. */
-  private async authorize(params: Record<string, string>): Promise<{ error: string } | { redirectUri: string; fields: { id_token: string; state?: string } }> {
+  private async authorize(
+    params: Record<string, string>,
+  ): Promise<{ error: string } | { redirectUri: string; fields: { id_token: string; state?: string } }> {
     if (params.scope !== 'openid') return { error: 'invalid_scope' };
     if (params.response_type !== 'id_token') return { error: 'unsupported_response_type' };
     if (params.response_mode !== 'form_post') return { error: 'invalid_request' };
@@ -114,7 +126,10 @@ export class PlatformSim {
     if (!hint || hint.expiresAt < Date.now()) return { error: 'invalid_request' };
     const persona = PERSONAS.find((p) => p.key === hint.persona)!;
     if (params.login_hint !== persona.sub) return { error: 'access_denied' };
-    return { redirectUri: this.toolUrl, fields: { id_token: await this.idToken(hint, persona, params.nonce), state: params.state } };
+    return {
+      redirectUri: this.toolUrl,
+      fields: { id_token: await this.idToken(hint, persona, params.nonce), state: params.state },
+    };
   }
 
   /** A resource link launch with the claim shapes of the development platform's idToken(). */
@@ -139,8 +154,18 @@ export class PlatformSim {
       [CLAIM.messageType]: 'LtiResourceLinkRequest',
       [CLAIM.roles]: persona.roles,
       [CLAIM.context]: { id: course.id, label: course.label, title: course.title, type: ['CourseSection'] },
-      [CLAIM.toolPlatform]: { product_family_code: 'moodle', version: '2024100700', guid: new URL(this.issuer).host, name: 'Bench platform', description: 'Benchmark platform simulator' },
-      [CLAIM.launchPresentation]: { locale: hint.locale, document_target: 'iframe', return_url: `${this.issuer}/?course=${course.id}` },
+      [CLAIM.toolPlatform]: {
+        product_family_code: 'moodle',
+        version: '2024100700',
+        guid: new URL(this.issuer).host,
+        name: 'Bench platform',
+        description: 'Benchmark platform simulator',
+      },
+      [CLAIM.launchPresentation]: {
+        locale: hint.locale,
+        document_target: 'iframe',
+        return_url: `${this.issuer}/?course=${course.id}`,
+      },
       [CLAIM.lis]: { person_sourcedid: '', course_section_sourcedid: '' },
       [CLAIM.resourceLink]: { id: course.id === '2' ? '1' : '2', title: 'Silta', description: '' },
       [CLAIM.custom]: {},
@@ -148,8 +173,13 @@ export class PlatformSim {
         scope: [SCOPE.lineItem, SCOPE.lineItemReadonly, SCOPE.resultReadonly, SCOPE.score],
         lineitems: `${this.issuer}/api/contexts/${course.id}/lineitems?type_id=1`,
       },
-      [CLAIM.nrps]: { context_memberships_url: `${this.issuer}/api/contexts/${course.id}/memberships`, service_versions: ['1.0', '2.0'] },
+      [CLAIM.nrps]: {
+        context_memberships_url: `${this.issuer}/api/contexts/${course.id}/memberships`,
+        service_versions: ['1.0', '2.0'],
+      },
     };
-    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.keys.kid }).sign(this.keys.privateKey);
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: this.keys.kid })
+      .sign(this.keys.privateKey);
   }
 }

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Child } from './children';
 
-type Tally = { requests: Record<string, number>; statements: Record<string, Record<string, { count: number; ms: number }>> };
+type Tally = {
+  requests: Record<string, number>;
+  statements: Record<string, Record<string, { count: number; ms: number }>>;
+};
 
 /** Path of the preload that counts SQL and samples the CPU inside a server child. */
 export const TRACE_PRELOAD = path.join(__dirname, 'trace-preload.ts');
@@ -59,7 +62,10 @@ export function summariseSqlByRoute(file: string, launches: number, unit = 'laun
     const total = entries.reduce((sum, [, s]) => sum + s.count, 0);
     const ms = entries.reduce((sum, [, s]) => sum + s.ms, 0);
     lines.push(`  ${route}: ${(total / launches).toFixed(1)} statements, ${(ms / launches).toFixed(2)} ms per ${unit}`);
-    for (const [sql, s] of entries) lines.push(`    ${(s.count / launches).toFixed(1).padStart(4)} x ${(s.ms / s.count).toFixed(2).padStart(5)} ms  ${sql}`);
+    for (const [sql, s] of entries)
+      lines.push(
+        `    ${(s.count / launches).toFixed(1).padStart(4)} x ${(s.ms / s.count).toFixed(2).padStart(5)} ms  ${sql}`,
+      );
   }
   return lines.join('\n');
 }

@@ -4,7 +4,11 @@ import type { RunResult } from './stats';
 import type { Prepared, Target } from './targets';
 
 /** Runs `work` over indices with at most `concurrency` in flight. */
-async function pool<T>(count: number, concurrency: number, work: (index: number, worker: number) => Promise<T>): Promise<T[]> {
+async function pool<T>(
+  count: number,
+  concurrency: number,
+  work: (index: number, worker: number) => Promise<T>,
+): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
   await Promise.all(
@@ -19,7 +23,12 @@ async function pool<T>(count: number, concurrency: number, work: (index: number,
 }
 
 /** Prepares `count` launches of `users` virtual users (the platform-side set-up, outside the timing). */
-export async function prepareLaunches(target: Target, first: number, count: number, users: number): Promise<Prepared[]> {
+export async function prepareLaunches(
+  target: Target,
+  first: number,
+  count: number,
+  users: number,
+): Promise<Prepared[]> {
   return pool(count, 8, (i) => target.prepare(first + i, users));
 }
 
@@ -29,8 +38,21 @@ export async function prepareLaunches(target: Target, first: number, count: numb
  * the deadline passes (launches in flight then still finish). Times each whole launch
  * (login → first page) and each step.
  */
-export async function runLaunches(target: Target, prepared: Prepared[], users: number, deadline: number): Promise<RunResult> {
-  const result: RunResult = { tool: target.name, launches: 0, errors: 0, errorSamples: [], wallMs: 0, latencies: [], steps: {} };
+export async function runLaunches(
+  target: Target,
+  prepared: Prepared[],
+  users: number,
+  deadline: number,
+): Promise<RunResult> {
+  const result: RunResult = {
+    tool: target.name,
+    launches: 0,
+    errors: 0,
+    errorSamples: [],
+    wallMs: 0,
+    latencies: [],
+    steps: {},
+  };
   const queues = Array.from({ length: users }, (_, user) => prepared.filter((p) => p.user === user));
   const started = performance.now();
   await Promise.all(
@@ -52,7 +74,8 @@ export async function runLaunches(target: Target, prepared: Prepared[], users: n
         } catch (error) {
           result.errors++;
           jar.clear();
-          if (result.errorSamples.length < 5) result.errorSamples.push(error instanceof Error ? error.message : String(error));
+          if (result.errorSamples.length < 5)
+            result.errorSamples.push(error instanceof Error ? error.message : String(error));
         }
         result.launches++;
       }

@@ -10,7 +10,11 @@ import { Server } from 'socket.io';
 const ROOM = 'session';
 const server = http.createServer();
 // The same engine options as Silta's realtime (server/sockets/io.ts) that bear on a broadcast.
-const io = new Server(server, { serveClient: false, maxHttpBufferSize: 64 * 1024, connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false } });
+const io = new Server(server, {
+  serveClient: false,
+  maxHttpBufferSize: 64 * 1024,
+  connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+});
 let seq = 0;
 
 io.on('connection', (socket) => {

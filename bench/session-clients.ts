@@ -46,13 +46,27 @@ export type LoadResult = {
 
 type Ack = { data?: unknown; error?: { code: string; message: string } };
 
-const LANES = ['social-services', 'health-care', 'rehabilitation', 'employment-services', 'occupational-health', 'kela', 'education', 'workplaces', 'ngos'];
+const LANES = [
+  'social-services',
+  'health-care',
+  'rehabilitation',
+  'employment-services',
+  'occupational-health',
+  'kela',
+  'education',
+  'workplaces',
+  'ngos',
+];
 const COLUMNS = ['concern', 'assessment', 'planning', 'support', 'return', 'follow-up'];
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
 
 function emitWithAck(socket: Socket, event: string, payload: unknown, timeoutMs = 15_000): Promise<Ack> {
   return new Promise((resolve) => {
-    socket.timeout(timeoutMs).emit(event, payload, (err: Error | null, ack: Ack) => resolve(err ? { error: { code: 'ack_timeout', message: err.message } } : ack));
+    socket
+      .timeout(timeoutMs)
+      .emit(event, payload, (err: Error | null, ack: Ack) =>
+        resolve(err ? { error: { code: 'ack_timeout', message: err.message } } : ack),
+      );
   });
 }
 
@@ -60,14 +74,24 @@ function emitWithAck(socket: Socket, event: string, payload: unknown, timeoutMs 
 export async function connectClients(target: LoadTarget, count: number): Promise<Socket[]> {
   const sockets: Socket[] = new Array(count);
   await inParallel(count, 10, async (i) => {
-    const socket = connectClient(target.url, { autoConnect: false, reconnection: false, forceNew: true, transports: ['websocket'], extraHeaders: { origin: target.origin }, auth: { token: await target.token(i) } });
+    const socket = connectClient(target.url, {
+      autoConnect: false,
+      reconnection: false,
+      forceNew: true,
+      transports: ['websocket'],
+      extraHeaders: { origin: target.origin },
+      auth: { token: await target.token(i) },
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
-      socket.once('connect_error', (err: Error) => reject(new Error(`${target.name}: client ${i} could not connect: ${err.message}`)));
+      socket.once('connect_error', (err: Error) =>
+        reject(new Error(`${target.name}: client ${i} could not connect: ${err.message}`)),
+      );
       socket.connect();
     });
     const joined = await emitWithAck(socket, 'session:join', { sessionId: target.sessionId });
-    if (joined.error) throw new Error(`${target.name}: client ${i} could not join: ${joined.error.code} ${joined.error.message}`);
+    if (joined.error)
+      throw new Error(`${target.name}: client ${i} could not join: ${joined.error.code} ${joined.error.message}`);
     sockets[i] = socket;
   });
   return sockets;
@@ -79,7 +103,8 @@ async function quiet(sockets: Socket[], ms: number, limitMs: number): Promise<vo
   const touch = () => (last = performance.now());
   for (const s of sockets) s.onAny(touch);
   const until = performance.now() + limitMs;
-  while (performance.now() - last < ms && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+  while (performance.now() - last < ms && performance.now() < until)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   for (const s of sockets) s.offAny(touch);
 }
 
@@ -89,9 +114,26 @@ async function quiet(sockets: Socket[], ms: number, limitMs: number): Promise<vo
  * figures. `measure` brackets the recorded notes from the first one's emit to the last delivery
  * (server CPU and memory are read there).
  */
-export async function runLoad(target: LoadTarget, sockets: Socket[], options: LoadOptions, measure: { before(): void; after(result: LoadResult): void }): Promise<LoadResult> {
+export async function runLoad(
+  target: LoadTarget,
+  sockets: Socket[],
+  options: LoadOptions,
+  measure: { before(): void; after(result: LoadResult): void },
+): Promise<LoadResult> {
   await quiet(sockets, 500, 30_000);
-  const result: LoadResult = { tool: target.name, clients: sockets.length, sent: 0, ackErrors: {}, received: 0, expected: 0, latencies: [], acks: [], wallMs: 0, clientLoopP99Ms: 0, clientLoopMaxMs: 0 };
+  const result: LoadResult = {
+    tool: target.name,
+    clients: sockets.length,
+    sent: 0,
+    ackErrors: {},
+    received: 0,
+    expected: 0,
+    latencies: [],
+    acks: [],
+    wallMs: 0,
+    clientLoopP99Ms: 0,
+    clientLoopMaxMs: 0,
+  };
   const sentAt = new Map<string, number>();
   const onNote = (payload: { clientId?: string }) => {
     const at = performance.now();
@@ -125,7 +167,13 @@ export async function runLoad(target: LoadTarget, sockets: Socket[], options: Lo
       sentAt.set(clientId, t0);
       result.sent++;
     }
-    const payload = { sessionId: target.sessionId, clientId, lane: pick(LANES), column: pick(COLUMNS), text: `bench note ${k}` };
+    const payload = {
+      sessionId: target.sessionId,
+      clientId,
+      lane: pick(LANES),
+      column: pick(COLUMNS),
+      text: `bench note ${k}`,
+    };
     pending.push(
       emitWithAck(socket, 'note:add', payload).then((ack) => {
         if (!recorded) return;
@@ -139,7 +187,8 @@ export async function runLoad(target: LoadTarget, sockets: Socket[], options: Lo
   // A refused note is broadcast to nobody: expected deliveries are those of the accepted ones.
   result.expected = result.acks.length * sockets.length;
   const drainUntil = performance.now() + options.drainMs;
-  while (result.received < result.expected && performance.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (result.received < result.expected && performance.now() < drainUntil)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   lag.disable();
   measure.after(result);
   for (const s of sockets) s.off('note:added', onNote);
@@ -150,9 +199,11 @@ export async function runLoad(target: LoadTarget, sockets: Socket[], options: Lo
 
 /** Adds one round's figures to a tool's totals (latencies pooled; memory as last read, peak the highest). */
 export function mergeLoad(total: LoadResult | undefined, round: LoadResult): LoadResult {
-  if (!total) return { ...round, ackErrors: { ...round.ackErrors }, latencies: [...round.latencies], acks: [...round.acks] };
+  if (!total)
+    return { ...round, ackErrors: { ...round.ackErrors }, latencies: [...round.latencies], acks: [...round.acks] };
   total.sent += round.sent;
-  for (const [code, count] of Object.entries(round.ackErrors)) total.ackErrors[code] = (total.ackErrors[code] ?? 0) + count;
+  for (const [code, count] of Object.entries(round.ackErrors))
+    total.ackErrors[code] = (total.ackErrors[code] ?? 0) + count;
   total.received += round.received;
   total.expected += round.expected;
   appendAll(total.latencies, round.latencies);

@@ -20,11 +20,29 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { boundedRun, compileForNode, cpuMs, freePort, nodeArgs, ROOT, runBench, startChild, type Child } from './children';
+import {
+  boundedRun,
+  compileForNode,
+  cpuMs,
+  freePort,
+  nodeArgs,
+  ROOT,
+  runBench,
+  startChild,
+  type Child,
+} from './children';
 import { summariseCpuProfile } from './cpu-summary';
 import { summariseSqlTotals, traceMark } from './profile';
 import type { Socket } from 'socket.io-client';
-import { closeClients, connectClients, mergeLoad, runLoad, type LoadOptions, type LoadResult, type LoadTarget } from './session-clients';
+import {
+  closeClients,
+  connectClients,
+  mergeLoad,
+  runLoad,
+  type LoadOptions,
+  type LoadResult,
+  type LoadTarget,
+} from './session-clients';
 import { reportSessionLoad, rssMb } from './session-report';
 import { siltaLoadTarget } from './session-setup';
 import { startSilta, type StartedTool } from './tools';
@@ -51,7 +69,13 @@ const { values: flags } = parseArgs({
 });
 
 const { whole, fail } = usage('bench:session');
-const options: LoadOptions = { clients: whole('clients', flags.clients, 1), rate: whole('rate', flags.rate, 1), seconds: whole('seconds', flags.seconds, 1), warmupSeconds: whole('warmup', flags.warmup, 0), drainMs: 10_000 };
+const options: LoadOptions = {
+  clients: whole('clients', flags.clients, 1),
+  rate: whole('rate', flags.rate, 1),
+  seconds: whole('seconds', flags.seconds, 1),
+  warmupSeconds: whole('warmup', flags.warmup, 0),
+  drainMs: 10_000,
+};
 // A profile is cut around one measured window, so --profile measures in one round.
 const rounds = flags.profile ? 1 : whole('rounds', flags.rounds, 1);
 /** Warm-up before each later round: the server was idle while the other one was measured. */
@@ -59,7 +83,10 @@ const REWARM_SECONDS = 1;
 
 // Bounded in time whatever happens: start-up, set-up and two measured runs.
 // The set-up launches every client and joins it: on a loaded machine about a second per client.
-const tmp = boundedRun('silta-bench-session-', ((options.seconds + options.warmupSeconds) * 2 + 300 + options.clients) * 1000);
+const tmp = boundedRun(
+  'silta-bench-session-',
+  ((options.seconds + options.warmupSeconds) * 2 + 300 + options.clients) * 1000,
+);
 
 /** The bare Socket.IO server on a free port; compiled for plain node when Silta runs from dist/, as Silta is. */
 async function startBare(plainNode: boolean): Promise<{ child: Child; target: LoadTarget; label: string }> {
@@ -70,12 +97,18 @@ async function startBare(plainNode: boolean): Promise<{ child: Child; target: Lo
     script = await compileForNode(script, tmp);
     env.NODE_PATH = path.join(ROOT, 'node_modules');
   }
-  const label = plainNode ? 'node session-bare.js (bench/session-bare.ts compiled with esbuild)' : 'node --import tsx bench/session-bare.ts';
+  const label = plainNode
+    ? 'node session-bare.js (bench/session-bare.ts compiled with esbuild)'
+    : 'node --import tsx bench/session-bare.ts';
   console.error(`starting bare socket.io: ${label} on port ${port}`);
   const child = startChild('bare', nodeArgs(script, { tsx: !plainNode }), env, flags.verbose!);
   await child.waitForLine(/BENCH_READY/, 60_000);
   const url = `http://127.0.0.1:${port}`;
-  return { child, label, target: { name: 'bare socket.io', url, origin: url, sessionId: 1, token: async () => undefined } };
+  return {
+    child,
+    label,
+    target: { name: 'bare socket.io', url, origin: url, sessionId: 1, token: async () => undefined },
+  };
 }
 
 type Server = { target: LoadTarget; child: Child; traced?: StartedTool; sockets: Socket[] };
@@ -86,7 +119,9 @@ async function measure(server: Server, roundOptions: LoadOptions): Promise<{ res
   const pid = child.process.pid;
   let cpuBefore: number | undefined;
   let trace: Promise<{ sql: string; cpu: string }> | undefined;
-  console.error(`${target.name}: ${roundOptions.rate} notes/s for ${roundOptions.warmupSeconds} + ${roundOptions.seconds} s`);
+  console.error(
+    `${target.name}: ${roundOptions.rate} notes/s for ${roundOptions.warmupSeconds} + ${roundOptions.seconds} s`,
+  );
   const result = await runLoad(target, sockets, roundOptions, {
     before: () => {
       if (traced) traceMark(traced.child, traced.traceDir, 1).catch(() => undefined);
@@ -101,7 +136,12 @@ async function measure(server: Server, roundOptions: LoadOptions): Promise<{ res
     },
   });
   const files = trace && (await trace);
-  const profile = files ? [summariseSqlTotals(files.sql, Math.max(1, result.sent), 'note'), summariseCpuProfile(files.cpu, Math.max(1, result.sent), 'note')].join('\n') : undefined;
+  const profile = files
+    ? [
+        summariseSqlTotals(files.sql, Math.max(1, result.sent), 'note'),
+        summariseCpuProfile(files.cpu, Math.max(1, result.sent), 'note'),
+      ].join('\n')
+    : undefined;
   return { result, profile };
 }
 
@@ -110,8 +150,20 @@ async function main() {
   // --heap-snapshot: node writes a snapshot on SIGUSR2 (the signal --profile uses for its own marks).
   if (flags['heap-snapshot'] && flags.profile) fail('--heap-snapshot and --profile cannot be combined');
   const heapDir = path.join(tmp, 'heap');
-  const heapEnv = flags['heap-snapshot'] ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${heapDir}`.trim() } : {};
-  const silta = await startSilta({ tmp, profile: flags.profile!, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000', ...heapEnv }, postgres: postgresServer(flags.postgres) });
+  const heapEnv = flags['heap-snapshot']
+    ? {
+        NODE_OPTIONS:
+          `${process.env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${heapDir}`.trim(),
+      }
+    : {};
+  const silta = await startSilta({
+    tmp,
+    profile: flags.profile!,
+    verbose: flags.verbose!,
+    command,
+    env: { RATE_LIMIT_PER_MINUTE: '1000000', ...heapEnv },
+    postgres: postgresServer(flags.postgres),
+  });
   let bare: Awaited<ReturnType<typeof startBare>> | undefined;
   const servers: Server[] = [];
   const joined: string[] = [];
@@ -119,7 +171,10 @@ async function main() {
     bare = await startBare(!silta.label.includes('tsx'));
     const siltaTarget = await siltaLoadTarget(silta.baseUrl, options.clients);
     // The bare server is index 0: it goes first in the first round.
-    for (const [target, child, traced] of [[bare.target, bare.child, undefined], [siltaTarget, silta.child, flags.profile ? silta : undefined]] as const) {
+    for (const [target, child, traced] of [
+      [bare.target, bare.child, undefined],
+      [siltaTarget, silta.child, flags.profile ? silta : undefined],
+    ] as const) {
       console.error(`${target.name}: connecting ${options.clients} clients`);
       servers.push({ target, child, traced, sockets: await connectClients(target, options.clients) });
       const { rss } = rssMb(child.process.pid);
@@ -134,13 +189,19 @@ async function main() {
       fs.copyFileSync(file, kept);
       console.log(summariseHeapSnapshot(kept));
       // Writing the snapshot stops the server for seconds: clients time out and RSS grows by the snapshot's work.
-      console.log('(after a heap snapshot the load figures below are not valid: measure the load in a run without --heap-snapshot)');
+      console.log(
+        '(after a heap snapshot the load figures below are not valid: measure the load in a run without --heap-snapshot)',
+      );
     }
     const speedBefore = calibrationMs();
     const totals: (LoadResult | undefined)[] = [undefined, undefined];
     let profile: string | undefined;
     for (let round = 0; round < rounds; round++) {
-      const roundOptions = { ...options, seconds: options.seconds / rounds, warmupSeconds: round === 0 ? options.warmupSeconds : Math.min(REWARM_SECONDS, options.warmupSeconds) };
+      const roundOptions = {
+        ...options,
+        seconds: options.seconds / rounds,
+        warmupSeconds: round === 0 ? options.warmupSeconds : Math.min(REWARM_SECONDS, options.warmupSeconds),
+      };
       for (const i of round % 2 ? [1, 0] : [0, 1]) {
         const run = await measure(servers[i], roundOptions);
         totals[i] = mergeLoad(totals[i], run.result);
@@ -148,8 +209,17 @@ async function main() {
       }
     }
     const cores = os.cpus().length;
-    reportSessionLoad({ options: { ...options, rounds }, commands: `silta: ${silta.label} on ${silta.database.label}; bare: ${bare.label} (stores nothing); ${cores} CPU cores`, machine: calibrationLine(speedBefore, calibrationMs()), results: [totals[1]!, totals[0]!], json: flags.json && path.resolve(flags.json) });
-    if (profile) console.log(`\n--- CPU profile of Silta over the measured notes (tracing on: the figures above are slower) ---\n${profile}`);
+    reportSessionLoad({
+      options: { ...options, rounds },
+      commands: `silta: ${silta.label} on ${silta.database.label}; bare: ${bare.label} (stores nothing); ${cores} CPU cores`,
+      machine: calibrationLine(speedBefore, calibrationMs()),
+      results: [totals[1]!, totals[0]!],
+      json: flags.json && path.resolve(flags.json),
+    });
+    if (profile)
+      console.log(
+        `\n--- CPU profile of Silta over the measured notes (tracing on: the figures above are slower) ---\n${profile}`,
+      );
   } finally {
     for (const server of servers) closeClients(server.sockets);
     await bare?.child.stop();

@@ -43,7 +43,13 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * ite
 
 type Ack = { data?: unknown; error?: { code: string; message: string } };
 type Op = 'add' | 'edit' | 'move' | 'vote' | 'presence';
-const MIX: [Op, number][] = [['add', 0.4], ['edit', 0.2], ['move', 0.15], ['vote', 0.2], ['presence', 0.05]];
+const MIX: [Op, number][] = [
+  ['add', 0.4],
+  ['edit', 0.2],
+  ['move', 0.15],
+  ['vote', 0.2],
+  ['presence', 0.05],
+];
 
 function choose(): Op {
   let r = Math.random();
@@ -53,7 +59,13 @@ function choose(): Op {
 
 async function main() {
   const command = flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const);
-  const silta = await startSilta({ tmp, profile: false, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
+  const silta = await startSilta({
+    tmp,
+    profile: false,
+    verbose: flags.verbose!,
+    command,
+    env: { RATE_LIMIT_PER_MINUTE: '1000000' },
+  });
   let sockets: Socket[] = [];
   try {
     const target = await siltaLoadTarget(silta.baseUrl, clients);
@@ -89,7 +101,8 @@ async function main() {
       return new Promise<Ack>((resolve) =>
         sockets[i].timeout(15_000).emit(event, { sessionId, clientId, ...payload }, (err: Error | null, ack: Ack) => {
           const answer = err ? { error: { code: 'ack_timeout', message: err.message } } : ack;
-          if (answer.error) errors[`${event} ${answer.error.code}`] = (errors[`${event} ${answer.error.code}`] ?? 0) + 1;
+          if (answer.error)
+            errors[`${event} ${answer.error.code}`] = (errors[`${event} ${answer.error.code}`] ?? 0) + 1;
           else ackMs[op].push(performance.now() - at);
           resolve(answer);
         }),
@@ -102,7 +115,17 @@ async function main() {
       if (op === 'vote' && allNotes.length === 0) op = 'add';
       switch (op) {
         case 'add': {
-          const { ack, clientId } = await emit(i, 'note:add', { lane: pick(LANES), column: pick(COLUMNS), text: `Havainto ${i}: yhteinen arvio ennen kuntoutusta`, colour: 'yellow' }, op);
+          const { ack, clientId } = await emit(
+            i,
+            'note:add',
+            {
+              lane: pick(LANES),
+              column: pick(COLUMNS),
+              text: `Havainto ${i}: yhteinen arvio ennen kuntoutusta`,
+              colour: 'yellow',
+            },
+            op,
+          );
           if (!ack.error) {
             own[i].push(clientId);
             allNotes.push(clientId);
@@ -112,7 +135,12 @@ async function main() {
         case 'edit':
           return void (await emit(i, 'note:edit', { noteId: pick(own[i]), text: `Muokattu ${Date.now()}` }, op));
         case 'move':
-          return void (await emit(i, 'note:move', { noteId: pick(own[i]), lane: pick(LANES), column: pick(COLUMNS) }, op));
+          return void (await emit(
+            i,
+            'note:move',
+            { noteId: pick(own[i]), lane: pick(LANES), column: pick(COLUMNS) },
+            op,
+          ));
         case 'vote': {
           // Within the default budget (5): a sixth vote takes one back first.
           if (votes[i].length >= 5) {
@@ -131,7 +159,9 @@ async function main() {
         case 'presence': {
           away[i] = !away[i];
           const at = performance.now();
-          sockets[i].emit('presence:away', { sessionId, away: away[i] }, () => ackMs.presence.push(performance.now() - at));
+          sockets[i].emit('presence:away', { sessionId, away: away[i] }, () =>
+            ackMs.presence.push(performance.now() - at),
+          );
           return;
         }
       }
@@ -150,8 +180,13 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 3000));
 
     const missing = received.reduce((sum, seqs) => sum + (maxSeq - seqs.size), 0);
-    const fmt = (values: number[]) => (values.length ? `p50 ${percentile(values, 50).toFixed(1).padStart(6)}   p95 ${percentile(values, 95).toFixed(1).padStart(6)}   p99 ${percentile(values, 99).toFixed(1).padStart(6)}   n ${values.length}` : 'none');
-    console.log(`\nLive-session mix: ${clients} participants, ${rate} operations/s for ${seconds} s (Silta: ${silta.label})`);
+    const fmt = (values: number[]) =>
+      values.length
+        ? `p50 ${percentile(values, 50).toFixed(1).padStart(6)}   p95 ${percentile(values, 95).toFixed(1).padStart(6)}   p99 ${percentile(values, 99).toFixed(1).padStart(6)}   n ${values.length}`
+        : 'none';
+    console.log(
+      `\nLive-session mix: ${clients} participants, ${rate} operations/s for ${seconds} s (Silta: ${silta.label})`,
+    );
     for (const [op] of MIX) {
       console.log(`${op.padEnd(9)} ack (ms)        ${fmt(ackMs[op])}`);
       if (op !== 'presence') console.log(`${''.padEnd(9)} broadcast (ms)  ${fmt(broadcastMs[op])}`);

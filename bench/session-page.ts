@@ -40,17 +40,42 @@ const samples = whole('samples', flags.samples, 1);
 const throttle = whole('throttle', flags.throttle, 1);
 const tmp = boundedRun('silta-bench-page-', 600_000);
 
-const LANES = ['social-services', 'health-care', 'rehabilitation', 'employment-services', 'occupational-health', 'kela', 'education', 'workplaces', 'ngos'];
+const LANES = [
+  'social-services',
+  'health-care',
+  'rehabilitation',
+  'employment-services',
+  'occupational-health',
+  'kela',
+  'education',
+  'workplaces',
+  'ngos',
+];
 const COLUMNS = ['concern', 'assessment', 'planning', 'support', 'return', 'follow-up'];
 
 type Ack = { data?: unknown; error?: { code: string; message: string } };
 const emit = (socket: Socket, payload: Record<string, unknown>) =>
-  new Promise<Ack>((resolve) => socket.timeout(15_000).emit('note:add', payload, (err: Error | null, ack: Ack) => resolve(err ? { error: { code: 'timeout', message: err.message } } : ack)));
+  new Promise<Ack>((resolve) =>
+    socket
+      .timeout(15_000)
+      .emit('note:add', payload, (err: Error | null, ack: Ack) =>
+        resolve(err ? { error: { code: 'timeout', message: err.message } } : ack),
+      ),
+  );
 
 async function main() {
   const command = flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const);
-  const silta = await startSilta({ tmp, profile: false, verbose: flags.verbose!, command, env: { RATE_LIMIT_PER_MINUTE: '1000000' } });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  const silta = await startSilta({
+    tmp,
+    profile: false,
+    verbose: flags.verbose!,
+    command,
+    env: { RATE_LIMIT_PER_MINUTE: '1000000' },
+  });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu'],
+  });
   try {
     const base = silta.baseUrl;
     const writerLt = await launchToken(base, 'teacher');
@@ -63,25 +88,42 @@ async function main() {
         url: base,
         origin: new URL(base).origin,
         sessionId,
-        token: async () => (JSON.parse((await call({ method: 'GET', url: `${base}/realtime/token?lt=${writerLt}`, expect: 200 })).body) as { token: string }).token,
+        token: async () =>
+          (
+            JSON.parse(
+              (await call({ method: 'GET', url: `${base}/realtime/token?lt=${writerLt}`, expect: 200 })).body,
+            ) as { token: string }
+          ).token,
       },
       10,
     );
     const writer = writers[0];
-    const note = (i: number, text: string) => ({ sessionId, clientId: crypto.randomUUID(), lane: LANES[i % LANES.length], column: COLUMNS[Math.floor(i / LANES.length) % COLUMNS.length], text, colour: 'yellow' });
+    const note = (i: number, text: string) => ({
+      sessionId,
+      clientId: crypto.randomUUID(),
+      lane: LANES[i % LANES.length],
+      column: COLUMNS[Math.floor(i / LANES.length) % COLUMNS.length],
+      text,
+      colour: 'yellow',
+    });
     console.error(`seeding ${notes} notes`);
     for (let first = 0; first < notes; first += writers.length) {
       const batch = Array.from({ length: Math.min(writers.length, notes - first) }, (_, k) => first + k);
       await Promise.all([
         ...batch.map(async (i) => {
-          const ack = await emit(writers[i % writers.length], note(i, `Lappu ${i}: työkyvyn tuki ja yhteinen suunnitelma`));
+          const ack = await emit(
+            writers[i % writers.length],
+            note(i, `Lappu ${i}: työkyvyn tuki ja yhteinen suunnitelma`),
+          );
           if (ack.error) throw new Error(`seed note ${i}: ${ack.error.message}`);
         }),
         new Promise((resolve) => setTimeout(resolve, 70)),
       ]);
     }
 
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fi-FI' })).newPage();
+    const page = await (
+      await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fi-FI' })
+    ).newPage();
     const cdp = await page.context().newCDPSession(page);
     const loadStart = Date.now();
     await page.goto(`${base}/sessions/${sessionId}?lt=${viewerLt}`, { timeout: 180_000 });
@@ -89,11 +131,21 @@ async function main() {
     const loadMs = Date.now() - loadStart;
     const nav = await page.evaluate(() => {
       const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-      return { html: Math.round(n.responseEnd), bytes: n.transferSize, domReady: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd), elements: document.getElementsByTagName('*').length };
+      return {
+        html: Math.round(n.responseEnd),
+        bytes: n.transferSize,
+        domReady: Math.round(n.domContentLoadedEventEnd),
+        load: Math.round(n.loadEventEnd),
+        elements: document.getElementsByTagName('*').length,
+      };
     });
-    console.error(`page: HTML received ${nav.html} ms (${Math.round(nav.bytes / 1024)} KiB), DOM ready ${nav.domReady} ms, load ${nav.load} ms, ${nav.elements} elements`);
+    console.error(
+      `page: HTML received ${nav.html} ms (${Math.round(nav.bytes / 1024)} KiB), DOM ready ${nav.domReady} ms, load ${nav.load} ms, ${nav.elements} elements`,
+    );
     const shown = await page.locator('.session-grid .session-note').count();
-    console.error(`page joined with ${shown} notes on the wall; connection: ${await page.locator('#session-connection').textContent()}`);
+    console.error(
+      `page joined with ${shown} notes on the wall; connection: ${await page.locator('#session-connection').textContent()}`,
+    );
     page.on('console', (m) => console.error(`[page] ${m.text()}`));
     page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
@@ -117,18 +169,29 @@ async function main() {
           }
         }
       }).observe(document.querySelector('.session-grid')!, { childList: true, subtree: true });
-      new MutationObserver(() => w.said.push(Date.now())).observe(document.getElementById('session-announcer')!, { childList: true, characterData: true, subtree: true });
+      new MutationObserver(() => w.said.push(Date.now())).observe(document.getElementById('session-announcer')!, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
     });
     type Marks = { seen: Record<string, number>; painted: Record<string, number>; said: number[] };
     // Polled from here with plain evaluations (page.waitForFunction stalled on the 500-note page
     // although its predicate was already true).
-    const waitIn = async (what: string, fn: (arg: string | number) => number | undefined, arg: string | number): Promise<number> => {
+    const waitIn = async (
+      what: string,
+      fn: (arg: string | number) => number | undefined,
+      arg: string | number,
+    ): Promise<number> => {
       const until = Date.now() + 30_000;
       for (;;) {
         const value = await page.evaluate(fn, arg);
         if (value) return value;
         if (Date.now() > until) {
-          const marks = await page.evaluate(() => { const w = window as unknown as Marks; return { seen: Object.keys(w.seen).length, said: w.said.length }; });
+          const marks = await page.evaluate(() => {
+            const w = window as unknown as Marks;
+            return { seen: Object.keys(w.seen).length, said: w.said.length };
+          });
           throw new Error(`${what}: not within 30 s (${JSON.stringify(marks)})`);
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -148,25 +211,49 @@ async function main() {
       const ack = await emit(writer, payload);
       const acked = Date.now();
       if (ack.error) throw new Error(`note ${i}: ${ack.error.message}`);
-      const seen = await waitIn(`note ${i} inserted`, (id) => (window as unknown as Marks).seen[id as string], payload.clientId);
-      const painted = await waitIn(`note ${i} painted`, (id) => (window as unknown as Marks).painted[id as string], payload.clientId);
-      const said = await waitIn(`note ${i} announced`, (n) => (window as unknown as Marks).said[n as number], saidBefore);
+      const seen = await waitIn(
+        `note ${i} inserted`,
+        (id) => (window as unknown as Marks).seen[id as string],
+        payload.clientId,
+      );
+      const painted = await waitIn(
+        `note ${i} painted`,
+        (id) => (window as unknown as Marks).painted[id as string],
+        payload.clientId,
+      );
+      const said = await waitIn(
+        `note ${i} announced`,
+        (n) => (window as unknown as Marks).said[n as number],
+        saidBefore,
+      );
       toAck.push(acked - sent);
       toRender.push(seen - sent);
       toPaint.push(painted - sent);
       renderAfterAck.push(seen - acked);
       toAnnounce.push(said - sent);
     }
-    const row = (label: string, values: number[]) => `${label.padEnd(52)} p50 ${percentile(values, 50).toFixed(0).padStart(5)} ms   p95 ${percentile(values, 95).toFixed(0).padStart(5)} ms   max ${Math.max(...values).toFixed(0).padStart(5)} ms`;
-    console.log(`\nSession page with ${notes} notes, Chromium CPU throttled ${throttle}x, ${samples} new notes from another participant (Silta: ${silta.label})`);
+    const row = (label: string, values: number[]) =>
+      `${label.padEnd(52)} p50 ${percentile(values, 50).toFixed(0).padStart(5)} ms   p95 ${percentile(values, 95).toFixed(0).padStart(5)} ms   max ${Math.max(
+        ...values,
+      )
+        .toFixed(0)
+        .padStart(5)} ms`;
+    console.log(
+      `\nSession page with ${notes} notes, Chromium CPU throttled ${throttle}x, ${samples} new notes from another participant (Silta: ${silta.label})`,
+    );
     console.log(`page load until joined (not throttled): ${loadMs} ms`);
     console.log(calibrationLine(speedBefore, calibrationMs()));
     console.log(row('writer emit -> acknowledged', toAck));
-    console.log(row('writer emit -> note in the viewer\'s wall (DOM)', toRender));
-    console.log(row('writer emit -> that frame painted on the viewer\'s wall', toPaint));
-    console.log(row('acknowledged -> note on the viewer\'s wall', renderAfterAck));
+    console.log(row("writer emit -> note in the viewer's wall (DOM)", toRender));
+    console.log(row("writer emit -> that frame painted on the viewer's wall", toPaint));
+    console.log(row("acknowledged -> note on the viewer's wall", renderAfterAck));
     console.log(row('writer emit -> announced (incl. 1.2 s batching)', toAnnounce));
-    console.log(row('announced, less the 1.2 s batching window', toAnnounce.map((v) => v - 1200)));
+    console.log(
+      row(
+        'announced, less the 1.2 s batching window',
+        toAnnounce.map((v) => v - 1200),
+      ),
+    );
     for (const w of writers) w.disconnect();
   } finally {
     await browser.close();

@@ -15,10 +15,25 @@ const PARTICIPANTS = ['trainee', 'developer'] as const;
 
 /** A resource-link launch of `persona` through the development platform; returns the launch-session token. */
 export async function launchToken(baseUrl: string, persona: string): Promise<string> {
-  const start = await call({ method: 'POST', url: `${baseUrl}/dev/platform/launch`, form: { persona, courseId: COURSE, locale: 'fi', messageType: 'LtiResourceLinkRequest', window: 'iframe' }, expect: 200 });
+  const start = await call({
+    method: 'POST',
+    url: `${baseUrl}/dev/platform/launch`,
+    form: { persona, courseId: COURSE, locale: 'fi', messageType: 'LtiResourceLinkRequest', window: 'iframe' },
+    expect: 200,
+  });
   const login = formOf(start.body);
-  if (!login.action || !login.fields.lti_message_hint) throw new StepError(`no login-initiation form: ${gist(start.body)}`);
-  const page = new URL((await loginAndLaunch({ user: 0, loginUrl: new URL(login.action, baseUrl).toString(), fields: login.fields, expectName: '' }, undefined, untimed, 200)).url);
+  if (!login.action || !login.fields.lti_message_hint)
+    throw new StepError(`no login-initiation form: ${gist(start.body)}`);
+  const page = new URL(
+    (
+      await loginAndLaunch(
+        { user: 0, loginUrl: new URL(login.action, baseUrl).toString(), fields: login.fields, expectName: '' },
+        undefined,
+        untimed,
+        200,
+      )
+    ).url,
+  );
   const lt = page.searchParams.get('lt');
   if (!lt) throw new StepError(`a launch went to ${page.pathname} without a launch token`);
   return lt;
@@ -26,7 +41,12 @@ export async function launchToken(baseUrl: string, persona: string): Promise<str
 
 /** The facilitator's "new session" form (service-chain mapping); returns the session id. */
 export async function createSession(baseUrl: string, lt: string): Promise<number> {
-  const { response, body } = await call({ method: 'POST', url: `${baseUrl}/sessions/new`, form: { lt, title: 'Kuormitustesti', language: 'fi', template: 'service-chain' }, expect: 303 });
+  const { response, body } = await call({
+    method: 'POST',
+    url: `${baseUrl}/sessions/new`,
+    form: { lt, title: 'Kuormitustesti', language: 'fi', template: 'service-chain' },
+    expect: 303,
+  });
   const id = /^\/sessions\/(\d+)$/.exec(new URL(locationOf(response, `${baseUrl}/sessions/new`)).pathname)?.[1];
   if (!id) throw new StepError(`no session id in the redirect: ${gist(body)}`);
   return Number(id);

@@ -45,13 +45,21 @@ function rssMb(pid: number | undefined): number | undefined {
 }
 
 /** One start: spawn → first 200 on /healthz (polled every 10 ms), then /readyz; stops the process. */
-async function startOnce(env: NodeJS.ProcessEnv): Promise<{ healthzMs: number; readyzMs: number; cpuMs?: number; rssMb?: number }> {
+async function startOnce(
+  env: NodeJS.ProcessEnv,
+): Promise<{ healthzMs: number; readyzMs: number; cpuMs?: number; rssMb?: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = startChild('silta', [COMPILED], { ...env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }, flags.verbose!);
+  const child = startChild(
+    'silta',
+    [COMPILED],
+    { ...env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` },
+    flags.verbose!,
+  );
   const answers = async (route: string) => {
     for (;;) {
-      if (child.process.exitCode !== null) throw new Error(`Silta exited (${child.process.exitCode}) before ${route} answered:\n${child.output()}`);
+      if (child.process.exitCode !== null)
+        throw new Error(`Silta exited (${child.process.exitCode}) before ${route} answered:\n${child.output()}`);
       try {
         const response = await fetch(`http://127.0.0.1:${port}${route}`, { signal: AbortSignal.timeout(2_000) });
         await response.text();
@@ -59,7 +67,8 @@ async function startOnce(env: NodeJS.ProcessEnv): Promise<{ healthzMs: number; r
       } catch {
         // not listening yet
       }
-      if (performance.now() - started > 60_000) throw new Error(`${route} did not answer within 60 s:\n${child.output()}`);
+      if (performance.now() - started > 60_000)
+        throw new Error(`${route} did not answer within 60 s:\n${child.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   };
@@ -77,8 +86,15 @@ async function startOnce(env: NodeJS.ProcessEnv): Promise<{ healthzMs: number; r
 async function main() {
   if (!fs.existsSync(COMPILED)) fail('dist/server/index.js is missing: npm run build first');
   const database = await benchDatabase('startup', tmp, postgresServer(flags.postgres));
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: database.url, SECRET_KEY: 'bench-startup-secret-key-0123456789abcdef' };
-  for (const name of ['DEV_PLATFORM', 'DEV_PLATFORM_URL', 'REDIS_URL', 'REGISTRATION_SECRET', 'TRUST_PROXY']) delete env[name];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: database.url,
+    SECRET_KEY: 'bench-startup-secret-key-0123456789abcdef',
+  };
+  for (const name of ['DEV_PLATFORM', 'DEV_PLATFORM_URL', 'REDIS_URL', 'REGISTRATION_SECRET', 'TRUST_PROXY'])
+    delete env[name];
   try {
     const speedBefore = calibrationMs();
     const runs: Awaited<ReturnType<typeof startOnce>>[] = [];
@@ -88,15 +104,30 @@ async function main() {
     }
     const later = runs.slice(1);
     const rows = [['start', '/healthz ms', '/readyz ms', 'CPU ms to /healthz', 'RSS MB']];
-    const row = (name: string, r: (typeof runs)[number]) => [name, r.healthzMs.toFixed(0), r.readyzMs.toFixed(0), r.cpuMs?.toFixed(0) ?? '-', r.rssMb?.toFixed(0) ?? '-'];
+    const row = (name: string, r: (typeof runs)[number]) => [
+      name,
+      r.healthzMs.toFixed(0),
+      r.readyzMs.toFixed(0),
+      r.cpuMs?.toFixed(0) ?? '-',
+      r.rssMb?.toFixed(0) ?? '-',
+    ];
     rows.push(row('first (migrates a fresh database)', runs[0]));
     for (const [i, r] of later.entries()) rows.push(row(`restart ${i + 1}`, r));
-    const median = percentile(later.map((r) => r.healthzMs), 50);
+    const median = percentile(
+      later.map((r) => r.healthzMs),
+      50,
+    );
     console.log(`\nstart-up: node dist/server/index.js, NODE_ENV=production, ${database.label}`);
     console.log(calibrationLine(speedBefore, calibrationMs()));
     console.log(table(rows));
-    console.log(`\nmedian restart to /healthz: ${median.toFixed(0)} ms; target < 1500 ms: ${median < 1500 ? 'PASS' : 'FAIL'}`);
-    if (flags.json) fs.writeFileSync(path.resolve(flags.json), JSON.stringify({ database: database.label, runs, medianRestartHealthzMs: median }, null, 2));
+    console.log(
+      `\nmedian restart to /healthz: ${median.toFixed(0)} ms; target < 1500 ms: ${median < 1500 ? 'PASS' : 'FAIL'}`,
+    );
+    if (flags.json)
+      fs.writeFileSync(
+        path.resolve(flags.json),
+        JSON.stringify({ database: database.label, runs, medianRestartHealthzMs: median }, null, 2),
+      );
   } finally {
     await database.drop();
   }

@@ -43,10 +43,34 @@ const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
 
 /** A plain-text table of the tools' results. */
 export function formatResults(results: RunResult[]): string {
-  const rows = [['tool', 'launches', 'errors', 'launches/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'server CPU ms/launch', 'bench CPU ms/launch']];
+  const rows = [
+    [
+      'tool',
+      'launches',
+      'errors',
+      'launches/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'max ms',
+      'server CPU ms/launch',
+      'bench CPU ms/launch',
+    ],
+  ];
   for (const r of results) {
     const perLaunch = (total: number | undefined) => (total === undefined ? NaN : total / Math.max(1, r.launches));
-    rows.push([r.tool, String(r.latencies.length), String(r.errors), launchesPerSecond(r).toFixed(1), ms(percentile(r.latencies, 50)), ms(percentile(r.latencies, 95)), ms(percentile(r.latencies, 99)), ms(maxOf(r.latencies)), ms(perLaunch(r.serverCpuMs)), ms(perLaunch(r.benchCpuMs))]);
+    rows.push([
+      r.tool,
+      String(r.latencies.length),
+      String(r.errors),
+      launchesPerSecond(r).toFixed(1),
+      ms(percentile(r.latencies, 50)),
+      ms(percentile(r.latencies, 95)),
+      ms(percentile(r.latencies, 99)),
+      ms(maxOf(r.latencies)),
+      ms(perLaunch(r.serverCpuMs)),
+      ms(perLaunch(r.benchCpuMs)),
+    ]);
   }
   return table(rows);
 }
@@ -54,14 +78,18 @@ export function formatResults(results: RunResult[]): string {
 /** Median and p95 of every step, per tool: where a launch spends its time. */
 export function formatSteps(results: RunResult[]): string {
   const rows = [['tool', 'step', 'p50 ms', 'p95 ms']];
-  for (const r of results) for (const [step, values] of Object.entries(r.steps)) rows.push([r.tool, step, ms(percentile(values, 50)), ms(percentile(values, 95))]);
+  for (const r of results)
+    for (const [step, values] of Object.entries(r.steps))
+      rows.push([r.tool, step, ms(percentile(values, 50)), ms(percentile(values, 95))]);
   return table(rows);
 }
 
 /** Rows as aligned text columns: the first two left-aligned, the rest (figures) right-aligned. */
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows.map((row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
+  return rows
+    .map((row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '))
+    .join('\n');
 }
 
 /** Adds one round's figures to a tool's running total. */

@@ -38,14 +38,24 @@ export type Opened = { url: string; body?: string };
  * a module, board or session), or the first page itself (Silta's landing page, 200, which names
  * its own GET address in a meta tag).
  */
-export async function loginAndLaunch(prepared: Prepared, jar: CookieJar | undefined, time: StepTimer, launchStatus: number): Promise<Opened> {
-  const login = await time('login', () => call({ method: 'POST', url: prepared.loginUrl, form: prepared.fields, jar, expect: 302 }));
+export async function loginAndLaunch(
+  prepared: Prepared,
+  jar: CookieJar | undefined,
+  time: StepTimer,
+  launchStatus: number,
+): Promise<Opened> {
+  const login = await time('login', () =>
+    call({ method: 'POST', url: prepared.loginUrl, form: prepared.fields, jar, expect: 302 }),
+  );
   const authUrl = locationOf(login.response, prepared.loginUrl);
   const auth = await time('auth', () => call({ method: 'GET', url: authUrl, jar, expect: 200 }));
   const post = formOf(auth.body);
-  if (!post.action || !post.fields.id_token) throw new StepError(`no id_token form from ${authUrl}: ${gist(auth.body)}`);
+  if (!post.action || !post.fields.id_token)
+    throw new StepError(`no id_token form from ${authUrl}: ${gist(auth.body)}`);
   const launchUrl = new URL(post.action, authUrl).toString();
-  const launched = await time('launch', () => call({ method: 'POST', url: launchUrl, form: post.fields, jar, expect: launchStatus }));
+  const launched = await time('launch', () =>
+    call({ method: 'POST', url: launchUrl, form: post.fields, jar, expect: launchStatus }),
+  );
   if (launchStatus !== 200) return { url: locationOf(launched.response, launchUrl) };
   const address = /<meta name="silta-page-address" content="([^"]+)">/.exec(launched.body)?.[1];
   if (!address) throw new StepError(`the page the launch answered with names no address: ${gist(launched.body)}`);
@@ -72,10 +82,27 @@ export function siltaTarget(baseUrl: string): Target {
     async prepare(index, users) {
       const { persona, course } = who(index, users);
       // Set-up, like opening the activity in Moodle: the platform page that carries the message hint.
-      const { body } = await call({ method: 'POST', url: `${baseUrl}/dev/platform/launch`, form: { persona: persona.key, courseId: course.id, locale: 'fi', messageType: 'LtiResourceLinkRequest', window: 'iframe' }, expect: 200 });
+      const { body } = await call({
+        method: 'POST',
+        url: `${baseUrl}/dev/platform/launch`,
+        form: {
+          persona: persona.key,
+          courseId: course.id,
+          locale: 'fi',
+          messageType: 'LtiResourceLinkRequest',
+          window: 'iframe',
+        },
+        expect: 200,
+      });
       const { action, fields } = formOf(body);
-      if (!action || !fields.lti_message_hint) throw new StepError(`no login-initiation form in the dev platform page: ${gist(body)}`);
-      return { user: index % users, loginUrl: new URL(action, baseUrl).toString(), fields, expectName: `${persona.givenName} ${persona.familyName}` };
+      if (!action || !fields.lti_message_hint)
+        throw new StepError(`no login-initiation form in the dev platform page: ${gist(body)}`);
+      return {
+        user: index % users,
+        loginUrl: new URL(action, baseUrl).toString(),
+        fields,
+        expectName: `${persona.givenName} ${persona.familyName}`,
+      };
     },
     async launch(prepared, jar, time) {
       expectPage(await firstPage(await loginAndLaunch(prepared, jar, time, 200), jar, time), prepared.expectName);
@@ -98,7 +125,10 @@ export function simTarget(name: string, loginUrl: string, sim: PlatformSim, laun
       return { user: index % users, loginUrl, fields, expectName: `${persona.givenName} ${persona.familyName}` };
     },
     async launch(prepared, jar, time) {
-      expectPage(await firstPage(await loginAndLaunch(prepared, jar, time, launchStatus), jar, time), prepared.expectName);
+      expectPage(
+        await firstPage(await loginAndLaunch(prepared, jar, time, launchStatus), jar, time),
+        prepared.expectName,
+      );
     },
   };
 }

@@ -9,7 +9,15 @@ import { TRACE_PRELOAD } from './profile';
 import { simTarget, siltaTarget, type Target } from './targets';
 
 /** A tool under test, started and ready for launches; `database` is what it stores into (dropped by `stop()`). */
-export type StartedTool = { target: Target; baseUrl: string; child: Child; traceDir: string; label: string; database: BenchDatabase; stop(): Promise<void> };
+export type StartedTool = {
+  target: Target;
+  baseUrl: string;
+  child: Child;
+  traceDir: string;
+  label: string;
+  database: BenchDatabase;
+  stop(): Promise<void>;
+};
 
 /**
  * `env`: extra environment for Silta (bench:module raises its per-address rate limit).
@@ -17,7 +25,15 @@ export type StartedTool = { target: Target; baseUrl: string; child: Child; trace
  * `platform:add`) instead of its own development platform. `postgres`: the PostgreSQL server
  * (from `postgresServer()`) to create each tool's fresh database on; SQLite files when undefined.
  */
-export type StartOptions = { tmp: string; profile: boolean; verbose: boolean; command: 'auto' | 'tsx' | 'dist'; env?: NodeJS.ProcessEnv; platformSim?: boolean; postgres?: string };
+export type StartOptions = {
+  tmp: string;
+  profile: boolean;
+  verbose: boolean;
+  command: 'auto' | 'tsx' | 'dist';
+  env?: NodeJS.ProcessEnv;
+  platformSim?: boolean;
+  postgres?: string;
+};
 
 /** The tracing preload for --profile: compiled when the child runs on plain node, so tsx does not change what is measured. */
 async function tracePreload(options: StartOptions, plainNode: boolean): Promise<string | undefined> {
@@ -34,7 +50,26 @@ async function startSim(toolUrl: string): Promise<PlatformSim> {
 
 /** Registers the simulator in Silta's database the way an admin would, with `platform:add`. */
 async function registerSim(sim: PlatformSim, env: NodeJS.ProcessEnv): Promise<void> {
-  const args = ['--import', 'tsx', path.join(ROOT, 'scripts/platform.ts'), 'add', '--issuer', sim.issuer, '--client-id', sim.clientId, '--auth-url', sim.authEndpoint, '--token-url', sim.tokenEndpoint, '--jwks-url', sim.jwksUrl, '--deployment-id', sim.deploymentId, '--name', 'Bench platform'];
+  const args = [
+    '--import',
+    'tsx',
+    path.join(ROOT, 'scripts/platform.ts'),
+    'add',
+    '--issuer',
+    sim.issuer,
+    '--client-id',
+    sim.clientId,
+    '--auth-url',
+    sim.authEndpoint,
+    '--token-url',
+    sim.tokenEndpoint,
+    '--jwks-url',
+    sim.jwksUrl,
+    '--deployment-id',
+    sim.deploymentId,
+    '--name',
+    'Bench platform',
+  ];
   await promisify(execFile)(process.execPath, args, { cwd: ROOT, env, timeout: 90_000 });
 }
 
@@ -59,11 +94,26 @@ export async function startSilta(options: StartOptions): Promise<StartedTool> {
     ...options.env,
     DATABASE_URL: database.url,
   };
-  for (const name of ['DEV_PLATFORM', 'DEV_PLATFORM_URL', 'REDIS_URL', 'SECRET_KEY', 'REGISTRATION_SECRET', 'TRUST_PROXY']) delete env[name];
+  for (const name of [
+    'DEV_PLATFORM',
+    'DEV_PLATFORM_URL',
+    'REDIS_URL',
+    'SECRET_KEY',
+    'REGISTRATION_SECRET',
+    'TRUST_PROXY',
+  ])
+    delete env[name];
   const sim = options.platformSim ? await startSim(`${baseUrl}/lti/launch`) : undefined;
   if (sim) await registerSim(sim, env);
-  console.error(`starting Silta: ${command.label} on port ${port}, ${database.label}${sim ? `, platform simulator at ${sim.issuer}` : ''}`);
-  const child = startChild('silta', nodeArgs(command.script, { tsx: command.tsx, trace: await tracePreload(options, !command.tsx) }), env, options.verbose);
+  console.error(
+    `starting Silta: ${command.label} on port ${port}, ${database.label}${sim ? `, platform simulator at ${sim.issuer}` : ''}`,
+  );
+  const child = startChild(
+    'silta',
+    nodeArgs(command.script, { tsx: command.tsx, trace: await tracePreload(options, !command.tsx) }),
+    env,
+    options.verbose,
+  );
   const stop = async () => {
     await child.stop();
     await sim?.stop();
@@ -75,7 +125,15 @@ export async function startSilta(options: StartOptions): Promise<StartedTool> {
     await stop();
     throw error;
   }
-  return { target: sim ? simTarget('silta', `${baseUrl}/lti/login`, sim, 200) : siltaTarget(baseUrl), baseUrl, child, traceDir, label: command.label, database, stop };
+  return {
+    target: sim ? simTarget('silta', `${baseUrl}/lti/login`, sim, 200) : siltaTarget(baseUrl),
+    baseUrl,
+    child,
+    traceDir,
+    label: command.label,
+    database,
+    stop,
+  };
 }
 
 /**
@@ -94,7 +152,13 @@ export async function startLtijs(options: StartOptions, plainNode: boolean): Pro
     NODE_ENV: 'development',
     BENCH_PORT: String(port),
     BENCH_DATABASE_URL: database.url,
-    BENCH_PLATFORM: JSON.stringify({ issuer: sim.issuer, clientId: sim.clientId, authEndpoint: sim.authEndpoint, tokenEndpoint: sim.tokenEndpoint, jwksUrl: sim.jwksUrl }),
+    BENCH_PLATFORM: JSON.stringify({
+      issuer: sim.issuer,
+      clientId: sim.clientId,
+      authEndpoint: sim.authEndpoint,
+      tokenEndpoint: sim.tokenEndpoint,
+      jwksUrl: sim.jwksUrl,
+    }),
     BENCH_TRACE_DIR: traceDir,
   };
   // Run the same way as Silta: compiled JavaScript on plain node when Silta runs from dist/.
@@ -103,9 +167,18 @@ export async function startLtijs(options: StartOptions, plainNode: boolean): Pro
     script = await compileForNode(script, options.tmp);
     env.NODE_PATH = path.join(ROOT, 'node_modules');
   }
-  const label = plainNode ? 'node bare-ltijs.js (bench/bare-ltijs.ts compiled with esbuild)' : 'node --import tsx bench/bare-ltijs.ts';
-  console.error(`starting bare ltijs: ${label} on port ${port}, ${database.label}, platform simulator at ${sim.issuer}`);
-  const child = startChild('ltijs', nodeArgs(script, { tsx: !plainNode, trace: await tracePreload(options, plainNode) }), env, options.verbose);
+  const label = plainNode
+    ? 'node bare-ltijs.js (bench/bare-ltijs.ts compiled with esbuild)'
+    : 'node --import tsx bench/bare-ltijs.ts';
+  console.error(
+    `starting bare ltijs: ${label} on port ${port}, ${database.label}, platform simulator at ${sim.issuer}`,
+  );
+  const child = startChild(
+    'ltijs',
+    nodeArgs(script, { tsx: !plainNode, trace: await tracePreload(options, plainNode) }),
+    env,
+    options.verbose,
+  );
   const stop = async () => {
     await child.stop();
     await sim.stop();
@@ -118,5 +191,13 @@ export async function startLtijs(options: StartOptions, plainNode: boolean): Pro
     await stop();
     throw error;
   }
-  return { target: simTarget('bare ltijs', `http://127.0.0.1:${port}/login`, sim, 302), baseUrl: `http://127.0.0.1:${port}`, child, traceDir, label, database, stop };
+  return {
+    target: simTarget('bare ltijs', `http://127.0.0.1:${port}/login`, sim, 302),
+    baseUrl: `http://127.0.0.1:${port}`,
+    child,
+    traceDir,
+    label,
+    database,
+    stop,
+  };
 }

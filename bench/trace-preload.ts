@@ -14,7 +14,10 @@ import inspector from 'node:inspector';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-type Tally = { requests: Record<string, number>; statements: Record<string, Record<string, { count: number; ms: number }>> };
+type Tally = {
+  requests: Record<string, number>;
+  statements: Record<string, Record<string, { count: number; ms: number }>>;
+};
 
 const dir = process.env.BENCH_TRACE_DIR ?? '.';
 let tally: Tally = { requests: {}, statements: {} };
@@ -37,7 +40,9 @@ function record(route: string, sql: string, started: bigint) {
 }
 
 const requireFromRoot = createRequire(path.join(process.cwd(), 'package.json'));
-const sqlite3 = requireFromRoot('sqlite3') as { Database: { prototype: Record<string, (...args: unknown[]) => unknown> } };
+const sqlite3 = requireFromRoot('sqlite3') as {
+  Database: { prototype: Record<string, (...args: unknown[]) => unknown> };
+};
 for (const method of ['run', 'all', 'get', 'exec']) {
   const original = sqlite3.Database.prototype[method];
   sqlite3.Database.prototype[method] = function (this: unknown, sql: unknown, ...rest: unknown[]) {
@@ -72,14 +77,20 @@ pg.Client.prototype.query = function (this: unknown, sql: unknown, ...rest: unkn
     return pgQuery.call(this, sql, ...rest);
   }
   const result = pgQuery.call(this, sql, ...rest);
-  if (result && typeof (result as Promise<unknown>).then === 'function') void (result as Promise<unknown>).then(() => record(route, text, started), () => record(route, text, started));
+  if (result && typeof (result as Promise<unknown>).then === 'function')
+    void (result as Promise<unknown>).then(
+      () => record(route, text, started),
+      () => record(route, text, started),
+    );
   else record(route, text, started);
   return result;
 };
 
 // The wait for a pooled connection (PostgreSQL's pool of 10; SQLite's single connection), as a
 // pseudo-statement, so a launch that queues for a connection shows it.
-const connectionManager = requireFromRoot('sequelize/lib/dialects/abstract/connection-manager') as { prototype: Record<string, (...args: unknown[]) => Promise<unknown>> };
+const connectionManager = requireFromRoot('sequelize/lib/dialects/abstract/connection-manager') as {
+  prototype: Record<string, (...args: unknown[]) => Promise<unknown>>;
+};
 const getConnection = connectionManager.prototype.getConnection;
 connectionManager.prototype.getConnection = function (this: unknown, ...args: unknown[]) {
   const route = current ?? '(outside a request)';
@@ -107,7 +118,9 @@ http.Server.prototype.emit = function (this: http.Server, event: string | symbol
 const session = new inspector.Session();
 session.connect();
 const post = (method: string) =>
-  new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  new Promise<unknown>((resolve, reject) =>
+    session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+  );
 void post('Profiler.enable').then(() => post('Profiler.start'));
 
 process.on('SIGUSR2', () => {

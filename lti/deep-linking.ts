@@ -14,7 +14,12 @@ export type ResourceLinkItem = {
  */
 export async function signDeepLinkingResponse(
   lti: LtijsProvider,
-  launch: { issuer: string; clientId: string; deploymentId: string; settings: NonNullable<LaunchContext['deepLinking']> },
+  launch: {
+    issuer: string;
+    clientId: string;
+    deploymentId: string;
+    settings: NonNullable<LaunchContext['deepLinking']>;
+  },
   launchUrl: string,
   items: ResourceLinkItem[],
   message: string,

@@ -102,7 +102,14 @@ const creating = new Map<string, Promise<LineItem>>();
  * a link does not get two columns; callers should keep the returned `id` and reuse it.
  */
 export function findOrCreateLineItem(client: ServiceClient, input: FindOrCreateLineItem): Promise<LineItem> {
-  const key = JSON.stringify([input.issuer, input.clientId, input.lineitemsUrl, input.resourceLinkId, input.resourceId ?? null, input.tag ?? null]);
+  const key = JSON.stringify([
+    input.issuer,
+    input.clientId,
+    input.lineitemsUrl,
+    input.resourceLinkId,
+    input.resourceId ?? null,
+    input.tag ?? null,
+  ]);
   let pending = creating.get(key);
   if (!pending) {
     pending = (async () => {
@@ -115,20 +122,37 @@ export function findOrCreateLineItem(client: ServiceClient, input: FindOrCreateL
 }
 
 /** The first line item of a resource link (and resourceId/tag when given), following pages. */
-export async function findLineItem(client: ServiceClient, input: Omit<FindOrCreateLineItem, 'label' | 'scoreMaximum'>): Promise<LineItem | undefined> {
-  const items = await listLineItems(client, { ...input, filter: { resource_link_id: input.resourceLinkId, resource_id: input.resourceId, tag: input.tag } });
+export async function findLineItem(
+  client: ServiceClient,
+  input: Omit<FindOrCreateLineItem, 'label' | 'scoreMaximum'>,
+): Promise<LineItem | undefined> {
+  const items = await listLineItems(client, {
+    ...input,
+    filter: { resource_link_id: input.resourceLinkId, resource_id: input.resourceId, tag: input.tag },
+  });
   // Filter again: a platform may ignore the query filters.
-  return items.find((item) => item.resourceLinkId === input.resourceLinkId && (input.resourceId === undefined || item.resourceId === input.resourceId) && (input.tag === undefined || item.tag === input.tag));
+  return items.find(
+    (item) =>
+      item.resourceLinkId === input.resourceLinkId &&
+      (input.resourceId === undefined || item.resourceId === input.resourceId) &&
+      (input.tag === undefined || item.tag === input.tag),
+  );
 }
 
 /** Every line item of the context (optionally filtered by the platform), across pages. */
-export async function listLineItems(client: ServiceClient, input: ServiceTarget & { lineitemsUrl: string; filter?: Record<string, string | undefined> }): Promise<LineItem[]> {
+export async function listLineItems(
+  client: ServiceClient,
+  input: ServiceTarget & { lineitemsUrl: string; filter?: Record<string, string | undefined> },
+): Promise<LineItem[]> {
   const items: LineItem[] = [];
   let url: string | undefined = withQuery(input.lineitemsUrl, input.filter ?? {});
   const seen = new Set<string>();
   while (url && !seen.has(url) && seen.size < MAX_PAGES) {
     seen.add(url);
-    const page = await client.json({ ...target(input), scopes: AGS_SCOPES, method: 'GET', url, accept: AGS_MEDIA.lineItemContainer }, z.array(lineItemSchema));
+    const page = await client.json(
+      { ...target(input), scopes: AGS_SCOPES, method: 'GET', url, accept: AGS_MEDIA.lineItemContainer },
+      z.array(lineItemSchema),
+    );
     items.push(...page.body);
     url = nextLink(page.headers.get('link'), url);
   }
@@ -137,14 +161,37 @@ export async function listLineItems(client: ServiceClient, input: ServiceTarget 
 
 /** Creates a line item bound to a resource link. */
 export async function createLineItem(client: ServiceClient, input: FindOrCreateLineItem): Promise<LineItem> {
-  const body = { label: input.label, scoreMaximum: input.scoreMaximum, resourceLinkId: input.resourceLinkId, ...(input.resourceId ? { resourceId: input.resourceId } : {}), ...(input.tag ? { tag: input.tag } : {}) };
-  const response = await client.json({ ...target(input), scopes: AGS_SCOPES, method: 'POST', url: input.lineitemsUrl, accept: AGS_MEDIA.lineItem, contentType: AGS_MEDIA.lineItem, body }, lineItemSchema);
+  const body = {
+    label: input.label,
+    scoreMaximum: input.scoreMaximum,
+    resourceLinkId: input.resourceLinkId,
+    ...(input.resourceId ? { resourceId: input.resourceId } : {}),
+    ...(input.tag ? { tag: input.tag } : {}),
+  };
+  const response = await client.json(
+    {
+      ...target(input),
+      scopes: AGS_SCOPES,
+      method: 'POST',
+      url: input.lineitemsUrl,
+      accept: AGS_MEDIA.lineItem,
+      contentType: AGS_MEDIA.lineItem,
+      body,
+    },
+    lineItemSchema,
+  );
   return response.body;
 }
 
 /** Reads one line item by its URL. */
-export async function getLineItem(client: ServiceClient, input: ServiceTarget & { lineItemUrl: string }): Promise<LineItem> {
-  const response = await client.json({ ...target(input), scopes: AGS_SCOPES, method: 'GET', url: input.lineItemUrl, accept: AGS_MEDIA.lineItem }, lineItemSchema);
+export async function getLineItem(
+  client: ServiceClient,
+  input: ServiceTarget & { lineItemUrl: string },
+): Promise<LineItem> {
+  const response = await client.json(
+    { ...target(input), scopes: AGS_SCOPES, method: 'GET', url: input.lineItemUrl, accept: AGS_MEDIA.lineItem },
+    lineItemSchema,
+  );
   return response.body;
 }
 
@@ -153,7 +200,10 @@ export async function getLineItem(client: ServiceClient, input: ServiceTarget & 
  * PlatformServiceError (409 platform_conflict when the platform holds a newer timestamp, 400
  * platform_rejected for example for a user who is not a gradable member of the course).
  */
-export async function postScore(client: ServiceClient, input: ServiceTarget & { lineItemUrl: string; score: Score }): Promise<void> {
+export async function postScore(
+  client: ServiceClient,
+  input: ServiceTarget & { lineItemUrl: string; score: Score },
+): Promise<void> {
   const { score } = input;
   const body = {
     userId: score.userId,
@@ -164,17 +214,30 @@ export async function postScore(client: ServiceClient, input: ServiceTarget & { 
     timestamp: typeof score.timestamp === 'string' ? score.timestamp : score.timestamp.toISOString(),
     ...(score.comment ? { comment: score.comment } : {}),
   };
-  await client.request({ ...target(input), scopes: AGS_SCOPES, method: 'POST', url: scoresUrl(input.lineItemUrl), contentType: AGS_MEDIA.score, body });
+  await client.request({
+    ...target(input),
+    scopes: AGS_SCOPES,
+    method: 'POST',
+    url: scoresUrl(input.lineItemUrl),
+    contentType: AGS_MEDIA.score,
+    body,
+  });
 }
 
 /** The results the platform holds for a line item (optionally one user's). */
-export async function getResults(client: ServiceClient, input: ServiceTarget & { lineItemUrl: string; userId?: string }): Promise<LineItemResult[]> {
+export async function getResults(
+  client: ServiceClient,
+  input: ServiceTarget & { lineItemUrl: string; userId?: string },
+): Promise<LineItemResult[]> {
   const results: LineItemResult[] = [];
   let url: string | undefined = withQuery(resultsUrl(input.lineItemUrl), { user_id: input.userId });
   const seen = new Set<string>();
   while (url && !seen.has(url) && seen.size < MAX_PAGES) {
     seen.add(url);
-    const page = await client.json({ ...target(input), scopes: AGS_SCOPES, method: 'GET', url, accept: AGS_MEDIA.resultContainer }, z.array(resultSchema));
+    const page = await client.json(
+      { ...target(input), scopes: AGS_SCOPES, method: 'GET', url, accept: AGS_MEDIA.resultContainer },
+      z.array(resultSchema),
+    );
     results.push(...page.body);
     url = nextLink(page.headers.get('link'), url);
   }

@@ -13,7 +13,11 @@ export class JwksCache {
   keySet(url: string): JWTVerifyGetKey {
     let set = this.sets.get(url);
     if (!set) {
-      set = createRemoteJWKSet(new URL(url), { cooldownDuration: this.options.cooldownMs ?? 30_000, timeoutDuration: this.options.timeoutMs ?? 5_000, cacheMaxAge: 24 * 3600_000 });
+      set = createRemoteJWKSet(new URL(url), {
+        cooldownDuration: this.options.cooldownMs ?? 30_000,
+        timeoutDuration: this.options.timeoutMs ?? 5_000,
+        cacheMaxAge: 24 * 3600_000,
+      });
       this.sets.set(url, set);
     }
     return set;

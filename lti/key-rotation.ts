@@ -8,8 +8,18 @@ import type { PlatformRegistry } from './platforms';
 
 /** The parts of ltijs-sequelize's Database a rotation needs besides those in types/ltijs.d.ts. */
 type KeyDatabase = LtijsDatabase & {
-  Insert(key: string | false, table: string, item: Record<string, unknown>, index?: Record<string, unknown>): Promise<boolean>;
-  Modify(key: string | false, table: string, info: Record<string, unknown>, modification: Record<string, unknown>): Promise<boolean>;
+  Insert(
+    key: string | false,
+    table: string,
+    item: Record<string, unknown>,
+    index?: Record<string, unknown>,
+  ): Promise<boolean>;
+  Modify(
+    key: string | false,
+    table: string,
+    info: Record<string, unknown>,
+    modification: Record<string, unknown>,
+  ): Promise<boolean>;
 };
 
 const generateKeyPair = promisify(crypto.generateKeyPair);
@@ -39,15 +49,28 @@ export async function rotateToolKeys(props: {
   const db = props.lti.Database as KeyDatabase;
   const now = props.now ?? new Date();
   const rotated: RotatedKey[] = [];
-  const platforms = (await props.registry.list()).filter((p) => !props.only || (p.issuer === props.only.issuer && p.clientId === props.only.clientId));
+  const platforms = (await props.registry.list()).filter(
+    (p) => !props.only || (p.issuer === props.only.issuer && p.clientId === props.only.clientId),
+  );
   for (const platform of platforms) {
-    const { publicKey, privateKey } = await generateKeyPair('rsa', { modulusLength: 4096, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } });
+    const { publicKey, privateKey } = await generateKeyPair('rsa', {
+      modulusLength: 4096,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    });
     const kid = crypto.randomBytes(16).toString('hex');
     const index = { kid, platformUrl: platform.issuer, clientId: platform.clientId };
     await db.Insert(props.secretKey, 'publickey', { key: publicKey, kid }, index);
     await db.Insert(props.secretKey, 'privatekey', { key: privateKey, kid }, index);
     // Recorded before the switch: a crash in between leaves a key that is purged, never one kept forever.
-    const retired = { kid: platform.kid, issuer: platform.issuer, clientId: platform.clientId, replacedBy: kid, retiredAt: now, removeAfter: new Date(now.getTime() + props.overlapHours * 3600_000) };
+    const retired = {
+      kid: platform.kid,
+      issuer: platform.issuer,
+      clientId: platform.clientId,
+      replacedBy: kid,
+      retiredAt: now,
+      removeAfter: new Date(now.getTime() + props.overlapHours * 3600_000),
+    };
     await inTransaction(RetiredToolKey.sequelize!, (transaction) => RetiredToolKey.create(retired, { transaction }));
     await db.Modify(false, 'platform', { platformUrl: platform.issuer, clientId: platform.clientId }, { kid });
     // Access tokens were granted on the old key's assertion; the next service call asks anew.
@@ -60,7 +83,12 @@ export async function rotateToolKeys(props: {
 
 /** Previous keys still published, oldest first. */
 export async function retiredKeys(): Promise<RetiredToolKey[]> {
-  return RetiredToolKey.findAll({ order: [['retiredAt', 'ASC'], ['kid', 'ASC']] });
+  return RetiredToolKey.findAll({
+    order: [
+      ['retiredAt', 'ASC'],
+      ['kid', 'ASC'],
+    ],
+  });
 }
 
 /** Removes the previous keys whose overlap has ended, from ltijs's tables and from the JWKS. */
@@ -74,7 +102,9 @@ export async function purgeRetiredKeys(lti: LtijsProvider, now: Date = new Date(
 async function forgetKey(lti: LtijsProvider, kid: string): Promise<void> {
   await lti.Database.Delete('publickey', { kid });
   await lti.Database.Delete('privatekey', { kid });
-  await inTransaction(RetiredToolKey.sequelize!, (transaction) => RetiredToolKey.destroy({ where: { kid }, transaction }));
+  await inTransaction(RetiredToolKey.sequelize!, (transaction) =>
+    RetiredToolKey.destroy({ where: { kid }, transaction }),
+  );
 }
 
 /** Removes a platform's previous keys at once (the platform itself was removed). */

@@ -51,14 +51,27 @@ const claimsSchema = z.object({
   [CLAIM.version]: z.string(),
   [CLAIM.deploymentId]: text(255).min(1),
   [CLAIM.roles]: z.array(text(512)).max(100),
-  [CLAIM.context]: z.object({ id: text(255).min(1), title: text(512).optional(), label: text(255).optional() }).optional(),
+  [CLAIM.context]: z
+    .object({ id: text(255).min(1), title: text(512).optional(), label: text(255).optional() })
+    .optional(),
   [CLAIM.resourceLink]: z.object({ id: text(255).min(1), title: text(512).optional() }).optional(),
   [CLAIM.custom]: z.record(z.string(), z.unknown()).optional(),
   [CLAIM.launchPresentation]: z.object({ locale: text(32).optional(), return_url: httpUrl.optional() }).optional(),
-  [CLAIM.ags]: z.object({ lineitem: httpUrl.optional(), lineitems: httpUrl.optional(), scope: z.array(text(512)).max(20).default([]) }).optional(),
+  [CLAIM.ags]: z
+    .object({
+      lineitem: httpUrl.optional(),
+      lineitems: httpUrl.optional(),
+      scope: z.array(text(512)).max(20).default([]),
+    })
+    .optional(),
   [CLAIM.nrps]: z.object({ context_memberships_url: httpUrl }).optional(),
   [CLAIM.deepLinkingSettings]: z
-    .object({ deep_link_return_url: httpUrl, accept_types: z.array(text(64)).default([]), accept_multiple: z.boolean().optional(), data: text(4096).optional() })
+    .object({
+      deep_link_return_url: httpUrl,
+      accept_types: z.array(text(64)).default([]),
+      accept_multiple: z.boolean().optional(),
+      data: text(4096).optional(),
+    })
     .optional(),
 });
 
@@ -66,20 +79,28 @@ const claimsSchema = z.object({
  * Turns a verified id_token payload into a LaunchContext, checking the claims LTI 1.3 requires
  * for the message type. A missing or malformed claim is an `lti_missing_claim` error.
  */
-export function toLaunchContext(payload: Record<string, unknown>, platform: { issuer: string; clientId: string }, nonce: string): LaunchContext {
+export function toLaunchContext(
+  payload: Record<string, unknown>,
+  platform: { issuer: string; clientId: string },
+  nonce: string,
+): LaunchContext {
   const messageType = payload[CLAIM.messageType];
-  if (!MESSAGE_TYPES.includes(messageType as MessageType)) throw new LtiError('lti_wrong_message_type', String(messageType));
+  if (!MESSAGE_TYPES.includes(messageType as MessageType))
+    throw new LtiError('lti_wrong_message_type', String(messageType));
   if (payload[CLAIM.version] !== '1.3.0') throw new LtiError('lti_wrong_version', String(payload[CLAIM.version]));
   const parsed = claimsSchema.safeParse(payload);
-  if (!parsed.success) throw new LtiError('lti_missing_claim', parsed.error.issues.map((i) => i.path.join('.')).join(', '));
+  if (!parsed.success)
+    throw new LtiError('lti_missing_claim', parsed.error.issues.map((i) => i.path.join('.')).join(', '));
   const claims = parsed.data;
   const context = claims[CLAIM.context];
   if (!context) throw new LtiError('lti_missing_claim', CLAIM.context);
   if (!claims.sub) throw new LtiError('lti_missing_claim', 'sub');
   const resourceLink = claims[CLAIM.resourceLink];
   const deepLinking = claims[CLAIM.deepLinkingSettings];
-  if (messageType === 'LtiResourceLinkRequest' && !resourceLink) throw new LtiError('lti_missing_claim', CLAIM.resourceLink);
-  if (messageType === 'LtiDeepLinkingRequest' && !deepLinking) throw new LtiError('lti_missing_claim', CLAIM.deepLinkingSettings);
+  if (messageType === 'LtiResourceLinkRequest' && !resourceLink)
+    throw new LtiError('lti_missing_claim', CLAIM.resourceLink);
+  if (messageType === 'LtiDeepLinkingRequest' && !deepLinking)
+    throw new LtiError('lti_missing_claim', CLAIM.deepLinkingSettings);
 
   const ltiRoles = claims[CLAIM.roles];
   const ags = claims[CLAIM.ags];
@@ -89,16 +110,32 @@ export function toLaunchContext(payload: Record<string, unknown>, platform: { is
     nonce,
     messageType: messageType as MessageType,
     platform: { issuer: platform.issuer, clientId: platform.clientId, deploymentId: claims[CLAIM.deploymentId] },
-    user: { sub: claims.sub, name: cleanOptional(claims.name), givenName: cleanOptional(claims.given_name), familyName: cleanOptional(claims.family_name), email: cleanOptional(claims.email) },
+    user: {
+      sub: claims.sub,
+      name: cleanOptional(claims.name),
+      givenName: cleanOptional(claims.given_name),
+      familyName: cleanOptional(claims.family_name),
+      email: cleanOptional(claims.email),
+    },
     context: { id: context.id, title: cleanOptional(context.title), label: cleanOptional(context.label) },
     ltiRoles,
     role: mapRoles(ltiRoles),
     resourceLink: resourceLink && { id: resourceLink.id, title: cleanOptional(resourceLink.title) },
     language: languageFromLocale(claims.locale ?? presentation?.locale),
-    custom: Object.fromEntries(Object.entries(claims[CLAIM.custom] ?? {}).map(([k, v]) => [clean(k).slice(0, 64), clean(String(v)).slice(0, 1024)])),
+    custom: Object.fromEntries(
+      Object.entries(claims[CLAIM.custom] ?? {}).map(([k, v]) => [
+        clean(k).slice(0, 64),
+        clean(String(v)).slice(0, 1024),
+      ]),
+    ),
     ags: ags && { lineitem: ags.lineitem, lineitems: ags.lineitems, scopes: ags.scope },
     nrps: nrps && { membershipsUrl: nrps.context_memberships_url },
-    deepLinking: deepLinking && { returnUrl: deepLinking.deep_link_return_url, acceptTypes: deepLinking.accept_types, acceptMultiple: deepLinking.accept_multiple ?? false, data: deepLinking.data },
+    deepLinking: deepLinking && {
+      returnUrl: deepLinking.deep_link_return_url,
+      acceptTypes: deepLinking.accept_types,
+      acceptMultiple: deepLinking.accept_multiple ?? false,
+      data: deepLinking.data,
+    },
     returnUrl: presentation?.return_url,
   };
 }

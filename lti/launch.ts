@@ -25,7 +25,12 @@ const launchBodySchema = z.object({ id_token: z.string().min(1).max(64_000), sta
  */
 export async function validateLaunch(deps: LaunchDeps, body: unknown): Promise<LaunchContext> {
   const parsed = launchBodySchema.safeParse(body);
-  if (!parsed.success) throw new LtiError('lti_launch_parameters', parsed.error.issues.map((i) => i.path.join('.')).join(','), 'bad_request');
+  if (!parsed.success)
+    throw new LtiError(
+      'lti_launch_parameters',
+      parsed.error.issues.map((i) => i.path.join('.')).join(','),
+      'bad_request',
+    );
   const { id_token: idToken, state } = parsed.data;
 
   const login = readLoginState(state, deps.stateKey);
@@ -61,8 +66,10 @@ export async function validateLaunch(deps: LaunchDeps, body: unknown): Promise<L
   }
 
   const aud = payload.aud;
-  if (Array.isArray(aud) && aud.length > 1 && payload.azp === undefined) throw new LtiError('lti_wrong_azp', 'several audiences and no azp');
-  if (payload.azp !== undefined && payload.azp !== platform.clientId) throw new LtiError('lti_wrong_azp', String(payload.azp));
+  if (Array.isArray(aud) && aud.length > 1 && payload.azp === undefined)
+    throw new LtiError('lti_wrong_azp', 'several audiences and no azp');
+  if (payload.azp !== undefined && payload.azp !== platform.clientId)
+    throw new LtiError('lti_wrong_azp', String(payload.azp));
   if (payload.nonce !== login.nonce) throw new LtiError('lti_nonce_mismatch');
 
   const context = toLaunchContext(payload, platform, login.nonce);
@@ -78,7 +85,8 @@ function mapJoseError(error: unknown): LtiError {
     if (error.claim === 'iss') return new LtiError('lti_wrong_issuer', error.message);
     if (error.claim === 'aud') return new LtiError('lti_wrong_audience', error.message);
     // A too old iat is a JWTExpired (above); a failed iat/nbf check here is a time in the future.
-    if ((error.claim === 'nbf' || error.claim === 'iat') && error.reason === 'check_failed') return new LtiError('lti_token_not_yet_valid', error.message);
+    if ((error.claim === 'nbf' || error.claim === 'iat') && error.reason === 'check_failed')
+      return new LtiError('lti_token_not_yet_valid', error.message);
     return new LtiError('lti_missing_claim', error.message);
   }
   if (error instanceof joseErrors.JWKSNoMatchingKey) return new LtiError('lti_unknown_key', error.message);
@@ -104,7 +112,8 @@ export async function relaunchUrl(registry: PlatformRegistry, body: unknown): Pr
   if (typeof idToken !== 'string' || idToken.length > 64_000) return undefined;
   try {
     const claims = decodeJwt(idToken);
-    const presentation = claims['https://purl.imsglobal.org/spec/lti/claim/launch_presentation'] as { return_url?: unknown } | undefined;
+    const presentation = claims['https://purl.imsglobal.org/spec/lti/claim/launch_presentation'] as
+      { return_url?: unknown } | undefined;
     const url = typeof presentation?.return_url === 'string' ? new URL(presentation.return_url) : undefined;
     if (!url || !['http:', 'https:'].includes(url.protocol)) return undefined;
     return (await registry.allowedOrigins()).includes(url.origin) ? url.toString() : undefined;

@@ -20,7 +20,9 @@ const mac = (key: Buffer, payload: string) => crypto.createHmac('sha256', key).u
  * with the launch session, which makes the pair single-use (docs/decisions/0002).
  */
 export function signLoginState(login: LoginState, key: Buffer, now = Date.now()): string {
-  const payload = Buffer.from(JSON.stringify({ i: login.issuer, c: login.clientId, n: login.nonce, e: now + LOGIN_STATE_TTL_MS })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({ i: login.issuer, c: login.clientId, n: login.nonce, e: now + LOGIN_STATE_TTL_MS }),
+  ).toString('base64url');
   return `${payload}.${mac(key, payload)}`;
 }
 
@@ -28,10 +30,20 @@ export function signLoginState(login: LoginState, key: Buffer, now = Date.now())
 export function readLoginState(state: string, key: Buffer, now = Date.now()): LoginState {
   const [payload, signature, extra] = state.split('.');
   const expected = payload ? mac(key, payload) : '';
-  if (extra !== undefined || !signature || signature.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
+  if (
+    extra !== undefined ||
+    !signature ||
+    signature.length !== expected.length ||
+    !crypto.timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+  ) {
     throw new LtiError('lti_state_mismatch', 'not a state Silta signed');
   }
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { i: string; c: string; n: string; e: number };
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+    i: string;
+    c: string;
+    n: string;
+    e: number;
+  };
   if (claims.e < now) throw new LtiError('lti_state_mismatch', 'expired');
   return { issuer: claims.i, clientId: claims.c, nonce: claims.n };
 }

@@ -20,15 +20,28 @@ const randomToken = () => crypto.randomBytes(24).toString('base64url');
  * a browser refuses inside a cross-site iframe); the launch records the nonce once. Returns the
  * platform authorisation URL to redirect the browser to.
  */
-export async function beginLogin(deps: { registry: PlatformRegistry; publicUrl: string; stateKey: Buffer }, params: unknown): Promise<string> {
+export async function beginLogin(
+  deps: { registry: PlatformRegistry; publicUrl: string; stateKey: Buffer },
+  params: unknown,
+): Promise<string> {
   const parsed = loginSchema.safeParse(params);
-  if (!parsed.success) throw new LtiError('lti_login_parameters', parsed.error.issues.map((i) => i.path.join('.')).join(','), 'bad_request');
+  if (!parsed.success)
+    throw new LtiError(
+      'lti_login_parameters',
+      parsed.error.issues.map((i) => i.path.join('.')).join(','),
+      'bad_request',
+    );
   const login = parsed.data;
   if (new URL(login.target_link_uri).origin !== new URL(deps.publicUrl).origin) {
-    throw new LtiError('lti_login_parameters', `target_link_uri outside Silta: ${login.target_link_uri}`, 'bad_request');
+    throw new LtiError(
+      'lti_login_parameters',
+      `target_link_uri outside Silta: ${login.target_link_uri}`,
+      'bad_request',
+    );
   }
   const platform = await deps.registry.find(login.iss, login.client_id);
-  if (!platform) throw new LtiError('lti_unregistered_platform', `${login.iss} ${login.client_id ?? ''}`, 'bad_request');
+  if (!platform)
+    throw new LtiError('lti_unregistered_platform', `${login.iss} ${login.client_id ?? ''}`, 'bad_request');
 
   const nonce = randomToken();
   const state = signLoginState({ issuer: platform.issuer, clientId: platform.clientId, nonce }, deps.stateKey);

@@ -9,7 +9,12 @@ import type { PlatformRegistry } from './platforms';
  * of a rotation, Silta's deployments and platform metadata. Nothing else: its users, courses,
  * progress and grade outbox rows stay, so registering it again picks up where it was.
  */
-export async function removeRegistration(props: { lti: LtijsProvider; registry: PlatformRegistry; issuer: string; clientId: string }): Promise<void> {
+export async function removeRegistration(props: {
+  lti: LtijsProvider;
+  registry: PlatformRegistry;
+  issuer: string;
+  clientId: string;
+}): Promise<void> {
   const { issuer, clientId } = props;
   await props.lti.deletePlatform(issuer, clientId);
   await forgetRetiredKeysOf(props.lti, issuer, clientId);

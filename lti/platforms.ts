@@ -61,11 +61,28 @@ export class PlatformRegistry {
       accesstokenEndpoint: input.tokenEndpoint,
       authConfig: { method: 'JWK_SET', key: input.jwksUrl },
     });
-    const origins = [...new Set([originOf(input.authEndpoint), originOf(input.issuer)].filter((o): o is string => !!o))];
-    const [meta] = await PlatformMeta.findOrBuild({ where: { issuer: input.issuer, clientId: input.clientId }, defaults: { issuer: input.issuer, clientId: input.clientId, name: input.name, origins: '[]', registeredBy: input.registeredBy } });
-    meta.set({ name: input.name, product: input.product ?? null, origins: JSON.stringify(origins), registeredBy: input.registeredBy });
+    const origins = [
+      ...new Set([originOf(input.authEndpoint), originOf(input.issuer)].filter((o): o is string => !!o)),
+    ];
+    const [meta] = await PlatformMeta.findOrBuild({
+      where: { issuer: input.issuer, clientId: input.clientId },
+      defaults: {
+        issuer: input.issuer,
+        clientId: input.clientId,
+        name: input.name,
+        origins: '[]',
+        registeredBy: input.registeredBy,
+      },
+    });
+    meta.set({
+      name: input.name,
+      product: input.product ?? null,
+      origins: JSON.stringify(origins),
+      registeredBy: input.registeredBy,
+    });
     await meta.save();
-    for (const deploymentId of input.deploymentIds) await this.addDeployment(input.issuer, input.clientId, deploymentId);
+    for (const deploymentId of input.deploymentIds)
+      await this.addDeployment(input.issuer, input.clientId, deploymentId);
     this.forget();
     const platform = await this.find(input.issuer, input.clientId);
     if (!platform) throw new Error('platform registration did not persist');
@@ -73,7 +90,10 @@ export class PlatformRegistry {
   }
 
   async addDeployment(issuer: string, clientId: string, deploymentId: string): Promise<void> {
-    await Deployment.findOrCreate({ where: { issuer, clientId, deploymentId }, defaults: { issuer, clientId, deploymentId, label: null } });
+    await Deployment.findOrCreate({
+      where: { issuer, clientId, deploymentId },
+      defaults: { issuer, clientId, deploymentId, label: null },
+    });
   }
 
   /** The platform registered for an issuer and client id; without a client id, the issuer's only one. */
@@ -135,7 +155,9 @@ export class PlatformRegistry {
       const meta = metas.find((m) => m.issuer === issuer && m.clientId === clientId) ?? null;
       result.push({
         ...(await describe(platform, meta)),
-        deploymentIds: deployments.filter((d) => d.issuer === issuer && d.clientId === clientId).map((d) => d.deploymentId),
+        deploymentIds: deployments
+          .filter((d) => d.issuer === issuer && d.clientId === clientId)
+          .map((d) => d.deploymentId),
       });
     }
     return result;
@@ -159,7 +181,15 @@ export class PlatformRegistry {
 }
 
 /** A row of ltijs's `platforms` table (ltijs-sequelize's columns; written only through ltijs). */
-type PlatformRow = { platformName: string; platformUrl: string; clientId: string; authEndpoint: string; accesstokenEndpoint: string; kid: string; authConfig: unknown };
+type PlatformRow = {
+  platformName: string;
+  platformUrl: string;
+  clientId: string;
+  authEndpoint: string;
+  accesstokenEndpoint: string;
+  kid: string;
+  authConfig: unknown;
+};
 
 /**
  * Reads the platforms of an issuer (and client id) from the table ltijs keeps them in, through
@@ -168,7 +198,8 @@ type PlatformRow = { platformName: string; platformUrl: string; clientId: string
  * cannot be read (ltijs has not made it yet).
  */
 async function readPlatformRows(issuer: string, clientId?: string): Promise<PlatformRow[] | null> {
-  const where = clientId === undefined ? '"platformUrl" = :issuer' : '"platformUrl" = :issuer AND "clientId" = :clientId';
+  const where =
+    clientId === undefined ? '"platformUrl" = :issuer' : '"platformUrl" = :issuer AND "clientId" = :clientId';
   try {
     return await PlatformMeta.sequelize!.query<PlatformRow>(
       `SELECT "platformName", "platformUrl", "clientId", "authEndpoint", "accesstokenEndpoint", "kid", "authConfig" FROM platforms WHERE ${where}`,
@@ -181,15 +212,30 @@ async function readPlatformRows(issuer: string, clientId?: string): Promise<Plat
 
 function describeRow(row: PlatformRow, meta: PlatformMeta | null): PlatformConfig {
   // JSON on PostgreSQL, text on SQLite.
-  const authConfig = (typeof row.authConfig === 'string' ? JSON.parse(row.authConfig) : row.authConfig) as { key: string };
+  const authConfig = (typeof row.authConfig === 'string' ? JSON.parse(row.authConfig) : row.authConfig) as {
+    key: string;
+  };
   return withOrigins(
-    { issuer: row.platformUrl, clientId: row.clientId, name: row.platformName, authEndpoint: row.authEndpoint, tokenEndpoint: row.accesstokenEndpoint, jwksUrl: authConfig.key, kid: row.kid },
+    {
+      issuer: row.platformUrl,
+      clientId: row.clientId,
+      name: row.platformName,
+      authEndpoint: row.authEndpoint,
+      tokenEndpoint: row.accesstokenEndpoint,
+      jwksUrl: authConfig.key,
+      kid: row.kid,
+    },
     meta,
   );
 }
 
-function withOrigins(platform: Omit<PlatformConfig, 'origins' | 'registeredBy'>, meta: PlatformMeta | null): PlatformConfig {
-  const origins = meta ? (JSON.parse(meta.origins) as string[]) : [originOf(platform.authEndpoint), originOf(platform.issuer)].filter((o): o is string => !!o);
+function withOrigins(
+  platform: Omit<PlatformConfig, 'origins' | 'registeredBy'>,
+  meta: PlatformMeta | null,
+): PlatformConfig {
+  const origins = meta
+    ? (JSON.parse(meta.origins) as string[])
+    : [originOf(platform.authEndpoint), originOf(platform.issuer)].filter((o): o is string => !!o);
   return { ...platform, origins, registeredBy: meta?.registeredBy ?? 'manual' };
 }
 
@@ -205,7 +251,9 @@ async function describe(platform: LtijsPlatform, meta: PlatformMeta | null): Pro
     tokenEndpoint: await platform.platformAccessTokenEndpoint(),
     jwksUrl: authConfig.key,
     kid: await platform.platformKid(),
-    origins: meta ? (JSON.parse(meta.origins) as string[]) : [originOf(authEndpoint), originOf(issuer)].filter((o): o is string => !!o),
+    origins: meta
+      ? (JSON.parse(meta.origins) as string[])
+      : [originOf(authEndpoint), originOf(issuer)].filter((o): o is string => !!o),
     registeredBy: meta?.registeredBy ?? 'manual',
   };
 }

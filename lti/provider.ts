@@ -13,10 +13,27 @@ let ready: Promise<LtijsProvider> | undefined;
  */
 export function setupLtijs(secretKey: string, databaseUrl: string): Promise<LtijsProvider> {
   ready ??= (async () => {
-    const [{ Provider: ltijs }, { default: LtijsSequelize }] = await Promise.all([import('ltijs'), import('ltijs-sequelize')]);
+    const [{ Provider: ltijs }, { default: LtijsSequelize }] = await Promise.all([
+      import('ltijs'),
+      import('ltijs-sequelize'),
+    ]);
     const target = parseDatabaseUrl(databaseUrl);
-    const plugin = new LtijsSequelize(target.database ?? '', target.username ?? '', target.password ?? '', { ...sequelizeOptions(target), pool: undefined });
-    ltijs.setup(secretKey, { plugin }, { keysetRoute: '/keys', loginRoute: '/ltijs-login', appRoute: '/ltijs-app', dynRegRoute: '/ltijs-register', cors: false, cookies: { secure: true, sameSite: 'None' } });
+    const plugin = new LtijsSequelize(target.database ?? '', target.username ?? '', target.password ?? '', {
+      ...sequelizeOptions(target),
+      pool: undefined,
+    });
+    ltijs.setup(
+      secretKey,
+      { plugin },
+      {
+        keysetRoute: '/keys',
+        loginRoute: '/ltijs-login',
+        appRoute: '/ltijs-app',
+        dynRegRoute: '/ltijs-register',
+        cors: false,
+        cookies: { secure: true, sameSite: 'None' },
+      },
+    );
     // ltijs-sequelize's umzug prints its migration notes with console.info; Silta logs with pino.
     const info = console.info;
     console.info = () => undefined;
@@ -40,7 +57,8 @@ export function setupLtijs(secretKey: string, databaseUrl: string): Promise<Ltij
  */
 export function lazyLtijs(secretKey: string, databaseUrl: string): LtijsProvider {
   const load = () => setupLtijs(secretKey, databaseUrl);
-  const database = (name: keyof LtijsDatabase | 'Insert' | 'Modify') =>
+  const database =
+    (name: keyof LtijsDatabase | 'Insert' | 'Modify') =>
     async (...args: unknown[]) => {
       const db = (await load()).Database as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
       return db[name](...args);
@@ -50,16 +68,27 @@ export function lazyLtijs(secretKey: string, databaseUrl: string): LtijsProvider
   };
   const lazy = {
     app,
-    Database: { Get: database('Get'), Delete: database('Delete'), Close: database('Close'), Insert: database('Insert'), Modify: database('Modify') },
-    DeepLinking: { createDeepLinkingMessage: async (...args: Parameters<LtijsProvider['DeepLinking']['createDeepLinkingMessage']>) => (await load()).DeepLinking.createDeepLinkingMessage(...args) },
+    Database: {
+      Get: database('Get'),
+      Delete: database('Delete'),
+      Close: database('Close'),
+      Insert: database('Insert'),
+      Modify: database('Modify'),
+    },
+    DeepLinking: {
+      createDeepLinkingMessage: async (...args: Parameters<LtijsProvider['DeepLinking']['createDeepLinkingMessage']>) =>
+        (await load()).DeepLinking.createDeepLinkingMessage(...args),
+    },
     setup: () => {
       throw new Error('ltijs is set up by lazyLtijs');
     },
     deploy: async () => !!(await load()),
     // Nothing to close when ltijs was never loaded.
     close: async (options?: { silent: boolean }) => (ready ? (await ready).close(options) : true),
-    registerPlatform: async (platform: Parameters<LtijsProvider['registerPlatform']>[0]) => (await load()).registerPlatform(platform),
-    getPlatform: async (url: string, clientId?: string) => ((await load()).getPlatform as (u: string, c?: string) => Promise<unknown>)(url, clientId),
+    registerPlatform: async (platform: Parameters<LtijsProvider['registerPlatform']>[0]) =>
+      (await load()).registerPlatform(platform),
+    getPlatform: async (url: string, clientId?: string) =>
+      ((await load()).getPlatform as (u: string, c?: string) => Promise<unknown>)(url, clientId),
     getAllPlatforms: async () => (await load()).getAllPlatforms(),
     deletePlatform: async (url: string, clientId: string) => (await load()).deletePlatform(url, clientId),
   };

@@ -16,7 +16,12 @@ export const MAX_INVITE_HOURS = 24 * 30;
 const FETCH_TIMEOUT_MS = 10_000;
 const MAX_BODY_CHARS = 256_000;
 
-export type RegistrationDeps = { registry: PlatformRegistry; publicUrl: string; registrationSecret?: string; allowHttp: boolean };
+export type RegistrationDeps = {
+  registry: PlatformRegistry;
+  publicUrl: string;
+  registrationSecret?: string;
+  allowHttp: boolean;
+};
 
 export type RegistrationResult = { platform: PlatformConfig; deploymentId: string; product?: string };
 
@@ -38,8 +43,12 @@ export class RegistrationError extends SiltaError {
 const sha256 = (value: string) => crypto.createHash('sha256').update(value).digest('hex');
 
 /** Creates a one-time registration URL; only a hash of its token is stored. */
-export async function createInvite(publicUrl: string, ttlHours = 24): Promise<{ token: string; url: string; expiresAt: Date }> {
-  if (!(ttlHours > 0 && ttlHours <= MAX_INVITE_HOURS)) throw new RangeError(`ttlHours must be between 0 and ${MAX_INVITE_HOURS}`);
+export async function createInvite(
+  publicUrl: string,
+  ttlHours = 24,
+): Promise<{ token: string; url: string; expiresAt: Date }> {
+  if (!(ttlHours > 0 && ttlHours <= MAX_INVITE_HOURS))
+    throw new RangeError(`ttlHours must be between 0 and ${MAX_INVITE_HOURS}`);
   const token = crypto.randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
   await RegistrationInvite.create({ tokenHash: sha256(token), expiresAt, usedAt: null });
@@ -54,17 +63,28 @@ type Grant = { kind: 'secret' } | { kind: 'invite'; tokenHash: string; claimedAt
  * so two concurrent requests with the same invite cannot both pass; the claim is released again
  * when the registration then fails.
  */
-async function authorise(credentials: { invite?: string; secret?: string }, registrationSecret: string | undefined): Promise<Grant> {
+async function authorise(
+  credentials: { invite?: string; secret?: string },
+  registrationSecret: string | undefined,
+): Promise<Grant> {
   if (credentials.secret !== undefined) {
     // Hashing first gives equal lengths, which timingSafeEqual needs, and hides the secret's length.
-    const ok = !!registrationSecret && crypto.timingSafeEqual(Buffer.from(sha256(credentials.secret), 'hex'), Buffer.from(sha256(registrationSecret), 'hex'));
+    const ok =
+      !!registrationSecret &&
+      crypto.timingSafeEqual(
+        Buffer.from(sha256(credentials.secret), 'hex'),
+        Buffer.from(sha256(registrationSecret), 'hex'),
+      );
     if (!ok) throw new LtiError('registration_invalid_token', 'wrong registration secret', 'forbidden');
     return { kind: 'secret' };
   }
   if (credentials.invite) {
     const tokenHash = sha256(credentials.invite);
     const claimedAt = new Date();
-    const [claimed] = await RegistrationInvite.update({ usedAt: claimedAt }, { where: { tokenHash, usedAt: null, expiresAt: { [Op.gt]: claimedAt } } });
+    const [claimed] = await RegistrationInvite.update(
+      { usedAt: claimedAt },
+      { where: { tokenHash, usedAt: null, expiresAt: { [Op.gt]: claimedAt } } },
+    );
     if (claimed === 1) return { kind: 'invite', tokenHash, claimedAt };
     throw new LtiError('registration_invalid_token', 'invite unknown, used or expired', 'forbidden');
   }
@@ -72,7 +92,11 @@ async function authorise(credentials: { invite?: string; secret?: string }, regi
 }
 
 async function release(grant: Grant): Promise<void> {
-  if (grant.kind === 'invite') await RegistrationInvite.update({ usedAt: null }, { where: { tokenHash: grant.tokenHash, usedAt: grant.claimedAt } });
+  if (grant.kind === 'invite')
+    await RegistrationInvite.update(
+      { usedAt: null },
+      { where: { tokenHash: grant.tokenHash, usedAt: grant.claimedAt } },
+    );
 }
 
 /**
@@ -103,7 +127,9 @@ const configSchema = z.object({
 
 const responseSchema = z.object({
   client_id: z.string().min(1).max(255),
-  [TOOL_CONFIGURATION]: z.object({ deployment_id: z.union([z.string().min(1).max(255), z.number()]).transform(String) }),
+  [TOOL_CONFIGURATION]: z.object({
+    deployment_id: z.union([z.string().min(1).max(255), z.number()]).transform(String),
+  }),
 });
 
 /**
@@ -112,28 +138,52 @@ const responseSchema = z.object({
  * id and deployment it answers with. ltijs then makes the tool key pair for that platform. It
  * fetches whatever URL it is given, so callers authorise the request first (runRegistration).
  */
-export async function register(deps: RegistrationDeps, openidConfigurationUrl: string, registrationToken?: string): Promise<RegistrationResult> {
+export async function register(
+  deps: RegistrationDeps,
+  openidConfigurationUrl: string,
+  registrationToken?: string,
+): Promise<RegistrationResult> {
   const configUrl = checkedUrl(openidConfigurationUrl, deps.allowHttp, 'registration_invalid_configuration_url');
-  const config = configSchema.safeParse(await fetchJson(configUrl.href, { method: 'GET', headers: { accept: 'application/json' } }));
+  const config = configSchema.safeParse(
+    await fetchJson(configUrl.href, { method: 'GET', headers: { accept: 'application/json' } }),
+  );
   if (!config.success) {
     const field = String(config.error.issues[0]?.path[0] ?? 'issuer');
     throw new RegistrationError('registration_config_invalid', `${configUrl.href}: ${field}`, { field }, true);
   }
   const platform = config.data;
   if (new URL(platform.issuer).origin !== configUrl.origin) {
-    throw new RegistrationError('registration_issuer_mismatch', `${platform.issuer} vs ${configUrl.href}`, { issuer: platform.issuer });
+    throw new RegistrationError('registration_issuer_mismatch', `${platform.issuer} vs ${configUrl.href}`, {
+      issuer: platform.issuer,
+    });
   }
-  for (const url of [platform.issuer, platform.authorization_endpoint, platform.token_endpoint, platform.jwks_uri, platform.registration_endpoint]) {
+  for (const url of [
+    platform.issuer,
+    platform.authorization_endpoint,
+    platform.token_endpoint,
+    platform.jwks_uri,
+    platform.registration_endpoint,
+  ]) {
     checkedUrl(url, deps.allowHttp, 'registration_insecure_url');
   }
 
   const answer = await fetchJson(platform.registration_endpoint, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...(registrationToken ? { authorization: `Bearer ${registrationToken}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...(registrationToken ? { authorization: `Bearer ${registrationToken}` } : {}),
+    },
     body: JSON.stringify(toolRegistration(deps.publicUrl)),
   });
   const registered = responseSchema.safeParse(answer);
-  if (!registered.success) throw new RegistrationError('registration_response_invalid', registered.error.issues.map((i) => i.path.join('.')).join(','), {}, true);
+  if (!registered.success)
+    throw new RegistrationError(
+      'registration_response_invalid',
+      registered.error.issues.map((i) => i.path.join('.')).join(','),
+      {},
+      true,
+    );
 
   const product = platform[PLATFORM_CONFIGURATION]?.product_family_code;
   const deploymentId = registered.data[TOOL_CONFIGURATION].deployment_id;
@@ -159,7 +209,8 @@ function checkedUrl(value: string, allowHttp: boolean, code: string): URL {
   } catch {
     throw new RegistrationError(code, `not a URL: ${value}`, { url: value });
   }
-  if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:')) throw new RegistrationError(code, `not https: ${value}`, { url: value });
+  if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:'))
+    throw new RegistrationError(code, `not https: ${value}`, { url: value });
   return url;
 }
 
@@ -169,13 +220,23 @@ async function fetchJson(url: string, init: RequestInit): Promise<unknown> {
   try {
     response = await fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   } catch (error) {
-    throw new RegistrationError('registration_platform_unreachable', `${url}: ${(error as Error).message}`, { url }, true);
+    throw new RegistrationError(
+      'registration_platform_unreachable',
+      `${url}: ${(error as Error).message}`,
+      { url },
+      true,
+    );
   }
   const text = (await response.text().catch(() => '')).slice(0, MAX_BODY_CHARS);
   if (!response.ok) {
     // Moodle answers a refusal with a bare message such as "token_already_used".
     const reason = platformMessage(text);
-    throw new RegistrationError('registration_rejected', `${url}: ${response.status} ${reason}`, { status: response.status, reason }, true);
+    throw new RegistrationError(
+      'registration_rejected',
+      `${url}: ${response.status} ${reason}`,
+      { status: response.status, reason },
+      true,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -198,7 +259,8 @@ function platformMessage(text: string): string {
 /** Silta's registration request (the tool's OpenID client metadata with its LTI configuration). */
 export function toolRegistration(publicUrl: string, logoUri?: string): Record<string, unknown> {
   const launchUrl = `${publicUrl}/lti/launch`;
-  const localized = (key: string, name: string) => Object.fromEntries(LANGUAGES.map((lang) => [`${name}#${lang}`, translator(lang)(key)]));
+  const localized = (key: string, name: string) =>
+    Object.fromEntries(LANGUAGES.map((lang) => [`${name}#${lang}`, translator(lang)(key)]));
   const en = translator('en');
   return {
     application_type: 'web',

@@ -5,11 +5,17 @@ import { nextLink, ServiceClient, withQuery, type ServiceTarget } from './servic
 
 export const NRPS_MEDIA = 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json';
 
-const text = z.string().nullish().transform((v) => v || undefined);
+const text = z
+  .string()
+  .nullish()
+  .transform((v) => v || undefined);
 
 const memberSchema = z.object({
   user_id: z.union([z.string(), z.number()]).transform(String),
-  status: z.string().nullish().transform((v) => v || 'Active'),
+  status: z
+    .string()
+    .nullish()
+    .transform((v) => v || 'Active'),
   name: text,
   given_name: text,
   family_name: text,
@@ -46,17 +52,39 @@ const MAX_PAGES = 1000;
  * The members of a course through Names and Role Provisioning Services, following the
  * `Link: <...>; rel="next"` pages to the end. `limit` asks the platform for that page size.
  */
-export async function getRoster(client: ServiceClient, input: ServiceTarget & { membershipsUrl: string; limit?: number }): Promise<Roster> {
+export async function getRoster(
+  client: ServiceClient,
+  input: ServiceTarget & { membershipsUrl: string; limit?: number },
+): Promise<Roster> {
   const members: RosterMember[] = [];
   let context: Roster['context'];
   let url: string | undefined = withQuery(input.membershipsUrl, { limit: input.limit });
   const seen = new Set<string>();
   while (url && !seen.has(url) && seen.size < MAX_PAGES) {
     seen.add(url);
-    const page = await client.json({ issuer: input.issuer, clientId: input.clientId, scopes: [SCOPE.memberships], method: 'GET', url, accept: NRPS_MEDIA }, containerSchema);
+    const page = await client.json(
+      {
+        issuer: input.issuer,
+        clientId: input.clientId,
+        scopes: [SCOPE.memberships],
+        method: 'GET',
+        url,
+        accept: NRPS_MEDIA,
+      },
+      containerSchema,
+    );
     context ??= page.body.context;
     for (const m of page.body.members) {
-      members.push({ userId: m.user_id, name: m.name, givenName: m.given_name, familyName: m.family_name, email: m.email, status: m.status, roles: m.roles, role: mapRoles(m.roles) });
+      members.push({
+        userId: m.user_id,
+        name: m.name,
+        givenName: m.given_name,
+        familyName: m.family_name,
+        email: m.email,
+        status: m.status,
+        roles: m.roles,
+        role: mapRoles(m.roles),
+      });
     }
     url = nextLink(page.headers.get('link'), url);
   }

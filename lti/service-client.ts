@@ -20,7 +20,11 @@ export type PlatformServiceErrorCode =
   | 'platform_bad_response'
   | 'platform_not_registered';
 
-const RETRYABLE: ReadonlySet<PlatformServiceErrorCode> = new Set(['platform_timeout', 'platform_unreachable', 'platform_unavailable']);
+const RETRYABLE: ReadonlySet<PlatformServiceErrorCode> = new Set([
+  'platform_timeout',
+  'platform_unreachable',
+  'platform_unavailable',
+]);
 
 /** A failed call to a platform service (AGS, NRPS) or to its token endpoint. */
 export class PlatformServiceError extends SiltaError {
@@ -42,7 +46,11 @@ export class PlatformServiceError extends SiltaError {
       platformMessage?: string;
     },
   ) {
-    super(code, code === 'platform_conflict' ? 'conflict' : 'unavailable', [info.stage, info.status, info.url, info.platformMessage].filter((v) => v !== undefined).join(' '));
+    super(
+      code,
+      code === 'platform_conflict' ? 'conflict' : 'unavailable',
+      [info.stage, info.status, info.url, info.platformMessage].filter((v) => v !== undefined).join(' '),
+    );
     this.retryable = RETRYABLE.has(code);
   }
 
@@ -103,7 +111,8 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 /** `url` with the given query parameters set, keeping those it has (Moodle's `?type_id=1`). */
 export function withQuery(url: string, params: Record<string, string | number | undefined>): string {
   const parsed = new URL(url);
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) parsed.searchParams.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined) parsed.searchParams.set(key, String(value));
   return parsed.toString();
 }
 
@@ -121,10 +130,29 @@ function messageOf(text: string, statusText: string): string | undefined {
   return statusText || undefined;
 }
 
-function httpError(stage: 'token' | 'service', url: string, status: number, text: string, statusText: string, retryAfter: string | null | undefined): PlatformServiceError {
+function httpError(
+  stage: 'token' | 'service',
+  url: string,
+  status: number,
+  text: string,
+  statusText: string,
+  retryAfter: string | null | undefined,
+): PlatformServiceError {
   const code: PlatformServiceErrorCode =
-    status >= 500 || status === 429 || status === 408 ? 'platform_unavailable' : stage === 'token' ? 'platform_token_rejected' : status === 409 ? 'platform_conflict' : 'platform_rejected';
-  return new PlatformServiceError(code, { stage, url, status, retryAfterSeconds: parseRetryAfter(retryAfter), platformMessage: messageOf(text, statusText) });
+    status >= 500 || status === 429 || status === 408
+      ? 'platform_unavailable'
+      : stage === 'token'
+        ? 'platform_token_rejected'
+        : status === 409
+          ? 'platform_conflict'
+          : 'platform_rejected';
+  return new PlatformServiceError(code, {
+    stage,
+    url,
+    status,
+    retryAfterSeconds: parseRetryAfter(retryAfter),
+    platformMessage: messageOf(text, statusText),
+  });
 }
 
 /**
@@ -152,7 +180,16 @@ export class ServiceClient {
   async json<S extends z.ZodType>(request: ServiceRequest, schema: S): Promise<ServiceResponse<z.infer<S>>> {
     const response = await this.request(request);
     const parsed = schema.safeParse(response.text ? safeJson(response.text) : undefined);
-    if (!parsed.success) throw new PlatformServiceError('platform_bad_response', { stage: 'service', url: request.url, status: response.status, platformMessage: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 500) });
+    if (!parsed.success)
+      throw new PlatformServiceError('platform_bad_response', {
+        stage: 'service',
+        url: request.url,
+        status: response.status,
+        platformMessage: parsed.error.issues
+          .map((i) => `${i.path.join('.')}: ${i.message}`)
+          .join('; ')
+          .slice(0, 500),
+      });
     return { status: response.status, headers: response.headers, body: parsed.data };
   }
 
@@ -167,7 +204,15 @@ export class ServiceClient {
       response = await this.send(request, token);
     }
     const text = await this.readBody(request, response);
-    if (!response.ok) throw httpError('service', request.url, response.status, text, response.statusText, response.headers.get('retry-after'));
+    if (!response.ok)
+      throw httpError(
+        'service',
+        request.url,
+        response.status,
+        text,
+        response.statusText,
+        response.headers.get('retry-after'),
+      );
     return { status: response.status, headers: response.headers, text };
   }
 
@@ -238,24 +283,62 @@ export class ServiceClient {
     try {
       platform = await this.options.registry.ltijsPlatform(request.issuer, request.clientId);
     } catch (error) {
-      throw new PlatformServiceError('platform_not_registered', { stage: 'token', url: request.issuer, platformMessage: (error as Error).message });
+      throw new PlatformServiceError('platform_not_registered', {
+        stage: 'token',
+        url: request.issuer,
+        platformMessage: (error as Error).message,
+      });
     }
     const tokenUrl = await platform.platformAccessTokenEndpoint();
     let timer: NodeJS.Timeout | undefined;
     // ltijs's token request has no timeout of its own, so a hanging token endpoint is cut here.
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new PlatformServiceError('platform_timeout', { stage: 'token', url: tokenUrl })), this.timeoutMs);
+      timer = setTimeout(
+        () => reject(new PlatformServiceError('platform_timeout', { stage: 'token', url: tokenUrl })),
+        this.timeoutMs,
+      );
     });
     try {
       const token = await Promise.race([this.platformToken(platform, scopes), timeout]);
-      if (!token?.access_token) throw new PlatformServiceError('platform_bad_response', { stage: 'token', url: tokenUrl, platformMessage: 'no access_token' });
+      if (!token?.access_token)
+        throw new PlatformServiceError('platform_bad_response', {
+          stage: 'token',
+          url: tokenUrl,
+          platformMessage: 'no access_token',
+        });
       return token.access_token;
     } catch (error) {
       if (error instanceof PlatformServiceError) throw error;
-      const got = error as { name?: string; code?: string; response?: { statusCode: number; statusMessage?: string; body?: unknown; headers?: Record<string, string | undefined> } };
-      if (got.response) throw httpError('token', tokenUrl, got.response.statusCode, String(got.response.body ?? ''), got.response.statusMessage ?? '', got.response.headers?.['retry-after']);
-      if (got.code) throw new PlatformServiceError('platform_unreachable', { stage: 'token', url: tokenUrl, platformMessage: got.code });
-      throw new PlatformServiceError('platform_bad_response', { stage: 'token', url: tokenUrl, platformMessage: (error as Error).message });
+      const got = error as {
+        name?: string;
+        code?: string;
+        response?: {
+          statusCode: number;
+          statusMessage?: string;
+          body?: unknown;
+          headers?: Record<string, string | undefined>;
+        };
+      };
+      if (got.response)
+        throw httpError(
+          'token',
+          tokenUrl,
+          got.response.statusCode,
+          String(got.response.body ?? ''),
+          got.response.statusMessage ?? '',
+          got.response.headers?.['retry-after'],
+        );
+      if (got.code)
+        throw new PlatformServiceError('platform_unreachable', {
+          stage: 'token',
+          url: tokenUrl,
+          platformMessage: got.code,
+        });
+      throw new PlatformServiceError('platform_bad_response', {
+        stage: 'token',
+        url: tokenUrl,
+        platformMessage: (error as Error).message,
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -269,7 +352,11 @@ export class ServiceClient {
   /** Drops ltijs's cached token for this platform and scope set (columns as ltijs-sequelize keeps them). */
   private async forgetToken(request: ServiceRequest): Promise<void> {
     this.tokens.delete(`${request.issuer}\n${request.clientId}\n${this.scopeKey(request)}`);
-    await this.options.lti.Database.Delete('accesstoken', { platformUrl: request.issuer, clientId: request.clientId, scopes: this.scopeKey(request) });
+    await this.options.lti.Database.Delete('accesstoken', {
+      platformUrl: request.issuer,
+      clientId: request.clientId,
+      scopes: this.scopeKey(request),
+    });
   }
 }
 
@@ -283,7 +370,12 @@ function safeJson(text: string): unknown {
 
 function networkError(stage: 'token' | 'service', url: string, error: unknown): PlatformServiceError {
   const name = (error as Error)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return new PlatformServiceError('platform_timeout', { stage, url });
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return new PlatformServiceError('platform_timeout', { stage, url });
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return new PlatformServiceError('platform_unreachable', { stage, url, platformMessage: cause?.code ?? cause?.message ?? (error as Error)?.message });
+  return new PlatformServiceError('platform_unreachable', {
+    stage,
+    url,
+    platformMessage: cause?.code ?? cause?.message ?? (error as Error)?.message,
+  });
 }

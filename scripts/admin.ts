@@ -31,9 +31,11 @@ const usernameSchema = z
 
 /** A password the console accepts: long enough, and not the username in disguise. */
 function checkPassword(password: string, username: string): string {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new UsageError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw new UsageError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   if (password.length > 1024) throw new UsageError('the password must be at most 1024 characters');
-  if (password.toLowerCase().includes(username.trim().toLowerCase())) throw new UsageError('the password must not contain the username');
+  if (password.toLowerCase().includes(username.trim().toLowerCase()))
+    throw new UsageError('the password must not contain the username');
   if (new Set(password).size < 5) throw new UsageError('the password must not repeat a few characters');
   return password;
 }
@@ -68,13 +70,23 @@ async function readStdin(): Promise<string> {
 async function credentials(args: string[]): Promise<{ username: string; password: string }> {
   let values;
   try {
-    values = parseArgs({ args, strict: true, options: { username: { type: 'string' }, 'password-file': { type: 'string' }, 'password-stdin': { type: 'boolean' } } }).values;
+    values = parseArgs({
+      args,
+      strict: true,
+      options: {
+        username: { type: 'string' },
+        'password-file': { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+      },
+    }).values;
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
-  if (values['password-file'] && values['password-stdin']) throw new UsageError('give --password-file or --password-stdin, not both');
+  if (values['password-file'] && values['password-stdin'])
+    throw new UsageError('give --password-file or --password-stdin, not both');
   const interactive = !values['password-file'] && !values['password-stdin'];
-  if (!interactive && !values.username) throw new UsageError('--username is required with --password-file or --password-stdin');
+  if (!interactive && !values.username)
+    throw new UsageError('--username is required with --password-file or --password-stdin');
   if (interactive && !process.stdin.isTTY) throw new UsageError(`no terminal to ask the password on. ${USAGE}`);
   const rawName = values.username ?? (await ask('Username: '));
   const username = usernameSchema.safeParse(rawName);

@@ -2,8 +2,19 @@
 import { build } from 'esbuild';
 import { readdirSync, mkdirSync } from 'node:fs';
 
-const entries = readdirSync('public/src').filter((f) => f.endsWith('.ts')).map((f) => `public/src/${f}`);
+const entries = readdirSync('public/src')
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => `public/src/${f}`);
 mkdirSync('public/js', { recursive: true });
 if (entries.length) {
-  await build({ entryPoints: entries, bundle: true, minify: true, sourcemap: true, outdir: 'public/js', target: ['es2020'], format: 'iife', logLevel: 'warning' });
+  await build({
+    entryPoints: entries,
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    outdir: 'public/js',
+    target: ['es2020'],
+    format: 'iife',
+    logLevel: 'warning',
+  });
 }

@@ -13,7 +13,10 @@ type Store = Awaited<ReturnType<typeof openStore>>;
  * to a quiet logger, as the output is for the admin.
  */
 export async function withStore<T>(env: Env, work: (store: Store) => Promise<T>): Promise<T> {
-  const [{ openStore: open }, { createLogger }] = await Promise.all([import('../server/boot.js'), import('../server/logger.js')]);
+  const [{ openStore: open }, { createLogger }] = await Promise.all([
+    import('../server/boot.js'),
+    import('../server/logger.js'),
+  ]);
   const store = await open(env, createLogger('warn'));
   try {
     return await work(store);

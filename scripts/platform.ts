@@ -19,13 +19,19 @@ class UsageError extends Error {}
 /** A command whose input is valid, waiting for the store: bad input never opens the database. */
 type Task = (registry: PlatformRegistry) => Promise<string>;
 
-const USAGE = 'usage: platform.ts invite [--hours N] | add --issuer URL --client-id ID --auth-url URL --token-url URL --jwks-url URL --deployment-id ID [--deployment-id ID ...] [--name NAME] | list';
+const USAGE =
+  'usage: platform.ts invite [--hours N] | add --issuer URL --client-id ID --auth-url URL --token-url URL --jwks-url URL --deployment-id ID [--deployment-id ID ...] [--name NAME] | list';
 
 const webUrl = (allowHttp: boolean) =>
   z
     .string({ message: 'is required' })
     .max(2048, 'is too long')
-    .refine((value) => URL.canParse(value) && (new URL(value).protocol === 'https:' || (allowHttp && new URL(value).protocol === 'http:')), allowHttp ? 'must be an http(s) URL' : 'must be an https URL');
+    .refine(
+      (value) =>
+        URL.canParse(value) &&
+        (new URL(value).protocol === 'https:' || (allowHttp && new URL(value).protocol === 'http:')),
+      allowHttp ? 'must be an http(s) URL' : 'must be an https URL',
+    );
 
 const addSchema = (allowHttp: boolean) =>
   z.object({
@@ -34,7 +40,9 @@ const addSchema = (allowHttp: boolean) =>
     'auth-url': webUrl(allowHttp),
     'token-url': webUrl(allowHttp),
     'jwks-url': webUrl(allowHttp),
-    'deployment-id': z.array(z.string().trim().min(1, 'must not be empty').max(255, 'is too long'), { message: 'is required' }).min(1, 'is required'),
+    'deployment-id': z
+      .array(z.string().trim().min(1, 'must not be empty').max(255, 'is too long'), { message: 'is required' })
+      .min(1, 'is required'),
     name: z.string().trim().min(1, 'must not be empty').max(255, 'is too long').optional(),
   });
 
@@ -49,15 +57,19 @@ function parsing<T>(parse: () => T): T {
 
 function invite(args: string[], env: Env): Task {
   const { values } = parsing(() => parseArgs({ args, strict: true, options: { hours: { type: 'string' } } }));
-  const hours = z.coerce.number({ message: 'must be a number' }).positive('must be more than 0').max(MAX_INVITE_HOURS, `must be at most ${MAX_INVITE_HOURS}`).safeParse(values.hours ?? 24);
+  const hours = z.coerce
+    .number({ message: 'must be a number' })
+    .positive('must be more than 0')
+    .max(MAX_INVITE_HOURS, `must be at most ${MAX_INVITE_HOURS}`)
+    .safeParse(values.hours ?? 24);
   if (!hours.success) throw new UsageError(`--hours ${hours.error.issues[0].message} (got "${values.hours}")`);
   return async () => {
     const created = await createInvite(env.publicUrl, hours.data);
     return [
-    'One-time registration URL (paste it into Moodle: Site administration > Plugins > Activity modules > External tool > Manage tools > Tool URL, then "Add LTI Advantage"):',
-    '',
-    `  ${created.url}`,
-    '',
+      'One-time registration URL (paste it into Moodle: Site administration > Plugins > Activity modules > External tool > Manage tools > Tool URL, then "Add LTI Advantage"):',
+      '',
+      `  ${created.url}`,
+      '',
       `It works once and expires at ${created.expiresAt.toISOString()}.`,
     ].join('\n');
   };
@@ -96,7 +108,9 @@ function add(args: string[], env: Env): Task {
       deploymentIds: [...new Set(input['deployment-id'])],
       registeredBy: 'manual',
     });
-    const deployments = (await registry.list()).find((p) => p.issuer === stored.issuer && p.clientId === stored.clientId)?.deploymentIds ?? [];
+    const deployments =
+      (await registry.list()).find((p) => p.issuer === stored.issuer && p.clientId === stored.clientId)
+        ?.deploymentIds ?? [];
     return [
       'Platform registered:',
       `  name:           ${stored.name}`,
@@ -120,9 +134,19 @@ function list(args: string[]): Task {
   return async (registry) => {
     const platforms = await registry.list();
     if (!platforms.length) return 'No platforms registered.';
-    const rows = [['NAME', 'ISSUER', 'CLIENT ID', 'DEPLOYMENT IDS', 'REGISTERED BY'], ...platforms.map((p) => [p.name, p.issuer, p.clientId, p.deploymentIds.join(',') || '-', p.registeredBy])];
+    const rows = [
+      ['NAME', 'ISSUER', 'CLIENT ID', 'DEPLOYMENT IDS', 'REGISTERED BY'],
+      ...platforms.map((p) => [p.name, p.issuer, p.clientId, p.deploymentIds.join(',') || '-', p.registeredBy]),
+    ];
     const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
-    return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col])).join('  ').trimEnd()).join('\n');
+    return rows
+      .map((row) =>
+        row
+          .map((cell, col) => cell.padEnd(widths[col]))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n');
   };
 }
 

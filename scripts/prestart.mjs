@@ -22,12 +22,19 @@ function newest(dir, extensions) {
   return latest;
 }
 
-const sources = Math.max(...SOURCES.map((d) => newest(d, ['.ts', '.mjs', '.json'])), ...FILES.filter(existsSync).map((f) => statSync(f).mtimeMs));
+const sources = Math.max(
+  ...SOURCES.map((d) => newest(d, ['.ts', '.mjs', '.json'])),
+  ...FILES.filter(existsSync).map((f) => statSync(f).mtimeMs),
+);
 const built = BUILT.every(existsSync) ? Math.min(statSync(BUILT[0]).mtimeMs, newest(BUILT[1], ['.js'])) : 0;
 
 if (process.env.SILTA_FORCE_BUILD !== '1' && built > sources) {
   console.log('silta: dist/ is newer than every source; starting without a build (SILTA_FORCE_BUILD=1 to force one).');
 } else {
-  console.log(built ? 'silta: sources changed since the last build; building once…' : 'silta: first start: building once (about a minute)…');
+  console.log(
+    built
+      ? 'silta: sources changed since the last build; building once…'
+      : 'silta: first start: building once (about a minute)…',
+  );
   execSync('npm run build', { stdio: 'inherit' });
 }

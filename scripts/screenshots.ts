@@ -17,7 +17,9 @@ import { testSilta } from '../test/helpers/test-app';
 import { seedDemo } from '../server/domain/demo/demo';
 
 const ALL_LANGS = ['fi', 'sv', 'en'] as const;
-const LANGS = ALL_LANGS.filter((l) => !process.env.SCREENSHOTS_LANGS || process.env.SCREENSHOTS_LANGS.split(',').includes(l));
+const LANGS = ALL_LANGS.filter(
+  (l) => !process.env.SCREENSHOTS_LANGS || process.env.SCREENSHOTS_LANGS.split(',').includes(l),
+);
 const ONLY = process.env.SCREENSHOTS_ONLY?.split(',').filter(Boolean);
 /** Whether a page is taken: every page, or those whose name starts with one of SCREENSHOTS_ONLY. */
 const wanted = (name: string) => !ONLY || ONLY.some((prefix) => name.startsWith(prefix));
@@ -39,7 +41,16 @@ async function main() {
   for (const lang of LANGS) {
     const trainee = await openBoard(t, board, 'trainee', { locale: lang });
     const teacher = await openBoard(t, board, 'teacher', { locale: lang });
-    const practice = await createPractice(t, trainee, { title: lang === 'sv' ? 'Arbetsförmågekoordinator' : lang === 'en' ? 'Work-ability coordinator' : 'Työkykykoordinaattori', language: lang, region: 'pirkanmaa' });
+    const practice = await createPractice(t, trainee, {
+      title:
+        lang === 'sv'
+          ? 'Arbetsförmågekoordinator'
+          : lang === 'en'
+            ? 'Work-ability coordinator'
+            : 'Työkykykoordinaattori',
+      language: lang,
+      region: 'pirkanmaa',
+    });
     const facilitator = await openLink(t, session, 'teacher', { locale: lang });
     const { lt: landing } = await launchSession(t, { persona: 'developer', locale: lang });
     pages.push(
@@ -57,7 +68,12 @@ async function main() {
       { name: 'error', url: `${silta}/board/practices/999999?lt=${trainee}`, lang },
       { name: 'admin-login', url: `${silta}/admin/login?lang=${lang}`, lang },
     );
-    if (lang === 'fi') pages.push({ name: 'session-live', url: `${silta}/sessions/${await startSession(t, facilitator)}?lt=${facilitator}`, lang });
+    if (lang === 'fi')
+      pages.push({
+        name: 'session-live',
+        url: `${silta}/sessions/${await startSession(t, facilitator)}?lt=${facilitator}`,
+        lang,
+      });
   }
 
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
@@ -76,11 +92,21 @@ async function main() {
       await page.click('form button[type="submit"]');
       for (const lang of LANGS) {
         const module = 'work-ability-service-chain';
-        const content = ['content', `content/${module}`, `content/${module}/edit`, `content/${module}/preview?in=${lang}&step=actors-check`];
+        const content = [
+          'content',
+          `content/${module}`,
+          `content/${module}/edit`,
+          `content/${module}/preview?in=${lang}&step=actors-check`,
+        ];
         const sections = ['platforms', 'keys', 'people', 'regions', 'grades', 'reports', ...content];
         for (const section of sections.filter((s) => wanted(`admin-${s.split(/[/?]/)[0]}`))) {
-          await page.goto(`${silta}/admin/${section}${section.includes('?') ? '&' : '?'}lang=${lang}`, { waitUntil: 'networkidle' });
-          await page.screenshot({ path: path.join(out, `admin-${section.replace(/[/?&=]/g, '-')}-${lang}-${width}.png`), fullPage: true });
+          await page.goto(`${silta}/admin/${section}${section.includes('?') ? '&' : '?'}lang=${lang}`, {
+            waitUntil: 'networkidle',
+          });
+          await page.screenshot({
+            path: path.join(out, `admin-${section.replace(/[/?&=]/g, '-')}-${lang}-${width}.png`),
+            fullPage: true,
+          });
         }
       }
       await context.close();

@@ -26,13 +26,18 @@ type Task = (sequelize: Sequelize) => Promise<string>;
 function task(command: 'export' | 'erase', args: string[]): Task {
   let values: { issuer?: string; sub?: string; remove?: boolean };
   try {
-    const options = { issuer: { type: 'string' as const }, sub: { type: 'string' as const }, remove: { type: 'boolean' as const } };
+    const options = {
+      issuer: { type: 'string' as const },
+      sub: { type: 'string' as const },
+      remove: { type: 'boolean' as const },
+    };
     ({ values } = parseArgs({ args, strict: true, options }));
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
   if (command === 'export' && values.remove !== undefined) throw new UsageError('--remove belongs to erase');
-  for (const name of ['issuer', 'sub'] as const) if (values[name] === undefined) throw new UsageError(`--${name} is required`);
+  for (const name of ['issuer', 'sub'] as const)
+    if (values[name] === undefined) throw new UsageError(`--${name} is required`);
   const parsed = platformUserSchema.safeParse({ issuer: values.issuer, sub: values.sub });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -41,11 +46,14 @@ function task(command: 'export' | 'erase', args: string[]): Task {
   const user = parsed.data;
   // Loaded only for valid input: the service pulls in the whole store.
   const service = () => import('../server/domain/privacy/privacy.service.js');
-  if (command === 'export') return async (sequelize) => JSON.stringify(await (await service()).exportUser({ sequelize, user }), null, 2);
+  if (command === 'export')
+    return async (sequelize) => JSON.stringify(await (await service()).exportUser({ sequelize, user }), null, 2);
   return async (sequelize) => {
     const { eraseUser } = await service();
     const erased = await eraseUser({ sequelize, user, remove: values.remove ?? false });
-    return erased.removed ? `User ${erased.userId} erased; their posts were deleted.` : `User ${erased.userId} erased; their posts are kept under "deleted user".`;
+    return erased.removed
+      ? `User ${erased.userId} erased; their posts were deleted.`
+      : `User ${erased.userId} erased; their posts are kept under "deleted user".`;
   };
 }
 
@@ -76,7 +84,12 @@ async function main(argv: string[]): Promise<number> {
       console.log(await run(sequelize));
       return 0;
     } catch (error) {
-      const reason = error instanceof SiltaError && error.code === 'user_not_found' ? 'no user with that issuer and sub' : error instanceof Error ? error.message : String(error);
+      const reason =
+        error instanceof SiltaError && error.code === 'user_not_found'
+          ? 'no user with that issuer and sub'
+          : error instanceof Error
+            ? error.message
+            : String(error);
       console.error(`user ${command} failed: ${reason}`);
       return 1;
     }

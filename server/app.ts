@@ -77,7 +77,17 @@ export function createApp(deps: AppDeps): Express {
 
   const lifecycle = deps.lifecycle ?? { draining: false };
   app.use(measureRequests());
-  app.use(pinoHttp({ logger: deps.logger, genReqId: requestId, autoLogging: env.nodeEnv !== 'test' && { ignore: (req) => quietRequest(req.url) }, serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactUrl(String(req.url)) }), res: (res) => ({ statusCode: res.statusCode }) } }));
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: requestId,
+      autoLogging: env.nodeEnv !== 'test' && { ignore: (req) => quietRequest(req.url) },
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: redactUrl(String(req.url)) }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
   app.use(closeConnectionsWhenDraining(lifecycle));
   app.use(healthRoutes(deps.sequelize, lifecycle));
   app.use(metricsRoutes({ token: env.metricsToken }));
@@ -90,8 +100,26 @@ export function createApp(deps: AppDeps): Express {
   app.post(/^\/(modules|sessions|lti\/deep-link)/, perAddress);
 
   const jwks = new JwksCache();
-  app.use(ltiRoutes({ registry: deps.registry, jwks, stateKey: loginStateKey(env.secretKey), clockSkewSeconds: env.clockSkewSeconds, idTokenMaxAgeSeconds: env.idTokenMaxAgeSeconds, sequelize: deps.sequelize, publicUrl: env.publicUrl, sessionHours: env.launchSessionHours }));
-  app.use(registrationRoutes({ registry: deps.registry, publicUrl: env.publicUrl, registrationSecret: env.registrationSecret, allowHttp: env.nodeEnv !== 'production' }));
+  app.use(
+    ltiRoutes({
+      registry: deps.registry,
+      jwks,
+      stateKey: loginStateKey(env.secretKey),
+      clockSkewSeconds: env.clockSkewSeconds,
+      idTokenMaxAgeSeconds: env.idTokenMaxAgeSeconds,
+      sequelize: deps.sequelize,
+      publicUrl: env.publicUrl,
+      sessionHours: env.launchSessionHours,
+    }),
+  );
+  app.use(
+    registrationRoutes({
+      registry: deps.registry,
+      publicUrl: env.publicUrl,
+      registrationSecret: env.registrationSecret,
+      allowHttp: env.nodeEnv !== 'production',
+    }),
+  );
   app.use(deepLinkRoutes({ lti: deps.lti, publicUrl: env.publicUrl, modules }));
   // ltijs serves the tool's JWKS (every platform's public tool key).
   app.use('/lti', (req, res, next) => (req.path === '/keys' ? deps.lti.app(req, res, next) : next()));
@@ -100,13 +128,33 @@ export function createApp(deps: AppDeps): Express {
   app.use(boardSpreadRoutes());
   app.use(boardRoutes({ sequelize: deps.sequelize, postsPerMinute: env.rateLimitPerMinute, events: deps.boardEvents }));
   app.use(sessionRoutes({ sequelize: deps.sequelize, templates: deps.sessionTemplates ?? loadSessionTemplates() }));
-  app.use(moduleProgressRoutes({ sequelize: deps.sequelize, modules, registry: deps.registry, lti: deps.lti, client: deps.serviceClient, onGradesRequeued: deps.onGradesRequeued }));
+  app.use(
+    moduleProgressRoutes({
+      sequelize: deps.sequelize,
+      modules,
+      registry: deps.registry,
+      lti: deps.lti,
+      client: deps.serviceClient,
+      onGradesRequeued: deps.onGradesRequeued,
+    }),
+  );
   app.use(realtimeRoutes({ secretKey: env.secretKey }));
   app.use(sessionOutcomeRoutes({ sequelize: deps.sequelize, postsPerMinute: env.rateLimitPerMinute }));
   if (deps.devPlatform) app.use('/dev/platform', devPlatformRoutes(deps.devPlatform));
   // The component style guide is for developers: never in production.
   if (env.nodeEnv !== 'production') app.use(styleguideRoutes());
-  app.use('/admin', adminRoutes({ env, sequelize: deps.sequelize, lti: deps.lti, registry: deps.registry, logger: deps.logger, modules, onGradesRequeued: deps.onGradesRequeued }));
+  app.use(
+    '/admin',
+    adminRoutes({
+      env,
+      sequelize: deps.sequelize,
+      lti: deps.lti,
+      registry: deps.registry,
+      logger: deps.logger,
+      modules,
+      onGradesRequeued: deps.onGradesRequeued,
+    }),
+  );
   app.use(homeRoutes({ devPlatform: !!deps.devPlatform }));
 
   app.use((_req, _res, next) => next(new SiltaError('not_found', 'not_found')));

@@ -87,21 +87,47 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
     await devPlatform.register(registry);
     if (env.demoData) {
       const seeded = await seedDemo({ sequelize, devPlatform, packs });
-      if (seeded.practices + seeded.adoptions + seeded.comments) logger.info(seeded, 'demo data seeded on the development platform');
+      if (seeded.practices + seeded.adoptions + seeded.comments)
+        logger.info(seeded, 'demo data seeded on the development platform');
     }
   }
   const serviceClient = new ServiceClient({ registry, lti, timeoutMs: options.serviceTimeoutMs });
-  const gradeWorker = new GradeWorker({ ...options.gradeWorker, client: serviceClient, logger: logger.child({ component: 'grade-worker' }) });
+  const gradeWorker = new GradeWorker({
+    ...options.gradeWorker,
+    client: serviceClient,
+    logger: logger.child({ component: 'grade-worker' }),
+  });
   const lifecycle = createLifecycle();
   // The board's services publish here; the realtime layer, attached later, broadcasts.
-  const boardEvents = new BoardEventHub((err, event) => logger.error({ err, event: event.type }, 'board event listener failed'));
-  const app = createApp({ env, sequelize, lti, registry, logger, devPlatform, modules, serviceClient, onGradesRequeued: () => gradeWorker.wake(), lifecycle, boardEvents, sessionTemplates });
+  const boardEvents = new BoardEventHub((err, event) =>
+    logger.error({ err, event: event.type }, 'board event listener failed'),
+  );
+  const app = createApp({
+    env,
+    sequelize,
+    lti,
+    registry,
+    logger,
+    devPlatform,
+    modules,
+    serviceClient,
+    onGradesRequeued: () => gradeWorker.wake(),
+    lifecycle,
+    boardEvents,
+    sessionTemplates,
+  });
   const operations = startOperations({ env, sequelize, logger });
-  const purge = setInterval(() => purgeExpiredSessions().catch((err) => logger.warn({ err }, 'purging launch sessions failed')), 10 * 60_000);
+  const purge = setInterval(
+    () => purgeExpiredSessions().catch((err) => logger.warn({ err }, 'purging launch sessions failed')),
+    10 * 60_000,
+  );
   purge.unref();
   const startWorker = options.startGradeWorker ?? env.nodeEnv !== 'test';
   // Other instances hear of queued grades and recoveries at once through Redis; without it, at their next poll.
-  const gradeBridge = startWorker && env.redisUrl ? await bridgeGradesDueToRedis(env.redisUrl, logger.child({ component: 'grade-worker' })) : undefined;
+  const gradeBridge =
+    startWorker && env.redisUrl
+      ? await bridgeGradesDueToRedis(env.redisUrl, logger.child({ component: 'grade-worker' }))
+      : undefined;
   // ltijs is loaded before the worker's first send, not by it: set up lazily during a worker
   // round, its SQLite tables waited on Silta's writer and no grade left (bench:grades, 200 rows).
   // It loads a moment after start, not before: /healthz does not wait for it (decision 0020).
@@ -159,7 +185,11 @@ export async function openStore(env: Env, logger: Logger) {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const search = analyserStatus();
   if (search.finnish === 'voikko') logger.info('board search: Finnish lemmas by Voikko');
-  else logger.warn({ reason: search.reason }, 'board search: Voikko is not available, Finnish falls back to Snowball stems (install libvoikko1 and voikko-fi)');
+  else
+    logger.warn(
+      { reason: search.reason },
+      'board search: Voikko is not available, Finnish falls back to Snowball stems (install libvoikko1 and voikko-fi)',
+    );
   // Practices indexed by another analyser (Voikko installed or removed since) are indexed again.
   const reindexed = await reindexPractices(sequelize);
   if (reindexed) logger.info({ reindexed }, 'board search: practices re-indexed');

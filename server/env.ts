@@ -19,27 +19,36 @@ const wholeNumber = (min: number, max: number) =>
     .pipe(z.number().min(min, `must be ${min}-${max}`).max(max, `must be ${min}-${max}`));
 
 const url = (protocols: string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => (p === 'sqlite:' ? p : `${p}//`)).join(' or ')}`);
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => (p === 'sqlite:' ? p : `${p}//`)).join(' or ')}`,
+  );
 
 /**
  * Every configuration variable Silta reads, with its default. `.env.example` mirrors this list.
  */
 const schema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
+    NODE_ENV: z
+      .enum(['development', 'production', 'test'], { message: 'must be development, production or test' })
+      .default('development'),
     PORT: wholeNumber(0, 65535).default(3000),
     PUBLIC_URL: url(['http:', 'https:']).optional(),
     DATABASE_URL: url(['sqlite:', 'postgres:', 'postgresql:']).optional(),
     REDIS_URL: url(['redis:', 'rediss:']).optional(),
     SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     TRUST_PROXY: z.string().default('false'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
     DEV_PLATFORM: booleanFlag.optional(),
     DEV_PLATFORM_URL: url(['http:', 'https:']).optional(),
     DEMO_DATA: booleanFlag.optional(),
@@ -47,7 +56,11 @@ const schema = z
     LTI_CLOCK_SKEW_SECONDS: wholeNumber(0, 600).default(5),
     LTI_ID_TOKEN_MAX_AGE_SECONDS: wholeNumber(10, 3600).default(60),
     RATE_LIMIT_PER_MINUTE: wholeNumber(10, 1_000_000).default(6000),
-    LAUNCH_SESSION_HOURS: z.coerce.number({ message: 'must be a number' }).min(1, 'must be 1-72').max(72, 'must be 1-72').default(8),
+    LAUNCH_SESSION_HOURS: z.coerce
+      .number({ message: 'must be a number' })
+      .min(1, 'must be 1-72')
+      .max(72, 'must be 1-72')
+      .default(8),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     SHUTDOWN_TIMEOUT_SECONDS: wholeNumber(1, 600).default(20),
     RETENTION_MONTHS: wholeNumber(0, 1200).default(0),
@@ -57,7 +70,11 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['DEV_PLATFORM'], message: 'cannot be enabled when NODE_ENV=production' });
     }
     if (env.DEMO_DATA === true && (env.NODE_ENV === 'production' || env.DEV_PLATFORM === false)) {
-      ctx.addIssue({ code: 'custom', path: ['DEMO_DATA'], message: 'needs the development platform (not with NODE_ENV=production or DEV_PLATFORM=false)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEMO_DATA'],
+        message: 'needs the development platform (not with NODE_ENV=production or DEV_PLATFORM=false)',
+      });
     }
     if (env.NODE_ENV === 'production' && !env.SECRET_KEY) {
       ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'is required when NODE_ENV=production' });

@@ -4,7 +4,8 @@ import type { z } from 'zod';
  * Domain errors know nothing of HTTP or sockets: each has a stable code, which is also the key of
  * its message in the locales (`errors.<code>`), and a kind that the transports map to a status.
  */
-export type ErrorKind = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'too_many' | 'unavailable';
+export type ErrorKind =
+  'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'too_many' | 'unavailable';
 
 export class SiltaError extends Error {
   constructor(

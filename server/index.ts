@@ -15,7 +15,10 @@ async function main() {
     throw error;
   }
   // Short lines for a developer's terminal (LOG_FORMAT=json keeps JSON); JSON in production.
-  const logger = createLogger(env.logLevel, env.nodeEnv === 'development' && process.env.LOG_FORMAT !== 'json' ? shortLines() : undefined);
+  const logger = createLogger(
+    env.logLevel,
+    env.nodeEnv === 'development' && process.env.LOG_FORMAT !== 'json' ? shortLines() : undefined,
+  );
   const { silta } = await serve(env, logger);
   logger.info({ port: env.port }, 'Silta is listening');
   console.log(`\nSilta is running at ${env.publicUrl}/`);

@@ -20,11 +20,13 @@ export function shortLine(json: string): string {
   const level = LEVELS[Number(entry.level)] ?? 'INFO ';
   const req = entry.req as { method?: string; url?: string } | undefined;
   const res = entry.res as { statusCode?: number } | undefined;
-  if (entry.msg === 'request completed' && req) return `${time} ${level} ${req.method} ${req.url} ${res?.statusCode ?? ''} ${entry.responseTime ?? '?'}ms`;
+  if (entry.msg === 'request completed' && req)
+    return `${time} ${level} ${req.method} ${req.url} ${res?.statusCode ?? ''} ${entry.responseTime ?? '?'}ms`;
   const { msg, err } = entry;
   const rest = Object.entries(entry).filter(([k]) => !SKIPPED.has(k));
   const fields = rest.map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ');
-  const error = err && typeof err === 'object' ? `\n${String((err as { stack?: unknown }).stack ?? JSON.stringify(err))}` : '';
+  const error =
+    err && typeof err === 'object' ? `\n${String((err as { stack?: unknown }).stack ?? JSON.stringify(err))}` : '';
   return `${time} ${level} ${req?.url ? `${req.method} ${req.url} ` : ''}${String(msg ?? '')}${fields ? ` ${fields}` : ''}${error}`;
 }
 
@@ -42,4 +44,5 @@ export function shortLines(out: NodeJS.WritableStream = process.stdout): Writabl
 }
 
 /** Requests nobody needs a line for: static files, health checks and metrics scrapes. */
-export const quietRequest = (url: string | undefined) => /^\/(public\/|healthz|readyz|metrics|favicon\.ico)/.test(url ?? '');
+export const quietRequest = (url: string | undefined) =>
+  /^\/(public\/|healthz|readyz|metrics|favicon\.ico)/.test(url ?? '');

@@ -55,7 +55,16 @@ export const DEMO_LEARNERS: readonly DemoMember[] = NAMES.map(([givenName, famil
 }));
 
 /** Everyone enrolled in each course of the development platform: the personas and the demo learners. */
-export const COURSE_MEMBERS: readonly DemoMember[] = [...PERSONAS.map(({ sub, givenName, familyName, email, nrpsRoles }) => ({ sub, givenName, familyName, email, nrpsRoles })), ...DEMO_LEARNERS];
+export const COURSE_MEMBERS: readonly DemoMember[] = [
+  ...PERSONAS.map(({ sub, givenName, familyName, email, nrpsRoles }) => ({
+    sub,
+    givenName,
+    familyName,
+    email,
+    nrpsRoles,
+  })),
+  ...DEMO_LEARNERS,
+];
 
 /** The course member with this user id, if any. */
 export function courseMember(sub: string): DemoMember | undefined {

@@ -16,14 +16,21 @@ export type SimulatedFailure = {
   target?: 'services' | 'token';
 };
 
-type PendingFailure = Required<Pick<SimulatedFailure, 'target'>> & Omit<SimulatedFailure, 'target' | 'times'> & { remaining: number };
+type PendingFailure = Required<Pick<SimulatedFailure, 'target'>> &
+  Omit<SimulatedFailure, 'target' | 'times'> & { remaining: number };
 
 type IssuedToken = { clientId: string; scopes: string[]; expiresAt: number };
 
 export type TokenAnswer = { status: number; body: Record<string, unknown> };
 
 /** The services Moodle lets a tool use when "grade sync and column management" and NRPS are on. */
-const PERMITTED_SCOPES: readonly string[] = [SCOPE.lineItem, SCOPE.lineItemReadonly, SCOPE.resultReadonly, SCOPE.score, SCOPE.memberships];
+const PERMITTED_SCOPES: readonly string[] = [
+  SCOPE.lineItem,
+  SCOPE.lineItemReadonly,
+  SCOPE.resultReadonly,
+  SCOPE.score,
+  SCOPE.memberships,
+];
 const TOKEN_LIFE_SECONDS = 3600;
 
 /**
@@ -41,21 +48,38 @@ export class DevPlatformAuth {
   /** Milliseconds every service call waits before it is answered (tests and bench:grades: a slow platform). */
   latencyMs = 0;
 
-  constructor(private readonly platform: { tokenEndpoint: string; toolKeySet(): JWTVerifyGetKey; client(clientId: string): unknown }) {}
+  constructor(
+    private readonly platform: {
+      tokenEndpoint: string;
+      toolKeySet(): JWTVerifyGetKey;
+      client(clientId: string): unknown;
+    },
+  ) {}
 
   /** Answers a token request (the form fields as posted). */
   async issueToken(form: Record<string, unknown>): Promise<TokenAnswer> {
     this.tokenRequests++;
     const get = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : '');
     const assertion = get('client_assertion');
-    if (!assertion || !get('client_assertion_type') || !get('grant_type') || !get('scope')) return { status: 400, body: { error: 'invalid_request' } };
-    if (get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' || get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
+    if (!assertion || !get('client_assertion_type') || !get('grant_type') || !get('scope'))
+      return { status: 400, body: { error: 'invalid_request' } };
+    if (
+      get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' ||
+      get('grant_type') !== 'client_credentials'
+    )
+      return { status: 400, body: { error: 'unsupported_grant_type' } };
     let clientId: string;
     try {
       // Like Moodle: the tool is found by the assertion's sub, then its signature is checked.
       clientId = String(decodeJwt(assertion).sub ?? '');
       if (!clientId || !this.platform.client(clientId)) throw new Error('unknown client');
-      await jwtVerify(assertion, this.platform.toolKeySet(), { issuer: clientId, subject: clientId, audience: this.platform.tokenEndpoint, algorithms: ['RS256'], requiredClaims: ['exp'] });
+      await jwtVerify(assertion, this.platform.toolKeySet(), {
+        issuer: clientId,
+        subject: clientId,
+        audience: this.platform.tokenEndpoint,
+        algorithms: ['RS256'],
+        requiredClaims: ['exp'],
+      });
     } catch {
       // Moodle answers 400 for every token error; invalid_client is 401 here, as RFC 6749 allows.
       return { status: 401, body: { error: 'invalid_client' } };
@@ -65,8 +89,20 @@ export class DevPlatformAuth {
       .filter((s) => PERMITTED_SCOPES.includes(s));
     if (!scopes.length) return { status: 400, body: { error: 'invalid_scope' } };
     const token = crypto.randomBytes(24).toString('hex');
-    this.tokens.set(token, { clientId, scopes: [...new Set(scopes)], expiresAt: Date.now() + TOKEN_LIFE_SECONDS * 1000 });
-    return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: TOKEN_LIFE_SECONDS, scope: [...new Set(scopes)].join(' ') } };
+    this.tokens.set(token, {
+      clientId,
+      scopes: [...new Set(scopes)],
+      expiresAt: Date.now() + TOKEN_LIFE_SECONDS * 1000,
+    });
+    return {
+      status: 200,
+      body: {
+        access_token: token,
+        token_type: 'Bearer',
+        expires_in: TOKEN_LIFE_SECONDS,
+        scope: [...new Set(scopes)].join(' '),
+      },
+    };
   }
 
   /** Whether an Authorization header carries a live token with one of the scopes. */

@@ -29,7 +29,9 @@ const RQ = Buffer.from('\u201d', 'utf8').toString('latin1');
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 type Json = Record<string, unknown>;
-const isNumeric = (v: unknown) => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
+const isNumeric = (v: unknown) =>
+  (typeof v === 'number' && Number.isFinite(v)) ||
+  (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
 const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
 
 /**
@@ -66,7 +68,9 @@ export class DevPlatformGradebook {
   }
 
   itemsOf(courseId: string): LineItem[] {
-    return [...this.platform.lineItems.values()].filter((i) => i.courseId === courseId).sort((a, b) => Number(a.id) - Number(b.id));
+    return [...this.platform.lineItems.values()]
+      .filter((i) => i.courseId === courseId)
+      .sort((a, b) => Number(a.id) - Number(b.id));
   }
 
   item(courseId: string, itemId: string): LineItem | undefined {
@@ -78,13 +82,23 @@ export class DevPlatformGradebook {
   list(courseId: string, query: Record<string, string | undefined>): Answer {
     const linkId = query.resource_link_id ?? query.lti_link_id;
     const items = this.itemsOf(courseId).filter(
-      (i) => (query.tag === undefined || (i.tag ?? '') === query.tag) && (linkId === undefined || i.resourceLinkId === linkId) && (query.resource_id === undefined || (i.resourceId ?? '') === query.resource_id),
+      (i) =>
+        (query.tag === undefined || (i.tag ?? '') === query.tag) &&
+        (linkId === undefined || i.resourceLinkId === linkId) &&
+        (query.resource_id === undefined || (i.resourceId ?? '') === query.resource_id),
     );
     const limit = Math.max(0, Number.parseInt(query.limit ?? '0', 10) || 0);
     if (!limit) return { status: 200, body: items.map((i) => this.toJson(i)) };
     const from = Math.max(0, Number.parseInt(query.from ?? '0', 10) || 0);
     const base = new URL(this.lineItemsUrl(courseId));
-    for (const [key, value] of Object.entries({ resource_id: query.resource_id, resource_link_id: linkId, tag: query.tag, type_id: TYPE_ID, limit: String(limit) })) if (value !== undefined) base.searchParams.set(key, value);
+    for (const [key, value] of Object.entries({
+      resource_id: query.resource_id,
+      resource_link_id: linkId,
+      tag: query.tag,
+      type_id: TYPE_ID,
+      limit: String(limit),
+    }))
+      if (value !== undefined) base.searchParams.set(key, value);
     const page = (n: number) => {
       const url = new URL(base);
       url.searchParams.set('from', String(n));
@@ -97,10 +111,18 @@ export class DevPlatformGradebook {
 
   /** POST lineitems: label and numeric scoreMaximum required; a resourceLinkId must be a link of the course. */
   create(courseId: string, body: Json): Answer {
-    if (typeof body.label !== 'string' || !isNumeric(body.scoreMaximum)) return { status: 400, reason: 'No label or Score Maximum' };
+    if (typeof body.label !== 'string' || !isNumeric(body.scoreMaximum))
+      return { status: 400, reason: 'No label or Score Maximum' };
     const linkId = text(body.resourceLinkId) ?? text(body.ltiLinkId);
     if (linkId !== undefined && this.platform.links.get(linkId)?.courseId !== courseId) return { status: 403 };
-    const item = this.platform.addLineItem({ courseId, label: body.label, scoreMaximum: Number(body.scoreMaximum), resourceLinkId: linkId, resourceId: text(body.resourceId) || undefined, tag: text(body.tag) || undefined });
+    const item = this.platform.addLineItem({
+      courseId,
+      label: body.label,
+      scoreMaximum: Number(body.scoreMaximum),
+      resourceLinkId: linkId,
+      resourceId: text(body.resourceId) || undefined,
+      tag: text(body.tag) || undefined,
+    });
     if (linkId) this.relink(linkId);
     return { status: 201, body: { ...body, id: `${this.lineItemUrl(item)}?type_id=${TYPE_ID}` } };
   }
@@ -113,9 +135,16 @@ export class DevPlatformGradebook {
     if (linkId !== undefined && this.platform.links.get(linkId)?.courseId !== item.courseId) return { status: 403 };
     const oldMax = item.scoreMaximum;
     const previousLink = item.resourceLinkId;
-    Object.assign(item, { label: body.label, scoreMaximum: Number(body.scoreMaximum), resourceId: text(body.resourceId) || undefined, tag: text(body.tag) || undefined, ...(linkId ? { resourceLinkId: linkId } : {}) });
+    Object.assign(item, {
+      label: body.label,
+      scoreMaximum: Number(body.scoreMaximum),
+      resourceId: text(body.resourceId) || undefined,
+      tag: text(body.tag) || undefined,
+      ...(linkId ? { resourceLinkId: linkId } : {}),
+    });
     if (oldMax !== item.scoreMaximum && oldMax > 0) {
-      for (const score of this.scores.get(item.id)?.values() ?? []) if (score.grade !== null) score.grade = (score.grade * item.scoreMaximum) / oldMax;
+      for (const score of this.scores.get(item.id)?.values() ?? [])
+        if (score.grade !== null) score.grade = (score.grade * item.scoreMaximum) / oldMax;
     }
     if (previousLink) this.relink(previousLink);
     if (linkId) this.relink(linkId);
@@ -126,7 +155,8 @@ export class DevPlatformGradebook {
   postScore(item: LineItem, body: unknown): Answer {
     const score = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Json;
     const userId = text(score.userId);
-    const timestamp = typeof score.timestamp === 'string' && ISO_8601.test(score.timestamp) ? Date.parse(score.timestamp) : Number.NaN;
+    const timestamp =
+      typeof score.timestamp === 'string' && ISO_8601.test(score.timestamp) ? Date.parse(score.timestamp) : Number.NaN;
     if (
       userId === undefined ||
       Number.isNaN(timestamp) ||
@@ -143,11 +173,21 @@ export class DevPlatformGradebook {
     const previous = byUser.get(userId);
     // Moodle compares whole seconds: a score must be strictly newer than the graded one.
     if (previous?.gradedAt != null && previous.gradedAt >= seconds) {
-      return { status: 409, reason: `Refusing score with an earlier timestamp for item ${item.id} and user ${userId}`, body: [] };
+      return {
+        status: 409,
+        reason: `Refusing score with an earlier timestamp for item ${item.id} and user ${userId}`,
+        body: [],
+      };
     }
     const scoreMaximum = isNumeric(score.scoreMaximum) ? Number(score.scoreMaximum) : 1;
-    const scoreGiven = score.gradingProgress === 'FullyGraded' && isNumeric(score.scoreGiven) ? Number(score.scoreGiven) : null;
-    const grade = scoreGiven === null ? null : scoreMaximum !== 0 && scoreMaximum !== item.scoreMaximum ? (scoreGiven * item.scoreMaximum) / scoreMaximum : scoreGiven;
+    const scoreGiven =
+      score.gradingProgress === 'FullyGraded' && isNumeric(score.scoreGiven) ? Number(score.scoreGiven) : null;
+    const grade =
+      scoreGiven === null
+        ? null
+        : scoreMaximum !== 0 && scoreMaximum !== item.scoreMaximum
+          ? (scoreGiven * item.scoreMaximum) / scoreMaximum
+          : scoreGiven;
     const comment = typeof score.comment === 'string' && score.comment ? score.comment : undefined;
     byUser.set(userId, {
       userId,
@@ -167,14 +207,22 @@ export class DevPlatformGradebook {
   /** GET results: one result per user with a score, as Moodle's result_for_json. */
   results(item: LineItem, userId?: string): Answer {
     const url = this.lineItemUrl(item);
-    const rows = [...(this.scores.get(item.id)?.values() ?? [])].filter((s) => userId === undefined || s.userId === userId);
+    const rows = [...(this.scores.get(item.id)?.values() ?? [])].filter(
+      (s) => userId === undefined || s.userId === userId,
+    );
     return {
       status: 200,
       body: rows.map((s) => ({
         id: `${url}/results?type_id=${TYPE_ID}&user_id=${s.userId}`,
         userId: s.userId,
         ...(s.grade !== null
-          ? { resultScore: s.grade, resultMaximum: item.scoreMaximum, ...(s.comment ? { comment: s.comment } : {}), scoreOf: `${url}?type_id=${TYPE_ID}`, timestamp: new Date((s.gradedAt ?? 0) * 1000).toISOString() }
+          ? {
+              resultScore: s.grade,
+              resultMaximum: item.scoreMaximum,
+              ...(s.comment ? { comment: s.comment } : {}),
+              scoreOf: `${url}?type_id=${TYPE_ID}`,
+              timestamp: new Date((s.gradedAt ?? 0) * 1000).toISOString(),
+            }
           : {}),
       })),
     };

@@ -31,7 +31,10 @@ export function scoresPage(platform: DevPlatform, lang: string, t: TFunction, co
           return {
             name: member ? `${member.givenName} ${member.familyName}` : s.userId,
             userId: s.userId,
-            grade: s.grade === null ? undefined : t('dev_scores.grade_value', { grade: number.format(s.grade), max: number.format(item.scoreMaximum) }),
+            grade:
+              s.grade === null
+                ? undefined
+                : t('dev_scores.grade_value', { grade: number.format(s.grade), max: number.format(item.scoreMaximum) }),
             activity: t(`dev_scores.activity.${s.activityProgress}`, { defaultValue: s.activityProgress }),
             grading: t(`dev_scores.grading.${s.gradingProgress}`, { defaultValue: s.gradingProgress }),
             timestamp: s.timestamp,

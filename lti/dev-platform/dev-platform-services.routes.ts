@@ -19,8 +19,22 @@ const MEDIA = {
 const HANG_MS = 120_000;
 
 const queryText = z.string().max(200).optional();
-const listQuery = z.object({ resource_id: queryText, resource_link_id: queryText, lti_link_id: queryText, tag: queryText, limit: queryText, from: queryText }).partial();
-const membershipQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), from: z.coerce.number().int().min(0).optional(), page: z.coerce.number().int().min(1).optional(), role: queryText });
+const listQuery = z
+  .object({
+    resource_id: queryText,
+    resource_link_id: queryText,
+    lti_link_id: queryText,
+    tag: queryText,
+    limit: queryText,
+    from: queryText,
+  })
+  .partial();
+const membershipQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  from: z.coerce.number().int().min(0).optional(),
+  page: z.coerce.number().int().min(1).optional(),
+  role: queryText,
+});
 const pageQuery = z.object({ course: z.string().max(32).optional() });
 
 const mediaType = (value: string | undefined) => (value ?? '').split(';')[0].trim().toLowerCase();
@@ -36,7 +50,18 @@ function send(req: Request, res: Response, answer: Answer, contentType?: string)
     return;
   }
   if (answer.status >= 400) {
-    res.type('application/json').send(JSON.stringify({ status: answer.status, reason, request: { method: req.method, url: req.originalUrl, ...(req.get('accept') ? { accept: req.get('accept') } : {}), ...(req.get('content-type') ? { contentType: mediaType(req.get('content-type')) } : {}) } }));
+    res.type('application/json').send(
+      JSON.stringify({
+        status: answer.status,
+        reason,
+        request: {
+          method: req.method,
+          url: req.originalUrl,
+          ...(req.get('accept') ? { accept: req.get('accept') } : {}),
+          ...(req.get('content-type') ? { contentType: mediaType(req.get('content-type')) } : {}),
+        },
+      }),
+    );
     return;
   }
   res.end();
@@ -74,31 +99,44 @@ export function devPlatformServiceRoutes(platform: DevPlatform): Router {
     (...anyOf: string[]) =>
     (req: Request, res: Response, next: NextFunction) => {
       if (!auth.allows(req.get('authorization'), anyOf)) send(req, res, { status: 401 });
-      else if (!platform.course(String(req.params.courseId))) send(req, res, { status: 404, reason: `Not Found: Course ${req.params.courseId} doesn't exist` });
+      else if (!platform.course(String(req.params.courseId)))
+        send(req, res, { status: 404, reason: `Not Found: Course ${req.params.courseId} doesn't exist` });
       else next();
     };
-  const withItem = (handler: (req: Request, res: Response, item: LineItem) => void) => (req: Request, res: Response) => {
-    const item = gradebook.item(String(req.params.courseId), String(req.params.itemId));
-    if (!item) send(req, res, { status: 404, reason: `Not Found: Grade item ${req.params.itemId} doesn't exist` });
-    else handler(req, res, item);
-  };
+  const withItem =
+    (handler: (req: Request, res: Response, item: LineItem) => void) => (req: Request, res: Response) => {
+      const item = gradebook.item(String(req.params.courseId), String(req.params.itemId));
+      if (!item) send(req, res, { status: 404, reason: `Not Found: Grade item ${req.params.itemId} doesn't exist` });
+      else handler(req, res, item);
+    };
 
   router.get('/api/contexts/:courseId/lineitems', requireScope(SCOPE.lineItem, SCOPE.lineItemReadonly), (req, res) => {
     // Moodle answers 400 unless Accept is absent or exactly the container type.
     const accept = req.get('accept');
     const query = listQuery.safeParse(req.query);
-    if ((accept && accept !== MEDIA.lineItemContainer) || !query.success) return send(req, res, { status: 400, reason: 'No context or unsupported content type' });
+    if ((accept && accept !== MEDIA.lineItemContainer) || !query.success)
+      return send(req, res, { status: 400, reason: 'No context or unsupported content type' });
     send(req, res, gradebook.list(String(req.params.courseId), query.data), MEDIA.lineItemContainer);
   });
 
   router.post('/api/contexts/:courseId/lineitems', requireScope(SCOPE.lineItem), json, (req, res) => {
-    if (mediaType(req.get('content-type')) !== MEDIA.lineItem) return send(req, res, { status: 400, reason: 'No context or unsupported content type' });
+    if (mediaType(req.get('content-type')) !== MEDIA.lineItem)
+      return send(req, res, { status: 400, reason: 'No context or unsupported content type' });
     send(req, res, gradebook.create(String(req.params.courseId), asObject(req.body)), MEDIA.lineItem);
   });
 
-  router.get('/api/contexts/:courseId/lineitems/:itemId/lineitem', requireScope(SCOPE.lineItem, SCOPE.lineItemReadonly), withItem((req, res, item) => send(req, res, { status: 200, body: gradebook.toJson(item) }, MEDIA.lineItem)));
+  router.get(
+    '/api/contexts/:courseId/lineitems/:itemId/lineitem',
+    requireScope(SCOPE.lineItem, SCOPE.lineItemReadonly),
+    withItem((req, res, item) => send(req, res, { status: 200, body: gradebook.toJson(item) }, MEDIA.lineItem)),
+  );
 
-  router.put('/api/contexts/:courseId/lineitems/:itemId/lineitem', requireScope(SCOPE.lineItem), json, withItem((req, res, item) => send(req, res, gradebook.update(item, asObject(req.body)), MEDIA.lineItem)));
+  router.put(
+    '/api/contexts/:courseId/lineitems/:itemId/lineitem',
+    requireScope(SCOPE.lineItem),
+    json,
+    withItem((req, res, item) => send(req, res, gradebook.update(item, asObject(req.body)), MEDIA.lineItem)),
+  );
 
   router.post(
     '/api/contexts/:courseId/lineitems/:itemId/lineitem/scores',
@@ -123,7 +161,14 @@ export function devPlatformServiceRoutes(platform: DevPlatform): Router {
   router.get(
     '/api/contexts/:courseId/lineitems/:itemId/lineitem/results',
     requireScope(SCOPE.resultReadonly),
-    withItem((req, res, item) => send(req, res, gradebook.results(item, typeof req.query.user_id === 'string' ? req.query.user_id : undefined), MEDIA.resultContainer)),
+    withItem((req, res, item) =>
+      send(
+        req,
+        res,
+        gradebook.results(item, typeof req.query.user_id === 'string' ? req.query.user_id : undefined),
+        MEDIA.resultContainer,
+      ),
+    ),
   );
 
   router.get('/api/contexts/:courseId/memberships', requireScope(SCOPE.memberships), (req, res) => {
@@ -134,7 +179,10 @@ export function devPlatformServiceRoutes(platform: DevPlatform): Router {
     const from = query.data.from ?? ((query.data.page ?? 1) - 1) * limit;
     const members = COURSE_MEMBERS.filter((m) => !role || m.nrpsRoles.includes(role.replace(/^.*#/, '')));
     const endpoint = `${platform.issuer}/api/contexts/${course.id}/memberships`;
-    const next = from + limit < members.length ? `${endpoint}?limit=${limit}&from=${from + limit}${role ? `&role=${encodeURIComponent(role)}` : ''}` : undefined;
+    const next =
+      from + limit < members.length
+        ? `${endpoint}?limit=${limit}&from=${from + limit}${role ? `&role=${encodeURIComponent(role)}` : ''}`
+        : undefined;
     send(
       req,
       res,
@@ -144,7 +192,16 @@ export function devPlatformServiceRoutes(platform: DevPlatform): Router {
         body: {
           id: endpoint,
           context: { id: course.id, label: course.label, title: course.title },
-          members: members.slice(from, from + limit).map((m) => ({ status: 'Active', roles: m.nrpsRoles, user_id: m.sub, lis_person_sourcedid: '', name: `${m.givenName} ${m.familyName}`, given_name: m.givenName, family_name: m.familyName, email: m.email })),
+          members: members.slice(from, from + limit).map((m) => ({
+            status: 'Active',
+            roles: m.nrpsRoles,
+            user_id: m.sub,
+            lis_person_sourcedid: '',
+            name: `${m.givenName} ${m.familyName}`,
+            given_name: m.givenName,
+            family_name: m.familyName,
+            email: m.email,
+          })),
         },
       },
       MEDIA.memberships,
@@ -156,11 +213,24 @@ export function devPlatformServiceRoutes(platform: DevPlatform): Router {
     const t = translator(lang);
     const query = pageQuery.safeParse(req.query);
     const course = query.success && query.data.course ? platform.course(query.data.course) : undefined;
-    res.render('dev-platform/scores', { lang, title: t('dev_scores.title'), failureModes: SCORE_FAILURES.map((m) => ({ value: m, label: t(`dev_failures.${m}`), selected: m === platform.scoreFailure })), failureSaved: req.query.failure === 'saved', languages: languageLinks(lang, (l) => `?lang=${l}${course ? `&course=${course.id}` : ''}`), ...scoresPage(platform, lang, t, course?.id) });
+    res.render('dev-platform/scores', {
+      lang,
+      title: t('dev_scores.title'),
+      failureModes: SCORE_FAILURES.map((m) => ({
+        value: m,
+        label: t(`dev_failures.${m}`),
+        selected: m === platform.scoreFailure,
+      })),
+      failureSaved: req.query.failure === 'saved',
+      languages: languageLinks(lang, (l) => `?lang=${l}${course ? `&course=${course.id}` : ''}`),
+      ...scoresPage(platform, lang, t, course?.id),
+    });
   });
 
   router.post('/scores/failure', form, (req, res) => {
-    const parsed = z.object({ mode: z.enum(SCORE_FAILURES), lang: z.enum(['fi', 'sv', 'en']).optional() }).safeParse(req.body);
+    const parsed = z
+      .object({ mode: z.enum(SCORE_FAILURES), lang: z.enum(['fi', 'sv', 'en']).optional() })
+      .safeParse(req.body);
     if (!parsed.success) return void res.status(400).type('text').send('mode must be one of none, refuse, 500, 429');
     platform.scoreFailure = parsed.data.mode;
     res.redirect(303, `/dev/platform/scores?lang=${parsed.data.lang ?? 'fi'}&failure=saved`);

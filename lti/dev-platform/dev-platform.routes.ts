@@ -49,9 +49,15 @@ export function devPlatformRoutes(platform: DevPlatform): Router {
       lang,
       title: t('dev.title'),
       languages: languageLinks(lang, (l) => `?lang=${l}`),
-      personas: PERSONAS.map((p) => ({ key: p.key, label: t(`dev.persona.${p.key}`), name: `${p.givenName} ${p.familyName}` })),
+      personas: PERSONAS.map((p) => ({
+        key: p.key,
+        label: t(`dev.persona.${p.key}`),
+        name: `${p.givenName} ${p.familyName}`,
+      })),
       courses: COURSES.map((c) => ({ ...c, selected: c.id === courseId })),
-      links: platform.linksOf(courseId).map((l, i) => ({ ...l, label: activityLabel(l, t), graded: !!l.lineItemId, checked: i === 0 })),
+      links: platform
+        .linksOf(courseId)
+        .map((l, i) => ({ ...l, label: activityLabel(l, t), graded: !!l.lineItemId, checked: i === 0 })),
       // The demo activities are there (DEMO_DATA): tell a newcomer what to launch first.
       hasActivities: platform.linksOf(courseId).some((l) => l.custom.target),
       courseId,
@@ -62,7 +68,8 @@ export function devPlatformRoutes(platform: DevPlatform): Router {
   };
 
   router.get('/', (req, res) => {
-    const courseId = typeof req.query.course === 'string' && platform.course(req.query.course) ? req.query.course : COURSES[0].id;
+    const courseId =
+      typeof req.query.course === 'string' && platform.course(req.query.course) ? req.query.course : COURSES[0].id;
     res.render('dev-platform/index', indexModel(res.locals.lang, courseId));
   });
 
@@ -80,22 +87,40 @@ export function devPlatformRoutes(platform: DevPlatform): Router {
         region: { id: 'region', label: t('dev.region_label') },
         locale: { id: 'locale', label: t('dev.locale_label') },
       };
-      const errors = parsed.success ? fromMessages({ courseId: t('forms.choose', { field: specs.courseId.label }) }, specs) : formErrorsOf(parsed.error.issues, specs, t);
+      const errors = parsed.success
+        ? fromMessages({ courseId: t('forms.choose', { field: specs.courseId.label }) }, specs)
+        : formErrorsOf(parsed.error.issues, specs, t);
       res.status(400).render('dev-platform/index', indexModel(lang, COURSES[0].id, errors));
       return;
     }
     const { window, region, ...request } = parsed.data;
     const login = platform.startLaunch({ ...request, region: region || undefined });
-    res.render('dev-platform/launch', { lang, title: translator(lang)('dev.launch_title'), loginUrl: platform.loginUrl, login: Object.entries(login).map(([name, value]) => ({ name, value })), newWindow: window === 'window' });
+    res.render('dev-platform/launch', {
+      lang,
+      title: translator(lang)('dev.launch_title'),
+      loginUrl: platform.loginUrl,
+      login: Object.entries(login).map(([name, value]) => ({ name, value })),
+      newWindow: window === 'window',
+    });
   });
 
   router.all('/auth', form, async (req, res) => {
-    const result = await platform.authorize({ ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown>) ?? {}) });
+    const result = await platform.authorize({
+      ...(req.query as Record<string, unknown>),
+      ...((req.body as Record<string, unknown>) ?? {}),
+    });
     if ('error' in result) {
       res.status(400).json({ error: result.error });
       return;
     }
-    res.render('dev-platform/post', { layout: false, lang: res.locals.lang, action: result.redirectUri, fields: Object.entries(result.fields).filter(([, v]) => v !== undefined).map(([name, value]) => ({ name, value })) });
+    res.render('dev-platform/post', {
+      layout: false,
+      lang: res.locals.lang,
+      action: result.redirectUri,
+      fields: Object.entries(result.fields)
+        .filter(([, v]) => v !== undefined)
+        .map(([name, value]) => ({ name, value })),
+    });
   });
 
   router.get('/jwks', (_req, res) => {
@@ -107,10 +132,23 @@ export function devPlatformRoutes(platform: DevPlatform): Router {
     const t = translator(lang);
     const courseId = String(req.query.course ?? '');
     try {
-      const placed = await platform.acceptDeepLinkingResponse(String((req.body as Record<string, unknown>).JWT ?? ''), courseId);
-      res.render('dev-platform/placed', { lang, title: t('dev.placed_title'), placed: placed.map((p) => ({ ...p, graded: !!p.lineItemId })), courseId });
+      const placed = await platform.acceptDeepLinkingResponse(
+        String((req.body as Record<string, unknown>).JWT ?? ''),
+        courseId,
+      );
+      res.render('dev-platform/placed', {
+        lang,
+        title: t('dev.placed_title'),
+        placed: placed.map((p) => ({ ...p, graded: !!p.lineItemId })),
+        courseId,
+      });
     } catch (error) {
-      res.status(400).render('dev-platform/placed', { lang, title: t('dev.placed_title'), error: (error as Error).message, courseId });
+      res.status(400).render('dev-platform/placed', {
+        lang,
+        title: t('dev.placed_title'),
+        error: (error as Error).message,
+        courseId,
+      });
     }
   });
   return router;

@@ -1,5 +1,14 @@
 import crypto from 'node:crypto';
-import { createRemoteJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTVerifyGetKey } from 'jose';
+import {
+  createRemoteJWKSet,
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { CLAIM, SCOPE } from '../claims';
 import type { PlatformRegistry } from '../platforms';
 import { COURSES, PERSONAS, type Course, type Persona } from './personas';
@@ -189,16 +198,33 @@ export class DevPlatform {
    */
   async acceptDeepLinkingResponse(jwt: string, courseId: string): Promise<PlacedLink[]> {
     if (!this.course(courseId)) throw new Error('unknown course');
-    const { payload } = await jwtVerify(jwt, this.toolKeySet(), { issuer: this.clientId, audience: this.issuer, algorithms: ['RS256'], maxTokenAge: '5m' });
+    const { payload } = await jwtVerify(jwt, this.toolKeySet(), {
+      issuer: this.clientId,
+      audience: this.issuer,
+      algorithms: ['RS256'],
+      maxTokenAge: '5m',
+    });
     if (payload[CLAIM.messageType] !== 'LtiDeepLinkingResponse') throw new Error('not a deep-linking response');
     if (payload[CLAIM.deploymentId] !== this.deploymentId) throw new Error('wrong deployment');
     if (payload[CLAIM.version] !== '1.3.0') throw new Error('wrong LTI version');
-    const items = (payload[CLAIM.deepLinkingContentItems] ?? []) as { type: string; title?: string; custom?: Record<string, string>; lineItem?: { scoreMaximum: number; label?: string; resourceId?: string; tag?: string } }[];
+    const items = (payload[CLAIM.deepLinkingContentItems] ?? []) as {
+      type: string;
+      title?: string;
+      custom?: Record<string, string>;
+      lineItem?: { scoreMaximum: number; label?: string; resourceId?: string; tag?: string };
+    }[];
     const placed: PlacedLink[] = [];
     for (const item of items.filter((i) => i.type === 'ltiResourceLink')) {
       const link = this.placeLink({ courseId, title: item.title ?? 'Silta', custom: item.custom ?? {} });
       if (item.lineItem) {
-        const lineItem = this.addLineItem({ courseId, label: item.lineItem.label ?? link.title, scoreMaximum: item.lineItem.scoreMaximum, resourceLinkId: link.id, resourceId: item.lineItem.resourceId, tag: item.lineItem.tag });
+        const lineItem = this.addLineItem({
+          courseId,
+          label: item.lineItem.label ?? link.title,
+          scoreMaximum: item.lineItem.scoreMaximum,
+          resourceLinkId: link.id,
+          resourceId: item.lineItem.resourceId,
+          tag: item.lineItem.tag,
+        });
         link.lineItemId = lineItem.id;
       }
       placed.push(link);
@@ -212,7 +238,8 @@ export class DevPlatform {
 
   /** The default client or one added by dynamic registration. */
   client(clientId: string): DevClient | undefined {
-    if (clientId === this.clientId) return { clientId, deploymentId: this.deploymentId, redirectUris: [this.redirectUri] };
+    if (clientId === this.clientId)
+      return { clientId, deploymentId: this.deploymentId, redirectUris: [this.redirectUri] };
     return this.clients.get(clientId);
   }
 
@@ -232,7 +259,11 @@ export class DevPlatform {
 
   /** Adds a tool with a fresh client id and its own deployment, as Moodle adds a pending tool type. */
   addClient(redirectUris: string[]): DevClient {
-    const client = { clientId: crypto.randomBytes(8).toString('base64url'), deploymentId: String(100 + this.clientSeq++), redirectUris };
+    const client = {
+      clientId: crypto.randomBytes(8).toString('base64url'),
+      deploymentId: String(100 + this.clientSeq++),
+      redirectUris,
+    };
     this.clients.set(client.clientId, client);
     return client;
   }
@@ -267,7 +298,9 @@ export class DevPlatform {
    * The authorisation endpoint, as strict as Moodle's `mod/lti/auth.php`. Returns the form
    * fields to post to the redirect URI, or an OAuth error code.
    */
-  async authorize(params: Record<string, unknown>): Promise<{ error: string } | { redirectUri: string; fields: { id_token: string; state?: string } }> {
+  async authorize(
+    params: Record<string, unknown>,
+  ): Promise<{ error: string } | { redirectUri: string; fields: { id_token: string; state?: string } }> {
     const get = (k: string) => (typeof params[k] === 'string' ? (params[k] as string) : undefined);
     if (get('scope') !== 'openid') return { error: 'invalid_scope' };
     if (get('response_type') !== 'id_token') return { error: 'unsupported_response_type' };
@@ -309,8 +342,18 @@ export class DevPlatform {
       [CLAIM.messageType]: hint.messageType,
       [CLAIM.roles]: persona.roles,
       [CLAIM.context]: { id: course.id, label: course.label, title: course.title, type: ['CourseSection'] },
-      [CLAIM.toolPlatform]: { product_family_code: 'moodle', version: '2024100700', guid: new URL(this.issuer).host, name: 'Silta dev', description: this.name },
-      [CLAIM.launchPresentation]: { locale: hint.locale, document_target: 'iframe', return_url: `${this.issuer}/?course=${course.id}` },
+      [CLAIM.toolPlatform]: {
+        product_family_code: 'moodle',
+        version: '2024100700',
+        guid: new URL(this.issuer).host,
+        name: 'Silta dev',
+        description: this.name,
+      },
+      [CLAIM.launchPresentation]: {
+        locale: hint.locale,
+        document_target: 'iframe',
+        return_url: `${this.issuer}/?course=${course.id}`,
+      },
       'https://purl.imsglobal.org/spec/lti/claim/lis': { person_sourcedid: '', course_section_sourcedid: '' },
     };
     if (hint.messageType === 'LtiResourceLinkRequest') {
@@ -320,9 +363,14 @@ export class DevPlatform {
       claims[CLAIM.ags] = {
         scope: [SCOPE.lineItem, SCOPE.lineItemReadonly, SCOPE.resultReadonly, SCOPE.score],
         lineitems: `${this.issuer}/api/contexts/${course.id}/lineitems?type_id=1`,
-        ...(link.lineItemId ? { lineitem: `${this.issuer}/api/contexts/${course.id}/lineitems/${link.lineItemId}/lineitem?type_id=1` } : {}),
+        ...(link.lineItemId
+          ? { lineitem: `${this.issuer}/api/contexts/${course.id}/lineitems/${link.lineItemId}/lineitem?type_id=1` }
+          : {}),
       };
-      claims[CLAIM.nrps] = { context_memberships_url: `${this.issuer}/api/contexts/${course.id}/memberships`, service_versions: ['1.0', '2.0'] };
+      claims[CLAIM.nrps] = {
+        context_memberships_url: `${this.issuer}/api/contexts/${course.id}/memberships`,
+        service_versions: ['1.0', '2.0'],
+      };
     } else {
       claims[CLAIM.deepLinkingSettings] = {
         deep_link_return_url: `${this.issuer}/deep-link-return?course=${course.id}`,
@@ -342,6 +390,8 @@ export class DevPlatform {
     }
     const header = { kid: this.keys.kid };
     this.tamper?.(claims, header);
-    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: header.kid }).sign(this.keys.privateKey);
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: header.kid })
+      .sign(this.keys.privateKey);
   }
 }

@@ -8,7 +8,10 @@ import type { DevPlatform } from './dev-platform';
 const httpUrl = z
   .string()
   .max(2048)
-  .refine((value) => URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol), 'must be an http(s) URL');
+  .refine(
+    (value) => URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol),
+    'must be an http(s) URL',
+  );
 
 /** The registration request as Moodle's registration_helper checks it. */
 const toolRegistrationSchema = z.object({
@@ -108,7 +111,12 @@ export function devRegistrationRoutes(platform: DevPlatform): Router {
     const parsed = toolRegistrationSchema.safeParse(req.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      res.status(400).type('text').send(issue.message.startsWith('invalid_') ? issue.message : `missing required attribute ${issue.path.join('.')}`);
+      res
+        .status(400)
+        .type('text')
+        .send(
+          issue.message.startsWith('invalid_') ? issue.message : `missing required attribute ${issue.path.join('.')}`,
+        );
       return;
     }
     if (!platform.consumeRegistrationToken(auth.slice('Bearer '.length).trim())) {

@@ -12,7 +12,9 @@ declare module 'ltijs' {
     platformAuthConfig(): Promise<{ method: string; key: string }>;
     platformPrivateKey(): Promise<string>;
     platformPublicKey(): Promise<string>;
-    platformAccessToken(scopes: string): Promise<{ access_token: string; token_type: string; expires_in: number; scope?: string }>;
+    platformAccessToken(
+      scopes: string,
+    ): Promise<{ access_token: string; token_type: string; expires_in: number; scope?: string }>;
     platformActive(active?: boolean): Promise<boolean>;
   }
   export interface PlatformRegistration {
@@ -33,7 +35,11 @@ declare module 'ltijs' {
     app: Express;
     Database: LtijsDatabase;
     DeepLinking: {
-      createDeepLinkingMessage(idtoken: unknown, contentItems: unknown[], options?: { message?: string; log?: string; errMessage?: string; errLog?: string }): Promise<string>;
+      createDeepLinkingMessage(
+        idtoken: unknown,
+        contentItems: unknown[],
+        options?: { message?: string; log?: string; errMessage?: string; errLog?: string },
+      ): Promise<string>;
     };
     setup(key: string, database: { plugin: unknown }, options: Record<string, unknown>): LtijsProvider;
     deploy(options: { serverless: boolean; silent: boolean }): Promise<boolean>;

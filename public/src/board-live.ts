@@ -7,7 +7,13 @@
  * one polite live region, in the page's language (the server presents every sentence).
  */
 import { io, type Socket } from 'socket.io-client';
-import type { AdoptionShown, CommentGone, CommentShown, PracticeGone, PracticeShown } from '../../server/domain/board/board-live.presenter';
+import type {
+  AdoptionShown,
+  CommentGone,
+  CommentShown,
+  PracticeGone,
+  PracticeShown,
+} from '../../server/domain/board/board-live.presenter';
 import type { ClientToServerEvents, ConnectErrorData, ServerToClientEvents } from '../../server/sockets/events';
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -16,11 +22,15 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const FINAL_REFUSAL = 'session_expired';
 const RETRY_AFTER_REFUSAL_MS = 15_000;
 
-const one = <T extends Element>(selector: string, root: ParentNode = document): T | null => root.querySelector<T>(selector);
+const one = <T extends Element>(selector: string, root: ParentNode = document): T | null =>
+  root.querySelector<T>(selector);
 
 /** A fresh handshake token for this page's launch (tokens last minutes; pages stay open longer). */
 async function realtimeToken(lt: string): Promise<string | undefined> {
-  const response = await fetch(`/realtime/token?lt=${encodeURIComponent(lt)}`, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+  const response = await fetch(`/realtime/token?lt=${encodeURIComponent(lt)}`, {
+    headers: { Accept: 'application/json' },
+    cache: 'no-store',
+  });
   if (!response.ok) return undefined;
   return ((await response.json()) as { token?: string }).token;
 }
@@ -47,7 +57,11 @@ function followListing(socket: LiveSocket, lt: string, announce: (s: string) => 
   socket.on('practice:created', ({ practice, announcement }: PracticeShown) => {
     if (list?.dataset.liveInsert === 'true') {
       if (!card(practice.id)) {
-        const element = fromTemplate('live-card', { summary: practice.summary, meta: practice.meta, counts: practice.counts });
+        const element = fromTemplate('live-card', {
+          summary: practice.summary,
+          meta: practice.meta,
+          counts: practice.counts,
+        });
         const link = element && one<HTMLAnchorElement>('h3 a', element);
         if (element && link) {
           element.dataset.practiceId = String(practice.id);
@@ -84,7 +98,8 @@ function followListing(socket: LiveSocket, lt: string, announce: (s: string) => 
     const target = one(`[data-practice-id="${practiceId}"] [data-live="counts"]`);
     if (target) target.textContent = text;
   };
-  for (const name of ['comment:created', 'comment:restored', 'comment:hidden', 'comment:deleted'] as const) socket.on(name, counts);
+  for (const name of ['comment:created', 'comment:restored', 'comment:hidden', 'comment:deleted'] as const)
+    socket.on(name, counts);
   socket.on('adoption:created', (payload: AdoptionShown) => {
     counts(payload);
     announce(payload.announcement);
@@ -200,7 +215,8 @@ function start(status: HTMLElement): void {
   });
   socket.on('connect_error', (error: Error & { data?: ConnectErrorData }) => {
     // A refusal by the server's middleware is not retried by socket.io itself.
-    if (!socket.active && error.data?.code !== FINAL_REFUSAL) setTimeout(() => socket.connect(), RETRY_AFTER_REFUSAL_MS);
+    if (!socket.active && error.data?.code !== FINAL_REFUSAL)
+      setTimeout(() => socket.connect(), RETRY_AFTER_REFUSAL_MS);
   });
   const announce = (sentence: string) => {
     status.textContent = sentence;

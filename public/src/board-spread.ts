@@ -34,7 +34,15 @@ const spreadStatus = document.getElementById('spread-status');
 if (spreadStatus) {
   const announcer = spreadStatus;
   document.addEventListener('click', (event) => {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    )
+      return;
     const link = (event.target as Element | null)?.closest<SVGAElement>(`#${AREA} a[data-region]`);
     if (!link) return;
     event.preventDefault();

@@ -16,7 +16,7 @@ function debounce(fn: () => void, ms: number) {
 }
 
 if (form) {
-  const token = (form.querySelector<HTMLInputElement>('input[name="_csrf"]')?.value ?? '');
+  const token = form.querySelector<HTMLInputElement>('input[name="_csrf"]')?.value ?? '';
   const markdownUrl = form.dataset.markdownUrl ?? '';
   for (const preview of form.querySelectorAll<HTMLElement>('[data-preview-for]')) {
     const area = document.getElementById(preview.dataset.previewFor ?? '') as HTMLTextAreaElement | null;
@@ -35,14 +35,20 @@ if (form) {
       body.prepend(heading);
       preview.hidden = false;
     };
-    area.addEventListener('input', debounce(() => void render(), 400));
+    area.addEventListener(
+      'input',
+      debounce(() => void render(), 400),
+    );
     void render();
   }
   const save = debounce(async () => {
     const body = new URLSearchParams(new FormData(form) as unknown as Record<string, string>);
     body.set('action', 'save');
     const response = await post(form.action, body);
-    if (autosaveStatus) autosaveStatus.textContent = response.ok ? (form.dataset.saved ?? '').replace('{time}', new Date().toLocaleTimeString(document.documentElement.lang)) : (form.dataset.saveFailed ?? '');
+    if (autosaveStatus)
+      autosaveStatus.textContent = response.ok
+        ? (form.dataset.saved ?? '').replace('{time}', new Date().toLocaleTimeString(document.documentElement.lang))
+        : (form.dataset.saveFailed ?? '');
   }, 2000);
   form.addEventListener('input', save);
   form.addEventListener('change', save);

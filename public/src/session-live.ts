@@ -52,7 +52,10 @@ function start(root: HTMLElement): void {
     {
       onState(next) {
         state = next;
-        view.renderAll(next, [...pendingNotes.values()].filter((n) => !next.notes.some((m) => m.id === n.id)));
+        view.renderAll(
+          next,
+          [...pendingNotes.values()].filter((n) => !next.notes.some((m) => m.id === n.id)),
+        );
         tick();
       },
       onEvent(event) {
@@ -74,8 +77,10 @@ function start(root: HTMLElement): void {
         offset = clockOffset(serverNow);
       },
       onStatus(status, error) {
-        if (status === 'offline' && lastStatus === 'online') announcer.push({ kind: 'key', text: format(strings, 'connection_lost') });
-        if (status === 'online' && lastStatus === 'offline') announcer.push({ kind: 'key', text: format(strings, 'connection_back') });
+        if (status === 'offline' && lastStatus === 'online')
+          announcer.push({ kind: 'key', text: format(strings, 'connection_lost') });
+        if (status === 'online' && lastStatus === 'offline')
+          announcer.push({ kind: 'key', text: format(strings, 'connection_back') });
         lastStatus = status;
         view.renderStatus(error?.message ?? format(strings, status), status === 'offline');
       },
@@ -90,10 +95,15 @@ function start(root: HTMLElement): void {
     const { timer } = state.session;
     const left = remainingMs(timer, offset);
     if (left === null) view.renderTimer(format(strings, 'timer_idle'));
-    else if (timer.status === 'paused') view.renderTimer(format(strings, 'timer_paused', { time: formatRemaining(left) }));
+    else if (timer.status === 'paused')
+      view.renderTimer(format(strings, 'timer_paused', { time: formatRemaining(left) }));
     else view.renderTimer(left === 0 ? format(strings, 'time_up') : formatRemaining(left));
     const mark = timer.status === 'running' ? crossedMark(before, left) : null;
-    if (mark !== null) announcer.push({ kind: 'key', text: mark === 0 ? format(strings, 'time_up') : plural(strings, lang, 'minutes_left', mark) });
+    if (mark !== null)
+      announcer.push({
+        kind: 'key',
+        text: mark === 0 ? format(strings, 'time_up') : plural(strings, lang, 'minutes_left', mark),
+      });
     before = timer.status === 'running' ? left : null;
   }
   setInterval(tick, 1000);
@@ -120,15 +130,26 @@ function start(root: HTMLElement): void {
     const note = menu?.closest<HTMLElement>('.session-note');
     if (note && view.fillChange(note)) drawNote(note.dataset.noteId ?? '');
   };
-  root.addEventListener('click', (e) => fillMenu((e.target as Element).closest('.session-note-menu > summary')?.parentElement ?? null));
-  root.addEventListener('keydown', (e) => {
-    const target = e.target as HTMLElement;
-    if (e.key === 'Enter' && target.classList?.contains('session-note')) fillMenu(target.querySelector('.session-note-menu'));
-  }, true);
-  root.addEventListener('toggle', (e) => {
-    const menu = e.target as HTMLDetailsElement;
-    if (menu.classList?.contains('session-note-menu') && menu.open) fillMenu(menu);
-  }, true);
+  root.addEventListener('click', (e) =>
+    fillMenu((e.target as Element).closest('.session-note-menu > summary')?.parentElement ?? null),
+  );
+  root.addEventListener(
+    'keydown',
+    (e) => {
+      const target = e.target as HTMLElement;
+      if (e.key === 'Enter' && target.classList?.contains('session-note'))
+        fillMenu(target.querySelector('.session-note-menu'));
+    },
+    true,
+  );
+  root.addEventListener(
+    'toggle',
+    (e) => {
+      const menu = e.target as HTMLDetailsElement;
+      if (menu.classList?.contains('session-note-menu') && menu.open) fillMenu(menu);
+    },
+    true,
+  );
   wireGrab({
     root,
     strings,

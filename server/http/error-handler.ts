@@ -50,7 +50,9 @@ export function errorHandler(logger: Logger, publicUrl?: string) {
       code,
       message,
       status,
-      retryInNewWindow: ['lti_state_mismatch', 'session_expired', 'lti_token_expired', 'lti_nonce_mismatch'].includes(code),
+      retryInNewWindow: ['lti_state_mismatch', 'session_expired', 'lti_token_expired', 'lti_nonce_mismatch'].includes(
+        code,
+      ),
       relaunchUrl: res.locals.relaunchUrl,
       ...errorPageLinks(req, res, lang, publicUrl),
     });

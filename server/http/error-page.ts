@@ -25,7 +25,8 @@ export function siltaReferrer(req: Request, publicUrl?: string): URL | undefined
 }
 
 /** Only web addresses may be links out: a return URL from a platform could carry anything. */
-const safeHttp = (value: string | null | undefined): string | undefined => (value && /^https?:\/\//i.test(value) ? value : undefined);
+const safeHttp = (value: string | null | undefined): string | undefined =>
+  value && /^https?:\/\//i.test(value) ? value : undefined;
 
 /**
  * What an error page shows around the message: the language switch (to this address on a GET,

@@ -7,7 +7,10 @@ import helmet from 'helmet';
  * X-Frame-Options, which cannot list several origins), and forms may post only to Silta and to
  * registered platforms (the deep-linking response is a form posted to the platform).
  */
-export function securityHeaders(options: { publicUrl: string; allowedOrigins: () => Promise<string[]> }): RequestHandler[] {
+export function securityHeaders(options: {
+  publicUrl: string;
+  allowedOrigins: () => Promise<string[]>;
+}): RequestHandler[] {
   const https = options.publicUrl.startsWith('https:');
   const nonce: RequestHandler = (_req, res, next) => {
     res.locals.cspNonce = crypto.randomBytes(16).toString('base64');
@@ -53,7 +56,10 @@ export function extendCsp(directive: string, value: string) {
   return (_req: Request, res: Response, next: NextFunction) => {
     const current = res.getHeader('Content-Security-Policy');
     if (typeof current === 'string') {
-      res.setHeader('Content-Security-Policy', current.replace(new RegExp(`${directive} ([^;]*)`), `${directive} $1 ${value}`));
+      res.setHeader(
+        'Content-Security-Policy',
+        current.replace(new RegExp(`${directive} ([^;]*)`), `${directive} $1 ${value}`),
+      );
     }
     next();
   };

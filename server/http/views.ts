@@ -38,4 +38,3 @@ export function useViews(app: Express): void {
   app.enable('view cache');
   app.set('views', VIEWS_DIR);
 }
-

@@ -31,13 +31,24 @@ export function formatDateTime(lang: Language, date: Date, timeZone = DEFAULT_TI
 
 /** A moment with its zone named, for logs people act on ("2.12.2026 klo 11.05 UTC+2", "02/12/2026, 11:05 EET"). */
 export function formatZonedTime(lang: Language, date: Date, timeZone = DEFAULT_TIME_ZONE): string {
-  return dateFormat(lang, timeZone, { year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(date);
+  return dateFormat(lang, timeZone, {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(date);
 }
 
 /** A time of day with seconds, and the date too when it is not today, in the user's time zone. */
 export function formatRecentTime(lang: Language, date: Date, now = new Date(), timeZone = DEFAULT_TIME_ZONE): string {
   const today = formatDate('en', now, timeZone) === formatDate('en', date, timeZone);
-  return dateFormat(lang, timeZone, today ? { timeStyle: 'medium' } : { dateStyle: 'short', timeStyle: 'medium' }).format(date);
+  return dateFormat(
+    lang,
+    timeZone,
+    today ? { timeStyle: 'medium' } : { dateStyle: 'short', timeStyle: 'medium' },
+  ).format(date);
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
@@ -62,7 +73,11 @@ export function formatLongDate(lang: Language, date: Date, timeZone = DEFAULT_TI
 
 /** A month of a year, for a table ("joulukuu 2026") or a chart axis ("12/2026"), in the user's time zone. */
 export function formatMonth(lang: Language, date: Date, style: 'long' | 'short', timeZone = DEFAULT_TIME_ZONE): string {
-  return dateFormat(lang, timeZone, style === 'long' ? { month: 'long', year: 'numeric' } : { month: 'numeric', year: 'numeric' }).format(date);
+  return dateFormat(
+    lang,
+    timeZone,
+    style === 'long' ? { month: 'long', year: 'numeric' } : { month: 'numeric', year: 'numeric' },
+  ).format(date);
 }
 
 /** The machine-readable form for `<time datetime>`. */

@@ -33,7 +33,8 @@ export function languageFromAcceptLanguage(header: string | undefined): Language
 function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>, file: string): void {
   for (const [key, value] of Object.entries(source)) {
     const existing = target[key];
-    if (existing && typeof existing === 'object' && value && typeof value === 'object') deepMerge(existing as Record<string, unknown>, value as Record<string, unknown>, file);
+    if (existing && typeof existing === 'object' && value && typeof value === 'object')
+      deepMerge(existing as Record<string, unknown>, value as Record<string, unknown>, file);
     else if (existing !== undefined) throw new Error(`locale key "${key}" defined twice (${file})`);
     else target[key] = value;
   }
@@ -48,8 +49,15 @@ export function loadResources(): Record<Language, Record<string, unknown>> {
     LANGUAGES.map((lang) => {
       const dir = path.join(LOCALES_DIR, lang);
       const merged: Record<string, unknown> = {};
-      for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-        deepMerge(merged, JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>, `${lang}/${file}`);
+      for (const file of fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()) {
+        deepMerge(
+          merged,
+          JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>,
+          `${lang}/${file}`,
+        );
       }
       return [lang, merged];
     }),
@@ -129,5 +137,10 @@ const LANGUAGE_NAMES: Record<Language, string> = { fi: 'Suomi', sv: 'Svenska', e
 
 /** Links to the same page in each language, for the language switch. */
 export function languageLinks(current: Language, hrefFor: (lang: Language) => string) {
-  return LANGUAGES.map((lang) => ({ lang, name: LANGUAGE_NAMES[lang], href: hrefFor(lang), current: lang === current }));
+  return LANGUAGES.map((lang) => ({
+    lang,
+    name: LANGUAGE_NAMES[lang],
+    href: hrefFor(lang),
+    current: lang === current,
+  }));
 }

@@ -30,7 +30,9 @@ export type MetricSources = {
   /** Grade outbox rows waiting to be sent and rows that failed for good. */
   outbox?: () => Promise<{ pending: number; failed: number }>;
   /** Each platform's grade delivery: reachable, failing since, next probe. */
-  gradePlatforms?: () => Promise<{ issuer: string; clientId: string; reachable: boolean; failingSince: Date | null; nextTryAt: Date | null }[]>;
+  gradePlatforms?: () => Promise<
+    { issuer: string; clientId: string; reachable: boolean; failingSince: Date | null; nextTryAt: Date | null }[]
+  >;
   /** Socket.IO connections to this instance. */
   sockets?: () => number;
   logger?: Logger;
@@ -73,11 +75,17 @@ new Gauge({
 /** The platforms' grade delivery, read once per scrape for the three gauges below. */
 let platformsRead: Promise<Awaited<ReturnType<NonNullable<MetricSources['gradePlatforms']>>>> | undefined;
 function readPlatforms() {
-  platformsRead ??= (sources.gradePlatforms?.() ?? Promise.resolve([])).finally(() => setTimeout(() => (platformsRead = undefined), 100).unref());
+  platformsRead ??= (sources.gradePlatforms?.() ?? Promise.resolve([])).finally(() =>
+    setTimeout(() => (platformsRead = undefined), 100).unref(),
+  );
   return platformsRead;
 }
 
-function platformGauge(name: string, help: string, value: (p: Awaited<ReturnType<typeof readPlatforms>>[number]) => number | null) {
+function platformGauge(
+  name: string,
+  help: string,
+  value: (p: Awaited<ReturnType<typeof readPlatforms>>[number]) => number | null,
+) {
   new Gauge({
     name,
     help,
@@ -99,9 +107,21 @@ function platformGauge(name: string, help: string, value: (p: Awaited<ReturnType
   });
 }
 
-platformGauge('silta_grade_platform_reachable', 'Whether the platform answered its last score request (1) or is failing (0)', (p) => (p.reachable ? 1 : 0));
-platformGauge('silta_grade_platform_failing_since_seconds', 'Unix time since which the platform fails (absent while reachable)', (p) => (p.failingSince ? p.failingSince.getTime() / 1000 : null));
-platformGauge('silta_grade_platform_next_try_seconds', 'Unix time of the next probe of a failing platform (absent while reachable)', (p) => (p.nextTryAt ? p.nextTryAt.getTime() / 1000 : null));
+platformGauge(
+  'silta_grade_platform_reachable',
+  'Whether the platform answered its last score request (1) or is failing (0)',
+  (p) => (p.reachable ? 1 : 0),
+);
+platformGauge(
+  'silta_grade_platform_failing_since_seconds',
+  'Unix time since which the platform fails (absent while reachable)',
+  (p) => (p.failingSince ? p.failingSince.getTime() / 1000 : null),
+);
+platformGauge(
+  'silta_grade_platform_next_try_seconds',
+  'Unix time of the next probe of a failing platform (absent while reachable)',
+  (p) => (p.nextTryAt ? p.nextTryAt.getTime() / 1000 : null),
+);
 
 /**
  * The route pattern (`/modules/:slug`), not the URL: a label per URL would grow without bound.

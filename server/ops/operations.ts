@@ -14,7 +14,14 @@ import { setMetricSources } from './metrics';
 export function startOperations(props: { env: Env; sequelize: Sequelize; logger: Logger }): { stop(): void } {
   setMetricSources({ outbox: unsentCounts, gradePlatforms: platformDeliveries, logger: props.logger });
   const { retentionMonths, nodeEnv } = props.env;
-  const retention = retentionMonths > 0 && nodeEnv !== 'test' ? scheduleRetention({ sequelize: props.sequelize, months: retentionMonths, logger: props.logger.child({ component: 'retention' }) }) : undefined;
+  const retention =
+    retentionMonths > 0 && nodeEnv !== 'test'
+      ? scheduleRetention({
+          sequelize: props.sequelize,
+          months: retentionMonths,
+          logger: props.logger.child({ component: 'retention' }),
+        })
+      : undefined;
   return { stop: () => retention?.stop() };
 }
 

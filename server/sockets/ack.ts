@@ -25,6 +25,7 @@ export function errorAck(error: unknown, language: Language, logger: Logger): Ac
 /** Validates a socket payload with zod; a bad one is a ValidationError naming the fields. */
 export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.infer<S> {
   const parsed = schema.safeParse(payload);
-  if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  if (!parsed.success)
+    throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   return parsed.data;
 }

@@ -20,7 +20,12 @@ export class AnswerThen<T> {
  * acknowledges `{ data }` or `{ error }`. A command sent without an acknowledgement callback is
  * dropped (every command must be acknowledged); nothing thrown escapes to socket.io.
  */
-export function command<S extends z.ZodType, T>(socket: SiltaSocket, logger: Logger, schema: S, handler: (input: z.infer<S>) => Promise<T | AnswerThen<T>> | T | AnswerThen<T>) {
+export function command<S extends z.ZodType, T>(
+  socket: SiltaSocket,
+  logger: Logger,
+  schema: S,
+  handler: (input: z.infer<S>) => Promise<T | AnswerThen<T>> | T | AnswerThen<T>,
+) {
   return (payload: unknown, ack: AckFn<T>) => {
     if (typeof ack !== 'function') {
       logger.debug({ socket: socket.id }, 'command without acknowledgement dropped');

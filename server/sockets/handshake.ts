@@ -46,8 +46,15 @@ export function authenticateSocket(sequelize: Sequelize, secretKey: string, logg
       try {
         const claims = await verifyRealtimeToken((socket.handshake.auth as { token?: unknown }).token, secretKey);
         const launch = await loadLaunch(sequelize, claims.sessionId);
-        if (launch.user.id !== claims.userId || launch.context.id !== claims.contextId) throw new RealtimeTokenError('realtime_token_invalid', 'launch does not match');
-        socket.data = { sessionId: launch.sessionId, userId: launch.user.id, contextId: launch.context.id, role: launch.role, language: launch.language };
+        if (launch.user.id !== claims.userId || launch.context.id !== claims.contextId)
+          throw new RealtimeTokenError('realtime_token_invalid', 'launch does not match');
+        socket.data = {
+          sessionId: launch.sessionId,
+          userId: launch.user.id,
+          contextId: launch.context.id,
+          role: launch.role,
+          language: launch.language,
+        };
         next();
       } catch (error) {
         const known = error instanceof SiltaError;

@@ -45,7 +45,10 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
   let adapter: ReturnType<typeof import('@socket.io/redis-streams-adapter').createAdapter> | undefined;
   if (env.redisUrl) {
     // Loaded only with REDIS_URL: one instance needs neither, and loading them costs start-up time.
-    const [{ createClient: connectRedis }, { createAdapter }] = await Promise.all([import('redis'), import('@socket.io/redis-streams-adapter')]);
+    const [{ createClient: connectRedis }, { createAdapter }] = await Promise.all([
+      import('redis'),
+      import('@socket.io/redis-streams-adapter'),
+    ]);
     redis = connectRedis({ url: env.redisUrl });
     redis.on('error', (err: unknown) => log.error({ err }, 'redis error'));
     await redis.connect();

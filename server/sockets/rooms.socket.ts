@@ -15,7 +15,12 @@ const broadcastSchema = z.object({ text: z.string().max(200) }).strict();
  * room named in the payload is never trusted, only compared with what the handshake proved
  * (here: the socket's own launch context); anything else is `forbidden` and not joined.
  */
-export function registerRoomHandlers(io: SiltaServer, socket: SiltaSocket, logger: Logger, options: { testEvents: boolean; port: () => number }) {
+export function registerRoomHandlers(
+  io: SiltaServer,
+  socket: SiltaSocket,
+  logger: Logger,
+  options: { testEvents: boolean; port: () => number },
+) {
   socket.on(
     'room:join',
     command(socket, logger, joinSchema, async ({ room }) => {

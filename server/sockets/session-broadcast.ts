@@ -21,7 +21,8 @@ export function broadcastEvent(io: SiltaServer, session: LiveSession, event: Sto
   const id = session.id;
   // Only vote events carry what some viewers may not see (the voter): every other event goes to
   // the whole room as stored, encoded once, with no per-message copy.
-  if (event.type !== 'vote:casted' && event.type !== 'vote:retracted') return void (io.to(sessionRoom(id)) as Emitter).emit(event.type, event.data);
+  if (event.type !== 'vote:casted' && event.type !== 'vote:retracted')
+    return void (io.to(sessionRoom(id)) as Emitter).emit(event.type, event.data);
   const send = (to: unknown, viewer: Viewer) => {
     const shaped = eventFor(event, viewer, session.votesRevealed);
     (to as Emitter).emit(shaped.type, shaped.data);
@@ -48,7 +49,12 @@ export async function presenceOf(io: SiltaServer, sessionId: number): Promise<Pa
     if (!seen || status === 'online') byUser.set(presence.userId, { ...presence.view, status });
   }
   // Facilitators first, then by name, so the list does not jump around.
-  return [...byUser.values()].sort((a, b) => Number(b.facilitator) - Number(a.facilitator) || (a.name ?? '').localeCompare(b.name ?? '') || a.key.localeCompare(b.key));
+  return [...byUser.values()].sort(
+    (a, b) =>
+      Number(b.facilitator) - Number(a.facilitator) ||
+      (a.name ?? '').localeCompare(b.name ?? '') ||
+      a.key.localeCompare(b.key),
+  );
 }
 
 /** Sends the session's presence list to everyone in it. */

@@ -28,7 +28,8 @@ export type TemplateView = {
 };
 
 /** The session timer; times are the server's (ISO strings), compare with `serverNow`. */
-export type TimerView = { status: 'idle' } | { status: 'running'; endsAt: string } | { status: 'paused'; remainingMs: number };
+export type TimerView =
+  { status: 'idle' } | { status: 'running'; endsAt: string } | { status: 'paused'; remainingMs: number };
 
 export type SessionView = {
   id: number;
@@ -72,7 +73,13 @@ export type ClusterView = { id: ClientId; label: string };
 export type VotesView = { mine: Record<ClientId, number>; used: number; totals: Record<ClientId, number> | null };
 
 /** Someone in the session now. `name` is null for participants of an anonymous session; the region's label is in the session's language. */
-export type ParticipantView = { key: string; name: string | null; region: Labelled | null; status: 'online' | 'away'; facilitator: boolean };
+export type ParticipantView = {
+  key: string;
+  name: string | null;
+  region: Labelled | null;
+  status: 'online' | 'away';
+  facilitator: boolean;
+};
 
 /** What a socket in a session shows in the presence list (kept in socket.data, so it spans instances). */
 export type LivePresence = { sessionId: number; userId: number; view: Omit<ParticipantView, 'status'>; away: boolean };
@@ -138,7 +145,9 @@ export type SessionEventType = keyof SessionEventMap;
 export type SessionEvent = { [K in SessionEventType]: { type: K; data: SessionEventMap[K] } }[SessionEventType];
 
 /** `session:join`'s answer: the whole state, or only the missed events when they are still in the log. */
-export type JoinResult = { kind: 'state'; state: SessionState } | { kind: 'events'; seq: number; events: SessionEvent[]; participants: ParticipantView[]; serverNow: string };
+export type JoinResult =
+  | { kind: 'state'; state: SessionState }
+  | { kind: 'events'; seq: number; events: SessionEvent[]; participants: ParticipantView[]; serverNow: string };
 
 /** What every mutation acknowledges: the seq of its event (the same on a retry with the same client id). */
 export type MutationAck = { seq: number };
@@ -154,29 +163,65 @@ export interface SessionClientEvents {
   /** `{ sessionId, away }`: tab hidden (true) or visible again (false). Not sequenced. */
   'presence:away': (payload: { sessionId: number; away: boolean }, ack: AckFn<{ away: boolean }>) => void;
 
-  'note:add': (payload: { sessionId: number; clientId: ClientId; lane: string; column: string; text: string; colour?: NoteColour }, ack: AckFn<MutationAck>) => void;
-  'note:edit': (payload: { sessionId: number; clientId: ClientId; noteId: ClientId; text: string }, ack: AckFn<MutationAck>) => void;
-  'note:move': (payload: { sessionId: number; clientId: ClientId; noteId: ClientId; lane: string; column: string }, ack: AckFn<MutationAck>) => void;
-  'note:colour': (payload: { sessionId: number; clientId: ClientId; noteId: ClientId; colour: NoteColour }, ack: AckFn<MutationAck>) => void;
-  'note:delete': (payload: { sessionId: number; clientId: ClientId; noteId: ClientId }, ack: AckFn<MutationAck>) => void;
-  'note:cluster': (payload: { sessionId: number; clientId: ClientId; noteId: ClientId; clusterId: ClientId | null }, ack: AckFn<MutationAck>) => void;
-  'cluster:create': (payload: { sessionId: number; clientId: ClientId; label: string }, ack: AckFn<MutationAck>) => void;
-  'cluster:rename': (payload: { sessionId: number; clientId: ClientId; clusterId: ClientId; label: string }, ack: AckFn<MutationAck>) => void;
-  'cluster:delete': (payload: { sessionId: number; clientId: ClientId; clusterId: ClientId }, ack: AckFn<MutationAck>) => void;
+  'note:add': (
+    payload: { sessionId: number; clientId: ClientId; lane: string; column: string; text: string; colour?: NoteColour },
+    ack: AckFn<MutationAck>,
+  ) => void;
+  'note:edit': (
+    payload: { sessionId: number; clientId: ClientId; noteId: ClientId; text: string },
+    ack: AckFn<MutationAck>,
+  ) => void;
+  'note:move': (
+    payload: { sessionId: number; clientId: ClientId; noteId: ClientId; lane: string; column: string },
+    ack: AckFn<MutationAck>,
+  ) => void;
+  'note:colour': (
+    payload: { sessionId: number; clientId: ClientId; noteId: ClientId; colour: NoteColour },
+    ack: AckFn<MutationAck>,
+  ) => void;
+  'note:delete': (
+    payload: { sessionId: number; clientId: ClientId; noteId: ClientId },
+    ack: AckFn<MutationAck>,
+  ) => void;
+  'note:cluster': (
+    payload: { sessionId: number; clientId: ClientId; noteId: ClientId; clusterId: ClientId | null },
+    ack: AckFn<MutationAck>,
+  ) => void;
+  'cluster:create': (
+    payload: { sessionId: number; clientId: ClientId; label: string },
+    ack: AckFn<MutationAck>,
+  ) => void;
+  'cluster:rename': (
+    payload: { sessionId: number; clientId: ClientId; clusterId: ClientId; label: string },
+    ack: AckFn<MutationAck>,
+  ) => void;
+  'cluster:delete': (
+    payload: { sessionId: number; clientId: ClientId; clusterId: ClientId },
+    ack: AckFn<MutationAck>,
+  ) => void;
   'vote:cast': (payload: { sessionId: number; clientId: ClientId; noteId: ClientId }, ack: AckFn<MutationAck>) => void;
-  'vote:retract': (payload: { sessionId: number; clientId: ClientId; noteId: ClientId }, ack: AckFn<MutationAck>) => void;
+  'vote:retract': (
+    payload: { sessionId: number; clientId: ClientId; noteId: ClientId },
+    ack: AckFn<MutationAck>,
+  ) => void;
 
   // Facilitator only (Instructor or administrator of the session's course).
   'session:lock': (payload: { sessionId: number; clientId: ClientId } & LockScope, ack: AckFn<MutationAck>) => void;
   'session:unlock': (payload: { sessionId: number; clientId: ClientId } & LockScope, ack: AckFn<MutationAck>) => void;
   'phase:set': (payload: { sessionId: number; clientId: ClientId; phase: string }, ack: AckFn<MutationAck>) => void;
   /** Starts (or resumes a paused timer); `durationSeconds` is required unless resuming. */
-  'timer:start': (payload: { sessionId: number; clientId: ClientId; durationSeconds?: number }, ack: AckFn<MutationAck>) => void;
+  'timer:start': (
+    payload: { sessionId: number; clientId: ClientId; durationSeconds?: number },
+    ack: AckFn<MutationAck>,
+  ) => void;
   'timer:pause': (payload: { sessionId: number; clientId: ClientId }, ack: AckFn<MutationAck>) => void;
   'timer:reset': (payload: { sessionId: number; clientId: ClientId }, ack: AckFn<MutationAck>) => void;
   'votes:reveal': (payload: { sessionId: number; clientId: ClientId }, ack: AckFn<MutationAck>) => void;
   'votes:hide': (payload: { sessionId: number; clientId: ClientId }, ack: AckFn<MutationAck>) => void;
-  'budget:set': (payload: { sessionId: number; clientId: ClientId; voteBudget: number }, ack: AckFn<MutationAck>) => void;
+  'budget:set': (
+    payload: { sessionId: number; clientId: ClientId; voteBudget: number },
+    ack: AckFn<MutationAck>,
+  ) => void;
   /** Ends the session: nothing changes afterwards; completions go to Moodle when reporting is on. */
   'session:close': (payload: { sessionId: number; clientId: ClientId }, ack: AckFn<MutationAck>) => void;
 }
@@ -189,4 +234,6 @@ export interface SessionLiveEvents {
   'timer:ended': (payload: { sessionId: number; serverNow: string }) => void;
 }
 
-export type SessionServerEvents = SessionLiveEvents & { [K in SessionEventType]: (payload: SessionEventMap[K]) => void };
+export type SessionServerEvents = SessionLiveEvents & {
+  [K in SessionEventType]: (payload: SessionEventMap[K]) => void;
+};

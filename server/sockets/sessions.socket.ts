@@ -3,8 +3,27 @@ import type { z } from 'zod';
 import { loadLaunch } from '../domain/launches/launch.service';
 import { regionName, regionOf } from '../domain/regions/region.service';
 import type { LiveRooms } from '../domain/sessions/live-rooms';
-import { addNote, clusterNote, colourNote, createCluster, deleteCluster, deleteNote, editNote, moveNote, renameCluster } from '../domain/sessions/note.service';
-import { closeSession, hideVotes, revealVotes, setBudget, setLock, setPhase, timer, vote } from '../domain/sessions/session-control.service';
+import {
+  addNote,
+  clusterNote,
+  colourNote,
+  createCluster,
+  deleteCluster,
+  deleteNote,
+  editNote,
+  moveNote,
+  renameCluster,
+} from '../domain/sessions/note.service';
+import {
+  closeSession,
+  hideVotes,
+  revealVotes,
+  setBudget,
+  setLock,
+  setPhase,
+  timer,
+  vote,
+} from '../domain/sessions/session-control.service';
 import { eventsSince, sessionFor, type MutationResult } from '../domain/sessions/session-mutation';
 import { isFacilitator, type SessionActor } from '../domain/sessions/session.policy';
 import { eventFor, presenceKey } from '../domain/sessions/session.presenter';
@@ -34,17 +53,29 @@ export type SessionSocketDeps = { sequelize: Sequelize; logger: Logger; rooms: L
  */
 export function registerSessionHandlers(io: SiltaServer, socket: SiltaSocket, deps: SessionSocketDeps) {
   const { sequelize, logger, rooms } = deps;
-  const actor = (): SessionActor => ({ userId: socket.data.userId, contextId: socket.data.contextId, role: socket.data.role, language: socket.data.language });
+  const actor = (): SessionActor => ({
+    userId: socket.data.userId,
+    contextId: socket.data.contextId,
+    role: socket.data.role,
+    language: socket.data.language,
+  });
 
   const scheduleTimerEnd = (session: LiveSession) =>
     rooms.scheduleTimerEnd(session.id, session.timerEndsAt ? new Date(session.timerEndsAt) : null, () => {
       // Informational and idempotent: with several instances it may arrive more than once.
-      io.to(sessionRoom(session.id)).emit('timer:ended', { sessionId: session.id, serverNow: new Date().toISOString() });
+      io.to(sessionRoom(session.id)).emit('timer:ended', {
+        sessionId: session.id,
+        serverNow: new Date().toISOString(),
+      });
     });
 
   /** Leaves the session this socket is in (if any) and tells the others. */
   const leave = async (sessionId: number) => {
-    await Promise.all([sessionRoom(sessionId), facilitatorRoom(sessionId), userRoom(sessionId, socket.data.userId)].map((room) => socket.leave(room)));
+    await Promise.all(
+      [sessionRoom(sessionId), facilitatorRoom(sessionId), userRoom(sessionId, socket.data.userId)].map((room) =>
+        socket.leave(room),
+      ),
+    );
     socket.data.livePresence = undefined;
     rooms.leave(sessionId, socket.id);
     await broadcastPresence(io, sessionId);
@@ -66,10 +97,19 @@ export function registerSessionHandlers(io: SiltaServer, socket: SiltaSocket, de
         sessionId,
         userId: who.userId,
         away: false,
-        view: { key: presenceKey(session, who.userId), name: session.anonymous && !facilitator ? null : displayName(launch.user), region: region ? { key: region.code, label: regionName(region, lang) } : null, facilitator },
+        view: {
+          key: presenceKey(session, who.userId),
+          name: session.anonymous && !facilitator ? null : displayName(launch.user),
+          region: region ? { key: region.code, label: regionName(region, lang) } : null,
+          facilitator,
+        },
       };
       // Join before reading, so nothing committed in between is missed (events are idempotent).
-      await socket.join([sessionRoom(sessionId), userRoom(sessionId, who.userId), ...(facilitator ? [facilitatorRoom(sessionId)] : [])]);
+      await socket.join([
+        sessionRoom(sessionId),
+        userRoom(sessionId, who.userId),
+        ...(facilitator ? [facilitatorRoom(sessionId)] : []),
+      ]);
       if (rooms.enter(sessionId, socket.id)) scheduleTimerEnd(session);
       const participants = await broadcastPresence(io, sessionId);
       const viewer = viewerOf(who);
@@ -78,7 +118,13 @@ export function registerSessionHandlers(io: SiltaServer, socket: SiltaSocket, de
         if (missed) {
           await session.reload();
           const events = missed.map((e) => eventFor(e, viewer, session.votesRevealed));
-          return { kind: 'events', seq: events.at(-1)?.data.seq ?? sinceSeq, events, participants, serverNow: new Date().toISOString() };
+          return {
+            kind: 'events',
+            seq: events.at(-1)?.data.seq ?? sinceSeq,
+            events,
+            participants,
+            serverNow: new Date().toISOString(),
+          };
         }
       }
       return { kind: 'state', state: await loadState(session, viewer, participants) };
@@ -87,7 +133,8 @@ export function registerSessionHandlers(io: SiltaServer, socket: SiltaSocket, de
 
   /** The session must be the one this socket joined (and still of its course: checked by the service). */
   const joined = (sessionId: number) => {
-    if (!socket.rooms.has(sessionRoom(sessionId))) throw new SiltaError('session_not_joined', 'forbidden', String(sessionId));
+    if (!socket.rooms.has(sessionRoom(sessionId)))
+      throw new SiltaError('session_not_joined', 'forbidden', String(sessionId));
   };
 
   socket.on(
@@ -117,13 +164,25 @@ export function registerSessionHandlers(io: SiltaServer, socket: SiltaSocket, de
   });
 
   /** Registers a mutation: acknowledges `{ seq }`, broadcasting only what was newly applied. */
-  const mutation = <S extends z.ZodType<{ sessionId: number; clientId: string }>>(event: MutationCommand, parse: S, run: (input: z.infer<S>, base: { sequelize: Sequelize; actor: SessionActor; sessionId: number; clientId: string }) => Promise<MutationResult>) =>
+  const mutation = <S extends z.ZodType<{ sessionId: number; clientId: string }>>(
+    event: MutationCommand,
+    parse: S,
+    run: (
+      input: z.infer<S>,
+      base: { sequelize: Sequelize; actor: SessionActor; sessionId: number; clientId: string },
+    ) => Promise<MutationResult>,
+  ) =>
     socket.on(
       event,
       command(socket, logger, parse, async (input): Promise<MutationAck | AnswerThen<MutationAck>> => {
         joined(input.sessionId);
         const who = actor();
-        const result = await run(input, { sequelize, actor: who, sessionId: input.sessionId, clientId: input.clientId });
+        const result = await run(input, {
+          sequelize,
+          actor: who,
+          sessionId: input.sessionId,
+          clientId: input.clientId,
+        });
         if (!result.event) return { seq: result.seq };
         const { event, session } = result;
         return new AnswerThen({ seq: result.seq }, () => {
@@ -133,21 +192,35 @@ export function registerSessionHandlers(io: SiltaServer, socket: SiltaSocket, de
       }),
     );
 
-  mutation('note:add', schema.noteAddSchema, ({ lane, column, text, colour }, base) => addNote({ ...base, note: { lane, column, text, colour } }));
+  mutation('note:add', schema.noteAddSchema, ({ lane, column, text, colour }, base) =>
+    addNote({ ...base, note: { lane, column, text, colour } }),
+  );
   mutation('note:edit', schema.noteEditSchema, ({ noteId, text }, base) => editNote({ ...base, noteId, text }));
-  mutation('note:move', schema.noteMoveSchema, ({ noteId, lane, column }, base) => moveNote({ ...base, noteId, lane, column }));
-  mutation('note:colour', schema.noteColourSchema, ({ noteId, colour }, base) => colourNote({ ...base, noteId, colour }));
+  mutation('note:move', schema.noteMoveSchema, ({ noteId, lane, column }, base) =>
+    moveNote({ ...base, noteId, lane, column }),
+  );
+  mutation('note:colour', schema.noteColourSchema, ({ noteId, colour }, base) =>
+    colourNote({ ...base, noteId, colour }),
+  );
   mutation('note:delete', schema.noteDeleteSchema, ({ noteId }, base) => deleteNote({ ...base, noteId }));
-  mutation('note:cluster', schema.noteClusterSchema, ({ noteId, clusterId }, base) => clusterNote({ ...base, noteId, clusterId }));
+  mutation('note:cluster', schema.noteClusterSchema, ({ noteId, clusterId }, base) =>
+    clusterNote({ ...base, noteId, clusterId }),
+  );
   mutation('cluster:create', schema.clusterCreateSchema, ({ label }, base) => createCluster({ ...base, label }));
-  mutation('cluster:rename', schema.clusterRenameSchema, ({ clusterId, label }, base) => renameCluster({ ...base, clusterId, label }));
-  mutation('cluster:delete', schema.clusterDeleteSchema, ({ clusterId }, base) => deleteCluster({ ...base, clusterId }));
+  mutation('cluster:rename', schema.clusterRenameSchema, ({ clusterId, label }, base) =>
+    renameCluster({ ...base, clusterId, label }),
+  );
+  mutation('cluster:delete', schema.clusterDeleteSchema, ({ clusterId }, base) =>
+    deleteCluster({ ...base, clusterId }),
+  );
   mutation('vote:cast', schema.voteSchema, ({ noteId }, base) => vote({ ...base, noteId, delta: 1 }));
   mutation('vote:retract', schema.voteSchema, ({ noteId }, base) => vote({ ...base, noteId, delta: -1 }));
   mutation('session:lock', schema.lockSchema, (lock, base) => setLock({ ...base, lock, locked: true }));
   mutation('session:unlock', schema.lockSchema, (lock, base) => setLock({ ...base, lock, locked: false }));
   mutation('phase:set', schema.phaseSchema, ({ phase }, base) => setPhase({ ...base, phase }));
-  mutation('timer:start', schema.timerStartSchema, ({ durationSeconds }, base) => timer({ ...base, action: 'start', durationSeconds }));
+  mutation('timer:start', schema.timerStartSchema, ({ durationSeconds }, base) =>
+    timer({ ...base, action: 'start', durationSeconds }),
+  );
   mutation('timer:pause', schema.plainMutationSchema, (_input, base) => timer({ ...base, action: 'pause' }));
   mutation('timer:reset', schema.plainMutationSchema, (_input, base) => timer({ ...base, action: 'reset' }));
   mutation('votes:reveal', schema.plainMutationSchema, (_input, base) => revealVotes(base));

@@ -51,6 +51,9 @@ export function limitSocketRate(socket: SiltaSocket, logger: Logger, options: Ra
     }
     const ack: unknown = packet[packet.length - 1];
     // No log line per rejected event: one warning per socket is enough during a flood.
-    if (typeof ack === 'function') (ack as (a: unknown) => void)({ error: { code: 'rate_limited', message: translator(socket.data.language)('errors.rate_limited') } });
+    if (typeof ack === 'function')
+      (ack as (a: unknown) => void)({
+        error: { code: 'rate_limited', message: translator(socket.data.language)('errors.rate_limited') },
+      });
   });
 }

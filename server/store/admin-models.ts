@@ -1,4 +1,11 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 export class AdminUser extends Model<InferAttributes<AdminUser>, InferCreationAttributes<AdminUser>> {
   declare id: CreationOptional<number>;
@@ -18,7 +25,10 @@ export class AdminSession extends Model<InferAttributes<AdminSession>, InferCrea
 }
 
 /** Failed logins of one key: `account:<username>` or `address:<ip>`. */
-export class AdminLoginThrottle extends Model<InferAttributes<AdminLoginThrottle>, InferCreationAttributes<AdminLoginThrottle>> {
+export class AdminLoginThrottle extends Model<
+  InferAttributes<AdminLoginThrottle>,
+  InferCreationAttributes<AdminLoginThrottle>
+> {
   declare key: string;
   declare failures: number;
   /** How many times the key was locked: each lock lasts twice as long as the one before. */
@@ -44,16 +54,43 @@ export function defineAdminModels(sequelize: Sequelize) {
   // A fresh object per attribute: Sequelize writes the column name into the definition it is given.
   const int = () => ({ type: DataTypes.INTEGER, allowNull: false });
   AdminUser.init(
-    { id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true }, username: str(100), passwordHash: str(255), lastLoginAt: date(), createdAt: date(), updatedAt: date() },
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      username: str(100),
+      passwordHash: str(255),
+      lastLoginAt: date(),
+      createdAt: date(),
+      updatedAt: date(),
+    },
     { sequelize, tableName: 'admin_users', underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
   );
-  AdminSession.init({ sid: { type: DataTypes.STRING(128), primaryKey: true }, data: { type: DataTypes.TEXT, allowNull: false }, expiresAt: date(false) }, { sequelize, tableName: 'admin_sessions', underscored: true, timestamps: false });
+  AdminSession.init(
+    {
+      sid: { type: DataTypes.STRING(128), primaryKey: true },
+      data: { type: DataTypes.TEXT, allowNull: false },
+      expiresAt: date(false),
+    },
+    { sequelize, tableName: 'admin_sessions', underscored: true, timestamps: false },
+  );
   AdminLoginThrottle.init(
-    { key: { type: DataTypes.STRING(200), primaryKey: true }, failures: int(), locks: int(), lastFailureAt: date(false), lockedUntil: date() },
+    {
+      key: { type: DataTypes.STRING(200), primaryKey: true },
+      failures: int(),
+      locks: int(),
+      lastFailureAt: date(false),
+      lockedUntil: date(),
+    },
     { sequelize, tableName: 'admin_login_throttles', underscored: true, timestamps: false },
   );
   RetiredToolKey.init(
-    { kid: { type: DataTypes.STRING(64), primaryKey: true }, issuer: str(512), clientId: str(255), replacedBy: str(64), retiredAt: date(false), removeAfter: date(false) },
+    {
+      kid: { type: DataTypes.STRING(64), primaryKey: true },
+      issuer: str(512),
+      clientId: str(255),
+      replacedBy: str(64),
+      retiredAt: date(false),
+      removeAfter: date(false),
+    },
     { sequelize, tableName: 'retired_tool_keys', underscored: true, timestamps: false },
   );
 }

@@ -43,7 +43,13 @@ export function sequelizeOptions(target: DatabaseTarget): Options {
   // Two connections stay open however long the instance is idle: a new connection pays its
   // catalog loading and planning on its first queries (a board search took 49.7 ms on a new
   // connection against 7.5 ms on a warm one). Others close after 10 idle minutes.
-  return { dialect: 'postgres', host: target.host, port: target.port, logging: false, pool: { max: 10, min: POSTGRES_WARM_CONNECTIONS, idle: 10 * 60_000 } };
+  return {
+    dialect: 'postgres',
+    host: target.host,
+    port: target.port,
+    logging: false,
+    pool: { max: 10, min: POSTGRES_WARM_CONNECTIONS, idle: 10 * 60_000 },
+  };
 }
 
 /** Opens Silta's database; creates the SQLite file's folder and switches SQLite to WAL. */
@@ -52,7 +58,12 @@ export async function openDatabase(databaseUrl: string): Promise<Sequelize> {
   if (target.dialect === 'sqlite' && target.storage && target.storage !== ':memory:') {
     fs.mkdirSync(path.dirname(target.storage), { recursive: true });
   }
-  const sequelize = new Sequelize(target.database ?? '', target.username ?? '', target.password ?? '', sequelizeOptions(target));
+  const sequelize = new Sequelize(
+    target.database ?? '',
+    target.username ?? '',
+    target.password ?? '',
+    sequelizeOptions(target),
+  );
   await sequelize.authenticate();
   if (target.dialect === 'sqlite') {
     tuneSqliteConnections(sequelize);
@@ -120,6 +131,8 @@ function tuneSqliteConnections(sequelize: Sequelize): void {
     return release(connection, true);
   };
   // The writer stays open after a transaction ends.
-  manager.releaseConnection = (connection, force) => (connection !== writerConnection ? release(connection, force) : force ? closeWriter(connection) : undefined);
-  manager.destroyConnection = async (connection) => (connection !== writerConnection ? destroy(connection) : closeWriter(connection));
+  manager.releaseConnection = (connection, force) =>
+    connection !== writerConnection ? release(connection, force) : force ? closeWriter(connection) : undefined;
+  manager.destroyConnection = async (connection) =>
+    connection !== writerConnection ? destroy(connection) : closeWriter(connection);
 }

@@ -1,7 +1,17 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 /** Whether a platform's score service answers, shared by the grade workers of every instance (migration 0017). */
-export class GradePlatformHealth extends Model<InferAttributes<GradePlatformHealth>, InferCreationAttributes<GradePlatformHealth>> {
+export class GradePlatformHealth extends Model<
+  InferAttributes<GradePlatformHealth>,
+  InferCreationAttributes<GradePlatformHealth>
+> {
   declare id: CreationOptional<number>;
   declare issuer: string;
   declare clientId: string;
@@ -40,6 +50,12 @@ export function defineGradeHealthModels(sequelize: Sequelize) {
       createdAt: date(),
       updatedAt: date(),
     },
-    { sequelize, tableName: 'grade_platform_health', underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
+    {
+      sequelize,
+      tableName: 'grade_platform_health',
+      underscored: true,
+      createdAt: 'created_at',
+      updatedAt: 'updated_at',
+    },
   );
 }

@@ -1,10 +1,24 @@
-import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, type CreationOptional, type Sequelize, type ModelAttributes } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type CreationOptional,
+  type Sequelize,
+  type ModelAttributes,
+} from 'sequelize';
 import { defineSessionModels } from './session-models';
 import { defineAdminModels } from './admin-models';
 import { defineGradeHealthModels } from './grade-health-models';
 import { defineModuleVersionModels } from './module-version-models';
 
-const opts = (sequelize: Sequelize, tableName: string) => ({ sequelize, tableName, underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' });
+const opts = (sequelize: Sequelize, tableName: string) => ({
+  sequelize,
+  tableName,
+  underscored: true,
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+});
 const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
 
 export class Deployment extends Model<InferAttributes<Deployment>, InferCreationAttributes<Deployment>> {
@@ -25,7 +39,10 @@ export class PlatformMeta extends Model<InferAttributes<PlatformMeta>, InferCrea
   declare registeredBy: 'dynamic' | 'manual' | 'dev';
 }
 
-export class RegistrationInvite extends Model<InferAttributes<RegistrationInvite>, InferCreationAttributes<RegistrationInvite>> {
+export class RegistrationInvite extends Model<
+  InferAttributes<RegistrationInvite>,
+  InferCreationAttributes<RegistrationInvite>
+> {
   declare id: CreationOptional<number>;
   declare tokenHash: string;
   declare expiresAt: Date;
@@ -95,22 +112,79 @@ const str = (len = 255, allowNull = true) => ({ type: DataTypes.STRING(len), all
 
 /** Registers Silta's models on a Sequelize instance. The schema itself comes from migrations. */
 export function defineModels(sequelize: Sequelize) {
-  Deployment.init({ id, issuer: str(512, false), clientId: str(255, false), deploymentId: str(255, false), label: str() }, opts(sequelize, 'deployments'));
+  Deployment.init(
+    { id, issuer: str(512, false), clientId: str(255, false), deploymentId: str(255, false), label: str() },
+    opts(sequelize, 'deployments'),
+  );
   PlatformMeta.init(
-    { id, issuer: str(512, false), clientId: str(255, false), name: str(255, false), product: str(), origins: { type: DataTypes.TEXT, allowNull: false }, registeredBy: str(32, false) } as ModelAttributes<PlatformMeta>,
+    {
+      id,
+      issuer: str(512, false),
+      clientId: str(255, false),
+      name: str(255, false),
+      product: str(),
+      origins: { type: DataTypes.TEXT, allowNull: false },
+      registeredBy: str(32, false),
+    } as ModelAttributes<PlatformMeta>,
     opts(sequelize, 'platform_meta'),
   );
-  RegistrationInvite.init({ id, tokenHash: str(128, false), expiresAt: { type: DataTypes.DATE, allowNull: false }, usedAt: { type: DataTypes.DATE } }, opts(sequelize, 'registration_invites'));
-  User.init({ id, issuer: str(512, false), sub: str(255, false), name: str(), givenName: str(), familyName: str(), email: str(320) }, opts(sequelize, 'users'));
+  RegistrationInvite.init(
+    {
+      id,
+      tokenHash: str(128, false),
+      expiresAt: { type: DataTypes.DATE, allowNull: false },
+      usedAt: { type: DataTypes.DATE },
+    },
+    opts(sequelize, 'registration_invites'),
+  );
+  User.init(
+    {
+      id,
+      issuer: str(512, false),
+      sub: str(255, false),
+      name: str(),
+      givenName: str(),
+      familyName: str(),
+      email: str(320),
+    },
+    opts(sequelize, 'users'),
+  );
   Context.init(
-    { id, issuer: str(512, false), clientId: str(255, false), deploymentId: str(255, false), ltiContextId: str(255, false), title: str(512), label: str(), nrpsUrl: str(2048) },
+    {
+      id,
+      issuer: str(512, false),
+      clientId: str(255, false),
+      deploymentId: str(255, false),
+      ltiContextId: str(255, false),
+      title: str(512),
+      label: str(),
+      nrpsUrl: str(2048),
+    },
     opts(sequelize, 'contexts'),
   );
   ResourceLink.init(
-    { id, contextId: { type: DataTypes.INTEGER, allowNull: false }, ltiResourceLinkId: str(255, false), title: str(512), custom: { type: DataTypes.TEXT }, agsLineitem: str(2048), agsLineitems: str(2048), agsScopes: { type: DataTypes.TEXT } },
+    {
+      id,
+      contextId: { type: DataTypes.INTEGER, allowNull: false },
+      ltiResourceLinkId: str(255, false),
+      title: str(512),
+      custom: { type: DataTypes.TEXT },
+      agsLineitem: str(2048),
+      agsLineitems: str(2048),
+      agsScopes: { type: DataTypes.TEXT },
+    },
     opts(sequelize, 'resource_links'),
   );
-  Membership.init({ id, userId: { type: DataTypes.INTEGER, allowNull: false }, contextId: { type: DataTypes.INTEGER, allowNull: false }, role: str(32, false), ltiRoles: { type: DataTypes.TEXT, allowNull: false } }, opts(sequelize, 'memberships'));
+  Membership.init(
+    {
+      id,
+      userId: { type: DataTypes.INTEGER, allowNull: false },
+      contextId: { type: DataTypes.INTEGER, allowNull: false },
+      role: str(32, false),
+      ltiRoles: { type: DataTypes.TEXT, allowNull: false },
+    },
+    opts(sequelize, 'memberships'),
+  );
   LaunchSession.init(
     {
       id: { type: DataTypes.STRING(64), primaryKey: true },
@@ -238,10 +312,22 @@ export function defineModuleModels(sequelize: Sequelize) {
     opts(sequelize, 'module_attempts'),
   );
   StepAnswer.init(
-    { id, attemptId: int(), stepId: str(100, false), answer: { type: DataTypes.TEXT, allowNull: false }, points: float(true), maxPoints: float(true), questionState: { type: DataTypes.TEXT }, updatedAt: date() },
+    {
+      id,
+      attemptId: int(),
+      stepId: str(100, false),
+      answer: { type: DataTypes.TEXT, allowNull: false },
+      points: float(true),
+      maxPoints: float(true),
+      questionState: { type: DataTypes.TEXT },
+      updatedAt: date(),
+    },
     opts(sequelize, 'step_answers'),
   );
-  LineItem.init({ id, resourceLinkId: int(), url: str(2048, false), scoreMaximum: float() }, opts(sequelize, 'line_items'));
+  LineItem.init(
+    { id, resourceLinkId: int(), url: str(2048, false), scoreMaximum: float() },
+    opts(sequelize, 'line_items'),
+  );
   GradeOutbox.init(
     {
       id,
@@ -325,13 +411,19 @@ export class PracticeComment extends Model<InferAttributes<PracticeComment>, Inf
   declare createdAt: CreationOptional<Date>;
 }
 
-export class PracticeReaction extends Model<InferAttributes<PracticeReaction>, InferCreationAttributes<PracticeReaction>> {
+export class PracticeReaction extends Model<
+  InferAttributes<PracticeReaction>,
+  InferCreationAttributes<PracticeReaction>
+> {
   declare id: CreationOptional<number>;
   declare practiceId: number;
   declare userId: number;
 }
 
-export class PracticeAdoption extends Model<InferAttributes<PracticeAdoption>, InferCreationAttributes<PracticeAdoption>> {
+export class PracticeAdoption extends Model<
+  InferAttributes<PracticeAdoption>,
+  InferCreationAttributes<PracticeAdoption>
+> {
   declare id: CreationOptional<number>;
   declare practiceId: number;
   declare regionCode: string;
@@ -340,7 +432,10 @@ export class PracticeAdoption extends Model<InferAttributes<PracticeAdoption>, I
   declare createdAt: CreationOptional<Date>;
 }
 
-export class BoardModerationLog extends Model<InferAttributes<BoardModerationLog>, InferCreationAttributes<BoardModerationLog>> {
+export class BoardModerationLog extends Model<
+  InferAttributes<BoardModerationLog>,
+  InferCreationAttributes<BoardModerationLog>
+> {
   declare id: CreationOptional<number>;
   declare issuer: string;
   declare boardKey: string;
@@ -357,8 +452,20 @@ export function defineBoardModels(sequelize: Sequelize) {
   const int = (allowNull = false) => ({ type: DataTypes.INTEGER, allowNull });
   const text = (allowNull = false) => ({ type: DataTypes.TEXT, allowNull });
   const date = (allowNull = true) => ({ type: DataTypes.DATE, allowNull });
-  Region.init({ code: { type: DataTypes.STRING(40), primaryKey: true }, nameFi: str(200, false), nameSv: str(200, false), nameEn: str(200, false), wave: int() }, opts(sequelize, 'regions'));
-  UserRegion.init({ userId: { type: DataTypes.INTEGER, primaryKey: true }, regionCode: str(40, false) }, opts(sequelize, 'user_regions'));
+  Region.init(
+    {
+      code: { type: DataTypes.STRING(40), primaryKey: true },
+      nameFi: str(200, false),
+      nameSv: str(200, false),
+      nameEn: str(200, false),
+      wave: int(),
+    },
+    opts(sequelize, 'regions'),
+  );
+  UserRegion.init(
+    { userId: { type: DataTypes.INTEGER, primaryKey: true }, regionCode: str(40, false) },
+    opts(sequelize, 'user_regions'),
+  );
   Practice.init(
     {
       id,
@@ -387,13 +494,35 @@ export function defineBoardModels(sequelize: Sequelize) {
     opts(sequelize, 'practices'),
   );
   PracticeComment.init(
-    { id, practiceId: int(), parentId: int(true), authorId: int(), body: text(), hiddenAt: date(), hiddenReason: str(500), createdAt: date() },
+    {
+      id,
+      practiceId: int(),
+      parentId: int(true),
+      authorId: int(),
+      body: text(),
+      hiddenAt: date(),
+      hiddenReason: str(500),
+      createdAt: date(),
+    },
     opts(sequelize, 'practice_comments'),
   );
   PracticeReaction.init({ id, practiceId: int(), userId: int() }, opts(sequelize, 'practice_reactions'));
-  PracticeAdoption.init({ id, practiceId: int(), regionCode: str(40, false), userId: int(), note: str(1000, false), createdAt: date() }, opts(sequelize, 'practice_adoptions'));
+  PracticeAdoption.init(
+    { id, practiceId: int(), regionCode: str(40, false), userId: int(), note: str(1000, false), createdAt: date() },
+    opts(sequelize, 'practice_adoptions'),
+  );
   BoardModerationLog.init(
-    { id, issuer: str(512, false), boardKey: str(64, false), moderatorId: int(), action: str(16, false) as never, targetType: str(16, false) as never, targetId: int(), reason: str(500, false), createdAt: date() },
+    {
+      id,
+      issuer: str(512, false),
+      boardKey: str(64, false),
+      moderatorId: int(),
+      action: str(16, false) as never,
+      targetType: str(16, false) as never,
+      targetId: int(),
+      reason: str(500, false),
+      createdAt: date(),
+    },
     opts(sequelize, 'board_moderation_log'),
   );
 }

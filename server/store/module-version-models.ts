@@ -1,4 +1,11 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 export type VersionOrigin = 'shipped' | 'upload' | 'console' | 'rollback';
 
@@ -39,15 +46,35 @@ export function defineModuleVersionModels(sequelize: Sequelize) {
   const text = () => ({ type: DataTypes.TEXT, allowNull: false });
   const date = () => ({ type: DataTypes.DATE, allowNull: false });
   ModuleVersion.init(
-    { id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true }, moduleSlug: str(100), version: str(32), files: text(), origin: str(16) as never, publishedBy: str(100), copiedFrom: str(32, true), publishedAt: date() },
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      moduleSlug: str(100),
+      version: str(32),
+      files: text(),
+      origin: str(16) as never,
+      publishedBy: str(100),
+      copiedFrom: str(32, true),
+      publishedAt: date(),
+    },
     { sequelize, tableName: 'module_versions', underscored: true, timestamps: false },
   );
   ModuleRecord.init(
-    { slug: { type: DataTypes.STRING(100), primaryKey: true }, currentVersion: str(32), createdAt: date(), updatedAt: date() },
+    {
+      slug: { type: DataTypes.STRING(100), primaryKey: true },
+      currentVersion: str(32),
+      createdAt: date(),
+      updatedAt: date(),
+    },
     { sequelize, tableName: 'modules', underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' },
   );
   ModuleDraft.init(
-    { moduleSlug: { type: DataTypes.STRING(100), primaryKey: true }, baseVersion: str(32), files: text(), updatedBy: str(100), updatedAt: date() },
+    {
+      moduleSlug: { type: DataTypes.STRING(100), primaryKey: true },
+      baseVersion: str(32),
+      files: text(),
+      updatedBy: str(100),
+      updatedAt: date(),
+    },
     { sequelize, tableName: 'module_drafts', underscored: true, timestamps: false },
   );
 }

@@ -1,6 +1,19 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
-const opts = (sequelize: Sequelize, tableName: string) => ({ sequelize, tableName, underscored: true, createdAt: 'created_at', updatedAt: 'updated_at' });
+const opts = (sequelize: Sequelize, tableName: string) => ({
+  sequelize,
+  tableName,
+  underscored: true,
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+});
 const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
 const int = (allowNull = false) => ({ type: DataTypes.INTEGER, allowNull });
 const str = (len: number, allowNull = false) => ({ type: DataTypes.STRING(len), allowNull });
@@ -81,7 +94,10 @@ export class SessionEventRow extends Model<InferAttributes<SessionEventRow>, Inf
   declare createdAt: CreationOptional<Date>;
 }
 
-export class SessionParticipant extends Model<InferAttributes<SessionParticipant>, InferCreationAttributes<SessionParticipant>> {
+export class SessionParticipant extends Model<
+  InferAttributes<SessionParticipant>,
+  InferCreationAttributes<SessionParticipant>
+> {
   declare id: CreationOptional<number>;
   declare sessionId: number;
   declare userId: number;
@@ -119,14 +135,46 @@ export function defineSessionModels(sequelize: Sequelize) {
     opts(sequelize, 'live_sessions'),
   );
   SessionNote.init(
-    { id, sessionId: int(), clientId: str(36), authorId: int(), lane: str(64), columnKey: str(64), phase: str(64, true), text: text(), colour: str(16), clusterId: str(36, true), deletedAt: date(), createdAt: date(), updatedAt: date() },
+    {
+      id,
+      sessionId: int(),
+      clientId: str(36),
+      authorId: int(),
+      lane: str(64),
+      columnKey: str(64),
+      phase: str(64, true),
+      text: text(),
+      colour: str(16),
+      clusterId: str(36, true),
+      deletedAt: date(),
+      createdAt: date(),
+      updatedAt: date(),
+    },
     opts(sequelize, 'session_notes'),
   );
-  SessionCluster.init({ id, sessionId: int(), clientId: str(36), label: str(100), deletedAt: date() }, opts(sequelize, 'session_clusters'));
-  SessionVote.init({ id, sessionId: int(), noteId: int(), voterId: int(), count: int() }, opts(sequelize, 'session_votes'));
+  SessionCluster.init(
+    { id, sessionId: int(), clientId: str(36), label: str(100), deletedAt: date() },
+    opts(sequelize, 'session_clusters'),
+  );
+  SessionVote.init(
+    { id, sessionId: int(), noteId: int(), voterId: int(), count: int() },
+    opts(sequelize, 'session_votes'),
+  );
   SessionEventRow.init(
-    { id, sessionId: int(), seq: int(), type: str(32), payload: text(), clientId: str(36), actorId: int(), createdAt: date() },
+    {
+      id,
+      sessionId: int(),
+      seq: int(),
+      type: str(32),
+      payload: text(),
+      clientId: str(36),
+      actorId: int(),
+      createdAt: date(),
+    },
     { sequelize, tableName: 'session_events', underscored: true, createdAt: 'created_at', updatedAt: false },
   );
-  SessionParticipant.init({ id, sessionId: int(), userId: int(), regionCode: str(40, true), lastSeenAt: date(false) }, opts(sequelize, 'session_participants'));
+  SessionParticipant.init(
+    { id, sessionId: int(), userId: int(), regionCode: str(40, true), lastSeenAt: date(false) },
+    opts(sequelize, 'session_participants'),
+  );
 }

@@ -7,7 +7,10 @@ const queues = new WeakMap<Sequelize, Promise<unknown>>();
 function queued<T>(sequelize: Sequelize, work: () => Promise<T>): Promise<T> {
   const previous = queues.get(sequelize) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(work);
-  queues.set(sequelize, run.catch(() => undefined));
+  queues.set(
+    sequelize,
+    run.catch(() => undefined),
+  );
   return run;
 }
 
@@ -37,12 +40,16 @@ export type SqliteWriter = {
  * meanwhile. `work` owns BEGIN and COMMIT or ROLLBACK (decision 0010).
  */
 export function onSqliteWriter<T>(sequelize: Sequelize, work: (writer: SqliteWriter) => Promise<T>): Promise<T> {
-  const manager = (sequelize as unknown as { connectionManager: { getConnection(options: { uuid: string }): Promise<SqliteWriter> } }).connectionManager;
+  const manager = (
+    sequelize as unknown as { connectionManager: { getConnection(options: { uuid: string }): Promise<SqliteWriter> } }
+  ).connectionManager;
   return queued(sequelize, async () => work(await manager.getConnection({ uuid: WRITER })));
 }
 
 /** The part of a node-postgres client the pipelined writes use: a simple query may hold several statements. */
-export type PostgresClient = { query(sql: string): Promise<{ rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[]> };
+export type PostgresClient = {
+  query(sql: string): Promise<{ rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[]>;
+};
 
 /**
  * PostgreSQL only: runs `work` on a pooled connection of its own, outside Sequelize's
@@ -50,8 +57,15 @@ export type PostgresClient = { query(sql: string): Promise<{ rows: Record<string
  * 0020). `work` owns BEGIN and COMMIT or ROLLBACK; a connection whose ROLLBACK failed is closed
  * rather than handed back in an unknown state.
  */
-export async function onPostgresConnection<T>(sequelize: Sequelize, work: (client: PostgresClient) => Promise<T>): Promise<T> {
-  type Manager = { getConnection(options: { type: string }): Promise<PostgresClient>; releaseConnection(c: PostgresClient): void; destroyConnection(c: PostgresClient): Promise<void> };
+export async function onPostgresConnection<T>(
+  sequelize: Sequelize,
+  work: (client: PostgresClient) => Promise<T>,
+): Promise<T> {
+  type Manager = {
+    getConnection(options: { type: string }): Promise<PostgresClient>;
+    releaseConnection(c: PostgresClient): void;
+    destroyConnection(c: PostgresClient): Promise<void>;
+  };
   const manager = (sequelize as unknown as { connectionManager: Manager }).connectionManager;
   const client = await manager.getConnection({ type: 'write' });
   let healthy = true;

@@ -1,7 +1,11 @@
 import { QueryTypes, type Model, type ModelStatic, type Transaction } from 'sequelize';
 
 /** A row written by its unique key: the key's attributes, and the other attributes to set. */
-export type UpsertRow = { model: ModelStatic<Model & { id: number }>; key: Record<string, unknown>; values: Record<string, unknown> };
+export type UpsertRow = {
+  model: ModelStatic<Model & { id: number }>;
+  key: Record<string, unknown>;
+  values: Record<string, unknown>;
+};
 
 const sqlCache = new Map<string, string>();
 const quote = (name: string) => `"${name}"`;
@@ -39,8 +43,14 @@ export async function upsertRow(row: UpsertRow, transaction?: Transaction): Prom
   const keyNames = Object.keys(row.key);
   const valueNames = Object.keys(row.values);
   const replacements: Record<string, unknown> = { now: new Date() };
-  [...keyNames.map((n) => row.key[n]), ...valueNames.map((n) => row.values[n])].forEach((value, i) => (replacements[`v${i}`] = value));
-  const rows = await row.model.sequelize!.query<{ id: number }>(upsertSql(row.model, keyNames, valueNames), { replacements, type: QueryTypes.SELECT, transaction });
+  [...keyNames.map((n) => row.key[n]), ...valueNames.map((n) => row.values[n])].forEach(
+    (value, i) => (replacements[`v${i}`] = value),
+  );
+  const rows = await row.model.sequelize!.query<{ id: number }>(upsertSql(row.model, keyNames, valueNames), {
+    replacements,
+    type: QueryTypes.SELECT,
+    transaction,
+  });
   if (!rows[0]) throw new Error(`upsert into ${row.model.name} returned no row`);
   return Number(rows[0].id);
 }

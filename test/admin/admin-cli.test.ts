@@ -16,7 +16,14 @@ function adminCli(t: TestSilta, args: string[], stdin?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', 'create', ...args], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: t.env.databaseUrl, PUBLIC_URL: t.baseUrl, LOG_LEVEL: 'warn', DEV_PLATFORM: 'false' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: t.env.databaseUrl,
+        PUBLIC_URL: t.baseUrl,
+        LOG_LEVEL: 'warn',
+        DEV_PLATFORM: 'false',
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -59,7 +66,10 @@ describe('npm run admin:create (scripts/admin.ts)', function () {
     fs.writeFileSync(file, 'a-long-file-password-42\n', { mode: 0o600 });
     const run = await adminCli(t, ['--username', 'file-admin', '--password-file', file]);
     assert.equal(run.code, 0, run.stderr);
-    assert.equal((await logIn(t.request(), { username: 'file-admin', password: 'a-long-file-password-42' })).status, 303);
+    assert.equal(
+      (await logIn(t.request(), { username: 'file-admin', password: 'a-long-file-password-42' })).status,
+      303,
+    );
   });
 
   it('refuses weak passwords, bad usernames and bad flags (status 2), creating nobody', async () => {
@@ -72,7 +82,11 @@ describe('npm run admin:create (scripts/admin.ts)', function () {
       [['--username', 'bad name!', '--password-stdin'], 'a-good-long-password-1\n', /may contain letters/],
       [['--password-stdin'], 'a-good-long-password-1\n', /--username is required/],
       [['--username', 'both', '--password-stdin', '--password-file', '/nonexistent'], '', /not both/],
-      [['--username', 'nofile', '--password-file', path.join(dir, 'missing')], undefined, /cannot read --password-file/],
+      [
+        ['--username', 'nofile', '--password-file', path.join(dir, 'missing')],
+        undefined,
+        /cannot read --password-file/,
+      ],
       [['--username', 'flags', '--password', 'on-the-command-line'], undefined, /Unknown option '--password'/],
       [[], undefined, /no terminal/],
     ];
@@ -88,6 +102,9 @@ describe('npm run admin:create (scripts/admin.ts)', function () {
     const run = await adminCli(t, ['--username', 'CLI.ADMIN', '--password-stdin'], 'another-long-password-7\n');
     assert.equal(run.code, 1);
     assert.match(run.stderr, /exists already/);
-    assert.equal((await logIn(t.request(), { username: 'cli.admin', password: 'another-long-password-7' })).status, 401);
+    assert.equal(
+      (await logIn(t.request(), { username: 'cli.admin', password: 'another-long-password-7' })).status,
+      401,
+    );
   });
 });

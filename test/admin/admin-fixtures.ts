@@ -25,7 +25,11 @@ export async function csrfOf(agent: supertest.Agent, path: string, lang = 'en'):
 /** Posts the login form with a fresh CSRF token; returns the answer. */
 export async function logIn(agent: supertest.Agent, credentials: { username: string; password: string }) {
   const token = await csrfOf(agent, '/admin/login');
-  return agent.post('/admin/login').type('form').set('accept-language', 'en').send({ _csrf: token, ...credentials });
+  return agent
+    .post('/admin/login')
+    .type('form')
+    .set('accept-language', 'en')
+    .send({ _csrf: token, ...credentials });
 }
 
 /** A supertest agent (with its cookie jar) logged in as a fresh admin. */
@@ -37,9 +41,18 @@ export async function adminAgent(t: TestSilta): Promise<supertest.Agent> {
 }
 
 /** Posts an admin form with the CSRF token of the page it is on. */
-export async function postForm(agent: supertest.Agent, page: string, action: string, fields: Record<string, string | string[]> = {}) {
+export async function postForm(
+  agent: supertest.Agent,
+  page: string,
+  action: string,
+  fields: Record<string, string | string[]> = {},
+) {
   const token = await csrfOf(agent, page);
-  return agent.post(action).type('form').set('accept-language', 'en').send({ _csrf: token, ...fields });
+  return agent
+    .post(action)
+    .type('form')
+    .set('accept-language', 'en')
+    .send({ _csrf: token, ...fields });
 }
 
 /** Forgets every failed-login count: all tests log in from 127.0.0.1. */

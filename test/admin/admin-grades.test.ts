@@ -27,7 +27,12 @@ describe('admin console: grade sync', () => {
   const failedRow = async () => {
     const target = await gradedLink(t);
     const row = await queueScore(t, target, { scoreGiven: 8 });
-    await row.update({ status: 'failed', tries: 3, lastError: 'Moodle: user not enrolled in the course', lastErrorCode: 'platform_rejected' });
+    await row.update({
+      status: 'failed',
+      tries: 3,
+      lastError: 'Moodle: user not enrolled in the course',
+      lastErrorCode: 'platform_rejected',
+    });
     return row;
   };
 
@@ -36,15 +41,30 @@ describe('admin console: grade sync', () => {
     const pending = await queueScore(t, await gradedLink(t), { scoreGiven: 5 });
     // Queued 1000 days (and 10 s) ago: older than any other test's row, and rounding stays on 1 440 000 minutes.
     const minutes = 1000 * 1440;
-    await GradeOutbox.update({ createdAt: new Date(Date.now() - minutes * 60_000 - 10_000) }, { where: { id: pending.id }, silent: true });
-    const pendingCount = await GradeOutbox.count({ where: { issuer: t.devPlatform.issuer, clientId: t.devPlatform.clientId, status: 'pending' } });
+    await GradeOutbox.update(
+      { createdAt: new Date(Date.now() - minutes * 60_000 - 10_000) },
+      { where: { id: pending.id }, silent: true },
+    );
+    const pendingCount = await GradeOutbox.count({
+      where: { issuer: t.devPlatform.issuer, clientId: t.devPlatform.clientId, status: 'pending' },
+    });
     const page = await agent.get('/admin/grades').set('accept-language', 'en').expect(200);
     assert.ok(page.text.includes('Moodle: user not enrolled in the course'));
     assert.ok(page.text.includes(`/admin/grades/${failed.id}/retry`));
     assert.ok(page.text.includes(en('admin.grades.age_minutes', { minutes })), 'the oldest pending row');
     const devRow = page.text.slice(page.text.indexOf(`<code>${t.devPlatform.clientId}</code>`));
-    assert.match(devRow, new RegExp(`^[^]*?<td class="number">${pendingCount}</td>`), 'the pending count of the platform');
-    assert.ok(page.text.includes(en('admin.grades.send_all_again', { name: (await t.silta.registry.find(t.devPlatform.issuer, t.devPlatform.clientId))!.name })));
+    assert.match(
+      devRow,
+      new RegExp(`^[^]*?<td class="number">${pendingCount}</td>`),
+      'the pending count of the platform',
+    );
+    assert.ok(
+      page.text.includes(
+        en('admin.grades.send_all_again', {
+          name: (await t.silta.registry.find(t.devPlatform.issuer, t.devPlatform.clientId))!.name,
+        }),
+      ),
+    );
   });
 
   it('sends one failed row again and wakes the worker; a row that is not failed is refused', async () => {
@@ -69,7 +89,10 @@ describe('admin console: grade sync', () => {
     const rows = [await failedRow(), await failedRow()];
     const other = await failedRow();
     await other.update({ issuer: 'https://other-moodle.example.fi' });
-    const response = await postForm(agent, '/admin/grades', '/admin/grades/retry-all', { issuer: t.devPlatform.issuer, clientId: t.devPlatform.clientId });
+    const response = await postForm(agent, '/admin/grades', '/admin/grades/retry-all', {
+      issuer: t.devPlatform.issuer,
+      clientId: t.devPlatform.clientId,
+    });
     assert.equal(response.status, 303);
     const count = Number(new URL(response.headers.location, t.baseUrl).searchParams.get('count'));
     assert.ok(count >= 2);
@@ -83,7 +106,11 @@ describe('admin console: grade sync', () => {
     const row = await failedRow();
     const cases: Record<string, string>[] = [{}, { issuer: t.devPlatform.issuer }, { issuer: '', clientId: '' }];
     for (const fields of cases) {
-      assert.equal((await postForm(agent, '/admin/grades', '/admin/grades/retry-all', fields)).status, 400, JSON.stringify(fields));
+      assert.equal(
+        (await postForm(agent, '/admin/grades', '/admin/grades/retry-all', fields)).status,
+        400,
+        JSON.stringify(fields),
+      );
     }
     assert.equal((await row.reload()).status, 'failed');
   });

@@ -20,17 +20,25 @@ describe('admin console: signing key rotation', function () {
   before(async () => {
     t = await testSilta();
     agent = await adminAgent(t);
-    devPlatformId = (await PlatformMeta.findOne({ where: { issuer: t.devPlatform.issuer, clientId: t.devPlatform.clientId } }))!.id;
+    devPlatformId = (await PlatformMeta.findOne({
+      where: { issuer: t.devPlatform.issuer, clientId: t.devPlatform.clientId },
+    }))!.id;
   });
 
-  const kids = async () => ((await (await fetch(`${t.baseUrl}/lti/keys`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+  const kids = async () =>
+    ((await (await fetch(`${t.baseUrl}/lti/keys`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
   const currentKid = async () => {
     t.silta.registry.forget();
     return (await t.silta.registry.find(t.devPlatform.issuer, t.devPlatform.clientId))!.kid;
   };
   /** A deep-linking response signed by Silta for the development platform. */
   const deepLinkResponse = async () => {
-    const { lt } = await launchSession(t, { persona: 'teacher', courseId: '3', locale: 'en', messageType: 'LtiDeepLinkingRequest' });
+    const { lt } = await launchSession(t, {
+      persona: 'teacher',
+      courseId: '3',
+      locale: 'en',
+      messageType: 'LtiDeepLinkingRequest',
+    });
     const response = await t.request().post('/lti/deep-link').type('form').send(`lt=${lt}&items=board`).expect(200);
     return formFields(response.text).JWT;
   };
@@ -58,7 +66,10 @@ describe('admin console: signing key rotation', function () {
     assert.equal(decodeProtectedHeader(await deepLinkResponse()).kid, previous);
     await nextAssertion();
 
-    const response = await postForm(agent, '/admin/keys', '/admin/keys/rotate', { overlapHours: '6', platformId: String(devPlatformId) });
+    const response = await postForm(agent, '/admin/keys', '/admin/keys/rotate', {
+      overlapHours: '6',
+      platformId: String(devPlatformId),
+    });
     assert.equal(response.status, 303);
     assert.equal(response.headers.location, '/admin/keys?done=rotated&count=1');
     const kid = await currentKid();
@@ -68,8 +79,15 @@ describe('admin console: signing key rotation', function () {
 
     const jwt = await deepLinkResponse();
     assert.equal(decodeProtectedHeader(jwt).kid, kid, 'deep-linking responses carry the new kid');
-    await jwtVerify(jwt, createRemoteJWKSet(new URL(`${t.baseUrl}/lti/keys`)), { issuer: t.devPlatform.clientId, audience: t.devPlatform.issuer });
-    assert.equal(decodeProtectedHeader(await nextAssertion()).kid, kid, 'token assertions carry the new kid (the cached token was dropped)');
+    await jwtVerify(jwt, createRemoteJWKSet(new URL(`${t.baseUrl}/lti/keys`)), {
+      issuer: t.devPlatform.clientId,
+      audience: t.devPlatform.issuer,
+    });
+    assert.equal(
+      decodeProtectedHeader(await nextAssertion()).kid,
+      kid,
+      'token assertions carry the new kid (the cached token was dropped)',
+    );
 
     const retired = await RetiredToolKey.findByPk(previous);
     assert.equal(retired?.replacedBy, kid);
@@ -82,7 +100,13 @@ describe('admin console: signing key rotation', function () {
 
   it('removes the previous key from the JWKS once the overlap has ended', async () => {
     const previous = await currentKid();
-    await rotateToolKeys({ lti: t.silta.lti, registry: t.silta.registry, secretKey: t.env.secretKey, overlapHours: 6, only: t.devPlatform });
+    await rotateToolKeys({
+      lti: t.silta.lti,
+      registry: t.silta.registry,
+      secretKey: t.env.secretKey,
+      overlapHours: 6,
+      only: t.devPlatform,
+    });
     assert.equal(await purgeRetiredKeys(t.silta.lti), 0, 'not before its time');
     assert.ok((await kids()).includes(previous));
     assert.ok((await purgeRetiredKeys(t.silta.lti, new Date(Date.now() + 7 * 3600_000))) >= 1);
@@ -95,10 +119,16 @@ describe('admin console: signing key rotation', function () {
     const before = await currentKid();
     const published = (await kids()).length;
     for (const overlapHours of ['0', '721', 'soon', '']) {
-      const response = await postForm(agent, '/admin/keys', '/admin/keys/rotate', { overlapHours, platformId: String(devPlatformId) });
+      const response = await postForm(agent, '/admin/keys', '/admin/keys/rotate', {
+        overlapHours,
+        platformId: String(devPlatformId),
+      });
       assert.equal(response.status, 400, overlapHours);
     }
-    assert.equal((await postForm(agent, '/admin/keys', '/admin/keys/rotate', { overlapHours: '2', platformId: '999999' })).status, 404);
+    assert.equal(
+      (await postForm(agent, '/admin/keys', '/admin/keys/rotate', { overlapHours: '2', platformId: '999999' })).status,
+      404,
+    );
     assert.equal(await currentKid(), before);
     assert.equal((await kids()).length, published);
   });

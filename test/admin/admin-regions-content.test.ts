@@ -23,29 +23,64 @@ describe('admin console: regions and content', () => {
     const list = await agent.get('/admin/regions').set('accept-language', 'en').expect(200);
     assert.ok(list.text.includes('Kainuun hyvinvointialue') && list.text.includes('Kajanalands välfärdsområde'));
     const original = (await Region.findByPk('kainuu'))!.get({ plain: true });
-    const fields = { nameFi: 'Kainuun hyvinvointialue (testi)', nameSv: 'Kajanalands välfärdsområde (test)', nameEn: 'Kainuu (test)', wave: '2' };
+    const fields = {
+      nameFi: 'Kainuun hyvinvointialue (testi)',
+      nameSv: 'Kajanalands välfärdsområde (test)',
+      nameEn: 'Kainuu (test)',
+      wave: '2',
+    };
     try {
       const response = await postForm(agent, '/admin/regions/kainuu', '/admin/regions/kainuu', fields);
       assert.equal(response.status, 303);
       const region = (await Region.findByPk('kainuu'))!;
-      assert.deepEqual({ nameFi: region.nameFi, nameSv: region.nameSv, nameEn: region.nameEn, wave: region.wave }, { ...fields, wave: 2 });
-      assert.ok((await agent.get(response.headers.location).set('accept-language', 'en')).text.includes(en('admin.regions.saved')));
+      assert.deepEqual(
+        { nameFi: region.nameFi, nameSv: region.nameSv, nameEn: region.nameEn, wave: region.wave },
+        { ...fields, wave: 2 },
+      );
+      assert.ok(
+        (await agent.get(response.headers.location).set('accept-language', 'en')).text.includes(
+          en('admin.regions.saved'),
+        ),
+      );
     } finally {
       // Other test files read the seeded names.
-      await Region.update({ nameFi: original.nameFi, nameSv: original.nameSv, nameEn: original.nameEn, wave: original.wave }, { where: { code: 'kainuu' } });
+      await Region.update(
+        { nameFi: original.nameFi, nameSv: original.nameSv, nameEn: original.nameEn, wave: original.wave },
+        { where: { code: 'kainuu' } },
+      );
     }
   });
 
   it('refuses bad names or waves, and unknown regions, changing nothing', async () => {
     const before = await snapshot('lappi');
     const good = { nameFi: 'Lapin hyvinvointialue', nameSv: 'Lapplands välfärdsområde', nameEn: 'Lapland', wave: '3' };
-    for (const bad of [{ wave: '0' }, { wave: '21' }, { wave: 'two' }, { wave: '1.5' }, { nameFi: '   ' }, { nameSv: 'x'.repeat(201) }, { nameEn: undefined }]) {
-      const response = await postForm(agent, '/admin/regions/lappi', '/admin/regions/lappi', Object.fromEntries(Object.entries({ ...good, ...bad }).filter(([, v]) => v !== undefined)) as Record<string, string>);
+    for (const bad of [
+      { wave: '0' },
+      { wave: '21' },
+      { wave: 'two' },
+      { wave: '1.5' },
+      { nameFi: '   ' },
+      { nameSv: 'x'.repeat(201) },
+      { nameEn: undefined },
+    ]) {
+      const response = await postForm(
+        agent,
+        '/admin/regions/lappi',
+        '/admin/regions/lappi',
+        Object.fromEntries(Object.entries({ ...good, ...bad }).filter(([, v]) => v !== undefined)) as Record<
+          string,
+          string
+        >,
+      );
       assert.equal(response.status, 400, JSON.stringify(bad));
       const field = Object.keys(bad)[0];
-      assert.deepEqual(errorSummaryOf(response.text).map((l) => l.href), [`#${field}`]);
+      assert.deepEqual(
+        errorSummaryOf(response.text).map((l) => l.href),
+        [`#${field}`],
+      );
       assert.ok(fieldMessageOf(response.text, field), field);
-      if (bad[field as keyof typeof bad] !== undefined) assert.equal(fieldValueOf(response.text, field), bad[field as keyof typeof bad]!.replace(/"/g, '&quot;'));
+      if (bad[field as keyof typeof bad] !== undefined)
+        assert.equal(fieldValueOf(response.text, field), bad[field as keyof typeof bad]!.replace(/"/g, '&quot;'));
     }
     assert.equal(await snapshot('lappi'), before);
     assert.equal((await agent.get('/admin/regions/atlantis').set('accept-language', 'en')).status, 404);
@@ -63,6 +98,9 @@ describe('admin console: regions and content', () => {
       assert.ok(page.text.includes(`<td class="number">${pack.steps.length}</td>`), `${pack.slug} steps`);
     }
     // Every module the database serves is listed (other tests of the suite publish some too).
-    assert.equal([...page.text.matchAll(new RegExp(translator('sv')('admin.content.valid'), 'g'))].length, await ModuleRecord.count());
+    assert.equal(
+      [...page.text.matchAll(new RegExp(translator('sv')('admin.content.valid'), 'g'))].length,
+      await ModuleRecord.count(),
+    );
   });
 });

@@ -23,7 +23,12 @@ describe('admin personal data', () => {
     const developer = await openBoard(t, board, 'developer', { region: 'pohjois-karjala' });
     const practiceId = await createPractice(t, trainee, { title: 'Pirkanmaan koordinaattori', region: 'pirkanmaa' });
     const otherPracticeId = await createPractice(t, developer, { title: 'Karjalan malli', region: 'pohjois-karjala' });
-    await t.request().post(`/board/practices/${otherPracticeId}/comments`).type('form').send(form(trainee, { body: 'Kiinnostava malli.' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${otherPracticeId}/comments`)
+      .type('form')
+      .send(form(trainee, { body: 'Kiinnostava malli.' }))
+      .expect(303);
     const userId = (await LaunchSession.findByPk(trainee))!.userId;
     const commentId = (await PracticeComment.findOne({ where: { practiceId: otherPracticeId, authorId: userId } }))!.id;
     return { userId, practiceId, commentId, otherPracticeId };
@@ -62,10 +67,17 @@ describe('admin personal data', () => {
   it('refuses a bad search with the fields named', async () => {
     const short = await admin.get('/admin/people?q=a&lang=en').expect(400);
     // The error summary links to the field, which says what is wrong and keeps what was typed.
-    assert.deepEqual(errorSummaryOf(short.text), [{ href: '#q', text: 'Part of a name or email address must be at least 2 characters.' }]);
+    assert.deepEqual(errorSummaryOf(short.text), [
+      { href: '#q', text: 'Part of a name or email address must be at least 2 characters.' },
+    ]);
     assert.equal(fieldValueOf(short.text, 'q'), 'a');
-    const half = await admin.get(`/admin/people?issuer=${encodeURIComponent(t.devPlatform.issuer)}&lang=en`).expect(400);
-    assert.deepEqual(errorSummaryOf(half.text).map((l) => l.href), ['#sub']);
+    const half = await admin
+      .get(`/admin/people?issuer=${encodeURIComponent(t.devPlatform.issuer)}&lang=en`)
+      .expect(400);
+    assert.deepEqual(
+      errorSummaryOf(half.text).map((l) => l.href),
+      ['#sub'],
+    );
     assert.ok(fieldMessageOf(half.text, 'sub'));
     await admin.get('/admin/people?issuer=not-a-url&sub=1&lang=en').expect(400);
     await admin.get('/admin/people/abc').expect(400);
@@ -75,7 +87,8 @@ describe('admin personal data', () => {
   it('shows what Silta holds per kind, and the retention setting', async () => {
     const { userId } = await seed();
     const page = await admin.get(`/admin/people/${userId}?lang=en`).expect(200);
-    const count = (kind: string) => Number(new RegExp(`data-kind="${kind.replace('.', '\\.')}">(\\d+)<`).exec(page.text)?.[1]);
+    const count = (kind: string) =>
+      Number(new RegExp(`data-kind="${kind.replace('.', '\\.')}">(\\d+)<`).exec(page.text)?.[1]);
     assert.equal(count('board.practices'), await Practice.count({ where: { authorId: userId } }));
     assert.equal(count('board.comments'), await PracticeComment.count({ where: { authorId: userId } }));
     assert.ok(count('board.practices') >= 1 && count('account.memberships') >= 1);
@@ -93,9 +106,20 @@ describe('admin personal data', () => {
     await admin.post(`/admin/people/${userId}/export`).type('form').send({}).expect(403);
     await admin.post(`/admin/people/${userId}/export`).type('form').send({ _csrf: 'wrong' }).expect(403);
     const token = await csrfOf(admin, `/admin/people/${userId}`);
-    const response = await admin.post(`/admin/people/${userId}/export`).type('form').send({ _csrf: token }).expect(200).expect('content-type', /application\/json/);
-    assert.match(response.headers['content-disposition'], new RegExp(`attachment; filename="silta-user-${userId}\\.json"`));
-    const exported = JSON.parse(response.text) as { userId: number; data: { account: { user: { sub: string } }; board: { practices: { id: number }[] } } };
+    const response = await admin
+      .post(`/admin/people/${userId}/export`)
+      .type('form')
+      .send({ _csrf: token })
+      .expect(200)
+      .expect('content-type', /application\/json/);
+    assert.match(
+      response.headers['content-disposition'],
+      new RegExp(`attachment; filename="silta-user-${userId}\\.json"`),
+    );
+    const exported = JSON.parse(response.text) as {
+      userId: number;
+      data: { account: { user: { sub: string } }; board: { practices: { id: number }[] } };
+    };
     assert.equal(exported.userId, userId);
     assert.equal(exported.data.account.user.sub, '101');
     const practiceIds = exported.data.board.practices.map((p) => p.id);
@@ -108,15 +132,34 @@ describe('admin personal data', () => {
     const { userId, practiceId } = await seed();
     const before = (await User.findByPk(userId))!.toJSON();
     await admin.post(`/admin/people/${userId}/erase`).type('form').send({ confirm: 'yes', mode: 'remove' }).expect(403);
-    await admin.post(`/admin/people/${userId}/erase`).type('form').send({ _csrf: 'forged', confirm: 'yes', mode: 'remove' }).expect(403);
+    await admin
+      .post(`/admin/people/${userId}/erase`)
+      .type('form')
+      .send({ _csrf: 'forged', confirm: 'yes', mode: 'remove' })
+      .expect(403);
     const token = await csrfOf(admin, `/admin/people/${userId}/erase`);
-    const unconfirmed = await admin.post(`/admin/people/${userId}/erase?lang=en`).type('form').send({ _csrf: token, mode: 'remove' }).expect(400);
+    const unconfirmed = await admin
+      .post(`/admin/people/${userId}/erase?lang=en`)
+      .type('form')
+      .send({ _csrf: token, mode: 'remove' })
+      .expect(400);
     assert.match(errorSummaryOf(unconfirmed.text)[0].text, /^Confirm the erasure by ticking the box/);
-    assert.deepEqual(errorSummaryOf(unconfirmed.text).map((l) => l.href), ['#confirm']);
+    assert.deepEqual(
+      errorSummaryOf(unconfirmed.text).map((l) => l.href),
+      ['#confirm'],
+    );
     assert.match(fieldMessageOf(unconfirmed.text, 'confirm')!, /^Confirm the erasure by ticking the box/);
     assert.match(unconfirmed.text, /id="mode-remove" name="mode" value="remove" checked/, 'the choice is kept');
-    const unknownMode = await admin.post(`/admin/people/${userId}/erase?lang=en`).type('form').send({ _csrf: token, mode: 'everything', confirm: 'yes' }).expect(400);
-    assert.deepEqual(errorSummaryOf(unknownMode.text).map((l) => l.href), ['#mode-keep'], 'a mode not offered is named at the choice');
+    const unknownMode = await admin
+      .post(`/admin/people/${userId}/erase?lang=en`)
+      .type('form')
+      .send({ _csrf: token, mode: 'everything', confirm: 'yes' })
+      .expect(400);
+    assert.deepEqual(
+      errorSummaryOf(unknownMode.text).map((l) => l.href),
+      ['#mode-keep'],
+      'a mode not offered is named at the choice',
+    );
     assert.match(unknownMode.text, /<p class="error-message" id="mode-keep-error">/);
     assert.deepEqual((await User.findByPk(userId))!.toJSON(), before);
     assert.ok(await Practice.findByPk(practiceId));
@@ -127,7 +170,11 @@ describe('admin personal data', () => {
     const form = await admin.get(`/admin/people/${userId}/erase?lang=en`).expect(200);
     assert.match(form.text, /id="mode-keep" name="mode" value="keep" checked/);
     const token = await csrfOf(admin, `/admin/people/${userId}/erase`);
-    const done = await admin.post(`/admin/people/${userId}/erase`).type('form').send({ _csrf: token, confirm: 'yes' }).expect(303);
+    const done = await admin
+      .post(`/admin/people/${userId}/erase`)
+      .type('form')
+      .send({ _csrf: token, confirm: 'yes' })
+      .expect(303);
     assert.equal(done.headers.location, `/admin/people/${userId}?done=erased`);
     const user = (await User.findByPk(userId))!;
     assert.ok(isErasedSub(user.sub));
@@ -142,7 +189,11 @@ describe('admin personal data', () => {
   it('erases a person and removes their posts when chosen', async () => {
     const { userId, practiceId, commentId, otherPracticeId } = await seed();
     const token = await csrfOf(admin, `/admin/people/${userId}/erase`);
-    const done = await admin.post(`/admin/people/${userId}/erase`).type('form').send({ _csrf: token, mode: 'remove', confirm: 'yes' }).expect(303);
+    const done = await admin
+      .post(`/admin/people/${userId}/erase`)
+      .type('form')
+      .send({ _csrf: token, mode: 'remove', confirm: 'yes' })
+      .expect(303);
     assert.equal(done.headers.location, `/admin/people/${userId}?done=removed`);
     assert.equal(await Practice.findByPk(practiceId), null);
     assert.equal(await PracticeComment.findByPk(commentId), null);
@@ -154,7 +205,13 @@ describe('admin personal data', () => {
     const { userId } = await seed();
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
-    await eraseFromConsole({ sequelize: t.silta.sequelize, logger: createLogger('info', sink), adminId: 42, userId, remove: false });
+    await eraseFromConsole({
+      sequelize: t.silta.sequelize,
+      logger: createLogger('info', sink),
+      adminId: 42,
+      userId,
+      remove: false,
+    });
     const entry = JSON.parse(lines.find((l) => l.includes('user_erased'))!) as Record<string, unknown>;
     assert.deepEqual([entry.adminId, entry.userId, entry.removed, typeof entry.time], [42, userId, false, 'number']);
     assert.ok(!/Aino|Virtanen|example\.fi|"101"/.test(lines.join('')), 'no name, email or platform id');

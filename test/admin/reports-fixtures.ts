@@ -25,18 +25,46 @@ const at = (day: string) => new Date(`${day}T10:00:00Z`);
 async function setTime(t: TestSilta, table: string, column: string, ids: number[], when: Date) {
   if (!ids.length) return;
   const sequelize = t.silta.sequelize;
-  await inTransaction(sequelize, (transaction) => sequelize.query(`UPDATE ${table} SET ${column} = :when WHERE id IN (:ids)`, { replacements: { when, ids }, type: QueryTypes.UPDATE, transaction }));
+  await inTransaction(sequelize, (transaction) =>
+    sequelize.query(`UPDATE ${table} SET ${column} = :when WHERE id IN (:ids)`, {
+      replacements: { when, ids },
+      type: QueryTypes.UPDATE,
+      transaction,
+    }),
+  );
 }
 
 /** A persona works through a whole module (every step answered right) and finishes it; returns the attempt id. */
 async function completeModule(t: TestSilta, slug: string, persona: 'trainee' | 'developer'): Promise<number> {
   const pack = t.packs.get(slug)!;
-  const link = t.devPlatform.placeLink({ courseId: COURSE, title: pack.title.fi, custom: { target: 'module', module: slug } });
-  link.lineItemId = t.devPlatform.addLineItem({ courseId: COURSE, label: pack.title.fi, scoreMaximum: pack.scoreMaximum, resourceLinkId: link.id }).id;
-  const { lt } = await launchSession(t, { persona, courseId: COURSE, resourceLinkId: link.id, locale: 'fi', region: REGION_OF[persona] });
+  const link = t.devPlatform.placeLink({
+    courseId: COURSE,
+    title: pack.title.fi,
+    custom: { target: 'module', module: slug },
+  });
+  link.lineItemId = t.devPlatform.addLineItem({
+    courseId: COURSE,
+    label: pack.title.fi,
+    scoreMaximum: pack.scoreMaximum,
+    resourceLinkId: link.id,
+  }).id;
+  const { lt } = await launchSession(t, {
+    persona,
+    courseId: COURSE,
+    resourceLinkId: link.id,
+    locale: 'fi',
+    region: REGION_OF[persona],
+  });
   const attempt = await attemptOf(t, lt);
-  const body = (fields: [string, string][]) => new URLSearchParams([['lt', lt], ['attempt', String(attempt)], ...fields]).toString();
-  for (const step of pack.steps) await t.request().post(`/modules/steps/${step.id}`).type('form').send(body(rightAnswer(step))).expect(303);
+  const body = (fields: [string, string][]) =>
+    new URLSearchParams([['lt', lt], ['attempt', String(attempt)], ...fields]).toString();
+  for (const step of pack.steps)
+    await t
+      .request()
+      .post(`/modules/steps/${step.id}`)
+      .type('form')
+      .send(body(rightAnswer(step)))
+      .expect(303);
   await t.request().post('/modules/complete').type('form').send(body([])).expect(303);
   return attempt;
 }
@@ -65,18 +93,31 @@ export async function seedReports(t: TestSilta): Promise<Seeded> {
   const teacher = await openBoard(t, board, 'teacher', { region: REGION_OF.teacher });
   const p1 = await createPractice(t, trainee, { title: 'Raportin käytäntö 1', region: REGION_OF.trainee });
   const p2 = await createPractice(t, developer, { title: 'Raportin käytäntö 2', region: REGION_OF.developer });
-  const comment = (lt: string, id: number, text: string) => t.request().post(`/board/practices/${id}/comments`).type('form').send(form(lt, { body: text })).expect(303);
+  const comment = (lt: string, id: number, text: string) =>
+    t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .send(form(lt, { body: text }))
+      .expect(303);
   await comment(trainee, p2, 'Miten aloititte?');
   await comment(developer, p1, 'Hyvä malli.');
   await comment(developer, p1, 'Kokeilemme tätä.');
-  const adopt = (lt: string, id: number) => t.request().post(`/board/practices/${id}/adopt`).type('form').send(form(lt, { note: 'Otamme käyttöön.' })).expect(303);
+  const adopt = (lt: string, id: number) =>
+    t
+      .request()
+      .post(`/board/practices/${id}/adopt`)
+      .type('form')
+      .send(form(lt, { note: 'Otamme käyttöön.' }))
+      .expect(303);
   await adopt(developer, p1);
   await adopt(teacher, p1);
   await adopt(trainee, p2);
   await setTime(t, 'practices', 'created_at', [p1], at('2019-03-10'));
   await setTime(t, 'practices', 'created_at', [p2], at('2019-05-10'));
   const comments = (await PracticeComment.findAll({ where: { practiceId: [p1, p2] } })).map((c) => c.id);
-  const adoptionsOf = async (practiceId: number) => (await PracticeAdoption.findAll({ where: { practiceId } })).map((a) => a.id);
+  const adoptionsOf = async (practiceId: number) =>
+    (await PracticeAdoption.findAll({ where: { practiceId } })).map((a) => a.id);
   await setTime(t, 'practice_comments', 'created_at', comments, at('2019-05-12'));
   await setTime(t, 'practice_adoptions', 'created_at', await adoptionsOf(p1), at('2019-05-20'));
   await setTime(t, 'practice_adoptions', 'created_at', await adoptionsOf(p2), at('2019-06-02'));

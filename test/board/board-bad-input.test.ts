@@ -3,11 +3,15 @@ import { BoardModerationLog, Practice, PracticeAdoption, PracticeComment } from 
 import { testSilta, type TestSilta } from '../helpers/test-app';
 import { createPractice, form, openBoard, placeBoard, practiceForm } from './board-fixtures';
 
-const SCRIPT = '<script>alert("x")</script><img src=x onerror="alert(1)"><a href="javascript:alert(2)">a</a>[klik](javascript:alert(3))';
+const SCRIPT =
+  '<script>alert("x")</script><img src=x onerror="alert(1)"><a href="javascript:alert(2)">a</a>[klik](javascript:alert(3))';
 
 /** True when the page holds something a browser would run. */
 // Silta's own bundled scripts (the live board) are the only script tags a page may have.
-const runnable = (html: string) => /<script(?! src="\/public\/js\/[a-z-]+\.js" defer><\/script>)[\s>]|<img\b|<a\s[^>]*href="\s*javascript:|<[a-z][^<>]*\son\w+\s*=/i.test(html);
+const runnable = (html: string) =>
+  /<script(?! src="\/public\/js\/[a-z-]+\.js" defer><\/script>)[\s>]|<img\b|<a\s[^>]*href="\s*javascript:|<[a-z][^<>]*\son\w+\s*=/i.test(
+    html,
+  );
 
 describe('the board refuses bad input and changes nothing', () => {
   let t: TestSilta;
@@ -18,18 +22,45 @@ describe('the board refuses bad input and changes nothing', () => {
     karelia = placeBoard(t, { region: 'pohjois-karjala' });
     pirkanmaa = placeBoard(t, { region: 'pirkanmaa' });
   });
-  const json = (path: string, body: string) => t.request().post(path).type('form').set('Accept', 'application/json').send(body);
+  const json = (path: string, body: string) =>
+    t.request().post(path).type('form').set('Accept', 'application/json').send(body);
 
   it('renders script and HTML in every text field inert', async () => {
     const author = await openBoard(t, karelia, 'trainee');
     const teacher = await openBoard(t, karelia, 'teacher');
-    const id = await createPractice(t, author, { title: SCRIPT.slice(0, 190), summary: SCRIPT, need: SCRIPT, whatWasDone: SCRIPT, results: SCRIPT });
-    await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(author, { body: SCRIPT })).expect(303);
+    const id = await createPractice(t, author, {
+      title: SCRIPT.slice(0, 190),
+      summary: SCRIPT,
+      need: SCRIPT,
+      whatWasDone: SCRIPT,
+      results: SCRIPT,
+    });
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .send(form(author, { body: SCRIPT }))
+      .expect(303);
     const comment = await PracticeComment.findOne({ where: { practiceId: id } });
-    await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(author, { body: SCRIPT, parent: String(comment!.id) })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .send(form(author, { body: SCRIPT, parent: String(comment!.id) }))
+      .expect(303);
     const adopter = await openBoard(t, pirkanmaa, 'developer');
-    await t.request().post(`/board/practices/${id}/adopt`).type('form').send(form(adopter, { note: SCRIPT })).expect(303);
-    await t.request().post(`/board/practices/${id}/comments/${comment!.id}/moderate`).type('form').send(form(teacher, { action: 'hide', reason: SCRIPT })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/adopt`)
+      .type('form')
+      .send(form(adopter, { note: SCRIPT }))
+      .expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments/${comment!.id}/moderate`)
+      .type('form')
+      .send(form(teacher, { action: 'hide', reason: SCRIPT }))
+      .expect(303);
     const pages = [
       `/board/practices/${id}?lt=${author}`,
       `/board/practices/${id}?lt=${teacher}`,
@@ -66,21 +97,48 @@ describe('the board refuses bad input and changes nothing', () => {
     }
     assert.equal(await Practice.count(), before);
     const id = await createPractice(t, lt);
-    assert.equal((await json(`/board/practices/${id}/comments`, form(lt, { body: 'x'.repeat(4001) })).expect(400)).body.error.code, 'board_field_too_long');
-    assert.equal((await json(`/board/practices/${id}/adopt`, form(lt, { note: 'x'.repeat(1001) })).expect(400)).body.error.code, 'board_field_too_long');
+    assert.equal(
+      (await json(`/board/practices/${id}/comments`, form(lt, { body: 'x'.repeat(4001) })).expect(400)).body.error.code,
+      'board_field_too_long',
+    );
+    assert.equal(
+      (await json(`/board/practices/${id}/adopt`, form(lt, { note: 'x'.repeat(1001) })).expect(400)).body.error.code,
+      'board_field_too_long',
+    );
     assert.equal(await PracticeComment.count({ where: { practiceId: id } }), 0);
     assert.equal(await PracticeAdoption.count({ where: { practiceId: id } }), 0);
     // A page for an oversize field tells it in the user's language.
-    const page = await t.request().post('/board/practices').type('form').send(practiceForm(lt, { title: 'x'.repeat(201) })).expect(400);
-    assert.ok(page.text.includes('Title is too long: write at most 200 characters.'), 'the form names the field and its limit');
+    const page = await t
+      .request()
+      .post('/board/practices')
+      .type('form')
+      .send(practiceForm(lt, { title: 'x'.repeat(201) }))
+      .expect(400);
+    assert.ok(
+      page.text.includes('Title is too long: write at most 200 characters.'),
+      'the form names the field and its limit',
+    );
   });
 
   it('refuses an unknown region, theme, actor, status or board', async () => {
     const lt = await openBoard(t, karelia, 'trainee');
     const before = await Practice.count();
-    assert.equal((await json('/board/practices', practiceForm(lt, { region: 'atlantis' })).expect(400)).body.error.code, 'region_not_found');
-    for (const fields of [{ themes: ['no-such-theme'] }, { actors: ['wizards'] }, { status: 'done' }, { language: 'de' }, { region: '../etc' }]) {
-      assert.equal((await json('/board/practices', practiceForm(lt, fields)).expect(400)).body.error.code, 'validation_failed', JSON.stringify(fields));
+    assert.equal(
+      (await json('/board/practices', practiceForm(lt, { region: 'atlantis' })).expect(400)).body.error.code,
+      'region_not_found',
+    );
+    for (const fields of [
+      { themes: ['no-such-theme'] },
+      { actors: ['wizards'] },
+      { status: 'done' },
+      { language: 'de' },
+      { region: '../etc' },
+    ]) {
+      assert.equal(
+        (await json('/board/practices', practiceForm(lt, fields)).expect(400)).body.error.code,
+        'validation_failed',
+        JSON.stringify(fields),
+      );
     }
     assert.equal(await Practice.count(), before);
     await t.request().get(`/board?lt=${lt}&theme=no-such-theme`).expect(400);
@@ -98,20 +156,51 @@ describe('the board refuses bad input and changes nothing', () => {
     const lt = await openBoard(t, karelia, 'trainee');
     const mine = await createPractice(t, lt, { title: 'Oman taulun käytäntö' });
     const row = (await Practice.findByPk(mine))!;
-    const foreign = await Practice.create({ issuer: 'https://other-moodle.example', boardKey: 'default', authorId: row.authorId, regionCode: 'kainuu', title: 'Vieraan alustan käytäntö', summary: 's', need: 'n', whatWasDone: 'w', results: '', actors: '[]', themes: '[]', links: '[]', status: 'idea', language: 'fi' });
-    const missing = await t.request().get(`/board/practices/${foreign.id}?lt=${lt}`).set('Accept', 'application/json').expect(404);
+    const foreign = await Practice.create({
+      issuer: 'https://other-moodle.example',
+      boardKey: 'default',
+      authorId: row.authorId,
+      regionCode: 'kainuu',
+      title: 'Vieraan alustan käytäntö',
+      summary: 's',
+      need: 'n',
+      whatWasDone: 'w',
+      results: '',
+      actors: '[]',
+      themes: '[]',
+      links: '[]',
+      status: 'idea',
+      language: 'fi',
+    });
+    const missing = await t
+      .request()
+      .get(`/board/practices/${foreign.id}?lt=${lt}`)
+      .set('Accept', 'application/json')
+      .expect(404);
     assert.equal(missing.body.error.code, 'practice_not_found');
     await json(`/board/practices/${foreign.id}/comments`, form(lt, { body: 'hei' })).expect(404);
     await json(`/board/practices/${foreign.id}/useful`, form(lt)).expect(404);
-    assert.ok(!(await t.request().get(`/board?lt=${lt}&q=${encodeURIComponent('Vieraan alustan')}`).expect(200)).text.includes('Vieraan alustan käytäntö'));
-    assert.ok(!(await t.request().get(`/board/regions/kainuu?lt=${lt}`).expect(200)).text.includes('Vieraan alustan käytäntö'));
+    assert.ok(
+      !(
+        await t
+          .request()
+          .get(`/board?lt=${lt}&q=${encodeURIComponent('Vieraan alustan')}`)
+          .expect(200)
+      ).text.includes('Vieraan alustan käytäntö'),
+    );
+    assert.ok(
+      !(await t.request().get(`/board/regions/kainuu?lt=${lt}`).expect(200)).text.includes('Vieraan alustan käytäntö'),
+    );
     // A course can name its own board; it does not see the default one.
     const named = await openBoard(t, placeBoard(t, { region: 'pohjois-karjala', board: 'pilotit' }), 'trainee');
     await t.request().get(`/board/practices/${mine}?lt=${named}`).expect(404);
     const inNamed = await createPractice(t, named, { title: 'Pilottitaulun käytäntö' });
     assert.equal((await Practice.findByPk(inNamed))!.boardKey, 'pilotit');
     await t.request().get(`/board/practices/${inNamed}?lt=${lt}`).expect(404);
-    await t.request().get('/board/practices/abc?lt=' + lt).expect(404);
+    await t
+      .request()
+      .get('/board/practices/abc?lt=' + lt)
+      .expect(404);
   });
 
   it('lets a teacher hide and restore with a reason, logs only real actions, and refuses a learner', async () => {
@@ -120,7 +209,12 @@ describe('the board refuses bad input and changes nothing', () => {
     const teacher = await openBoard(t, karelia, 'teacher');
     const tag = `moderoitava-${Date.now()}`;
     const id = await createPractice(t, author, { title: tag });
-    await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(author, { body: 'Kommentti' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .send(form(author, { body: 'Kommentti' }))
+      .expect(303);
     const comment = (await PracticeComment.findOne({ where: { practiceId: id } }))!;
     const logRows = () => BoardModerationLog.count({ where: { targetId: [id, comment.id] } });
 
@@ -132,23 +226,43 @@ describe('the board refuses bad input and changes nothing', () => {
     assert.equal((await PracticeComment.findByPk(comment.id))!.hiddenAt, null);
     assert.equal(await logRows(), 0);
     await t.request().get(`/board/moderation?lt=${learner}`).expect(403);
-    assert.equal((await json(`/board/practices/${id}/moderate`, form(teacher, { action: 'hide', reason: '' })).expect(400)).body.error.code, 'validation_failed');
+    assert.equal(
+      (await json(`/board/practices/${id}/moderate`, form(teacher, { action: 'hide', reason: '' })).expect(400)).body
+        .error.code,
+      'validation_failed',
+    );
 
-    await json(`/board/practices/${id}/moderate`, form(teacher, { action: 'hide', reason: 'Sisältää henkilötietoja' })).expect(303);
-    await json(`/board/practices/${id}/moderate`, form(teacher, { action: 'hide', reason: 'Toistamiseen' })).expect(303);
+    await json(
+      `/board/practices/${id}/moderate`,
+      form(teacher, { action: 'hide', reason: 'Sisältää henkilötietoja' }),
+    ).expect(303);
+    await json(`/board/practices/${id}/moderate`, form(teacher, { action: 'hide', reason: 'Toistamiseen' })).expect(
+      303,
+    );
     assert.equal(await logRows(), 1, 'hiding what is hidden logs nothing');
     const log = (await BoardModerationLog.findOne({ where: { targetId: id, targetType: 'practice' } }))!;
     assert.deepEqual([log.action, log.reason], ['hide', 'Sisältää henkilötietoja']);
     // Hidden: gone for other learners, visible to its author and the teacher with the reason.
     await t.request().get(`/board/practices/${id}?lt=${learner}`).expect(404);
-    assert.ok(!(await t.request().get(`/board?lt=${learner}&q=${tag}`).expect(200)).text.includes(`/board/practices/${id}?`));
-    assert.ok((await t.request().get(`/board/practices/${id}?lt=${author}`).expect(200)).text.includes('Sisältää henkilötietoja'));
-    assert.ok((await t.request().get(`/board?lt=${teacher}&q=${tag}`).expect(200)).text.includes(`/board/practices/${id}?`));
+    assert.ok(
+      !(await t.request().get(`/board?lt=${learner}&q=${tag}`).expect(200)).text.includes(`/board/practices/${id}?`),
+    );
+    assert.ok(
+      (await t.request().get(`/board/practices/${id}?lt=${author}`).expect(200)).text.includes(
+        'Sisältää henkilötietoja',
+      ),
+    );
+    assert.ok(
+      (await t.request().get(`/board?lt=${teacher}&q=${tag}`).expect(200)).text.includes(`/board/practices/${id}?`),
+    );
     await json(`/board/practices/${id}/comments`, form(author, { body: 'Piilotettuun' })).expect(409);
 
     await json(`/board/practices/${id}/moderate`, form(teacher, { action: 'restore', reason: 'Korjattu' })).expect(303);
     await t.request().get(`/board/practices/${id}?lt=${learner}`).expect(200);
-    await json(`/board/practices/${id}/comments/${comment.id}/moderate`, form(teacher, { action: 'hide', reason: 'Asiaton' })).expect(303);
+    await json(
+      `/board/practices/${id}/comments/${comment.id}/moderate`,
+      form(teacher, { action: 'hide', reason: 'Asiaton' }),
+    ).expect(303);
     const seen = await t.request().get(`/board/practices/${id}?lt=${learner}`).expect(200);
     assert.ok(!seen.text.includes('<p>Kommentti</p>'), 'a hidden comment is not shown to others');
     assert.equal(await logRows(), 3);
@@ -160,7 +274,12 @@ describe('the board refuses bad input and changes nothing', () => {
     const author = await openBoard(t, karelia, 'trainee');
     const other = await openBoard(t, pirkanmaa, 'developer');
     const id = await createPractice(t, author);
-    await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(author, { body: 'Oma kommentti' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .send(form(author, { body: 'Oma kommentti' }))
+      .expect(303);
     const comment = (await PracticeComment.findOne({ where: { practiceId: id } }))!;
     await json(`/board/practices/${id}/comments/${comment.id}/delete`, form(other)).expect(403);
     assert.ok(await PracticeComment.findByPk(comment.id));

@@ -6,21 +6,49 @@ export type Persona = 'trainee' | 'developer' | 'teacher' | 'admin';
 
 /** Places a board activity in the course; `custom` adds e.g. `region` or `board`. */
 export function placeBoard(t: TestSilta, custom: Record<string, string> = {}): string {
-  return t.devPlatform.placeLink({ courseId: COURSE, title: 'Vertaisoppiminen', custom: { target: 'board', ...custom } }).id;
+  return t.devPlatform.placeLink({
+    courseId: COURSE,
+    title: 'Vertaisoppiminen',
+    custom: { target: 'board', ...custom },
+  }).id;
 }
 
 /** A launch into a board link; returns the launch-session token. */
-export async function openBoard(t: TestSilta, linkId: string, persona: Persona, options: { region?: string; locale?: string } = {}): Promise<string> {
-  const { lt } = await launchSession(t, { persona, courseId: COURSE, resourceLinkId: linkId, locale: options.locale ?? 'fi', region: options.region });
+export async function openBoard(
+  t: TestSilta,
+  linkId: string,
+  persona: Persona,
+  options: { region?: string; locale?: string } = {},
+): Promise<string> {
+  const { lt } = await launchSession(t, {
+    persona,
+    courseId: COURSE,
+    resourceLinkId: linkId,
+    locale: options.locale ?? 'fi',
+    region: options.region,
+  });
   return lt;
 }
 
-export type PracticeFields = Partial<Record<'title' | 'summary' | 'need' | 'whatWasDone' | 'results' | 'status' | 'language' | 'region' | 'links', string>> & { actors?: string[]; themes?: string[] };
+export type PracticeFields = Partial<
+  Record<'title' | 'summary' | 'need' | 'whatWasDone' | 'results' | 'status' | 'language' | 'region' | 'links', string>
+> & { actors?: string[]; themes?: string[] };
 
 /** A practice form body; fields not given get valid values. */
 export function practiceForm(lt: string, fields: PracticeFields = {}): string {
   const { actors = ['occupational-health', 'kela'], themes = ['work-ability-support'], ...rest } = fields;
-  const values = { title: 'Työkykykoordinaattori', summary: 'Koordinaattori kokoaa tuen.', need: 'Asiakkaat putosivat **palvelujen väliin**.', whatWasDone: '- yksi yhteyshenkilö\n- yhteinen suunnitelma', results: 'Paluu töihin nopeutui.', status: 'pilot', language: 'fi', region: 'pohjois-karjala', links: 'https://example.fi/malli', ...rest };
+  const values = {
+    title: 'Työkykykoordinaattori',
+    summary: 'Koordinaattori kokoaa tuen.',
+    need: 'Asiakkaat putosivat **palvelujen väliin**.',
+    whatWasDone: '- yksi yhteyshenkilö\n- yhteinen suunnitelma',
+    results: 'Paluu töihin nopeutui.',
+    status: 'pilot',
+    language: 'fi',
+    region: 'pohjois-karjala',
+    links: 'https://example.fi/malli',
+    ...rest,
+  };
   const params = new URLSearchParams({ lt, ...values });
   for (const a of actors) params.append('actors', a);
   for (const th of themes) params.append('themes', th);
@@ -37,4 +65,5 @@ export async function createPractice(t: TestSilta, lt: string, fields: PracticeF
 }
 
 /** A form body with the launch token. */
-export const form = (lt: string, fields: Record<string, string> = {}) => new URLSearchParams({ lt, ...fields }).toString();
+export const form = (lt: string, fields: Record<string, string> = {}) =>
+  new URLSearchParams({ lt, ...fields }).toString();

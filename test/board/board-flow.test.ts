@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { translator } from '../../server/i18n';
-import { LaunchSession, Practice, PracticeAdoption, PracticeComment, PracticeReaction, UserRegion } from '../../server/store/models';
+import {
+  LaunchSession,
+  Practice,
+  PracticeAdoption,
+  PracticeComment,
+  PracticeReaction,
+  UserRegion,
+} from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 import { launchSession } from '../helpers/launch';
 import { createPractice, form, openBoard, placeBoard, practiceForm } from './board-fixtures';
@@ -17,7 +24,12 @@ describe('the peer-learning board over HTTP', () => {
 
   it('opens the board from a board link, in the launch language, with the region from the launch', async () => {
     const link = placeBoard(t, { region: 'varsinais-suomi' });
-    const { location, lt } = await launchSession(t, { persona: 'developer', courseId: '3', resourceLinkId: link, locale: 'sv' });
+    const { location, lt } = await launchSession(t, {
+      persona: 'developer',
+      courseId: '3',
+      resourceLinkId: link,
+      locale: 'sv',
+    });
     assert.equal(location, `/board?lt=${lt}`);
     const board = await t.request().get(location).expect(200);
     assert.match(board.text, /<html lang="sv">/);
@@ -36,11 +48,29 @@ describe('the peer-learning board over HTTP', () => {
     const choice = await t.request().get(first.headers.location).expect(200);
     assert.match(choice.text, /<select id="region" name="region"/);
     assert.equal((choice.text.match(/<option value="/g) ?? []).length, 22, '21 counties and Helsinki');
-    await t.request().post('/board/region').type('form').send(form(lt, { region: 'kainuu' })).expect(303);
+    await t
+      .request()
+      .post('/board/region')
+      .type('form')
+      .send(form(lt, { region: 'kainuu' }))
+      .expect(303);
     assert.ok((await t.request().get(`/board?lt=${lt}`).expect(200)).text.includes('Kainuu Wellbeing Services County'));
-    await t.request().post('/board/region').type('form').send(form(lt, { region: 'lappi' })).expect(303);
-    assert.ok((await t.request().get(`/board?lt=${lt}`).expect(200)).text.includes('Lapland Wellbeing Services County'));
-    const unknown = await t.request().post('/board/region').type('form').set('Accept', 'application/json').send(form(lt, { region: 'atlantis' })).expect(404);
+    await t
+      .request()
+      .post('/board/region')
+      .type('form')
+      .send(form(lt, { region: 'lappi' }))
+      .expect(303);
+    assert.ok(
+      (await t.request().get(`/board?lt=${lt}`).expect(200)).text.includes('Lapland Wellbeing Services County'),
+    );
+    const unknown = await t
+      .request()
+      .post('/board/region')
+      .type('form')
+      .set('Accept', 'application/json')
+      .send(form(lt, { region: 'atlantis' }))
+      .expect(404);
     assert.equal(unknown.body.error.code, 'region_not_found');
   });
 
@@ -50,7 +80,12 @@ describe('the peer-learning board over HTTP', () => {
       const session = await LaunchSession.findByPk(lt);
       await UserRegion.destroy({ where: { userId: session!.userId } });
       const board = await t.request().get(`/board?lt=${lt}`).expect(200);
-      assert.ok(board.text.includes(`<a class="button" href="/board/region?lt=${lt}">${translator('en')('board.grid.choose_region_to_post')}</a>`), persona);
+      assert.ok(
+        board.text.includes(
+          `<a class="button" href="/board/region?lt=${lt}">${translator('en')('board.grid.choose_region_to_post')}</a>`,
+        ),
+        persona,
+      );
       assert.ok(!board.text.includes(`href="/board/new?lt=${lt}"`), `${persona}: no share button before a region`);
     }
   });
@@ -59,10 +94,28 @@ describe('the peer-learning board over HTTP', () => {
     const lt = await openBoard(t, karelia, 'trainee');
     const tag = `suodatin-${Date.now()}`;
     const blank = await t.request().get(`/board/new?lt=${lt}`).expect(200);
-    assert.match(blank.text, /<option value="pohjois-karjala" selected>/, 'the form starts with the user\'s region');
-    for (const name of ['title', 'summary', 'need', 'whatWasDone', 'results', 'links']) assert.match(blank.text, new RegExp(`<label for="[^"]+">[^<]+</label>\\s*(<p[^>]*>[^<]*</p>)?\\s*<(input|textarea) id="[^"]+" name="${name}"`), name);
-    const id = await createPractice(t, lt, { title: `Nuorten työkykypolku ${tag}`, themes: ['youth'], actors: ['education'], status: 'idea', language: 'sv' });
-    const other = await createPractice(t, lt, { title: `Kelan yhteistyö ${tag}`, themes: ['return-to-work'], actors: ['kela'], region: 'pirkanmaa' });
+    assert.match(blank.text, /<option value="pohjois-karjala" selected>/, "the form starts with the user's region");
+    for (const name of ['title', 'summary', 'need', 'whatWasDone', 'results', 'links'])
+      assert.match(
+        blank.text,
+        new RegExp(
+          `<label for="[^"]+">[^<]+</label>\\s*(<p[^>]*>[^<]*</p>)?\\s*<(input|textarea) id="[^"]+" name="${name}"`,
+        ),
+        name,
+      );
+    const id = await createPractice(t, lt, {
+      title: `Nuorten työkykypolku ${tag}`,
+      themes: ['youth'],
+      actors: ['education'],
+      status: 'idea',
+      language: 'sv',
+    });
+    const other = await createPractice(t, lt, {
+      title: `Kelan yhteistyö ${tag}`,
+      themes: ['return-to-work'],
+      actors: ['kela'],
+      region: 'pirkanmaa',
+    });
     const stored = await Practice.findByPk(id);
     assert.equal(stored!.regionCode, 'pohjois-karjala');
     const list = async (query: string) => (await t.request().get(`/board?lt=${lt}&q=${tag}&${query}`).expect(200)).text;
@@ -79,7 +132,11 @@ describe('the peer-learning board over HTTP', () => {
       ['wave=4', []],
     ] as [string, number[]][]) {
       const html = await list(query);
-      assert.deepEqual([id, other].filter((p) => shows(html, p)), expected, query);
+      assert.deepEqual(
+        [id, other].filter((p) => shows(html, p)),
+        expected,
+        query,
+      );
     }
     // Sorting: the one marked useful comes first among the two.
     await t.request().post(`/board/practices/${other}/useful`).type('form').send(form(lt)).expect(303);
@@ -111,12 +168,28 @@ describe('the peer-learning board over HTTP', () => {
     const author = await openBoard(t, karelia, 'trainee');
     const reader = await openBoard(t, pirkanmaa, 'developer');
     const id = await createPractice(t, author);
-    await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(reader, { body: 'Miten rahoitus järjestettiin?' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .send(form(reader, { body: 'Miten rahoitus järjestettiin?' }))
+      .expect(303);
     const comment = await PracticeComment.findOne({ where: { practiceId: id } });
-    await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(author, { body: 'Hankerahalla aluksi.', parent: String(comment!.id) })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .send(form(author, { body: 'Hankerahalla aluksi.', parent: String(comment!.id) }))
+      .expect(303);
     const reply = await PracticeComment.findOne({ where: { practiceId: id, parentId: comment!.id } });
     assert.ok(reply);
-    const deeper = await t.request().post(`/board/practices/${id}/comments`).type('form').set('Accept', 'application/json').send(form(reader, { body: 'Entä nyt?', parent: String(reply.id) })).expect(400);
+    const deeper = await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .set('Accept', 'application/json')
+      .send(form(reader, { body: 'Entä nyt?', parent: String(reply.id) }))
+      .expect(400);
     assert.equal(deeper.body.error.code, 'reply_too_deep');
     const page = await t.request().get(`/board/practices/${id}?lt=${reader}`).expect(200);
     assert.ok(page.text.includes('Miten rahoitus järjestettiin?') && page.text.includes('Hankerahalla aluksi.'));
@@ -127,7 +200,8 @@ describe('the peer-learning board over HTTP', () => {
     const lt = await openBoard(t, karelia, 'trainee');
     const other = await openBoard(t, pirkanmaa, 'developer');
     const id = await createPractice(t, lt);
-    const toggle = (token: string) => t.request().post(`/board/practices/${id}/useful`).type('form').send(form(token)).expect(303);
+    const toggle = (token: string) =>
+      t.request().post(`/board/practices/${id}/useful`).type('form').send(form(token)).expect(303);
     await toggle(lt);
     await toggle(other);
     assert.equal((await Practice.findByPk(id))!.usefulCount, 2);
@@ -143,8 +217,19 @@ describe('the peer-learning board over HTTP', () => {
     const adopter = await openBoard(t, pirkanmaa, 'developer');
     const tag = `omaksuttu-${Date.now()}`;
     const id = await createPractice(t, author, { title: tag });
-    await t.request().post(`/board/practices/${id}/adopt`).type('form').send(form(adopter, { note: 'Aloitamme syksyllä.' })).expect(303);
-    const again = await t.request().post(`/board/practices/${id}/adopt`).type('form').set('Accept', 'application/json').send(form(adopter, { note: 'Toinen kerta' })).expect(409);
+    await t
+      .request()
+      .post(`/board/practices/${id}/adopt`)
+      .type('form')
+      .send(form(adopter, { note: 'Aloitamme syksyllä.' }))
+      .expect(303);
+    const again = await t
+      .request()
+      .post(`/board/practices/${id}/adopt`)
+      .type('form')
+      .set('Accept', 'application/json')
+      .send(form(adopter, { note: 'Toinen kerta' }))
+      .expect(409);
     assert.equal(again.body.error.code, 'already_adopted');
     assert.equal(await PracticeAdoption.count({ where: { practiceId: id } }), 1);
     assert.equal((await Practice.findByPk(id))!.adoptionCount, 1);
@@ -155,20 +240,40 @@ describe('the peer-learning board over HTTP', () => {
     const section = (html: string, heading: string) => html.slice(html.indexOf(`id="${heading}"`));
     assert.ok(section(adopting.text, 'adopted-heading').includes(tag), 'adopted on the adopting region page');
     assert.ok(!section(adopting.text, 'shared-heading').split('id="adopted-heading"')[0].includes(tag));
-    assert.ok(section(sharing.text, 'shared-heading').split('id="adopted-heading"')[0].includes(tag), 'shared on the origin region page');
+    assert.ok(
+      section(sharing.text, 'shared-heading').split('id="adopted-heading"')[0].includes(tag),
+      'shared on the origin region page',
+    );
   });
 
   it('lets the author edit and delete their own practice and refuses others', async () => {
     const author = await openBoard(t, karelia, 'trainee');
     const other = await openBoard(t, pirkanmaa, 'developer');
     const id = await createPractice(t, author, { title: 'Alkuperäinen' });
-    const refused = await t.request().post(`/board/practices/${id}`).type('form').set('Accept', 'application/json').send(practiceForm(other, { title: 'Kaapattu' })).expect(403);
+    const refused = await t
+      .request()
+      .post(`/board/practices/${id}`)
+      .type('form')
+      .set('Accept', 'application/json')
+      .send(practiceForm(other, { title: 'Kaapattu' }))
+      .expect(403);
     assert.equal(refused.body.error.code, 'forbidden');
-    await t.request().post(`/board/practices/${id}/delete`).type('form').set('Accept', 'application/json').send(form(other)).expect(403);
+    await t
+      .request()
+      .post(`/board/practices/${id}/delete`)
+      .type('form')
+      .set('Accept', 'application/json')
+      .send(form(other))
+      .expect(403);
     await t.request().get(`/board/practices/${id}/edit?lt=${other}`).expect(403);
     assert.equal((await Practice.findByPk(id))!.title, 'Alkuperäinen');
     await t.request().get(`/board/practices/${id}/edit?lt=${author}`).expect(200);
-    await t.request().post(`/board/practices/${id}`).type('form').send(practiceForm(author, { title: 'Muokattu', status: 'established' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}`)
+      .type('form')
+      .send(practiceForm(author, { title: 'Muokattu', status: 'established' }))
+      .expect(303);
     const edited = await Practice.findByPk(id);
     assert.deepEqual([edited!.title, edited!.status], ['Muokattu', 'established']);
     await t.request().post(`/board/practices/${id}/delete`).type('form').send(form(author)).expect(303);

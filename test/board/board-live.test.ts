@@ -21,7 +21,11 @@ const BOARD_EVENTS = ['practice:', 'comment:', 'adoption:'];
 
 /** A card's counts line, each count with its own plural (board.presenter). */
 const counts = (lang: 'fi' | 'sv', useful: number, adopted: number, comments: number) =>
-  translator(lang)('board.counts', { useful, adopted: formatCount(lang, 'board.adopted_by', adopted), comments: formatCount(lang, 'board.comment_count', comments) });
+  translator(lang)('board.counts', {
+    useful,
+    adopted: formatCount(lang, 'board.adopted_by', adopted),
+    comments: formatCount(lang, 'board.comment_count', comments),
+  });
 
 describe('the live board over Socket.IO', () => {
   let t: TestSilta;
@@ -53,7 +57,8 @@ describe('the live board over Socket.IO', () => {
     return { socket, lt, events, contextId: (await loadLaunch(t.silta.sequelize, lt)).context.id };
   }
 
-  const subscribe = (viewer: Viewer, payload: unknown = {}) => new Promise<Ack<{ board: string }>>((resolve) => viewer.socket.emit('board:subscribe', payload, resolve));
+  const subscribe = (viewer: Viewer, payload: unknown = {}) =>
+    new Promise<Ack<{ board: string }>>((resolve) => viewer.socket.emit('board:subscribe', payload, resolve));
 
   async function subscribed(lt: string): Promise<Viewer> {
     const viewer = await viewerOf(lt);
@@ -63,7 +68,11 @@ describe('the live board over Socket.IO', () => {
   }
 
   /** The first recorded event named `name` that matches, waiting for it if it has not come yet. */
-  async function received(viewer: Viewer, name: string, match: (payload: Record<string, unknown>) => boolean = () => true): Promise<Record<string, unknown>> {
+  async function received(
+    viewer: Viewer,
+    name: string,
+    match: (payload: Record<string, unknown>) => boolean = () => true,
+  ): Promise<Record<string, unknown>> {
     for (;;) {
       const found = viewer.events.find((e) => e.name === name && match(e.payload));
       if (found) return found.payload;
@@ -78,7 +87,9 @@ describe('the live board over Socket.IO', () => {
    */
   async function settled(viewer: Viewer): Promise<void> {
     const text = `barrier-${++barriers}`;
-    const joined = await new Promise<Ack<{ room: string }>>((resolve) => viewer.socket.emit('room:join', { room: `context:${viewer.contextId}` }, resolve));
+    const joined = await new Promise<Ack<{ room: string }>>((resolve) =>
+      viewer.socket.emit('room:join', { room: `context:${viewer.contextId}` }, resolve),
+    );
     assert.ok('data' in joined);
     const arrived = new Promise<void>((resolve) => {
       const listener = (payload: { text: string }) => {
@@ -92,7 +103,8 @@ describe('the live board over Socket.IO', () => {
     await arrived;
   }
 
-  const byId = (id: number) => (payload: Record<string, unknown>) => (payload.practice as { id: number } | undefined)?.id === id || payload.practiceId === id;
+  const byId = (id: number) => (payload: Record<string, unknown>) =>
+    (payload.practice as { id: number } | undefined)?.id === id || payload.practiceId === id;
   const about = (viewer: Viewer, id: number) => viewer.events.filter((e) => byId(id)(e.payload));
 
   async function expected(lang: Language, key: string, params: { region?: string; title?: string }) {
@@ -119,7 +131,11 @@ describe('the live board over Socket.IO', () => {
       assert.ok(ack.error.message.length > 0);
     }
     const rooms = [...(t.silta.realtime!.io.sockets.sockets.get(intruder.socket.id!)?.rooms ?? [])];
-    assert.deepEqual(rooms.filter((r) => r.startsWith('board:')), [], 'the refused socket joined no board room');
+    assert.deepEqual(
+      rooms.filter((r) => r.startsWith('board:')),
+      [],
+      'the refused socket joined no board room',
+    );
 
     const id = await createPractice(t, lt, { title: 'Vain tilaajille' });
     await received(viewer, 'practice:created', byId(id));
@@ -134,41 +150,97 @@ describe('the live board over Socket.IO', () => {
     const title = `Live-käytäntö ${Date.now()}`;
     const id = await createPractice(t, author, { title, summary: 'Tiivistelmä <b>ei HTML:ää</b>', status: 'pilot' });
 
-    for (const [viewer, lang] of [[finnish, 'fi'], [swedish, 'sv']] as const) {
-      const created = (await received(viewer, 'practice:created', byId(id))) as { practice: Record<string, unknown>; announcement: string };
+    for (const [viewer, lang] of [
+      [finnish, 'fi'],
+      [swedish, 'sv'],
+    ] as const) {
+      const created = (await received(viewer, 'practice:created', byId(id))) as {
+        practice: Record<string, unknown>;
+        announcement: string;
+      };
       assert.deepEqual(Object.keys(created).sort(), ['announcement', 'practice']);
       assert.deepEqual(Object.keys(created.practice).sort(), ['counts', 'id', 'language', 'meta', 'summary', 'title']);
       assert.equal(created.practice.title, title);
-      assert.equal(created.practice.summary, 'Tiivistelmä <b>ei HTML:ää</b>', 'text as typed: the browser sets it as text');
-      assert.ok(String(created.practice.meta).includes(translator(lang)('board.status.pilot')), `${lang} meta: ${created.practice.meta}`);
-      assert.equal(created.announcement, await expected(lang, 'board.live.practice_created', { region: 'pohjois-karjala', title }));
+      assert.equal(
+        created.practice.summary,
+        'Tiivistelmä <b>ei HTML:ää</b>',
+        'text as typed: the browser sets it as text',
+      );
+      assert.ok(
+        String(created.practice.meta).includes(translator(lang)('board.status.pilot')),
+        `${lang} meta: ${created.practice.meta}`,
+      );
+      assert.equal(
+        created.announcement,
+        await expected(lang, 'board.live.practice_created', { region: 'pohjois-karjala', title }),
+      );
     }
 
-    await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(author, { body: 'Hyvä **malli**' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .send(form(author, { body: 'Hyvä **malli**' }))
+      .expect(303);
     const comment = (await PracticeComment.findOne({ where: { practiceId: id } }))!;
-    await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(author, { body: 'Vastaus', parent: String(comment.id) })).expect(303);
-    for (const [viewer, lang] of [[finnish, 'fi'], [swedish, 'sv']] as const) {
-      const top = (await received(viewer, 'comment:created', (p) => (p.comment as { id: number }).id === comment.id)) as { practiceId: number; counts: string; comment: Record<string, unknown>; announcement: string };
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .send(form(author, { body: 'Vastaus', parent: String(comment.id) }))
+      .expect(303);
+    for (const [viewer, lang] of [
+      [finnish, 'fi'],
+      [swedish, 'sv'],
+    ] as const) {
+      const top = (await received(
+        viewer,
+        'comment:created',
+        (p) => (p.comment as { id: number }).id === comment.id,
+      )) as { practiceId: number; counts: string; comment: Record<string, unknown>; announcement: string };
       assert.equal(top.practiceId, id);
-      assert.deepEqual(Object.keys(top.comment).sort(), ['author', 'date', 'html', 'id', 'label', 'parentId'], 'the body leaves rendered only, not also as typed');
+      assert.deepEqual(
+        Object.keys(top.comment).sort(),
+        ['author', 'date', 'html', 'id', 'label', 'parentId'],
+        'the body leaves rendered only, not also as typed',
+      );
       assert.equal(top.comment.html, '<p>Hyvä <strong>malli</strong></p>\n');
       assert.equal(top.comment.parentId, null);
       assert.equal(top.comment.author, 'Maria Lindqvist');
       assert.equal(top.announcement, await expected(lang, 'board.live.comment_created', { title }));
-      const reply = (await received(viewer, 'comment:created', (p) => (p.comment as { parentId: number | null }).parentId === comment.id)) as { counts: string; comment: Record<string, unknown>; announcement: string };
+      const reply = (await received(
+        viewer,
+        'comment:created',
+        (p) => (p.comment as { parentId: number | null }).parentId === comment.id,
+      )) as { counts: string; comment: Record<string, unknown>; announcement: string };
       assert.equal(reply.comment.html, '<p>Vastaus</p>\n');
       assert.equal(reply.announcement, await expected(lang, 'board.live.reply_created', { title }));
       assert.equal(reply.counts, counts(lang, 0, 0, 2));
     }
 
     const adopter = await openBoard(t, pirkanmaa, 'developer');
-    await t.request().post(`/board/practices/${id}/adopt`).type('form').send(form(adopter, { note: 'Kokeilemme syksyllä' })).expect(303);
-    for (const [viewer, lang] of [[finnish, 'fi'], [swedish, 'sv']] as const) {
-      const adoption = (await received(viewer, 'adoption:created', byId(id))) as { counts: string; adoption: Record<string, unknown>; announcement: string };
+    await t
+      .request()
+      .post(`/board/practices/${id}/adopt`)
+      .type('form')
+      .send(form(adopter, { note: 'Kokeilemme syksyllä' }))
+      .expect(303);
+    for (const [viewer, lang] of [
+      [finnish, 'fi'],
+      [swedish, 'sv'],
+    ] as const) {
+      const adoption = (await received(viewer, 'adoption:created', byId(id))) as {
+        counts: string;
+        adoption: Record<string, unknown>;
+        announcement: string;
+      };
       assert.equal(adoption.adoption.regionCode, 'pirkanmaa');
       assert.equal(adoption.adoption.note, 'Kokeilemme syksyllä');
       assert.equal(adoption.counts, counts(lang, 0, 1, 2));
-      assert.equal(adoption.announcement, await expected(lang, 'board.live.adoption_created', { region: 'pirkanmaa', title }));
+      assert.equal(
+        adoption.announcement,
+        await expected(lang, 'board.live.adoption_created', { region: 'pirkanmaa', title }),
+      );
     }
   });
 
@@ -180,30 +252,52 @@ describe('the live board over Socket.IO', () => {
     const bodies = {
       // The code block shows that the page does not indent the comment's lines (the partial is called indented).
       markdown: '**tärkeää** ja [ohje](https://example.fi/ohje)\n\n- yksi\n- kaksi\n\n```\nrivi 1\n  rivi 2\n```',
-      hostile: '<script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[klikkaa](javascript:alert(3)) <a href="javascript:alert(4)">raaka</a> <b onclick="alert(5)">lihava</b> <iframe src="https://evil.example"></iframe>',
+      hostile:
+        '<script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[klikkaa](javascript:alert(3)) <a href="javascript:alert(4)">raaka</a> <b onclick="alert(5)">lihava</b> <iframe src="https://evil.example"></iframe>',
     };
     const live = new Map<string, CommentShown['comment']>();
     for (const [name, body] of Object.entries(bodies)) {
       await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(author, { body })).expect(303);
       const stored = (await PracticeComment.findOne({ where: { practiceId: id, body } }))!;
-      const shown = (await received(viewer, 'comment:created', (p) => (p.comment as { id: number }).id === stored.id)) as CommentShown;
+      const shown = (await received(
+        viewer,
+        'comment:created',
+        (p) => (p.comment as { id: number }).id === stored.id,
+      )) as CommentShown;
       live.set(name, shown.comment);
     }
 
     // What the reader sees after a reload: the practice page over HTTP, in the same language.
     const page = (await t.request().get(`/board/practices/${id}?lt=${viewerLt}`).expect(200)).text;
-    const unescape = (text: string) => text.replace(/&#x27;/g, "'").replace(/&#x60;/g, '`').replace(/&#x3D;/g, '=').replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const unescape = (text: string) =>
+      text
+        .replace(/&#x27;/g, "'")
+        .replace(/&#x60;/g, '`')
+        .replace(/&#x3D;/g, '=')
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
     for (const [name, comment] of live) {
-      const match = new RegExp(`<article id="comment-${comment.id}" class="card" aria-label="([^"]*)">\\s*<p class="muted small">([^<]*)</p>\\s*<div class="prose">([\\s\\S]*?)</div>`).exec(page);
+      const match = new RegExp(
+        `<article id="comment-${comment.id}" class="card" aria-label="([^"]*)">\\s*<p class="muted small">([^<]*)</p>\\s*<div class="prose">([\\s\\S]*?)</div>`,
+      ).exec(page);
       assert.ok(match, `${name}: the comment is on the page`);
-      assert.equal(comment.html, renderMarkdown(bodies[name as keyof typeof bodies]), `${name}: rendered by the page's renderer`);
+      assert.equal(
+        comment.html,
+        renderMarkdown(bodies[name as keyof typeof bodies]),
+        `${name}: rendered by the page's renderer`,
+      );
       assert.equal(comment.html, match[3], `${name}: the same HTML as the page`);
       assert.equal(comment.label, unescape(match[1]), `${name}: the same label as the page`);
       assert.equal(`${comment.author}, ${comment.date}`, unescape(match[2]), `${name}: the same byline as the page`);
     }
 
     const markdown = live.get('markdown')!.html;
-    assert.match(markdown, /<p><strong>tärkeää<\/strong> ja <a href="https:\/\/example\.fi\/ohje" target="_blank" rel="noopener noreferrer">ohje<\/a><\/p>/);
+    assert.match(
+      markdown,
+      /<p><strong>tärkeää<\/strong> ja <a href="https:\/\/example\.fi\/ohje" target="_blank" rel="noopener noreferrer">ohje<\/a><\/p>/,
+    );
     assert.match(markdown, /<ul>\s*<li>yksi<\/li>\s*<li>kaksi<\/li>\s*<\/ul>/);
 
     const hostile = live.get('hostile')!.html;
@@ -215,7 +309,10 @@ describe('the live board over Socket.IO', () => {
       assert.doesNotMatch(attributes, /javascript:/i, `no script URL: ${tag}`);
     }
     assert.doesNotMatch(hostile, /<(script|img|iframe|b)\b/i);
-    assert.ok(hostile.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), `raw HTML shows as text, as on the page: ${hostile}`);
+    assert.ok(
+      hostile.includes('&lt;script&gt;alert(1)&lt;/script&gt;'),
+      `raw HTML shows as text, as on the page: ${hostile}`,
+    );
   });
 
   it("keeps other boards and other platforms' boards out, both ways", async () => {
@@ -228,7 +325,11 @@ describe('the live board over Socket.IO', () => {
     const session = (await LaunchSession.findByPk(foreignLt))!;
     const person = (await User.findByPk(session.userId))!.get({ plain: true }) as InferCreationAttributes<User>;
     delete person.id;
-    const foreignUser = await User.create({ ...person, issuer: 'https://other-moodle.example', sub: `live-${Date.now()}` });
+    const foreignUser = await User.create({
+      ...person,
+      issuer: 'https://other-moodle.example',
+      sub: `live-${Date.now()}`,
+    });
     await session.update({ userId: foreignUser.id });
     const foreignViewer = await subscribed(foreignLt);
     assert.equal((await loadLaunch(t.silta.sequelize, foreignLt)).platform.issuer, 'https://other-moodle.example');
@@ -251,23 +352,53 @@ describe('the live board over Socket.IO', () => {
     const author = await openBoard(t, karelia, 'trainee');
     const teacher = await openBoard(t, karelia, 'teacher');
     const id = await createPractice(t, author, { title: 'Moderoitava live' });
-    await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(author, { body: 'Piilotettava kommentti' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .send(form(author, { body: 'Piilotettava kommentti' }))
+      .expect(303);
     const comment = (await PracticeComment.findOne({ where: { practiceId: id } }))!;
     await received(viewer, 'comment:created', byId(id));
 
-    await t.request().post(`/board/practices/${id}/comments/${comment.id}/moderate`).type('form').send(form(teacher, { action: 'hide', reason: 'Asiaton' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments/${comment.id}/moderate`)
+      .type('form')
+      .send(form(teacher, { action: 'hide', reason: 'Asiaton' }))
+      .expect(303);
     const hidden = await received(viewer, 'comment:hidden', byId(id));
-    assert.deepEqual(Object.keys(hidden).sort(), ['announcement', 'commentId', 'counts', 'practiceId'], 'no text and no reason leave with a hide');
+    assert.deepEqual(
+      Object.keys(hidden).sort(),
+      ['announcement', 'commentId', 'counts', 'practiceId'],
+      'no text and no reason leave with a hide',
+    );
     assert.equal(hidden.commentId, comment.id);
-    await t.request().post(`/board/practices/${id}/comments/${comment.id}/moderate`).type('form').send(form(teacher, { action: 'restore', reason: 'Tarkistettu' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments/${comment.id}/moderate`)
+      .type('form')
+      .send(form(teacher, { action: 'restore', reason: 'Tarkistettu' }))
+      .expect(303);
     const restored = (await received(viewer, 'comment:restored', byId(id))) as { comment: { html: string } };
     assert.equal(restored.comment.html, '<p>Piilotettava kommentti</p>\n');
 
-    await t.request().post(`/board/practices/${id}/moderate`).type('form').send(form(teacher, { action: 'hide', reason: 'Tarkistetaan' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/moderate`)
+      .type('form')
+      .send(form(teacher, { action: 'hide', reason: 'Tarkistetaan' }))
+      .expect(303);
     const gone = await received(viewer, 'practice:hidden', byId(id));
     assert.deepEqual(gone, { practiceId: id, announcement: translator('fi')('board.live.practice_hidden') });
     // A hidden practice takes no comments or adoptions, and nothing is broadcast or stored.
-    const refused = await t.request().post(`/board/practices/${id}/comments`).type('form').set('Accept', 'application/json').send(form(author, { body: 'Salainen jatko' })).expect(409);
+    const refused = await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .set('Accept', 'application/json')
+      .send(form(author, { body: 'Salainen jatko' }))
+      .expect(409);
     assert.equal(refused.body.error.code, 'practice_hidden');
     assert.equal(await PracticeComment.count({ where: { practiceId: id } }), 1);
     await settled(viewer);
@@ -277,24 +408,47 @@ describe('the live board over Socket.IO', () => {
     );
     assert.ok(!JSON.stringify(viewer.events).includes('Salainen jatko'));
 
-    await t.request().post(`/board/practices/${id}/moderate`).type('form').send(form(teacher, { action: 'restore', reason: 'Kunnossa' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/moderate`)
+      .type('form')
+      .send(form(teacher, { action: 'restore', reason: 'Kunnossa' }))
+      .expect(303);
     const back = (await received(viewer, 'practice:restored', byId(id))) as { practice: { title: string } };
     assert.equal(back.practice.title, 'Moderoitava live');
 
-    await t.request().post(`/board/practices/${id}/comments/${comment.id}/delete`).type('form').send(form(author)).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments/${comment.id}/delete`)
+      .type('form')
+      .send(form(author))
+      .expect(303);
     assert.equal((await received(viewer, 'comment:deleted', byId(id))).commentId, comment.id);
     await t.request().post(`/board/practices/${id}/delete`).type('form').send(form(author)).expect(303);
-    assert.deepEqual(await received(viewer, 'practice:deleted', byId(id)), { practiceId: id, announcement: translator('fi')('board.live.practice_deleted') });
+    assert.deepEqual(await received(viewer, 'practice:deleted', byId(id)), {
+      practiceId: id,
+      announcement: translator('fi')('board.live.practice_deleted'),
+    });
   });
 
   it('keeps a draft out until its author publishes it, then shows it live', async () => {
     const viewer = await subscribed(await openBoard(t, pirkanmaa, 'developer'));
     const author = await openBoard(t, karelia, 'trainee');
     const id = await createPractice(t, author, { title: 'Luonnos live', status: 'draft' });
-    await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(author, { body: 'Oma muistiinpano' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .send(form(author, { body: 'Oma muistiinpano' }))
+      .expect(303);
     await settled(viewer);
     assert.deepEqual(about(viewer, id), [], 'nothing of a draft goes out');
-    await t.request().post(`/board/practices/${id}`).type('form').send(practiceForm(author, { title: 'Luonnos live', status: 'pilot' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}`)
+      .type('form')
+      .send(practiceForm(author, { title: 'Luonnos live', status: 'pilot' }))
+      .expect(303);
     const published = (await received(viewer, 'practice:created', byId(id))) as { practice: { title: string } };
     assert.equal(published.practice.title, 'Luonnos live');
   });
@@ -306,6 +460,9 @@ describe('the live board over Socket.IO', () => {
     const ack = await subscribe(viewer);
     assert.ok('error' in ack && ack.error.code === 'session_expired', JSON.stringify(ack));
     const rooms = [...(t.silta.realtime!.io.sockets.sockets.get(viewer.socket.id!)?.rooms ?? [])];
-    assert.deepEqual(rooms.filter((r) => r.startsWith('board:')), []);
+    assert.deepEqual(
+      rooms.filter((r) => r.startsWith('board:')),
+      [],
+    );
   });
 });

@@ -24,7 +24,31 @@ const FORMS: FormCase[] = [
 ];
 
 // Query text that is syntax in FTS5 or SQL: each must answer normally and change nothing.
-const HOSTILE = ['"', '""', '*', 'työ*', '-', '- kela', 'NEAR', 'NEAR(työ kela)', 'title:kela', ':', '(', ')', '(kela', "'", "'; DROP TABLE practices; --", '" OR 1=1 --', 'kela AND OR NOT', '^kela', '{title summary}: kela', '\\', '%', '_', 'a\u0000b'];
+const HOSTILE = [
+  '"',
+  '""',
+  '*',
+  'työ*',
+  '-',
+  '- kela',
+  'NEAR',
+  'NEAR(työ kela)',
+  'title:kela',
+  ':',
+  '(',
+  ')',
+  '(kela',
+  "'",
+  "'; DROP TABLE practices; --",
+  '" OR 1=1 --',
+  'kela AND OR NOT',
+  '^kela',
+  '{title summary}: kela',
+  '\\',
+  '%',
+  '_',
+  'a\u0000b',
+];
 
 describe('full-text search of the board over HTTP', () => {
   let t: TestSilta;
@@ -36,7 +60,15 @@ describe('full-text search of the board over HTTP', () => {
     return [...html.matchAll(/href="\/board\/practices\/(\d+)\?lt=/g)].map((m) => Number(m[1]));
   };
   const search = (lt: string, q: string, rest = '') => found(lt, `q=${encodeURIComponent(q)}${rest && `&${rest}`}`);
-  const post = (lt: string, fields: PracticeFields) => createPractice(t, lt, { title: 'Käytäntö', summary: 'Tiivistelmä', need: 'Tarve', whatWasDone: 'Tehtiin', results: '', ...fields });
+  const post = (lt: string, fields: PracticeFields) =>
+    createPractice(t, lt, {
+      title: 'Käytäntö',
+      summary: 'Tiivistelmä',
+      need: 'Tarve',
+      whatWasDone: 'Tehtiin',
+      results: '',
+      ...fields,
+    });
 
   before(async () => {
     t = await testSilta();
@@ -48,7 +80,8 @@ describe('full-text search of the board over HTTP', () => {
   it('finds other forms of a word in Finnish, Swedish and English', async () => {
     const cases = FORMS;
     const ids = [];
-    for (const c of cases) ids.push(await post(developer, { title: `Muoto ${c.language}`, whatWasDone: c.text, language: c.language }));
+    for (const c of cases)
+      ids.push(await post(developer, { title: `Muoto ${c.language}`, whatWasDone: c.text, language: c.language }));
     const unrelated = await post(developer, { title: 'Muoto', whatWasDone: 'Aivan toinen aihe' });
     for (const [i, c] of cases.entries()) {
       const hits = await search(developer, c.query);
@@ -58,17 +91,41 @@ describe('full-text search of the board over HTTP', () => {
   });
 
   it('searches the title, summary and body, and all words of the query', async () => {
-    const id = await post(developer, { title: 'Matalan kynnyksen neuvonta', summary: 'Ohjaamo yhdistää palvelut', need: 'Nuoret putosivat väliin', whatWasDone: 'Kela ja TE-palvelut samaan paikkaan' });
-    for (const q of ['neuvonta', 'ohjaamo', 'nuoret', 'kela ohjaamo']) assert.ok((await search(developer, q)).includes(id), q);
+    const id = await post(developer, {
+      title: 'Matalan kynnyksen neuvonta',
+      summary: 'Ohjaamo yhdistää palvelut',
+      need: 'Nuoret putosivat väliin',
+      whatWasDone: 'Kela ja TE-palvelut samaan paikkaan',
+    });
+    for (const q of ['neuvonta', 'ohjaamo', 'nuoret', 'kela ohjaamo'])
+      assert.ok((await search(developer, q)).includes(id), q);
     assert.ok(!(await search(developer, 'ohjaamo lappeenranta')).includes(id), 'every word must match');
   });
 
   it('combines the search with the filters and paging', async () => {
     const word = 'kuntoutus';
-    const pilot = await post(developer, { title: 'Kuntoutus kotona', status: 'pilot', region: 'pohjois-karjala', themes: ['return-to-work'] });
-    const idea = await post(developer, { title: 'Kuntoutus etänä', status: 'idea', region: 'pirkanmaa', themes: ['mental-health'] });
-    const other = await post(developer, { title: 'Etävastaanotto', status: 'idea', region: 'pirkanmaa', themes: ['mental-health'] });
-    assert.deepEqual((await search(developer, word)).filter((id) => [pilot, idea, other].includes(id)).sort(), [pilot, idea].sort());
+    const pilot = await post(developer, {
+      title: 'Kuntoutus kotona',
+      status: 'pilot',
+      region: 'pohjois-karjala',
+      themes: ['return-to-work'],
+    });
+    const idea = await post(developer, {
+      title: 'Kuntoutus etänä',
+      status: 'idea',
+      region: 'pirkanmaa',
+      themes: ['mental-health'],
+    });
+    const other = await post(developer, {
+      title: 'Etävastaanotto',
+      status: 'idea',
+      region: 'pirkanmaa',
+      themes: ['mental-health'],
+    });
+    assert.deepEqual(
+      (await search(developer, word)).filter((id) => [pilot, idea, other].includes(id)).sort(),
+      [pilot, idea].sort(),
+    );
     for (const [rest, expected] of [
       ['status=idea', [idea]],
       ['region=pohjois-karjala', [pilot]],
@@ -76,13 +133,21 @@ describe('full-text search of the board over HTTP', () => {
       ['wave=1', [pilot, idea]],
       ['language=sv', []],
     ] as [string, number[]][]) {
-      assert.deepEqual((await search(developer, word, rest)).filter((id) => [pilot, idea, other].includes(id)).sort(), expected.sort(), rest);
+      assert.deepEqual(
+        (await search(developer, word, rest)).filter((id) => [pilot, idea, other].includes(id)).sort(),
+        expected.sort(),
+        rest,
+      );
     }
     // Paging: 21 matches make two pages of 20 and 1, with the query kept in the page links.
     for (let i = 0; i < 21; i++) await post(developer, { title: `Sivutustesti ${i}` });
     const first = await t.request().get(`/board?lt=${developer}&q=sivutustesti`).expect(200);
     assert.ok(first.text.includes(translator('fi')('board.grid.shared', { count: 21 })));
-    assert.match(first.text, /href="\/board\?[^"]*q&#x3D;sivutustesti[^"]*page&#x3D;2" rel="next"/, 'the next page keeps the query');
+    assert.match(
+      first.text,
+      /href="\/board\?[^"]*q&#x3D;sivutustesti[^"]*page&#x3D;2" rel="next"/,
+      'the next page keeps the query',
+    );
     assert.equal((await found(developer, 'q=sivutustesti&page=2')).length, 1);
   });
 
@@ -90,9 +155,15 @@ describe('full-text search of the board over HTTP', () => {
     const inTitle = await post(developer, { title: 'Verkostokokous sovitaan heti', whatWasDone: 'Muuta' });
     const inText = await post(developer, { title: 'Toinen malli', whatWasDone: 'Lopuksi pidetään verkostokokous' });
     const relevance = await search(developer, 'verkostokokous');
-    assert.deepEqual(relevance.filter((id) => id === inTitle || id === inText), [inTitle, inText]);
+    assert.deepEqual(
+      relevance.filter((id) => id === inTitle || id === inText),
+      [inTitle, inText],
+    );
     const newest = await search(developer, 'verkostokokous', 'sort=newest');
-    assert.deepEqual(newest.filter((id) => id === inTitle || id === inText), [inText, inTitle]);
+    assert.deepEqual(
+      newest.filter((id) => id === inTitle || id === inText),
+      [inText, inTitle],
+    );
     const page = (await t.request().get(`/board?lt=${developer}&q=verkostokokous`).expect(200)).text;
     // The default order has no value: a query typed with it then sorts by relevance.
     assert.match(page, /<option value="" selected>[^<]*<\/option>/);
@@ -104,7 +175,12 @@ describe('full-text search of the board over HTTP', () => {
   it('keeps the index current when a practice is edited or deleted', async () => {
     const id = await post(developer, { title: 'Alkuperäinen otsikko', whatWasDone: 'Kuukausipalaveri' });
     assert.ok((await search(developer, 'kuukausipalaveri')).includes(id));
-    await t.request().post(`/board/practices/${id}`).type('form').send(practiceForm(developer, { title: 'Korjattu otsikko', whatWasDone: 'Viikkopalaveri' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}`)
+      .type('form')
+      .send(practiceForm(developer, { title: 'Korjattu otsikko', whatWasDone: 'Viikkopalaveri' }))
+      .expect(303);
     assert.ok(!(await search(developer, 'kuukausipalaveri')).includes(id), 'the old text is forgotten');
     assert.ok((await search(developer, 'viikkopalaveri')).includes(id), 'the new text is found');
     assert.ok((await search(developer, 'korjattu')).includes(id));
@@ -115,8 +191,25 @@ describe('full-text search of the board over HTTP', () => {
   it("never finds another platform's or another board's practice", async () => {
     const mine = await post(developer, { title: 'Rajatarkastus omalla taululla' });
     const row = (await Practice.findByPk(mine))!;
-    const base = { authorId: row.authorId, regionCode: 'kainuu', title: 'Rajatarkastus muualla', summary: 's', need: 'n', whatWasDone: 'w', results: '', actors: '[]', themes: '[]', links: '[]', status: 'idea' as const, language: 'fi' };
-    const foreign = await Practice.create({ ...base, issuer: 'https://other-moodle.example', boardKey: 'search-tests' });
+    const base = {
+      authorId: row.authorId,
+      regionCode: 'kainuu',
+      title: 'Rajatarkastus muualla',
+      summary: 's',
+      need: 'n',
+      whatWasDone: 'w',
+      results: '',
+      actors: '[]',
+      themes: '[]',
+      links: '[]',
+      status: 'idea' as const,
+      language: 'fi',
+    };
+    const foreign = await Practice.create({
+      ...base,
+      issuer: 'https://other-moodle.example',
+      boardKey: 'search-tests',
+    });
     const otherBoard = await Practice.create({ ...base, issuer: row.issuer, boardKey: 'default' });
     const hits = await search(developer, 'rajatarkastus');
     assert.ok(hits.includes(mine));
@@ -127,11 +220,21 @@ describe('full-text search of the board over HTTP', () => {
     const id = await post(developer, { title: 'Piilotettava hakukohde' });
     const teacher = await openBoard(t, link, 'teacher');
     const trainee = await openBoard(t, link, 'trainee');
-    await t.request().post(`/board/practices/${id}/moderate`).type('form').send(form(teacher, { action: 'hide', reason: 'Tarkistetaan' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/moderate`)
+      .type('form')
+      .send(form(teacher, { action: 'hide', reason: 'Tarkistetaan' }))
+      .expect(303);
     assert.ok(!(await search(trainee, 'hakukohde')).includes(id), 'a learner does not find it');
     assert.ok(!(await search(developer, 'hakukohde')).includes(id), 'nor does its author');
     assert.ok((await search(teacher, 'hakukohde')).includes(id), 'a moderator does');
-    await t.request().post(`/board/practices/${id}/moderate`).type('form').send(form(teacher, { action: 'restore', reason: 'Kunnossa' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/moderate`)
+      .type('form')
+      .send(form(teacher, { action: 'restore', reason: 'Kunnossa' }))
+      .expect(303);
     assert.ok((await search(trainee, 'hakukohde')).includes(id), 'restored, it is found again');
   });
 
@@ -155,19 +258,42 @@ describe('full-text search of the board over HTTP', () => {
     assert.deepEqual(await found(developer, 'q='), everything);
     assert.deepEqual(await found(developer, 'q=%20%20'), everything);
     const before = await Practice.count();
-    const long = await t.request().get(`/board?lt=${developer}&q=${'a'.repeat(201)}`).set('Accept', 'application/json').expect(400);
+    const long = await t
+      .request()
+      .get(`/board?lt=${developer}&q=${'a'.repeat(201)}`)
+      .set('Accept', 'application/json')
+      .expect(400);
     assert.equal(long.body.error.code, 'board_field_too_long');
-    assert.equal(long.body.error.message, translator('fi')('errors.board_field_too_long', { field: translator('fi')('board.filter.text'), max: 200 }));
-    const page = await t.request().get(`/board?lt=${developer}&q=${'ä'.repeat(201)}`).expect(400);
+    assert.equal(
+      long.body.error.message,
+      translator('fi')('errors.board_field_too_long', { field: translator('fi')('board.filter.text'), max: 200 }),
+    );
+    const page = await t
+      .request()
+      .get(`/board?lt=${developer}&q=${'ä'.repeat(201)}`)
+      .expect(400);
     assert.ok(page.text.includes(translator('fi')('board.filter.text')), 'the page names the search field');
     assert.equal(await Practice.count(), before);
-    assert.equal((await t.request().get(`/board?lt=${developer}&q=${'a'.repeat(200)}`).expect(200)).status, 200, '200 characters are fine');
+    assert.equal(
+      (
+        await t
+          .request()
+          .get(`/board?lt=${developer}&q=${'a'.repeat(200)}`)
+          .expect(200)
+      ).status,
+      200,
+      '200 characters are fine',
+    );
   });
 
   it('stops counting at 1,000 matches: says "more than", pages on while full, relevance ranks the newest 1,000', async () => {
     const lt = await openBoard(t, placeBoard(t, { region: 'kainuu', board: 'count-tests' }), 'developer');
     const first = (await Practice.findByPk(await post(lt, { title: 'Laskuri 0' })))!;
-    const rows = Array.from({ length: 1004 }, (_, i) => ({ ...first.get({ plain: true }), id: undefined, title: `Laskuri ${i + 1}` }));
+    const rows = Array.from({ length: 1004 }, (_, i) => ({
+      ...first.get({ plain: true }),
+      id: undefined,
+      title: `Laskuri ${i + 1}`,
+    }));
     await Practice.bulkCreate(rows as never[]);
     // Written in bulk like the benchmark's seed: indexed as the migration indexes.
     await reindexPractices(t.silta.sequelize);
@@ -175,7 +301,11 @@ describe('full-text search of the board over HTTP', () => {
     for (const query of ['', 'q=laskuri&sort=newest', 'q=laskuri']) {
       const page = (await t.request().get(`/board?lt=${lt}&${query}&page=50`).expect(200)).text;
       assert.ok(page.includes(more), `${query}: ${more}`);
-      assert.equal(/rel="next"/.test(page), query !== 'q=laskuri', `${query}: a next page only where the order goes on`);
+      assert.equal(
+        /rel="next"/.test(page),
+        query !== 'q=laskuri',
+        `${query}: a next page only where the order goes on`,
+      );
     }
     assert.equal((await found(lt, 'page=51')).length, 5, 'past the count, listing pages go on to the last practice');
   });

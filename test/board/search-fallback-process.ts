@@ -14,10 +14,18 @@ import { createLogger } from '../../server/logger';
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'silta-fallback-'));
-  const env = loadEnv({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: `sqlite:${path.join(dir, 'silta.sqlite')}`, DEV_PLATFORM: 'false', LOG_LEVEL: 'info' });
+  const env = loadEnv({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: `sqlite:${path.join(dir, 'silta.sqlite')}`,
+    DEV_PLATFORM: 'false',
+    LOG_LEVEL: 'info',
+  });
   const silta = await bootSilta(env, createLogger(env.logLevel));
   const ready = await supertest(silta.app).get('/readyz');
-  process.stdout.write(`${JSON.stringify({ result: { status: ready.status, body: ready.body, lemmas: lemmasOf('työkykyä', 'fi') } })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ result: { status: ready.status, body: ready.body, lemmas: lemmasOf('työkykyä', 'fi') } })}\n`,
+  );
   await silta.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

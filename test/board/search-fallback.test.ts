@@ -10,9 +10,20 @@ describe('board search without Voikko', () => {
   it('starts, says once that Finnish falls back to Snowball, and shows it on /readyz', async function () {
     this.timeout(120_000);
     const script = path.join(__dirname, 'search-fallback-process.ts');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, SILTA_NO_VOIKKO: '1' }, maxBuffer: 10_000_000 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', script], {
+      env: { ...process.env, SILTA_NO_VOIKKO: '1' },
+      maxBuffer: 10_000_000,
+    });
     const lines = stdout.split('\n').filter(Boolean);
-    const result = lines.map((l) => JSON.parse(l) as { result?: { status: number; body: { search: unknown }; lemmas: { primary: string } }; msg?: string }).find((l) => l.result)?.result;
+    const result = lines
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            result?: { status: number; body: { search: unknown }; lemmas: { primary: string } };
+            msg?: string;
+          },
+      )
+      .find((l) => l.result)?.result;
     assert.ok(result, stdout);
     assert.equal(result.status, 200, 'Silta is ready');
     assert.deepEqual(result.body.search, { finnish: 'snowball', reason: 'SILTA_NO_VOIKKO=1' });

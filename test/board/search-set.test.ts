@@ -11,7 +11,12 @@ describe('the board search test set (the same on both databases)', () => {
   const keyOf = new Map<number, Key>();
   /** The practices of the set a query finds, as keys, in the listing's order. */
   const search = async (q: string): Promise<Key[]> => {
-    const html = (await t.request().get(`/board?lt=${lt}&q=${encodeURIComponent(q)}`).expect(200)).text;
+    const html = (
+      await t
+        .request()
+        .get(`/board?lt=${lt}&q=${encodeURIComponent(q)}`)
+        .expect(200)
+    ).text;
     return [...html.matchAll(/href="\/board\/practices\/(\d+)\?lt=/g)].flatMap((m) => keyOf.get(Number(m[1])) ?? []);
   };
 
@@ -19,7 +24,12 @@ describe('the board search test set (the same on both databases)', () => {
     t = await testSilta();
     lt = await openBoard(t, placeBoard(t, { region: 'kainuu', board: 'search-set' }), 'developer');
     for (const [key, p] of Object.entries(PRACTICES) as [Key, (typeof PRACTICES)[Key]][]) {
-      const id = await createPractice(t, lt, { ...p, results: 'results' in p ? p.results : '', status: 'pilot', region: 'kainuu' });
+      const id = await createPractice(t, lt, {
+        ...p,
+        results: 'results' in p ? p.results : '',
+        status: 'pilot',
+        region: 'kainuu',
+      });
       ids.set(key, id);
       keyOf.set(id, key);
     }

@@ -5,27 +5,138 @@
  * consonant gradation (kyky/kyvyn, tuki/tuen, hoito/hoidon, ketju/ketjun), Swedish definite
  * forms, phrases, `or` and `-word`.
  */
-export type SetPractice = { title: string; summary: string; need: string; whatWasDone: string; results?: string; language: 'fi' | 'sv' | 'en' };
+export type SetPractice = {
+  title: string;
+  summary: string;
+  need: string;
+  whatWasDone: string;
+  results?: string;
+  language: 'fi' | 'sv' | 'en';
+};
 
 export const PRACTICES = {
-  tukiTth: { language: 'fi', title: 'Työkyvyn tuki työterveyshuollossa', summary: 'Työterveyshuolto ja työpaikka sopivat tuen keinoista.', need: 'Sairauspoissaolot pitkittyivät.', whatWasDone: 'Kolmikantaneuvottelu järjestetään ajoissa.' },
-  koordinaattori: { language: 'fi', title: 'Työkykykoordinaattori kokoaa verkoston', summary: 'Koordinaattori kokoaa tuen yhteen.', need: 'Asiakkaat putosivat palvelujen väliin.', whatWasDone: 'Yksi yhteyshenkilö kulkee asiakkaan rinnalla.', results: 'Paluu töihin nopeutui.' },
-  nuoret: { language: 'fi', title: 'Työkyky puheeksi nuorten kanssa', summary: 'Ohjaamo ja oppilaitos tekevät yhteistyötä.', need: 'Nuorten opinnot keskeytyivät.', whatWasDone: 'Opiskeluterveydenhuolto ottaa työkyvyn ja sen tuen puheeksi.' },
-  hoito: { language: 'fi', title: 'Mielenterveyden hoidon porrasmalli', summary: 'Hoito alkaa perustasolla ilman jonoa.', need: 'Hoitoon pääsy kesti kuukausia.', whatWasDone: 'Lyhytterapia ja ohjattu omahoito.' },
-  ketju: { language: 'fi', title: 'Kuntoutuksen palveluketjun kuvaus', summary: 'Ketju kuvattiin yhdessä Kelan kanssa.', need: 'Kuntoutus alkoi liian myöhään.', whatWasDone: 'Verkostokokous pidetään joka kuukausi.' },
-  digi: { language: 'fi', title: 'Digitaaliset palvelut ikääntyville', summary: 'Etävastaanotto ja chat samassa sovelluksessa.', need: 'Pitkät välimatkat.', whatWasDone: 'Palvelut koottiin yhteen.' },
-  ips: { language: 'fi', title: 'Osatyökykyisten työllistyminen', summary: 'TE-palvelut ja työpaikat yhteistyössä.', need: 'Moni jäi työttömäksi.', whatWasDone: 'IPS-työhönvalmennus aloitettiin kaupungissa.' },
-  bodyOnly: { language: 'fi', title: 'Esimiesten valmennus', summary: 'Valmennus kestää kolme kuukautta.', need: 'Esimiehet eivät tunnistaneet tarpeita.', whatWasDone: 'Valmennuksessa harjoiteltiin verkostokokouksen pitämistä.' },
-  svStod: { language: 'sv', title: 'Stöd för arbetsförmåga i företagshälsovården', summary: 'Företagshälsovården och arbetsplatsen samarbetar.', need: 'Sjukskrivningarna blev långa.', whatWasDone: 'Ett trepartsmöte ordnas tidigt.' },
-  svKedja: { language: 'sv', title: 'Servicekedjan för rehabilitering', summary: 'Rehabiliteringen planeras tillsammans med FPA.', need: 'Väntetiderna var långa.', whatWasDone: 'Nätverksmöte varje månad.' },
-  svUnga: { language: 'sv', title: 'Unga och arbetsförmågan', summary: 'Ungdomarna får en egen kontaktperson.', need: 'Studierna avbröts.', whatWasDone: 'Företagshälsovård för studerande.' },
-  enIps: { language: 'en', title: 'Supported employment for partial work ability', summary: 'Employment services and workplaces work together.', need: 'Many stayed unemployed.', whatWasDone: 'Job coaches support the employee at work.' },
-  enChain: { language: 'en', title: 'Rehabilitation service chain', summary: 'The chain was modelled with Kela.', need: 'Rehabilitation started too late.', whatWasDone: 'A network meeting every month.' },
-  enEarly: { language: 'en', title: 'Early support at the workplace', summary: 'Managers discuss work ability early.', need: 'Sick leaves grew long.', whatWasDone: 'A checklist for managers.' },
+  tukiTth: {
+    language: 'fi',
+    title: 'Työkyvyn tuki työterveyshuollossa',
+    summary: 'Työterveyshuolto ja työpaikka sopivat tuen keinoista.',
+    need: 'Sairauspoissaolot pitkittyivät.',
+    whatWasDone: 'Kolmikantaneuvottelu järjestetään ajoissa.',
+  },
+  koordinaattori: {
+    language: 'fi',
+    title: 'Työkykykoordinaattori kokoaa verkoston',
+    summary: 'Koordinaattori kokoaa tuen yhteen.',
+    need: 'Asiakkaat putosivat palvelujen väliin.',
+    whatWasDone: 'Yksi yhteyshenkilö kulkee asiakkaan rinnalla.',
+    results: 'Paluu töihin nopeutui.',
+  },
+  nuoret: {
+    language: 'fi',
+    title: 'Työkyky puheeksi nuorten kanssa',
+    summary: 'Ohjaamo ja oppilaitos tekevät yhteistyötä.',
+    need: 'Nuorten opinnot keskeytyivät.',
+    whatWasDone: 'Opiskeluterveydenhuolto ottaa työkyvyn ja sen tuen puheeksi.',
+  },
+  hoito: {
+    language: 'fi',
+    title: 'Mielenterveyden hoidon porrasmalli',
+    summary: 'Hoito alkaa perustasolla ilman jonoa.',
+    need: 'Hoitoon pääsy kesti kuukausia.',
+    whatWasDone: 'Lyhytterapia ja ohjattu omahoito.',
+  },
+  ketju: {
+    language: 'fi',
+    title: 'Kuntoutuksen palveluketjun kuvaus',
+    summary: 'Ketju kuvattiin yhdessä Kelan kanssa.',
+    need: 'Kuntoutus alkoi liian myöhään.',
+    whatWasDone: 'Verkostokokous pidetään joka kuukausi.',
+  },
+  digi: {
+    language: 'fi',
+    title: 'Digitaaliset palvelut ikääntyville',
+    summary: 'Etävastaanotto ja chat samassa sovelluksessa.',
+    need: 'Pitkät välimatkat.',
+    whatWasDone: 'Palvelut koottiin yhteen.',
+  },
+  ips: {
+    language: 'fi',
+    title: 'Osatyökykyisten työllistyminen',
+    summary: 'TE-palvelut ja työpaikat yhteistyössä.',
+    need: 'Moni jäi työttömäksi.',
+    whatWasDone: 'IPS-työhönvalmennus aloitettiin kaupungissa.',
+  },
+  bodyOnly: {
+    language: 'fi',
+    title: 'Esimiesten valmennus',
+    summary: 'Valmennus kestää kolme kuukautta.',
+    need: 'Esimiehet eivät tunnistaneet tarpeita.',
+    whatWasDone: 'Valmennuksessa harjoiteltiin verkostokokouksen pitämistä.',
+  },
+  svStod: {
+    language: 'sv',
+    title: 'Stöd för arbetsförmåga i företagshälsovården',
+    summary: 'Företagshälsovården och arbetsplatsen samarbetar.',
+    need: 'Sjukskrivningarna blev långa.',
+    whatWasDone: 'Ett trepartsmöte ordnas tidigt.',
+  },
+  svKedja: {
+    language: 'sv',
+    title: 'Servicekedjan för rehabilitering',
+    summary: 'Rehabiliteringen planeras tillsammans med FPA.',
+    need: 'Väntetiderna var långa.',
+    whatWasDone: 'Nätverksmöte varje månad.',
+  },
+  svUnga: {
+    language: 'sv',
+    title: 'Unga och arbetsförmågan',
+    summary: 'Ungdomarna får en egen kontaktperson.',
+    need: 'Studierna avbröts.',
+    whatWasDone: 'Företagshälsovård för studerande.',
+  },
+  enIps: {
+    language: 'en',
+    title: 'Supported employment for partial work ability',
+    summary: 'Employment services and workplaces work together.',
+    need: 'Many stayed unemployed.',
+    whatWasDone: 'Job coaches support the employee at work.',
+  },
+  enChain: {
+    language: 'en',
+    title: 'Rehabilitation service chain',
+    summary: 'The chain was modelled with Kela.',
+    need: 'Rehabilitation started too late.',
+    whatWasDone: 'A network meeting every month.',
+  },
+  enEarly: {
+    language: 'en',
+    title: 'Early support at the workplace',
+    summary: 'Managers discuss work ability early.',
+    need: 'Sick leaves grew long.',
+    whatWasDone: 'A checklist for managers.',
+  },
   // Ranking: one word in the title, the summary or (three times) the body.
-  rankBody: { language: 'fi', title: 'Liikuntaresepti', summary: 'Resepti liikuntaan.', need: 'Kuntokartoitus puuttui.', whatWasDone: 'Kuntokartoitus ja toinen kuntokartoitus.', results: 'Kuntokartoituksen tulokset paranivat.' },
-  rankSummary: { language: 'fi', title: 'Liikuntaneuvonta', summary: 'Neuvonta alkaa kuntokartoituksella.', need: 'Tarve.', whatWasDone: 'Neuvottiin.' },
-  rankTitle: { language: 'fi', title: 'Kuntokartoitus työpaikalla', summary: 'Mittaukset työpaikalla.', need: 'Tarve.', whatWasDone: 'Mitattiin.' },
+  rankBody: {
+    language: 'fi',
+    title: 'Liikuntaresepti',
+    summary: 'Resepti liikuntaan.',
+    need: 'Kuntokartoitus puuttui.',
+    whatWasDone: 'Kuntokartoitus ja toinen kuntokartoitus.',
+    results: 'Kuntokartoituksen tulokset paranivat.',
+  },
+  rankSummary: {
+    language: 'fi',
+    title: 'Liikuntaneuvonta',
+    summary: 'Neuvonta alkaa kuntokartoituksella.',
+    need: 'Tarve.',
+    whatWasDone: 'Neuvottiin.',
+  },
+  rankTitle: {
+    language: 'fi',
+    title: 'Kuntokartoitus työpaikalla',
+    summary: 'Mittaukset työpaikalla.',
+    need: 'Tarve.',
+    whatWasDone: 'Mitattiin.',
+  },
 } satisfies Record<string, SetPractice>;
 
 export type Key = keyof typeof PRACTICES;
@@ -33,10 +144,18 @@ export type Key = keyof typeof PRACTICES;
 /** Query → the practices of PRACTICES it finds, exactly (in any order unless `ordered`). */
 export const CASES: { q: string; expected: Key[]; ordered?: boolean; why: string }[] = [
   // Finnish: inflection and consonant gradation
-  { q: 'työkyky', expected: ['tukiTth', 'koordinaattori', 'nuoret'], why: 'base form finds genitive, compound and nominative' },
+  {
+    q: 'työkyky',
+    expected: ['tukiTth', 'koordinaattori', 'nuoret'],
+    why: 'base form finds genitive, compound and nominative',
+  },
   { q: 'työkyvyn', expected: ['tukiTth', 'koordinaattori', 'nuoret'], why: 'kyky/kyvyn gradation' },
   { q: 'työkykyä', expected: ['tukiTth', 'koordinaattori', 'nuoret'], why: 'partitive' },
-  { q: 'työkyvyn tuki', expected: ['tukiTth', 'koordinaattori', 'nuoret'], why: 'the network key phrase finds what työkyky finds' },
+  {
+    q: 'työkyvyn tuki',
+    expected: ['tukiTth', 'koordinaattori', 'nuoret'],
+    why: 'the network key phrase finds what työkyky finds',
+  },
   { q: 'tuki', expected: ['tukiTth', 'koordinaattori', 'nuoret'], why: 'tuki finds tuen (gradation)' },
   { q: 'tuen', expected: ['tukiTth', 'koordinaattori', 'nuoret'], why: 'tuen finds tuki' },
   { q: 'hoito', expected: ['hoito'], why: 'hoito finds hoidon, hoitoon' },
@@ -48,12 +167,24 @@ export const CASES: { q: string; expected: Key[]; ordered?: boolean; why: string
   { q: 'kuntoutuksen', expected: ['ketju'], why: 'genitive' },
   { q: 'koordinaattori', expected: ['koordinaattori'], why: 'a compound part finds the compound' },
   { q: 'työterveyshuolto', expected: ['tukiTth'], why: 'inessive and nominative' },
-  { q: 'terveys', expected: ['tukiTth', 'nuoret', 'hoito'], why: 'a compound part: työterveyshuolto, opiskeluterveydenhuolto, mielenterveyden' },
+  {
+    q: 'terveys',
+    expected: ['tukiTth', 'nuoret', 'hoito'],
+    why: 'a compound part: työterveyshuolto, opiskeluterveydenhuolto, mielenterveyden',
+  },
   { q: 'nuori', expected: ['nuoret'], why: 'nuorten → nuori' },
-  { q: 'palvelu', expected: ['koordinaattori', 'ketju', 'digi', 'ips'], why: 'lemma and prefix: palvelujen, palveluketjun, palvelut, TE-palvelut' },
+  {
+    q: 'palvelu',
+    expected: ['koordinaattori', 'ketju', 'digi', 'ips'],
+    why: 'lemma and prefix: palvelujen, palveluketjun, palvelut, TE-palvelut',
+  },
   { q: 'palvelut', expected: ['koordinaattori', 'ketju', 'digi', 'ips'], why: 'plural reads as palvelu' },
   { q: 'verkostokokous', expected: ['ketju', 'bodyOnly'], why: 'nominative and genitive' },
-  { q: 'valmennus', expected: ['bodyOnly'], why: 'työhönvalmennus is another compound (prefix does not reach the middle)' },
+  {
+    q: 'valmennus',
+    expected: ['bodyOnly'],
+    why: 'työhönvalmennus is another compound (prefix does not reach the middle)',
+  },
   { q: 'osatyökykyinen', expected: ['ips'], why: 'plural genitive' },
   { q: 'ips', expected: ['ips'], why: 'unknown word: exact form' },
   { q: 'kela', expected: ['ketju', 'enChain'], why: 'Kelan → Kela; English text mentions Kela' },
@@ -62,7 +193,11 @@ export const CASES: { q: string; expected: Key[]; ordered?: boolean; why: string
   { q: '"tuki työkyky"', expected: [], why: 'phrase: order matters' },
   { q: '"työkyvyn tuen"', expected: ['tukiTth'], why: 'phrase in another form' },
   { q: 'hoito or ketju', expected: ['hoito', 'ketju'], why: 'or' },
-  { q: 'hoito OR rehabilitering', expected: ['hoito', 'svKedja', 'enChain'], why: 'OR in capitals, across languages (rehabilit- is also the English stem)' },
+  {
+    q: 'hoito OR rehabilitering',
+    expected: ['hoito', 'svKedja', 'enChain'],
+    why: 'OR in capitals, across languages (rehabilit- is also the English stem)',
+  },
   { q: 'työkyky -nuori', expected: ['tukiTth', 'koordinaattori'], why: 'minus excludes' },
   { q: 'työkyky -"työkyvyn tuki"', expected: ['koordinaattori', 'nuoret'], why: 'minus excludes a phrase' },
   { q: '-työkyky', expected: [], why: 'only excluded words find nothing' },
@@ -80,7 +215,11 @@ export const CASES: { q: string; expected: Key[]; ordered?: boolean; why: string
   { q: 'employment', expected: ['enIps'], why: 'employment' },
   { q: 'employ', expected: ['enIps'], why: 'stem' },
   { q: 'workplaces', expected: ['enIps', 'enEarly'], why: 'plural and singular' },
-  { q: 'rehabilitating', expected: ['enChain', 'svKedja'], why: 'another derivation of the stem; a query is read in every language, and the Swedish word shares it' },
+  {
+    q: 'rehabilitating',
+    expected: ['enChain', 'svKedja'],
+    why: 'another derivation of the stem; a query is read in every language, and the Swedish word shares it',
+  },
   { q: 'manager', expected: ['enEarly'], why: 'plural' },
   { q: '"service chain"', expected: ['enChain'], why: 'English phrase' },
   { q: 'kuntokartoitus', expected: ['rankBody', 'rankSummary', 'rankTitle'], why: 'every field is searched' },

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expectAccessible, horizontalOverflow, launchBrowser, newCookielessPage, skipWithoutChromium } from '../helpers/browser';
+import {
+  expectAccessible,
+  horizontalOverflow,
+  launchBrowser,
+  newCookielessPage,
+  skipWithoutChromium,
+} from '../helpers/browser';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 import { newAdmin } from '../admin/admin-fixtures';
 import { seedReports, YEAR } from '../admin/reports-fixtures';
@@ -50,16 +56,28 @@ describe('Browser: admin reports and personal data', function () {
     await page.getByLabel('To month').fill(YEAR.to);
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(/from=2019-01/);
-    for (const [report, chart] of [['completions', 'by-region'], ['board', 'adoptions'], ['sessions', 'participation']] as const) {
-      if (report !== 'completions') await page.getByRole('link', { name: report === 'board' ? 'Board activity' : 'Session participation' }).click();
+    for (const [report, chart] of [
+      ['completions', 'by-region'],
+      ['board', 'adoptions'],
+      ['sessions', 'participation'],
+    ] as const) {
+      if (report !== 'completions')
+        await page.getByRole('link', { name: report === 'board' ? 'Board activity' : 'Session participation' }).click();
       await page.waitForURL(new RegExp(`/admin/reports/${report}\\?from=2019-01`));
       const svg = page.locator(`svg#chart-${chart}[role="img"]`);
       assert.equal(await svg.count(), 1, `${report}: the chart`);
       assert.ok((await svg.boundingBox())!.height > 50, `${report}: the chart is drawn`);
-      assert.ok(await page.getByRole('table', { name: await page.locator(`#${chart}-caption`).innerText() }).isVisible(), `${report}: the table`);
+      assert.ok(
+        await page.getByRole('table', { name: await page.locator(`#${chart}-caption`).innerText() }).isVisible(),
+        `${report}: the table`,
+      );
       await expectAccessible(page, `the ${report} report`);
       await page.setViewportSize({ width: 360, height: 740 });
-      assert.equal(await horizontalOverflow(page), 0, `${report}: charts and tables scroll in their own boxes at 360 px`);
+      assert.equal(
+        await horizontalOverflow(page),
+        0,
+        `${report}: charts and tables scroll in their own boxes at 360 px`,
+      );
       await page.setViewportSize({ width: 1280, height: 800 });
     }
   });
@@ -69,13 +87,22 @@ describe('Browser: admin reports and personal data', function () {
     await page.getByLabel('Part of a name or email address').fill('korhonen');
     await page.getByRole('button', { name: 'Search' }).click();
     await expectAccessible(page, 'the people search');
-    await page.getByRole('link', { name: /^Person \d+$/ }).first().click();
+    await page
+      .getByRole('link', { name: /^Person \d+$/ })
+      .first()
+      .click();
     await page.waitForURL(/\/admin\/people\/\d+$/);
     const userId = Number(/\/admin\/people\/(\d+)/.exec(page.url())![1]);
     await expectAccessible(page, 'a person');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export JSON' }).click(),
+    ]);
     assert.equal(download.suggestedFilename(), `silta-user-${userId}.json`);
-    const exported = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as { userId: number; data: { account: { user: { familyName: string } } } };
+    const exported = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as {
+      userId: number;
+      data: { account: { user: { familyName: string } } };
+    };
     assert.equal(exported.userId, userId);
     assert.equal(exported.data.account.user.familyName, 'Korhonen');
     await page.getByRole('link', { name: 'Erase this person…' }).click();

@@ -4,7 +4,14 @@ import { regionName } from '../../server/domain/regions/region.service';
 import { translator } from '../../server/i18n';
 import { Region } from '../../server/store/models';
 import { createPractice, form, openBoard, placeBoard } from '../board/board-fixtures';
-import { expectAccessible, horizontalOverflow, launchBrowser, newCookielessPage, sites, skipWithoutChromium } from '../helpers/browser';
+import {
+  expectAccessible,
+  horizontalOverflow,
+  launchBrowser,
+  newCookielessPage,
+  sites,
+  skipWithoutChromium,
+} from '../helpers/browser';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -46,7 +53,7 @@ describe('Browser: the live board and the spread view', function () {
     await page.locator('#board-live[data-state="live"]').waitFor({ state: 'attached' });
   }
 
-  it('shows a practice posted in one browser live in the other, announced in the reader\'s language', async () => {
+  it("shows a practice posted in one browser live in the other, announced in the reader's language", async () => {
     const sharer = await openBoard(t, placeBoard(t, { region: 'pirkanmaa', board }), 'developer', { locale: 'fi' });
     const reader = await openBoard(t, placeBoard(t, { region: 'pohjois-karjala', board }), 'trainee', { locale: 'en' });
     const older = await createPractice(t, reader, { title: 'Aiempi käytäntö', region: 'pohjois-karjala' });
@@ -74,10 +81,16 @@ describe('Browser: the live board and the spread view', function () {
     await first.locator('h3 a', { hasText: title }).waitFor();
     assert.equal(await first.locator('h3 a').textContent(), title);
     assert.equal(await readerPage.locator('[data-live="practices"] b').count(), 0, 'no markup from the title');
-    assert.match((await first.locator('h3 a').getAttribute('href')) ?? '', new RegExp(`^/board/practices/\\d+\\?lt=${reader}$`));
+    assert.match(
+      (await first.locator('h3 a').getAttribute('href')) ?? '',
+      new RegExp(`^/board/practices/\\d+\\?lt=${reader}$`),
+    );
     assert.equal(await readerPage.locator(`[data-practice-id="${older}"]`).count(), 1, 'the older card stays');
     const region = regionName((await Region.findByPk('pirkanmaa'))!, 'en');
-    assert.equal(await readerPage.locator('#board-live').textContent(), translator('en')('board.live.practice_created', { region, title }));
+    assert.equal(
+      await readerPage.locator('#board-live').textContent(),
+      translator('en')('board.live.practice_created', { region, title }),
+    );
     await expectAccessible(readerPage, 'the live board after a live update (reader)');
 
     // A comment on the practice page appears there live too, its Markdown formatted as after a
@@ -85,27 +98,46 @@ describe('Browser: the live board and the spread view', function () {
     await first.locator('h3 a').click();
     await readerPage.waitForURL(/\/board\/practices\/\d+\?lt=/);
     await readerPage.locator('#board-live[data-state="live"]').waitFor({ state: 'attached' });
-    await sharerPage.fill('#comment-body', 'Kysykää lisää <i>meiltä</i>, **tärkeää**: <img src=x onerror="window.pwned=1">\n\n- yksi\n- kaksi');
-    await Promise.all([sharerPage.waitForNavigation(), sharerPage.locator('#comments form button[type="submit"]').last().click()]);
-    assert.match(sharerPage.url(), /#comment-\d+$/, `the comment was posted: ${sharerPage.url()} ${(await sharerPage.locator('main').textContent())?.slice(0, 300)}`);
+    await sharerPage.fill(
+      '#comment-body',
+      'Kysykää lisää <i>meiltä</i>, **tärkeää**: <img src=x onerror="window.pwned=1">\n\n- yksi\n- kaksi',
+    );
+    await Promise.all([
+      sharerPage.waitForNavigation(),
+      sharerPage.locator('#comments form button[type="submit"]').last().click(),
+    ]);
+    assert.match(
+      sharerPage.url(),
+      /#comment-\d+$/,
+      `the comment was posted: ${sharerPage.url()} ${(await sharerPage.locator('main').textContent())?.slice(0, 300)}`,
+    );
     const commentId = /#(comment-\d+)$/.exec(sharerPage.url())![1];
     const comment = readerPage.locator('[data-live="comments"] article', { hasText: 'Kysykää lisää <i>meiltä</i>' });
     await comment.waitFor();
     assert.equal(await comment.locator(':scope > .prose strong').textContent(), 'tärkeää');
     assert.deepEqual(await comment.locator(':scope > .prose ul > li').allTextContents(), ['yksi', 'kaksi']);
-    assert.equal(await readerPage.locator('[data-live="comments"] i, [data-live="comments"] img').count(), 0, 'no markup typed into the comment');
-    assert.equal(await readerPage.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined, 'nothing typed into the comment ran');
+    assert.equal(
+      await readerPage.locator('[data-live="comments"] i, [data-live="comments"] img').count(),
+      0,
+      'no markup typed into the comment',
+    );
+    assert.equal(
+      await readerPage.evaluate(() => (window as unknown as { pwned?: number }).pwned),
+      undefined,
+      'nothing typed into the comment ran',
+    );
     assert.equal(await readerPage.locator('[data-live="no-comments"]').count(), 0);
     await expectAccessible(readerPage, 'the practice page after a live comment (reader)');
 
     // The same element as after a reload (the CSS and later live events rely on its shape).
-    const shape = () => readerPage.locator(`#${commentId}`).evaluate((article) => ({
-      classes: article.className,
-      label: article.getAttribute('aria-label'),
-      byline: article.querySelector(':scope > p.muted.small')?.textContent,
-      prose: article.querySelector(':scope > .prose')?.className,
-      html: article.querySelector(':scope > .prose')?.innerHTML,
-    }));
+    const shape = () =>
+      readerPage.locator(`#${commentId}`).evaluate((article) => ({
+        classes: article.className,
+        label: article.getAttribute('aria-label'),
+        byline: article.querySelector(':scope > p.muted.small')?.textContent,
+        prose: article.querySelector(':scope > .prose')?.className,
+        html: article.querySelector(':scope > .prose')?.innerHTML,
+      }));
     const live = await shape();
     await readerPage.reload();
     assert.deepEqual(await shape(), live);
@@ -117,7 +149,11 @@ describe('Browser: the live board and the spread view', function () {
     const page = await pageFor();
     await openLive(page, `/board?lt=${reader}&theme=youth`);
     await createPractice(t, sharer, { title: 'Suodattimen ohi', region: 'pirkanmaa', themes: ['mental-health'] });
-    await createPractice(t, sharer, { title: 'Toinen suodattimen ohi', region: 'pirkanmaa', themes: ['mental-health'] });
+    await createPractice(t, sharer, {
+      title: 'Toinen suodattimen ohi',
+      region: 'pirkanmaa',
+      themes: ['mental-health'],
+    });
     const pending = page.locator('[data-live="pending"]');
     await page.locator('[data-live="pending-count"]', { hasText: '2' }).waitFor();
     assert.ok(await pending.isVisible());
@@ -130,7 +166,12 @@ describe('Browser: the live board and the spread view', function () {
     const sharer = await openBoard(t, placeBoard(t, { region: 'pirkanmaa', board }), 'developer');
     const adopter = await openBoard(t, placeBoard(t, { region: 'pohjois-karjala', board }), 'trainee');
     const id = await createPractice(t, sharer, { region: 'pirkanmaa' });
-    await t.request().post(`/board/practices/${id}/adopt`).type('form').send(form(adopter, { note: '' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${id}/adopt`)
+      .type('form')
+      .send(form(adopter, { note: '' }))
+      .expect(303);
 
     const desktop = await pageFor();
     await desktop.goto(`${silta}/board/spread?lt=${adopter}`);

@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { translator } from '../../server/i18n';
 import { createPractice, form, openBoard, placeBoard } from '../board/board-fixtures';
-import { expectAccessible, horizontalOverflow, launchBrowser, newCookielessPage, sites, skipWithoutChromium } from '../helpers/browser';
+import {
+  expectAccessible,
+  horizontalOverflow,
+  launchBrowser,
+  newCookielessPage,
+  sites,
+  skipWithoutChromium,
+} from '../helpers/browser';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
@@ -34,14 +41,46 @@ describe('Browser: the board at 360 and 1280 px', function () {
       pirkanmaa: await openBoard(t, link('pirkanmaa'), 'developer', { locale: 'en' }),
       teacher: await openBoard(t, link(), 'teacher'),
     };
-    swedish = await createPractice(t, lt.karelia, { title: 'Arbetsförmågekoordinator i Norra Karelen: en kontaktperson för hela servicekedjan', summary: 'En koordinator samlar stödet kring klienten och håller ihop servicekedjan mellan företagshälsovården, Kela och TE-tjänsterna.', language: 'sv', themes: ['work-ability-support', 'service-chain', 'return-to-work'], actors: ['occupational-health', 'kela', 'employment-services'] });
-    const other = await createPractice(t, lt.pirkanmaa, { title: 'Nuorten työkykypolku', region: 'pirkanmaa', themes: ['youth'], actors: ['education'] });
+    swedish = await createPractice(t, lt.karelia, {
+      title: 'Arbetsförmågekoordinator i Norra Karelen: en kontaktperson för hela servicekedjan',
+      summary:
+        'En koordinator samlar stödet kring klienten och håller ihop servicekedjan mellan företagshälsovården, Kela och TE-tjänsterna.',
+      language: 'sv',
+      themes: ['work-ability-support', 'service-chain', 'return-to-work'],
+      actors: ['occupational-health', 'kela', 'employment-services'],
+    });
+    const other = await createPractice(t, lt.pirkanmaa, {
+      title: 'Nuorten työkykypolku',
+      region: 'pirkanmaa',
+      themes: ['youth'],
+      actors: ['education'],
+    });
     await createPractice(t, lt.karelia, { title: 'Luonnos istunnosta', status: 'draft' });
-    await t.request().post(`/board/practices/${swedish}/adopt`).type('form').send(form(lt.pirkanmaa, { note: 'Aloitamme syksyllä kahdessa kunnassa.' })).expect(303);
-    await t.request().post(`/board/practices/${other}/adopt`).type('form').send(form(lt.karelia, { note: '' })).expect(303);
-    await t.request().post(`/board/practices/${other}/comments`).type('form').send(form(lt.karelia, { body: 'Hyvä malli!' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${swedish}/adopt`)
+      .type('form')
+      .send(form(lt.pirkanmaa, { note: 'Aloitamme syksyllä kahdessa kunnassa.' }))
+      .expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${other}/adopt`)
+      .type('form')
+      .send(form(lt.karelia, { note: '' }))
+      .expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${other}/comments`)
+      .type('form')
+      .send(form(lt.karelia, { body: 'Hyvä malli!' }))
+      .expect(303);
     const hidden = await createPractice(t, lt.pirkanmaa, { title: 'Poistettava', region: 'pirkanmaa' });
-    await t.request().post(`/board/practices/${hidden}/moderate`).type('form').send(form(lt.teacher, { action: 'hide', reason: 'Sisältää henkilötietoja, tarkistetaan kirjoittajan kanssa' })).expect(303);
+    await t
+      .request()
+      .post(`/board/practices/${hidden}/moderate`)
+      .type('form')
+      .send(form(lt.teacher, { action: 'hide', reason: 'Sisältää henkilötietoja, tarkistetaan kirjoittajan kanssa' }))
+      .expect(303);
     if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
   });
 
@@ -60,8 +99,15 @@ describe('Browser: the board at 360 and 1280 px', function () {
   }
 
   /** Opens `path` at both widths: no sideways scrolling, no axe violations; `check` runs on each. */
-  async function atBothWidths(name: string, path: string, check: (page: Page, phone: boolean) => Promise<void> = async () => {}) {
-    for (const [size, options] of [['360', PHONE], ['1280', DESKTOP]] as const) {
+  async function atBothWidths(
+    name: string,
+    path: string,
+    check: (page: Page, phone: boolean) => Promise<void> = async () => {},
+  ) {
+    for (const [size, options] of [
+      ['360', PHONE],
+      ['1280', DESKTOP],
+    ] as const) {
       const page = await pageFor(options);
       await page.goto(`${silta}${path}`);
       assert.equal(await horizontalOverflow(page), 0, `${name} at ${size} px does not scroll sideways`);
@@ -77,11 +123,17 @@ describe('Browser: the board at 360 and 1280 px', function () {
       const firstCard = await page.locator('[data-live="practices"] > li').first().boundingBox();
       assert.ok(search && firstCard);
       assert.ok(search.y < firstCard.y, 'the search box comes before the practices');
-      assert.equal(await page.locator('details[data-filters]').evaluate((d) => (d as HTMLDetailsElement).open), !phone, 'filters closed on a phone, open on a desktop');
+      assert.equal(
+        await page.locator('details[data-filters]').evaluate((d) => (d as HTMLDetailsElement).open),
+        !phone,
+        'filters closed on a phone, open on a desktop',
+      );
       if (phone) assert.ok(firstCard.y < 740, `the first practice is on the first screen (${firstCard.y} px)`);
       // The Swedish practice is read in Swedish on a Finnish page.
       assert.equal(await page.locator(`[data-practice-id="${swedish}"] h3 a`).getAttribute('lang'), 'sv');
-      const columns = await page.locator('[data-live="practices"]').evaluate((ul) => getComputedStyle(ul).gridTemplateColumns.split(' ').length);
+      const columns = await page
+        .locator('[data-live="practices"]')
+        .evaluate((ul) => getComputedStyle(ul).gridTemplateColumns.split(' ').length);
       assert.equal(columns, phone ? 1 : 3, 'one column on a phone, three on a desktop');
     });
   });
@@ -108,7 +160,12 @@ describe('Browser: the board at 360 and 1280 px', function () {
     await atBothWidths('practice', `/board/practices/${swedish}?lt=${lt.pirkanmaa}`, async (page) => {
       assert.equal(await page.locator('h1').getAttribute('lang'), 'sv');
       assert.equal(await page.locator('html').getAttribute('lang'), 'en');
-      assert.deepEqual(await page.locator('.practice-main h2').allTextContents(), ['The need it answers', 'What was done', 'Results and evidence', 'Regions adopting this']);
+      assert.deepEqual(await page.locator('.practice-main h2').allTextContents(), [
+        'The need it answers',
+        'What was done',
+        'Results and evidence',
+        'Regions adopting this',
+      ]);
       assert.equal(await page.locator('.timeline > li').count(), 1);
     });
     const page = await pageFor(DESKTOP);
@@ -118,7 +175,11 @@ describe('Browser: the board at 360 and 1280 px', function () {
     const unpressed = await useful.evaluate((b) => getComputedStyle(b).backgroundColor);
     await Promise.all([page.waitForNavigation(), useful.click()]);
     assert.equal(await page.locator('button.useful').getAttribute('aria-pressed'), 'true');
-    assert.notEqual(await page.locator('button.useful').evaluate((b) => getComputedStyle(b).backgroundColor), unpressed, 'pressed looks different');
+    assert.notEqual(
+      await page.locator('button.useful').evaluate((b) => getComputedStyle(b).backgroundColor),
+      unpressed,
+      'pressed looks different',
+    );
     await expectAccessible(page, 'the practice page, marked useful');
     assert.ok(await page.locator('button[data-print]').isVisible(), 'a print button with scripts');
     await page.emulateMedia({ media: 'print' });
@@ -139,10 +200,12 @@ describe('Browser: the board at 360 and 1280 px', function () {
       // No label of the matrix runs out of the picture.
       const clipped = await page.locator('.spread-matrix').evaluate((svg) => {
         const box = (svg as SVGSVGElement).viewBox.baseVal;
-        return [...svg.querySelectorAll('text')].filter((text) => {
-          const b = (text as SVGTextElement).getBBox();
-          return b.x < 0 || b.y < 0 || b.x + b.width > box.width || b.y + b.height > box.height;
-        }).map((text) => text.textContent);
+        return [...svg.querySelectorAll('text')]
+          .filter((text) => {
+            const b = (text as SVGTextElement).getBBox();
+            return b.x < 0 || b.y < 0 || b.x + b.width > box.width || b.y + b.height > box.height;
+          })
+          .map((text) => text.textContent);
       });
       assert.deepEqual(clipped, []);
     });
@@ -160,8 +223,12 @@ describe('Browser: the board at 360 and 1280 px', function () {
     await page.locator('#spread-status', { hasText: expected }).waitFor({ state: 'attached' });
     assert.equal(await page.locator('#spread-status').getAttribute('aria-live'), 'polite');
     assert.equal(await page.locator('a[data-region="pirkanmaa"]').getAttribute('aria-current'), 'true');
-    assert.equal(await page.evaluate(() => (document.activeElement as Element | null)?.getAttribute('data-region')), 'pirkanmaa', 'focus stays on the tile');
-    assert.match(await page.locator('a[data-region="pohjois-karjala"]').getAttribute('class') ?? '', /tile-both/);
+    assert.equal(
+      await page.evaluate(() => (document.activeElement as Element | null)?.getAttribute('data-region')),
+      'pirkanmaa',
+      'focus stays on the tile',
+    );
+    assert.match((await page.locator('a[data-region="pohjois-karjala"]').getAttribute('class')) ?? '', /tile-both/);
     assert.equal(await page.locator('.spread-arrows line').count(), 2);
     assert.match(page.url(), /region=pirkanmaa/);
     await expectAccessible(page, 'the spread map with a region selected');
@@ -174,7 +241,7 @@ describe('Browser: the board at 360 and 1280 px', function () {
       const cells = await row.locator('td').allTextContents();
       assert.match(cells[0], /(UTC|EET|EEST|GMT)[+\d]*/, `a zone: ${cells[0]}`);
       assert.equal(cells[2].trim(), translator('fi')('board.log.did.hide_practice'));
-      assert.match(await row.locator('a').getAttribute('href') ?? '', /^\/board\/practices\/\d+\?lt=/);
+      assert.match((await row.locator('a').getAttribute('href')) ?? '', /^\/board\/practices\/\d+\?lt=/);
       assert.ok(cells[4].includes('henkilötietoja'));
     });
   });

@@ -66,7 +66,10 @@ describe('Browser: launch from the platform, embedded cross-site without third-p
 
       // Proof that the browser refuses Silta's cookies in the frame: one set there is not kept...
       assert.doesNotMatch(await setCookieFrom(frame, 'framed_probe'), /framed_probe/);
-      assert.deepEqual((await context.cookies(silta)).map((c) => c.name), []);
+      assert.deepEqual(
+        (await context.cookies(silta)).map((c) => c.name),
+        [],
+      );
       // ...while the same cookie set by a first-party Silta page in this browser is.
       const firstParty = await context.newPage();
       await firstParty.goto(`${silta}/`);
@@ -103,7 +106,7 @@ describe('Browser: launch from the platform, embedded cross-site without third-p
       const landing = await waitForFrame(page, `${silta}/app?lt=`);
       assert.match((await landing.locator('h1').textContent()) ?? '', /^Välkommen, /);
       assert.equal(await langOf(landing), 'sv');
-      assert.match(await landing.locator('.role').textContent() ?? '', /Lärare/);
+      assert.match((await landing.locator('.role').textContent()) ?? '', /Lärare/);
       await expectAccessible(page, 'the course page with the teacher landing page in its iframe');
 
       await openPlatform(page, t, 'sv');

@@ -44,13 +44,32 @@ describe('Browser: grade delivery during an outage and after it', function () {
 
   it('tells the trainee "waiting for Moodle", the teacher since when and the next try, the admin the same; then "sent"', async () => {
     const pack = t.packs.get(SLUG)!;
-    const link = t.devPlatform.placeLink({ courseId: '2', title: pack.title.fi, custom: { target: 'module', module: SLUG } });
-    const item = t.devPlatform.addLineItem({ courseId: '2', label: pack.title.fi, scoreMaximum: pack.scoreMaximum, resourceLinkId: link.id });
+    const link = t.devPlatform.placeLink({
+      courseId: '2',
+      title: pack.title.fi,
+      custom: { target: 'module', module: SLUG },
+    });
+    const item = t.devPlatform.addLineItem({
+      courseId: '2',
+      label: pack.title.fi,
+      scoreMaximum: pack.scoreMaximum,
+      resourceLinkId: link.id,
+    });
     link.lineItemId = item.id;
-    const trainee = await launchSession(t, { persona: 'trainee', courseId: '2', resourceLinkId: link.id, locale: 'fi' });
+    const trainee = await launchSession(t, {
+      persona: 'trainee',
+      courseId: '2',
+      resourceLinkId: link.id,
+      locale: 'fi',
+    });
     const attempt = await attemptOf(t, trainee.lt);
     for (const step of pack.steps) {
-      await t.request().post(`/modules/steps/${step.id}`).type('form').send(new URLSearchParams([['lt', trainee.lt], ['attempt', String(attempt)], ...rightAnswer(step)]).toString()).expect(303);
+      await t
+        .request()
+        .post(`/modules/steps/${step.id}`)
+        .type('form')
+        .send(new URLSearchParams([['lt', trainee.lt], ['attempt', String(attempt)], ...rightAnswer(step)]).toString())
+        .expect(303);
     }
     await t.request().post('/modules/complete').type('form').send(`lt=${trainee.lt}&attempt=${attempt}`).expect(303);
     const resourceLinkId = (await LaunchSession.findByPk(trainee.lt))!.resourceLinkId!;
@@ -59,15 +78,26 @@ describe('Browser: grade delivery during an outage and after it', function () {
     t.devPlatform.failNext({ status: 503, times: Infinity });
     const clock = testClock();
     const worker = testWorker(t, [resourceLinkId], { now: clock.now });
-    assert.deepEqual((await worker.runOnce()).map((o) => o.status), ['pending']);
+    assert.deepEqual(
+      (await worker.runOnce()).map((o) => o.status),
+      ['pending'],
+    );
     const state = await platformDelivery({ issuer: t.devPlatform.issuer, clientId: t.devPlatform.clientId });
     assert.equal(state.reachable, false);
 
     await page.goto(`${sites(t).silta}/modules/summary?lt=${trainee.lt}`);
-    assert.ok((await mainText()).includes(fi('grade_delivery.trainee.waiting')), 'the trainee reads "waiting for Moodle"');
+    assert.ok(
+      (await mainText()).includes(fi('grade_delivery.trainee.waiting')),
+      'the trainee reads "waiting for Moodle"',
+    );
     await expectAccessible(page, 'the trainee summary while Moodle does not answer');
 
-    const teacher = await launchSession(t, { persona: 'teacher', courseId: '2', resourceLinkId: link.id, locale: 'fi' });
+    const teacher = await launchSession(t, {
+      persona: 'teacher',
+      courseId: '2',
+      resourceLinkId: link.id,
+      locale: 'fi',
+    });
     await page.goto(`${sites(t).silta}/modules/progress?lt=${teacher.lt}`);
     const notice = page.locator('section.grade-delivery');
     await notice.waitFor();
@@ -90,14 +120,23 @@ describe('Browser: grade delivery during an outage and after it', function () {
       await adminPage.goto(`${t.baseUrl}/admin/grades?lang=en`);
       const row = adminPage.locator('tr', { has: adminPage.locator(`code:text-is("${t.devPlatform.clientId}")`) });
       const cells = (await row.locator('td').allTextContents()).map((c) => c.replace(/\s+/g, ' ').trim());
-      assert.ok(cells.some((c) => c.startsWith(en('grade_delivery.admin.failing'))), `"answers: no": ${cells.join(' | ')}`);
-      assert.ok(cells.filter((c) => /\d{1,2}[.:]\d{2}/.test(c)).length >= 2, `failing since and next try: ${cells.join(' | ')}`);
+      assert.ok(
+        cells.some((c) => c.startsWith(en('grade_delivery.admin.failing'))),
+        `"answers: no": ${cells.join(' | ')}`,
+      );
+      assert.ok(
+        cells.filter((c) => /\d{1,2}[.:]\d{2}/.test(c)).length >= 2,
+        `failing since and next try: ${cells.join(' | ')}`,
+      );
       await expectAccessible(adminPage, 'the admin grade sync page while Moodle does not answer');
 
       // Moodle answers again: the next probe (at its time) goes through.
       t.devPlatform.auth.clearFailures();
       clock.advance(state.nextTryAt!.getTime() - Date.now() + 1);
-      assert.deepEqual((await worker.runOnce()).map((o) => o.status), ['sent']);
+      assert.deepEqual(
+        (await worker.runOnce()).map((o) => o.status),
+        ['sent'],
+      );
       assert.equal((await GradeOutbox.findOne({ where: { resourceLinkId } }))!.status, 'sent');
 
       await adminPage.reload();

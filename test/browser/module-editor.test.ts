@@ -38,7 +38,13 @@ describe('Browser: module editor', function () {
 
   it('edits a question in Swedish, previews it in Swedish and publishes it, accessibly', async () => {
     const slug = uniqueSlug('browser-edit');
-    await publishVersion({ sequelize: t.silta.sequelize, slug, source: packSource(slug, '1.0.0'), origin: 'upload', publishedBy: 'test' });
+    await publishVersion({
+      sequelize: t.silta.sequelize,
+      slug,
+      source: packSource(slug, '1.0.0'),
+      origin: 'upload',
+      publishedBy: 'test',
+    });
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
     try {
@@ -56,7 +62,10 @@ describe('Browser: module editor', function () {
       await page.fill('#f-t-steps-2-questions-0-text-sv', 'Var bedöms Marias arbetsförmåga först?');
       await page.click(`button:has-text("${en('module_authoring.edit.save')}") >> nth=0`);
       await page.waitForURL(/notice=draft_saved/);
-      assert.match(JSON.parse((await ModuleDraft.findByPk(slug))!.files)['module.yaml'], /sv: Var bedöms Marias arbetsförmåga först\?/);
+      assert.match(
+        JSON.parse((await ModuleDraft.findByPk(slug))!.files)['module.yaml'],
+        /sv: Var bedöms Marias arbetsförmåga först\?/,
+      );
       assert.equal(await page.inputValue('#f-t-steps-2-questions-0-text-sv'), 'Var bedöms Marias arbetsförmåga först?');
 
       await page.click('a[lang="sv"]:has-text("Swedish")');

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { GradeOutbox, LaunchSession, User } from '../../server/store/models';
-import { expectAccessible, horizontalOverflow, launchBrowser, newCookielessPage, sites, skipWithoutChromium } from '../helpers/browser';
+import {
+  expectAccessible,
+  horizontalOverflow,
+  launchBrowser,
+  newCookielessPage,
+  sites,
+  skipWithoutChromium,
+} from '../helpers/browser';
 import { launchSession } from '../helpers/launch';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 
@@ -20,7 +27,11 @@ describe('Browser: the teacher view of a module on a phone', function () {
     skipWithoutChromium(this);
     t = await testSilta();
     browser = await launchBrowser();
-    ({ context, page } = await newCookielessPage(browser, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }));
+    ({ context, page } = await newCookielessPage(browser, {
+      viewport: { width: 360, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+    }));
   });
 
   after(async () => {
@@ -29,8 +40,17 @@ describe('Browser: the teacher view of a module on a phone', function () {
   });
 
   it('is accessible at 360 px, scrolls the table in its region, and sends a failed grade again', async () => {
-    const link = t.devPlatform.placeLink({ courseId: '3', title: 'Asiakasosallisuus', custom: { target: 'module', module: SLUG } });
-    const trainee = await launchSession(t, { persona: 'trainee', courseId: '3', resourceLinkId: link.id, locale: 'fi' });
+    const link = t.devPlatform.placeLink({
+      courseId: '3',
+      title: 'Asiakasosallisuus',
+      custom: { target: 'module', module: SLUG },
+    });
+    const trainee = await launchSession(t, {
+      persona: 'trainee',
+      courseId: '3',
+      resourceLinkId: link.id,
+      locale: 'fi',
+    });
     const session = (await LaunchSession.findByPk(trainee.lt))!;
     const user = (await User.findByPk(session.userId))!;
     const row = await GradeOutbox.create({

@@ -3,7 +3,18 @@ import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import type { PackStep } from '../../server/domain/modules/content-pack';
 import { textLength } from '../../server/domain/modules/assessment/text-length';
 import { GradeOutbox } from '../../server/store/models';
-import { expectAccessible, horizontalOverflow, langOf, launchBrowser, launchFromPlatform, newCookielessPage, openPlatform, sites, skipWithoutChromium, waitForFrame } from '../helpers/browser';
+import {
+  expectAccessible,
+  horizontalOverflow,
+  langOf,
+  launchBrowser,
+  launchFromPlatform,
+  newCookielessPage,
+  openPlatform,
+  sites,
+  skipWithoutChromium,
+  waitForFrame,
+} from '../helpers/browser';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -12,7 +23,8 @@ const SLUG = 'client-participation';
 /** Answers a step in the page as a trainee would: ticks the right options, writes, ticks the list. */
 async function answer(frame: Frame, step: PackStep): Promise<void> {
   if (step.kind === 'knowledge-check') {
-    for (const q of step.questions) for (const o of q.options.filter((x) => x.correct)) await frame.check(`#q-${q.id}-${o.id}`);
+    for (const q of step.questions)
+      for (const o of q.options.filter((x) => x.correct)) await frame.check(`#q-${q.id}-${o.id}`);
   } else if (step.kind === 'reflection') {
     // Too short by one character as a reader counts them, though long enough in code points: the
     // browser's counter refuses it in place just as the server would.
@@ -22,7 +34,8 @@ async function answer(frame: Frame, step: PackStep): Promise<void> {
     await frame.click('form.card button[type="submit"]');
     await frame.waitForSelector('#reflection-error');
     assert.equal(await frame.getAttribute('#reflection-text', 'aria-invalid'), 'true');
-    const text = 'Asiakkaan osallisuus vahvistuu, kun hän on mukana suunnittelemassa omaa palvelupolkuaan alusta asti. '.repeat(4);
+    const text =
+      'Asiakkaan osallisuus vahvistuu, kun hän on mukana suunnittelemassa omaa palvelupolkuaan alusta asti. '.repeat(4);
     await frame.fill('#reflection-text', text);
     assert.ok((await frame.textContent('#reflection-count'))?.startsWith(`${textLength(text)} `));
   } else if (step.kind === 'checklist') {
@@ -52,8 +65,17 @@ describe('Browser: a trainee takes a module on a phone', function () {
 
   it('works through every step, is told in place what an empty check lacks, finishes, reviews the answers, and the grade is queued for Moodle', async () => {
     const pack = t.packs.get(SLUG)!;
-    const link = t.devPlatform.placeLink({ courseId: '2', title: pack.title.fi, custom: { target: 'module', module: SLUG } });
-    link.lineItemId = t.devPlatform.addLineItem({ courseId: '2', label: pack.title.fi, scoreMaximum: pack.scoreMaximum, resourceLinkId: link.id }).id;
+    const link = t.devPlatform.placeLink({
+      courseId: '2',
+      title: pack.title.fi,
+      custom: { target: 'module', module: SLUG },
+    });
+    link.lineItemId = t.devPlatform.addLineItem({
+      courseId: '2',
+      label: pack.title.fi,
+      scoreMaximum: pack.scoreMaximum,
+      resourceLinkId: link.id,
+    }).id;
     await openPlatform(page, t, 'fi');
     await page.check(`#link-${link.id}`);
     await launchFromPlatform(page, { persona: 'trainee', locale: 'fi' });
@@ -91,7 +113,8 @@ describe('Browser: a trainee takes a module on a phone', function () {
       await frame.focus('form.card button[type="submit"]');
       await page.keyboard.press('Enter');
       // Deferred (the module's default): saved and on to the next step, no feedback before finishing.
-      if (index === pack.steps.length - 1) frame = await waitForFrame(page, `${silta}/modules/steps/${step.id}?saved=1`);
+      if (index === pack.steps.length - 1)
+        frame = await waitForFrame(page, `${silta}/modules/steps/${step.id}?saved=1`);
     }
     await frame.click('form[action="/modules/complete"] button');
     frame = await waitForFrame(page, `${silta}/modules/summary`);
@@ -112,6 +135,9 @@ describe('Browser: a trainee takes a module on a phone', function () {
     await frame.focus('a[href^="/modules/summary"]');
     await page.keyboard.press('Enter');
     await waitForFrame(page, `${silta}/modules/summary`);
-    assert.equal(await GradeOutbox.count({ where: { gradingProgress: 'FullyGraded', scoreGiven: pack.scoreMaximum } }) >= 1, true);
+    assert.equal(
+      (await GradeOutbox.count({ where: { gradingProgress: 'FullyGraded', scoreGiven: pack.scoreMaximum } })) >= 1,
+      true,
+    );
   });
 });

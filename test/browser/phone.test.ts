@@ -50,13 +50,19 @@ describe('Browser: on a 360 px phone', function () {
 
   it('shows the development platform and the framed landing page without horizontal scrolling', async () => {
     await openPlatform(page, t, 'fi');
-    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360, 'the platform page fits 360 px');
+    assert.ok(
+      (await page.evaluate(() => document.documentElement.scrollWidth)) <= 360,
+      'the platform page fits 360 px',
+    );
     assert.equal(await page.evaluate(() => window.innerWidth), 360);
     await expectAccessible(page, 'the development platform at 360 px');
 
     await launchFromPlatform(page, { persona: 'trainee', locale: 'fi' });
     const frame = await waitForFrame(page, `${silta}/app?lt=`);
-    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360, 'the course page with Silta fits 360 px');
+    assert.ok(
+      (await page.evaluate(() => document.documentElement.scrollWidth)) <= 360,
+      'the course page with Silta fits 360 px',
+    );
     assert.equal(await horizontalOverflow(frame), 0, 'the landing page fits its frame');
     await expectAccessible(page, 'the course page with the landing page at 360 px');
   });
@@ -68,7 +74,10 @@ describe('Browser: on a 360 px phone', function () {
     const landing = await popupPromise;
     await landing.waitForURL(`${silta}/app?lt=*`);
     assert.equal(await langOf(landing), 'fi');
-    assert.ok((await landing.evaluate(() => document.documentElement.scrollWidth)) <= 360, 'the landing page fits 360 px');
+    assert.ok(
+      (await landing.evaluate(() => document.documentElement.scrollWidth)) <= 360,
+      'the landing page fits 360 px',
+    );
     await expectAccessible(landing, 'the landing page at 360 px');
 
     await tabTo(landing, landing, 'a[hreflang="sv"]');
@@ -77,7 +86,10 @@ describe('Browser: on a 360 px phone', function () {
     await landing.waitForURL(/[?&]lang=sv/);
     await landing.locator('html[lang="sv"]').waitFor();
     assert.match((await landing.locator('h1').textContent()) ?? '', /^Välkommen, /);
-    assert.ok((await landing.evaluate(() => document.documentElement.scrollWidth)) <= 360, 'the Swedish landing page fits 360 px');
+    assert.ok(
+      (await landing.evaluate(() => document.documentElement.scrollWidth)) <= 360,
+      'the Swedish landing page fits 360 px',
+    );
     await expectAccessible(landing, 'the Swedish landing page at 360 px');
   });
 });

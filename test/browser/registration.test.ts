@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { createInvite } from '../../lti/registration';
-import { expectAccessible, horizontalOverflow, launchBrowser, newCookielessPage, sites, skipWithoutChromium, waitForFrame } from '../helpers/browser';
+import {
+  expectAccessible,
+  horizontalOverflow,
+  launchBrowser,
+  newCookielessPage,
+  sites,
+  skipWithoutChromium,
+  waitForFrame,
+} from '../helpers/browser';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 
 // Moodle opens the tool's registration URL in a dialog on its own site: Silta's result page must
@@ -55,7 +63,9 @@ describe('Browser: dynamic registration in the platform dialog', function () {
     const { context, page } = await newCookielessPage(browser, { viewport: { width: 360, height: 740 } });
     try {
       // The result page opened on its own (not framed), as when an admin opens the URL directly.
-      await page.goto(`${invite.url}&lang=fi&openid_configuration=${encodeURIComponent(`${t.devPlatform.issuer}/registration/openid-configuration`)}&registration_token=${t.devPlatform.issueRegistrationToken()}`);
+      await page.goto(
+        `${invite.url}&lang=fi&openid_configuration=${encodeURIComponent(`${t.devPlatform.issuer}/registration/openid-configuration`)}&registration_token=${t.devPlatform.issueRegistrationToken()}`,
+      );
       assert.equal(await page.locator('h1').textContent(), 'Silta on rekisteröity');
       assert.equal(await horizontalOverflow(page), 0);
       await expectAccessible(page, 'the registration result page at 360 px');

@@ -1,13 +1,23 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expectAccessible, horizontalOverflow, langOf, launchBrowser, newCookielessPage, sites, skipWithoutChromium, tabTo } from '../helpers/browser';
+import {
+  expectAccessible,
+  horizontalOverflow,
+  langOf,
+  launchBrowser,
+  newCookielessPage,
+  sites,
+  skipWithoutChromium,
+  tabTo,
+} from '../helpers/browser';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 import { openLink, placeSession } from '../sessions/session-fixtures';
 
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 /** The note element (li) whose text is `text`. */
-const noteWith = (page: Page, text: string) => page.locator('.session-note', { has: page.locator('.session-note-text', { hasText: text }) });
+const noteWith = (page: Page, text: string) =>
+  page.locator('.session-note', { has: page.locator('.session-note-text', { hasText: text }) });
 
 /** Waits until the page's client has joined the session (its connection line says so). */
 async function live(page: Page, text: RegExp): Promise<void> {
@@ -71,15 +81,22 @@ describe('Browser: a live session between a facilitator and a participant', func
     assert.equal(await langOf(developer), 'en');
     await developer.locator('#session-presence-list li', { hasText: 'Maria Lindqvist' }).waitFor();
     await teacher.locator('#session-presence-list li', { hasText: 'Elias Korhonen' }).waitFor();
-    assert.match((await teacher.locator('#session-presence-list').textContent()) ?? '', /Elias Korhonen · Pirkanmaan hyvinvointialue · paikalla/);
+    assert.match(
+      (await teacher.locator('#session-presence-list').textContent()) ?? '',
+      /Elias Korhonen · Pirkanmaan hyvinvointialue · paikalla/,
+    );
     assert.equal(await teacher.locator('.session-facilitator').count(), 1, 'the facilitator has the controls');
     assert.equal(await developer.locator('.session-facilitator').count(), 0, 'a participant does not');
-    assert.equal(await horizontalOverflow(teacher), 0, 'on a desktop the board scrolls inside its own box, not the page');
+    assert.equal(
+      await horizontalOverflow(teacher),
+      0,
+      'on a desktop the board scrolls inside its own box, not the page',
+    );
     await expectAccessible(teacher, 'the facilitator page');
     await expectAccessible(developer, 'the participant page');
   });
 
-  it("the participant adds a note: the facilitator sees it live and hears it; the author is not told of their own note", async () => {
+  it('the participant adds a note: the facilitator sees it live and hears it; the author is not told of their own note', async () => {
     const cell = developer.locator('.session-cell[data-lane="kela"][data-column="assessment"]');
     await cell.locator('.session-add summary').click();
     await cell.locator('.session-add textarea').fill('Kela and occupational health assess together');
@@ -90,9 +107,13 @@ describe('Browser: a live session between a facilitator and a participant', func
     await seen.filter({ hasText: 'Kela and occupational health assess together' }).waitFor();
     assert.match((await seen.textContent()) ?? '', /sininen/, 'its colour is named in text');
     assert.match((await seen.textContent()) ?? '', /kirjoittaja Elias Korhonen/);
-    await teacher.locator('#session-announcer', { hasText: 'Elias Korhonen lisäsi lapun kohtaan Kela / Työkyvyn arviointi' }).waitFor();
+    await teacher
+      .locator('#session-announcer', { hasText: 'Elias Korhonen lisäsi lapun kohtaan Kela / Työkyvyn arviointi' })
+      .waitFor();
     // The author's note is no longer "sending…" once the server has it, and nothing was announced to them.
-    await noteWith(developer, 'Kela and occupational health assess together').locator('[data-field="pending"]').waitFor({ state: 'hidden' });
+    await noteWith(developer, 'Kela and occupational health assess together')
+      .locator('[data-field="pending"]')
+      .waitFor({ state: 'hidden' });
     assert.equal(await developer.locator('#session-announcer').textContent(), '');
     await expectAccessible(teacher, 'the facilitator page with a note');
     await expectAccessible(developer, 'the participant page with a note');
@@ -110,7 +131,11 @@ describe('Browser: a live session between a facilitator and a participant', func
     await cell.locator('.session-add button[type="submit"]').click();
     await cell.locator('.session-error', { hasText: 'Connecting…' }).waitFor();
     assert.equal(page.url(), developerUrl, 'the page did not reload with the text in its address');
-    assert.equal(await cell.locator('.session-add textarea').inputValue(), 'Typed before the connection', 'what was typed is kept');
+    assert.equal(
+      await cell.locator('.session-add textarea').inputValue(),
+      'Typed before the connection',
+      'what was typed is kept',
+    );
     await expectAccessible(page, 'the participant page before it has joined');
   });
 
@@ -122,7 +147,11 @@ describe('Browser: a live session between a facilitator and a participant', func
     await mine.locator('button[data-command="vote:cast"]').click();
     await mine.locator('[data-field="mine"]', { hasText: 'Your votes: 1' }).waitFor();
     await developer.locator('#session-budget', { hasText: 'You have 4 of 5 votes left.' }).waitFor();
-    assert.equal(await mine.locator('[data-field="total"]').isHidden(), true, 'the participant sees no totals before the reveal');
+    assert.equal(
+      await mine.locator('[data-field="total"]').isHidden(),
+      true,
+      'the participant sees no totals before the reveal',
+    );
     const theirs = noteWith(teacher, 'Kela and occupational health assess together');
     await theirs.locator('[data-field="votes-badge"]', { hasText: 'Ääniä: 1' }).waitFor();
 
@@ -135,7 +164,10 @@ describe('Browser: a live session between a facilitator and a participant', func
     await mine.locator('button[data-command="vote:cast"]').focus();
     await developer.keyboard.press('Escape');
     assert.equal(await mine.locator('.session-note-menu').evaluate((d) => (d as HTMLDetailsElement).open), false);
-    assert.equal(await developer.evaluate(() => document.activeElement?.classList.contains('session-note-menu-button')), true);
+    assert.equal(
+      await developer.evaluate(() => document.activeElement?.classList.contains('session-note-menu-button')),
+      true,
+    );
     await expectAccessible(teacher, 'the facilitator page after the reveal');
     await expectAccessible(developer, 'the participant page after the reveal');
   });
@@ -143,14 +175,22 @@ describe('Browser: a live session between a facilitator and a participant', func
   it('adds and moves a note with the keyboard only (Space, arrows, Space); announced; focus follows the note', async () => {
     // From the wall (a tab stop of its own, before its first cell).
     await developer.locator('.session-wall').focus();
-    await tabTo(developer, developer, '.session-cell[data-lane="social-services"][data-column="concern"] .session-add summary');
+    await tabTo(
+      developer,
+      developer,
+      '.session-cell[data-lane="social-services"][data-column="concern"] .session-add summary',
+    );
     await developer.keyboard.press('Enter');
     await developer.keyboard.press('Tab');
     await developer.keyboard.type('A school nurse notices first');
     await developer.keyboard.press('Tab'); // the colour
     await developer.keyboard.press('Tab'); // the add button
     await developer.keyboard.press('Enter');
-    assert.equal(await developer.evaluate(() => document.activeElement?.id), 'cell-0-0-text', 'focus stays in the form for the next note');
+    assert.equal(
+      await developer.evaluate(() => document.activeElement?.id),
+      'cell-0-0-text',
+      'focus stays in the form for the next note',
+    );
     assert.equal(await developer.evaluate(() => (document.activeElement as HTMLTextAreaElement).value), '');
 
     const note = noteWith(developer, 'A school nurse notices first');
@@ -160,7 +200,9 @@ describe('Browser: a live session between a facilitator and a participant', func
     for (let i = 0; i < 3; i++) await developer.keyboard.press('Shift+Tab');
     assert.equal(await developer.evaluate(() => document.activeElement?.id), `note-${id}`);
     await developer.keyboard.press('Space');
-    await developer.locator('#session-announcer', { hasText: 'Picked up note: A school nurse notices first' }).waitFor();
+    await developer
+      .locator('#session-announcer', { hasText: 'Picked up note: A school nurse notices first' })
+      .waitFor();
     assert.equal(await note.evaluate((n) => n.classList.contains('is-grabbed')), true);
     await expectAccessible(developer, 'the participant page with a note picked up');
     for (let i = 0; i < 12; i++) await developer.keyboard.press('ArrowDown'); // down to the last lane: NGOs
@@ -172,7 +214,9 @@ describe('Browser: a live session between a facilitator and a participant', func
     await developer.locator(`.session-cell[data-lane="ngos"][data-column="assessment"] #note-${id}`).waitFor();
     await developer.waitForFunction((noteId) => document.activeElement?.id === `note-${noteId}`, id);
     await teacher.locator(`.session-cell[data-lane="ngos"][data-column="assessment"] #note-${id}`).waitFor();
-    await teacher.locator('#session-announcer', { hasText: 'Lappu siirrettiin kohtaan Järjestöt / Työkyvyn arviointi' }).waitFor();
+    await teacher
+      .locator('#session-announcer', { hasText: 'Lappu siirrettiin kohtaan Järjestöt / Työkyvyn arviointi' })
+      .waitFor();
 
     // Escape puts a picked-up note back where it was.
     await developer.keyboard.press('Space');
@@ -180,7 +224,10 @@ describe('Browser: a live session between a facilitator and a participant', func
     await developer.keyboard.press('Escape');
     await developer.locator('#session-announcer', { hasText: 'Move cancelled' }).waitFor();
     assert.equal(await developer.locator('.session-cell.is-drop-target').count(), 0);
-    assert.equal(await developer.locator(`.session-cell[data-lane="ngos"][data-column="assessment"] #note-${id}`).count(), 1);
+    assert.equal(
+      await developer.locator(`.session-cell[data-lane="ngos"][data-column="assessment"] #note-${id}`).count(),
+      1,
+    );
     await expectAccessible(developer, 'the participant page after a keyboard move');
   });
 
@@ -210,13 +257,21 @@ describe('Browser: a live session between a facilitator and a participant', func
     await cell.scrollIntoViewIfNeeded();
     const box = (await cell.boundingBox())!;
     await developer.mouse.dblclick(box.x + box.width / 2, box.y + 8);
-    await developer.waitForFunction(() => document.activeElement?.closest('.session-cell')?.getAttribute('data-column') === 'follow-up' && document.activeElement?.tagName === 'TEXTAREA');
+    await developer.waitForFunction(
+      () =>
+        document.activeElement?.closest('.session-cell')?.getAttribute('data-column') === 'follow-up' &&
+        document.activeElement?.tagName === 'TEXTAREA',
+    );
     await cell.locator('.session-add summary').click();
     // A double-click that lands on the cell's "Add a note" itself (a wider lane column or a lower
     // zoom puts it under the pointer) also ends with the form open, not toggled shut again.
     assert.equal(await cell.locator('.session-add').evaluate((d) => (d as HTMLDetailsElement).open), false);
     await cell.locator('.session-add summary').dblclick();
-    await developer.waitForFunction(() => document.activeElement?.closest('.session-cell')?.getAttribute('data-column') === 'follow-up' && document.activeElement?.tagName === 'TEXTAREA');
+    await developer.waitForFunction(
+      () =>
+        document.activeElement?.closest('.session-cell')?.getAttribute('data-column') === 'follow-up' &&
+        document.activeElement?.tagName === 'TEXTAREA',
+    );
     assert.equal(await cell.locator('.session-add').evaluate((d) => (d as HTMLDetailsElement).open), true);
     await cell.locator('.session-add summary').click();
   });
@@ -225,24 +280,43 @@ describe('Browser: a live session between a facilitator and a participant', func
     // The cells are one tab stop from the wall (a roving tabindex), then the arrows.
     await developer.locator('.session-wall').focus();
     await developer.keyboard.press('Tab');
-    assert.equal(await developer.evaluate(() => document.activeElement?.id), 'cell-0-0', 'Tab from the wall reaches its first cell');
+    assert.equal(
+      await developer.evaluate(() => document.activeElement?.id),
+      'cell-0-0',
+      'Tab from the wall reaches its first cell',
+    );
     assert.match((await developer.locator('#cell-0-0').getAttribute('aria-describedby')) ?? '', /session-cell-hint/);
     await developer.keyboard.press('ArrowRight');
     await developer.keyboard.press('ArrowDown');
     const cell = developer.locator('.session-cell[data-lane="health-care"][data-column="assessment"]');
-    assert.equal(await cell.evaluate((c) => c === document.activeElement), true, 'the arrows move the focus by lane and step');
+    assert.equal(
+      await cell.evaluate((c) => c === document.activeElement),
+      true,
+      'the arrows move the focus by lane and step',
+    );
     await expectAccessible(developer, 'the participant page with a cell focused');
     await developer.keyboard.press('Enter');
     assert.equal(await cell.locator('.session-add').evaluate((d) => (d as HTMLDetailsElement).open), true);
-    await developer.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA' && document.activeElement.closest('.session-cell')?.getAttribute('data-column') === 'assessment');
+    await developer.waitForFunction(
+      () =>
+        document.activeElement?.tagName === 'TEXTAREA' &&
+        document.activeElement.closest('.session-cell')?.getAttribute('data-column') === 'assessment',
+    );
     await developer.keyboard.type('Typed after Enter on the cell');
     await developer.keyboard.press('Escape');
     assert.equal(await cell.locator('.session-add').evaluate((d) => (d as HTMLDetailsElement).open), false);
     assert.equal(await cell.evaluate((c) => c === document.activeElement), true, 'Escape returns to the cell');
-    assert.equal(await cell.locator('.session-add textarea').inputValue(), 'Typed after Enter on the cell', 'what was typed is kept');
+    assert.equal(
+      await cell.locator('.session-add textarea').inputValue(),
+      'Typed after Enter on the cell',
+      'what was typed is kept',
+    );
     await cell.locator('.session-add textarea').evaluate((t) => ((t as HTMLTextAreaElement).value = ''));
     // One cell is a tab stop, the first; the others are reached with the arrows.
-    assert.deepEqual(await developer.locator('.session-cell[tabindex="0"]').evaluateAll((cells) => cells.map((c) => c.id)), ['cell-0-0']);
+    assert.deepEqual(
+      await developer.locator('.session-cell[tabindex="0"]').evaluateAll((cells) => cells.map((c) => c.id)),
+      ['cell-0-0'],
+    );
   });
 
   it('locks the board for participants with an explanation, and the server refuses what slips through', async () => {
@@ -250,19 +324,37 @@ describe('Browser: a live session between a facilitator and a participant', func
     await developer.locator('#session-locked-board').waitFor();
     const cell = '.session-cell[data-lane="kela"][data-column="assessment"]';
     assert.equal(await developer.locator(`${cell} .session-add textarea`).isDisabled(), true);
-    assert.equal(await teacher.locator(`${cell} .session-add textarea`).isDisabled(), false, 'the facilitator still can');
+    assert.equal(
+      await teacher.locator(`${cell} .session-add textarea`).isDisabled(),
+      false,
+      'the facilitator still can',
+    );
     await developer.locator('#session-announcer', { hasText: 'The facilitator locked the board' }).waitFor();
     await expectAccessible(developer, 'the participant page with the board locked');
 
     // A page that missed the lock (here: controls enabled by hand) gets the server's refusal next to the form.
-    await developer.locator(`${cell} .session-add`).evaluate((details) => ((details as HTMLDetailsElement).open = true));
-    await developer.locator(`${cell} [data-freeze="add"]`).evaluate((fieldset) => ((fieldset as HTMLFieldSetElement).disabled = false));
+    await developer
+      .locator(`${cell} .session-add`)
+      .evaluate((details) => ((details as HTMLDetailsElement).open = true));
+    await developer
+      .locator(`${cell} [data-freeze="add"]`)
+      .evaluate((fieldset) => ((fieldset as HTMLFieldSetElement).disabled = false));
     await developer.locator(`${cell} .session-add textarea`).fill('Sneaking past the lock');
     await developer.locator(`${cell} .session-add button[type="submit"]`).click();
-    await developer.locator(`${cell} .session-add .session-error`, { hasText: 'The facilitator has locked this part of the board.' }).waitFor();
-    assert.equal(await noteWith(developer, 'Sneaking past the lock').count(), 0, 'the refused note is gone from the page');
+    await developer
+      .locator(`${cell} .session-add .session-error`, { hasText: 'The facilitator has locked this part of the board.' })
+      .waitFor();
+    assert.equal(
+      await noteWith(developer, 'Sneaking past the lock').count(),
+      0,
+      'the refused note is gone from the page',
+    );
     assert.equal(await noteWith(teacher, 'Sneaking past the lock').count(), 0, 'and never reached the facilitator');
-    assert.equal(await developer.locator(`${cell} .session-add textarea`).inputValue(), 'Sneaking past the lock', 'what was typed is given back');
+    assert.equal(
+      await developer.locator(`${cell} .session-add textarea`).inputValue(),
+      'Sneaking past the lock',
+      'what was typed is given back',
+    );
     await expectAccessible(developer, 'the participant page with an error');
     await teacher.locator('#facilitate-lock-board').click();
     await developer.locator('#session-locked-board').waitFor({ state: 'hidden' });
@@ -303,9 +395,15 @@ describe('Browser: a live session between a facilitator and a participant', func
     await teacherCell.locator('.session-add summary').click();
     await teacherCell.locator('.session-add textarea').fill('Kela joins the joint plan meeting');
     await teacherCell.locator('.session-add button[type="submit"]').click();
-    await noteWith(teacher, 'Kela joins the joint plan meeting').locator('[data-field="pending"]').waitFor({ state: 'hidden' });
+    await noteWith(teacher, 'Kela joins the joint plan meeting')
+      .locator('[data-field="pending"]')
+      .waitFor({ state: 'hidden' });
 
-    assert.equal(await noteWith(teacher, 'Workplace adjustments agreed early').count(), 0, 'nothing got through while the connection was down');
+    assert.equal(
+      await noteWith(teacher, 'Workplace adjustments agreed early').count(),
+      0,
+      'nothing got through while the connection was down',
+    );
     await developer.unroute('**/realtime/token**');
     await live(developer, /Live: changes/);
     await noteWith(developer, 'Kela joins the joint plan meeting').waitFor();
@@ -322,8 +420,15 @@ describe('Browser: a live session between a facilitator and a participant', func
     // One lane at a time: the picker chooses it.
     assert.equal(await phone.locator('.session-lane:visible').count(), 1);
     await phone.selectOption('#session-lane-pick', 'kela');
-    assert.deepEqual(await phone.locator('.session-lane:visible').evaluateAll((lanes) => lanes.map((l) => (l as HTMLElement).dataset.lane)), ['kela']);
-    const [first, second] = await phone.locator('.session-cell[data-lane="kela"]').evaluateAll((cells) => cells.slice(0, 2).map((c) => c.getBoundingClientRect().top));
+    assert.deepEqual(
+      await phone
+        .locator('.session-lane:visible')
+        .evaluateAll((lanes) => lanes.map((l) => (l as HTMLElement).dataset.lane)),
+      ['kela'],
+    );
+    const [first, second] = await phone
+      .locator('.session-cell[data-lane="kela"]')
+      .evaluateAll((cells) => cells.slice(0, 2).map((c) => c.getBoundingClientRect().top));
     assert.ok(second > first, 'the steps of a lane are stacked in one column');
     await expectAccessible(phone, 'the participant page at 360 px');
   });
@@ -332,8 +437,17 @@ describe('Browser: a live session between a facilitator and a participant', func
     const note = 'Kela and the school plan the return together';
     const renamed = 'Kela and occupational health together';
     /** A cluster's row (li) on a page, by its label as shown. */
-    const clusterRow = (page: Page, label: string) => page.locator('#session-cluster-list > .session-cluster', { has: page.locator('.session-cluster-label', { hasText: new RegExp(`^${label}$`) }) });
-    const focused = (page: Page) => page.evaluate(() => ({ action: (document.activeElement as HTMLElement | null)?.dataset.action, name: document.activeElement?.getAttribute('name'), id: document.activeElement?.id, value: (document.activeElement as HTMLInputElement | null)?.value }));
+    const clusterRow = (page: Page, label: string) =>
+      page.locator('#session-cluster-list > .session-cluster', {
+        has: page.locator('.session-cluster-label', { hasText: new RegExp(`^${label}$`) }),
+      });
+    const focused = (page: Page) =>
+      page.evaluate(() => ({
+        action: (document.activeElement as HTMLElement | null)?.dataset.action,
+        name: document.activeElement?.getAttribute('name'),
+        id: document.activeElement?.id,
+        value: (document.activeElement as HTMLInputElement | null)?.value,
+      }));
 
     // The participant's own note to file into the cluster (these tests need no other test's notes).
     before(async () => {
@@ -367,11 +481,18 @@ describe('Browser: a live session between a facilitator and a participant', func
       await developer.locator('#cluster-new').focus();
       await developer.keyboard.press('Shift+Tab');
       await developer.keyboard.press('Shift+Tab');
-      assert.equal(await developer.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Rename cluster Kela');
+      assert.equal(
+        await developer.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+        'Rename cluster Kela',
+      );
       await developer.keyboard.press('Enter');
       const row = clusterRow(developer, 'Kela');
       const input = row.locator('input[name="label"]');
-      assert.deepEqual(await focused(developer), { action: undefined, name: 'label', id: await input.getAttribute('id'), value: 'Kela' }, 'focus moves into the prefilled name field');
+      assert.deepEqual(
+        await focused(developer),
+        { action: undefined, name: 'label', id: await input.getAttribute('id'), value: 'Kela' },
+        'focus moves into the prefilled name field',
+      );
       await developer.keyboard.press('Escape');
       assert.equal(await row.locator('form[data-command="cluster:rename"]').isHidden(), true, 'Escape cancels');
       assert.equal((await focused(developer)).action, 'cluster:rename', 'and focus is back on Rename');
@@ -380,8 +501,15 @@ describe('Browser: a live session between a facilitator and a participant', func
       await developer.keyboard.type(renamed); // the prefilled name is selected: typing replaces it
       await developer.keyboard.press('Enter');
       await clusterRow(developer, renamed).waitFor();
-      assert.equal(await developer.locator('form[data-command="cluster:rename"]:visible').count(), 0, 'the form closes');
-      await developer.waitForFunction((name) => document.activeElement?.getAttribute('aria-label') === name, `Rename cluster ${renamed}`);
+      assert.equal(
+        await developer.locator('form[data-command="cluster:rename"]:visible').count(),
+        0,
+        'the form closes',
+      );
+      await developer.waitForFunction(
+        (name) => document.activeElement?.getAttribute('aria-label') === name,
+        `Rename cluster ${renamed}`,
+      );
 
       // The facilitator: the list, the note's label and its cluster choice, and the live region.
       await clusterRow(teacher, renamed).waitFor();
@@ -394,7 +522,11 @@ describe('Browser: a live session between a facilitator and a participant', func
       await theirs.locator('.session-note-menu').evaluate((d) => ((d as HTMLDetailsElement).open = false));
       assert.equal(await teacher.getByRole('button', { name: `Nimeä uudelleen ryhmä ${renamed}` }).count(), 1);
       await teacher.locator('#session-announcer', { hasText: `Ryhmä Kela nimettiin uudelleen: ${renamed}` }).waitFor();
-      assert.doesNotMatch((await developer.locator('#session-announcer').textContent()) ?? '', /renamed/, 'the renamer is not told of their own rename');
+      assert.doesNotMatch(
+        (await developer.locator('#session-announcer').textContent()) ?? '',
+        /renamed/,
+        'the renamer is not told of their own rename',
+      );
       await expectAccessible(developer, 'the participant page after a keyboard rename');
     });
 
@@ -404,7 +536,11 @@ describe('Browser: a live session between a facilitator and a participant', func
       const row = clusterRow(developer, renamed);
       await row.locator('[data-action="cluster:rename"]:disabled').waitFor();
       assert.equal(await row.locator('[data-action="cluster:delete"]').isDisabled(), true);
-      assert.equal(await clusterRow(teacher, renamed).locator('[data-action="cluster:rename"]').isDisabled(), false, 'the facilitator still can');
+      assert.equal(
+        await clusterRow(teacher, renamed).locator('[data-action="cluster:rename"]').isDisabled(),
+        false,
+        'the facilitator still can',
+      );
 
       // The first paint (no script at all) shows the same, locked controls.
       const { context, page: plain } = await newCookielessPage(browser, { javaScriptEnabled: false });
@@ -415,11 +551,17 @@ describe('Browser: a live session between a facilitator and a participant', func
       await context.close();
 
       // A page that missed the lock (controls enabled by hand) gets the server's refusal in the form.
-      await row.locator('[data-freeze="add"]').evaluateAll((buttons) => buttons.forEach((b) => ((b as HTMLButtonElement).disabled = false)));
+      await row
+        .locator('[data-freeze="add"]')
+        .evaluateAll((buttons) => buttons.forEach((b) => ((b as HTMLButtonElement).disabled = false)));
       await row.locator('[data-action="cluster:rename"]').click();
       await row.locator('input[name="label"]').fill('Sneaking past the lock');
       await row.locator('form[data-command="cluster:rename"] button[type="submit"]').click();
-      await row.locator('form[data-command="cluster:rename"] .session-error', { hasText: 'The facilitator has locked this part of the board.' }).waitFor();
+      await row
+        .locator('form[data-command="cluster:rename"] .session-error', {
+          hasText: 'The facilitator has locked this part of the board.',
+        })
+        .waitFor();
       assert.equal(await clusterRow(teacher, renamed).count(), 1, 'the name is unchanged for everyone');
       await row.locator('form[data-command="cluster:rename"] [data-action="cancel"]').click();
 
@@ -444,7 +586,11 @@ describe('Browser: a live session between a facilitator and a participant', func
       await expectAccessible(phone, 'the phone page with the rename form open');
       await phone.keyboard.press('Escape');
       await row.locator('[data-action="cluster:delete"]').click();
-      await row.locator('.session-cluster-confirm', { hasText: `Delete cluster ${long}? Its notes stay on the board, without a cluster.` }).waitFor();
+      await row
+        .locator('.session-cluster-confirm', {
+          hasText: `Delete cluster ${long}? Its notes stay on the board, without a cluster.`,
+        })
+        .waitFor();
       assert.ok(await fits(), 'nor does the confirmation');
       await expectAccessible(phone, 'the phone page with the delete confirmation open');
       await row.locator('.session-cluster-confirm button[data-command="cluster:delete"]').click();
@@ -462,7 +608,11 @@ describe('Browser: a live session between a facilitator and a participant', func
       await row.locator('[data-action="cluster:delete"]').click();
       const confirm = row.locator('.session-cluster-confirm');
       await confirm.waitFor();
-      assert.equal((await focused(developer)).action, 'cancel', 'focus moves into the confirmation, on its safe choice');
+      assert.equal(
+        (await focused(developer)).action,
+        'cancel',
+        'focus moves into the confirmation, on its safe choice',
+      );
       assert.equal(await clusterRow(teacher, renamed).count(), 1, 'asking deletes nothing');
       await expectAccessible(developer, 'the participant page with the delete confirmation open');
       await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
@@ -471,7 +621,11 @@ describe('Browser: a live session between a facilitator and a participant', func
       assert.equal((await focused(developer)).id, 'cluster-new', 'focus goes on to the new-cluster field');
       await theirRow.waitFor({ state: 'detached' });
       await teacher.locator('#session-no-clusters').waitFor();
-      assert.equal(await teacher.evaluate(() => document.activeElement?.id), 'cluster-new', "the facilitator's focus was in the deleted cluster: it lands on the list's next field");
+      assert.equal(
+        await teacher.evaluate(() => document.activeElement?.id),
+        'cluster-new',
+        "the facilitator's focus was in the deleted cluster: it lands on the list's next field",
+      );
       const theirs = noteWith(teacher, note);
       await theirs.locator('[data-field="cluster"]', { hasText: /^ei ryhmää$/ }).waitFor({ state: 'attached' });
       assert.equal(await theirs.locator('[data-field="cluster-badge"]').isHidden(), true, 'no group badge');
@@ -479,14 +633,19 @@ describe('Browser: a live session between a facilitator and a participant', func
       assert.equal(await theirs.locator('select[name="cluster"]').inputValue(), '');
       assert.deepEqual(await theirs.locator('select[name="cluster"] option').allTextContents(), ['ei ryhmää']);
       assert.equal(await noteWith(developer, note).locator('[data-field="cluster"]').textContent(), 'no cluster');
-      await teacher.locator('#session-announcer', { hasText: `Ryhmä ${renamed} poistettiin; sen lapuilla ei ole nyt ryhmää` }).waitFor();
+      await teacher
+        .locator('#session-announcer', { hasText: `Ryhmä ${renamed} poistettiin; sen lapuilla ei ole nyt ryhmää` })
+        .waitFor();
       await expectAccessible(teacher, 'the facilitator page after the delete');
     });
   });
 
   describe('groups on the wall, the presenter view, the phone, and the outcome', () => {
     const note = 'A school nurse notices first';
-    const groupRow = (page: Page, label: string) => page.locator('#session-cluster-list > .session-cluster', { has: page.locator('.session-cluster-label', { hasText: new RegExp(`^${label}$`) }) });
+    const groupRow = (page: Page, label: string) =>
+      page.locator('#session-cluster-list > .session-cluster', {
+        has: page.locator('.session-cluster-label', { hasText: new RegExp(`^${label}$`) }),
+      });
 
     it('refuses a duplicate group name in place; a note dragged onto a group joins it; a group collapses', async () => {
       const create = developer.locator('form[data-command="cluster:create"]');
@@ -495,9 +654,15 @@ describe('Browser: a live session between a facilitator and a participant', func
       await groupRow(teacher, 'Return to work').waitFor();
       await developer.fill('#cluster-new', '  return to WORK ');
       await create.locator('button[type="submit"]').click();
-      await create.locator('.session-error', { hasText: 'There is already a group called return to WORK. Choose another name.' }).waitFor();
+      await create
+        .locator('.session-error', { hasText: 'There is already a group called return to WORK. Choose another name.' })
+        .waitFor();
       assert.equal(await developer.inputValue('#cluster-new'), '  return to WORK ', 'what was typed is kept');
-      assert.equal(await teacher.locator('#session-cluster-list > .session-cluster').count(), 1, 'no second group for anyone');
+      assert.equal(
+        await teacher.locator('#session-cluster-list > .session-cluster').count(),
+        1,
+        'no second group for anyone',
+      );
       await expectAccessible(developer, 'the participant page with a refused group name');
 
       const dragged = noteWith(developer, note);
@@ -511,14 +676,20 @@ describe('Browser: a live session between a facilitator and a participant', func
       const to = (await group.boundingBox())!;
       await developer.mouse.move(to.x + 20, to.y + to.height / 2, { steps: 8 });
       await developer.mouse.up();
-      await noteWith(teacher, note).locator('[data-field="cluster-badge"]', { hasText: /^Return to work$/ }).waitFor();
+      await noteWith(teacher, note)
+        .locator('[data-field="cluster-badge"]', { hasText: /^Return to work$/ })
+        .waitFor();
       await developer.locator('#session-announcer', { hasText: 'Note added to group Return to work' }).waitFor();
 
       const collapse = group.locator('[data-action="cluster:collapse"]');
       assert.equal(await collapse.getAttribute('aria-label'), 'Collapse group Return to work');
       await collapse.click();
       assert.equal(await collapse.getAttribute('aria-pressed'), 'true');
-      assert.equal(await dragged.evaluate((n) => n.classList.contains('is-collapsed')), true, "the group's notes show one line");
+      assert.equal(
+        await dragged.evaluate((n) => n.classList.contains('is-collapsed')),
+        true,
+        "the group's notes show one line",
+      );
       await collapse.click();
       assert.equal(await dragged.evaluate((n) => n.classList.contains('is-collapsed')), false);
     });
@@ -531,7 +702,11 @@ describe('Browser: a live session between a facilitator and a participant', func
       await cell.locator('.session-add summary').tap();
       await cell.locator('.session-add textarea').fill('The workplace checks in after a month');
       await cell.locator('.session-add button[type="submit"]').tap();
-      await teacher.locator('.session-cell[data-lane="workplaces"][data-column="follow-up"] .session-note', { hasText: 'The workplace checks in after a month' }).waitFor();
+      await teacher
+        .locator('.session-cell[data-lane="workplaces"][data-column="follow-up"] .session-note', {
+          hasText: 'The workplace checks in after a month',
+        })
+        .waitFor();
       assert.equal(await horizontalOverflow(phone), 0);
       assert.equal(await phone.locator('#session-toolbar').count(), 0, 'a participant has no toolbar');
       await expectAccessible(phone, 'the phone page showing one lane');
@@ -564,7 +739,11 @@ describe('Browser: a live session between a facilitator and a participant', func
     });
 
     it('the facilitator reaches the outcome from the session and publishes it to the board; participants get the link once the session is closed', async () => {
-      assert.equal(await developer.locator('#session-outcome-link').isHidden(), true, 'no outcome link for a participant while the session runs');
+      assert.equal(
+        await developer.locator('#session-outcome-link').isHidden(),
+        true,
+        'no outcome link for a participant while the session runs',
+      );
       await teacher.locator('#session-outcome-link a').click();
       await teacher.waitForURL(/\/sessions\/\d+\/outcome\?lt=/);
       await expectAccessible(teacher, 'the outcome page');
@@ -579,7 +758,7 @@ describe('Browser: a live session between a facilitator and a participant', func
       await developer.locator('#session-outcome-link:not([hidden]) a').waitFor();
       await developer.locator('#session-outcome-link a').click();
       await developer.waitForURL(/\/sessions\/\d+\/outcome\?lt=/);
-      assert.equal(await developer.locator('.outcome-publish').count(), 0, 'publishing is the facilitator\'s');
+      assert.equal(await developer.locator('.outcome-publish').count(), 0, "publishing is the facilitator's");
       await expectAccessible(developer, 'the outcome page of a participant');
     });
   });

@@ -5,8 +5,10 @@ import { testSilta, type TestSilta } from '../helpers/test-app';
 import { openLink, placeSession, startSession } from '../sessions/session-fixtures';
 import { freePort, startInstance, stopInstance, type Instance } from '../sessions/silta-instance';
 
-const noteWith = (page: Page, text: string) => page.locator('.session-note', { has: page.locator('.session-note-text', { hasText: text }) });
-const live = (page: Page, text: RegExp) => page.locator('#session-connection', { hasText: text }).waitFor({ timeout: 60_000 });
+const noteWith = (page: Page, text: string) =>
+  page.locator('.session-note', { has: page.locator('.session-note-text', { hasText: text }) });
+const live = (page: Page, text: RegExp) =>
+  page.locator('#session-connection', { hasText: text }).waitFor({ timeout: 60_000 });
 
 /** Adds a note through the cell's add form (the way a person does). */
 async function addNote(page: Page, lane: string, column: string, text: string): Promise<void> {
@@ -97,7 +99,10 @@ describe('Browser: a live session page is never frozen by server restarts', func
     await live(teacher, /Live: changes/);
     await live(developer, /Live: changes/);
     for (const page of [teacher, developer]) {
-      for (const text of ['Typed by the facilitator while the server was down', 'Typed by the developer while the server was down']) {
+      for (const text of [
+        'Typed by the facilitator while the server was down',
+        'Typed by the developer while the server was down',
+      ]) {
         await noteWith(page, text).waitFor({ timeout: 30_000 });
         await noteWith(page, text).locator('[data-field="pending"]').waitFor({ state: 'hidden', timeout: 30_000 });
         assert.equal(await noteWith(page, text).count(), 1, `"${text}" is on the page once`);

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { translator } from '../../server/i18n';
-import { expectAccessible, horizontalOverflow, langOf, launchBrowser, newCookielessPage, sites, skipWithoutChromium } from '../helpers/browser';
+import {
+  expectAccessible,
+  horizontalOverflow,
+  langOf,
+  launchBrowser,
+  newCookielessPage,
+  sites,
+  skipWithoutChromium,
+} from '../helpers/browser';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 import { openBoard, placeBoard, practiceForm } from '../board/board-fixtures';
 
@@ -24,7 +32,11 @@ describe('Browser: the style guide and the error summary', function () {
     await browser?.close();
   });
 
-  for (const [lang, width] of [['fi', 1280], ['sv', 360], ['en', 360]] as const) {
+  for (const [lang, width] of [
+    ['fi', 1280],
+    ['sv', 360],
+    ['en', 360],
+  ] as const) {
     it(`shows every component accessibly in ${lang} at ${width} px`, async () => {
       ({ context, page } = await newCookielessPage(browser, { viewport: { width, height: 900 } }));
       await page.goto(`${sites(t).silta}/dev/styleguide?lang=${lang}`);
@@ -33,7 +45,13 @@ describe('Browser: the style guide and the error summary', function () {
       await expectAccessible(page, `the style guide (${lang})`);
       assert.equal(await horizontalOverflow(page), 0, `fits ${width} px`);
       // Numeric columns and their headers are right-aligned; headings hyphenate in the page's language.
-      assert.equal(await page.locator('th.number').first().evaluate((el) => getComputedStyle(el).textAlign), 'right');
+      assert.equal(
+        await page
+          .locator('th.number')
+          .first()
+          .evaluate((el) => getComputedStyle(el).textAlign),
+        'right',
+      );
       assert.equal(await page.locator('h1').evaluate((el) => getComputedStyle(el).hyphens), 'auto');
     });
   }
@@ -50,7 +68,11 @@ describe('Browser: the style guide and the error summary', function () {
     await page.fill('#p-links', 'thl.fi');
     await page.click('button[type="submit"]');
     await page.waitForSelector('.error-summary');
-    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('error-summary')), true, 'the summary has focus');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.classList.contains('error-summary')),
+      true,
+      'the summary has focus',
+    );
     assert.match(await page.title(), /^Virhe: /);
     await expectAccessible(page, 'the refused practice form');
     await page.click('.error-summary a[href="#p-links"]');

@@ -16,7 +16,12 @@ describe('board forms re-render with an error summary and field messages', () =>
   it('the practice form keeps what was typed and says what is wrong with the links', async () => {
     const lt = await openBoard(t, link, 'trainee', { locale: 'en' });
     const before = await Practice.count();
-    const page = await t.request().post('/board/practices').type('form').send(practiceForm(lt, { title: 'Oma otsikko <b>', links: 'thl.fi', summary: '   ' })).expect(400);
+    const page = await t
+      .request()
+      .post('/board/practices')
+      .type('form')
+      .send(practiceForm(lt, { title: 'Oma otsikko <b>', links: 'thl.fi', summary: '   ' }))
+      .expect(400);
     const en = translator('en');
     assert.deepEqual(errorSummaryOf(page.text), [
       { href: '#p-summary', text: en('forms.required', { field: en('board.field.summary') }) },
@@ -32,7 +37,12 @@ describe('board forms re-render with an error summary and field messages', () =>
 
   it('an unknown region is a message at the region select', async () => {
     const lt = await openBoard(t, link, 'trainee', { locale: 'sv' });
-    const page = await t.request().post('/board/practices').type('form').send(practiceForm(lt, { region: 'atlantis', title: 'Behåll mig' })).expect(400);
+    const page = await t
+      .request()
+      .post('/board/practices')
+      .type('form')
+      .send(practiceForm(lt, { region: 'atlantis', title: 'Behåll mig' }))
+      .expect(400);
     assert.equal(fieldMessageOf(page.text, 'p-region'), translator('sv')('forms.region_unknown'));
     assert.equal(fieldValueOf(page.text, 'p-title'), 'Behåll mig');
   });
@@ -40,10 +50,18 @@ describe('board forms re-render with an error summary and field messages', () =>
   it('the edit form comes back with the edit action and the typed values', async () => {
     const lt = await openBoard(t, link, 'trainee', { locale: 'fi' });
     const id = await createPractice(t, lt);
-    const page = await t.request().post(`/board/practices/${id}`).type('form').send(practiceForm(lt, { title: 'x'.repeat(201) })).expect(400);
+    const page = await t
+      .request()
+      .post(`/board/practices/${id}`)
+      .type('form')
+      .send(practiceForm(lt, { title: 'x'.repeat(201) }))
+      .expect(400);
     assert.match(page.text, new RegExp(`action="/board/practices/${id}"`));
     const fi = translator('fi');
-    assert.equal(fieldMessageOf(page.text, 'p-title'), fi('forms.too_long', { field: fi('board.field.title'), max: 200 }));
+    assert.equal(
+      fieldMessageOf(page.text, 'p-title'),
+      fi('forms.too_long', { field: fi('board.field.title'), max: 200 }),
+    );
     assert.equal((await Practice.findByPk(id))!.title, 'Työkykykoordinaattori', 'unchanged');
   });
 
@@ -51,13 +69,23 @@ describe('board forms re-render with an error summary and field messages', () =>
     const lt = await openBoard(t, link, 'trainee', { locale: 'en' });
     const id = await createPractice(t, lt);
     const typed = `${'Pitkä kommentti. '.repeat(300)}`;
-    const page = await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(lt, { body: typed })).expect(400);
+    const page = await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .send(form(lt, { body: typed }))
+      .expect(400);
     const en = translator('en');
     const message = en('forms.too_long', { field: en('board.add_comment'), max: 4000 });
     assert.deepEqual(errorSummaryOf(page.text), [{ href: '#comment-body', text: message }]);
     assert.equal(fieldMessageOf(page.text, 'comment-body'), message);
     assert.equal(fieldValueOf(page.text, 'comment-body'), typed);
-    const empty = await t.request().post(`/board/practices/${id}/comments`).type('form').send(form(lt, { body: '' })).expect(400);
+    const empty = await t
+      .request()
+      .post(`/board/practices/${id}/comments`)
+      .type('form')
+      .send(form(lt, { body: '' }))
+      .expect(400);
     assert.equal(fieldMessageOf(empty.text, 'comment-body'), en('forms.required', { field: en('board.add_comment') }));
     assert.equal(await PracticeComment.count({ where: { practiceId: id } }), 0);
   });

@@ -40,7 +40,11 @@ describe('control characters in typed or launched text are cleaned or refused, n
     ['issuer', 'https://moodle.example.fi/\u0001'],
   ] as const) {
     it(`the admin people search refuses a control character in "${field}" with a 400 naming the field`, async () => {
-      const params = new URLSearchParams(field === 'q' ? { q: value } : { issuer: field === 'issuer' ? value : 'https://moodle.example.fi', sub: field === 'sub' ? value : '42' });
+      const params = new URLSearchParams(
+        field === 'q'
+          ? { q: value }
+          : { issuer: field === 'issuer' ? value : 'https://moodle.example.fi', sub: field === 'sub' ? value : '42' },
+      );
       const page = await admin.get(`/admin/people?${params}`).set('accept-language', 'en').expect(400);
       const en = translator('en');
       const message = en('forms.control_characters', { field: en(`admin.people.fields.${field}`) });

@@ -3,8 +3,16 @@ import { translator } from '../../server/i18n';
 import { openBoard, placeBoard } from '../board/board-fixtures';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 
-const decode = (s: string) => s.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=').replace(/&#x27;/g, "'");
-const linksOf = (html: string) => [...html.matchAll(/<a class="back-link" href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => ({ href: decode(m[1]), text: decode(m[2]) }));
+const decode = (s: string) =>
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&#x3D;/g, '=')
+    .replace(/&#x27;/g, "'");
+const linksOf = (html: string) =>
+  [...html.matchAll(/<a class="back-link" href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => ({
+    href: decode(m[1]),
+    text: decode(m[2]),
+  }));
 
 describe('error pages keep the header, the language switch and a way back', () => {
   let t: TestSilta;
@@ -28,7 +36,12 @@ describe('error pages keep the header, the language switch and a way back', () =
   });
 
   it('a referrer from another site is not offered; without a launch the way back is the front page', async () => {
-    const page = await t.request().get('/board?lt=no-such-token').set('Referer', 'https://evil.example/board').set('Accept-Language', 'en').expect(401);
+    const page = await t
+      .request()
+      .get('/board?lt=no-such-token')
+      .set('Referer', 'https://evil.example/board')
+      .set('Accept-Language', 'en')
+      .expect(401);
     assert.deepEqual(linksOf(page.text), [{ href: '/', text: translator('en')('error_page.home') }]);
     assert.match(page.text, /<nav class="language-switch"/);
   });

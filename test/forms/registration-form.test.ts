@@ -14,7 +14,10 @@ describe('the registration form (development platform) re-renders with an error 
     const origin = new URL(t.env.publicUrl).origin;
     const message = sv('registration.dev.tool_url_invalid', { origin });
     for (const typed of ['https://elsewhere.example/register', 'silta.local/lti/register']) {
-      const page = await t.request().get(`/dev/platform/registration?lang=sv&url=${encodeURIComponent(typed)}`).expect(400);
+      const page = await t
+        .request()
+        .get(`/dev/platform/registration?lang=sv&url=${encodeURIComponent(typed)}`)
+        .expect(400);
       assert.deepEqual(errorSummaryOf(page.text), [{ href: '#tool-url', text: message }]);
       assert.equal(fieldMessageOf(page.text, 'tool-url'), message);
       assert.equal(fieldValueOf(page.text, 'tool-url'), typed);

@@ -11,12 +11,23 @@ describe('the new-session form re-renders with an error summary and field messag
     t = await testSilta();
   });
   const post = (lt: string, fields: Record<string, string>) =>
-    t.request().post('/sessions/new').type('form').send(new URLSearchParams({ lt, title: 'Verstas', language: 'fi', template: 'free-board', ...fields }).toString());
+    t
+      .request()
+      .post('/sessions/new')
+      .type('form')
+      .send(
+        new URLSearchParams({ lt, title: 'Verstas', language: 'fi', template: 'free-board', ...fields }).toString(),
+      );
 
   it('a vote budget out of range is named at its field; the title and choices are kept', async () => {
     const lt = await openLink(t, placeSession(t), 'teacher', { locale: 'en' });
     const count = await LiveSession.count();
-    const page = await post(lt, { title: 'Palveluketju "Pohjanmaa"', voteBudget: '99', anonymous: 'on', language: 'sv' }).expect(400);
+    const page = await post(lt, {
+      title: 'Palveluketju "Pohjanmaa"',
+      voteBudget: '99',
+      anonymous: 'on',
+      language: 'sv',
+    }).expect(400);
     const en = translator('en');
     const message = en('forms.vote_budget', { max: 50 });
     assert.deepEqual(errorSummaryOf(page.text), [{ href: '#session-budget', text: message }]);
@@ -32,7 +43,10 @@ describe('the new-session form re-renders with an error summary and field messag
     const lt = await openLink(t, placeSession(t), 'teacher', { locale: 'sv' });
     const sv = translator('sv');
     const empty = await post(lt, { title: '  ' }).expect(400);
-    assert.equal(fieldMessageOf(empty.text, 'session-title'), sv('forms.required', { field: sv('sessions.field.title') }));
+    assert.equal(
+      fieldMessageOf(empty.text, 'session-title'),
+      sv('forms.required', { field: sv('sessions.field.title') }),
+    );
     const unknown = await post(lt, { template: 'no-such' }).expect(400);
     assert.equal(errorSummaryOf(unknown.text)[0].text, sv('forms.template_unknown'));
     assert.match(unknown.text, /<p class="error-message" id="template-error">/);

@@ -23,12 +23,20 @@ export type GradedLink = {
 let seq = 0;
 
 /** Places a fresh activity (so tests share no gradebook state) and launches it for real. */
-export async function gradedLink(t: TestSilta, options: { lineItem?: boolean; persona?: 'trainee' | 'developer'; scoreMaximum?: number } = {}): Promise<GradedLink> {
+export async function gradedLink(
+  t: TestSilta,
+  options: { lineItem?: boolean; persona?: 'trainee' | 'developer'; scoreMaximum?: number } = {},
+): Promise<GradedLink> {
   const title = `Arvioitava moduuli ${++seq}`;
   const link = t.devPlatform.placeLink({ courseId: '2', title, custom: {} });
   let item: PlatformLineItem | undefined;
   if (options.lineItem ?? true) {
-    item = t.devPlatform.addLineItem({ courseId: '2', label: title, scoreMaximum: options.scoreMaximum ?? 100, resourceLinkId: link.id });
+    item = t.devPlatform.addLineItem({
+      courseId: '2',
+      label: title,
+      scoreMaximum: options.scoreMaximum ?? 100,
+      resourceLinkId: link.id,
+    });
     link.lineItemId = item.id;
   }
   const session = await launchAs(t, link, options.persona ?? 'trainee');
@@ -43,12 +51,19 @@ export async function launchAs(t: TestSilta, link: PlacedLink, persona: 'trainee
 
 /** A Silta user of the development platform that never launched (e.g. a demo learner, or an unknown sub). */
 export async function platformUser(t: TestSilta, sub: string): Promise<number> {
-  const [user] = await User.findOrCreate({ where: { issuer: t.devPlatform.issuer, sub }, defaults: { issuer: t.devPlatform.issuer, sub, name: null, givenName: null, familyName: null, email: null } });
+  const [user] = await User.findOrCreate({
+    where: { issuer: t.devPlatform.issuer, sub },
+    defaults: { issuer: t.devPlatform.issuer, sub, name: null, givenName: null, familyName: null, email: null },
+  });
   return user.id;
 }
 
 /** Queues a score as the module flow does: enqueueScore in a transaction, the AGS claim from the launch. */
-export async function queueScore(t: TestSilta, target: { resourceLinkId: number; userId: number }, score: { scoreGiven: number; scoreMaximum?: number }): Promise<GradeOutbox> {
+export async function queueScore(
+  t: TestSilta,
+  target: { resourceLinkId: number; userId: number },
+  score: { scoreGiven: number; scoreMaximum?: number },
+): Promise<GradeOutbox> {
   const link = (await ResourceLink.findByPk(target.resourceLinkId))!;
   return inTransaction(t.silta.sequelize, (transaction) =>
     enqueueScore(transaction, {
@@ -72,9 +87,28 @@ export function testClock() {
 }
 
 /** A worker with its own client and small delays, limited to the given links so other tests' rows stay put. */
-export function testWorker(t: TestSilta, resourceLinkIds: number[], options: Partial<Omit<GradeWorkerOptions, 'logger'>> & { timeoutMs?: number } = {}): GradeWorker {
-  const { timeoutMs = 3000, client = new ServiceClient({ registry: t.silta.registry, lti: t.silta.lti, timeoutMs }), ...rest } = options;
-  return new GradeWorker({ client, logger: createLogger('silent'), pollMs: 20, batchSize: 10, maxTries: 5, baseDelayMs: 1000, maxDelayMs: 8000, random: () => 0.5, resourceLinkIds, ...rest });
+export function testWorker(
+  t: TestSilta,
+  resourceLinkIds: number[],
+  options: Partial<Omit<GradeWorkerOptions, 'logger'>> & { timeoutMs?: number } = {},
+): GradeWorker {
+  const {
+    timeoutMs = 3000,
+    client = new ServiceClient({ registry: t.silta.registry, lti: t.silta.lti, timeoutMs }),
+    ...rest
+  } = options;
+  return new GradeWorker({
+    client,
+    logger: createLogger('silent'),
+    pollMs: 20,
+    batchSize: 10,
+    maxTries: 5,
+    baseDelayMs: 1000,
+    maxDelayMs: 8000,
+    random: () => 0.5,
+    resourceLinkIds,
+    ...rest,
+  });
 }
 
 /**
@@ -119,13 +153,20 @@ export function recordScorePosts(platform: DevPlatform) {
   gradebook.postScore = (item, body): Answer => {
     const answer = original.call(gradebook, item, body);
     const score = (body ?? {}) as Record<string, unknown>;
-    posts.push({ itemId: item.id, userId: String(score.userId), timestamp: String(score.timestamp), scoreGiven: score.scoreGiven, status: answer.status });
+    posts.push({
+      itemId: item.id,
+      userId: String(score.userId),
+      timestamp: String(score.timestamp),
+      scoreGiven: score.scoreGiven,
+      status: answer.status,
+    });
     return answer;
   };
   return {
     posts,
     /** The POSTs for one line item (and user). */
-    to: (itemId: string, userId?: string) => posts.filter((p) => p.itemId === itemId && (userId === undefined || p.userId === userId)),
+    to: (itemId: string, userId?: string) =>
+      posts.filter((p) => p.itemId === itemId && (userId === undefined || p.userId === userId)),
     restore: () => {
       gradebook.postScore = original;
     },

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { listForResourceLink, outboxSummary, retryFailed, retryFailedInput } from '../../server/domain/grades/grade-outbox.service';
+import {
+  listForResourceLink,
+  outboxSummary,
+  retryFailed,
+  retryFailedInput,
+} from '../../server/domain/grades/grade-outbox.service';
 import { probeDelayMs } from '../../server/domain/grades/platform-health.service';
 import { GradeOutbox } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
@@ -20,7 +25,11 @@ describe('grade outbox: teacher and admin functions', () => {
     const newest = await queueScore(t, g, { scoreGiven: 6 });
     const refused = await queueScore(t, { resourceLinkId: g.resourceLinkId, userId: stranger }, { scoreGiven: 5 });
     await testWorker(t, [g.resourceLinkId]).runOnce();
-    const waiting = await queueScore(t, { resourceLinkId: g.resourceLinkId, userId: developer.userId }, { scoreGiven: 7 });
+    const waiting = await queueScore(
+      t,
+      { resourceLinkId: g.resourceLinkId, userId: developer.userId },
+      { scoreGiven: 7 },
+    );
     const other = await gradedLink(t);
     await queueScore(t, other, { scoreGiven: 1 });
 
@@ -49,10 +58,17 @@ describe('grade outbox: teacher and admin functions', () => {
     const failedB = await queueScore(t, { resourceLinkId: g.resourceLinkId, userId: otherStranger }, { scoreGiven: 1 });
     const sent = await queueScore(t, g, { scoreGiven: 2 });
     await testWorker(t, [g.resourceLinkId]).runOnce();
-    assert.deepEqual([(await reload(failedA)).status, (await reload(failedB)).status, (await reload(sent)).status], ['failed', 'failed', 'sent']);
+    assert.deepEqual(
+      [(await reload(failedA)).status, (await reload(failedB)).status, (await reload(sent)).status],
+      ['failed', 'failed', 'sent'],
+    );
 
     const elsewhere = await gradedLink(t);
-    assert.equal(await retryFailed({ id: failedA.id, resourceLinkId: elsewhere.resourceLinkId }), 0, 'a row is not put back through another link');
+    assert.equal(
+      await retryFailed({ id: failedA.id, resourceLinkId: elsewhere.resourceLinkId }),
+      0,
+      'a row is not put back through another link',
+    );
     assert.equal(await retryFailed({ id: sent.id }), 0, 'a sent row stays sent');
     assert.equal(await retryFailed({ id: failedA.id }), 1);
     const back = await reload(failedA);
@@ -62,7 +78,10 @@ describe('grade outbox: teacher and admin functions', () => {
 
     await GradeOutbox.update({ status: 'failed' }, { where: { id: failedA.id } });
     assert.equal(await retryFailed({ resourceLinkId: g.resourceLinkId }), 2);
-    assert.deepEqual([(await reload(failedA)).status, (await reload(failedB)).status, (await reload(sent)).status], ['pending', 'pending', 'sent']);
+    assert.deepEqual(
+      [(await reload(failedA)).status, (await reload(failedB)).status, (await reload(sent)).status],
+      ['pending', 'pending', 'sent'],
+    );
   });
 
   it('validates what retryFailed is given', async () => {
@@ -80,10 +99,16 @@ describe('grade outbox: teacher and admin functions', () => {
     await queueScore(t, g, { scoreGiven: 2 });
     await queueScore(t, { resourceLinkId: g.resourceLinkId, userId: stranger }, { scoreGiven: 3 });
     await testWorker(t, [g.resourceLinkId]).runOnce();
-    const waiting = await queueScore(t, (await gradedLink(t)), { scoreGiven: 4 });
+    const waiting = await queueScore(t, await gradedLink(t), { scoreGiven: 4 });
     const after = await outboxSummary();
     assert.deepEqual(
-      { pending: after.pending - before.pending, sent: after.sent - before.sent, failed: after.failed - before.failed, superseded: after.superseded - before.superseded, conflict: after.conflict - before.conflict },
+      {
+        pending: after.pending - before.pending,
+        sent: after.sent - before.sent,
+        failed: after.failed - before.failed,
+        superseded: after.superseded - before.superseded,
+        conflict: after.conflict - before.conflict,
+      },
       { pending: 1, sent: 1, failed: 1, superseded: 1, conflict: 0 },
     );
     assert.ok(after.oldestPendingAt && after.oldestPendingAt.getTime() <= waiting.createdAt.getTime());
@@ -94,19 +119,46 @@ describe('grade outbox: probe delays of a failing platform', () => {
   const options = { baseDelayMs: 1000, maxDelayMs: 20_000 };
 
   it('grows exponentially with equal jitter (half to all of the step), never beyond the cap', () => {
-    assert.equal(probeDelayMs(1, options, undefined, () => 0), 500);
-    assert.equal(probeDelayMs(1, options, undefined, () => 0.999_999), 999);
-    assert.equal(probeDelayMs(3, options, undefined, () => 0.5), 3000);
-    assert.equal(probeDelayMs(10, options, undefined, () => 0.999_999), 19_999, 'capped at maxDelayMs');
-    assert.equal(probeDelayMs(10, options, undefined, () => 0), 10_000, 'at least half the cap once there');
+    assert.equal(
+      probeDelayMs(1, options, undefined, () => 0),
+      500,
+    );
+    assert.equal(
+      probeDelayMs(1, options, undefined, () => 0.999_999),
+      999,
+    );
+    assert.equal(
+      probeDelayMs(3, options, undefined, () => 0.5),
+      3000,
+    );
+    assert.equal(
+      probeDelayMs(10, options, undefined, () => 0.999_999),
+      19_999,
+      'capped at maxDelayMs',
+    );
+    assert.equal(
+      probeDelayMs(10, options, undefined, () => 0),
+      10_000,
+      'at least half the cap once there',
+    );
     const spread = new Set(Array.from({ length: 50 }, () => probeDelayMs(4, options)));
     assert.ok(spread.size > 10, 'random delays spread instances apart');
     for (const delay of spread) assert.ok(delay >= 4000 && delay < 8000);
   });
 
   it('waits for Retry-After when it is longer, within a day', () => {
-    assert.equal(probeDelayMs(1, options, 120, () => 0.5), 120_000);
-    assert.equal(probeDelayMs(5, options, 1, () => 0.5), 12_000, 'the backoff when it is longer');
-    assert.equal(probeDelayMs(1, options, 10 * 24 * 3600, () => 0.5), 24 * 3600_000);
+    assert.equal(
+      probeDelayMs(1, options, 120, () => 0.5),
+      120_000,
+    );
+    assert.equal(
+      probeDelayMs(5, options, 1, () => 0.5),
+      12_000,
+      'the backoff when it is longer',
+    );
+    assert.equal(
+      probeDelayMs(1, options, 10 * 24 * 3600, () => 0.5),
+      24 * 3600_000,
+    );
   });
 });

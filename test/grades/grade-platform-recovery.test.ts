@@ -6,7 +6,19 @@ import { platformDelivery } from '../../server/domain/grades/platform-health.ser
 import { createLogger } from '../../server/logger';
 import { GradeOutbox } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { countFailedCalls, gradedLink, launchAs, platformUser, queueScore, recordScorePosts, reload, resetPlatform, testClock, testWorker, waitFor } from './grade-fixtures';
+import {
+  countFailedCalls,
+  gradedLink,
+  launchAs,
+  platformUser,
+  queueScore,
+  recordScorePosts,
+  reload,
+  resetPlatform,
+  testClock,
+  testWorker,
+  waitFor,
+} from './grade-fixtures';
 
 describe('grade outbox worker: a failing platform, its recovery, claims and wake-ups', () => {
   let t: TestSilta;
@@ -29,7 +41,14 @@ describe('grade outbox worker: a failing platform, its recovery, claims and wake
   async function queued(count: number) {
     const g = await gradedLink(t);
     const rows = [];
-    for (let i = 0; i < count; i++) rows.push(await queueScore(t, { resourceLinkId: g.resourceLinkId, userId: await platformUser(t, String(201 + i)) }, { scoreGiven: i + 1 }));
+    for (let i = 0; i < count; i++)
+      rows.push(
+        await queueScore(
+          t,
+          { resourceLinkId: g.resourceLinkId, userId: await platformUser(t, String(201 + i)) },
+          { scoreGiven: i + 1 },
+        ),
+      );
     return { g, rows };
   }
 
@@ -59,7 +78,10 @@ describe('grade outbox worker: a failing platform, its recovery, claims and wake
       clock.advance(due.getTime() - clock.now().getTime() + 1);
       // Two workers at the same moment: one probe between them.
       const sent = failed.count;
-      const [a, b] = await Promise.all([worker.runOnce(), testWorker(t, [g.resourceLinkId], { now: clock.now, ...backoff }).runOnce()]);
+      const [a, b] = await Promise.all([
+        worker.runOnce(),
+        testWorker(t, [g.resourceLinkId], { now: clock.now, ...backoff }).runOnce(),
+      ]);
       assert.equal(failed.count - sent, 1, `probe ${probe + 1}: one request`);
       assert.equal(a.length + b.length, 1);
     }
@@ -67,7 +89,10 @@ describe('grade outbox worker: a failing platform, its recovery, claims and wake
       gaps.every((gap) => gap <= 8000),
       `never longer than the cap: ${gaps.join(', ')}`,
     );
-    assert.ok(gaps.slice(-3).every((gap) => gap >= 3000), 'at least half the cap once there (less the time the round took)');
+    assert.ok(
+      gaps.slice(-3).every((gap) => gap >= 3000),
+      'at least half the cap once there (less the time the round took)',
+    );
     assert.equal(recorder.to(g.item!.id).length, 0);
     for (const row of rows) assert.equal((await reload(row)).status, 'pending');
   });
@@ -77,7 +102,14 @@ describe('grade outbox worker: a failing platform, its recovery, claims and wake
     const { g } = await queued(3);
     const clock = testClock();
     // The production schedule; random 0 is the shortest jitter, so the most requests.
-    const worker = testWorker(t, [g.resourceLinkId], { now: clock.now, maxTries: 1000, baseDelayMs: 1000, earlyDelayMs: 4000, maxDelayMs: 30_000, random: () => 0 });
+    const worker = testWorker(t, [g.resourceLinkId], {
+      now: clock.now,
+      maxTries: 1000,
+      baseDelayMs: 1000,
+      earlyDelayMs: 4000,
+      maxDelayMs: 30_000,
+      random: () => 0,
+    });
     t.devPlatform.failNext({ status: 503, times: Infinity });
     const before = failed.count;
     const start = clock.now().getTime();
@@ -97,14 +129,22 @@ describe('grade outbox worker: a failing platform, its recovery, claims and wake
     assert.ok(gapAt(20) <= 4000, `early: ${gapAt(20)} ms`);
     // The bench's 30 s outage is noticed within 6 s (a fifth of 30 s).
     assert.ok(gapAt(35) <= 7000, `at half a minute: ${gapAt(35)} ms`);
-    assert.ok(probes.every((p) => p.gap <= 30_000 && p.gap <= Math.max(4000, (p.at + 1000) / 5)), 'never above a fifth of the age, nor 30 s');
+    assert.ok(
+      probes.every((p) => p.gap <= 30_000 && p.gap <= Math.max(4000, (p.at + 1000) / 5)),
+      'never above a fifth of the age, nor 30 s',
+    );
     assert.ok(gapAt(590) >= 22_000, `late: ${gapAt(590)} ms`);
     assert.equal(recorder.to(g.item!.id).length, 0);
   });
 
   it('a launch from a failing platform makes its probe due at once and wakes the worker, at most once per 15 s', async () => {
     const { g, rows } = await queued(2);
-    const worker = testWorker(t, [g.resourceLinkId], { baseDelayMs: 60_000, earlyDelayMs: 60_000, maxDelayMs: 60_000, pollMs: 60_000 });
+    const worker = testWorker(t, [g.resourceLinkId], {
+      baseDelayMs: 60_000,
+      earlyDelayMs: 60_000,
+      maxDelayMs: 60_000,
+      pollMs: 60_000,
+    });
     t.devPlatform.failNext({ status: 503, times: Infinity });
     await worker.runOnce();
     const failingUntil = (await platformDelivery(platform())).nextTryAt!;
@@ -115,7 +155,11 @@ describe('grade outbox worker: a failing platform, its recovery, claims and wake
       // Moodle is up again: a trainee launches from it. The worker's next poll is a minute away.
       await launchAs(t, g.link, 'trainee');
       // The probe, then the grade it released.
-      await waitFor(async () => (await GradeOutbox.count({ where: { id: rows.map((r) => r.id), status: 'sent' } })) === 2, 'the waiting grades sent after the launch', 10_000);
+      await waitFor(
+        async () => (await GradeOutbox.count({ where: { id: rows.map((r) => r.id), status: 'sent' } })) === 2,
+        'the waiting grades sent after the launch',
+        10_000,
+      );
     } finally {
       await worker.stop();
     }
@@ -170,12 +214,17 @@ describe('grade outbox worker: a failing platform, its recovery, claims and wake
     assert.deepEqual([state.reachable, state.failingSince, state.nextTryAt], [true, null, null]);
     const waiting = await GradeOutbox.findAll({ where: { id: rows.map((r) => r.id), status: 'pending' } });
     assert.equal(waiting.length, 8);
-    for (const row of waiting) assert.ok(row.nextAttemptAt.getTime() <= clock.now().getTime(), 'due now, whatever its own backoff said');
+    for (const row of waiting)
+      assert.ok(row.nextAttemptAt.getTime() <= clock.now().getTime(), 'due now, whatever its own backoff said');
 
     const rest = await worker.runOnce();
     assert.equal(rest.filter((o) => o.status === 'sent').length, 8, 'all released rows in one round');
     assert.ok(most <= 4 && most >= 2, `at most 4 in flight (saw ${most})`);
-    for (let i = 0; i < 9; i++) assert.deepEqual(recorder.to(g.item!.id, String(201 + i)).map((p) => p.status), [200]);
+    for (let i = 0; i < 9; i++)
+      assert.deepEqual(
+        recorder.to(g.item!.id, String(201 + i)).map((p) => p.status),
+        [200],
+      );
   });
 
   it('honours a 429’s Retry-After for the whole platform, beyond the backoff cap', async () => {
@@ -188,12 +237,24 @@ describe('grade outbox worker: a failing platform, its recovery, claims and wake
     const wait = state.nextTryAt!.getTime() - clock.now().getTime();
     assert.ok(wait > 89_000 && wait <= 90_000, `waits the 90 s asked for (${wait} ms)`);
     // A score queued meanwhile waits too.
-    const another = await queueScore(t, { resourceLinkId: g.resourceLinkId, userId: await platformUser(t, '210') }, { scoreGiven: 3 });
+    const another = await queueScore(
+      t,
+      { resourceLinkId: g.resourceLinkId, userId: await platformUser(t, '210') },
+      { scoreGiven: 3 },
+    );
     clock.advance(60_000);
     assert.deepEqual(await worker.runOnce(), []);
     clock.advance(31_000);
-    assert.deepEqual((await worker.runOnce()).map((o) => o.status), ['sent'], 'one probe');
-    assert.deepEqual((await worker.runOnce()).map((o) => o.status), ['sent'], 'then the rest');
+    assert.deepEqual(
+      (await worker.runOnce()).map((o) => o.status),
+      ['sent'],
+      'one probe',
+    );
+    assert.deepEqual(
+      (await worker.runOnce()).map((o) => o.status),
+      ['sent'],
+      'then the rest',
+    );
     assert.equal((await reload(rows[0])).status, 'sent');
     assert.equal((await reload(another)).status, 'sent');
   });
@@ -211,26 +272,52 @@ describe('grade outbox worker: a failing platform, its recovery, claims and wake
     const renewed = await reload(row);
     assert.equal(renewed.claimToken, claimed.claimToken);
     assert.ok(renewed.claimedUntil! > claimed.claimedUntil!, 'the lease moved on while the request hung');
-    assert.deepEqual(await testWorker(t, [g.resourceLinkId], { leaseMs: 300 }).runOnce(), [], 'another worker leaves it alone');
+    assert.deepEqual(
+      await testWorker(t, [g.resourceLinkId], { leaseMs: 300 }).runOnce(),
+      [],
+      'another worker leaves it alone',
+    );
     assert.equal((await running)[0].status, 'pending', 'timed out');
     await resetPlatform(t);
 
     // A worker that died holding the row: taken over once its lease has passed, counted as orphaned.
-    await GradeOutbox.update({ claimToken: 'died', claimedUntil: new Date(Date.now() - 1), nextAttemptAt: new Date() }, { where: { id: row.id } });
-    assert.deepEqual((await testWorker(t, [g.resourceLinkId]).runOnce()).map((o) => o.status), ['sent']);
+    await GradeOutbox.update(
+      { claimToken: 'died', claimedUntil: new Date(Date.now() - 1), nextAttemptAt: new Date() },
+      { where: { id: row.id } },
+    );
+    assert.deepEqual(
+      (await testWorker(t, [g.resourceLinkId]).runOnce()).map((o) => o.status),
+      ['sent'],
+    );
     assert.equal((await reload(row)).orphanedClaims, 1);
-    assert.deepEqual(recorder.to(g.item!.id).map((p) => p.status), [200]);
+    assert.deepEqual(
+      recorder.to(g.item!.id).map((p) => p.status),
+      [200],
+    );
   });
 
   it('a resend after a crash that gets 409 for a grade the platform holds from that very row is `sent`; a truly newer grade stays `conflict`', async () => {
     const { g, rows } = await queued(2);
     const worker = testWorker(t, [g.resourceLinkId]);
-    assert.deepEqual((await worker.runOnce()).map((o) => o.status), ['sent', 'sent']);
+    assert.deepEqual(
+      (await worker.runOnce()).map((o) => o.status),
+      ['sent', 'sent'],
+    );
     // Both processes died after the platform's 200, before recording it.
-    await GradeOutbox.update({ status: 'pending', sentAt: null, tries: 0, claimToken: 'dead', claimedUntil: new Date(Date.now() - 1) }, { where: { id: rows.map((r) => r.id) } });
+    await GradeOutbox.update(
+      { status: 'pending', sentAt: null, tries: 0, claimToken: 'dead', claimedUntil: new Date(Date.now() - 1) },
+      { where: { id: rows.map((r) => r.id) } },
+    );
     // Meanwhile a teacher overrode the second learner's grade in Moodle with a newer one.
     const later = new Date(Date.now() + 3600_000).toISOString();
-    t.devPlatform.gradebook.postScore(t.devPlatform.lineItems.get(g.item!.id)!, { userId: '202', scoreGiven: 1, scoreMaximum: 10, activityProgress: 'Completed', gradingProgress: 'FullyGraded', timestamp: later });
+    t.devPlatform.gradebook.postScore(t.devPlatform.lineItems.get(g.item!.id)!, {
+      userId: '202',
+      scoreGiven: 1,
+      scoreMaximum: 10,
+      activityProgress: 'Completed',
+      gradingProgress: 'FullyGraded',
+      timestamp: later,
+    });
 
     const outcomes = await worker.runOnce();
     assert.deepEqual(

@@ -4,7 +4,17 @@ import path from 'node:path';
 import { Op } from 'sequelize';
 import { GradeOutbox } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { gradedLink, platformUser, queueScore, recordScorePosts, reload, resetPlatform, testClock, testWorker, waitFor } from './grade-fixtures';
+import {
+  gradedLink,
+  platformUser,
+  queueScore,
+  recordScorePosts,
+  reload,
+  resetPlatform,
+  testClock,
+  testWorker,
+  waitFor,
+} from './grade-fixtures';
 
 describe('grade outbox worker: several workers, crashes and restarts', () => {
   let t: TestSilta;
@@ -21,7 +31,14 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
   async function queueForLearners(count: number) {
     const g = await gradedLink(t);
     const rows = [];
-    for (let i = 0; i < count; i++) rows.push(await queueScore(t, { resourceLinkId: g.resourceLinkId, userId: await platformUser(t, String(201 + i)) }, { scoreGiven: i }));
+    for (let i = 0; i < count; i++)
+      rows.push(
+        await queueScore(
+          t,
+          { resourceLinkId: g.resourceLinkId, userId: await platformUser(t, String(201 + i)) },
+          { scoreGiven: i },
+        ),
+      );
     return { g, rows };
   }
 
@@ -56,12 +73,16 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
       GradeOutbox.findAll = findAll;
     }
     assert.deepEqual(await lateRun, [], 'its claim found the rows taken');
-    for (let i = 0; i < 6; i++) assert.equal(recorder.to(g.item!.id, String(201 + i)).length, 1, `learner ${201 + i} got one POST`);
+    for (let i = 0; i < 6; i++)
+      assert.equal(recorder.to(g.item!.id, String(201 + i)).length, 1, `learner ${201 + i} got one POST`);
   });
 
   it('two workers polling at the same moment send each row once', async () => {
     const { g, rows } = await queueForLearners(6);
-    const [a, b] = await Promise.all([testWorker(t, [g.resourceLinkId], { batchSize: 6 }).runOnce(), testWorker(t, [g.resourceLinkId], { batchSize: 6 }).runOnce()]);
+    const [a, b] = await Promise.all([
+      testWorker(t, [g.resourceLinkId], { batchSize: 6 }).runOnce(),
+      testWorker(t, [g.resourceLinkId], { batchSize: 6 }).runOnce(),
+    ]);
     assert.deepEqual(
       [...a, ...b].map((o) => o.id).sort((x, y) => x - y),
       rows.map((r) => r.id),
@@ -71,10 +92,18 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
 
   it('two running workers drain a queue together, each row sent once', async () => {
     const { g, rows } = await queueForLearners(12);
-    const workers = [testWorker(t, [g.resourceLinkId], { batchSize: 2 }), testWorker(t, [g.resourceLinkId], { batchSize: 2 })];
+    const workers = [
+      testWorker(t, [g.resourceLinkId], { batchSize: 2 }),
+      testWorker(t, [g.resourceLinkId], { batchSize: 2 }),
+    ];
     workers.forEach((w) => w.start());
     try {
-      await waitFor(async () => (await GradeOutbox.count({ where: { id: { [Op.in]: rows.map((r) => r.id) }, status: 'sent' } })) === rows.length, 'all rows sent');
+      await waitFor(
+        async () =>
+          (await GradeOutbox.count({ where: { id: { [Op.in]: rows.map((r) => r.id) }, status: 'sent' } })) ===
+          rows.length,
+        'all rows sent',
+      );
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
     }
@@ -87,7 +116,10 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
     const g = await gradedLink(t);
     const row = await queueScore(t, g, { scoreGiven: 7 });
     const clock = testClock();
-    await GradeOutbox.update({ claimToken: 'a-worker-that-died', claimedUntil: new Date(clock.now().getTime() + 60_000) }, { where: { id: row.id } });
+    await GradeOutbox.update(
+      { claimToken: 'a-worker-that-died', claimedUntil: new Date(clock.now().getTime() + 60_000) },
+      { where: { id: row.id } },
+    );
     const worker = testWorker(t, [g.resourceLinkId], { now: clock.now });
     assert.deepEqual(await worker.runOnce(), []);
     clock.advance(61_000);
@@ -103,7 +135,10 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
     assert.equal((await worker.runOnce())[0].status, 'sent');
     const held = t.devPlatform.gradebook.scoreOf(g.item!.id, '101');
     // The process died after the platform's 200, before its UPDATE: the row is as it was when claimed.
-    await GradeOutbox.update({ status: 'pending', sentAt: null, tries: 0, claimToken: 'the-dead-process', claimedUntil: clock.now() }, { where: { id: row.id } });
+    await GradeOutbox.update(
+      { status: 'pending', sentAt: null, tries: 0, claimToken: 'the-dead-process', claimedUntil: clock.now() },
+      { where: { id: row.id } },
+    );
     clock.advance(1);
 
     // Moodle holds this very score (same timestamp), so the teacher is told "sent", not "a newer grade".
@@ -117,7 +152,11 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
       ],
       'the resend carried the same timestamp and was refused',
     );
-    assert.deepEqual(t.devPlatform.gradebook.scoreOf(g.item!.id, '101'), held, 'the platform still holds the one grade');
+    assert.deepEqual(
+      t.devPlatform.gradebook.scoreOf(g.item!.id, '101'),
+      held,
+      'the platform still holds the one grade',
+    );
     assert.deepEqual(await worker.runOnce(), []);
   });
 
@@ -153,9 +192,19 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
     afterEach(() => children.splice(0).forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
     /** Starts a Silta process on this test's database with its grade worker on one link. */
-    async function startSilta(resourceLinkId: number, options: { leaseMs: number; serviceTimeoutMs: number }): Promise<ChildProcess> {
+    async function startSilta(
+      resourceLinkId: number,
+      options: { leaseMs: number; serviceTimeoutMs: number },
+    ): Promise<ChildProcess> {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'silta-process.ts')], {
-        env: { ...process.env, DATABASE_URL: t.env.databaseUrl, SECRET_KEY: t.env.secretKey, RESOURCE_LINK_ID: String(resourceLinkId), LEASE_MS: String(options.leaseMs), SERVICE_TIMEOUT_MS: String(options.serviceTimeoutMs) },
+        env: {
+          ...process.env,
+          DATABASE_URL: t.env.databaseUrl,
+          SECRET_KEY: t.env.secretKey,
+          RESOURCE_LINK_ID: String(resourceLinkId),
+          LEASE_MS: String(options.leaseMs),
+          SERVICE_TIMEOUT_MS: String(options.serviceTimeoutMs),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.push(child);
@@ -166,7 +215,9 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
           if (/^ready$/m.test(output)) resolve();
         });
         child.stderr!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
-        child.once('exit', (code) => reject(new Error(`Silta process exited (${code}) before it was ready:\n${output}`)));
+        child.once('exit', (code) =>
+          reject(new Error(`Silta process exited (${code}) before it was ready:\n${output}`)),
+        );
       });
       return child;
     }
@@ -178,11 +229,20 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
       // A slow platform keeps both processes busy sending when the first one is killed.
       t.devPlatform.auth.latencyMs = 150;
       try {
-        const [first, second] = [await startSilta(g.resourceLinkId, { leaseMs: 1500, serviceTimeoutMs: 5000 }), await startSilta(g.resourceLinkId, { leaseMs: 1500, serviceTimeoutMs: 5000 })];
+        const [first, second] = [
+          await startSilta(g.resourceLinkId, { leaseMs: 1500, serviceTimeoutMs: 5000 }),
+          await startSilta(g.resourceLinkId, { leaseMs: 1500, serviceTimeoutMs: 5000 }),
+        ];
         await waitFor(async () => recorder.to(g.item!.id).length >= 3, 'the first grades to arrive', 120_000);
         first.kill('SIGKILL');
         await exited(first);
-        await waitFor(async () => (await GradeOutbox.count({ where: { id: { [Op.in]: rows.map((r) => r.id) }, status: 'sent' } })) === LEARNERS, 'every grade sent by the survivor', 120_000);
+        await waitFor(
+          async () =>
+            (await GradeOutbox.count({ where: { id: { [Op.in]: rows.map((r) => r.id) }, status: 'sent' } })) ===
+            LEARNERS,
+          'every grade sent by the survivor',
+          120_000,
+        );
         second.kill('SIGTERM');
         await exited(second);
       } finally {
@@ -191,13 +251,23 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
       for (let i = 0; i < LEARNERS; i++) {
         const sub = String(201 + i);
         const posts = recorder.to(g.item!.id, sub);
-        assert.equal(posts.filter((p) => p.status === 200).length, 1, `learner ${sub}: one accepted score (${posts.map((p) => p.status).join(', ')})`);
-        assert.ok(posts.every((p) => p.timestamp === rows[i].scoreTimestamp), 'every send carried the row’s timestamp');
+        assert.equal(
+          posts.filter((p) => p.status === 200).length,
+          1,
+          `learner ${sub}: one accepted score (${posts.map((p) => p.status).join(', ')})`,
+        );
+        assert.ok(
+          posts.every((p) => p.timestamp === rows[i].scoreTimestamp),
+          'every send carried the row’s timestamp',
+        );
         assert.equal(t.devPlatform.gradebook.scoreOf(g.item!.id, sub)?.scoreGiven, i);
       }
     });
 
-    const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+    const exited = (child: ChildProcess) =>
+      new Promise<number | null>((resolve) =>
+        child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+      );
 
     it('Silta killed in the middle of sending and started again: the score arrives exactly once after the platform recovers', async function () {
       // Two Silta processes boot one after the other; on a shared machine that takes a while.
@@ -240,7 +310,10 @@ describe('grade outbox worker: several workers, crashes and restarts', () => {
         [[200, row.scoreTimestamp]],
       );
       const grade = t.devPlatform.gradebook.scoreOf(g.item!.id, '101')!;
-      assert.deepEqual([grade.scoreGiven, grade.gradingProgress, grade.activityProgress], [9, 'FullyGraded', 'Completed']);
+      assert.deepEqual(
+        [grade.scoreGiven, grade.gradingProgress, grade.activityProgress],
+        [9, 'FullyGraded', 'Completed'],
+      );
     });
   });
 });

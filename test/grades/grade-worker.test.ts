@@ -5,7 +5,18 @@ import { ServiceClient } from '../../lti/service-client';
 import { retryFailed } from '../../server/domain/grades/grade-outbox.service';
 import { GradeOutbox, LineItem, ResourceLink } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { gradedLink, launchAs, platformItemId, platformUser, queueScore, recordScorePosts, reload, resetPlatform, testClock, testWorker } from './grade-fixtures';
+import {
+  gradedLink,
+  launchAs,
+  platformItemId,
+  platformUser,
+  queueScore,
+  recordScorePosts,
+  reload,
+  resetPlatform,
+  testClock,
+  testWorker,
+} from './grade-fixtures';
 
 describe('grade outbox worker: sending scores to the platform', () => {
   let t: TestSilta;
@@ -81,7 +92,11 @@ describe('grade outbox worker: sending scores to the platform', () => {
       assert.equal(platformItemId(stored!.url), created[0].id);
 
       // The developer's score goes to the same line item, without looking it up again.
-      await queueScore(t, { resourceLinkId: g.resourceLinkId, userId: developer.userId }, { scoreGiven: 9, scoreMaximum: 10 });
+      await queueScore(
+        t,
+        { resourceLinkId: g.resourceLinkId, userId: developer.userId },
+        { scoreGiven: 9, scoreMaximum: 10 },
+      );
       assert.equal((await worker.runOnce())[0].status, 'sent');
       assert.equal(lookups, 1, 'the stored line item was reused');
       assert.equal(t.devPlatform.gradebook.itemsOf('2').filter((i) => i.resourceLinkId === g.link.id).length, 1);
@@ -94,7 +109,10 @@ describe('grade outbox worker: sending scores to the platform', () => {
 
   it('marks a link without a grade service failed (no_grade_service), without calling the platform or retrying', async () => {
     const noScope = await gradedLink(t);
-    await ResourceLink.update({ agsScopes: JSON.stringify([SCOPE.lineItem, SCOPE.resultReadonly]) }, { where: { id: noScope.resourceLinkId } });
+    await ResourceLink.update(
+      { agsScopes: JSON.stringify([SCOPE.lineItem, SCOPE.resultReadonly]) },
+      { where: { id: noScope.resourceLinkId } },
+    );
     const noAgs = await gradedLink(t, { lineItem: false });
     await ResourceLink.update({ agsLineitem: null, agsLineitems: null }, { where: { id: noAgs.resourceLinkId } });
     const rows = [await queueScore(t, noScope, { scoreGiven: 5 }), await queueScore(t, noAgs, { scoreGiven: 5 })];
@@ -102,7 +120,13 @@ describe('grade outbox worker: sending scores to the platform', () => {
     const worker = testWorker(t, [noScope.resourceLinkId, noAgs.resourceLinkId]);
 
     const outcomes = await worker.runOnce();
-    assert.deepEqual(outcomes.map((o) => [o.status, o.code]), [['failed', 'no_grade_service'], ['failed', 'no_grade_service']]);
+    assert.deepEqual(
+      outcomes.map((o) => [o.status, o.code]),
+      [
+        ['failed', 'no_grade_service'],
+        ['failed', 'no_grade_service'],
+      ],
+    );
     for (const row of rows) {
       const stored = await reload(row);
       assert.equal(stored.status, 'failed');
@@ -154,7 +178,11 @@ describe('grade outbox worker: sending scores to the platform', () => {
     const g = await gradedLink(t);
     const developer = await launchAs(t, g.link, 'developer');
     const first = await queueScore(t, g, { scoreGiven: 1 });
-    const second = await queueScore(t, { resourceLinkId: g.resourceLinkId, userId: developer.userId }, { scoreGiven: 2 });
+    const second = await queueScore(
+      t,
+      { resourceLinkId: g.resourceLinkId, userId: developer.userId },
+      { scoreGiven: 2 },
+    );
     t.devPlatform.failNext({ status: 503, times: 5 });
     // One request at a time, so the second row is still waiting when the first one fails.
     const worker = testWorker(t, [g.resourceLinkId], { concurrency: 1 });
@@ -235,7 +263,19 @@ describe('grade outbox worker: sending scores to the platform', () => {
     const client = new ServiceClient({ registry: t.silta.registry, lti: t.silta.lti });
     const lineItemUrl = (await ResourceLink.findByPk(g.resourceLinkId))!.agsLineitem!;
     const later = new Date(Date.now() + 3600_000).toISOString();
-    await postScore(client, { issuer: t.devPlatform.issuer, clientId: t.devPlatform.clientId, lineItemUrl, score: { userId: '101', scoreGiven: 3, scoreMaximum: 10, activityProgress: 'Completed', gradingProgress: 'FullyGraded', timestamp: later } });
+    await postScore(client, {
+      issuer: t.devPlatform.issuer,
+      clientId: t.devPlatform.clientId,
+      lineItemUrl,
+      score: {
+        userId: '101',
+        scoreGiven: 3,
+        scoreMaximum: 10,
+        activityProgress: 'Completed',
+        gradingProgress: 'FullyGraded',
+        timestamp: later,
+      },
+    });
     const row = await queueScore(t, g, { scoreGiven: 9 });
     const worker = testWorker(t, [g.resourceLinkId]);
 
@@ -308,7 +348,9 @@ describe('grade outbox worker: sending scores to the platform', () => {
     const g = await gradedLink(t);
     const row = await queueScore(t, g, { scoreGiven: 5 });
     await GradeOutbox.update({ gradingProgress: 'Pending' }, { where: { id: row.id } });
-    assert.deepEqual(await testWorker(t, [g.resourceLinkId]).runOnce(), [{ id: row.id, status: 'failed', code: 'grade_not_final' }]);
+    assert.deepEqual(await testWorker(t, [g.resourceLinkId]).runOnce(), [
+      { id: row.id, status: 'failed', code: 'grade_not_final' },
+    ]);
     assert.equal(recorder.to(g.item!.id).length, 0);
   });
 });

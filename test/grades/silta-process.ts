@@ -10,11 +10,24 @@ import { createLogger } from '../../server/logger';
 
 async function main() {
   const number = (name: string) => Number(process.env[name]);
-  const env = loadEnv({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: process.env.DATABASE_URL, SECRET_KEY: process.env.SECRET_KEY, DEV_PLATFORM: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' });
+  const env = loadEnv({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: process.env.DATABASE_URL,
+    SECRET_KEY: process.env.SECRET_KEY,
+    DEV_PLATFORM: 'false',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+  });
   const silta = await bootSilta(env, createLogger(env.logLevel), {
     startGradeWorker: true,
     serviceTimeoutMs: number('SERVICE_TIMEOUT_MS'),
-    gradeWorker: { pollMs: 50, baseDelayMs: 100, maxDelayMs: 400, leaseMs: number('LEASE_MS'), resourceLinkIds: [number('RESOURCE_LINK_ID')] },
+    gradeWorker: {
+      pollMs: 50,
+      baseDelayMs: 100,
+      maxDelayMs: 400,
+      leaseMs: number('LEASE_MS'),
+      resourceLinkIds: [number('RESOURCE_LINK_ID')],
+    },
   });
   process.on('SIGTERM', () => {
     silta.close().then(

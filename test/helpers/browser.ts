@@ -1,13 +1,29 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Frame, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Frame,
+  type Page,
+} from 'playwright-core';
 import type { TestSilta } from './test-app';
 
 /** Debian's chromium; CI installs it with apt. Playwright never downloads a browser here. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 let warned = false;
 
@@ -33,7 +49,10 @@ export function launchBrowser(): Promise<Browser> {
 export function launchAllowingThirdPartyCookies(profileDir: string): Promise<BrowserContext> {
   // cookie_controls_mode 0 = allow third-party cookies; the default in this chromium blocks them.
   fs.mkdirSync(`${profileDir}/Default`, { recursive: true });
-  fs.writeFileSync(`${profileDir}/Default/Preferences`, JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
+  fs.writeFileSync(
+    `${profileDir}/Default/Preferences`,
+    JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }),
+  );
   return chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
@@ -42,7 +61,10 @@ export function launchAllowingThirdPartyCookies(profileDir: string): Promise<Bro
  * Chrome's incognito do. A new playwright context is off-the-record, where chromium already blocks
  * them by user preference; the CDP cookie controls make that explicit rather than a default.
  */
-export async function newCookielessPage(browser: Browser, options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function newCookielessPage(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ locale: 'fi-FI', ...options });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -77,7 +99,13 @@ export async function waitForFrame(page: Page, prefix: string, timeoutMs = 10_00
       await frame.waitForLoadState('load');
       return frame;
     }
-    if (Date.now() > deadline) throw new Error(`no frame at ${prefix}; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no frame at ${prefix}; frames: ${page
+          .frames()
+          .map((f) => f.url())
+          .join(', ')}`,
+      );
     await page.waitForTimeout(50);
   }
 }
@@ -98,7 +126,9 @@ type AxeResults = Awaited<ReturnType<AxeBuilder['analyze']>>;
 export function formatViolations(violations: AxeResults['violations']): string {
   return violations
     .map((v) => {
-      const nodes = v.nodes.map((n) => `    at ${JSON.stringify(n.target)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`).join('\n');
+      const nodes = v.nodes
+        .map((n) => `    at ${JSON.stringify(n.target)}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`)
+        .join('\n');
       return `  ${v.id} (${v.impact}): ${v.help}\n    ${v.helpUrl}\n${nodes}`;
     })
     .join('\n');
@@ -110,7 +140,11 @@ export function formatViolations(violations: AxeResults['violations']): string {
  */
 export async function expectAccessible(page: Page, label: string): Promise<AxeResults> {
   const results = await new AxeBuilder({ page }).analyze();
-  assert.equal(results.violations.length, 0, `axe found accessibility violations on ${label} (${page.url()}):\n${formatViolations(results.violations)}`);
+  assert.equal(
+    results.violations.length,
+    0,
+    `axe found accessibility violations on ${label} (${page.url()}):\n${formatViolations(results.violations)}`,
+  );
   return results;
 }
 
@@ -126,7 +160,10 @@ export function analysedInsideFrame(results: AxeResults): boolean {
 export async function tabTo(page: Page, frame: Page | Frame, selector: string, max = 40): Promise<void> {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press('Tab');
-    const there = await frame.evaluate((sel) => document.hasFocus() && !!document.activeElement?.matches(sel), selector);
+    const there = await frame.evaluate(
+      (sel) => document.hasFocus() && !!document.activeElement?.matches(sel),
+      selector,
+    );
     if (there) return;
   }
   throw new Error(`Tab never reached ${selector} in ${max} presses`);

@@ -3,16 +3,26 @@ import type { LaunchRequest } from '../../lti/dev-platform/dev-platform';
 import type { TestSilta } from './test-app';
 
 /** An attribute value as handlebars escaped it, back to plain text. */
-const unescapeHtml = (value: string) => value.replace(/&#x3D;/g, '=').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+const unescapeHtml = (value: string) =>
+  value
+    .replace(/&#x3D;/g, '=')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 /** Pulls the hidden fields out of an auto-submitted form page. */
 export function formFields(html: string): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[match[1]] = unescapeHtml(match[2]);
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+    fields[match[1]] = unescapeHtml(match[2]);
   return fields;
 }
 
-export const defaultLaunch: LaunchRequest = { persona: 'trainee', courseId: '2', locale: 'fi', messageType: 'LtiResourceLinkRequest' };
+export const defaultLaunch: LaunchRequest = {
+  persona: 'trainee',
+  courseId: '2',
+  locale: 'fi',
+  messageType: 'LtiResourceLinkRequest',
+};
 
 /**
  * Runs the OIDC login through Silta and the development platform, over real HTTP, and returns
@@ -39,9 +49,14 @@ export async function launch(t: TestSilta, request: Partial<LaunchRequest> = {},
  * The address of the page a launch opened: where it redirected (303), or, when the launch
  * answered with the landing page itself (200), the GET address that page gives the browser.
  */
-export function openedAddress(response: { status: number; headers: Record<string, string>; text: string }): string | undefined {
+export function openedAddress(response: {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}): string | undefined {
   if (response.status === 303) return response.headers.location;
-  const address = response.status === 200 ? /<meta name="silta-page-address" content="([^"]+)">/.exec(response.text)?.[1] : undefined;
+  const address =
+    response.status === 200 ? /<meta name="silta-page-address" content="([^"]+)">/.exec(response.text)?.[1] : undefined;
   return address && unescapeHtml(address);
 }
 

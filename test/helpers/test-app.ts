@@ -64,7 +64,15 @@ export function testSilta(overrides: TestOverrides = {}): Promise<TestSilta> {
     const silta = await bootSilta(env, createLogger(env.logLevel));
     server.on('request', silta.app);
     await silta.attach(server);
-    return { silta, env, server, baseUrl: env.publicUrl, devPlatform: silta.devPlatform!, packs: silta.packs, request: () => supertest.agent(server) };
+    return {
+      silta,
+      env,
+      server,
+      baseUrl: env.publicUrl,
+      devPlatform: silta.devPlatform!,
+      packs: silta.packs,
+      request: () => supertest.agent(server),
+    };
   })();
   return instance;
 }

@@ -12,7 +12,10 @@ const OTHER = { issuer: 'https://moodle.embedding-test.example', clientId: 'embe
 /** The value of one CSP directive, as its list of sources. */
 function directive(response: Response, name: string): string[] {
   const csp = String(response.headers['content-security-policy'] ?? '');
-  const found = csp.split(';').map((d) => d.trim().split(/\s+/)).find(([key]) => key === name);
+  const found = csp
+    .split(';')
+    .map((d) => d.trim().split(/\s+/))
+    .find(([key]) => key === name);
   assert.ok(found, `CSP has ${name}: ${csp}`);
   return found.slice(1);
 }
@@ -25,7 +28,15 @@ describe('embedding in Moodle and HTTP basics', () => {
     t = await testSilta();
     platformOrigin = new URL(t.devPlatform.issuer).origin;
     // A second registered platform: every registered origin may frame Silta.
-    await t.silta.registry.register({ ...OTHER, name: 'Embedding test Moodle', authEndpoint: `${OTHER.issuer}/mod/lti/auth.php`, tokenEndpoint: `${OTHER.issuer}/mod/lti/token.php`, jwksUrl: `${OTHER.issuer}/mod/lti/certs.php`, deploymentIds: ['7'], registeredBy: 'manual' });
+    await t.silta.registry.register({
+      ...OTHER,
+      name: 'Embedding test Moodle',
+      authEndpoint: `${OTHER.issuer}/mod/lti/auth.php`,
+      tokenEndpoint: `${OTHER.issuer}/mod/lti/token.php`,
+      jwksUrl: `${OTHER.issuer}/mod/lti/certs.php`,
+      deploymentIds: ['7'],
+      registeredBy: 'manual',
+    });
   });
   after(async () => {
     await t.silta.lti.deletePlatform(OTHER.issuer, OTHER.clientId);
@@ -69,13 +80,25 @@ describe('embedding in Moodle and HTTP basics', () => {
 
   it('sets no cookie on the login, the launch and the pages', async () => {
     const { idToken, state, authUrl } = await loginAndAuthorize(t);
-    const login = await t.request().post('/lti/login').type('form').send(t.devPlatform.startLaunch({ persona: 'trainee', courseId: '2', locale: 'fi', messageType: 'LtiResourceLinkRequest' }));
+    const login = await t
+      .request()
+      .post('/lti/login')
+      .type('form')
+      .send(
+        t.devPlatform.startLaunch({
+          persona: 'trainee',
+          courseId: '2',
+          locale: 'fi',
+          messageType: 'LtiResourceLinkRequest',
+        }),
+      );
     assert.equal(login.status, 302);
     assert.ok(authUrl.searchParams.get('state'), 'the state travels in the URL, not in a cookie');
     const launched = await postLaunch(t, { id_token: idToken, state });
     assert.equal(launched.status, 200);
     const responses = { login, launched, ...(await pages()), app: await t.request().get(openedAddress(launched)!) };
-    for (const [name, response] of Object.entries(responses)) assert.equal(response.headers['set-cookie'], undefined, `${name} sets no cookie`);
+    for (const [name, response] of Object.entries(responses))
+      assert.equal(response.headers['set-cookie'], undefined, `${name} sets no cookie`);
   });
 
   it('builds the redirect URI from PUBLIC_URL, whatever X-Forwarded-* headers say', async () => {
@@ -85,7 +108,14 @@ describe('embedding in Moodle and HTTP basics', () => {
       .set('X-Forwarded-Proto', 'https')
       .set('X-Forwarded-Host', 'attacker.example')
       .type('form')
-      .send(t.devPlatform.startLaunch({ persona: 'trainee', courseId: '2', locale: 'fi', messageType: 'LtiResourceLinkRequest' }))
+      .send(
+        t.devPlatform.startLaunch({
+          persona: 'trainee',
+          courseId: '2',
+          locale: 'fi',
+          messageType: 'LtiResourceLinkRequest',
+        }),
+      )
       .expect(302);
     assert.equal(new URL(login.headers.location).searchParams.get('redirect_uri'), `${t.baseUrl}/lti/launch`);
   });
@@ -93,8 +123,17 @@ describe('embedding in Moodle and HTTP basics', () => {
   it('trusts X-Forwarded-Proto from the proxy hops TRUST_PROXY names, and from nobody by default', () => {
     // No route shows req.protocol, so this checks the function express uses to compute it.
     const logger = createLogger('silent');
-    const build = (trustProxy: boolean | number | string) => createApp({ env: { ...t.env, trustProxy }, sequelize: t.silta.sequelize, lti: t.silta.lti, registry: t.silta.registry, logger, modules: t.silta.modules });
-    const trusts = (trustProxy: boolean | number | string, address: string) => (build(trustProxy).get('trust proxy fn') as (addr: string, hop: number) => boolean)(address, 0);
+    const build = (trustProxy: boolean | number | string) =>
+      createApp({
+        env: { ...t.env, trustProxy },
+        sequelize: t.silta.sequelize,
+        lti: t.silta.lti,
+        registry: t.silta.registry,
+        logger,
+        modules: t.silta.modules,
+      });
+    const trusts = (trustProxy: boolean | number | string, address: string) =>
+      (build(trustProxy).get('trust proxy fn') as (addr: string, hop: number) => boolean)(address, 0);
     assert.equal(trusts(false, '127.0.0.1'), false);
     assert.equal(trusts(true, '203.0.113.9'), true);
     assert.equal(trusts(1, '127.0.0.1'), true);
@@ -114,18 +153,42 @@ describe('embedding in Moodle and HTTP basics', () => {
 
   it('shows a 404 page in the requested language for an unknown path', async () => {
     assertRejection(await t.request().get('/no-such-page?lang=sv'), { status: 404, code: 'not_found', lang: 'sv' });
-    assertRejection(await t.request().get('/lti/nothing-here').set('Accept-Language', 'en-GB,en;q=0.8'), { status: 404, code: 'not_found', lang: 'en' });
-    assertRejection(await t.request().get('/no-such-page').set('Accept', 'application/json'), { status: 404, code: 'not_found', lang: 'fi' });
+    assertRejection(await t.request().get('/lti/nothing-here').set('Accept-Language', 'en-GB,en;q=0.8'), {
+      status: 404,
+      code: 'not_found',
+      lang: 'en',
+    });
+    assertRejection(await t.request().get('/no-such-page').set('Accept', 'application/json'), {
+      status: 404,
+      code: 'not_found',
+      lang: 'fi',
+    });
   });
 
   it('answers 401 session_expired for a forged, malformed or expired launch-session token', async () => {
-    assertRejection(await t.request().get(`/app?lt=${'A'.repeat(32)}&lang=en`), { status: 401, code: 'session_expired', lang: 'en' });
-    assertRejection(await t.request().get('/app?lt[]=x').set('Accept-Language', 'sv'), { status: 401, code: 'session_expired', lang: 'sv' });
+    assertRejection(await t.request().get(`/app?lt=${'A'.repeat(32)}&lang=en`), {
+      status: 401,
+      code: 'session_expired',
+      lang: 'en',
+    });
+    assertRejection(await t.request().get('/app?lt[]=x').set('Accept-Language', 'sv'), {
+      status: 401,
+      code: 'session_expired',
+      lang: 'sv',
+    });
     assertRejection(await t.request().get('/app'), { status: 401, code: 'session_expired', lang: 'fi' });
     const { lt, location } = await launchSession(t, { locale: 'sv' });
     await t.request().get(location).expect(200);
     await LaunchSession.update({ expiresAt: new Date(Date.now() - 1000) }, { where: { id: lt } });
-    assertRejection(await t.request().get(location).set('Accept-Language', 'en'), { status: 401, code: 'session_expired', lang: 'en' });
-    assertRejection(await t.request().get(`/lti/deep-link?lt=${lt}`).set('Accept', 'application/json'), { status: 401, code: 'session_expired', lang: 'fi' });
+    assertRejection(await t.request().get(location).set('Accept-Language', 'en'), {
+      status: 401,
+      code: 'session_expired',
+      lang: 'en',
+    });
+    assertRejection(await t.request().get(`/lti/deep-link?lt=${lt}`).set('Accept', 'application/json'), {
+      status: 401,
+      code: 'session_expired',
+      lang: 'fi',
+    });
   });
 });

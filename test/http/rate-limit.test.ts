@@ -10,7 +10,10 @@ describe('rate limits', () => {
     app.set('trust proxy', true);
     app.use(rateLimit({ perMinute: 3, key: (req) => req.ip }));
     app.get('/', (_req, res) => void res.send('ok'));
-    app.use((error: SiltaError, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(429).json({ code: error.code }));
+    app.use(
+      (error: SiltaError, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
+        void res.status(429).json({ code: error.code }),
+    );
     const from = (ip: string) => supertest(app).get('/').set('X-Forwarded-For', ip);
     for (let i = 0; i < 3; i++) await from('203.0.113.1').expect(200);
     const refused = await from('203.0.113.1').expect(429);

@@ -25,12 +25,26 @@ describe('AGS client against the development platform', () => {
   /** A fresh activity in course 2 and its line item, so tests share no state. */
   async function newLineItem(label: string, scoreMaximum = 100) {
     const link = t.devPlatform.placeLink({ courseId: '2', title: label, custom: {} });
-    const item = await findOrCreateLineItem(client, { ...target, lineitemsUrl, resourceLinkId: link.id, label, scoreMaximum });
+    const item = await findOrCreateLineItem(client, {
+      ...target,
+      lineitemsUrl,
+      resourceLinkId: link.id,
+      label,
+      scoreMaximum,
+    });
     const platformId = /\/lineitems\/(\d+)\/lineitem/.exec(item.id)![1];
     return { link, item, platformId };
   }
 
-  const score = (over: Partial<Score>): Score => ({ userId: '101', scoreGiven: 8, scoreMaximum: 10, activityProgress: 'Completed', gradingProgress: 'FullyGraded', timestamp: minutesAgo(30), ...over });
+  const score = (over: Partial<Score>): Score => ({
+    userId: '101',
+    scoreGiven: 8,
+    scoreMaximum: 10,
+    activityProgress: 'Completed',
+    gradingProgress: 'FullyGraded',
+    timestamp: minutesAgo(30),
+    ...over,
+  });
 
   async function rejection(promise: Promise<unknown>): Promise<PlatformServiceError> {
     try {
@@ -59,8 +73,20 @@ describe('AGS client against the development platform', () => {
     assert.equal(t.devPlatform.links.get(link.id)!.lineItemId, platformId);
 
     const [again, concurrent] = await Promise.all([
-      findOrCreateLineItem(client, { ...target, lineitemsUrl, resourceLinkId: link.id, label: 'other label', scoreMaximum: 50 }),
-      findOrCreateLineItem(client, { ...target, lineitemsUrl, resourceLinkId: link.id, label: 'other label', scoreMaximum: 50 }),
+      findOrCreateLineItem(client, {
+        ...target,
+        lineitemsUrl,
+        resourceLinkId: link.id,
+        label: 'other label',
+        scoreMaximum: 50,
+      }),
+      findOrCreateLineItem(client, {
+        ...target,
+        lineitemsUrl,
+        resourceLinkId: link.id,
+        label: 'other label',
+        scoreMaximum: 50,
+      }),
     ]);
     assert.equal(again.id, item.id);
     assert.equal(concurrent.id, item.id);
@@ -72,9 +98,17 @@ describe('AGS client against the development platform', () => {
     const courseUrl = `${t.devPlatform.issuer}/api/contexts/3/lineitems?type_id=1`;
     for (const label of ['Osa 1', 'Osa 2', 'Osa 3']) {
       const link = t.devPlatform.placeLink({ courseId: '3', title: label, custom: {} });
-      await findOrCreateLineItem(client, { ...target, lineitemsUrl: courseUrl, resourceLinkId: link.id, label, scoreMaximum: 10 });
+      await findOrCreateLineItem(client, {
+        ...target,
+        lineitemsUrl: courseUrl,
+        resourceLinkId: link.id,
+        label,
+        scoreMaximum: 10,
+      });
     }
-    const expected = t.devPlatform.gradebook.itemsOf('3').map((i) => `${t.devPlatform.gradebook.lineItemUrl(i)}?type_id=1`);
+    const expected = t.devPlatform.gradebook
+      .itemsOf('3')
+      .map((i) => `${t.devPlatform.gradebook.lineItemUrl(i)}?type_id=1`);
     assert.ok(expected.length >= 3);
     const listed = await listLineItems(client, { ...target, lineitemsUrl: courseUrl, filter: { limit: '2' } });
     assert.deepEqual(
@@ -107,7 +141,11 @@ describe('AGS client against the development platform', () => {
   it('delivers a FullyGraded score with its values, rescaled to the line item maximum as Moodle does', async () => {
     const { item, platformId } = await newLineItem('Palveluketjut', 100);
     const timestamp = minutesAgo(5);
-    await postScore(client, { ...target, lineItemUrl: item.id, score: score({ scoreGiven: 7.5, scoreMaximum: 10, timestamp, comment: 'Hyvä' }) });
+    await postScore(client, {
+      ...target,
+      lineItemUrl: item.id,
+      score: score({ scoreGiven: 7.5, scoreMaximum: 10, timestamp, comment: 'Hyvä' }),
+    });
     const stored = t.devPlatform.gradebook.scoreOf(platformId, '101')!;
     assert.equal(stored.scoreGiven, 7.5);
     assert.equal(stored.scoreMaximum, 10);
@@ -125,25 +163,33 @@ describe('AGS client against the development platform', () => {
     const { item } = await newLineItem('Older timestamp');
     const at = minutesAgo(10);
     await postScore(client, { ...target, lineItemUrl: item.id, score: score({ timestamp: at }) });
-    const older = await rejection(postScore(client, { ...target, lineItemUrl: item.id, score: score({ timestamp: minutesAgo(20) }) }));
+    const older = await rejection(
+      postScore(client, { ...target, lineItemUrl: item.id, score: score({ timestamp: minutesAgo(20) }) }),
+    );
     assert.equal(older.code, 'platform_conflict');
     assert.equal(older.status, 409);
     assert.equal(older.retryable, false);
     assert.match(older.platformMessage ?? '', /earlier timestamp/);
     // Moodle compares whole seconds, so the same second is not newer either.
-    const same = await rejection(postScore(client, { ...target, lineItemUrl: item.id, score: score({ timestamp: new Date(at.getTime() + 1) }) }));
+    const same = await rejection(
+      postScore(client, { ...target, lineItemUrl: item.id, score: score({ timestamp: new Date(at.getTime() + 1) }) }),
+    );
     assert.equal(same.status, 409);
   });
 
   it('gets a typed 400 for a user who is not a gradable member of the course', async () => {
     const { item } = await newLineItem('Unenrolled');
-    const stranger = await rejection(postScore(client, { ...target, lineItemUrl: item.id, score: score({ userId: '99999' }) }));
+    const stranger = await rejection(
+      postScore(client, { ...target, lineItemUrl: item.id, score: score({ userId: '99999' }) }),
+    );
     assert.equal(stranger.code, 'platform_rejected');
     assert.equal(stranger.status, 400);
     assert.equal(stranger.retryable, false);
     assert.match(stranger.platformMessage ?? '', /Incorrect score/);
     // Moodle grades students only: the teacher is enrolled but not gradable.
-    const teacher = await rejection(postScore(client, { ...target, lineItemUrl: item.id, score: score({ userId: '103' }) }));
+    const teacher = await rejection(
+      postScore(client, { ...target, lineItemUrl: item.id, score: score({ userId: '103' }) }),
+    );
     assert.equal(teacher.status, 400);
   });
 
@@ -151,7 +197,16 @@ describe('AGS client against the development platform', () => {
     const { item, platformId } = await newLineItem('Pending empties');
     await postScore(client, { ...target, lineItemUrl: item.id, score: score({ timestamp: minutesAgo(3) }) });
     assert.equal(t.devPlatform.gradebook.scoreOf(platformId, '101')!.grade, 80);
-    await postScore(client, { ...target, lineItemUrl: item.id, score: score({ gradingProgress: 'Pending', activityProgress: 'InProgress', scoreGiven: 5, timestamp: minutesAgo(2) }) });
+    await postScore(client, {
+      ...target,
+      lineItemUrl: item.id,
+      score: score({
+        gradingProgress: 'Pending',
+        activityProgress: 'InProgress',
+        scoreGiven: 5,
+        timestamp: minutesAgo(2),
+      }),
+    });
     const stored = t.devPlatform.gradebook.scoreOf(platformId, '101')!;
     assert.equal(stored.scoreGiven, null);
     assert.equal(stored.grade, null);
@@ -162,7 +217,9 @@ describe('AGS client against the development platform', () => {
 
   it('refuses a scores URL without Moodle’s type_id (Moodle treats it as LTI 2)', async () => {
     const { item } = await newLineItem('No type_id');
-    const error = await rejection(postScore(client, { ...target, lineItemUrl: item.id.replace(/\?type_id=1$/, ''), score: score({}) }));
+    const error = await rejection(
+      postScore(client, { ...target, lineItemUrl: item.id.replace(/\?type_id=1$/, ''), score: score({}) }),
+    );
     assert.equal(error.status, 403);
   });
 
@@ -211,7 +268,8 @@ describe('AGS client against the development platform', () => {
       const real = platform.platformAccessToken.bind(platform);
       // ltijs's Platform keeps private fields: its own instance is patched, and forwards after the clash.
       platform.platformAccessToken = async (scopes: string) => {
-        if (clashes++ === 0) throw Object.assign(new Error('Validation error'), { name: 'SequelizeUniqueConstraintError' });
+        if (clashes++ === 0)
+          throw Object.assign(new Error('Validation error'), { name: 'SequelizeUniqueConstraintError' });
         return real(scopes);
       };
       return platform;
@@ -226,7 +284,12 @@ describe('AGS client against the development platform', () => {
   it('reports a failing token endpoint as a typed token error', async () => {
     await forgetCachedTokens();
     t.devPlatform.failNext({ target: 'token', status: 503, retryAfter: 5 });
-    const error = await rejection(getLineItem(client, { ...target, lineItemUrl: `${t.devPlatform.issuer}/api/contexts/2/lineitems/1/lineitem?type_id=1` }));
+    const error = await rejection(
+      getLineItem(client, {
+        ...target,
+        lineItemUrl: `${t.devPlatform.issuer}/api/contexts/2/lineitems/1/lineitem?type_id=1`,
+      }),
+    );
     assert.equal(error.info.stage, 'token');
     assert.equal(error.status, 503);
     assert.equal(error.retryAfterSeconds, 5);
@@ -245,13 +308,15 @@ describe('AGS client against the development platform', () => {
         .sign(key);
     }
     // ltijs keeps the tool key as PKCS#1 PEM; jose wants PKCS#8.
-    const toolKey = (pem: string) => importPKCS8(crypto.createPrivateKey(pem).export({ format: 'pem', type: 'pkcs8' }).toString(), 'RS256');
+    const toolKey = (pem: string) =>
+      importPKCS8(crypto.createPrivateKey(pem).export({ format: 'pem', type: 'pkcs8' }).toString(), 'RS256');
     const ask = (clientAssertion: string) =>
-      t
-        .request()
-        .post('/dev/platform/token')
-        .type('form')
-        .send({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: clientAssertion, scope: 'https://purl.imsglobal.org/spec/lti-ags/scope/score' });
+      t.request().post('/dev/platform/token').type('form').send({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: clientAssertion,
+        scope: 'https://purl.imsglobal.org/spec/lti-ags/scope/score',
+      });
 
     it('grants a token for an assertion signed with Silta’s key', async () => {
       const platform = await t.silta.registry.ltijsPlatform(target.issuer, target.clientId);
@@ -280,7 +345,11 @@ describe('AGS client against the development platform', () => {
 
   it('shows the grades that arrived on the platform’s scores page', async () => {
     const { item } = await newLineItem('Näkyvä arvosana', 20);
-    await postScore(client, { ...target, lineItemUrl: item.id, score: score({ userId: '201', scoreGiven: 9, scoreMaximum: 10 }) });
+    await postScore(client, {
+      ...target,
+      lineItemUrl: item.id,
+      score: score({ userId: '201', scoreGiven: 9, scoreMaximum: 10 }),
+    });
     const page = await t.request().get('/dev/platform/scores?course=2&lang=sv').expect(200);
     assert.match(page.text, /<html lang="sv">/);
     assert.match(page.text, /Mottagna vitsord/);

@@ -20,7 +20,10 @@ describe('LTI launch rejections', () => {
   });
 
   /** Posts a launch that must be refused, and checks that it left nothing behind. */
-  async function refused(fields: Record<string, unknown> | string, expected: { status?: number; code: string; lang: 'fi' | 'sv' | 'en'; json?: boolean }) {
+  async function refused(
+    fields: Record<string, unknown> | string,
+    expected: { status?: number; code: string; lang: 'fi' | 'sv' | 'en'; json?: boolean },
+  ) {
     const before = await storedRows();
     const response = await postLaunch(t, fields, { lang: expected.lang, json: expected.json });
     assertRejection(response, { status: expected.status ?? 401, code: expected.code, lang: expected.lang });
@@ -32,14 +35,18 @@ describe('LTI launch rejections', () => {
   it('refuses an id_token signed with another key under the platform kid', async () => {
     const { idToken, state } = await loginAndAuthorize(t);
     const { privateKey } = await generateKeyPair('RS256');
-    const forged = await new SignJWT(decodeJwt(idToken)).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: decodeProtectedHeader(idToken).kid }).sign(privateKey);
+    const forged = await new SignJWT(decodeJwt(idToken))
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: decodeProtectedHeader(idToken).kid })
+      .sign(privateKey);
     await refused({ id_token: forged, state }, { code: 'lti_invalid_token', lang: 'sv' });
   });
 
   it('refuses an HS256 id_token (algorithm confusion) under the platform kid', async () => {
     const { idToken, state } = await loginAndAuthorize(t);
     const secret = new TextEncoder().encode(JSON.stringify(t.devPlatform.jwks().keys[0]));
-    const forged = await new SignJWT(decodeJwt(idToken)).setProtectedHeader({ alg: 'HS256', kid: decodeProtectedHeader(idToken).kid }).sign(secret);
+    const forged = await new SignJWT(decodeJwt(idToken))
+      .setProtectedHeader({ alg: 'HS256', kid: decodeProtectedHeader(idToken).kid })
+      .sign(secret);
     await refused({ id_token: forged, state }, { code: 'lti_invalid_token', lang: 'en', json: true });
   });
 
@@ -157,7 +164,10 @@ describe('LTI launch rejections', () => {
   it('refuses a state signed with another key, and an expired state', async () => {
     const { idToken, state } = await loginAndAuthorize(t);
     const login = readLoginState(state, loginStateKey(t.env.secretKey));
-    await refused({ id_token: idToken, state: signLoginState(login, loginStateKey('another-secret-key-of-at-least-32-chars')) }, { code: 'lti_state_mismatch', lang: 'sv' });
+    await refused(
+      { id_token: idToken, state: signLoginState(login, loginStateKey('another-secret-key-of-at-least-32-chars')) },
+      { code: 'lti_state_mismatch', lang: 'sv' },
+    );
     const expired = signLoginState(login, loginStateKey(t.env.secretKey), Date.now() - LOGIN_STATE_TTL_MS - 1000);
     await refused({ id_token: idToken, state: expired }, { code: 'lti_state_mismatch', lang: 'fi' });
   });
@@ -165,7 +175,10 @@ describe('LTI launch rejections', () => {
   it('accepts only one of two simultaneous uses of the same state', async () => {
     const { idToken, state } = await loginAndAuthorize(t);
     const before = await storedRows();
-    const answers = await Promise.all([postLaunch(t, { id_token: idToken, state }), postLaunch(t, { id_token: idToken, state })]);
+    const answers = await Promise.all([
+      postLaunch(t, { id_token: idToken, state }),
+      postLaunch(t, { id_token: idToken, state }),
+    ]);
     assert.deepEqual(answers.map((a) => a.status).sort(), [200, 401]);
     assert.equal((await storedRows()).launchSessions, before.launchSessions + 1, 'one launch session');
   });
@@ -174,7 +187,10 @@ describe('LTI launch rejections', () => {
     const { idToken, state } = await loginAndAuthorize(t);
     assert.equal((await postLaunch(t, { id_token: idToken, state })).status, 200);
     const again = await refused({ id_token: idToken, state }, { code: 'lti_state_mismatch', lang: 'fi' });
-    assert.ok(again.text.includes(translator('fi')('errors.retry_hint').slice(0, 30)), 'suggests opening the activity again');
+    assert.ok(
+      again.text.includes(translator('fi')('errors.retry_hint').slice(0, 30)),
+      'suggests opening the activity again',
+    );
   });
 
   it('refuses a message type Silta does not support', async () => {
@@ -226,34 +242,111 @@ describe('LTI launch rejections', () => {
   }
 
   it('refuses a login initiation from an unregistered issuer', async () => {
-    const login = { ...t.devPlatform.startLaunch({ persona: 'trainee', courseId: '2', locale: 'fi', messageType: 'LtiResourceLinkRequest' }), iss: 'https://moodle.unknown.example', client_id: 'x' };
-    await refusedLogin(() => t.request().get('/lti/login').query({ ...login, lang: 'sv' }), { code: 'lti_unregistered_platform', lang: 'sv' });
+    const login = {
+      ...t.devPlatform.startLaunch({
+        persona: 'trainee',
+        courseId: '2',
+        locale: 'fi',
+        messageType: 'LtiResourceLinkRequest',
+      }),
+      iss: 'https://moodle.unknown.example',
+      client_id: 'x',
+    };
+    await refusedLogin(
+      () =>
+        t
+          .request()
+          .get('/lti/login')
+          .query({ ...login, lang: 'sv' }),
+      { code: 'lti_unregistered_platform', lang: 'sv' },
+    );
   });
 
   it('refuses a login whose target_link_uri is outside Silta', async () => {
-    const login = { ...t.devPlatform.startLaunch({ persona: 'trainee', courseId: '2', locale: 'fi', messageType: 'LtiResourceLinkRequest' }), target_link_uri: 'https://phishing.example/lti/launch' };
-    await refusedLogin(() => t.request().post('/lti/login').type('form').set('Accept-Language', 'en').send(login), { code: 'lti_login_parameters', lang: 'en' });
+    const login = {
+      ...t.devPlatform.startLaunch({
+        persona: 'trainee',
+        courseId: '2',
+        locale: 'fi',
+        messageType: 'LtiResourceLinkRequest',
+      }),
+      target_link_uri: 'https://phishing.example/lti/launch',
+    };
+    await refusedLogin(() => t.request().post('/lti/login').type('form').set('Accept-Language', 'en').send(login), {
+      code: 'lti_login_parameters',
+      lang: 'en',
+    });
   });
 
   it('refuses oversize or wrongly typed login fields', async () => {
-    const login = t.devPlatform.startLaunch({ persona: 'trainee', courseId: '2', locale: 'fi', messageType: 'LtiResourceLinkRequest' });
-    await refusedLogin(() => t.request().post('/lti/login').type('form').set('Accept', 'application/json').send({ ...login, login_hint: 'x'.repeat(5000) }), { code: 'lti_login_parameters', lang: 'fi' });
-    await refusedLogin(() => t.request().post('/lti/login').type('form').set('Accept-Language', 'sv').send(`${new URLSearchParams(login)}&iss=${encodeURIComponent(login.iss)}`), { code: 'lti_login_parameters', lang: 'sv' });
-    await refusedLogin(() => t.request().get('/lti/login').query({ ...login, lang: 'en' }).query('target_link_uri[a]=b'), { code: 'lti_login_parameters', lang: 'en' });
-    await refusedLogin(() => t.request().post('/lti/login').type('form').send({ ...login, iss: 'not a url' }), { code: 'lti_login_parameters', lang: 'fi' });
+    const login = t.devPlatform.startLaunch({
+      persona: 'trainee',
+      courseId: '2',
+      locale: 'fi',
+      messageType: 'LtiResourceLinkRequest',
+    });
+    await refusedLogin(
+      () =>
+        t
+          .request()
+          .post('/lti/login')
+          .type('form')
+          .set('Accept', 'application/json')
+          .send({ ...login, login_hint: 'x'.repeat(5000) }),
+      { code: 'lti_login_parameters', lang: 'fi' },
+    );
+    await refusedLogin(
+      () =>
+        t
+          .request()
+          .post('/lti/login')
+          .type('form')
+          .set('Accept-Language', 'sv')
+          .send(`${new URLSearchParams(login)}&iss=${encodeURIComponent(login.iss)}`),
+      { code: 'lti_login_parameters', lang: 'sv' },
+    );
+    await refusedLogin(
+      () =>
+        t
+          .request()
+          .get('/lti/login')
+          .query({ ...login, lang: 'en' })
+          .query('target_link_uri[a]=b'),
+      { code: 'lti_login_parameters', lang: 'en' },
+    );
+    await refusedLogin(
+      () =>
+        t
+          .request()
+          .post('/lti/login')
+          .type('form')
+          .send({ ...login, iss: 'not a url' }),
+      { code: 'lti_login_parameters', lang: 'fi' },
+    );
     // The same parameters, well formed, are accepted: the refusals above were about the fields.
     assert.equal((await t.request().post('/lti/login').type('form').send(login)).status, 302);
   });
 
   it('refuses oversize or wrongly typed launch fields and stores nothing', async () => {
     const { idToken, state } = await loginAndAuthorize(t);
-    await refused({ id_token: idToken, state: 's'.repeat(2049) }, { status: 400, code: 'lti_launch_parameters', lang: 'sv' });
+    await refused(
+      { id_token: idToken, state: 's'.repeat(2049) },
+      { status: 400, code: 'lti_launch_parameters', lang: 'sv' },
+    );
     await refused({ id_token: 'x'.repeat(64_001), state }, { status: 400, code: 'lti_launch_parameters', lang: 'en' });
     await refused({ state }, { status: 400, code: 'lti_launch_parameters', lang: 'fi', json: true });
-    await refused(`${new URLSearchParams({ id_token: idToken, state })}&state=${state}`, { status: 400, code: 'lti_launch_parameters', lang: 'en' });
+    await refused(`${new URLSearchParams({ id_token: idToken, state })}&state=${state}`, {
+      status: 400,
+      code: 'lti_launch_parameters',
+      lang: 'en',
+    });
     await refused({ id_token: 'x'.repeat(120_000), state }, { status: 413, code: 'payload_too_large', lang: 'sv' });
     const many = Array.from({ length: 1200 }, (_, i) => `f${i}=1`).join('&');
-    await refused(`${many}&${new URLSearchParams({ id_token: idToken, state })}`, { status: 413, code: 'payload_too_large', lang: 'en' });
+    await refused(`${many}&${new URLSearchParams({ id_token: idToken, state })}`, {
+      status: 413,
+      code: 'payload_too_large',
+      lang: 'en',
+    });
     // The state was never consumed by these refusals: the genuine launch still works.
     assert.equal((await postLaunch(t, { id_token: idToken, state })).status, 200);
   });
@@ -262,9 +355,20 @@ describe('LTI launch rejections', () => {
     const { idToken, state } = await loginAndAuthorize(t);
     const body = new URLSearchParams({ id_token: idToken, state }).toString();
     const before = await storedRows();
-    const charset = await t.request().post('/lti/launch').set('Content-Type', 'application/x-www-form-urlencoded; charset=klingon').set('Accept-Language', 'sv').send(body);
+    const charset = await t
+      .request()
+      .post('/lti/launch')
+      .set('Content-Type', 'application/x-www-form-urlencoded; charset=klingon')
+      .set('Accept-Language', 'sv')
+      .send(body);
     assertRejection(charset, { status: 400, code: 'validation_failed', lang: 'sv' });
-    const encoding = await t.request().post('/lti/launch').type('form').set('Content-Encoding', 'x-unknown').set('Accept', 'application/json').send(body);
+    const encoding = await t
+      .request()
+      .post('/lti/launch')
+      .type('form')
+      .set('Content-Encoding', 'x-unknown')
+      .set('Accept', 'application/json')
+      .send(body);
     assertRejection(encoding, { status: 400, code: 'validation_failed', lang: 'fi' });
     assert.deepEqual(await storedRows(), before);
   });

@@ -53,8 +53,14 @@ describe('LTI launch through the development platform', () => {
     try {
       // Logins and platform steps first, then the 20 id_token posts at once: they race on the
       // same user, course, link and membership rows.
-      const tokens = await Promise.all(Array.from({ length: 20 }, () => loginAndAuthorize(t, { persona: 'admin', locale: 'en' })));
-      responses = await Promise.all(tokens.map(({ idToken, state }) => t.request().post('/lti/launch').type('form').send({ id_token: idToken, state })));
+      const tokens = await Promise.all(
+        Array.from({ length: 20 }, () => loginAndAuthorize(t, { persona: 'admin', locale: 'en' })),
+      );
+      responses = await Promise.all(
+        tokens.map(({ idToken, state }) =>
+          t.request().post('/lti/launch').type('form').send({ id_token: idToken, state }),
+        ),
+      );
     } finally {
       t.devPlatform.tamper = undefined;
     }
@@ -102,7 +108,10 @@ describe('LTI launch through the development platform', () => {
     const first = await launchSession(t, { persona: 'trainee', locale: 'fi' });
     const { userId } = (await LaunchSession.findByPk(first.lt))!;
     // Another instance erases the person: this process's memory of the row is now wrong.
-    await User.update({ sub: `erased:${userId}`, name: null, givenName: null, familyName: null, email: null }, { where: { id: userId } });
+    await User.update(
+      { sub: `erased:${userId}`, name: null, givenName: null, familyName: null, email: null },
+      { where: { id: userId } },
+    );
     const again = await launchSession(t, { persona: 'trainee', locale: 'fi' });
     assert.equal(again.response.status, 200);
     assert.match(again.response.text, /Tervetuloa, Aino Virtanen/);
@@ -135,18 +144,36 @@ describe('LTI launch through the development platform', () => {
     const { idToken, state } = await loginAndAuthorize(t, { locale: 'sv' });
     await t.request().post('/lti/launch').type('form').send({ id_token: idToken, state }).expect(200);
     // The same form posted again (a reload, or a browser that lost the launch): the state is spent.
-    const again = await t.request().post('/lti/launch').type('form').set('Accept-Language', 'sv').send({ id_token: idToken, state }).expect(401);
+    const again = await t
+      .request()
+      .post('/lti/launch')
+      .type('form')
+      .set('Accept-Language', 'sv')
+      .send({ id_token: idToken, state })
+      .expect(401);
     assert.match(again.text, /lti_state_mismatch/);
     const returnUrl = `${t.devPlatform.issuer}/?course=2`.replace(/=/g, '&#x3D;');
     assert.ok(again.text.includes(`href="${returnUrl}" target="_blank"`), 'a new-window button to the course');
 
     t.devPlatform.tamper = (claims) => {
-      claims['https://purl.imsglobal.org/spec/lti/claim/launch_presentation'] = { return_url: 'https://evil.example/phish' };
+      claims['https://purl.imsglobal.org/spec/lti/claim/launch_presentation'] = {
+        return_url: 'https://evil.example/phish',
+      };
     };
     try {
       const forged = await loginAndAuthorize(t);
-      await t.request().post('/lti/launch').type('form').send({ id_token: forged.idToken, state: forged.state }).expect(200);
-      const replay = await t.request().post('/lti/launch').type('form').send({ id_token: forged.idToken, state: forged.state }).expect(401);
+      await t
+        .request()
+        .post('/lti/launch')
+        .type('form')
+        .send({ id_token: forged.idToken, state: forged.state })
+        .expect(200);
+      const replay = await t
+        .request()
+        .post('/lti/launch')
+        .type('form')
+        .send({ id_token: forged.idToken, state: forged.state })
+        .expect(401);
       assert.doesNotMatch(replay.text, /evil\.example/);
     } finally {
       t.devPlatform.tamper = undefined;

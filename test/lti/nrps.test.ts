@@ -32,7 +32,16 @@ describe('NRPS client against the development platform', () => {
     assert.deepEqual(paged.context, { id: '3', label: 'TYOKYKY-KEH', title: 'Työkyvyn tuen alueellinen kehittäminen' });
 
     const byId = new Map(paged.members.map((m) => [m.userId, m]));
-    assert.deepEqual(byId.get('101'), { userId: '101', name: 'Aino Virtanen', givenName: 'Aino', familyName: 'Virtanen', email: 'aino.virtanen@example.fi', status: 'Active', roles: ['Learner'], role: 'learner' });
+    assert.deepEqual(byId.get('101'), {
+      userId: '101',
+      name: 'Aino Virtanen',
+      givenName: 'Aino',
+      familyName: 'Virtanen',
+      email: 'aino.virtanen@example.fi',
+      status: 'Active',
+      roles: ['Learner'],
+      role: 'learner',
+    });
     assert.equal(byId.get('103')!.role, 'instructor');
     assert.deepEqual(byId.get('103')!.roles, ['Instructor']);
     assert.equal(paged.members.filter((m) => m.role === 'learner').length, 27);
@@ -51,16 +60,37 @@ describe('NRPS client against the development platform', () => {
 
   it('answers only a token that carries the memberships scope, in Moodle’s NRPS format', async () => {
     await t.request().get('/dev/platform/api/contexts/3/memberships').expect(401);
-    await t.request().get('/dev/platform/api/contexts/3/memberships').set('Authorization', 'Bearer not-a-token').expect(401);
+    await t
+      .request()
+      .get('/dev/platform/api/contexts/3/memberships')
+      .set('Authorization', 'Bearer not-a-token')
+      .expect(401);
     const platform = await t.silta.registry.ltijsPlatform(target.issuer, target.clientId);
     const scoreOnly = await platform.platformAccessToken(SCOPE.score);
-    await t.request().get('/dev/platform/api/contexts/3/memberships').set('Authorization', `Bearer ${scoreOnly.access_token}`).expect(401);
+    await t
+      .request()
+      .get('/dev/platform/api/contexts/3/memberships')
+      .set('Authorization', `Bearer ${scoreOnly.access_token}`)
+      .expect(401);
     const nrps = await platform.platformAccessToken(SCOPE.memberships);
-    const page = await t.request().get('/dev/platform/api/contexts/3/memberships?limit=5').set('Authorization', `Bearer ${nrps.access_token}`).expect(200);
+    const page = await t
+      .request()
+      .get('/dev/platform/api/contexts/3/memberships?limit=5')
+      .set('Authorization', `Bearer ${nrps.access_token}`)
+      .expect(200);
     assert.match(page.headers['content-type'], /^application\/vnd\.ims\.lti-nrps\.v2\.membershipcontainer\+json/);
     assert.equal(page.headers.link, `<${membershipsUrl}?limit=5&from=5>; rel="next"`);
     assert.equal(page.body.members.length, 5);
-    assert.deepEqual(Object.keys(page.body.members[0]).sort(), ['email', 'family_name', 'given_name', 'lis_person_sourcedid', 'name', 'roles', 'status', 'user_id']);
+    assert.deepEqual(Object.keys(page.body.members[0]).sort(), [
+      'email',
+      'family_name',
+      'given_name',
+      'lis_person_sourcedid',
+      'name',
+      'roles',
+      'status',
+      'user_id',
+    ]);
   });
 });
 
@@ -71,7 +101,13 @@ describe('mapRoles', () => {
     assert.equal(mapRoles(['http://purl.imsglobal.org/vocab/lis/v2/membership#Learner']), 'learner');
     assert.equal(mapRoles(['http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor']), 'instructor');
     assert.equal(mapRoles(['TeachingAssistant']), 'instructor');
-    assert.equal(mapRoles(['http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor', 'http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator']), 'administrator');
+    assert.equal(
+      mapRoles([
+        'http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor',
+        'http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator',
+      ]),
+      'administrator',
+    );
     // An institution-level Instructor is not a teacher of this course.
     assert.equal(mapRoles(['http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor']), 'learner');
     assert.equal(mapRoles([]), 'learner');

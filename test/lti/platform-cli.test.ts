@@ -19,7 +19,18 @@ function cli(databaseFile: string, args: string[], env: Record<string, string> =
     execFile(
       process.execPath,
       ['--import', 'tsx', 'scripts/platform.ts', ...args],
-      { cwd: ROOT, timeout: 60_000, env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: `sqlite:${databaseFile}`, PUBLIC_URL: 'https://silta.example.fi', LOG_LEVEL: 'warn', ...env } },
+      {
+        cwd: ROOT,
+        timeout: 60_000,
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          DATABASE_URL: `sqlite:${databaseFile}`,
+          PUBLIC_URL: 'https://silta.example.fi',
+          LOG_LEVEL: 'warn',
+          ...env,
+        },
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr: stderr.split('\n').filter((line) => line.trim()) });
@@ -31,11 +42,16 @@ function cli(databaseFile: string, args: string[], env: Record<string, string> =
 const moodle = 'https://moodle.example.fi';
 const addFlags = (clientId: string, ...extra: string[]) => [
   'add',
-  '--issuer', moodle,
-  '--client-id', clientId,
-  '--auth-url', `${moodle}/mod/lti/auth.php`,
-  '--token-url', `${moodle}/mod/lti/token.php`,
-  '--jwks-url', `${moodle}/mod/lti/certs.php`,
+  '--issuer',
+  moodle,
+  '--client-id',
+  clientId,
+  '--auth-url',
+  `${moodle}/mod/lti/auth.php`,
+  '--token-url',
+  `${moodle}/mod/lti/token.php`,
+  '--jwks-url',
+  `${moodle}/mod/lti/certs.php`,
   ...extra,
 ];
 
@@ -85,7 +101,9 @@ describe('platform CLI (scripts/platform.ts)', function () {
     assert.equal(empty.code, 0);
     assert.match(empty.stdout, /No platforms registered/);
 
-    const added = await cli(db, [...addFlags('moodle-client-1', '--deployment-id', '3', '--deployment-id', '4', '--name', 'Moodle of Pirkanmaa')]);
+    const added = await cli(db, [
+      ...addFlags('moodle-client-1', '--deployment-id', '3', '--deployment-id', '4', '--name', 'Moodle of Pirkanmaa'),
+    ]);
     assert.equal(added.code, 0, added.stderr.join('\n'));
     assert.match(added.stdout, /client id:\s+moodle-client-1/);
     assert.match(added.stdout, /deployment ids:\s+3, 4/);
@@ -98,15 +116,29 @@ describe('platform CLI (scripts/platform.ts)', function () {
     assert.equal(list.code, 0);
     const lines = list.stdout.trim().split('\n');
     assert.match(lines[0], /^NAME\s+ISSUER\s+CLIENT ID\s+DEPLOYMENT IDS\s+REGISTERED BY$/);
-    assert.ok(lines.some((l) => /^Moodle of Pirkanmaa\s+https:\/\/moodle\.example\.fi\s+moodle-client-1\s+3,4\s+manual$/.test(l)), list.stdout);
-    assert.ok(lines.some((l) => /^moodle\.example\.fi\s+https:\/\/moodle\.example\.fi\s+moodle-client-2\s+9\s+manual$/.test(l)), list.stdout);
+    assert.ok(
+      lines.some((l) =>
+        /^Moodle of Pirkanmaa\s+https:\/\/moodle\.example\.fi\s+moodle-client-1\s+3,4\s+manual$/.test(l),
+      ),
+      list.stdout,
+    );
+    assert.ok(
+      lines.some((l) => /^moodle\.example\.fi\s+https:\/\/moodle\.example\.fi\s+moodle-client-2\s+9\s+manual$/.test(l)),
+      list.stdout,
+    );
   });
 
   it('add names the bad flag in one line and stores nothing', async () => {
     const cases: [string[], RegExp][] = [
       [addFlags('c'), /^platform add: --deployment-id is required$/],
-      [addFlags('c', '--deployment-id', '1').filter((a) => a !== '--issuer' && a !== moodle), /^platform add: --issuer is required$/],
-      [[...addFlags('c', '--deployment-id', '1'), '--issuer', 'not-a-url'], /^platform add: --issuer must be an http\(s\) URL$/],
+      [
+        addFlags('c', '--deployment-id', '1').filter((a) => a !== '--issuer' && a !== moodle),
+        /^platform add: --issuer is required$/,
+      ],
+      [
+        [...addFlags('c', '--deployment-id', '1'), '--issuer', 'not-a-url'],
+        /^platform add: --issuer must be an http\(s\) URL$/,
+      ],
       [addFlags('c', '--deployment-id', '1', '--colour', 'blue'), /^platform add: Unknown option '--colour'/],
       [addFlags('', '--deployment-id', '1'), /^platform add: --client-id must not be empty$/],
     ];
@@ -121,10 +153,14 @@ describe('platform CLI (scripts/platform.ts)', function () {
   });
 
   it('add requires https addresses in production', async () => {
-    const run = await cli(db, addFlags('c', '--deployment-id', '1').map((a) => a.replace('https://moodle', 'http://moodle')), {
-      NODE_ENV: 'production',
-      SECRET_KEY: 'production-secret-key-0123456789abcdef',
-    });
+    const run = await cli(
+      db,
+      addFlags('c', '--deployment-id', '1').map((a) => a.replace('https://moodle', 'http://moodle')),
+      {
+        NODE_ENV: 'production',
+        SECRET_KEY: 'production-secret-key-0123456789abcdef',
+      },
+    );
     assert.equal(run.code, 2);
     assert.deepEqual(run.stderr, ['platform add: --issuer must be an https URL']);
   });

@@ -41,8 +41,14 @@ describe("the platform's JWKS", () => {
     for (let i = 0; i < 5; i++) assert.equal((await launch(t, { persona: i % 2 ? 'teacher' : 'trainee' })).status, 200);
     const { idToken, state } = await loginAndAuthorize(t);
     const { privateKey } = await generateKeyPair('RS256');
-    const forged = await new SignJWT(decodeJwt(idToken)).setProtectedHeader({ alg: 'RS256', kid: decodeProtectedHeader(idToken).kid }).sign(privateKey);
-    assertRejection(await postLaunch(t, { id_token: forged, state }), { status: 401, code: 'lti_invalid_token', lang: 'fi' });
+    const forged = await new SignJWT(decodeJwt(idToken))
+      .setProtectedHeader({ alg: 'RS256', kid: decodeProtectedHeader(idToken).kid })
+      .sign(privateKey);
+    assertRejection(await postLaunch(t, { id_token: forged, state }), {
+      status: 401,
+      code: 'lti_invalid_token',
+      lang: 'fi',
+    });
     assert.equal(t.devPlatform.jwksFetches, fetches);
   });
 
@@ -81,7 +87,11 @@ describe("the platform's JWKS", () => {
       header.kid = 'a-kid-that-needs-a-fetch';
     });
     const rows = await storedRows();
-    const response = await postLaunch(t, { id_token: unknown.idToken, state: unknown.state }, { lang: 'en', json: true });
+    const response = await postLaunch(
+      t,
+      { id_token: unknown.idToken, state: unknown.state },
+      { lang: 'en', json: true },
+    );
     assertRejection(response, { status: 503, code: 'lti_platform_keys_unavailable', lang: 'en' });
     assert.deepEqual(await storedRows(), rows);
   });

@@ -11,14 +11,24 @@ import { testSilta, type TestSilta } from '../helpers/test-app';
 const TOOL_CONFIGURATION = 'https://purl.imsglobal.org/spec/lti-tool-configuration';
 const SECRET = 'test-registration-secret-0123456789';
 
-type FakePlatform = { origin: string; registrations: { authorization?: string; body: Record<string, unknown> }[]; close: () => Promise<void> };
+type FakePlatform = {
+  origin: string;
+  registrations: { authorization?: string; body: Record<string, unknown> }[];
+  close: () => Promise<void>;
+};
 
 /** A platform on another origin whose configuration names `issuer` (its own origin by default). */
-async function fakePlatform(options: { issuer?: (origin: string) => string; answer?: (body: Record<string, unknown>) => { status: number; body: unknown } } = {}): Promise<FakePlatform> {
+async function fakePlatform(
+  options: {
+    issuer?: (origin: string) => string;
+    answer?: (body: Record<string, unknown>) => { status: number; body: unknown };
+  } = {},
+): Promise<FakePlatform> {
   const registrations: FakePlatform['registrations'] = [];
   const server = http.createServer((req, res) => {
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const send = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.method === 'GET' && req.url === '/moodle/mod/lti/openid-configuration.php') {
       const issuer = options.issuer?.(origin) ?? `${origin}/moodle`;
       send(200, {
@@ -37,7 +47,14 @@ async function fakePlatform(options: { issuer?: (origin: string) => string; answ
       req.on('end', () => {
         const body = JSON.parse(raw) as Record<string, unknown>;
         registrations.push({ authorization: req.headers.authorization, body });
-        const answer = options.answer?.(body) ?? { status: 200, body: { client_id: `fake-${registrations.length}`, application_type: ['web'], [TOOL_CONFIGURATION]: { deployment_id: 7 } } };
+        const answer = options.answer?.(body) ?? {
+          status: 200,
+          body: {
+            client_id: `fake-${registrations.length}`,
+            application_type: ['web'],
+            [TOOL_CONFIGURATION]: { deployment_id: 7 },
+          },
+        };
         send(answer.status, answer.body);
       });
       return;
@@ -63,9 +80,14 @@ describe('LTI Dynamic Registration', function () {
 
   /** What Moodle does with "Register tool via URL": adds its parameters and opens the URL. */
   async function registerThroughDevPlatform(toolUrl: string, headers: Record<string, string> = {}) {
-    const start = await supertest(t.server).get(`/dev/platform/registration/start?url=${encodeURIComponent(toolUrl)}`).expect(302);
+    const start = await supertest(t.server)
+      .get(`/dev/platform/registration/start?url=${encodeURIComponent(toolUrl)}`)
+      .expect(302);
     const location = new URL(start.headers.location as string);
-    assert.equal(location.searchParams.get('openid_configuration'), `${t.devPlatform.issuer}/registration/openid-configuration`);
+    assert.equal(
+      location.searchParams.get('openid_configuration'),
+      `${t.devPlatform.issuer}/registration/openid-configuration`,
+    );
     assert.ok(location.searchParams.get('registration_token'));
     return t.request().get(pathOf(location.href)).set(headers);
   }
@@ -96,7 +118,10 @@ describe('LTI Dynamic Registration', function () {
       const invite = await createInvite(t.env.publicUrl);
       assert.match(invite.url, new RegExp(`^${t.env.publicUrl}/lti/register\\?invite=`));
       // Swedish through Accept-Language, the others through ?lang, as the admin's browser would.
-      const page = lang === 'sv' ? await registerThroughDevPlatform(invite.url, { 'accept-language': 'sv-FI,sv;q=0.9' }) : await registerThroughDevPlatform(`${invite.url}&lang=${lang}`);
+      const page =
+        lang === 'sv'
+          ? await registerThroughDevPlatform(invite.url, { 'accept-language': 'sv-FI,sv;q=0.9' })
+          : await registerThroughDevPlatform(`${invite.url}&lang=${lang}`);
       assert.equal(page.status, 200, page.text.slice(0, 500));
       assert.match(page.text, new RegExp(`<html lang="${lang}">`));
       assert.match(page.text, new RegExp(title));
@@ -104,7 +129,10 @@ describe('LTI Dynamic Registration', function () {
       assert.match(page.text, new RegExp(`>${finish}</button>`));
       assert.match(page.text, /<script nonce="[^"]+">[\s\S]*org\.imsglobal\.lti\.close/);
       // The platform's dialog may frame the page although the platform is not registered yet.
-      assert.match(String(page.headers['content-security-policy']), new RegExp(`frame-ancestors [^;]*${new URL(t.devPlatform.issuer).origin}`));
+      assert.match(
+        String(page.headers['content-security-policy']),
+        new RegExp(`frame-ancestors [^;]*${new URL(t.devPlatform.issuer).origin}`),
+      );
 
       const [added, ...more] = await addedSince(before);
       assert.equal(more.length, 0);
@@ -114,7 +142,10 @@ describe('LTI Dynamic Registration', function () {
       assert.equal(t.devPlatform.client(added.clientId)?.deploymentId, added.deploymentIds[0]);
       const stored = await RegistrationInvite.findOne({ where: { tokenHash: sha256(invite.token) } });
       assert.ok(stored?.usedAt, 'the invite is used');
-      assert.equal((await PlatformMeta.findOne({ where: { issuer: t.devPlatform.issuer, clientId: added.clientId } }))?.product, 'moodle');
+      assert.equal(
+        (await PlatformMeta.findOne({ where: { issuer: t.devPlatform.issuer, clientId: added.clientId } }))?.product,
+        'moodle',
+      );
     }
   });
 
@@ -139,10 +170,20 @@ describe('LTI Dynamic Registration', function () {
 
   it('refuses a registration without a credential, with a wrong one or with an expired invite', async () => {
     const expired = await createInvite(t.env.publicUrl);
-    await RegistrationInvite.update({ expiresAt: new Date(Date.now() - 1000) }, { where: { tokenHash: sha256(expired.token) } });
+    await RegistrationInvite.update(
+      { expiresAt: new Date(Date.now() - 1000) },
+      { where: { tokenHash: sha256(expired.token) } },
+    );
     const before = await devClients();
-    for (const query of ['', '?invite=not-an-invite', '?secret=wrong-secret-wrong-secret-wrong', `?invite=${expired.token}`]) {
-      const page = await registerThroughDevPlatform(`${t.env.publicUrl}/lti/register${query}${query ? '&' : '?'}lang=en`);
+    for (const query of [
+      '',
+      '?invite=not-an-invite',
+      '?secret=wrong-secret-wrong-secret-wrong',
+      `?invite=${expired.token}`,
+    ]) {
+      const page = await registerThroughDevPlatform(
+        `${t.env.publicUrl}/lti/register${query}${query ? '&' : '?'}lang=en`,
+      );
       assert.equal(page.status, 403, `${query}: ${page.status}`);
       assert.match(page.text, /This registration link is not valid/);
       assert.match(page.text, /registration_invalid_token/);
@@ -154,7 +195,11 @@ describe('LTI Dynamic Registration', function () {
     const invite = await createInvite(t.env.publicUrl);
     const before = await devClients();
     const config = encodeURIComponent(`${t.devPlatform.issuer}/registration/openid-configuration`);
-    const refused = await t.request().get(`/lti/register?invite=${invite.token}&lang=en&openid_configuration=${config}&registration_token=never-issued`);
+    const refused = await t
+      .request()
+      .get(
+        `/lti/register?invite=${invite.token}&lang=en&openid_configuration=${config}&registration_token=never-issued`,
+      );
     assert.equal(refused.status, 502);
     assert.match(refused.text, /The learning platform refused the registration \(HTTP 401: token_already_used\)/);
     assert.match(refused.text, /Nothing was stored in Silta/);
@@ -169,7 +214,11 @@ describe('LTI Dynamic Registration', function () {
     const fake = await fakePlatform({ issuer: () => 'https://moodle.example.fi' });
     try {
       const invite = await createInvite(t.env.publicUrl);
-      const page = await t.request().get(`/lti/register?invite=${invite.token}&lang=en&openid_configuration=${encodeURIComponent(configOf(fake))}&registration_token=x`);
+      const page = await t
+        .request()
+        .get(
+          `/lti/register?invite=${invite.token}&lang=en&openid_configuration=${encodeURIComponent(configOf(fake))}&registration_token=x`,
+        );
       assert.equal(page.status, 400);
       assert.match(page.text, /issuer https:\/\/moodle\.example\.fi is not at the same address as its configuration/);
       assert.match(String(page.headers['content-security-policy']), new RegExp(`frame-ancestors [^;]*${fake.origin}`));
@@ -184,7 +233,12 @@ describe('LTI Dynamic Registration', function () {
   it('sends the registration Moodle expects, with the registration token as a bearer token', async () => {
     const fake = await fakePlatform();
     try {
-      const page = await t.request().get(`/lti/register?secret=${SECRET}&openid_configuration=${encodeURIComponent(configOf(fake))}&registration_token=reg-token-1`).expect(200);
+      const page = await t
+        .request()
+        .get(
+          `/lti/register?secret=${SECRET}&openid_configuration=${encodeURIComponent(configOf(fake))}&registration_token=reg-token-1`,
+        )
+        .expect(200);
       assert.equal(fake.registrations.length, 1);
       const { authorization, body } = fake.registrations[0];
       assert.equal(authorization, 'Bearer reg-token-1');
@@ -211,7 +265,10 @@ describe('LTI Dynamic Registration', function () {
       assert.match(String(tool['description#fi']), /työterveyshuoltoon/);
       assert.match(String(tool['description#sv']), /företagshälsovård/);
       assert.deepEqual(tool.claims, ['iss', 'sub', 'name', 'given_name', 'family_name', 'email', 'locale']);
-      assert.deepEqual(tool.messages.map((m) => m.type), ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest']);
+      assert.deepEqual(
+        tool.messages.map((m) => m.type),
+        ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'],
+      );
       assert.deepEqual(tool.messages[1].placements, ['ContentArea']);
       assert.equal(tool.messages[1]['label#fi'], 'Lisää Siltan sisältöä');
 
@@ -229,7 +286,9 @@ describe('LTI Dynamic Registration', function () {
   it('reports a platform answer without client id or deployment id as a platform failure', async () => {
     const fake = await fakePlatform({ answer: () => ({ status: 200, body: { client_id: 'no-deployment' } }) });
     try {
-      const page = await t.request().get(`/lti/register?secret=${SECRET}&lang=sv&openid_configuration=${encodeURIComponent(configOf(fake))}`);
+      const page = await t
+        .request()
+        .get(`/lti/register?secret=${SECRET}&lang=sv&openid_configuration=${encodeURIComponent(configOf(fake))}`);
       assert.equal(page.status, 502);
       assert.match(page.text, /Lärplattformens svar innehöll inget klient-ID/);
       assert.equal(fake.registrations[0].authorization, undefined, 'no registration token, no Authorization header');
@@ -244,14 +303,18 @@ describe('LTI Dynamic Registration', function () {
     assert.equal(missing.status, 400);
     assert.match(missing.text, /did not include the platform(&#x27;|')s configuration address/);
     assert.match(missing.text, /registration_missing_configuration/);
-    const bad = await t.request().get(`/lti/register?secret=${SECRET}&lang=en&openid_configuration=ftp%3A%2F%2Fmoodle.example.fi%2Fconfig`);
+    const bad = await t
+      .request()
+      .get(`/lti/register?secret=${SECRET}&lang=en&openid_configuration=ftp%3A%2F%2Fmoodle.example.fi%2Fconfig`);
     assert.equal(bad.status, 400);
     assert.match(bad.text, /registration_invalid_configuration_url/);
   });
 
   it('requires https platforms in production', async () => {
     const deps = { registry: t.silta.registry, publicUrl: 'https://silta.example.fi', allowHttp: false };
-    await assert.rejects(register(deps, `${t.devPlatform.issuer}/registration/openid-configuration`), { code: 'registration_invalid_configuration_url' });
+    await assert.rejects(register(deps, `${t.devPlatform.issuer}/registration/openid-configuration`), {
+      code: 'registration_invalid_configuration_url',
+    });
   });
 
   it('accepts the registration secret from the environment', async () => {
@@ -273,7 +336,11 @@ describe('LTI Dynamic Registration', function () {
     // ltijs made a tool key for each, and Silta publishes both.
     assert.notEqual(first.kid, second.kid);
     const keys = (await t.request().get('/lti/keys').expect(200)).body as { keys: { kid: string }[] };
-    for (const kid of [first.kid, second.kid]) assert.ok(keys.keys.some((k) => k.kid === kid), `key ${kid} published`);
+    for (const kid of [first.kid, second.kid])
+      assert.ok(
+        keys.keys.some((k) => k.kid === kid),
+        `key ${kid} published`,
+      );
 
     for (const { clientId } of [second, first]) {
       const { location } = await launchSession(t, { persona: 'teacher', courseId: '3', locale: 'en' }, clientId);
@@ -307,15 +374,22 @@ describe('LTI Dynamic Registration', function () {
     assert.equal((await post(good, token)).status, 401);
 
     // It opens only Silta's addresses with a registration token (no open redirect).
-    await platform.get(`/dev/platform/registration/start?url=${encodeURIComponent('https://elsewhere.example/register')}`).expect(400);
-    const page = await platform.get(`/dev/platform/registration?lang=en&url=${encodeURIComponent('https://elsewhere.example/register')}`);
+    await platform
+      .get(`/dev/platform/registration/start?url=${encodeURIComponent('https://elsewhere.example/register')}`)
+      .expect(400);
+    const page = await platform.get(
+      `/dev/platform/registration?lang=en&url=${encodeURIComponent('https://elsewhere.example/register')}`,
+    );
     assert.equal(page.status, 400);
     assert.doesNotMatch(page.text, /<iframe/);
   });
 
   it('refuses a login for a client id the platform has but Silta never registered', async () => {
     const client = t.devPlatform.addClient([`${t.env.publicUrl}/lti/launch`]);
-    const login = t.devPlatform.startLaunch({ persona: 'trainee', courseId: '2', locale: 'fi', messageType: 'LtiResourceLinkRequest' }, client.clientId);
+    const login = t.devPlatform.startLaunch(
+      { persona: 'trainee', courseId: '2', locale: 'fi', messageType: 'LtiResourceLinkRequest' },
+      client.clientId,
+    );
     const response = await t.request().post('/lti/login').type('form').send(login);
     assert.equal(response.status, 400);
     assert.match(response.text, /lti_unregistered_platform/);

@@ -18,8 +18,16 @@ describe('the development platform’s grade service failure switch', () => {
     if (t) t.devPlatform.scoreFailure = 'none';
   });
 
-  const score: Score = { userId: '101', scoreGiven: 8, scoreMaximum: 10, activityProgress: 'Completed', gradingProgress: 'FullyGraded', timestamp: new Date() };
-  const flip = (mode: string) => supertest(t.server).post('/dev/platform/scores/failure').type('form').send({ mode, lang: 'en' });
+  const score: Score = {
+    userId: '101',
+    scoreGiven: 8,
+    scoreMaximum: 10,
+    activityProgress: 'Completed',
+    gradingProgress: 'FullyGraded',
+    timestamp: new Date(),
+  };
+  const flip = (mode: string) =>
+    supertest(t.server).post('/dev/platform/scores/failure').type('form').send({ mode, lang: 'en' });
   async function statusOf(lineItemUrl: string): Promise<number> {
     try {
       await postScore(client, { ...target, lineItemUrl, score });
@@ -32,8 +40,18 @@ describe('the development platform’s grade service failure switch', () => {
 
   it('answers every score as the switch on its page says, until it is switched back', async () => {
     const link = t.devPlatform.placeLink({ courseId: '2', title: 'Vikatila', custom: {} });
-    const item = await findOrCreateLineItem(client, { ...target, lineitemsUrl: `${t.devPlatform.issuer}/api/contexts/2/lineitems?type_id=1`, resourceLinkId: link.id, label: 'Vikatila', scoreMaximum: 10 });
-    for (const [mode, status] of [['500', 500], ['429', 429], ['refuse', 400]] as const) {
+    const item = await findOrCreateLineItem(client, {
+      ...target,
+      lineitemsUrl: `${t.devPlatform.issuer}/api/contexts/2/lineitems?type_id=1`,
+      resourceLinkId: link.id,
+      label: 'Vikatila',
+      scoreMaximum: 10,
+    });
+    for (const [mode, status] of [
+      ['500', 500],
+      ['429', 429],
+      ['refuse', 400],
+    ] as const) {
       assert.equal((await flip(mode)).status, 303);
       assert.equal(await statusOf(item.id), status, mode);
       assert.equal(await statusOf(item.id), status, `${mode} again: the switch stays`);

@@ -20,24 +20,48 @@ describe('module versions: attempts are pinned to the version they started on', 
   before(async () => {
     t = await testSilta();
     slug = uniqueSlug('pinned');
-    v1 = await publishVersion({ sequelize: t.silta.sequelize, slug, source: packSource(slug, '1.0.0'), origin: 'upload', publishedBy: 'test' });
+    v1 = await publishVersion({
+      sequelize: t.silta.sequelize,
+      slug,
+      source: packSource(slug, '1.0.0'),
+      origin: 'upload',
+      publishedBy: 'test',
+    });
     checkIndex = v1.steps.findIndex((s) => s.kind === 'knowledge-check');
-    const link = t.devPlatform.placeLink({ courseId: COURSE, title: v1.title.fi, custom: { target: 'module', module: slug } });
-    link.lineItemId = t.devPlatform.addLineItem({ courseId: COURSE, label: v1.title.fi, scoreMaximum: v1.scoreMaximum, resourceLinkId: link.id }).id;
+    const link = t.devPlatform.placeLink({
+      courseId: COURSE,
+      title: v1.title.fi,
+      custom: { target: 'module', module: slug },
+    });
+    link.lineItemId = t.devPlatform.addLineItem({
+      courseId: COURSE,
+      label: v1.title.fi,
+      scoreMaximum: v1.scoreMaximum,
+      resourceLinkId: link.id,
+    }).id;
     linkId = link.id;
   });
 
-  const open = (persona: 'trainee' | 'developer' | 'teacher', locale = 'sv') => launchSession(t, { persona, courseId: COURSE, resourceLinkId: linkId, locale });
-  const form = (lt: string, attempt: number, fields: [string, string][]) => new URLSearchParams([['lt', lt], ['attempt', String(attempt)], ...fields]).toString();
+  const open = (persona: 'trainee' | 'developer' | 'teacher', locale = 'sv') =>
+    launchSession(t, { persona, courseId: COURSE, resourceLinkId: linkId, locale });
+  const form = (lt: string, attempt: number, fields: [string, string][]) =>
+    new URLSearchParams([['lt', lt], ['attempt', String(attempt)], ...fields]).toString();
 
   it('finishes an attempt started on version 1 on version 1, with its grade, after version 2 is published', async () => {
     const { lt } = await open('trainee');
     await t.request().get(`/modules?lt=${lt}`).expect(200);
     const session = (await LaunchSession.findByPk(lt))!;
-    const attempt = (await ModuleAttempt.findOne({ where: { userId: session.userId, resourceLinkId: session.resourceLinkId! } }))!;
+    const attempt = (await ModuleAttempt.findOne({
+      where: { userId: session.userId, resourceLinkId: session.resourceLinkId! },
+    }))!;
     assert.equal(attempt.moduleVersion, '1.0.0');
     const [first, ...rest] = v1.steps;
-    await t.request().post(`/modules/steps/${first.id}`).type('form').send(form(lt, attempt.id, rightAnswer(first))).expect(303);
+    await t
+      .request()
+      .post(`/modules/steps/${first.id}`)
+      .type('form')
+      .send(form(lt, attempt.id, rightAnswer(first)))
+      .expect(303);
 
     // Version 2 swaps the right answer of the first question and renames the module in Swedish.
     v2 = await publishVersion({
@@ -57,8 +81,19 @@ describe('module versions: attempts are pinned to the version they started on', 
     const overview = await t.request().get(`/modules?lt=${lt}`).expect(200);
     assert.ok(overview.text.includes(v1.title.sv));
     assert.ok(!overview.text.includes('Servicekedjan, version två'));
-    for (const step of rest) await t.request().post(`/modules/steps/${step.id}`).type('form').send(form(lt, attempt.id, rightAnswer(step))).expect(303);
-    await t.request().post('/modules/complete').type('form').send(form(lt, attempt.id, [])).expect(303);
+    for (const step of rest)
+      await t
+        .request()
+        .post(`/modules/steps/${step.id}`)
+        .type('form')
+        .send(form(lt, attempt.id, rightAnswer(step)))
+        .expect(303);
+    await t
+      .request()
+      .post('/modules/complete')
+      .type('form')
+      .send(form(lt, attempt.id, []))
+      .expect(303);
     await attempt.reload();
     assert.equal(attempt.status, 'completed');
     assert.equal(attempt.moduleVersion, '1.0.0');
@@ -72,11 +107,32 @@ describe('module versions: attempts are pinned to the version they started on', 
     const overview = await t.request().get(`/modules?lt=${lt}`).expect(200);
     assert.ok(overview.text.includes('Servicekedjan, version två'));
     const session = (await LaunchSession.findByPk(lt))!;
-    const attempt = (await ModuleAttempt.findOne({ where: { userId: session.userId, resourceLinkId: session.resourceLinkId! } }))!;
+    const attempt = (await ModuleAttempt.findOne({
+      where: { userId: session.userId, resourceLinkId: session.resourceLinkId! },
+    }))!;
     assert.equal(attempt.moduleVersion, '2.0.0');
     // Answering version 1's key on version 2 is no longer right.
-    for (const step of v2.steps) await t.request().post(`/modules/steps/${step.id}`).type('form').send(form(lt, attempt.id, rightAnswer(step.kind === 'knowledge-check' && step.id === v2.steps[checkIndex].id ? v1.steps[checkIndex] : step))).expect(303);
-    await t.request().post('/modules/complete').type('form').send(form(lt, attempt.id, [])).expect(303);
+    for (const step of v2.steps)
+      await t
+        .request()
+        .post(`/modules/steps/${step.id}`)
+        .type('form')
+        .send(
+          form(
+            lt,
+            attempt.id,
+            rightAnswer(
+              step.kind === 'knowledge-check' && step.id === v2.steps[checkIndex].id ? v1.steps[checkIndex] : step,
+            ),
+          ),
+        )
+        .expect(303);
+    await t
+      .request()
+      .post('/modules/complete')
+      .type('form')
+      .send(form(lt, attempt.id, []))
+      .expect(303);
     await attempt.reload();
     assert.ok(attempt.scorePercent! < 100, `score ${attempt.scorePercent}`);
 
@@ -87,7 +143,12 @@ describe('module versions: attempts are pinned to the version they started on', 
   });
 
   it('shows the current version in the deep-link catalogue', async () => {
-    const { location } = await launchSession(t, { persona: 'teacher', courseId: COURSE, locale: 'en', messageType: 'LtiDeepLinkingRequest' });
+    const { location } = await launchSession(t, {
+      persona: 'teacher',
+      courseId: COURSE,
+      locale: 'en',
+      messageType: 'LtiDeepLinkingRequest',
+    });
     const picker = await t.request().get(location).expect(200);
     const item = new RegExp(`id="item-module-${slug}-text"[^>]*>[^<]*Version 2\\.0\\.0\\.`);
     assert.match(picker.text, item);

@@ -15,7 +15,12 @@ export function uniqueSlug(prefix: string): string {
  * A shipped pack's files under another slug and version, with `edit` applied to its module.yaml
  * document (e.g. `doc.setIn(['title', 'sv'], 'Ny titel')`).
  */
-export function packSource(slug: string, version: string, edit: (doc: ReturnType<typeof parseDocument>) => void = () => {}, from = 'work-ability-service-chain'): PackSource {
+export function packSource(
+  slug: string,
+  version: string,
+  edit: (doc: ReturnType<typeof parseDocument>) => void = () => {},
+  from = 'work-ability-service-chain',
+): PackSource {
   const source = readPackFolder(path.join(CONTENT_MODULES_DIR, from));
   const doc = parseDocument(source['module.yaml']);
   doc.set('id', slug);

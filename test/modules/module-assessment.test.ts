@@ -17,26 +17,39 @@ const COURSE = '3';
 const SLUG = 'work-ability-service-chain';
 
 /** Text as Handlebars writes it into a page. */
-const html = (text: string) => text.replace(/[&<>"'`=]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' })[c]!);
+const html = (text: string) =>
+  text.replace(
+    /[&<>"'`=]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' })[c]!,
+  );
 const wrong = (q: Question) => q.options.find((o) => !o.correct)!.id;
 const right = (q: Question) => q.options.filter((o) => o.correct).map((o) => o.id);
 /** Form fields answering each question of a check: `pick` chooses the option ids. */
-const fields = (step: KnowledgeCheckStep, pick: (q: Question, index: number) => string[]) => step.questions.flatMap((q, i) => pick(q, i).map((id): [string, string] => [`q_${q.id}`, id]));
+const fields = (step: KnowledgeCheckStep, pick: (q: Question, index: number) => string[]) =>
+  step.questions.flatMap((q, i) => pick(q, i).map((id): [string, string] => [`q_${q.id}`, id]));
 
 /** Nothing in the raw HTML that tells which option is correct: no feedback, no marker in a tag. */
-function assertNothingRevealed(page: string, step: KnowledgeCheckStep, lang: Language, questionIds = step.questions.map((q) => q.id)) {
+function assertNothingRevealed(
+  page: string,
+  step: KnowledgeCheckStep,
+  lang: Language,
+  questionIds = step.questions.map((q) => q.id),
+) {
   for (const q of step.questions.filter((x) => questionIds.includes(x.id))) {
     for (const o of q.options) assert.ok(!page.includes(html(o.feedback[lang])), `feedback of ${q.id}/${o.id} leaked`);
   }
   if (questionIds.length === step.questions.length) {
     assert.doesNotMatch(page, /is-correct|is-wrong/);
-    for (const tag of page.match(/<[^>]+>/g) ?? []) assert.doesNotMatch(tag, /correct|right|wrong/i, `marker in ${tag}`);
+    for (const tag of page.match(/<[^>]+>/g) ?? [])
+      assert.doesNotMatch(tag, /correct|right|wrong/i, `marker in ${tag}`);
   }
 }
 
 /** The option ids of each question, in the order the page shows them. */
 const shownOrder = (page: string, step: KnowledgeCheckStep) =>
-  step.questions.map((q) => [...page.matchAll(new RegExp(`id="q-${q.id}-([a-z0-9-]+)"`, 'g'))].map((m) => m[1]).join(',')).join('|');
+  step.questions
+    .map((q) => [...page.matchAll(new RegExp(`id="q-${q.id}-([a-z0-9-]+)"`, 'g'))].map((m) => m[1]).join(','))
+    .join('|');
 
 describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
   let t: TestSilta;
@@ -52,28 +65,56 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
     const yaml = parseDocument(source['module.yaml']);
     yaml.set('id', slug);
     yaml.set('assessment', assessment);
-    await publishVersion({ sequelize: t.silta.sequelize, slug, source: { ...source, 'module.yaml': yaml.toString() }, origin: 'upload', publishedBy: 'test' });
+    await publishVersion({
+      sequelize: t.silta.sequelize,
+      slug,
+      source: { ...source, 'module.yaml': yaml.toString() },
+      origin: 'upload',
+      publishedBy: 'test',
+    });
     return t.devPlatform.placeLink({ courseId: COURSE, title: slug, custom: { target: 'module', module: slug } }).id;
   };
-  const open = (link: string, persona: 'trainee' | 'developer' | 'teacher' = 'trainee', locale = 'en') => launchSession(t, { persona, courseId: COURSE, resourceLinkId: link, locale });
-  const form = (lt: string, attempt: number, extra: [string, string][]) => new URLSearchParams([['lt', lt], ['attempt', String(attempt)], ...extra]).toString();
+  const open = (link: string, persona: 'trainee' | 'developer' | 'teacher' = 'trainee', locale = 'en') =>
+    launchSession(t, { persona, courseId: COURSE, resourceLinkId: link, locale });
+  const form = (lt: string, attempt: number, extra: [string, string][]) =>
+    new URLSearchParams([['lt', lt], ['attempt', String(attempt)], ...extra]).toString();
   const post = (lt: string, attempt: number, stepId: string, extra: [string, string][], accept = 'text/html') =>
-    t.request().post(`/modules/steps/${stepId}`).type('form').set('Accept', accept).send(form(lt, attempt, extra));
-  const get = async (lt: string, stepId: string) => (await t.request().get(`/modules/steps/${stepId}?lt=${lt}`).expect(200)).text;
+    t
+      .request()
+      .post(`/modules/steps/${stepId}`)
+      .type('form')
+      .set('Accept', accept)
+      .send(form(lt, attempt, extra));
+  const get = async (lt: string, stepId: string) =>
+    (await t.request().get(`/modules/steps/${stepId}?lt=${lt}`).expect(200)).text;
   const stored = (attempt: number, stepId: string) => StepAnswer.findOne({ where: { attemptId: attempt, stepId } });
   const answerRest = async (lt: string, attempt: number, skip: string[]) => {
-    for (const step of pack.steps.filter((s: PackStep) => !skip.includes(s.id))) await post(lt, attempt, step.id, rightAnswer(step)).expect(303);
+    for (const step of pack.steps.filter((s: PackStep) => !skip.includes(s.id)))
+      await post(lt, attempt, step.id, rightAnswer(step)).expect(303);
   };
 
   before(async () => {
     t = await testSilta();
     pack = t.packs.get(SLUG)!;
-    const link = t.devPlatform.placeLink({ courseId: COURSE, title: pack.title.fi, custom: { target: 'module', module: SLUG } });
-    link.lineItemId = t.devPlatform.addLineItem({ courseId: COURSE, label: pack.title.fi, scoreMaximum: pack.scoreMaximum, resourceLinkId: link.id }).id;
+    const link = t.devPlatform.placeLink({
+      courseId: COURSE,
+      title: pack.title.fi,
+      custom: { target: 'module', module: SLUG },
+    });
+    link.lineItemId = t.devPlatform.addLineItem({
+      courseId: COURSE,
+      label: pack.title.fi,
+      scoreMaximum: pack.scoreMaximum,
+      resourceLinkId: link.id,
+    }).id;
     deferredLink = link.id;
     actorsCheck = pack.steps.find((s) => s.id === 'actors-check') as KnowledgeCheckStep;
     chainCheck = pack.steps.find((s) => s.id === 'chain-check') as KnowledgeCheckStep;
-    assert.deepEqual(pack.assessment, { behaviour: 'deferred', tries: 1, penalty: 0 }, 'a pack without `assessment` is deferred');
+    assert.deepEqual(
+      pack.assessment,
+      { behaviour: 'deferred', tries: 1, penalty: 0 },
+      'a pack without `assessment` is deferred',
+    );
   });
 
   describe('deferred (the default)', () => {
@@ -90,9 +131,16 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
       const en = translator('en');
       assertNothingRevealed(await get(lt, actorsCheck.id), actorsCheck, 'en');
       const refused = await post(lt, attempt, actorsCheck.id, []).expect(400);
-      assert.ok(refused.text.includes(html(en('errors.questions_unanswered', { count: actorsCheck.questions.length }))));
-      assert.equal(refused.text.split(html(en('assessment.field.question_unanswered'))).length - 1, actorsCheck.questions.length * 2, 'a message at each question and in the summary');
-      for (const q of actorsCheck.questions) assert.match(refused.text, new RegExp(`<a href="#q-${q.id}-[a-z0-9-]+">`), `the summary links to ${q.id}`);
+      assert.ok(
+        refused.text.includes(html(en('errors.questions_unanswered', { count: actorsCheck.questions.length }))),
+      );
+      assert.equal(
+        refused.text.split(html(en('assessment.field.question_unanswered'))).length - 1,
+        actorsCheck.questions.length * 2,
+        'a message at each question and in the summary',
+      );
+      for (const q of actorsCheck.questions)
+        assert.match(refused.text, new RegExp(`<a href="#q-${q.id}-[a-z0-9-]+">`), `the summary links to ${q.id}`);
       assertNothingRevealed(refused.text, actorsCheck, 'en');
       assert.equal(await stored(attempt, actorsCheck.id), null);
 
@@ -109,7 +157,12 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
     it('keeps answers changeable and silent until the attempt is finished; the score is what the final answers earn', async () => {
       await post(lt, attempt, actorsCheck.id, fields(actorsCheck, right)).expect(303);
       // The first question of the chain check wrong, the rest right: 10 of 11 points.
-      await post(lt, attempt, chainCheck.id, fields(chainCheck, (q, i) => (i === 0 ? [wrong(q)] : right(q)))).expect(303);
+      await post(
+        lt,
+        attempt,
+        chainCheck.id,
+        fields(chainCheck, (q, i) => (i === 0 ? [wrong(q)] : right(q))),
+      ).expect(303);
       for (const check of [actorsCheck, chainCheck]) {
         const page = await get(lt, check.id);
         firstOrders.push(shownOrder(page, check));
@@ -117,7 +170,12 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
         assert.ok(!page.includes(translator('en')('module.answer_again')));
       }
       await answerRest(lt, attempt, [actorsCheck.id, chainCheck.id]);
-      await t.request().post('/modules/complete').type('form').send(form(lt, attempt, [])).expect(303);
+      await t
+        .request()
+        .post('/modules/complete')
+        .type('form')
+        .send(form(lt, attempt, []))
+        .expect(303);
       const done = (await ModuleAttempt.findByPk(attempt))!;
       assert.equal(done.scorePercent, 90.91);
 
@@ -141,7 +199,10 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
       for (const lang of ['fi', 'sv', 'en'] as const) {
         const trainee = (await open(deferredLink, 'trainee', lang)).lt;
         const summary = (await t.request().get(`/modules/summary?lt=${trainee}`).expect(200)).text;
-        assert.ok(summary.includes(html(translator(lang)('assessment.your_score', { score: formatScore(90.91, lang) }))), `summary in ${lang}`);
+        assert.ok(
+          summary.includes(html(translator(lang)('assessment.your_score', { score: formatScore(90.91, lang) }))),
+          `summary in ${lang}`,
+        );
         const teacher = (await open(deferredLink, 'teacher', lang)).lt;
         const view = (await t.request().get(`/modules/progress?lt=${teacher}`).expect(200)).text;
         assert.ok(view.includes(`<td>${html(formatScore(90.91, lang))}</td>`), `teacher view in ${lang}`);
@@ -157,8 +218,16 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
 
     it('starts a retry clean, with a new order of the options, and refuses the old attempt id', async () => {
       assert.equal(firstOrders.length, 2);
-      assert.deepEqual(firstOrders.map((o) => o.split(/[|,]/).length), [actorsCheck, chainCheck].map((c) => c.questions.reduce((n, q) => n + q.options.length, 0)));
-      await t.request().post('/modules/retry').type('form').send(form(lt, attempt, [])).expect(303);
+      assert.deepEqual(
+        firstOrders.map((o) => o.split(/[|,]/).length),
+        [actorsCheck, chainCheck].map((c) => c.questions.reduce((n, q) => n + q.options.length, 0)),
+      );
+      await t
+        .request()
+        .post('/modules/retry')
+        .type('form')
+        .send(form(lt, attempt, []))
+        .expect(303);
       const fresh = await attemptOfHelper(t, lt);
       assert.notEqual(fresh, attempt);
       assert.equal(await StepAnswer.count({ where: { attemptId: fresh } }), 0);
@@ -173,13 +242,23 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
       });
       const newOrders = pages.map((page, i) => shownOrder(page, [actorsCheck, chainCheck][i]));
       assert.notDeepEqual(newOrders, firstOrders, 'a new attempt, a new order');
-      assert.deepEqual(await Promise.all([actorsCheck, chainCheck].map(async (c) => shownOrder(await get(lt, c.id), c))), newOrders, 'stable within the attempt');
+      assert.deepEqual(
+        await Promise.all([actorsCheck, chainCheck].map(async (c) => shownOrder(await get(lt, c.id), c))),
+        newOrders,
+        'stable within the attempt',
+      );
       await t.request().get(`/modules/review?lt=${lt}`).expect(303);
 
       // The previous attempt's id, posted after the retry: refused, nothing stored.
       const stale = await post(lt, attempt, chainCheck.id, fields(chainCheck, right), 'application/json').expect(409);
       assert.equal(stale.body.error.code, 'attempt_changed');
-      const staleRetry = await t.request().post('/modules/retry').type('form').set('Accept', 'application/json').send(form(lt, attempt, [])).expect(409);
+      const staleRetry = await t
+        .request()
+        .post('/modules/retry')
+        .type('form')
+        .set('Accept', 'application/json')
+        .send(form(lt, attempt, []))
+        .expect(409);
       assert.equal(staleRetry.body.error.code, 'attempt_changed');
       assert.equal(await StepAnswer.count({ where: { attemptId: fresh } }), 0);
       assert.equal(await ModuleAttempt.count({ where: { userId: b!.userId, resourceLinkId: b!.resourceLinkId } }), 2);
@@ -188,10 +267,21 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
     it('lists the steps still without an answer as links when finishing too early', async () => {
       const { lt: other } = await open(deferredLink, 'developer', 'en');
       const id = await attemptOfHelper(t, other);
-      const page = await t.request().post('/modules/complete').type('form').send(form(other, id, [])).expect(409);
+      const page = await t
+        .request()
+        .post('/modules/complete')
+        .type('form')
+        .send(form(other, id, []))
+        .expect(409);
       const missing = pack.steps.filter((s) => s.kind !== 'reading');
       assert.ok(page.text.includes(html(translator('en')('errors.steps_unanswered', { count: missing.length }))));
-      for (const step of missing) assert.ok(page.text.includes(`<a href="${html(`/modules/steps/${step.id}?lt=${other}`)}">${html(step.content.en.title)}</a>`), step.id);
+      for (const step of missing)
+        assert.ok(
+          page.text.includes(
+            `<a href="${html(`/modules/steps/${step.id}?lt=${other}`)}">${html(step.content.en.title)}</a>`,
+          ),
+          step.id,
+        );
     });
   });
 
@@ -221,11 +311,19 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
       const { lt } = await open(link, 'trainee', 'fi');
       const attempt = await attemptOfHelper(t, lt);
       assertNothingRevealed(await get(lt, chainCheck.id), chainCheck, 'fi');
-      const saved = await post(lt, attempt, chainCheck.id, fields(chainCheck, (q, i) => (i === 0 ? [wrong(q)] : right(q)))).expect(303);
+      const saved = await post(
+        lt,
+        attempt,
+        chainCheck.id,
+        fields(chainCheck, (q, i) => (i === 0 ? [wrong(q)] : right(q))),
+      ).expect(303);
       assert.equal(saved.headers.location, `/modules/steps/${chainCheck.id}?saved=1&lt=${lt}`);
       const page = (await t.request().get(saved.headers.location).expect(200)).text;
       const first = chainCheck.questions[0];
-      assert.ok(page.includes(html(first.options.find((o) => o.id === wrong(first))!.feedback.fi)), 'feedback of the chosen option');
+      assert.ok(
+        page.includes(html(first.options.find((o) => o.id === wrong(first))!.feedback.fi)),
+        'feedback of the chosen option',
+      );
       assert.ok(page.includes(html(first.options.find((o) => o.correct)!.feedback.fi)), 'and of the correct one');
       assert.ok(!page.includes(html(translator('fi')('module.answer_again'))));
       assert.doesNotMatch(page, /<button type="submit"/, 'no way to answer again');
@@ -236,7 +334,10 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
       const again = await post(lt, attempt, chainCheck.id, fields(chainCheck, right), 'application/json').expect(409);
       assert.equal(again.body.error.code, 'answer_final');
       const after = (await stored(attempt, chainCheck.id))!;
-      assert.deepEqual([after.answer, after.points, after.questionState], [before.answer, before.points, before.questionState]);
+      assert.deepEqual(
+        [after.answer, after.points, after.questionState],
+        [before.answer, before.points, before.questionState],
+      );
     });
 
     it('with tries: reveals the correct options only after a right answer or the last try, and takes the penalty', async () => {
@@ -245,18 +346,34 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
       const attempt = await attemptOfHelper(t, lt);
       const [first, second] = chainCheck.questions;
       // Try 1: the first two questions wrong, the rest right.
-      await post(lt, attempt, chainCheck.id, fields(chainCheck, (q, i) => (i < 2 ? [wrong(q)] : right(q)))).expect(303);
+      await post(
+        lt,
+        attempt,
+        chainCheck.id,
+        fields(chainCheck, (q, i) => (i < 2 ? [wrong(q)] : right(q))),
+      ).expect(303);
       const page = await get(lt, chainCheck.id);
       assertNothingRevealed(page, chainCheck, 'en', [first.id, second.id]);
       assert.ok(page.includes(html(translator('en')('assessment.not_yet_right'))));
       assert.ok(page.includes(html(translator('en')('assessment.tries_left', { count: 1 }))));
-      assert.ok(page.includes(html(chainCheck.questions[2].options.find((o) => o.correct)!.feedback.en)), 'a right answer is final and shown');
+      assert.ok(
+        page.includes(html(chainCheck.questions[2].options.find((o) => o.correct)!.feedback.en)),
+        'a right answer is final and shown',
+      );
       assert.ok(page.includes(translator('en')('assessment.check_again')));
 
       // Try 2: the first right (half its point after the penalty), the second wrong again (0, revealed).
-      await post(lt, attempt, chainCheck.id, fields(chainCheck, (q, i) => (i === 0 ? right(q) : i === 1 ? [wrong(q)] : right(q)))).expect(303);
+      await post(
+        lt,
+        attempt,
+        chainCheck.id,
+        fields(chainCheck, (q, i) => (i === 0 ? right(q) : i === 1 ? [wrong(q)] : right(q))),
+      ).expect(303);
       const final = await get(lt, chainCheck.id);
-      assert.ok(final.includes(html(second.options.find((o) => o.correct)!.feedback.en)), 'the last try reveals the correct option');
+      assert.ok(
+        final.includes(html(second.options.find((o) => o.correct)!.feedback.en)),
+        'the last try reveals the correct option',
+      );
       assert.doesNotMatch(final, /<button type="submit"/);
       const row = (await stored(attempt, chainCheck.id))!;
       const total = chainCheck.questions.reduce((sum, q) => sum + q.points, 0);

@@ -18,13 +18,27 @@ describe('a finished module reaches the platform exactly once', () => {
 
   it('through failures and a worker restart', async () => {
     const pack = t.packs.get(SLUG)!;
-    const link = t.devPlatform.placeLink({ courseId: '2', title: pack.title.fi, custom: { target: 'module', module: SLUG } });
-    const item = t.devPlatform.addLineItem({ courseId: '2', label: pack.title.fi, scoreMaximum: pack.scoreMaximum, resourceLinkId: link.id });
+    const link = t.devPlatform.placeLink({
+      courseId: '2',
+      title: pack.title.fi,
+      custom: { target: 'module', module: SLUG },
+    });
+    const item = t.devPlatform.addLineItem({
+      courseId: '2',
+      label: pack.title.fi,
+      scoreMaximum: pack.scoreMaximum,
+      resourceLinkId: link.id,
+    });
     link.lineItemId = item.id;
     const { lt } = await launchSession(t, { persona: 'trainee', courseId: '2', resourceLinkId: link.id });
     const attempt = await attemptOf(t, lt);
     for (const step of pack.steps) {
-      await t.request().post(`/modules/steps/${step.id}`).type('form').send(new URLSearchParams([['lt', lt], ['attempt', String(attempt)], ...rightAnswer(step)]).toString()).expect(303);
+      await t
+        .request()
+        .post(`/modules/steps/${step.id}`)
+        .type('form')
+        .send(new URLSearchParams([['lt', lt], ['attempt', String(attempt)], ...rightAnswer(step)]).toString())
+        .expect(303);
     }
     await t.request().post('/modules/complete').type('form').send(`lt=${lt}&attempt=${attempt}`).expect(303);
     const resourceLinkId = (await LaunchSession.findByPk(lt))!.resourceLinkId!;
@@ -56,7 +70,12 @@ describe('a finished module reaches the platform exactly once', () => {
       assert.equal(delivered.length, 1, 'and no other score POST reached the gradebook');
       const stored = t.devPlatform.gradebook.scores.get(item.id)!.get('101')!;
       assert.deepEqual(
-        { given: stored.scoreGiven, max: stored.scoreMaximum, activity: stored.activityProgress, grading: stored.gradingProgress },
+        {
+          given: stored.scoreGiven,
+          max: stored.scoreMaximum,
+          activity: stored.activityProgress,
+          grading: stored.gradingProgress,
+        },
         { given: pack.scoreMaximum, max: pack.scoreMaximum, activity: 'Completed', grading: 'FullyGraded' },
       );
     } finally {

@@ -11,11 +11,15 @@ const COURSE = '2';
 const SLUG = 'work-ability-service-chain';
 const fi = translator('fi');
 /** A reflection with markup in it: the teacher must see the text, never the markup. */
-const REFLECTION = 'Alueellamme palveluketju katkeaa siirtymissä <img src=x onerror=alert(1)> & työterveyshuolto jää sivuun. '.repeat(5);
-
+const REFLECTION =
+  'Alueellamme palveluketju katkeaa siirtymissä <img src=x onerror=alert(1)> & työterveyshuolto jää sivuun. '.repeat(5);
 
 /** Text as Handlebars writes it into a page. */
-const html = (text: string) => text.replace(/[&<>"'`=]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' })[c]!);
+const html = (text: string) =>
+  text.replace(
+    /[&<>"'`=]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' })[c]!,
+  );
 
 /** Every `<tr id="learner-N">` of the progress table, by the name in its row header. */
 function tableRows(html: string): Map<string, string> {
@@ -68,7 +72,8 @@ describe('teacher view of a module link', () => {
   let aino: User;
   let elias: User;
 
-  const open = async (persona: 'trainee' | 'developer' | 'teacher' | 'admin', link: string, locale = 'fi') => (await launchSession(t, { persona, courseId: COURSE, resourceLinkId: link, locale })).lt;
+  const open = async (persona: 'trainee' | 'developer' | 'teacher' | 'admin', link: string, locale = 'fi') =>
+    (await launchSession(t, { persona, courseId: COURSE, resourceLinkId: link, locale })).lt;
   const resourceLinkOf = async (lt: string) => (await LaunchSession.findByPk(lt))!.resourceLinkId!;
   const post = (path: string, fields: Record<string, string | number>) =>
     t
@@ -78,9 +83,17 @@ describe('teacher view of a module link', () => {
       .set('Accept', 'application/json')
       .send(new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])).toString());
   const answer = async (lt: string, attempt: number, step: PackStep) =>
-    t.request().post(`/modules/steps/${step.id}`).type('form').send(new URLSearchParams([['lt', lt], ['attempt', String(attempt)], ...rightAnswer(step, REFLECTION)]).toString()).expect(303);
+    t
+      .request()
+      .post(`/modules/steps/${step.id}`)
+      .type('form')
+      .send(
+        new URLSearchParams([['lt', lt], ['attempt', String(attempt)], ...rightAnswer(step, REFLECTION)]).toString(),
+      )
+      .expect(303);
   const attemptOf = (lt: string) => attemptOfHelper(t, lt);
-  const latestRow = async (user: User, resourceLinkId = resourceLinkA) => (await GradeOutbox.findOne({ where: { userId: user.id, resourceLinkId }, order: [['id', 'DESC']] }))!;
+  const latestRow = async (user: User, resourceLinkId = resourceLinkA) =>
+    (await GradeOutbox.findOne({ where: { userId: user.id, resourceLinkId }, order: [['id', 'DESC']] }))!;
   const failedRow = (user: User, resourceLinkId: number, lastError: string) =>
     GradeOutbox.create({
       issuer: t.devPlatform.issuer,
@@ -106,10 +119,23 @@ describe('teacher view of a module link', () => {
   before(async () => {
     t = await testSilta();
     pack = t.packs.get(SLUG)!;
-    const a = t.devPlatform.placeLink({ courseId: COURSE, title: pack.title.fi, custom: { target: 'module', module: SLUG } });
-    a.lineItemId = t.devPlatform.addLineItem({ courseId: COURSE, label: pack.title.fi, scoreMaximum: pack.scoreMaximum, resourceLinkId: a.id }).id;
+    const a = t.devPlatform.placeLink({
+      courseId: COURSE,
+      title: pack.title.fi,
+      custom: { target: 'module', module: SLUG },
+    });
+    a.lineItemId = t.devPlatform.addLineItem({
+      courseId: COURSE,
+      label: pack.title.fi,
+      scoreMaximum: pack.scoreMaximum,
+      resourceLinkId: a.id,
+    }).id;
     linkA = a.id;
-    linkB = t.devPlatform.placeLink({ courseId: COURSE, title: 'Toinen moduuli', custom: { target: 'module', module: SLUG } }).id;
+    linkB = t.devPlatform.placeLink({
+      courseId: COURSE,
+      title: 'Toinen moduuli',
+      custom: { target: 'module', module: SLUG },
+    }).id;
 
     // The trainee finishes the module; the developer answers the first step only.
     traineeLt = await open('trainee', linkA);
@@ -138,14 +164,19 @@ describe('teacher view of a module link', () => {
     const rows = tableRows(page.text);
     const learners = COURSE_MEMBERS.filter((m) => m.nrpsRoles.includes('Learner'));
     assert.equal(rows.size, 27, 'the 27 learners of the 29 members');
-    for (const l of learners) assert.ok(rows.has(`${l.givenName} ${l.familyName}`), `${l.givenName} ${l.familyName} listed`);
+    for (const l of learners)
+      assert.ok(rows.has(`${l.givenName} ${l.familyName}`), `${l.givenName} ${l.familyName} listed`);
     assert.ok(!rows.has('Maria Lindqvist'), 'the teacher is not among the learners');
     assert.ok(page.text.includes(html(fi('progress.staff_note', { count: 2 }))));
 
     const finished = rows.get('Aino Virtanen')!;
     assert.ok(finished.includes(html(fi('progress.status.completed'))));
     assert.ok(finished.includes('aino.virtanen@example.fi'));
-    assert.match(finished, /<td>100\u00a0%<\/td>\s*<td>100\u00a0%<\/td>/, 'latest and best score, formatted for Finnish');
+    assert.match(
+      finished,
+      /<td>100\u00a0%<\/td>\s*<td>100\u00a0%<\/td>/,
+      'latest and best score, formatted for Finnish',
+    );
     assert.ok(finished.includes(html(fi(`progress.grade.${(await latestRow(aino)).status}`))), 'grade sync state');
     const started = rows.get('Elias Korhonen')!;
     assert.ok(started.includes(html(fi('progress.status.in_progress'))));
@@ -156,20 +187,36 @@ describe('teacher view of a module link', () => {
 
     // Reflections are there for the teacher, as text.
     assert.match(page.text, /<summary>Aino Virtanen /);
-    assert.ok(page.text.includes('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; työterveyshuolto'), 'the reflection, escaped');
+    assert.ok(
+      page.text.includes('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; työterveyshuolto'),
+      'the reflection, escaped',
+    );
     assert.ok(!page.text.includes('<img src=x'));
   });
 
   it('shows a failed grade with the platform’s message, and "send again" puts it back in the queue', async () => {
     const row = await latestRow(aino);
-    await row.update({ status: 'failed', tries: 4, lastError: 'HTTP 400: User is not enrolled with a graded role <b>', lastErrorCode: 'platform_rejected' });
+    await row.update({
+      status: 'failed',
+      tries: 4,
+      lastError: 'HTTP 400: User is not enrolled with a graded role <b>',
+      lastErrorCode: 'platform_rejected',
+    });
     const lt = await open('teacher', linkA);
     const page = await t.request().get(`/modules/progress?lt=${lt}`).expect(200);
     const aRow = tableRows(page.text).get('Aino Virtanen')!;
     assert.ok(aRow.includes(html(fi('progress.grade.failed'))));
-    assert.ok(aRow.includes('<q>HTTP 400: User is not enrolled with a graded role &lt;b&gt;</q>'), 'the platform’s words, escaped');
+    assert.ok(
+      aRow.includes('<q>HTTP 400: User is not enrolled with a graded role &lt;b&gt;</q>'),
+      'the platform’s words, escaped',
+    );
     assert.ok(aRow.includes(`name="id" value="${row.id}"`), 'a send again button for the row');
-    assert.ok(aRow.includes(`aria-label="${html(fi('progress.send_again_for', { name: 'Aino Virtanen' }))}">${html(fi('progress.send_again'))}</button>`), 'the button names the learner');
+    assert.ok(
+      aRow.includes(
+        `aria-label="${html(fi('progress.send_again_for', { name: 'Aino Virtanen' }))}">${html(fi('progress.send_again'))}</button>`,
+      ),
+      'the button names the learner',
+    );
 
     const sent = await post('/modules/progress/retry', { lt, id: row.id }).expect(303);
     assert.equal(sent.headers.location, `/modules/progress?lt=${lt}&retried=1`);
@@ -179,7 +226,11 @@ describe('teacher view of a module link', () => {
     assert.ok(row.nextAttemptAt.getTime() <= Date.now());
     const after = await t.request().get(sent.headers.location).expect(200);
     assert.ok(after.text.includes(html(fi('progress.retried', { count: 1 }))));
-    assert.ok(tableRows(after.text).get('Aino Virtanen')!.includes(html(fi('progress.grade.pending'))));
+    assert.ok(
+      tableRows(after.text)
+        .get('Aino Virtanen')!
+        .includes(html(fi('progress.grade.pending'))),
+    );
   });
 
   it('"send all again" puts back every failed grade of this link and no other', async () => {
@@ -213,26 +264,60 @@ describe('teacher view of a module link', () => {
     assert.ok(!overview.text.includes('/modules/progress'), 'no link for a learner');
     const page = await t.request().get(`/modules/progress?lt=${traineeLt}`).expect(403);
     assert.ok(page.text.includes(html(fi('errors.forbidden'))));
-    const csv = await t.request().get(`/modules/progress.csv?lt=${traineeLt}`).set('Accept', 'application/json').expect(403);
+    const csv = await t
+      .request()
+      .get(`/modules/progress.csv?lt=${traineeLt}`)
+      .set('Accept', 'application/json')
+      .expect(403);
     assert.equal(csv.body.error.code, 'forbidden');
-    assert.equal((await post('/modules/progress/retry', { lt: traineeLt, id: mine.id }).expect(403)).body.error.code, 'forbidden');
-    assert.equal((await post('/modules/progress/retry-all', { lt: traineeLt }).expect(403)).body.error.code, 'forbidden');
+    assert.equal(
+      (await post('/modules/progress/retry', { lt: traineeLt, id: mine.id }).expect(403)).body.error.code,
+      'forbidden',
+    );
+    assert.equal(
+      (await post('/modules/progress/retry-all', { lt: traineeLt }).expect(403)).body.error.code,
+      'forbidden',
+    );
     assert.equal((await mine.reload()).status, 'failed');
     await t.request().get('/modules/progress?lt=not-a-session').expect(401);
   });
 
   it('exports CSV in the teacher’s language, quoted and safe from spreadsheet formulas', async () => {
     // Someone whose name and email a spreadsheet would run as formulas, with a finished attempt on link B.
-    const evil = await User.create({ issuer: t.devPlatform.issuer, sub: `evil-${Date.now()}`, name: '=HYPERLINK("http://evil.example","Klikkaa, "täältä"")', givenName: null, familyName: null, email: '@evil.example' });
-    await ModuleAttempt.create({ userId: evil.id, resourceLinkId: resourceLinkB, moduleSlug: SLUG, moduleVersion: pack.version, attemptNo: 1, status: 'completed', currentStep: pack.steps[0].id, scorePercent: 87.5, timeSpentSeconds: 600, completedAt: new Date() });
+    const evil = await User.create({
+      issuer: t.devPlatform.issuer,
+      sub: `evil-${Date.now()}`,
+      name: '=HYPERLINK("http://evil.example","Klikkaa, "täältä"")',
+      givenName: null,
+      familyName: null,
+      email: '@evil.example',
+    });
+    await ModuleAttempt.create({
+      userId: evil.id,
+      resourceLinkId: resourceLinkB,
+      moduleSlug: SLUG,
+      moduleVersion: pack.version,
+      attemptNo: 1,
+      status: 'completed',
+      currentStep: pack.steps[0].id,
+      scorePercent: 87.5,
+      timeSpentSeconds: 600,
+      completedAt: new Date(),
+    });
     await failedRow(evil, resourceLinkB, '-1+1 platform said "no"');
 
     const lt = await open('teacher', linkB, 'sv');
     const response = await t.request().get(`/modules/progress.csv?lt=${lt}`).expect(200);
     assert.match(response.headers['content-type'], /^text\/csv; charset=utf-8/);
-    assert.match(response.headers['content-disposition'], new RegExp(`^attachment; filename="silta-${SLUG}-progress-\\d{4}-\\d{2}-\\d{2}\\.csv"$`));
+    assert.match(
+      response.headers['content-disposition'],
+      new RegExp(`^attachment; filename="silta-${SLUG}-progress-\\d{4}-\\d{2}-\\d{2}\\.csv"$`),
+    );
     assert.ok(response.text.startsWith('\uFEFF'));
-    assert.ok(response.text.includes('"\'=HYPERLINK(""http://evil.example"",""Klikkaa, ""täältä"""")"'), 'quoted, quotes doubled, apostrophe first');
+    assert.ok(
+      response.text.includes('"\'=HYPERLINK(""http://evil.example"",""Klikkaa, ""täältä"""")"'),
+      'quoted, quotes doubled, apostrophe first',
+    );
 
     // Swedish: `;` between fields, a decimal comma in the score (decision 0011).
     const rows = parseCsv(response.text.slice(1), ';');
@@ -252,9 +337,28 @@ describe('teacher view of a module link', () => {
     assert.equal(rows.length, 1 + 27 + 1, 'a header, the learners, and the one not on the roster');
     assert.ok(rows.every((r) => r.length === 10));
     const row = rows.find((r) => r[0].includes('HYPERLINK'))!;
-    assert.deepEqual(row, ['\'=HYPERLINK("http://evil.example","Klikkaa, "täältä"")', "'@evil.example", sv('progress.status.completed'), String(pack.steps.length), '87,5', '87,5', '10', '1', sv('progress.grade.failed'), '\'-1+1 platform said "no"']);
+    assert.deepEqual(row, [
+      '\'=HYPERLINK("http://evil.example","Klikkaa, "täältä"")',
+      "'@evil.example",
+      sv('progress.status.completed'),
+      String(pack.steps.length),
+      '87,5',
+      '87,5',
+      '10',
+      '1',
+      sv('progress.grade.failed'),
+      '\'-1+1 platform said "no"',
+    ]);
     const helmi = rows.find((r) => r[0] === 'Helmi Rautio')!;
-    assert.deepEqual(helmi.slice(2, 9), [sv('progress.status.not_started'), '0', '', '', '0', '0', sv('progress.grade.none')]);
+    assert.deepEqual(helmi.slice(2, 9), [
+      sv('progress.status.not_started'),
+      '0',
+      '',
+      '',
+      '0',
+      '0',
+      sv('progress.grade.none'),
+    ]);
     for (const cell of rows.flat()) assert.doesNotMatch(cell, /^[=+\-@]/, 'no cell starts a formula');
   });
 

@@ -24,8 +24,20 @@ describe('development logs are short and leave out static files and health check
   });
 
   it('turns a request line into "time level method url status duration"', () => {
-    const line = shortLine(JSON.stringify({ level: 30, time: Date.UTC(2026, 0, 1, 8, 5, 9), msg: 'request completed', req: { id: 'x', method: 'GET', url: '/board?lt=…' }, res: { statusCode: 200 }, responseTime: 12 }));
+    const line = shortLine(
+      JSON.stringify({
+        level: 30,
+        time: Date.UTC(2026, 0, 1, 8, 5, 9),
+        msg: 'request completed',
+        req: { id: 'x', method: 'GET', url: '/board?lt=…' },
+        res: { statusCode: 200 },
+        responseTime: 12,
+      }),
+    );
     assert.match(line, /^\d\d:\d\d:\d\d INFO {2}GET \/board\?lt=… 200 12ms$/);
-    assert.match(shortLine(JSON.stringify({ level: 40, time: 0, msg: 'request rejected', code: 'not_found' })), /WARN {2}request rejected code=not_found$/);
+    assert.match(
+      shortLine(JSON.stringify({ level: 40, time: 0, msg: 'request rejected', code: 'not_found' })),
+      /WARN {2}request rejected code=not_found$/,
+    );
   });
 });

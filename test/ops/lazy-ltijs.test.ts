@@ -32,7 +32,11 @@ describe('Start-up loads only what runs', function () {
       env: { ...process.env, PROBE_DATABASE_URL: `sqlite:${path.join(dir, 'silta.sqlite')}` },
       timeout: 110_000,
     });
-    const result = JSON.parse(stdout.trim().split('\n').pop()!) as { atStart: Record<string, boolean>; afterUse: { ltijs: boolean }; platforms: number };
+    const result = JSON.parse(stdout.trim().split('\n').pop()!) as {
+      atStart: Record<string, boolean>;
+      afterUse: { ltijs: boolean };
+      platforms: number;
+    };
     assert.deepEqual(result.atStart, { ltijs: false, mongoose: false, redis: false });
     assert.equal(result.afterUse.ltijs, true);
     assert.equal(result.platforms, 0);

@@ -32,9 +32,17 @@ describe('/metrics', () => {
   });
 
   it('answers 401 without the token, with a wrong one or another scheme, and shows no metric', async () => {
-    for (const authorization of [undefined, `Bearer ${TOKEN}x`, 'Bearer ', `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}`, TOKEN]) {
+    for (const authorization of [
+      undefined,
+      `Bearer ${TOKEN}x`,
+      'Bearer ',
+      `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}`,
+      TOKEN,
+    ]) {
       const request = metrics.get('/metrics').set('Accept', 'application/json');
-      const response = await (authorization === undefined ? request : request.set('Authorization', authorization)).expect(401);
+      const response = await (
+        authorization === undefined ? request : request.set('Authorization', authorization)
+      ).expect(401);
       assert.equal(response.body.error.code, 'metrics_unauthorized', String(authorization));
       assert.equal(response.headers['www-authenticate'], 'Bearer realm="metrics"');
       assert.doesNotMatch(response.text, /silta_/);
@@ -65,7 +73,13 @@ describe('/metrics', () => {
     assert.equal(sample(page, 'silta_http_request_duration_seconds_count', labels), before + 2);
     assert.doesNotMatch(page, /first-step|second-step|not-a-session/);
     await app.get('/no/such/page').expect(404);
-    assert.ok(sample(await scrape(), 'silta_http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status: '404' }) >= 1);
+    assert.ok(
+      sample(await scrape(), 'silta_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: 'unmatched',
+        status: '404',
+      }) >= 1,
+    );
   });
 
   it('counts successful launches by message type', async () => {

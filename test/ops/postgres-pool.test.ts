@@ -3,7 +3,8 @@ import type { Sequelize } from 'sequelize';
 import { openDatabase, POSTGRES_WARM_CONNECTIONS } from '../../server/store/db';
 
 type PoolView = { size: number; minSize: number; _factory: { idleTimeoutMillis: number } };
-const poolOf = (sequelize: Sequelize) => (sequelize as unknown as { connectionManager: { pool: PoolView } }).connectionManager.pool;
+const poolOf = (sequelize: Sequelize) =>
+  (sequelize as unknown as { connectionManager: { pool: PoolView } }).connectionManager.pool;
 
 describe('PostgreSQL connection pool', () => {
   let sequelize: Sequelize | undefined;
@@ -23,6 +24,9 @@ describe('PostgreSQL connection pool', () => {
     // An idle connection is closed only after minutes, and never below the warm minimum.
     assert.ok(POSTGRES_WARM_CONNECTIONS >= 1);
     assert.equal(pool.minSize, POSTGRES_WARM_CONNECTIONS);
-    assert.ok(pool._factory.idleTimeoutMillis >= 60_000, `idle connections close after ${pool._factory.idleTimeoutMillis} ms`);
+    assert.ok(
+      pool._factory.idleTimeoutMillis >= 60_000,
+      `idle connections close after ${pool._factory.idleTimeoutMillis} ms`,
+    );
   });
 });

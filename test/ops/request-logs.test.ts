@@ -28,12 +28,21 @@ describe('request ids and logs', () => {
     const logged = opsApp(t, { nodeEnv: 'development' });
     const app = supertest(logged.app);
     const { idToken, state } = await loginAndAuthorize(t, { persona: 'trainee' });
-    const launched = await app.post('/lti/launch').type('form').send({ id_token: idToken, state }).set('X-Request-Id', 'launch-request-1').expect(200);
+    const launched = await app
+      .post('/lti/launch')
+      .type('form')
+      .send({ id_token: idToken, state })
+      .set('X-Request-Id', 'launch-request-1')
+      .expect(200);
     const landing = openedAddress(launched)!;
     const lt = new URL(landing, t.baseUrl).searchParams.get('lt')!;
     const page = await app.get(landing).expect(200);
     assert.match(page.text, /Aino/, 'the page itself shows the name');
-    await app.get('/modules/steps/a-step?lt=forged-session-token-of-32-chars').set('Accept', 'application/json').set('X-Request-Id', 'rejected-request-1').expect(401);
+    await app
+      .get('/modules/steps/a-step?lt=forged-session-token-of-32-chars')
+      .set('Accept', 'application/json')
+      .set('X-Request-Id', 'rejected-request-1')
+      .expect(401);
 
     const lines = logged.lines();
     const completed = lines.filter((l) => l.msg === 'request completed');
@@ -41,10 +50,15 @@ describe('request ids and logs', () => {
     for (const line of completed) assert.match(String((line.req as { id?: unknown })?.id), /\S/, JSON.stringify(line));
     assert.ok(completed.some((l) => (l.req as { id: string }).id === 'launch-request-1'));
     const rejected = lines.find((l) => l.msg === 'request rejected');
-    assert.equal((rejected?.req as { id?: string } | undefined)?.id, 'rejected-request-1', 'the rejection line carries the request id');
+    assert.equal(
+      (rejected?.req as { id?: string } | undefined)?.id,
+      'rejected-request-1',
+      'the rejection line carries the request id',
+    );
     assert.equal(rejected?.code, 'session_expired');
 
     const text = logged.text();
-    for (const secret of ['Aino', 'Virtanen', 'aino.virtanen@example.fi', lt, idToken, state, 'forged-session-token']) assert.ok(!text.includes(secret), `the log holds ${secret.slice(0, 20)}`);
+    for (const secret of ['Aino', 'Virtanen', 'aino.virtanen@example.fi', lt, idToken, state, 'forged-session-token'])
+      assert.ok(!text.includes(secret), `the log holds ${secret.slice(0, 20)}`);
   });
 });

@@ -27,7 +27,15 @@ describe('SIGTERM during a burst of grade sends (Silta as a separate process)', 
   /** Starts `serve()` in a child process on this test's database, its worker on one link. */
   async function startSilta(resourceLinkId: number): Promise<ChildProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'silta-server-process.ts')], {
-      env: { ...process.env, DATABASE_URL: t.env.databaseUrl, SECRET_KEY: t.env.secretKey, RESOURCE_LINK_ID: String(resourceLinkId), BATCH_SIZE: '4', SERVICE_TIMEOUT_MS: '2000', SHUTDOWN_TIMEOUT_SECONDS: '20' },
+      env: {
+        ...process.env,
+        DATABASE_URL: t.env.databaseUrl,
+        SECRET_KEY: t.env.secretKey,
+        RESOURCE_LINK_ID: String(resourceLinkId),
+        BATCH_SIZE: '4',
+        SERVICE_TIMEOUT_MS: '2000',
+        SHUTDOWN_TIMEOUT_SECONDS: '20',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
@@ -43,13 +51,23 @@ describe('SIGTERM during a burst of grade sends (Silta as a separate process)', 
     return child;
   }
 
-  const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+  const exited = (child: ChildProcess) =>
+    new Promise<number | null>((resolve) =>
+      child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+    );
 
   it('exits 0 after the batch in hand is recorded; after a restart every grade arrives exactly once', async () => {
     const g = await gradedLink(t);
     const subs = Array.from({ length: LEARNERS }, (_, i) => String(201 + i));
     const rows = [];
-    for (const [i, sub] of subs.entries()) rows.push(await queueScore(t, { resourceLinkId: g.resourceLinkId, userId: await platformUser(t, sub) }, { scoreGiven: i + 1 }));
+    for (const [i, sub] of subs.entries())
+      rows.push(
+        await queueScore(
+          t,
+          { resourceLinkId: g.resourceLinkId, userId: await platformUser(t, sub) },
+          { scoreGiven: i + 1 },
+        ),
+      );
     const ids = rows.map((r) => r.id);
     const posted = () => recorder.to(g.item!.id).length;
 
@@ -82,14 +100,25 @@ describe('SIGTERM during a burst of grade sends (Silta as a separate process)', 
       assert.equal(row.claimedUntil, null);
     }
     const sentBefore = stopped.filter((r) => r.status === 'sent');
-    assert.ok(sentBefore.length >= 4 && sentBefore.length < LEARNERS, `some sent (${sentBefore.length}), some still pending`);
+    assert.ok(
+      sentBefore.length >= 4 && sentBefore.length < LEARNERS,
+      `some sent (${sentBefore.length}), some still pending`,
+    );
     for (const row of sentBefore) {
       const sub = subs[ids.indexOf(row.id)];
-      assert.equal(t.devPlatform.gradebook.scoreOf(g.item!.id, sub)?.scoreGiven, row.scoreGiven, `learner ${sub}'s grade is in the gradebook`);
+      assert.equal(
+        t.devPlatform.gradebook.scoreOf(g.item!.id, sub)?.scoreGiven,
+        row.scoreGiven,
+        `learner ${sub}'s grade is in the gradebook`,
+      );
     }
 
     const second = await startSilta(g.resourceLinkId);
-    await waitFor(async () => (await GradeOutbox.count({ where: { id: { [Op.in]: ids }, status: 'sent' } })) === LEARNERS, 'every grade sent after the restart', 60_000);
+    await waitFor(
+      async () => (await GradeOutbox.count({ where: { id: { [Op.in]: ids }, status: 'sent' } })) === LEARNERS,
+      'every grade sent after the restart',
+      60_000,
+    );
     second.kill('SIGTERM');
     assert.equal(await exited(second), 0);
 

@@ -23,7 +23,14 @@ async function main() {
   const { server } = await serve(env, createLogger(env.logLevel), {
     startGradeWorker: true,
     serviceTimeoutMs: number('SERVICE_TIMEOUT_MS'),
-    gradeWorker: { pollMs: 50, batchSize: number('BATCH_SIZE'), baseDelayMs: 100, maxDelayMs: 400, leaseMs: 60_000, resourceLinkIds: [number('RESOURCE_LINK_ID')] },
+    gradeWorker: {
+      pollMs: 50,
+      batchSize: number('BATCH_SIZE'),
+      baseDelayMs: 100,
+      maxDelayMs: 400,
+      leaseMs: 60_000,
+      resourceLinkIds: [number('RESOURCE_LINK_ID')],
+    },
   });
   process.stdout.write(`ready ${(server.address() as AddressInfo).port}\n`);
 }

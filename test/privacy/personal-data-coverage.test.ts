@@ -14,7 +14,9 @@ describe('personal data sources cover every table', () => {
 
   it('every table that refers to a user is exported and erased by a registered source', async () => {
     const qi = t.silta.sequelize.getQueryInterface();
-    const tables = ((await qi.showAllTables()) as unknown[]).map((x) => (typeof x === 'string' ? x : (x as { tableName: string }).tableName));
+    const tables = ((await qi.showAllTables()) as unknown[]).map((x) =>
+      typeof x === 'string' ? x : (x as { tableName: string }).tableName,
+    );
     const claimed = new Set(PERSONAL_DATA_SOURCES.flatMap((s) => s.tables));
     const personal: string[] = [];
     for (const table of tables) {

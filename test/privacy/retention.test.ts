@@ -16,11 +16,22 @@ describe('retention of inactive users', () => {
 
   /** A user of the development platform last active at `lastActive`. */
   async function userLastActive(lastActive: Date, sub = `retention-${Date.now()}-${++seq}`): Promise<User> {
-    const user = await User.create({ issuer: t.devPlatform.issuer, sub, name: `Henkilö ${seq}`, givenName: null, familyName: null, email: `henkilo${seq}@example.fi` });
+    const user = await User.create({
+      issuer: t.devPlatform.issuer,
+      sub,
+      name: `Henkilö ${seq}`,
+      givenName: null,
+      familyName: null,
+      email: `henkilo${seq}@example.fi`,
+    });
     await setLastActive(user.id, lastActive);
     return user;
   }
-  const setLastActive = (id: number, at: Date) => t.silta.sequelize.query('UPDATE users SET updated_at = :at WHERE id = :id', { replacements: { id, at }, type: QueryTypes.UPDATE });
+  const setLastActive = (id: number, at: Date) =>
+    t.silta.sequelize.query('UPDATE users SET updated_at = :at WHERE id = :id', {
+      replacements: { id, at },
+      type: QueryTypes.UPDATE,
+    });
   const lastActive = async (id: number) => (await User.findByPk(id, { rejectOnEmpty: true })).get('updated_at') as Date;
 
   it('erases users inactive for longer than RETENTION_MONTHS, and nobody else', async () => {
@@ -34,7 +45,11 @@ describe('retention of inactive users', () => {
     assert.deepEqual([staleNow.name, staleNow.email], [null, null]);
     assert.match(staleNow.sub, /^erased:/);
     assert.equal((await User.findByPk(recent.id))!.email, recent.email, 'an active user keeps their data');
-    assert.deepEqual(await eraseInactiveUsers({ sequelize: t.silta.sequelize, months: 12, now }), [], 'erased users are not erased again');
+    assert.deepEqual(
+      await eraseInactiveUsers({ sequelize: t.silta.sequelize, months: 12, now }),
+      [],
+      'erased users are not erased again',
+    );
   });
 
   it('does nothing with RETENTION_MONTHS=0', async () => {
@@ -50,6 +65,10 @@ describe('retention of inactive users', () => {
     assert.equal((await lastActive(user.id)).getTime(), tomorrow.getTime());
     await setLastActive(user.id, new Date('2024-01-01T00:00:00Z'));
     await noteActive(user.id, undefined, new Date(tomorrow.getTime() + 1000));
-    assert.equal((await lastActive(user.id)).toISOString(), '2024-01-01T00:00:00.000Z', 'the second launch that day writes nothing');
+    assert.equal(
+      (await lastActive(user.id)).toISOString(),
+      '2024-01-01T00:00:00.000Z',
+      'the second launch that day writes nothing',
+    );
   });
 });

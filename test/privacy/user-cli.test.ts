@@ -24,8 +24,19 @@ describe('user CLI (scripts/user.ts): export and erase', function () {
       execFile(
         process.execPath,
         ['--import', 'tsx', 'scripts/user.ts', ...args],
-        { cwd: ROOT, timeout: 60_000, env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: t.env.databaseUrl, SECRET_KEY: t.env.secretKey, LOG_LEVEL: 'warn' } },
-        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+        {
+          cwd: ROOT,
+          timeout: 60_000,
+          env: {
+            ...process.env,
+            NODE_ENV: 'test',
+            DATABASE_URL: t.env.databaseUrl,
+            SECRET_KEY: t.env.secretKey,
+            LOG_LEVEL: 'warn',
+          },
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
       );
     });
   }
@@ -33,14 +44,25 @@ describe('user CLI (scripts/user.ts): export and erase', function () {
   /** A user known to Silta only from the platform (never launched here), with a region. */
   async function someone(): Promise<User> {
     seq += 1;
-    return User.create({ issuer: t.devPlatform.issuer, sub: `cli-user-${Date.now()}-${seq}`, name: 'Kalle Testinen', givenName: 'Kalle', familyName: 'Testinen', email: `kalle.testinen.${seq}@example.fi` });
+    return User.create({
+      issuer: t.devPlatform.issuer,
+      sub: `cli-user-${Date.now()}-${seq}`,
+      name: 'Kalle Testinen',
+      givenName: 'Kalle',
+      familyName: 'Testinen',
+      email: `kalle.testinen.${seq}@example.fi`,
+    });
   }
 
   it('export prints everything Silta holds as JSON', async () => {
     const user = await someone();
     const run = await cli(['export', '--issuer', user.issuer, '--sub', user.sub]);
     assert.equal(run.code, 0, run.stderr);
-    const exported = JSON.parse(run.stdout) as { format: string; userId: number; data: { account: { user: { email: string } }; modules: unknown[]; grades: unknown[]; board: unknown } };
+    const exported = JSON.parse(run.stdout) as {
+      format: string;
+      userId: number;
+      data: { account: { user: { email: string } }; modules: unknown[]; grades: unknown[]; board: unknown };
+    };
     assert.equal(exported.format, 'silta-personal-data/1');
     assert.equal(exported.userId, user.id);
     assert.equal(exported.data.account.user.email, user.email);
@@ -50,7 +72,19 @@ describe('user CLI (scripts/user.ts): export and erase', function () {
   it('erase anonymises the user and keeps their practice under "deleted user"; --remove deletes it', async () => {
     const admin = await someone();
     const text = (value: string) => ({ summary: value, need: value, whatWasDone: value, results: value });
-    const { id: practice } = await Practice.create({ issuer: admin.issuer, boardKey: 'default', authorId: admin.id, regionCode: 'lappi', title: 'Kallen malli', ...text('Kuvaus'), actors: '[]', themes: '[]', links: '[]', status: 'pilot', language: 'fi' });
+    const { id: practice } = await Practice.create({
+      issuer: admin.issuer,
+      boardKey: 'default',
+      authorId: admin.id,
+      regionCode: 'lappi',
+      title: 'Kallen malli',
+      ...text('Kuvaus'),
+      actors: '[]',
+      themes: '[]',
+      links: '[]',
+      status: 'pilot',
+      language: 'fi',
+    });
 
     const kept = await cli(['erase', '--issuer', admin.issuer, '--sub', admin.sub]);
     assert.equal(kept.code, 0, kept.stderr);
@@ -81,7 +115,10 @@ describe('user CLI (scripts/user.ts): export and erase', function () {
       [['erase', '--issuer', 'moodle', '--sub', user.sub], /user erase: --issuer must be a URL/],
       [['erase', '--issuer', user.issuer, '--sub', '   '], /user erase: --sub must not be empty/],
       [['erase', '--issuer', user.issuer, '--sub', 'x'.repeat(256)], /user erase: --sub is too long/],
-      [['erase', '--issuer', user.issuer, '--sub', user.sub, '--everything'], /user erase: Unknown option '--everything'/],
+      [
+        ['erase', '--issuer', user.issuer, '--sub', user.sub, '--everything'],
+        /user erase: Unknown option '--everything'/,
+      ],
       [['export', '--issuer', user.issuer, '--sub', user.sub, '--remove'], /user export: --remove belongs to erase/],
     ];
     for (const [args, message] of cases) {

@@ -7,7 +7,12 @@ import { client, refused } from '../sockets/socket-client';
 import { connect, notePayload, openLink, placeSession, sessionSuite, startSession, uuid } from './session-fixtures';
 
 /** What must not change: everything but the sequence number, the clock and presence. */
-const content = (state: SessionState) => ({ session: { ...state.session, timer: undefined }, notes: state.notes, clusters: state.clusters, votes: state.votes });
+const content = (state: SessionState) => ({
+  session: { ...state.session, timer: undefined },
+  notes: state.notes,
+  clusters: state.clusters,
+  votes: state.votes,
+});
 
 describe('Live sessions: bad input gets an error ack, no broadcast and no change', () => {
   const suite = sessionSuite();
@@ -44,7 +49,11 @@ describe('Live sessions: bad input gets an error ack, no broadcast and no change
     assert.equal(marker.seq, before.seq + 1, 'no sequence number was used');
     for (const [i, p] of [s.a, s.b].entries()) {
       await p.waitFor((h) => h.event === 'timer:reset' && h.payload.seq === marker.seq, 'the marker');
-      assert.deepEqual(p.events(marks[i]).map((h) => h.event), ['timer:reset'], 'nothing else was broadcast');
+      assert.deepEqual(
+        p.events(marks[i]).map((h) => h.event),
+        ['timer:reset'],
+        'nothing else was broadcast',
+      );
     }
     assert.deepEqual(content(await s.teacher.join(s.sessionId)), content(before), 'nothing changed');
     assert.equal(await SessionEventRow.count({ where: { sessionId: s.sessionId } }), marker.seq);
@@ -87,7 +96,9 @@ describe('Live sessions: bad input gets an error ack, no broadcast and no change
     await big.join(s.sessionId);
     const closed = new Promise<string>((resolve) => big.socket.once('disconnect', resolve));
     await unchanged(s, async () => {
-      big.socket.emit('note:add', notePayload(s.sessionId, { text: 'x'.repeat(70 * 1024) }), () => assert.fail('no ack for an oversize message'));
+      big.socket.emit('note:add', notePayload(s.sessionId, { text: 'x'.repeat(70 * 1024) }), () =>
+        assert.fail('no ack for an oversize message'),
+      );
       assert.match(await closed, /transport/);
     });
   });
@@ -101,12 +112,28 @@ describe('Live sessions: bad input gets an error ack, no broadcast and no change
       await s.a.fails('note:edit', { sessionId, clientId: uuid(), noteId: uuid(), text: 'x' }, 'note_not_found');
       await s.a.fails('note:delete', { sessionId, clientId: uuid(), noteId: uuid() }, 'note_not_found');
       await s.b.fails('vote:cast', { sessionId, clientId: uuid(), noteId: uuid() }, 'note_not_found');
-      await s.a.fails('note:cluster', { sessionId, clientId: uuid(), noteId: s.noteId, clusterId: uuid() }, 'cluster_not_found');
-      await s.a.fails('cluster:rename', { sessionId, clientId: uuid(), clusterId: uuid(), label: 'x' }, 'cluster_not_found');
+      await s.a.fails(
+        'note:cluster',
+        { sessionId, clientId: uuid(), noteId: s.noteId, clusterId: uuid() },
+        'cluster_not_found',
+      );
+      await s.a.fails(
+        'cluster:rename',
+        { sessionId, clientId: uuid(), clusterId: uuid(), label: 'x' },
+        'cluster_not_found',
+      );
       await s.a.fails('note:add', notePayload(sessionId, { lane: 'astronauts' }), 'session_place_unknown');
-      await s.a.fails('note:move', { sessionId, clientId: uuid(), noteId: s.noteId, lane: 'kela', column: 'someday' }, 'session_place_unknown');
+      await s.a.fails(
+        'note:move',
+        { sessionId, clientId: uuid(), noteId: s.noteId, lane: 'kela', column: 'someday' },
+        'session_place_unknown',
+      );
       await s.teacher.fails('phase:set', { sessionId, clientId: uuid(), phase: 'vision' }, 'session_phase_unknown');
-      await s.teacher.fails('session:lock', { sessionId, clientId: uuid(), scope: 'phase', phase: 'vision' }, 'session_phase_unknown');
+      await s.teacher.fails(
+        'session:lock',
+        { sessionId, clientId: uuid(), scope: 'phase', phase: 'vision' },
+        'session_phase_unknown',
+      );
     });
   });
 
@@ -127,7 +154,12 @@ describe('Live sessions: bad input gets an error ack, no broadcast and no change
       await s.a.fails('session:close', base(), 'facilitator_only');
     });
     const learner = await openLink(suite.t, s.link, 'trainee');
-    await suite.t.request().post('/sessions/new').type('form').send(new URLSearchParams({ lt: learner, title: 'x', language: 'fi', template: 'free-board' }).toString()).expect(403);
+    await suite.t
+      .request()
+      .post('/sessions/new')
+      .type('form')
+      .send(new URLSearchParams({ lt: learner, title: 'x', language: 'fi', template: 'free-board' }).toString())
+      .expect(403);
   });
 
   it('refuses a vote past the budget and another participant’s note where the template forbids it', async () => {
@@ -136,7 +168,11 @@ describe('Live sessions: bad input gets an error ack, no broadcast and no change
     await unchanged(s, async () => {
       await s.a.fails('vote:cast', { sessionId, clientId: uuid(), noteId }, 'vote_budget_exceeded');
       await s.b.fails('note:edit', { sessionId, clientId: uuid(), noteId, text: 'Ei sinun' }, 'note_not_yours');
-      await s.b.fails('note:move', { sessionId, clientId: uuid(), noteId, lane: 'kela', column: 'support' }, 'note_not_yours');
+      await s.b.fails(
+        'note:move',
+        { sessionId, clientId: uuid(), noteId, lane: 'kela', column: 'support' },
+        'note_not_yours',
+      );
       await s.b.fails('note:colour', { sessionId, clientId: uuid(), noteId, colour: 'pink' }, 'note_not_yours');
       await s.b.fails('note:cluster', { sessionId, clientId: uuid(), noteId, clusterId: cluster }, 'note_not_yours');
       await s.b.fails('note:delete', { sessionId, clientId: uuid(), noteId }, 'note_not_yours');
@@ -145,7 +181,11 @@ describe('Live sessions: bad input gets an error ack, no broadcast and no change
 
   it('keeps sessions of another course out of reach, over sockets and HTTP', async () => {
     const s = await setup();
-    const otherLink = suite.t.devPlatform.placeLink({ courseId: '2', title: 'Toinen kurssi', custom: { target: 'session' } }).id;
+    const otherLink = suite.t.devPlatform.placeLink({
+      courseId: '2',
+      title: 'Toinen kurssi',
+      custom: { target: 'session' },
+    }).id;
     const outsiderLt = await openLink(suite.t, otherLink, 'trainee', { courseId: '2' });
     const outsider = await connect(suite.t, outsiderLt);
     open.push(outsider);
@@ -162,14 +202,24 @@ describe('Live sessions: bad input gets an error ack, no broadcast and no change
     const s = await setup();
     const launch = await loadLaunch(suite.t.silta.sequelize, s.a.lt);
     const expired = await mintRealtimeToken(launch, suite.t.env.secretKey, { now: Date.now() - 10 * 60_000 });
-    assert.equal((await refused(client(suite.t.baseUrl, { token: expired.token }))).data?.code, 'realtime_token_expired');
+    assert.equal(
+      (await refused(client(suite.t.baseUrl, { token: expired.token }))).data?.code,
+      'realtime_token_expired',
+    );
     const forged = await mintRealtimeToken(launch, 'forged-secret-forged-secret-0123456789');
-    assert.equal((await refused(client(suite.t.baseUrl, { token: forged.token }))).data?.code, 'realtime_token_invalid');
+    assert.equal(
+      (await refused(client(suite.t.baseUrl, { token: forged.token }))).data?.code,
+      'realtime_token_invalid',
+    );
   });
 
   it('limits a flood from one socket; the others are served and only acknowledged notes exist', async () => {
     const s = await setup();
-    const acks = await Promise.all(Array.from({ length: 80 }, () => s.b.send<{ seq: number }>('note:add', notePayload(s.sessionId, { text: 'tulva' }))));
+    const acks = await Promise.all(
+      Array.from({ length: 80 }, () =>
+        s.b.send<{ seq: number }>('note:add', notePayload(s.sessionId, { text: 'tulva' })),
+      ),
+    );
     const limited = acks.filter((ack) => 'error' in ack && ack.error.code === 'rate_limited').length;
     const applied = acks.filter((ack) => 'data' in ack).length;
     assert.ok(limited > 0, 'some were limited');
@@ -187,8 +237,23 @@ describe('Live sessions: bad input gets an error ack, no broadcast and no change
     const teacherLt = await openLink(suite.t, s.link, 'teacher');
     const count = await LiveSession.count();
     const post = (fields: Record<string, string>) =>
-      suite.t.request().post('/sessions/new').type('form').send(new URLSearchParams({ lt: teacherLt, title: 'Verstas', language: 'fi', template: 'free-board', ...fields }).toString());
-    assert.equal((await post({ template: 'no-such' }).set('Accept', 'application/json').expect(400)).body.error.code, 'session_template_unknown');
+      suite.t
+        .request()
+        .post('/sessions/new')
+        .type('form')
+        .send(
+          new URLSearchParams({
+            lt: teacherLt,
+            title: 'Verstas',
+            language: 'fi',
+            template: 'free-board',
+            ...fields,
+          }).toString(),
+        );
+    assert.equal(
+      (await post({ template: 'no-such' }).set('Accept', 'application/json').expect(400)).body.error.code,
+      'session_template_unknown',
+    );
     await post({ title: 'x'.repeat(201) }).expect(400);
     await post({ language: 'de' }).expect(400);
     await post({ voteBudget: '-1' }).expect(400);

@@ -16,14 +16,31 @@ export function placeSession(t: TestSilta, title = 'Palveluketjuverstas'): strin
 }
 
 /** A launch into a link; returns the launch-session token. */
-export async function openLink(t: TestSilta, linkId: string, persona: Persona, options: { locale?: string; region?: string; courseId?: string } = {}): Promise<string> {
-  const { lt } = await launchSession(t, { persona, courseId: options.courseId ?? COURSE, resourceLinkId: linkId, locale: options.locale ?? 'fi', region: options.region });
+export async function openLink(
+  t: TestSilta,
+  linkId: string,
+  persona: Persona,
+  options: { locale?: string; region?: string; courseId?: string } = {},
+): Promise<string> {
+  const { lt } = await launchSession(t, {
+    persona,
+    courseId: options.courseId ?? COURSE,
+    resourceLinkId: linkId,
+    locale: options.locale ?? 'fi',
+    region: options.region,
+  });
   return lt;
 }
 
 /** Posts the "new session" form as the facilitator; returns the session id from the redirect. */
 export async function startSession(t: TestSilta, lt: string, fields: Record<string, string> = {}): Promise<number> {
-  const body = new URLSearchParams({ lt, title: 'Palveluketju Pohjois-Karjalassa', language: 'fi', template: 'service-chain', ...fields });
+  const body = new URLSearchParams({
+    lt,
+    title: 'Palveluketju Pohjois-Karjalassa',
+    language: 'fi',
+    template: 'service-chain',
+    ...fields,
+  });
   const response = await t.request().post('/sessions/new').type('form').send(body.toString());
   if (response.status !== 303) throw new Error(`create failed: ${response.status} ${response.text.slice(0, 300)}`);
   const match = /^\/sessions\/(\d+)\?lt=/.exec(response.headers.location as string);
@@ -46,7 +63,9 @@ export class Participant {
 
   /** Emits a command and resolves with its acknowledgement. */
   send<T = unknown>(event: Command | string, payload: unknown): Promise<Ack<T>> {
-    return new Promise((resolve) => (this.socket.emit as (e: string, p: unknown, ack: (a: Ack<T>) => void) => void)(event, payload, resolve));
+    return new Promise((resolve) =>
+      (this.socket.emit as (e: string, p: unknown, ack: (a: Ack<T>) => void) => void)(event, payload, resolve),
+    );
   }
 
   /** A command that must succeed; returns its data. */
@@ -100,7 +119,14 @@ export async function connect(t: TestSilta, lt: string, baseUrl = t.baseUrl): Pr
 export const uuid = () => crypto.randomUUID();
 
 /** A note:add payload. */
-export const notePayload = (sessionId: number, fields: Record<string, unknown> = {}) => ({ sessionId, clientId: uuid(), lane: 'kela', column: 'assessment', text: 'Kelan ja TTH:n yhteinen arvio', ...fields });
+export const notePayload = (sessionId: number, fields: Record<string, unknown> = {}) => ({
+  sessionId,
+  clientId: uuid(),
+  lane: 'kela',
+  column: 'assessment',
+  text: 'Kelan ja TTH:n yhteinen arvio',
+  ...fields,
+});
 
 /**
  * A new session of a placed link with its facilitator and two participants (trainee from
@@ -111,7 +137,10 @@ export async function sessionWithThree(t: TestSilta, open: Participant[], fields
   const link = placeSession(t);
   const teacherLt = await openLink(t, link, 'teacher');
   const sessionId = await startSession(t, teacherLt, fields);
-  const [aLt, bLt] = [await openLink(t, link, 'trainee', { region: 'pohjois-karjala' }), await openLink(t, link, 'developer', { region: 'pirkanmaa' })];
+  const [aLt, bLt] = [
+    await openLink(t, link, 'trainee', { region: 'pohjois-karjala' }),
+    await openLink(t, link, 'developer', { region: 'pirkanmaa' }),
+  ];
   const teacher = await connect(t, teacherLt);
   const a = await connect(t, aLt);
   const b = await connect(t, bLt);

@@ -20,30 +20,59 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
     const teacherLt = await openLink(suite.t, link, 'teacher', { region: teacherRegion });
     const sessionId = await startSession(suite.t, teacherLt, { title: 'Palveluketju Pohjois-Karjalassa', ...fields });
     const [aLt, bLt] = [await openLink(suite.t, link, 'trainee'), await openLink(suite.t, link, 'developer')];
-    const [teacher, a, b] = [await connect(suite.t, teacherLt), await connect(suite.t, aLt), await connect(suite.t, bLt)];
+    const [teacher, a, b] = [
+      await connect(suite.t, teacherLt),
+      await connect(suite.t, aLt),
+      await connect(suite.t, bLt),
+    ];
     open.push(teacher, a, b);
     for (const p of [teacher, a, b]) await p.join(sessionId);
     const first = notePayload(sessionId, { lane: 'kela', column: 'assessment', text: 'Kelan ja TTH:n yhteinen arvio' });
     const second = notePayload(sessionId, { lane: 'health-care', column: 'concern', text: FORMULA, colour: 'blue' });
-    const third = notePayload(sessionId, { lane: 'kela', column: 'assessment', text: 'Kuntoutustarve näkyy liian myöhään' });
+    const third = notePayload(sessionId, {
+      lane: 'kela',
+      column: 'assessment',
+      text: 'Kuntoutustarve näkyy liian myöhään',
+    });
     await a.ok('note:add', first);
     await a.ok('note:add', second);
     await b.ok('note:add', third);
     const clusterId = uuid();
     await teacher.ok('cluster:create', { sessionId, clientId: clusterId, label: 'Yhteinen arvio' });
     await teacher.ok('note:cluster', { sessionId, clientId: uuid(), noteId: first.clientId, clusterId });
-    for (const [voter, note] of [[a, first], [a, first], [b, first], [b, third]] as const) await voter.ok('vote:cast', { sessionId, clientId: uuid(), noteId: note.clientId });
+    for (const [voter, note] of [
+      [a, first],
+      [a, first],
+      [b, first],
+      [b, third],
+    ] as const)
+      await voter.ok('vote:cast', { sessionId, clientId: uuid(), noteId: note.clientId });
     return { link, sessionId, teacher, teacherLt, aLt, bLt, notes: { first, second, third } };
   }
 
-  const outcome = (sessionId: number, lt: string, suffix = '') => suite.t.request().get(`/sessions/${sessionId}/outcome${suffix}?lt=${lt}`);
+  const outcome = (sessionId: number, lt: string, suffix = '') =>
+    suite.t.request().get(`/sessions/${sessionId}/outcome${suffix}?lt=${lt}`);
 
-  it('groups notes by lane and by cluster in the viewer\'s language; votes only for the facilitator until revealed', async () => {
+  it("groups notes by lane and by cluster in the viewer's language; votes only for the facilitator until revealed", async () => {
     const w = await workshop();
     const learner = await outcome(w.sessionId, w.aLt).expect(200);
     assert.match(learner.text, /<html lang="fi">/);
-    for (const text of ['Kela', 'Terveydenhuolto', 'Työkyvyn arviointi', 'Huoli työkyvystä herää', 'Kelan ja TTH:n yhteinen arvio', 'Yhteinen arvio', 'Ei ryhmässä', 'Aino Virtanen', 'Elias Korhonen']) assert.ok(learner.text.includes(text), text);
-    assert.ok(learner.text.includes('&#x3D;HYPERLINK(&quot;http://evil.example&quot;'), 'note text is escaped in the page');
+    for (const text of [
+      'Kela',
+      'Terveydenhuolto',
+      'Työkyvyn arviointi',
+      'Huoli työkyvystä herää',
+      'Kelan ja TTH:n yhteinen arvio',
+      'Yhteinen arvio',
+      'Ei ryhmässä',
+      'Aino Virtanen',
+      'Elias Korhonen',
+    ])
+      assert.ok(learner.text.includes(text), text);
+    assert.ok(
+      learner.text.includes('&#x3D;HYPERLINK(&quot;http://evil.example&quot;'),
+      'note text is escaped in the page',
+    );
     assert.ok(!learner.text.includes('<th scope="col">Äänet</th>'), 'no vote column before the reveal');
     assert.ok(!learner.text.includes('outcome-votes'), 'no vote figures before the reveal');
     assert.ok(learner.text.includes('Fasilitaattori ei ole vielä julkaissut'));
@@ -62,24 +91,42 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
     const revealed = await outcome(w.sessionId, w.aLt).expect(200);
     assert.match(revealed.text, /<td class="outcome-votes">3<\/td>/);
 
-    const swedish = await outcome(w.sessionId, await openLink(suite.t, w.link, 'developer', { locale: 'sv' })).expect(200);
+    const swedish = await outcome(w.sessionId, await openLink(suite.t, w.link, 'developer', { locale: 'sv' })).expect(
+      200,
+    );
     assert.match(swedish.text, /<html lang="sv">/);
-    for (const text of ['FPA', 'Bedömning av arbetsförmågan', 'Lappar per grupp', 'Inte i någon grupp']) assert.ok(swedish.text.includes(text), text);
+    for (const text of ['FPA', 'Bedömning av arbetsförmågan', 'Lappar per grupp', 'Inte i någon grupp'])
+      assert.ok(swedish.text.includes(text), text);
   });
 
   it('exports Markdown (headings per lane, bullets with votes) and CSV (one row per note, formulas defused)', async () => {
     const w = await workshop();
     const md = await outcome(w.sessionId, w.teacherLt, '.md').expect(200);
     assert.match(String(md.headers['content-type']), /^text\/markdown; charset=utf-8/);
-    assert.match(String(md.headers['content-disposition']), /^attachment; filename="palveluketju-pohjois-karjalassa-\d+\.md"$/);
+    assert.match(
+      String(md.headers['content-disposition']),
+      /^attachment; filename="palveluketju-pohjois-karjalassa-\d+\.md"$/,
+    );
     assert.match(md.text, /^# Palveluketju Pohjois-Karjalassa\n/);
-    assert.match(md.text, /\n## Kela\n\n### Työkyvyn arviointi\n\n- Kelan ja TTH:n yhteinen arvio \(ryhmä: Yhteinen arvio, 3 ääntä, Aino Virtanen\)\n- Kuntoutustarve näkyy liian myöhään \(1 ääni, Elias Korhonen\)\n/);
-    assert.match(md.text, /\n## Terveydenhuolto\n\n### Huoli työkyvystä herää\n\n- =HYPERLINK\("http:\/\/evil.example","klikkaa"\) \(0 ääntä, Aino Virtanen\)\n/);
-    assert.match(md.text, /\n## Laput ryhmittäin\n\n### Yhteinen arvio\n\n- Kelan ja TTH:n yhteinen arvio \(Kela \/ Työkyvyn arviointi, 3 ääntä, Aino Virtanen\)\n/);
+    assert.match(
+      md.text,
+      /\n## Kela\n\n### Työkyvyn arviointi\n\n- Kelan ja TTH:n yhteinen arvio \(ryhmä: Yhteinen arvio, 3 ääntä, Aino Virtanen\)\n- Kuntoutustarve näkyy liian myöhään \(1 ääni, Elias Korhonen\)\n/,
+    );
+    assert.match(
+      md.text,
+      /\n## Terveydenhuolto\n\n### Huoli työkyvystä herää\n\n- =HYPERLINK\("http:\/\/evil.example","klikkaa"\) \(0 ääntä, Aino Virtanen\)\n/,
+    );
+    assert.match(
+      md.text,
+      /\n## Laput ryhmittäin\n\n### Yhteinen arvio\n\n- Kelan ja TTH:n yhteinen arvio \(Kela \/ Työkyvyn arviointi, 3 ääntä, Aino Virtanen\)\n/,
+    );
 
     const csv = await outcome(w.sessionId, w.teacherLt, '.csv').expect(200);
     assert.match(String(csv.headers['content-type']), /^text\/csv; charset=utf-8/);
-    const rows = csv.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const rows = csv.text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     assert.deepEqual(rows, [
       'Kaista,Sarake,Ryhmä,Lappu,Väri,Äänet,Kirjoittaja',
       'Terveydenhuolto,Huoli työkyvystä herää,,"\'=HYPERLINK(""http://evil.example"",""klikkaa"")",sininen,0,Aino Virtanen',
@@ -88,7 +135,9 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
     ]);
 
     // A participant before the reveal: the same notes, no votes anywhere.
-    const learnerCsv = (await outcome(w.sessionId, w.bLt, '.csv').expect(200)).text.replace(/^\uFEFF/, '').split('\r\n');
+    const learnerCsv = (await outcome(w.sessionId, w.bLt, '.csv').expect(200)).text
+      .replace(/^\uFEFF/, '')
+      .split('\r\n');
     assert.equal(learnerCsv[0], 'Kaista,Sarake,Ryhmä,Lappu,Väri,Kirjoittaja');
     assert.ok(!/\d+ (ääni|ääntä)\b/.test((await outcome(w.sessionId, w.bLt, '.md').expect(200)).text));
   });
@@ -99,25 +148,45 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
       const page = await outcome(w.sessionId, lt).expect(200);
       const md = await outcome(w.sessionId, lt, '.md').expect(200);
       const csv = await outcome(w.sessionId, lt, '.csv').expect(200);
-      assert.ok(page.text.includes('Kelan ja TTH:n yhteinen arvio') && md.text.includes('Kelan ja TTH:n yhteinen arvio') && csv.text.includes('Kelan ja TTH:n yhteinen arvio'));
-      for (const text of [page.text, md.text, csv.text]) for (const name of ['Aino', 'Virtanen', 'Elias', 'Korhonen']) assert.ok(!text.includes(name), `${name} revealed`);
+      assert.ok(
+        page.text.includes('Kelan ja TTH:n yhteinen arvio') &&
+          md.text.includes('Kelan ja TTH:n yhteinen arvio') &&
+          csv.text.includes('Kelan ja TTH:n yhteinen arvio'),
+      );
+      for (const text of [page.text, md.text, csv.text])
+        for (const name of ['Aino', 'Virtanen', 'Elias', 'Korhonen'])
+          assert.ok(!text.includes(name), `${name} revealed`);
       assert.ok(!csv.text.includes('Kirjoittaja') && !page.text.includes('Kirjoittaja'), 'no writer column at all');
     }
   });
 
   it("refuses another course's session, unknown ids and requests without a launch", async () => {
     const w = await workshop();
-    const otherLink = suite.t.devPlatform.placeLink({ courseId: '2', title: 'Toinen verstas', custom: { target: 'session' } }).id;
+    const otherLink = suite.t.devPlatform.placeLink({
+      courseId: '2',
+      title: 'Toinen verstas',
+      custom: { target: 'session' },
+    }).id;
     const outsider = await openLink(suite.t, otherLink, 'teacher', { courseId: '2' });
     const before = await Practice.count();
     for (const suffix of ['', '.md', '.csv']) {
       const refused = await outcome(w.sessionId, outsider, suffix).set('Accept', 'application/json').expect(404);
       assert.equal(refused.body.error.code, 'session_not_found');
     }
-    const published = await suite.t.request().post(`/sessions/${w.sessionId}/outcome/publish`).type('form').set('Accept', 'application/json').send({ lt: outsider, region: 'kainuu' }).expect(404);
+    const published = await suite.t
+      .request()
+      .post(`/sessions/${w.sessionId}/outcome/publish`)
+      .type('form')
+      .set('Accept', 'application/json')
+      .send({ lt: outsider, region: 'kainuu' })
+      .expect(404);
     assert.equal(published.body.error.code, 'session_not_found');
     for (const id of ['999999', 'abc', '0', '-1', '1e3']) {
-      const unknown = await suite.t.request().get(`/sessions/${id}/outcome?lt=${w.teacherLt}`).set('Accept', 'application/json').expect(404);
+      const unknown = await suite.t
+        .request()
+        .get(`/sessions/${id}/outcome?lt=${w.teacherLt}`)
+        .set('Accept', 'application/json')
+        .expect(404);
       assert.equal(unknown.body.error.code, 'session_not_found', id);
     }
     await suite.t.request().get(`/sessions/${w.sessionId}/outcome.txt?lt=${w.teacherLt}`).expect(404);
@@ -125,24 +194,43 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
     assert.equal(await Practice.count(), before, 'nothing was published');
   });
 
-  it('publishes a draft practice for the facilitator\'s region, seen only by its author until published', async () => {
+  it("publishes a draft practice for the facilitator's region, seen only by its author until published", async () => {
     const w = await workshop({}, 'pohjois-karjala');
     const before = await Practice.count();
     // A participant may not publish: 403 and nothing made.
-    const learner = await suite.t.request().post(`/sessions/${w.sessionId}/outcome/publish`).type('form').set('Accept', 'application/json').send({ lt: w.aLt }).expect(403);
+    const learner = await suite.t
+      .request()
+      .post(`/sessions/${w.sessionId}/outcome/publish`)
+      .type('form')
+      .set('Accept', 'application/json')
+      .send({ lt: w.aLt })
+      .expect(403);
     assert.equal(learner.body.error.code, 'facilitator_only');
     assert.equal(await Practice.count(), before);
 
-    const response = await suite.t.request().post(`/sessions/${w.sessionId}/outcome/publish`).type('form').send({ lt: w.teacherLt }).expect(303);
-    const match = new RegExp(`^/board/practices/(\\d+)/edit\\?lt=${w.teacherLt}$`).exec(String(response.headers.location));
+    const response = await suite.t
+      .request()
+      .post(`/sessions/${w.sessionId}/outcome/publish`)
+      .type('form')
+      .send({ lt: w.teacherLt })
+      .expect(303);
+    const match = new RegExp(`^/board/practices/(\\d+)/edit\\?lt=${w.teacherLt}$`).exec(
+      String(response.headers.location),
+    );
     assert.ok(match, String(response.headers.location));
     const draft = await Practice.findByPk(Number(match[1]));
     assert.ok(draft);
     const teacherSession = await LaunchSession.findByPk(w.teacherLt);
-    assert.deepEqual([draft.status, draft.regionCode, draft.title, draft.language, draft.authorId], ['draft', 'pohjois-karjala', 'Palveluketju Pohjois-Karjalassa', 'fi', teacherSession!.userId]);
+    assert.deepEqual(
+      [draft.status, draft.regionCode, draft.title, draft.language, draft.authorId],
+      ['draft', 'pohjois-karjala', 'Palveluketju Pohjois-Karjalassa', 'fi', teacherSession!.userId],
+    );
     assert.deepEqual(JSON.parse(draft.actors), ['health-care', 'kela']);
     assert.deepEqual(JSON.parse(draft.themes), ['service-chain']);
-    assert.match(draft.whatWasDone, /\*\*Kela\*\*\n\n- Työkyvyn arviointi: Kelan ja TTH:n yhteinen arvio \(3 ääntä\)\n- Työkyvyn arviointi: Kuntoutustarve näkyy liian myöhään \(1 ääni\)/);
+    assert.match(
+      draft.whatWasDone,
+      /\*\*Kela\*\*\n\n- Työkyvyn arviointi: Kelan ja TTH:n yhteinen arvio \(3 ääntä\)\n- Työkyvyn arviointi: Kuntoutustarve näkyy liian myöhään \(1 ääni\)/,
+    );
     assert.ok(!/Aino|Elias/.test(`${draft.summary} ${draft.need} ${draft.whatWasDone}`), 'the draft names no writers');
 
     const form = await suite.t.request().get(String(response.headers.location)).expect(200);
@@ -150,18 +238,39 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
     assert.ok(form.text.includes('Palveluketju Pohjois-Karjalassa'));
 
     // Others do not see the draft: not its page, not the listing, not the region page.
-    const boardLink = suite.t.devPlatform.placeLink({ courseId: '3', title: 'Vertaisoppiminen', custom: { target: 'board', region: 'pirkanmaa' } }).id;
+    const boardLink = suite.t.devPlatform.placeLink({
+      courseId: '3',
+      title: 'Vertaisoppiminen',
+      custom: { target: 'board', region: 'pirkanmaa' },
+    }).id;
     const reader = await openLink(suite.t, boardLink, 'developer');
     const teacherBoard = await openLink(suite.t, boardLink, 'teacher');
     await suite.t.request().get(`/board/practices/${draft.id}?lt=${reader}`).expect(404);
-    const shows = async (lt: string, path: string) => (await suite.t.request().get(`${path}${path.includes('?') ? '&' : '?'}lt=${lt}`).expect(200)).text.includes(`/board/practices/${draft.id}?lt=`);
+    const shows = async (lt: string, path: string) =>
+      (
+        await suite.t
+          .request()
+          .get(`${path}${path.includes('?') ? '&' : '?'}lt=${lt}`)
+          .expect(200)
+      ).text.includes(`/board/practices/${draft.id}?lt=`);
     assert.equal(await shows(reader, '/board?sort=newest'), false);
     assert.equal(await shows(reader, '/board/regions/pohjois-karjala'), false);
     assert.equal(await shows(teacherBoard, '/board?sort=newest'), true, 'its author sees it');
     assert.equal(await shows(teacherBoard, '/board/regions/pohjois-karjala'), true);
 
     // The author publishes by choosing a status in the edit form; then everyone sees it.
-    const body = new URLSearchParams({ lt: w.teacherLt, title: draft.title, summary: draft.summary, need: draft.need, whatWasDone: draft.whatWasDone, results: '', status: 'pilot', language: 'fi', region: 'pohjois-karjala', links: '' });
+    const body = new URLSearchParams({
+      lt: w.teacherLt,
+      title: draft.title,
+      summary: draft.summary,
+      need: draft.need,
+      whatWasDone: draft.whatWasDone,
+      results: '',
+      status: 'pilot',
+      language: 'fi',
+      region: 'pohjois-karjala',
+      links: '',
+    });
     await suite.t.request().post(`/board/practices/${draft.id}`).type('form').send(body.toString()).expect(303);
     assert.equal((await draft.reload()).status, 'pilot');
     await suite.t.request().get(`/board/practices/${draft.id}?lt=${reader}`).expect(200);
@@ -177,7 +286,13 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
     assert.match(page.text, /<option value="kainuu">Kainuun hyvinvointialue[^<]*<\/option>/);
 
     const before = await Practice.count();
-    const publish = (fields: Record<string, string>) => suite.t.request().post(`/sessions/${w.sessionId}/outcome/publish`).type('form').set('Accept', 'application/json').send({ lt: w.teacherLt, ...fields });
+    const publish = (fields: Record<string, string>) =>
+      suite.t
+        .request()
+        .post(`/sessions/${w.sessionId}/outcome/publish`)
+        .type('form')
+        .set('Accept', 'application/json')
+        .send({ lt: w.teacherLt, ...fields });
     assert.equal((await publish({ region: '' }).expect(400)).body.error.code, 'session_outcome_region_required');
     assert.equal((await publish({ region: 'atlantis' }).expect(404)).body.error.code, 'region_not_found');
     assert.equal((await publish({ region: 'Kainuu!' }).expect(400)).body.error.code, 'validation_failed');
@@ -187,7 +302,11 @@ describe('Live sessions: the outcome page, its exports and publishing it to the 
 
     await publish({ region: 'kainuu' }).expect(303);
     assert.equal(await Practice.count(), before + 1);
-    assert.equal((await UserRegion.findByPk(teacher!.userId))?.regionCode, 'kainuu', 'the choice is the facilitator\'s board region from now on');
+    assert.equal(
+      (await UserRegion.findByPk(teacher!.userId))?.regionCode,
+      'kainuu',
+      "the choice is the facilitator's board region from now on",
+    );
     const again = await outcome(w.sessionId, w.teacherLt).expect(200);
     assert.ok(!again.text.includes('publish-region'), 'not asked again');
   });
@@ -222,12 +341,20 @@ describe('Browser: the outcome page is accessible, fits a phone and prints witho
       await page.goto(`${t.baseUrl}/sessions/${sessionId}/outcome?lt=${teacherLt}`);
       await page.getByText('Yhteinen arvio ensimmäisellä käynnillä').first().waitFor();
       await expectAccessible(page, 'the outcome page');
-      assert.equal(await page.locator('button[data-print]').isVisible(), true, 'the print button is shown when scripts run');
+      assert.equal(
+        await page.locator('button[data-print]').isVisible(),
+        true,
+        'the print button is shown when scripts run',
+      );
       await page.setViewportSize({ width: 360, height: 740 });
       await expectAccessible(page, 'the outcome page at 360 px');
-      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'no sideways scrolling of the page at 360 px (the tables scroll in their own boxes)');
+      assert.ok(
+        await page.evaluate(() => document.documentElement.scrollWidth <= 360),
+        'no sideways scrolling of the page at 360 px (the tables scroll in their own boxes)',
+      );
       await page.emulateMedia({ media: 'print' });
-      for (const selector of ['.site-header', '.outcome-actions', '.outcome-publish']) assert.equal(await page.locator(selector).isVisible(), false, `${selector} on paper`);
+      for (const selector of ['.site-header', '.outcome-actions', '.outcome-publish'])
+        assert.equal(await page.locator(selector).isVisible(), false, `${selector} on paper`);
       assert.equal(await page.locator('.outcome-table').first().isVisible(), true);
     } finally {
       await context.close();

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expectAccessible, horizontalOverflow, langOf, launchBrowser, newCookielessPage, sites, skipWithoutChromium } from '../helpers/browser';
+import {
+  expectAccessible,
+  horizontalOverflow,
+  langOf,
+  launchBrowser,
+  newCookielessPage,
+  sites,
+  skipWithoutChromium,
+} from '../helpers/browser';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 import { openLink, placeSession, startSession } from './session-fixtures';
 

@@ -34,7 +34,11 @@ describe('Live sessions across two Silta processes (Redis Streams adapter)', fun
     sockets.push(writer, reader);
     await reader.join(sessionId);
     const joined = await writer.join(sessionId);
-    assert.deepEqual(joined.participants.map((p) => p.name).sort(), ['Aino Virtanen', 'Elias Korhonen'], 'presence lists the participant on the other instance');
+    assert.deepEqual(
+      joined.participants.map((p) => p.name).sort(),
+      ['Aino Virtanen', 'Elias Korhonen'],
+      'presence lists the participant on the other instance',
+    );
 
     // The adapter's stream reader starts just after boot: add notes until one arrives (or the test times out).
     let heard: NoteView | undefined;

@@ -42,10 +42,14 @@ describe('Live sessions survive a crash of the server', function () {
     const pending = inFlight.map(
       (note) =>
         new Promise<void>((resolve) => {
-          learner.socket.emit('note:add', note as never, ((ack: Ack<{ seq: number }>) => {
-            if ('data' in ack) acknowledged.add(note.clientId);
-            resolve();
-          }) as never);
+          learner.socket.emit(
+            'note:add',
+            note as never,
+            ((ack: Ack<{ seq: number }>) => {
+              if ('data' in ack) acknowledged.add(note.clientId);
+              resolve();
+            }) as never,
+          );
           learner.socket.once('disconnect', () => resolve());
         }),
     );
@@ -65,6 +69,11 @@ describe('Live sessions survive a crash of the server', function () {
     assert.equal(state.seq, state.notes.length, 'one event per stored note, no gaps');
     const next = await back.ok('note:add', notePayload(sessionId, { text: 'Uudelleenkäynnistyksen jälkeen' }));
     assert.equal(next.seq, state.seq + 1, 'numbering continues');
-    assert.equal((await back.ok('note:add', { ...notePayload(sessionId, { text: 'Lappu 0' }), clientId: [...acknowledged][0] })).seq, 1, 'a retry after the restart returns the original ack');
+    assert.equal(
+      (await back.ok('note:add', { ...notePayload(sessionId, { text: 'Lappu 0' }), clientId: [...acknowledged][0] }))
+        .seq,
+      1,
+      'a retry after the restart returns the original ack',
+    );
   });
 });

@@ -16,7 +16,13 @@ describe('Live sessions: a retried client id is never applied twice', () => {
     const session = await LiveSession.findByPk(sessionId);
     const notes = await SessionNote.findAll({ where: { sessionId }, order: [['id', 'ASC']], raw: true });
     const votes = await SessionVote.findAll({ where: { sessionId }, order: [['id', 'ASC']], raw: true });
-    return { seq: session?.seq, phase: session?.phase, events: await SessionEventRow.count({ where: { sessionId } }), notes, votes };
+    return {
+      seq: session?.seq,
+      phase: session?.phase,
+      events: await SessionEventRow.count({ where: { sessionId } }),
+      notes,
+      votes,
+    };
   }
 
   it('a retried edit after a newer edit keeps the newer text: original seq, no broadcast', async () => {
@@ -77,7 +83,11 @@ describe('Live sessions: a retried client id is never applied twice', () => {
     const before = await snapshot(sessionId);
     await b.fails('note:add', { ...notePayload(sessionId), clientId: add.clientId }, 'client_id_reused');
     await b.fails('note:add', add, 'client_id_reused');
-    await a.fails('note:edit', { sessionId, clientId: add.clientId, noteId: add.clientId, text: 'Toinen komento' }, 'client_id_reused');
+    await a.fails(
+      'note:edit',
+      { sessionId, clientId: add.clientId, noteId: add.clientId, text: 'Toinen komento' },
+      'client_id_reused',
+    );
     await teacher.fails('phase:set', { sessionId, clientId: add.clientId, phase: 'gaps' }, 'client_id_reused');
     assert.deepEqual(await snapshot(sessionId), before);
   });

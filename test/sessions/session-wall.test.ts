@@ -18,30 +18,55 @@ describe('Live session wall: group names and the page links', function () {
     assert.equal(ack.error.message, 'Ryhmä nimeltä yhteinen   ARVIO on jo olemassa. Valitse toinen nimi.');
     const second = uuid();
     await b.ok('cluster:create', { sessionId, clientId: second, label: 'Paluu työhön' });
-    await b.fails('cluster:rename', { sessionId, clientId: uuid(), clusterId: second, label: 'yhteinen arvio' }, 'cluster_name_taken');
+    await b.fails(
+      'cluster:rename',
+      { sessionId, clientId: uuid(), clusterId: second, label: 'yhteinen arvio' },
+      'cluster_name_taken',
+    );
     await a.ok('cluster:rename', { sessionId, clientId: uuid(), clusterId: first, label: 'YHTEINEN arvio' });
     // A deleted group's name is free again.
     await a.ok('cluster:delete', { sessionId, clientId: uuid(), clusterId: second });
     await a.ok('cluster:create', { sessionId, clientId: uuid(), label: 'Paluu työhön' });
-    assert.equal(b.events(before).filter((h) => h.event === 'cluster:created' && (h.payload.cluster as { label: string }).label.includes('ARVIO')).length, 0, 'the refused group was never broadcast');
+    assert.equal(
+      b
+        .events(before)
+        .filter(
+          (h) => h.event === 'cluster:created' && (h.payload.cluster as { label: string }).label.includes('ARVIO'),
+        ).length,
+      0,
+      'the refused group was never broadcast',
+    );
   });
 
   it('links the outcome for the facilitator at once and for participants once the session is closed; the facilitator gets the presenter view', async () => {
     const { sessionId, teacher, a } = await s.setup();
     await a.ok('note:add', notePayload(sessionId));
-    const page = async (lt: string, query = '') => (await s.t.request().get(`/sessions/${sessionId}?lt=${lt}${query}`).expect(200)).text.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+    const page = async (lt: string, query = '') =>
+      (await s.t.request().get(`/sessions/${sessionId}?lt=${lt}${query}`).expect(200)).text
+        .replaceAll('&#x3D;', '=')
+        .replaceAll('&amp;', '&');
     const outcomeLink = `href="/sessions/${sessionId}/outcome?lt=`;
     const teacherPage = await page(teacher.lt);
-    assert.ok(teacherPage.includes(`<li id="session-outcome-link"><a ${outcomeLink}${teacher.lt}">`), 'the facilitator sees the outcome link');
+    assert.ok(
+      teacherPage.includes(`<li id="session-outcome-link"><a ${outcomeLink}${teacher.lt}">`),
+      'the facilitator sees the outcome link',
+    );
     assert.ok(teacherPage.includes(`<a href="/sessions/${sessionId}?lt=${teacher.lt}&present">Esitysnäkymä</a>`));
     const participantPage = await page(a.lt);
-    assert.match(participantPage, /<li id="session-outcome-link" hidden>/, 'a participant does not, while the session runs');
+    assert.match(
+      participantPage,
+      /<li id="session-outcome-link" hidden>/,
+      'a participant does not, while the session runs',
+    );
     assert.doesNotMatch(participantPage, /Esitysnäkymä/);
     const present = await page(teacher.lt, '&present');
     assert.match(present, /class="session session--present"/);
     assert.doesNotMatch(present, /id="session-toolbar"/);
 
     await teacher.ok('session:close', { sessionId, clientId: uuid() });
-    assert.ok((await page(a.lt)).includes(`<li id="session-outcome-link"><a ${outcomeLink}${a.lt}">`), 'everyone once it is closed');
+    assert.ok(
+      (await page(a.lt)).includes(`<li id="session-outcome-link"><a ${outcomeLink}${a.lt}">`),
+      'everyone once it is closed',
+    );
   });
 });

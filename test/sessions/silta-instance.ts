@@ -20,11 +20,25 @@ export type Instance = { child: ChildProcess; url: string; port: number };
  * `node --import tsx server/index.ts` (what `npm start` runs) on the test's database and secret,
  * without a development platform of its own; resolves once it listens.
  */
-export async function startInstance(t: TestSilta, port: number, extraEnv: Record<string, string> = {}): Promise<Instance> {
+export async function startInstance(
+  t: TestSilta,
+  port: number,
+  extraEnv: Record<string, string> = {},
+): Promise<Instance> {
   const url = `http://localhost:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     cwd: ROOT_DIR,
-    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), PUBLIC_URL: url, DATABASE_URL: t.env.databaseUrl, SECRET_KEY: t.env.secretKey, DEV_PLATFORM: 'false', LOG_LEVEL: 'silent', ...extraEnv },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      PUBLIC_URL: url,
+      DATABASE_URL: t.env.databaseUrl,
+      SECRET_KEY: t.env.secretKey,
+      DEV_PLATFORM: 'false',
+      LOG_LEVEL: 'silent',
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -98,7 +98,13 @@ describe('Realtime (Socket.IO) foundation', () => {
     assert.equal(denied.error.code, 'forbidden');
     assert.match(denied.error.message, /oikeutta/);
 
-    for (const payload of [null, 'context:1', { room: 5 }, { room: 'x'.repeat(101) }, { room: 'context:1', extra: 1 }]) {
+    for (const payload of [
+      null,
+      'context:1',
+      { room: 5 },
+      { room: 'x'.repeat(101) },
+      { room: 'context:1', extra: 1 },
+    ]) {
       const bad = await emit(socket, 'room:join', payload);
       assert.ok('error' in bad && bad.error.code === 'validation_failed', JSON.stringify(payload));
     }
@@ -133,7 +139,14 @@ describe('Realtime (Socket.IO) foundation', () => {
     const { token, launch } = await tokenFor(t);
     const room = `context:${launch.context.id}`;
     let auth: Record<string, unknown> = { token };
-    const socket = track(connectClient(t.baseUrl, { transports: ['websocket'], extraHeaders: { origin: new URL(t.baseUrl).origin }, reconnectionDelay: 50, auth: (cb) => cb(auth) }));
+    const socket = track(
+      connectClient(t.baseUrl, {
+        transports: ['websocket'],
+        extraHeaders: { origin: new URL(t.baseUrl).origin },
+        reconnectionDelay: 50,
+        auth: (cb) => cb(auth),
+      }),
+    );
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     assert.ok('data' in (await emit(socket, 'room:join', { room })));
     // Recovery starts from the offset of the last event received, so receive one first.

@@ -23,12 +23,25 @@ function freePort(): Promise<number> {
 }
 
 /** `node --import tsx server/index.ts` on the test's database and the given Redis; resolves once listening. */
-async function startInstance(t: TestSilta, redisUrl: string): Promise<{ child: ChildProcess; url: string; port: number }> {
+async function startInstance(
+  t: TestSilta,
+  redisUrl: string,
+): Promise<{ child: ChildProcess; url: string; port: number }> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     cwd: ROOT_DIR,
-    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), PUBLIC_URL: url, DATABASE_URL: t.env.databaseUrl, SECRET_KEY: t.env.secretKey, DEV_PLATFORM: 'false', REDIS_URL: redisUrl, LOG_LEVEL: 'silent' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      PUBLIC_URL: url,
+      DATABASE_URL: t.env.databaseUrl,
+      SECRET_KEY: t.env.secretKey,
+      DEV_PLATFORM: 'false',
+      REDIS_URL: redisUrl,
+      LOG_LEVEL: 'silent',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -91,7 +104,8 @@ describe('Realtime across two Silta processes (Redis Streams adapter)', function
     // Launches happen in the test process (its development platform); the instances share its database and secret.
     const sender = await launchSession(t, { persona: 'teacher' });
     const receiver = await launchSession(t, { persona: 'trainee' });
-    const tokenOf = async (lt: string) => ((await t.request().get(`/realtime/token?lt=${lt}`).expect(200)).body as { token: string }).token;
+    const tokenOf = async (lt: string) =>
+      ((await t.request().get(`/realtime/token?lt=${lt}`).expect(200)).body as { token: string }).token;
     const room = `context:${(await loadLaunch(t.silta.sequelize, receiver.lt)).context.id}`;
 
     const a = await connected(client(one.url, { token: await tokenOf(sender.lt) }));
@@ -101,7 +115,9 @@ describe('Realtime across two Silta processes (Redis Streams adapter)', function
     assert.deepEqual(await emit(b, 'room:join', { room }), { data: { room } });
 
     const text = `hei-${crypto.randomUUID()}`;
-    const heard = new Promise<{ text: string; from: number }>((resolve) => b.on('test:broadcasted', (message) => message.text === text && resolve(message)));
+    const heard = new Promise<{ text: string; from: number }>((resolve) =>
+      b.on('test:broadcasted', (message) => message.text === text && resolve(message)),
+    );
     // The adapter's stream reader starts just after boot: send again until it arrives (or the test times out).
     let received: { text: string; from: number } | undefined;
     void heard.then((m) => (received = m));

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { formatNumber, formatScore, formatScoreNumber, percentOfGrade, roundScore } from '../../server/domain/grades/score-format';
+import {
+  formatNumber,
+  formatScore,
+  formatScoreNumber,
+  percentOfGrade,
+  roundScore,
+} from '../../server/domain/grades/score-format';
 import { checkKnowledgeAnswer, StepAnswerRefused } from '../../server/domain/modules/assessment/behaviour';
 import { optionOrder } from '../../server/domain/modules/assessment/shuffle';
 import { textLength } from '../../server/domain/modules/assessment/text-length';
@@ -31,8 +37,14 @@ describe('assessment: shuffle, counting, behaviours and the score format', () =>
 
   it('formats one score for each language, rounded once to two decimals', () => {
     assert.equal(roundScore(91.6666), 91.67);
-    assert.deepEqual(['fi', 'sv', 'en'].map((l) => formatScore(91.6666, l as 'fi')), ['91,67\u00a0%', '91,67\u00a0%', '91.67%']);
-    assert.deepEqual(['fi', 'sv', 'en'].map((l) => formatScoreNumber(100, l as 'fi')), ['100', '100', '100']);
+    assert.deepEqual(
+      ['fi', 'sv', 'en'].map((l) => formatScore(91.6666, l as 'fi')),
+      ['91,67\u00a0%', '91,67\u00a0%', '91.67%'],
+    );
+    assert.deepEqual(
+      ['fi', 'sv', 'en'].map((l) => formatScoreNumber(100, l as 'fi')),
+      ['100', '100', '100'],
+    );
     assert.equal(formatNumber(2.5, 'sv'), '2,5');
     assert.equal(percentOfGrade(9.167, 10), 91.67);
   });
@@ -49,23 +61,71 @@ describe('assessment: shuffle, counting, behaviours and the score format', () =>
     const immediate: ModulePack = { ...pack, assessment: { behaviour: 'immediate', tries: 2, penalty: 0.25 } };
     const q = check.questions[0];
     const wrongId = q.options.find((o) => !o.correct)!.id;
-    const rightAll = Object.fromEntries(check.questions.map((x) => [x.id, x.type === 'single' ? x.options.find((o) => o.correct)!.id : x.options.filter((o) => o.correct).map((o) => o.id)]));
-    assert.throws(() => checkKnowledgeAnswer({ pack: immediate, step: check, submitted: {}, previous: null }), (e: unknown) => e instanceof StepAnswerRefused && e.fields.length === check.questions.length);
-    const first = checkKnowledgeAnswer({ pack: immediate, step: check, submitted: { ...rightAll, [q.id]: wrongId }, previous: null });
+    const rightAll = Object.fromEntries(
+      check.questions.map((x) => [
+        x.id,
+        x.type === 'single'
+          ? x.options.find((o) => o.correct)!.id
+          : x.options.filter((o) => o.correct).map((o) => o.id),
+      ]),
+    );
+    assert.throws(
+      () => checkKnowledgeAnswer({ pack: immediate, step: check, submitted: {}, previous: null }),
+      (e: unknown) => e instanceof StepAnswerRefused && e.fields.length === check.questions.length,
+    );
+    const first = checkKnowledgeAnswer({
+      pack: immediate,
+      step: check,
+      submitted: { ...rightAll, [q.id]: wrongId },
+      previous: null,
+    });
     assert.deepEqual(first.states![q.id], { tries: 1, final: false });
     assert.equal(first.stepFinal, false);
-    const second = checkKnowledgeAnswer({ pack: immediate, step: check, submitted: { [q.id]: wrongId }, previous: { answer: first.answer, states: first.states! } });
+    const second = checkKnowledgeAnswer({
+      pack: immediate,
+      step: check,
+      submitted: { [q.id]: wrongId },
+      previous: { answer: first.answer, states: first.states! },
+    });
     assert.deepEqual(second.states![q.id], { tries: 2, final: true });
     assert.equal(second.stepFinal, true);
     assert.deepEqual(second.answer, first.answer, 'final questions keep their stored answer');
-    assert.throws(() => checkKnowledgeAnswer({ pack: immediate, step: check, submitted: rightAll, previous: { answer: second.answer, states: second.states! } }), (e: unknown) => e instanceof SiltaError && e.code === 'answer_final');
+    assert.throws(
+      () =>
+        checkKnowledgeAnswer({
+          pack: immediate,
+          step: check,
+          submitted: rightAll,
+          previous: { answer: second.answer, states: second.states! },
+        }),
+      (e: unknown) => e instanceof SiltaError && e.code === 'answer_final',
+    );
   });
 
   it('reads `assessment` from module.yaml with deferred as the default, and refuses nonsense', () => {
-    const base = { id: 'x', version: '1.0.0', title: { fi: 'a', sv: 'a', en: 'a' }, description: { fi: 'a', sv: 'a', en: 'a' }, estimatedMinutes: 5, passThreshold: 50, retries: true, steps: [{ id: 's', kind: 'reflection', counts: true, minLength: 1, prompt: { fi: 'a', sv: 'a', en: 'a' } }] };
+    const base = {
+      id: 'x',
+      version: '1.0.0',
+      title: { fi: 'a', sv: 'a', en: 'a' },
+      description: { fi: 'a', sv: 'a', en: 'a' },
+      estimatedMinutes: 5,
+      passThreshold: 50,
+      retries: true,
+      steps: [{ id: 's', kind: 'reflection', counts: true, minLength: 1, prompt: { fi: 'a', sv: 'a', en: 'a' } }],
+    };
     assert.deepEqual(moduleManifestSchema.parse(base).assessment, { behaviour: 'deferred', tries: 1, penalty: 0 });
-    assert.deepEqual(moduleManifestSchema.parse({ ...base, assessment: { behaviour: 'immediate', tries: 3, penalty: 0.1 } }).assessment, { behaviour: 'immediate', tries: 3, penalty: 0.1 });
-    for (const bad of [{ behaviour: 'adaptive' }, { behaviour: 'immediate', tries: 0 }, { behaviour: 'immediate', penalty: 2 }, { behaviour: 'deferred', tries: 3 }, { behaviour: 'immediate', retries: 1 }]) {
+    assert.deepEqual(
+      moduleManifestSchema.parse({ ...base, assessment: { behaviour: 'immediate', tries: 3, penalty: 0.1 } })
+        .assessment,
+      { behaviour: 'immediate', tries: 3, penalty: 0.1 },
+    );
+    for (const bad of [
+      { behaviour: 'adaptive' },
+      { behaviour: 'immediate', tries: 0 },
+      { behaviour: 'immediate', penalty: 2 },
+      { behaviour: 'deferred', tries: 3 },
+      { behaviour: 'immediate', retries: 1 },
+    ]) {
       assert.equal(moduleManifestSchema.safeParse({ ...base, assessment: bad }).success, false, JSON.stringify(bad));
     }
   });
@@ -75,7 +135,10 @@ describe('assessment: shuffle, counting, behaviours and the score format', () =>
     for (const p of packs.values()) {
       for (const step of p.steps) {
         if (step.kind !== 'knowledge-check') continue;
-        for (const q of step.questions) for (const o of q.options) for (const text of Object.values(o.feedback)) assert.doesNotMatch(text, outcomeWord, `${p.slug}/${step.id}/${q.id}/${o.id}`);
+        for (const q of step.questions)
+          for (const o of q.options)
+            for (const text of Object.values(o.feedback))
+              assert.doesNotMatch(text, outcomeWord, `${p.slug}/${step.id}/${q.id}/${o.id}`);
       }
     }
   });

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { loadContentPacks, type KnowledgeCheckStep, type ModulePack } from '../../server/domain/modules/content-pack';
-import { gradeKnowledgeCheck, hasPassed, scoreGivenOf, scoreOf, stepAnswerSchema } from '../../server/domain/modules/content-grading';
+import {
+  gradeKnowledgeCheck,
+  hasPassed,
+  scoreGivenOf,
+  scoreOf,
+  stepAnswerSchema,
+} from '../../server/domain/modules/content-grading';
 import { renderMarkdown } from '../../server/domain/modules/markdown';
 import { TINY, tempContentRoot, writeModules } from './content-pack.fixture';
 
@@ -19,9 +25,17 @@ describe('content packs: grading and Markdown', () => {
     it('gives all points for all-right answers, with feedback per option', () => {
       const result = grade('a', ['b', 'a']);
       assert.deepEqual({ points: result.points, maxPoints: result.maxPoints }, { points: 5, maxPoints: 5 });
-      assert.deepEqual(result.questions.map((q) => q.outcome), ['correct', 'correct']);
+      assert.deepEqual(
+        result.questions.map((q) => q.outcome),
+        ['correct', 'correct'],
+      );
       const optionA = result.questions[0].options.find((o) => o.id === 'a');
-      assert.deepEqual(optionA, { id: 'a', selected: true, correct: true, feedback: { fi: 'FA-fi', sv: 'FA-sv', en: 'FA-en' } });
+      assert.deepEqual(optionA, {
+        id: 'a',
+        selected: true,
+        correct: true,
+        feedback: { fi: 'FA-fi', sv: 'FA-sv', en: 'FA-en' },
+      });
     });
 
     it('gives partial points for a partly right multiple-choice answer', () => {
@@ -44,10 +58,18 @@ describe('content packs: grading and Markdown', () => {
     });
 
     it('scores answers of the wrong type as 0 without throwing', () => {
-      for (const [one, many] of [[['a'], 'a'], [1, [1, 2]], [{ id: 'a' }, { a: true }], [true, null]] as const) {
+      for (const [one, many] of [
+        [['a'], 'a'],
+        [1, [1, 2]],
+        [{ id: 'a' }, { a: true }],
+        [true, null],
+      ] as const) {
         const result = grade(one, many);
         assert.equal(result.points, 0);
-        assert.deepEqual(result.questions.map((q) => q.selected), [[], []]);
+        assert.deepEqual(
+          result.questions.map((q) => q.selected),
+          [[], []],
+        );
       }
       for (const answers of [null, undefined, 'a', 42, ['a'], Object.create(null)]) {
         const result = gradeKnowledgeCheck(quiz, answers);
@@ -58,7 +80,11 @@ describe('content packs: grading and Markdown', () => {
 
     it('scoreOf weighs every counting step by its points', () => {
       // quiz 5 points, reflection 1, checklist 2: 8 in all.
-      const all = { quiz: { one: 'a', many: ['a', 'b'] }, think: { text: 'long enough text' }, list: { checked: ['x', 'y'] } };
+      const all = {
+        quiz: { one: 'a', many: ['a', 'b'] },
+        think: { text: 'long enough text' },
+        list: { checked: ['x', 'y'] },
+      };
       assert.equal(scoreOf(pack, all), 100);
       const some = { quiz: { one: 'a', many: ['a'] }, think: { text: 'short' }, list: { checked: ['x', 'nope', 'x'] } };
       assert.equal(scoreOf(pack, some), 56.25); // (2 + 1.5 + 0 + 1) / 8
@@ -73,7 +99,15 @@ describe('content packs: grading and Markdown', () => {
       const quizSchema = stepAnswerSchema(quiz);
       assert.ok(quizSchema.safeParse({ one: 'a', many: ['a', 'b'] }).success);
       assert.ok(quizSchema.safeParse({ one: 'a' }).success, 'an unanswered question is allowed while saving');
-      for (const bad of [{ one: 'zzz' }, { one: ['a'] }, { many: 'a' }, { many: ['a', 'a'] }, { other: 'a' }, 'a', null]) {
+      for (const bad of [
+        { one: 'zzz' },
+        { one: ['a'] },
+        { many: 'a' },
+        { many: ['a', 'a'] },
+        { other: 'a' },
+        'a',
+        null,
+      ]) {
         assert.equal(quizSchema.safeParse(bad).success, false, JSON.stringify(bad));
       }
       const think = pack.steps.find((s) => s.id === 'think') as ModulePack['steps'][number];
@@ -86,7 +120,10 @@ describe('content packs: grading and Markdown', () => {
 
   describe('Markdown rendering', () => {
     it('renders Markdown', () => {
-      assert.equal(renderMarkdown('## Hi\n\n**bold** and *it*').trim(), '<h2>Hi</h2>\n<p><strong>bold</strong> and <em>it</em></p>');
+      assert.equal(
+        renderMarkdown('## Hi\n\n**bold** and *it*').trim(),
+        '<h2>Hi</h2>\n<p><strong>bold</strong> and <em>it</em></p>',
+      );
     });
 
     it('makes scripts, event handlers and javascript: links inert', () => {

@@ -82,7 +82,11 @@ export function tempContentRoot(): { root: () => string } {
 
 let counter = 0;
 /** Writes packs into a fresh modules directory: slug -> module.yaml text, plus Markdown files. */
-export function writeModules(tmpRoot: string, packs: Record<string, string>, options: { steps?: string[]; markdown?: Record<string, string>; omit?: string[] } = {}): string {
+export function writeModules(
+  tmpRoot: string,
+  packs: Record<string, string>,
+  options: { steps?: string[]; markdown?: Record<string, string>; omit?: string[] } = {},
+): string {
   const dir = path.join(tmpRoot, `case-${++counter}`);
   for (const [slug, yaml] of Object.entries(packs)) {
     fs.mkdirSync(path.join(dir, slug), { recursive: true });
@@ -92,7 +96,10 @@ export function writeModules(tmpRoot: string, packs: Record<string, string>, opt
       for (const step of options.steps ?? TINY_STEPS) {
         const relative = `${slug}/steps/${lang}/${step}.md`;
         if (options.omit?.includes(relative)) continue;
-        fs.writeFileSync(path.join(dir, relative), options.markdown?.[relative] ?? `# ${step} ${lang}\n\nText of ${step}.\n`);
+        fs.writeFileSync(
+          path.join(dir, relative),
+          options.markdown?.[relative] ?? `# ${step} ${lang}\n\nText of ${step}.\n`,
+        );
       }
     }
   }
@@ -108,4 +115,3 @@ export function lineOf(text: string, needle: string, nth = 1): number {
   }
   throw new Error(`"${needle}" (${nth}) not in the text`);
 }
-

@@ -19,7 +19,10 @@ function assertProblem(dir: string, file: string, line: number | null, message: 
   assert.ok(caught instanceof ContentPackError, `expected a ContentPackError, got ${String(caught)}`);
   const found = caught.problems.find((p) => p.file === file && p.line === line && message.test(p.message));
   assert.ok(found, `no problem at ${file}:${line} matching ${message}; got:\n${caught.message}`);
-  assert.ok(caught.message.includes(`${file}${line === null ? '' : `:${line}`}: ${found.message}`), 'the thrown message lists the problem as file:line: message');
+  assert.ok(
+    caught.message.includes(`${file}${line === null ? '' : `:${line}`}: ${found.message}`),
+    'the thrown message lists the problem as file:line: message',
+  );
   return caught;
 }
 
@@ -34,7 +37,8 @@ function keysIn(value: unknown): string[] {
 
 describe('content packs', () => {
   const tmp = tempContentRoot();
-  const writeModules = (packs: Record<string, string>, options?: Parameters<typeof writeFixture>[2]) => writeFixture(tmp.root(), packs, options);
+  const writeModules = (packs: Record<string, string>, options?: Parameters<typeof writeFixture>[2]) =>
+    writeFixture(tmp.root(), packs, options);
 
   describe('the shipped modules', () => {
     let packs: Map<string, ModulePack>;
@@ -43,13 +47,18 @@ describe('content packs', () => {
     });
 
     it('load and validate, with the three required modules', () => {
-      for (const slug of ['work-ability-service-chain', 'occupational-health-in-reform', 'client-participation']) assert.ok(packs.has(slug), slug);
+      for (const slug of ['work-ability-service-chain', 'occupational-health-in-reform', 'client-participation'])
+        assert.ok(packs.has(slug), slug);
     });
 
     it('have 5-8 steps mixing every kind, with titles and text in fi, sv and en', () => {
       for (const pack of packs.values()) {
         assert.ok(pack.steps.length >= 5 && pack.steps.length <= 8, `${pack.slug} has ${pack.steps.length} steps`);
-        assert.deepEqual(new Set(pack.steps.map((s) => s.kind)), new Set(['reading', 'knowledge-check', 'reflection', 'checklist']), pack.slug);
+        assert.deepEqual(
+          new Set(pack.steps.map((s) => s.kind)),
+          new Set(['reading', 'knowledge-check', 'reflection', 'checklist']),
+          pack.slug,
+        );
         for (const step of pack.steps) {
           for (const lang of LANGUAGES) {
             assert.ok(step.content[lang].title.length > 3, `${pack.slug}/${step.id}/${lang} title`);
@@ -84,17 +93,26 @@ describe('content packs', () => {
 
     it('never put correct answers or feedback into the public views', () => {
       for (const pack of packs.values()) {
-        const secrets = pack.steps.flatMap((s) => (s.kind === 'knowledge-check' ? s.questions.flatMap((q) => q.options.flatMap((o) => Object.values(o.feedback))) : []));
+        const secrets = pack.steps.flatMap((s) =>
+          s.kind === 'knowledge-check'
+            ? s.questions.flatMap((q) => q.options.flatMap((o) => Object.values(o.feedback)))
+            : [],
+        );
         assert.ok(secrets.length > 0);
         for (const lang of LANGUAGES) {
           const stepViews = pack.steps.map((s) => publicStepView(pack, s.id, lang));
           const views = [publicModuleView(pack, lang), ...stepViews];
           const json = JSON.stringify(views);
-          assert.deepEqual(keysIn(views).filter((k) => k === 'correct' || k === 'feedback'), [], `${pack.slug}/${lang}`);
+          assert.deepEqual(
+            keysIn(views).filter((k) => k === 'correct' || k === 'feedback'),
+            [],
+            `${pack.slug}/${lang}`,
+          );
           for (const secret of secrets) assert.ok(!json.includes(secret), `feedback "${secret.slice(0, 30)}" leaked`);
           for (const view of stepViews) {
             if (view?.kind !== 'knowledge-check') continue;
-            for (const q of view.questions) for (const o of q.options) assert.deepEqual(Object.keys(o).sort(), ['id', 'text']);
+            for (const q of view.questions)
+              for (const o of q.options) assert.deepEqual(Object.keys(o).sort(), ['id', 'text']);
           }
         }
       }
@@ -104,7 +122,10 @@ describe('content packs', () => {
       const readme = fs.readFileSync(path.join(ROOT_DIR, 'content', 'README.md'), 'utf8');
       const yaml = /```yaml\n(id: example-module[\s\S]*?)```/.exec(readme)?.[1];
       assert.ok(yaml, 'the README has the example');
-      const dir = writeModules({ 'example-module': yaml }, { steps: ['introduction', 'check', 'my-reflection', 'to-do'] });
+      const dir = writeModules(
+        { 'example-module': yaml },
+        { steps: ['introduction', 'check', 'my-reflection', 'to-do'] },
+      );
       assert.equal(loadContentPacks(dir).get('example-module')?.steps.length, 4);
     });
   });
@@ -120,12 +141,22 @@ describe('content packs', () => {
     it('a step kind that does not exist', () => {
       const yaml = TINY.replace('    kind: reflection', '    kind: essay');
       const dir = writeModules({ tiny: yaml });
-      assertProblem(dir, manifestOf(dir), lineOf(yaml, 'kind: essay'), /^steps\[2\]\.kind must be one of reading, knowledge-check, reflection, checklist$/);
+      assertProblem(
+        dir,
+        manifestOf(dir),
+        lineOf(yaml, 'kind: essay'),
+        /^steps\[2\]\.kind must be one of reading, knowledge-check, reflection, checklist$/,
+      );
     });
 
     it('a missing Markdown file in one language', () => {
       const dir = writeModules({ tiny: TINY }, { omit: ['tiny/steps/sv/quiz.md'] });
-      assertProblem(dir, manifestOf(dir), lineOf(TINY, '- id: quiz'), /steps\[1\] \(quiz\): the Markdown file steps\/sv\/quiz\.md is missing/);
+      assertProblem(
+        dir,
+        manifestOf(dir),
+        lineOf(TINY, '- id: quiz'),
+        /steps\[1\] \(quiz\): the Markdown file steps\/sv\/quiz\.md is missing/,
+      );
     });
 
     it('a missing Markdown file named by `file:` points at that line', () => {
@@ -137,26 +168,51 @@ describe('content packs', () => {
     it('duplicate step ids', () => {
       const yaml = TINY.replace('  - id: list', '  - id: intro');
       const dir = writeModules({ tiny: yaml }, { steps: ['intro', 'quiz', 'think'] });
-      assertProblem(dir, manifestOf(dir), lineOf(yaml, '- id: intro', 2), /^steps\[3\]\.id is a duplicate step id "intro"$/);
+      assertProblem(
+        dir,
+        manifestOf(dir),
+        lineOf(yaml, '- id: intro', 2),
+        /^steps\[3\]\.id is a duplicate step id "intro"$/,
+      );
     });
 
     it('a single-choice question with two correct options', () => {
-      const yaml = TINY.replace("          - id: b\n            text: { fi: B, sv: B, en: B }\n            feedback: { fi: FB-fi", "          - id: b\n            correct: true\n            text: { fi: B, sv: B, en: B }\n            feedback: { fi: FB-fi");
+      const yaml = TINY.replace(
+        '          - id: b\n            text: { fi: B, sv: B, en: B }\n            feedback: { fi: FB-fi',
+        '          - id: b\n            correct: true\n            text: { fi: B, sv: B, en: B }\n            feedback: { fi: FB-fi',
+      );
       const dir = writeModules({ tiny: yaml });
-      assertProblem(dir, manifestOf(dir), lineOf(yaml, '- id: one'), /^steps\[1\]\.questions\[0\] is a single-choice question and needs exactly one correct option \(found 2\)$/);
+      assertProblem(
+        dir,
+        manifestOf(dir),
+        lineOf(yaml, '- id: one'),
+        /^steps\[1\]\.questions\[0\] is a single-choice question and needs exactly one correct option \(found 2\)$/,
+      );
     });
 
     it('a single-choice question with no correct option', () => {
-      const yaml = TINY.replace('          - id: a\n            correct: true\n            text: { fi: A, sv: A, en: A }\n            feedback: { fi: FA', '          - id: a\n            text: { fi: A, sv: A, en: A }\n            feedback: { fi: FA');
+      const yaml = TINY.replace(
+        '          - id: a\n            correct: true\n            text: { fi: A, sv: A, en: A }\n            feedback: { fi: FA',
+        '          - id: a\n            text: { fi: A, sv: A, en: A }\n            feedback: { fi: FA',
+      );
       const dir = writeModules({ tiny: yaml });
       assertProblem(dir, manifestOf(dir), lineOf(yaml, '- id: one'), /needs exactly one correct option \(found 0\)/);
     });
 
     it('a multiple-choice question with no correct option', () => {
       const start = TINY.indexOf('- id: many');
-      const yaml = TINY.slice(0, start) + TINY.slice(start).replace(/ {12}correct: true\n/g, (m, offset: number) => (offset < TINY.indexOf('- id: think') - start ? '' : m));
+      const yaml =
+        TINY.slice(0, start) +
+        TINY.slice(start).replace(/ {12}correct: true\n/g, (m, offset: number) =>
+          offset < TINY.indexOf('- id: think') - start ? '' : m,
+        );
       const dir = writeModules({ tiny: yaml });
-      assertProblem(dir, manifestOf(dir), lineOf(yaml, '- id: many'), /^steps\[1\]\.questions\[1\] is a multiple-choice question and needs at least one correct option$/);
+      assertProblem(
+        dir,
+        manifestOf(dir),
+        lineOf(yaml, '- id: many'),
+        /^steps\[1\]\.questions\[1\] is a multiple-choice question and needs at least one correct option$/,
+      );
     });
 
     it('passThreshold out of range, above and below', () => {
@@ -168,14 +224,25 @@ describe('content packs', () => {
     });
 
     it('missing translations, in a flow map and in a block map', () => {
-      const yaml = TINY.replace('text: { fi: K2, sv: F2, en: Q2 }', 'text: { fi: K2, en: Q2 }').replace('  sv: Beskrivning\n', '');
+      const yaml = TINY.replace('text: { fi: K2, sv: F2, en: Q2 }', 'text: { fi: K2, en: Q2 }').replace(
+        '  sv: Beskrivning\n',
+        '',
+      );
       const dir = writeModules({ tiny: yaml });
-      assertProblem(dir, manifestOf(dir), lineOf(yaml, 'text: { fi: K2'), /^steps\[1\]\.questions\[1\]\.text\.sv is missing: every text needs fi, sv, en$/);
+      assertProblem(
+        dir,
+        manifestOf(dir),
+        lineOf(yaml, 'text: { fi: K2'),
+        /^steps\[1\]\.questions\[1\]\.text\.sv is missing: every text needs fi, sv, en$/,
+      );
       assertProblem(dir, manifestOf(dir), lineOf(yaml, 'description:'), /^description\.sv is missing/);
     });
 
     it('an empty translation', () => {
-      const yaml = TINY.replace('prompt: { fi: Mieti, sv: Fundera, en: Think }', 'prompt: { fi: Mieti, sv: Fundera, en: "  " }');
+      const yaml = TINY.replace(
+        'prompt: { fi: Mieti, sv: Fundera, en: Think }',
+        'prompt: { fi: Mieti, sv: Fundera, en: "  " }',
+      );
       const dir = writeModules({ tiny: yaml });
       assertProblem(dir, manifestOf(dir), lineOf(yaml, 'prompt:'), /^steps\[2\]\.prompt\.en must not be empty$/);
     });
@@ -198,7 +265,10 @@ describe('content packs', () => {
     });
 
     it('YAML syntax errors: a broken line and a key given twice', () => {
-      const yaml = TINY.replace('estimatedMinutes: 5', 'estimatedMinutes: 5: 6').replace('retries: false', 'retries: false\nretries: true');
+      const yaml = TINY.replace('estimatedMinutes: 5', 'estimatedMinutes: 5: 6').replace(
+        'retries: false',
+        'retries: false\nretries: true',
+      );
       const dir = writeModules({ tiny: yaml });
       assertProblem(dir, manifestOf(dir), lineOf(yaml, 'estimatedMinutes'), /^YAML: Nested mappings are not allowed/);
       assertProblem(dir, manifestOf(dir), lineOf(yaml, 'retries: true'), /^YAML: Map keys must be unique$/);
@@ -213,7 +283,12 @@ describe('content packs', () => {
     it('a Markdown file without a title, and one with raw HTML', () => {
       const dir = writeModules(
         { tiny: TINY },
-        { markdown: { 'tiny/steps/en/intro.md': 'No title here.\n', 'tiny/steps/fi/think.md': '# Title\n\nText\n\n<div onclick="x()">hi</div>\n' } },
+        {
+          markdown: {
+            'tiny/steps/en/intro.md': 'No title here.\n',
+            'tiny/steps/fi/think.md': '# Title\n\nText\n\n<div onclick="x()">hi</div>\n',
+          },
+        },
       );
       assertProblem(dir, path.join(dir, 'tiny/steps/en/intro.md'), 1, /must start with a level-1 heading/);
       assertProblem(dir, path.join(dir, 'tiny/steps/fi/think.md'), 5, /raw HTML is not allowed/);
@@ -224,8 +299,10 @@ describe('content packs', () => {
       const dir = writeModules({ tiny: broken });
       fs.mkdirSync(path.join(dir, 'empty-module'));
       const error = assertProblem(dir, path.join(dir, 'empty-module', 'module.yaml'), null, /is missing/);
-      assert.ok(error.problems.some((p) => p.file === manifestOf(dir) && /passThreshold/.test(p.message)), 'both packs are reported at once');
+      assert.ok(
+        error.problems.some((p) => p.file === manifestOf(dir) && /passThreshold/.test(p.message)),
+        'both packs are reported at once',
+      );
     });
   });
-
 });

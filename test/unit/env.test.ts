@@ -57,7 +57,8 @@ describe('loadEnv', () => {
   });
 
   it('cannot enable the development platform in production, however it is spelled', () => {
-    for (const value of ['true', '1', 'yes']) assertOneLineNaming(configError({ ...PRODUCTION, DEV_PLATFORM: value }), 'DEV_PLATFORM');
+    for (const value of ['true', '1', 'yes'])
+      assertOneLineNaming(configError({ ...PRODUCTION, DEV_PLATFORM: value }), 'DEV_PLATFORM');
   });
 
   it('requires SECRET_KEY in production', () => {
@@ -75,12 +76,17 @@ describe('loadEnv', () => {
   });
 
   it('names PUBLIC_URL when it is not an http(s) URL', () => {
-    for (const value of ['localhost:3000', 'ftp://silta.example.fi', 'not a url']) assertOneLineNaming(configError({ PUBLIC_URL: value }), 'PUBLIC_URL');
+    for (const value of ['localhost:3000', 'ftp://silta.example.fi', 'not a url'])
+      assertOneLineNaming(configError({ PUBLIC_URL: value }), 'PUBLIC_URL');
   });
 
   it('names DATABASE_URL when it is not SQLite or PostgreSQL', () => {
-    for (const value of ['mysql://root@localhost/silta', 'mongodb://localhost/silta', 'silta.sqlite']) assertOneLineNaming(configError({ DATABASE_URL: value }), 'DATABASE_URL');
-    assert.equal(loadEnv({ DATABASE_URL: 'postgres://silta@db:5432/silta' }).databaseUrl, 'postgres://silta@db:5432/silta');
+    for (const value of ['mysql://root@localhost/silta', 'mongodb://localhost/silta', 'silta.sqlite'])
+      assertOneLineNaming(configError({ DATABASE_URL: value }), 'DATABASE_URL');
+    assert.equal(
+      loadEnv({ DATABASE_URL: 'postgres://silta@db:5432/silta' }).databaseUrl,
+      'postgres://silta@db:5432/silta',
+    );
   });
 
   it('names LOG_LEVEL when it is not a pino level', () => {

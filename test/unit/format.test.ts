@@ -11,7 +11,11 @@ describe('the one formatter', () => {
     assert.equal(formatLongDate('fi', lateEvening), '2. joulukuuta 2026');
     assert.equal(formatLongDate('en', lateEvening), '2 December 2026');
     assert.match(formatShortDateTime('fi', lateEvening), /^2\.12\.2026.*1\.30$/);
-    assert.equal(formatTime(lateEvening, 'sv'), formatShortDateTime('sv', lateEvening), 'the admin console uses the same formatter');
+    assert.equal(
+      formatTime(lateEvening, 'sv'),
+      formatShortDateTime('sv', lateEvening),
+      'the admin console uses the same formatter',
+    );
     assert.equal(formatLongDate('en', lateEvening, 'UTC'), '1 December 2026', 'another zone when a launch asks for it');
   });
 
@@ -21,7 +25,7 @@ describe('the one formatter', () => {
     assert.equal(monthLabel('2026-11', 'en', 'short'), '11/2026');
   });
 
-  it('groups numbers the language\'s way and picks plurals by count', () => {
+  it("groups numbers the language's way and picks plurals by count", () => {
     assert.equal(formatNumber('fi', 1234.5).replace(/\s/g, ' '), '1 234,5');
     assert.equal(formatNumber('en', 1234.5), '1,234.5');
     assert.equal(formatCount('en', 'board.adopted_by', 1), 'adopted by 1 region');

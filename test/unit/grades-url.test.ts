@@ -4,14 +4,26 @@ import { nextLink, parseRetryAfter, withQuery } from '../../lti/service-client';
 
 describe('AGS service URLs', () => {
   it('puts /scores on the path before Moodle’s type_id query', () => {
-    assert.equal(scoresUrl('https://moodle.example.fi/mod/lti/services.php/2/lineitems/3/lineitem?type_id=1'), 'https://moodle.example.fi/mod/lti/services.php/2/lineitems/3/lineitem/scores?type_id=1');
+    assert.equal(
+      scoresUrl('https://moodle.example.fi/mod/lti/services.php/2/lineitems/3/lineitem?type_id=1'),
+      'https://moodle.example.fi/mod/lti/services.php/2/lineitems/3/lineitem/scores?type_id=1',
+    );
   });
 
   it('handles a line item URL without a query, with a trailing slash or with several parameters', () => {
-    assert.equal(scoresUrl('https://lms.example.org/api/lti/courses/7/line_items/12'), 'https://lms.example.org/api/lti/courses/7/line_items/12/scores');
+    assert.equal(
+      scoresUrl('https://lms.example.org/api/lti/courses/7/line_items/12'),
+      'https://lms.example.org/api/lti/courses/7/line_items/12/scores',
+    );
     assert.equal(scoresUrl('https://lms.example.org/lineitems/12/'), 'https://lms.example.org/lineitems/12/scores');
-    assert.equal(scoresUrl('https://lms.example.org/lineitems/12?a=1&b=x%20y'), 'https://lms.example.org/lineitems/12/scores?a=1&b=x%20y');
-    assert.equal(resultsUrl('https://moodle.example.fi/mod/lti/services.php/2/lineitems/3/lineitem?type_id=1'), 'https://moodle.example.fi/mod/lti/services.php/2/lineitems/3/lineitem/results?type_id=1');
+    assert.equal(
+      scoresUrl('https://lms.example.org/lineitems/12?a=1&b=x%20y'),
+      'https://lms.example.org/lineitems/12/scores?a=1&b=x%20y',
+    );
+    assert.equal(
+      resultsUrl('https://moodle.example.fi/mod/lti/services.php/2/lineitems/3/lineitem?type_id=1'),
+      'https://moodle.example.fi/mod/lti/services.php/2/lineitems/3/lineitem/results?type_id=1',
+    );
   });
 
   it('refuses something that is not a URL', () => {
@@ -19,14 +31,25 @@ describe('AGS service URLs', () => {
   });
 
   it('adds query parameters and keeps the existing ones', () => {
-    assert.equal(withQuery('https://m.example.fi/lineitems?type_id=1', { resource_link_id: '5', tag: undefined }), 'https://m.example.fi/lineitems?type_id=1&resource_link_id=5');
+    assert.equal(
+      withQuery('https://m.example.fi/lineitems?type_id=1', { resource_link_id: '5', tag: undefined }),
+      'https://m.example.fi/lineitems?type_id=1&resource_link_id=5',
+    );
   });
 
   it('reads rel="next" from a Link header, also with Moodle’s typographic quotes', () => {
     assert.equal(nextLink('<https://m.example.fi/m?from=10>; rel="next"'), 'https://m.example.fi/m?from=10');
     const curly = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
-    assert.equal(nextLink(`<https://m.example.fi/a?from=0>; rel=${curly('“first”')}, <https://m.example.fi/a?from=5>; rel=${curly('“next”')}`), 'https://m.example.fi/a?from=5');
-    assert.equal(nextLink('<https://m.example.fi/a?from=0>; rel="first", <https://m.example.fi/a?from=0>; rel="prev"'), undefined);
+    assert.equal(
+      nextLink(
+        `<https://m.example.fi/a?from=0>; rel=${curly('“first”')}, <https://m.example.fi/a?from=5>; rel=${curly('“next”')}`,
+      ),
+      'https://m.example.fi/a?from=5',
+    );
+    assert.equal(
+      nextLink('<https://m.example.fi/a?from=0>; rel="first", <https://m.example.fi/a?from=0>; rel="prev"'),
+      undefined,
+    );
     assert.equal(nextLink(null), undefined);
   });
 

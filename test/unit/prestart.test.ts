@@ -13,7 +13,10 @@ function project(): string {
     'server/index.ts': 'export {};',
     'dist/server/index.js': '',
     'public/js/app.js': '',
-    'package.json': JSON.stringify({ name: 'x', scripts: { build: 'node -e "require(\'fs\').writeFileSync(\'built\', \'1\')"' } }),
+    'package.json': JSON.stringify({
+      name: 'x',
+      scripts: { build: "node -e \"require('fs').writeFileSync('built', '1')\"" },
+    }),
   })) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
@@ -21,7 +24,8 @@ function project(): string {
   return dir;
 }
 const at = (dir: string, file: string, seconds: number) => fs.utimesSync(path.join(dir, file), seconds, seconds);
-const run = (dir: string) => execFileSync(process.execPath, [SCRIPT], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (dir: string) =>
+  execFileSync(process.execPath, [SCRIPT], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 describe('npm start builds only when dist/ is older than a source', function () {
   this.timeout(60_000);

@@ -20,15 +20,37 @@ describe('report charts and periods', () => {
   });
 
   it('gives each series of a column chart its own pattern and writes the values', () => {
-    const svg = columnChart({ id: 'g', title: 't', desc: 'd', categories: ['1/2019', '2/2019'], series: ['x', 'y', 'z'], values: [[3, 0, 7], [1, 2, 0]] });
-    for (const s of [0, 1, 2]) assert.ok(svg.includes(`<pattern id="g-s${s}"`) && svg.includes(`fill="url(#g-s${s})"`), `series ${s}`);
+    const svg = columnChart({
+      id: 'g',
+      title: 't',
+      desc: 'd',
+      categories: ['1/2019', '2/2019'],
+      series: ['x', 'y', 'z'],
+      values: [
+        [3, 0, 7],
+        [1, 2, 0],
+      ],
+    });
+    for (const s of [0, 1, 2])
+      assert.ok(svg.includes(`<pattern id="g-s${s}"`) && svg.includes(`fill="url(#g-s${s})"`), `series ${s}`);
     for (const v of [3, 7, 1, 2]) assert.match(svg, new RegExp(`>${v}</text>`));
-    const stacked = columnChart({ id: 's', title: 't', desc: 'd', categories: ['1/2019'], series: ['x', 'y'], values: [[3, 4]], stacked: true });
+    const stacked = columnChart({
+      id: 's',
+      title: 't',
+      desc: 'd',
+      categories: ['1/2019'],
+      series: ['x', 'y'],
+      values: [[3, 4]],
+      stacked: true,
+    });
     assert.match(stacked, />7<\/text>/, 'the stack total');
   });
 
   it('rounds grid steps and counts months in Finnish time', () => {
-    assert.deepEqual([1, 4, 9, 37, 180].map((max) => niceStep(max)), [1, 1, 5, 10, 50]);
+    assert.deepEqual(
+      [1, 4, 9, 37, 180].map((max) => niceStep(max)),
+      [1, 1, 5, 10, 50],
+    );
     assert.equal(monthOf(new Date('2026-11-30T22:30:00Z')), '2026-12', 'half past midnight in Helsinki');
     assert.equal(addMonths('2026-11', 3), '2027-02');
     assert.deepEqual(monthsBetween('2026-11', '2027-01'), ['2026-11', '2026-12', '2027-01']);

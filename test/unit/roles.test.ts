@@ -12,7 +12,8 @@ describe('mapRoles', () => {
       assert.equal(mapRoles([`${MEMBERSHIP}Learner`]), 'learner');
     });
     it('maps Instructor, TeachingAssistant, ContentDeveloper, Mentor and course Administrator to instructor', () => {
-      for (const role of ['Instructor', 'ContentDeveloper', 'Mentor', 'Administrator']) assert.equal(mapRoles([`${MEMBERSHIP}${role}`]), 'instructor', role);
+      for (const role of ['Instructor', 'ContentDeveloper', 'Mentor', 'Administrator'])
+        assert.equal(mapRoles([`${MEMBERSHIP}${role}`]), 'instructor', role);
       assert.equal(mapRoles([`${SUB}TeachingAssistant`]), 'instructor');
     });
     it('maps an institution or system Administrator to administrator, whatever else they are', () => {
@@ -20,7 +21,10 @@ describe('mapRoles', () => {
       assert.equal(mapRoles([`${SYSTEM}Administrator`]), 'administrator');
       assert.equal(mapRoles([`${SYSTEM}SysAdmin`]), 'administrator');
       // Moodle's site admin launching from a course: the strongest role wins.
-      assert.equal(mapRoles([`${INSTITUTION}Administrator`, `${MEMBERSHIP}Instructor`, `${SYSTEM}Administrator`]), 'administrator');
+      assert.equal(
+        mapRoles([`${INSTITUTION}Administrator`, `${MEMBERSHIP}Instructor`, `${SYSTEM}Administrator`]),
+        'administrator',
+      );
     });
     it('does not make an institution Instructor or Student a course instructor', () => {
       assert.equal(mapRoles([`${INSTITUTION}Instructor`]), 'learner');
@@ -34,7 +38,8 @@ describe('mapRoles', () => {
   describe('NRPS short names', () => {
     it('maps Learner to learner and the teaching roles to instructor', () => {
       assert.equal(mapRoles(['Learner']), 'learner');
-      for (const role of ['Instructor', 'TeachingAssistant', 'ContentDeveloper', 'Mentor', 'Administrator']) assert.equal(mapRoles([role]), 'instructor', role);
+      for (const role of ['Instructor', 'TeachingAssistant', 'ContentDeveloper', 'Mentor', 'Administrator'])
+        assert.equal(mapRoles([role]), 'instructor', role);
     });
     it('treats an unknown or empty role list as a learner', () => {
       assert.equal(mapRoles([]), 'learner');

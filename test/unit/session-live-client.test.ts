@@ -27,7 +27,21 @@ function stateOf(fields: { facilitator?: boolean; notes?: NoteView[] } = {}): Se
   return {
     seq: 3,
     serverNow: '2026-11-23T10:00:00.000Z',
-    session: { id: 7, title: 'Verstas', language: 'fi', templateKey: 'service-chain', anonymous: false, completionReporting: false, voteBudget: 3, votesRevealed: false, locked: false, lockedPhases: [], phase: 'map', timer: { status: 'idle' }, closed: false },
+    session: {
+      id: 7,
+      title: 'Verstas',
+      language: 'fi',
+      templateKey: 'service-chain',
+      anonymous: false,
+      completionReporting: false,
+      voteBudget: 3,
+      votesRevealed: false,
+      locked: false,
+      lockedPhases: [],
+      phase: 'map',
+      timer: { status: 'idle' },
+      closed: false,
+    },
     template: {
       key: 'service-chain',
       title: 'Palveluketjun kartoitus',
@@ -129,13 +143,22 @@ describe('live session client: announcements', () => {
     assert.deepEqual(message, { kind: 'note', text: 'Elias Korhonen lisäsi lapun kohtaan Järjestöt / Huoli herää' });
     const anonymous = describeEvent(added(4, { id: 'd', author: { handle: 'x', name: null } }), state, strings);
     assert.equal(anonymous?.text, 'Lappu lisättiin kohtaan Kela / Työkyvyn arviointi');
-    assert.equal(describeEvent({ type: 'vote:casted', data: { ...base, seq: 5 } }, state, strings), null, "others' votes are not announced");
+    assert.equal(
+      describeEvent({ type: 'vote:casted', data: { ...base, seq: 5 } }, state, strings),
+      null,
+      "others' votes are not announced",
+    );
   });
 
   it('turns a burst into counts, keeping key messages word for word', () => {
     const notes = Array.from({ length: 5 }, (_, i) => ({ kind: 'note' as const, text: `note ${i}` }));
     assert.equal(summarise(notes, strings, 'fi'), '5 uutta lappua');
-    const mixed = [...notes.slice(0, 2), { kind: 'key' as const, text: 'Äänet paljastettiin' }, { kind: 'change' as const, text: 'a' }, { kind: 'change' as const, text: 'b' }];
+    const mixed = [
+      ...notes.slice(0, 2),
+      { kind: 'key' as const, text: 'Äänet paljastettiin' },
+      { kind: 'change' as const, text: 'a' },
+      { kind: 'change' as const, text: 'b' },
+    ];
     assert.equal(summarise(mixed, strings, 'fi'), 'Äänet paljastettiin. 2 uutta lappua. 2 muutosta taululla');
     assert.equal(summarise([notes[0]], strings, 'fi'), 'note 0');
   });
@@ -156,7 +179,14 @@ describe('live session client: the timer on the server clock', () => {
   it("counts down from the server's endsAt, corrected by the clock offset", () => {
     const offset = clockOffset('2026-11-23T10:00:00.000Z', Date.parse('2026-11-23T09:59:50.000Z'));
     assert.equal(offset, 10_000, 'this browser is 10 s behind');
-    assert.equal(remainingMs({ status: 'running', endsAt: '2026-11-23T10:02:00.000Z' }, offset, Date.parse('2026-11-23T09:59:50.000Z')), 120_000);
+    assert.equal(
+      remainingMs(
+        { status: 'running', endsAt: '2026-11-23T10:02:00.000Z' },
+        offset,
+        Date.parse('2026-11-23T09:59:50.000Z'),
+      ),
+      120_000,
+    );
     assert.equal(remainingMs({ status: 'paused', remainingMs: 5000 }, offset), 5000);
     assert.equal(remainingMs({ status: 'idle' }, offset), null);
   });
@@ -182,23 +212,34 @@ describe('live session page model', () => {
     const page = presentLivePage({ state: stateOf(), lt: 'lt', language: 'fi' });
     assert.deepEqual(
       page.lanes.map((l) => l.cells.map((c) => `${c.place}: ${c.notes.map((n) => n.id).join(',')}`)),
-      [['Kela / Huoli herää: ', 'Kela / Työkyvyn arviointi: a,b'], ['Järjestöt / Huoli herää: ', 'Järjestöt / Työkyvyn arviointi: ']],
+      [
+        ['Kela / Huoli herää: ', 'Kela / Työkyvyn arviointi: a,b'],
+        ['Järjestöt / Huoli herää: ', 'Järjestöt / Työkyvyn arviointi: '],
+      ],
     );
     const [own, other] = page.lanes[0].cells[1].notes;
     assert.deepEqual([own.mine, own.showTotal, own.mayChange, other.mayChange], [2, false, true, false]);
     assert.equal(page.votesLeft, 1);
     const facilitator = presentLivePage({ state: stateOf({ facilitator: true }), lt: 'lt', language: 'fi' });
-    assert.deepEqual([facilitator.lanes[0].cells[1].notes[1].showTotal, facilitator.lanes[0].cells[1].notes[1].total], [true, 1]);
+    assert.deepEqual(
+      [facilitator.lanes[0].cells[1].notes[1].showTotal, facilitator.lanes[0].cells[1].notes[1].total],
+      [true, 1],
+    );
   });
 
   it('gives the client every string it uses, in every language', () => {
-    const sources = ['public/src/session-live.ts', ...fs.readdirSync(path.join(ROOT_DIR, 'public/src/session')).map((f) => `public/src/session/${f}`)];
+    const sources = [
+      'public/src/session-live.ts',
+      ...fs.readdirSync(path.join(ROOT_DIR, 'public/src/session')).map((f) => `public/src/session/${f}`),
+    ];
     const used = new Set<string>();
     for (const file of sources) {
       const source = fs.readFileSync(path.join(ROOT_DIR, file), 'utf8');
-      for (const m of source.matchAll(/\b(?:format|change|key)\((?:strings|s|this\.strings), '([a-z_]+)'/g)) used.add(m[1]);
+      for (const m of source.matchAll(/\b(?:format|change|key)\((?:strings|s|this\.strings), '([a-z_]+)'/g))
+        used.add(m[1]);
       for (const m of source.matchAll(/\b(?:change|key)\('([a-z_]+)'/g)) used.add(m[1]);
-      for (const m of source.matchAll(/plural\([^,]+, [^,]+, '([a-z_]+)'/g)) used.add(`${m[1]}_one`).add(`${m[1]}_other`);
+      for (const m of source.matchAll(/plural\([^,]+, [^,]+, '([a-z_]+)'/g))
+        used.add(`${m[1]}_one`).add(`${m[1]}_other`);
     }
     assert.ok(used.size > 25, `the scan found the client's strings (${used.size})`);
     for (const language of LANGUAGES) {

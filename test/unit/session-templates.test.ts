@@ -6,7 +6,9 @@ import { loadSessionTemplates, SessionTemplateError } from '../../server/domain/
 
 /** A valid template file's text, with `replace` applied. */
 function templateText(key: string, replace: [string, string][] = []): string {
-  let text = fs.readFileSync(path.join(__dirname, '../../content/session-templates/free-board.yaml'), 'utf8').replace('key: free-board', `key: ${key}`);
+  let text = fs
+    .readFileSync(path.join(__dirname, '../../content/session-templates/free-board.yaml'), 'utf8')
+    .replace('key: free-board', `key: ${key}`);
   for (const [from, to] of replace) text = text.replace(from, to);
   return text;
 }
@@ -28,9 +30,27 @@ describe('Session templates are data, validated at boot', () => {
     const templates = loadSessionTemplates();
     assert.deepEqual([...templates.keys()], ['free-board', 'future-workshop', 'learning-cafe', 'service-chain']);
     const chain = templates.get('service-chain')!;
-    assert.deepEqual(chain.lanes.map((l) => l.key), ['social-services', 'health-care', 'rehabilitation', 'employment-services', 'occupational-health', 'kela', 'education', 'workplaces', 'ngos']);
-    assert.deepEqual(templates.get('future-workshop')!.phases.map((p) => p.key), ['critique', 'vision', 'implementation']);
-    for (const template of templates.values()) for (const label of [template.title, ...template.lanes.map((l) => l.label)]) assert.ok(label.fi && label.sv && label.en);
+    assert.deepEqual(
+      chain.lanes.map((l) => l.key),
+      [
+        'social-services',
+        'health-care',
+        'rehabilitation',
+        'employment-services',
+        'occupational-health',
+        'kela',
+        'education',
+        'workplaces',
+        'ngos',
+      ],
+    );
+    assert.deepEqual(
+      templates.get('future-workshop')!.phases.map((p) => p.key),
+      ['critique', 'vision', 'implementation'],
+    );
+    for (const template of templates.values())
+      for (const label of [template.title, ...template.lanes.map((l) => l.label)])
+        assert.ok(label.fi && label.sv && label.en);
   });
 
   it('a new template is a new file, no code', () => {

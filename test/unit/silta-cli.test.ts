@@ -7,8 +7,18 @@ import path from 'node:path';
 /** Runs `silta …` as the bin entry does (here from the TypeScript source, through tsx). */
 function silta(args: string[]) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'silta-cli-'));
-  const env = { ...process.env, NODE_ENV: 'test', DATABASE_URL: `sqlite:${path.join(dir, 'silta.sqlite')}`, PUBLIC_URL: 'https://silta.example.fi', LOG_LEVEL: 'warn' };
-  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/silta.ts', ...args], { env, encoding: 'utf8', timeout: 110_000 });
+  const env = {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: `sqlite:${path.join(dir, 'silta.sqlite')}`,
+    PUBLIC_URL: 'https://silta.example.fi',
+    LOG_LEVEL: 'warn',
+  };
+  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/silta.ts', ...args], {
+    env,
+    encoding: 'utf8',
+    timeout: 110_000,
+  });
 }
 
 describe('the silta command', function () {

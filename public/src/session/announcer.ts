@@ -8,9 +8,13 @@ import { format, plural, type Strings } from './strings';
 export type Message = { kind: 'note' | 'change' | 'key'; text: string };
 
 const placeOf = (state: SessionState, strings: Strings, laneKey: string, columnKey: string) =>
-  format(strings, 'place', { lane: state.template.lanes.find((l) => l.key === laneKey)?.label ?? laneKey, column: state.template.columns.find((c) => c.key === columnKey)?.label ?? columnKey });
+  format(strings, 'place', {
+    lane: state.template.lanes.find((l) => l.key === laneKey)?.label ?? laneKey,
+    column: state.template.columns.find((c) => c.key === columnKey)?.label ?? columnKey,
+  });
 
-const clusterLabel = (state: SessionState, id: string): string | null => state.clusters.find((c) => c.id === id)?.label ?? null;
+const clusterLabel = (state: SessionState, id: string): string | null =>
+  state.clusters.find((c) => c.id === id)?.label ?? null;
 
 /**
  * What to tell a screen-reader user about someone else's change, before it is applied to
@@ -24,7 +28,12 @@ export function describe(event: SessionEvent, state: SessionState, strings: Stri
     case 'note:added': {
       const { note } = event.data;
       const place = placeOf(state, strings, note.lane, note.column);
-      return { kind: 'note', text: note.author.name ? format(strings, 'note_added', { name: note.author.name, place }) : format(strings, 'note_added_anonymous', { place }) };
+      return {
+        kind: 'note',
+        text: note.author.name
+          ? format(strings, 'note_added', { name: note.author.name, place })
+          : format(strings, 'note_added_anonymous', { place }),
+      };
     }
     case 'note:moved':
       return change('note_moved', { place: placeOf(state, strings, event.data.lane, event.data.column) });
@@ -55,7 +64,9 @@ export function describe(event: SessionEvent, state: SessionState, strings: Stri
     case 'session:unlocked':
       return key(event.data.locked ? 'board_locked' : 'board_unlocked');
     case 'phase:changed':
-      return key('phase_changed', { phase: state.template.phases.find((p) => p.key === event.data.phase)?.label ?? event.data.phase });
+      return key('phase_changed', {
+        phase: state.template.phases.find((p) => p.key === event.data.phase)?.label ?? event.data.phase,
+      });
     case 'timer:started':
       return key('timer_started');
     case 'timer:paused':

@@ -12,7 +12,8 @@ const PANELS = {
 } as const;
 type Panel = keyof typeof PANELS;
 
-const $ = <T extends Element = HTMLElement>(root: ParentNode, selector: string) => root.querySelector<T & Element>(selector)!;
+const $ = <T extends Element = HTMLElement>(root: ParentNode, selector: string) =>
+  root.querySelector<T & Element>(selector)!;
 
 function setText(element: Element, text: string): void {
   if (element.textContent !== text) element.textContent = text;
@@ -60,7 +61,12 @@ export class ClusterList {
 
   /** Draws `clusters` in order: updates the ones shown, adds new ones, removes the gone ones. */
   render(clusters: ClusterView[], frozen: boolean): void {
-    const shown = new Map([...this.list.querySelectorAll<HTMLElement>(':scope > .session-cluster')].map((item) => [item.dataset.clusterId ?? '', item]));
+    const shown = new Map(
+      [...this.list.querySelectorAll<HTMLElement>(':scope > .session-cluster')].map((item) => [
+        item.dataset.clusterId ?? '',
+        item,
+      ]),
+    );
     const ids = new Set(clusters.map((c) => c.id));
     let focusLost = false;
     // Removed first, so the ones kept never move (moving a node drops its focus).
@@ -113,7 +119,8 @@ export class ClusterList {
     if (on) this.collapsed.add(id);
     else this.collapsed.delete(id);
     button.setAttribute('aria-pressed', String(on));
-    for (const note of this.root.querySelectorAll<HTMLElement>(`.session-note[data-cluster="${CSS.escape(id)}"]`)) note.classList.toggle('is-collapsed', on);
+    for (const note of this.root.querySelectorAll<HTMLElement>(`.session-note[data-cluster="${CSS.escape(id)}"]`))
+      note.classList.toggle('is-collapsed', on);
   }
 
   /** Shows one panel of a cluster in place of its row, and moves focus into it. */
@@ -169,10 +176,16 @@ export class ClusterList {
   /** Focus to the next cluster's (else the previous one's) Rename button, else the new cluster field. */
   private focusAfterRemoval(item: HTMLElement | null): void {
     const usable = (element: Element | null | undefined) => {
-      const button = element instanceof HTMLElement && !element.hidden ? element.querySelector<HTMLButtonElement>(PANELS.rename.opener) : null;
+      const button =
+        element instanceof HTMLElement && !element.hidden
+          ? element.querySelector<HTMLButtonElement>(PANELS.rename.opener)
+          : null;
       return button && !button.disabled && !button.closest('[hidden]') ? button : null;
     };
-    const target = usable(item?.nextElementSibling) ?? usable(item?.previousElementSibling) ?? $<HTMLInputElement>(this.root, '#cluster-new');
+    const target =
+      usable(item?.nextElementSibling) ??
+      usable(item?.previousElementSibling) ??
+      $<HTMLInputElement>(this.root, '#cluster-new');
     if (target.disabled) return;
     target.focus();
   }

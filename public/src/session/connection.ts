@@ -1,20 +1,48 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, AckError } from '../../../server/sockets/events';
-import type { JoinResult, MutationAck, ParticipantView, SessionClientEvents, SessionEvent, SessionEventType, SessionServerEvents } from '../../../server/sockets/session-events';
+import type {
+  JoinResult,
+  MutationAck,
+  ParticipantView,
+  SessionClientEvents,
+  SessionEvent,
+  SessionEventType,
+  SessionServerEvents,
+} from '../../../server/sockets/session-events';
 
 /** Commands that change the session: each carries a client id and acknowledges `{ seq }`. */
 export type MutationEvent = Exclude<keyof SessionClientEvents, 'session:join' | 'session:leave' | 'presence:away'>;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** A mutation's payload without what the connection adds (session id, client id). */
-export type MutationInput<E extends MutationEvent> = DistributiveOmit<Parameters<SessionClientEvents[E]>[0], 'sessionId' | 'clientId'>;
+export type MutationInput<E extends MutationEvent> = DistributiveOmit<
+  Parameters<SessionClientEvents[E]>[0],
+  'sessionId' | 'clientId'
+>;
 
 /** Every sequenced broadcast: the client listens to all of them (checked against the contract below). */
 const SEQUENCED = [
-  'note:added', 'note:edited', 'note:moved', 'note:coloured', 'note:clustered', 'note:deleted',
-  'cluster:created', 'cluster:renamed', 'cluster:deleted', 'vote:casted', 'vote:retracted',
-  'votes:revealed', 'votes:hidden', 'budget:changed', 'session:locked', 'session:unlocked',
-  'phase:changed', 'timer:started', 'timer:paused', 'timer:reset', 'session:closed',
+  'note:added',
+  'note:edited',
+  'note:moved',
+  'note:coloured',
+  'note:clustered',
+  'note:deleted',
+  'cluster:created',
+  'cluster:renamed',
+  'cluster:deleted',
+  'vote:casted',
+  'vote:retracted',
+  'votes:revealed',
+  'votes:hidden',
+  'budget:changed',
+  'session:locked',
+  'session:unlocked',
+  'phase:changed',
+  'timer:started',
+  'timer:paused',
+  'timer:reset',
+  'session:closed',
 ] as const satisfies readonly SessionEventType[];
 // Fails to compile when the contract gains an event this list lacks.
 const everyEvent: Exclude<SessionEventType, (typeof SEQUENCED)[number]> extends never ? true : never = true;
@@ -41,9 +69,17 @@ export type ConnectionHandlers = {
   lastSeq(): number | null;
 };
 
-type Pending = { event: MutationEvent; payload: Record<string, unknown>; attempt: number; resolve(ack: MutationAck): void; reject(error: CommandError): void };
+type Pending = {
+  event: MutationEvent;
+  payload: Record<string, unknown>;
+  attempt: number;
+  resolve(ack: MutationAck): void;
+  reject(error: CommandError): void;
+};
 /** socket.io's emit with a timeout, for a command chosen at run time (the payload types are checked in `send`). */
-type TimedEmit = { emit(event: string, payload: unknown, callback: (err: Error | null, ack: Ack<unknown>) => void): void };
+type TimedEmit = {
+  emit(event: string, payload: unknown, callback: (err: Error | null, ack: Ack<unknown>) => void): void;
+};
 
 /** How long one attempt waits for its acknowledgement before it is sent again. */
 const ACK_TIMEOUT_MS = 10_000;
@@ -117,7 +153,9 @@ export class SessionConnection {
   }
 
   private async token(): Promise<string> {
-    const response = await fetch(`/realtime/token?lt=${encodeURIComponent(this.options.lt)}`, { headers: { accept: 'application/json' } });
+    const response = await fetch(`/realtime/token?lt=${encodeURIComponent(this.options.lt)}`, {
+      headers: { accept: 'application/json' },
+    });
     if (!response.ok) throw new Error(`token ${response.status}`);
     return ((await response.json()) as { token: string }).token;
   }
@@ -134,7 +172,9 @@ export class SessionConnection {
     const payload = { sessionId: this.options.sessionId, ...(since === null ? {} : { sinceSeq: since }) };
     // Always settles: an answer, a timeout, or (through `generation`) a disconnect meanwhile.
     const ack = await new Promise<Ack<JoinResult> | null>((resolve) =>
-      (this.socket.timeout(JOIN_TIMEOUT_MS) as unknown as TimedEmit).emit('session:join', payload, (err, answer) => resolve(err ? null : (answer as Ack<JoinResult>))),
+      (this.socket.timeout(JOIN_TIMEOUT_MS) as unknown as TimedEmit).emit('session:join', payload, (err, answer) =>
+        resolve(err ? null : (answer as Ack<JoinResult>)),
+      ),
     );
     if (generation !== this.generation) return;
     this.joining = false;
@@ -168,9 +208,19 @@ export class SessionConnection {
   }
 
   /** Sends a mutation; resolves with its ack, rejects with the server's error. Retried until answered. */
-  send<E extends MutationEvent>(event: E, input: MutationInput<E>, clientId: string = crypto.randomUUID()): Promise<MutationAck> {
+  send<E extends MutationEvent>(
+    event: E,
+    input: MutationInput<E>,
+    clientId: string = crypto.randomUUID(),
+  ): Promise<MutationAck> {
     return new Promise((resolve, reject) => {
-      const entry: Pending = { event, payload: { ...input, sessionId: this.options.sessionId, clientId }, attempt: 0, resolve, reject };
+      const entry: Pending = {
+        event,
+        payload: { ...input, sessionId: this.options.sessionId, clientId },
+        attempt: 0,
+        resolve,
+        reject,
+      };
       this.pending.set(clientId, entry);
       if (this.joined) this.attempt(clientId, entry);
     });

@@ -30,7 +30,12 @@ const field = <T extends HTMLElement>(form: HTMLElement, name: string) => form.q
 export function wireControls(deps: ControlDeps): { drop(note: HTMLElement, target: DropTarget): void } {
   const { root, connection, sent } = deps;
 
-  const run = <E extends MutationEvent>(control: Element, event: E, input: MutationInput<E>, clientId: string = crypto.randomUUID()) => {
+  const run = <E extends MutationEvent>(
+    control: Element,
+    event: E,
+    input: MutationInput<E>,
+    clientId: string = crypto.randomUUID(),
+  ) => {
     const slot = errorSlotFor(control);
     if (slot) slot.textContent = '';
     sent.add(clientId);
@@ -50,7 +55,16 @@ export function wireControls(deps: ControlDeps): { drop(note: HTMLElement, targe
     const column = form.dataset.column ?? '';
     const clientId = crypto.randomUUID();
     const myName = state.participants.find((p) => p.key === state.me.presenceKey)?.name ?? null;
-    deps.pendingNotes.set(clientId, { id: clientId, lane, column, phase: state.session.phase, text: text.trim(), colour, clusterId: null, author: { handle: state.me.handle, name: state.session.anonymous ? null : myName } });
+    deps.pendingNotes.set(clientId, {
+      id: clientId,
+      lane,
+      column,
+      phase: state.session.phase,
+      text: text.trim(),
+      colour,
+      clusterId: null,
+      author: { handle: state.me.handle, name: state.session.anonymous ? null : myName },
+    });
     deps.view.renderNote(deps.pendingNotes.get(clientId)!, state, true);
     // Focus stays in the form for the next note.
     textarea.value = '';
@@ -72,7 +86,11 @@ export function wireControls(deps: ControlDeps): { drop(note: HTMLElement, targe
     const label = field<HTMLInputElement>(form, 'label').value;
     if (label.trim() === cluster.label) return clusters.close(item);
     if (clusters.busy(item, true)) return;
-    return quietly(run(form, 'cluster:rename', { clusterId, label }).then(() => clusters.close(item)).finally(() => clusters.busy(item, false)));
+    return quietly(
+      run(form, 'cluster:rename', { clusterId, label })
+        .then(() => clusters.close(item))
+        .finally(() => clusters.busy(item, false)),
+    );
   }
 
   /** Deletes a cluster once its in-page confirmation says so; its notes stay, unclustered. */
@@ -81,7 +99,11 @@ export function wireControls(deps: ControlDeps): { drop(note: HTMLElement, targe
     const item = button.closest<HTMLElement>('.session-cluster');
     const clusterId = item?.dataset.clusterId;
     if (!item || !clusterId || clusters.busy(item, true)) return;
-    return quietly(run(button, 'cluster:delete', { clusterId }).then(() => clusters.deleted(item)).finally(() => clusters.busy(item, false)));
+    return quietly(
+      run(button, 'cluster:delete', { clusterId })
+        .then(() => clusters.deleted(item))
+        .finally(() => clusters.busy(item, false)),
+    );
   }
 
   /** A change of one note: "sending…" on it until the server answers. */
@@ -114,20 +136,36 @@ export function wireControls(deps: ControlDeps): { drop(note: HTMLElement, targe
       case 'note:move': {
         const clientId = crypto.randomUUID();
         deps.moves.set(clientId, noteId);
-        return quietly(changeNote(form, 'note:move', { noteId, lane: value('lane'), column: value('column') }, clientId).catch(() => deps.moves.delete(clientId)));
+        return quietly(
+          changeNote(form, 'note:move', { noteId, lane: value('lane'), column: value('column') }, clientId).catch(() =>
+            deps.moves.delete(clientId),
+          ),
+        );
       }
       case 'note:colour':
         return quietly(changeNote(form, 'note:colour', { noteId, colour: value('colour') as NoteColour }));
       case 'note:cluster':
         return quietly(changeNote(form, 'note:cluster', { noteId, clusterId: value('cluster') || null }));
       case 'cluster:create':
-        return quietly(run(form, 'cluster:create', { label: value('label') }).then(() => (field<HTMLInputElement>(form, 'label').value = '')));
+        return quietly(
+          run(form, 'cluster:create', { label: value('label') }).then(
+            () => (field<HTMLInputElement>(form, 'label').value = ''),
+          ),
+        );
       case 'cluster:rename':
         return renameCluster(form);
       case 'phase:set':
         return quietly(run(form, 'phase:set', { phase: value('phase') }));
       case 'timer:start':
-        return quietly(run(form, 'timer:start', state.session.timer.status === 'paused' ? {} : { durationSeconds: Math.round(Number(value('minutes')) * 60) }));
+        return quietly(
+          run(
+            form,
+            'timer:start',
+            state.session.timer.status === 'paused'
+              ? {}
+              : { durationSeconds: Math.round(Number(value('minutes')) * 60) },
+          ),
+        );
       case 'budget:set':
         return quietly(run(form, 'budget:set', { voteBudget: Number(value('voteBudget')) }));
     }
@@ -157,7 +195,12 @@ export function wireControls(deps: ControlDeps): { drop(note: HTMLElement, targe
         return quietly(run(button, session.locked ? 'session:unlock' : 'session:lock', { scope: 'board' }));
       case 'lock:phase':
         if (session.phase === null) return;
-        return quietly(run(button, session.lockedPhases.includes(session.phase) ? 'session:unlock' : 'session:lock', { scope: 'phase', phase: session.phase }));
+        return quietly(
+          run(button, session.lockedPhases.includes(session.phase) ? 'session:unlock' : 'session:lock', {
+            scope: 'phase',
+            phase: session.phase,
+          }),
+        );
       case 'votes:toggle':
         return quietly(run(button, session.votesRevealed ? 'votes:hide' : 'votes:reveal', {}));
       case 'session:close':
@@ -170,10 +213,15 @@ export function wireControls(deps: ControlDeps): { drop(note: HTMLElement, targe
     /** A note dropped by drag or keyboard: a move to a cell, or into a group; focus follows a move. */
     drop(note, target) {
       const noteId = note.dataset.noteId ?? '';
-      if (target.kind === 'cluster') return void quietly(changeNote(note, 'note:cluster', { noteId, clusterId: target.clusterId }));
+      if (target.kind === 'cluster')
+        return void quietly(changeNote(note, 'note:cluster', { noteId, clusterId: target.clusterId }));
       const clientId = crypto.randomUUID();
       deps.moves.set(clientId, noteId);
-      void quietly(changeNote(note, 'note:move', { noteId, lane: target.lane, column: target.column }, clientId).catch(() => deps.moves.delete(clientId)));
+      void quietly(
+        changeNote(note, 'note:move', { noteId, lane: target.lane, column: target.column }, clientId).catch(() =>
+          deps.moves.delete(clientId),
+        ),
+      );
     },
   };
 }

@@ -34,7 +34,10 @@ export function wireGrab(deps: GrabDeps): void {
   const cells = () => [...root.querySelectorAll<HTMLElement>('.session-grid .session-cell')];
   const lanes = () => [...new Set(cells().map((c) => c.dataset.lane ?? ''))];
   const columns = () => [...new Set(cells().map((c) => c.dataset.column ?? ''))];
-  const cellAt = (lane: string, column: string) => root.querySelector<HTMLElement>(`.session-grid .session-cell[data-lane="${CSS.escape(lane)}"][data-column="${CSS.escape(column)}"]`);
+  const cellAt = (lane: string, column: string) =>
+    root.querySelector<HTMLElement>(
+      `.session-grid .session-cell[data-lane="${CSS.escape(lane)}"][data-column="${CSS.escape(column)}"]`,
+    );
   const placeOf = (cell: HTMLElement) => cell.dataset.place ?? '';
 
   /** Whether the viewer may move this note now (own note or the method allows; no lock). */
@@ -78,14 +81,23 @@ export function wireGrab(deps: GrabDeps): void {
       return;
     }
     if (held.note !== note) return release();
-    const step: Record<string, [number, number]> = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
+    const step: Record<string, [number, number]> = {
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+    };
     if (e.key in step) {
       e.preventDefault();
       const [dl, dc] = step[e.key];
       const allLanes = lanes();
       const allColumns = columns();
-      const lane = allLanes[Math.min(allLanes.length - 1, Math.max(0, allLanes.indexOf(held.over.dataset.lane ?? '') + dl))];
-      const column = allColumns[Math.min(allColumns.length - 1, Math.max(0, allColumns.indexOf(held.over.dataset.column ?? '') + dc))];
+      const lane =
+        allLanes[Math.min(allLanes.length - 1, Math.max(0, allLanes.indexOf(held.over.dataset.lane ?? '') + dl))];
+      const column =
+        allColumns[
+          Math.min(allColumns.length - 1, Math.max(0, allColumns.indexOf(held.over.dataset.column ?? '') + dc))
+        ];
       const next = cellAt(lane, column);
       if (next && next !== held.over) {
         held.over = next;
@@ -116,16 +128,30 @@ export function wireGrab(deps: GrabDeps): void {
   });
 
   // ---- Pointer --------------------------------------------------------------------------------
-  type Drag = { note: HTMLElement; pointerId: number; x: number; y: number; started: boolean; ghost: HTMLElement | null; timer?: ReturnType<typeof setTimeout>; touch: boolean };
+  type Drag = {
+    note: HTMLElement;
+    pointerId: number;
+    x: number;
+    y: number;
+    started: boolean;
+    ghost: HTMLElement | null;
+    timer?: ReturnType<typeof setTimeout>;
+    touch: boolean;
+  };
   let drag: Drag | null = null;
   let swallowClick = false;
 
   function targetAt(x: number, y: number): { element: HTMLElement; target: DropTarget } | null {
     const under = document.elementFromPoint(x, y);
     const cluster = under?.closest<HTMLElement>('.session-cluster[data-cluster-id]');
-    if (cluster?.dataset.clusterId) return { element: cluster, target: { kind: 'cluster', clusterId: cluster.dataset.clusterId } };
+    if (cluster?.dataset.clusterId)
+      return { element: cluster, target: { kind: 'cluster', clusterId: cluster.dataset.clusterId } };
     const cell = cellOf(under ?? null);
-    if (cell && cell.closest('.session-grid')) return { element: cell, target: { kind: 'cell', lane: cell.dataset.lane ?? '', column: cell.dataset.column ?? '' } };
+    if (cell && cell.closest('.session-grid'))
+      return {
+        element: cell,
+        target: { kind: 'cell', lane: cell.dataset.lane ?? '', column: cell.dataset.column ?? '' },
+      };
     return null;
   }
 
@@ -175,13 +201,25 @@ export function wireGrab(deps: GrabDeps): void {
     if (target.kind === 'cell' && element === cellOf(d.note)) return;
     deps.drop(d.note, target);
     const label = element.querySelector('[data-field="label"]')?.textContent ?? '';
-    deps.say(target.kind === 'cell' ? format(strings, 'grab_dropped', { place: placeOf(element) }) : format(strings, 'grab_cluster', { label }));
+    deps.say(
+      target.kind === 'cell'
+        ? format(strings, 'grab_dropped', { place: placeOf(element) })
+        : format(strings, 'grab_cluster', { label }),
+    );
   }
 
   root.addEventListener('pointerdown', (e) => {
     const note = (e.target as Element).closest<HTMLElement>('.session-grid .session-note');
     if (!note || e.button !== 0 || (e.target as Element).closest(OWN_CONTROLS) || drag || !movable(note)) return;
-    const d: Drag = { note, pointerId: e.pointerId, x: e.clientX, y: e.clientY, started: false, ghost: null, touch: e.pointerType === 'touch' };
+    const d: Drag = {
+      note,
+      pointerId: e.pointerId,
+      x: e.clientX,
+      y: e.clientY,
+      started: false,
+      ghost: null,
+      touch: e.pointerType === 'touch',
+    };
     drag = d;
     if (d.touch) d.timer = setTimeout(() => drag === d && begin(d), TOUCH_HOLD_MS);
   });
@@ -205,16 +243,24 @@ export function wireGrab(deps: GrabDeps): void {
     if (drag && e.pointerId === drag.pointerId) end(drag, false);
   });
   // While a finger drags a note, it must not scroll the page.
-  document.addEventListener('touchmove', (e) => {
-    if (drag?.started) e.preventDefault();
-  }, { passive: false });
+  document.addEventListener(
+    'touchmove',
+    (e) => {
+      if (drag?.started) e.preventDefault();
+    },
+    { passive: false },
+  );
   // The click that ends a drag opens nothing.
-  root.addEventListener('click', (e) => {
-    if (swallowClick) {
-      e.preventDefault();
-      e.stopPropagation();
-    }
-  }, true);
+  root.addEventListener(
+    'click',
+    (e) => {
+      if (swallowClick) {
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    },
+    true,
+  );
   // Text is not selected while dragging.
   root.addEventListener('selectstart', (e) => {
     if (drag?.started) e.preventDefault();

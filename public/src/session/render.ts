@@ -6,8 +6,11 @@ import { format, type Strings } from './strings';
 const PLACEHOLDER = '__NOTE__';
 const ID_ATTRIBUTES = ['id', 'for', 'aria-labelledby', 'aria-describedby'];
 
-const $ = <T extends Element = HTMLElement>(root: ParentNode, selector: string) => root.querySelector<T & Element>(selector);
-const $$ = <T extends Element = HTMLElement>(root: ParentNode, selector: string) => [...root.querySelectorAll<T & Element>(selector)];
+const $ = <T extends Element = HTMLElement>(root: ParentNode, selector: string) =>
+  root.querySelector<T & Element>(selector);
+const $$ = <T extends Element = HTMLElement>(root: ParentNode, selector: string) => [
+  ...root.querySelectorAll<T & Element>(selector),
+];
 
 /** Puts a note's id into a cloned template's id references (`__NOTE__`). */
 function withId(element: HTMLElement, id: string): void {
@@ -67,12 +70,18 @@ export class SessionView {
   }
 
   private cellList(note: Pick<NoteView, 'lane' | 'column'>): HTMLElement | null {
-    return $(this.root, `.session-cell[data-lane="${CSS.escape(note.lane)}"][data-column="${CSS.escape(note.column)}"] .session-notes`);
+    return $(
+      this.root,
+      `.session-cell[data-lane="${CSS.escape(note.lane)}"][data-column="${CSS.escape(note.column)}"] .session-notes`,
+    );
   }
 
   /** The place of a cell in words ("Kela / Joint plan"), as the page labels it. */
   placeOf(lane: string, column: string): string {
-    return $(this.root, `.session-cell[data-lane="${CSS.escape(lane)}"][data-column="${CSS.escape(column)}"]`)?.dataset.place ?? '';
+    return (
+      $(this.root, `.session-cell[data-lane="${CSS.escape(lane)}"][data-column="${CSS.escape(column)}"]`)?.dataset
+        .place ?? ''
+    );
   }
 
   private createNote(id: string): HTMLElement {
@@ -118,7 +127,9 @@ export class SessionView {
     else delete element.dataset.cluster;
     $(element, '.session-note-text')!.textContent = note.text;
     $(element, '[data-field="colour"]')!.textContent = format(s, `colour_${note.colour}`);
-    $(element, '[data-field="author"]')!.textContent = format(s, 'by', { name: note.author.name ?? format(s, 'anonymous') });
+    $(element, '[data-field="author"]')!.textContent = format(s, 'by', {
+      name: note.author.name ?? format(s, 'anonymous'),
+    });
     const clusterLabel = state.clusters.find((c) => c.id === note.clusterId)?.label;
     $(element, '[data-field="cluster"]')!.textContent = clusterLabel ?? format(s, 'no_cluster');
     $(element, '[data-field="colour-badge"]')!.textContent = format(s, `colour_${note.colour}`);
@@ -156,7 +167,8 @@ export class SessionView {
     const count = votes.totals !== null ? (votes.totals[noteId] ?? 0) : mine;
     badge.textContent = count > 0 ? format(this.strings, votes.totals !== null ? 'total' : 'mine', { count }) : '';
     badge.hidden = count === 0;
-    $<HTMLButtonElement>(element, '[data-command="vote:cast"]')!.disabled = session.closed || votes.used >= session.voteBudget;
+    $<HTMLButtonElement>(element, '[data-command="vote:cast"]')!.disabled =
+      session.closed || votes.used >= session.voteBudget;
     $<HTMLButtonElement>(element, '[data-command="vote:retract"]')!.disabled = session.closed || mine === 0;
   }
 
@@ -165,14 +177,18 @@ export class SessionView {
   }
 
   private clusterOptions(state: SessionState) {
-    return [{ value: '', label: format(this.strings, 'no_cluster') }, ...state.clusters.map((c) => ({ value: c.id, label: c.label }))];
+    return [
+      { value: '', label: format(this.strings, 'no_cluster') },
+      ...state.clusters.map((c) => ({ value: c.id, label: c.label })),
+    ];
   }
 
   /** The cluster list and every note's cluster choice (a deleted cluster's notes show "no cluster"). */
   renderClusters(state: SessionState): void {
     this.clusters.render(state.clusters, addFrozen(state));
     $(this.root, '#session-no-clusters')!.hidden = state.clusters.length > 0;
-    for (const select of $$<HTMLSelectElement>(this.root, '.session-note select[name="cluster"]')) setOptions(select, this.clusterOptions(state));
+    for (const select of $$<HTMLSelectElement>(this.root, '.session-note select[name="cluster"]'))
+      setOptions(select, this.clusterOptions(state));
   }
 
   /** Everything: session indicators, clusters, presence and every note (removing the gone ones). */
@@ -183,7 +199,8 @@ export class SessionView {
     const shown = new Set<string>();
     for (const note of state.notes) if (this.renderNote(note, state, false)) shown.add(note.id);
     for (const note of pendingNotes) if (!shown.has(note.id) && this.renderNote(note, state, true)) shown.add(note.id);
-    for (const element of $$(this.root, '.session-notes > .session-note')) if (!shown.has(element.dataset.noteId ?? '')) element.remove();
+    for (const element of $$(this.root, '.session-notes > .session-note'))
+      if (!shown.has(element.dataset.noteId ?? '')) element.remove();
   }
 
   /** Phase, locks, closed, vote budget and reveal state, and what the controls allow now. */
@@ -195,11 +212,15 @@ export class SessionView {
     $(this.root, '#session-locked-phase')!.hidden = !phaseLocked;
     $(this.root, '#session-closed')!.hidden = !session.closed;
     $(this.root, '#session-outcome-link')!.hidden = !(state.me.facilitator || session.closed);
-    $(this.root, '#session-budget')!.textContent = format(this.strings, 'budget', { left: Math.max(0, session.voteBudget - votes.used), budget: session.voteBudget });
+    $(this.root, '#session-budget')!.textContent = format(this.strings, 'budget', {
+      left: Math.max(0, session.voteBudget - votes.used),
+      budget: session.voteBudget,
+    });
     $(this.root, '#session-votes-hidden')!.hidden = session.votesRevealed;
     $(this.root, '#session-votes-revealed')!.hidden = !session.votesRevealed;
     const frozen = addFrozen(state);
-    for (const control of $$<HTMLFieldSetElement | HTMLButtonElement>(this.root, '[data-freeze="add"]')) control.disabled = frozen;
+    for (const control of $$<HTMLFieldSetElement | HTMLButtonElement>(this.root, '[data-freeze="add"]'))
+      control.disabled = frozen;
     const controls = $<HTMLFieldSetElement>(this.root, '[data-freeze="facilitator"]');
     if (controls) {
       controls.disabled = session.closed;

@@ -50,7 +50,12 @@ export function wireWall(root: HTMLElement, strings: Strings): void {
   let pan: { x: number; y: number; left: number; top: number; id: number } | null = null;
   wall.addEventListener('pointerdown', (e) => {
     const target = e.target as Element;
-    if (e.pointerType !== 'mouse' || e.button !== 0 || target.closest('.session-note, button, summary, a, input, textarea, select, label, form')) return;
+    if (
+      e.pointerType !== 'mouse' ||
+      e.button !== 0 ||
+      target.closest('.session-note, button, summary, a, input, textarea, select, label, form')
+    )
+      return;
     pan = { x: e.clientX, y: e.clientY, left: wall.scrollLeft, top: wall.scrollTop, id: e.pointerId };
   });
   wall.addEventListener('pointermove', (e) => {
@@ -72,7 +77,8 @@ export function wireWall(root: HTMLElement, strings: Strings): void {
   function showLane(): void {
     if (!pick) return;
     grid!.classList.toggle('is-one-lane', phone.matches);
-    for (const lane of grid!.querySelectorAll<HTMLElement>('.session-lane')) lane.classList.toggle('is-shown', lane.dataset.lane === pick.value);
+    for (const lane of grid!.querySelectorAll<HTMLElement>('.session-lane'))
+      lane.classList.toggle('is-shown', lane.dataset.lane === pick.value);
   }
   if (picker && pick) {
     picker.hidden = false;
@@ -95,7 +101,11 @@ export function wireWall(root: HTMLElement, strings: Strings): void {
     const target = e.target as Element;
     // A double-click on the cell's own "Add a note" counts too (its two clicks toggled it open
     // and shut again): in a narrow cell or zoomed out, it is most of the cell's empty top.
-    if (target.closest('.session-note') || (target.closest('.session-add') && !target.closest('.session-add > summary'))) return;
+    if (
+      target.closest('.session-note') ||
+      (target.closest('.session-add') && !target.closest('.session-add > summary'))
+    )
+      return;
     openAdd(target.closest('.session-cell'));
   });
   wireCellKeys(grid, openAdd);
@@ -108,7 +118,9 @@ export function wireWall(root: HTMLElement, strings: Strings): void {
       if (!menu) return;
       e.preventDefault();
       menu.open = true;
-      menu.querySelector<HTMLElement>('.session-note-panel button:not(:disabled), .session-note-panel textarea')?.focus();
+      menu
+        .querySelector<HTMLElement>('.session-note-panel button:not(:disabled), .session-note-panel textarea')
+        ?.focus();
       return;
     }
     if (e.key === 'Escape') {
@@ -127,15 +139,21 @@ export function wireWall(root: HTMLElement, strings: Strings): void {
       menu.querySelector<HTMLElement>('summary')?.focus();
     }
   });
-  root.addEventListener('toggle', (e) => {
-    const opened = e.target as HTMLDetailsElement;
-    if (!opened.classList?.contains('session-note-menu') || !opened.open) return;
-    for (const other of root.querySelectorAll<HTMLDetailsElement>('.session-note-menu[open]')) if (other !== opened) other.open = false;
-  }, true);
+  root.addEventListener(
+    'toggle',
+    (e) => {
+      const opened = e.target as HTMLDetailsElement;
+      if (!opened.classList?.contains('session-note-menu') || !opened.open) return;
+      for (const other of root.querySelectorAll<HTMLDetailsElement>('.session-note-menu[open]'))
+        if (other !== opened) other.open = false;
+    },
+    true,
+  );
 
   // A click or tap outside an open note menu closes it, as a menu does.
   document.addEventListener('pointerdown', (e) => {
-    for (const menu of root.querySelectorAll<HTMLDetailsElement>('.session-note-menu[open]')) if (!menu.contains(e.target as Node)) menu.open = false;
+    for (const menu of root.querySelectorAll<HTMLDetailsElement>('.session-note-menu[open]'))
+      if (!menu.contains(e.target as Node)) menu.open = false;
   });
 
   // ---- The facilitator's toolbar starts closed on a phone ----
@@ -159,8 +177,16 @@ function wireCellKeys(grid: HTMLElement, openAdd: (cell: HTMLElement) => void): 
   cells[0].tabIndex = 0;
   const lanes = [...new Set(cells.map((c) => c.dataset.lane ?? ''))];
   const columns = [...new Set(cells.map((c) => c.dataset.column ?? ''))];
-  const cellAt = (lane: number, column: number) => grid.querySelector<HTMLElement>(`.session-cell[data-lane="${CSS.escape(lanes[lane])}"][data-column="${CSS.escape(columns[column])}"]`);
-  const MOVES: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+  const cellAt = (lane: number, column: number) =>
+    grid.querySelector<HTMLElement>(
+      `.session-cell[data-lane="${CSS.escape(lanes[lane])}"][data-column="${CSS.escape(columns[column])}"]`,
+    );
+  const MOVES: Record<string, [number, number]> = {
+    ArrowUp: [-1, 0],
+    ArrowDown: [1, 0],
+    ArrowLeft: [0, -1],
+    ArrowRight: [0, 1],
+  };
 
   grid.addEventListener('keydown', (e) => {
     const cell = e.target as HTMLElement;

@@ -15,15 +15,23 @@ const MAX_LOCK_MS = 24 * 3600_000;
 /** Usernames are compared case-insensitively and without surrounding spaces. */
 export const normalizeUsername = (username: string) => username.trim().toLowerCase();
 
-const keysOf = (username: string, address: string) => [{ key: `account:${normalizeUsername(username)}`, limit: ACCOUNT_FAILURE_LIMIT }, { key: `address:${address}`, limit: ADDRESS_FAILURE_LIMIT }];
+const keysOf = (username: string, address: string) => [
+  { key: `account:${normalizeUsername(username)}`, limit: ACCOUNT_FAILURE_LIMIT },
+  { key: `address:${address}`, limit: ADDRESS_FAILURE_LIMIT },
+];
 
 function lockedError(until: Date, now: Date): SiltaError {
-  return new SiltaError('admin_login_locked', 'too_many', `locked until ${until.toISOString()}`, { minutes: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000)) });
+  return new SiltaError('admin_login_locked', 'too_many', `locked until ${until.toISOString()}`, {
+    minutes: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000)),
+  });
 }
 
 async function lockedUntil(keys: string[], now: Date): Promise<Date | null> {
   const locked = await AdminLoginThrottle.findAll({ where: { key: { [Op.in]: keys }, lockedUntil: { [Op.gt]: now } } });
-  return locked.reduce<Date | null>((latest, row) => (!latest || row.lockedUntil! > latest ? row.lockedUntil : latest), null);
+  return locked.reduce<Date | null>(
+    (latest, row) => (!latest || row.lockedUntil! > latest ? row.lockedUntil : latest),
+    null,
+  );
 }
 
 /** Counts one failure against a key; the failure that reaches the limit locks the key. */
@@ -41,7 +49,11 @@ async function recordFailure(sequelize: Sequelize, key: string, limit: number, n
       failures = 0;
     }
     if (row) await row.update({ failures, locks, lastFailureAt: now, lockedUntil: until }, { transaction });
-    else await AdminLoginThrottle.create({ key, failures, locks, lastFailureAt: now, lockedUntil: until }, { transaction });
+    else
+      await AdminLoginThrottle.create(
+        { key, failures, locks, lastFailureAt: now, lockedUntil: until },
+        { transaction },
+      );
   });
 }
 
@@ -51,16 +63,28 @@ async function recordFailure(sequelize: Sequelize, key: string, limit: number, n
  * left); a wrong password and an unknown username cost the same scrypt work and give the same
  * `admin_login_failed`; the failure that reaches a limit answers with the lock at once.
  */
-export async function authenticate(props: { sequelize: Sequelize; username: string; password: string; address: string; now?: Date }): Promise<AdminUser> {
+export async function authenticate(props: {
+  sequelize: Sequelize;
+  username: string;
+  password: string;
+  address: string;
+  now?: Date;
+}): Promise<AdminUser> {
   const now = props.now ?? new Date();
   const keys = keysOf(props.username, props.address);
-  const until = await lockedUntil(keys.map((k) => k.key), now);
+  const until = await lockedUntil(
+    keys.map((k) => k.key),
+    now,
+  );
   if (until) throw lockedError(until, now);
   const user = await AdminUser.findOne({ where: { username: normalizeUsername(props.username) } });
   const matches = await verifyPassword(props.password, user?.passwordHash ?? (await decoyHash()));
   if (!user || !matches) {
     for (const { key, limit } of keys) await recordFailure(props.sequelize, key, limit, now);
-    const lockedNow = await lockedUntil(keys.map((k) => k.key), now);
+    const lockedNow = await lockedUntil(
+      keys.map((k) => k.key),
+      now,
+    );
     if (lockedNow) throw lockedError(lockedNow, now);
     throw new SiltaError('admin_login_failed', 'unauthorized', `for ${normalizeUsername(props.username)}`);
   }
@@ -72,11 +96,16 @@ export async function authenticate(props: { sequelize: Sequelize; username: stri
 }
 
 /** Creates an admin account (`npm run admin:create`); an existing username is `admin_exists`. */
-export async function createAdmin(props: { sequelize: Sequelize; username: string; password: string }): Promise<AdminUser> {
+export async function createAdmin(props: {
+  sequelize: Sequelize;
+  username: string;
+  password: string;
+}): Promise<AdminUser> {
   const username = normalizeUsername(props.username);
   const passwordHash = await hashPassword(props.password);
   return inTransaction(props.sequelize, async (transaction) => {
-    if (await AdminUser.findOne({ where: { username }, transaction })) throw new SiltaError('admin_exists', 'conflict', username);
+    if (await AdminUser.findOne({ where: { username }, transaction }))
+      throw new SiltaError('admin_exists', 'conflict', username);
     return AdminUser.create({ username, passwordHash, lastLoginAt: null }, { transaction });
   });
 }

@@ -21,7 +21,12 @@ export const webUrl = (allowHttp: boolean) =>
     .string()
     .trim()
     .max(2048)
-    .refine((value) => URL.canParse(value) && (new URL(value).protocol === 'https:' || (allowHttp && new URL(value).protocol === 'http:')), { message: allowHttp ? 'must be an http(s) URL' : 'must be an https URL' });
+    .refine(
+      (value) =>
+        URL.canParse(value) &&
+        (new URL(value).protocol === 'https:' || (allowHttp && new URL(value).protocol === 'http:')),
+      { message: allowHttp ? 'must be an http(s) URL' : 'must be an https URL' },
+    );
 
 const deploymentId = text(255).regex(/^[^\s,]+$/, 'must not contain spaces or commas');
 
@@ -32,10 +37,16 @@ const deploymentList = z
   .transform((value) => [...new Set(value.split(/[\s,]+/).filter(Boolean))])
   .pipe(z.array(deploymentId).min(1).max(50));
 
-const endpoints = (allowHttp: boolean) => ({ name: text(255), authUrl: webUrl(allowHttp), tokenUrl: webUrl(allowHttp), jwksUrl: webUrl(allowHttp) });
+const endpoints = (allowHttp: boolean) => ({
+  name: text(255),
+  authUrl: webUrl(allowHttp),
+  tokenUrl: webUrl(allowHttp),
+  jwksUrl: webUrl(allowHttp),
+});
 
 /** The manual registration form. */
-export const platformForm = (allowHttp: boolean) => form({ issuer: webUrl(allowHttp), clientId: text(255), deploymentIds: deploymentList, ...endpoints(allowHttp) });
+export const platformForm = (allowHttp: boolean) =>
+  form({ issuer: webUrl(allowHttp), clientId: text(255), deploymentIds: deploymentList, ...endpoints(allowHttp) });
 export type PlatformInput = z.infer<ReturnType<typeof platformForm>>;
 
 /** The edit form: issuer and client id are fixed. */
@@ -50,7 +61,10 @@ export const removeForm = form({ confirm: z.literal('yes').optional() });
 
 export const inviteForm = form({ hours: z.coerce.number().int().min(1).max(MAX_INVITE_HOURS) });
 /** Rotation of every platform's key, or of one platform's (`platformId`). */
-export const rotateForm = form({ overlapHours: z.coerce.number().int().min(1).max(MAX_OVERLAP_HOURS), platformId: z.coerce.number().int().positive().max(2_147_483_647).optional() });
+export const rotateForm = form({
+  overlapHours: z.coerce.number().int().min(1).max(MAX_OVERLAP_HOURS),
+  platformId: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+});
 export const csrfOnlyForm = form({});
 export const platformKeyForm = form({ issuer: z.string().min(1).max(512), clientId: z.string().min(1).max(255) });
 
@@ -58,9 +72,21 @@ export const platformKeyForm = form({ issuer: z.string().min(1).max(512), client
 export const idParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
 /** A region's names and rollout wave. */
-export const regionForm = form({ nameFi: text(200), nameSv: text(200), nameEn: text(200), wave: z.coerce.number().int().min(1).max(20) });
+export const regionForm = form({
+  nameFi: text(200),
+  nameSv: text(200),
+  nameEn: text(200),
+  wave: z.coerce.number().int().min(1).max(20),
+});
 export type RegionInput = z.infer<typeof regionForm>;
 export const regionParam = z.object({ code: z.string().regex(/^[a-z0-9-]{1,40}$/) });
 
 /** `?done=` notices after a redirect (post/redirect/get), by name. */
-export const noticeQuery = z.object({ done: z.string().regex(/^[a-z_]{1,40}$/).optional(), count: z.coerce.number().int().min(0).max(1_000_000).optional(), lang: z.string().max(8).optional() });
+export const noticeQuery = z.object({
+  done: z
+    .string()
+    .regex(/^[a-z_]{1,40}$/)
+    .optional(),
+  count: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  lang: z.string().max(8).optional(),
+});

@@ -27,9 +27,19 @@ export async function findPlatform(registry: PlatformRegistry, id: number): Prom
 
 /** Registers a platform by hand; an issuer and client id registered already is `admin_platform_exists`. */
 export async function addPlatform(registry: PlatformRegistry, input: PlatformInput): Promise<AdminPlatform> {
-  if (await registry.find(input.issuer, input.clientId)) throw new SiltaError('admin_platform_exists', 'conflict', `${input.issuer} ${input.clientId}`);
+  if (await registry.find(input.issuer, input.clientId))
+    throw new SiltaError('admin_platform_exists', 'conflict', `${input.issuer} ${input.clientId}`);
   const { issuer, clientId, name, deploymentIds } = input;
-  await registry.register({ issuer, clientId, name, deploymentIds, authEndpoint: input.authUrl, tokenEndpoint: input.tokenUrl, jwksUrl: input.jwksUrl, registeredBy: 'manual' });
+  await registry.register({
+    issuer,
+    clientId,
+    name,
+    deploymentIds,
+    authEndpoint: input.authUrl,
+    tokenEndpoint: input.tokenUrl,
+    jwksUrl: input.jwksUrl,
+    registeredBy: 'manual',
+  });
   const meta = await PlatformMeta.findOne({ where: { issuer: input.issuer, clientId: input.clientId } });
   return findPlatform(registry, meta!.id);
 }
@@ -57,26 +67,48 @@ export async function addDeployment(registry: PlatformRegistry, id: number, inpu
 }
 
 /** Stops accepting launches from a deployment; an unknown one is `admin_deployment_not_found`. */
-export async function removeDeployment(props: { sequelize: Sequelize; registry: PlatformRegistry; id: number; deploymentId: string }): Promise<void> {
+export async function removeDeployment(props: {
+  sequelize: Sequelize;
+  registry: PlatformRegistry;
+  id: number;
+  deploymentId: string;
+}): Promise<void> {
   const platform = await findPlatform(props.registry, props.id);
-  const removed = await inTransaction(props.sequelize, (transaction) => Deployment.destroy({ where: { issuer: platform.issuer, clientId: platform.clientId, deploymentId: props.deploymentId }, transaction }));
+  const removed = await inTransaction(props.sequelize, (transaction) =>
+    Deployment.destroy({
+      where: { issuer: platform.issuer, clientId: platform.clientId, deploymentId: props.deploymentId },
+      transaction,
+    }),
+  );
   if (!removed) throw new SiltaError('admin_deployment_not_found', 'not_found', props.deploymentId);
   props.registry.forget();
 }
 
 /** Grades of a platform that have not reached it: pending, or failed and waiting for "send again". */
 export function undeliveredGrades(platform: { issuer: string; clientId: string }): Promise<number> {
-  return GradeOutbox.count({ where: { issuer: platform.issuer, clientId: platform.clientId, status: { [Op.in]: ['pending', 'failed'] } } });
+  return GradeOutbox.count({
+    where: { issuer: platform.issuer, clientId: platform.clientId, status: { [Op.in]: ['pending', 'failed'] } },
+  });
 }
 
 /**
  * Removes a platform. The admin must have confirmed (`admin_confirmation_required` otherwise);
  * its undelivered grades stay in the outbox untouched.
  */
-export async function removePlatform(props: { lti: LtijsProvider; registry: PlatformRegistry; id: number; confirmed: boolean }): Promise<AdminPlatform> {
+export async function removePlatform(props: {
+  lti: LtijsProvider;
+  registry: PlatformRegistry;
+  id: number;
+  confirmed: boolean;
+}): Promise<AdminPlatform> {
   const platform = await findPlatform(props.registry, props.id);
   if (!props.confirmed) throw new SiltaError('admin_confirmation_required', 'bad_request', platform.issuer);
-  await removeRegistration({ lti: props.lti, registry: props.registry, issuer: platform.issuer, clientId: platform.clientId });
+  await removeRegistration({
+    lti: props.lti,
+    registry: props.registry,
+    issuer: platform.issuer,
+    clientId: platform.clientId,
+  });
   return platform;
 }
 
@@ -87,6 +119,8 @@ export function openInvites(now: Date = new Date()): Promise<RegistrationInvite[
 
 /** Revokes an unused registration URL; a used, revoked or unknown one is `admin_invite_not_found`. */
 export async function revokeInvite(sequelize: Sequelize, id: number): Promise<void> {
-  const removed = await inTransaction(sequelize, (transaction) => RegistrationInvite.destroy({ where: { id, usedAt: null }, transaction }));
+  const removed = await inTransaction(sequelize, (transaction) =>
+    RegistrationInvite.destroy({ where: { id, usedAt: null }, transaction }),
+  );
   if (!removed) throw new SiltaError('admin_invite_not_found', 'not_found', String(id));
 }

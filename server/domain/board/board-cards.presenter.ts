@@ -13,9 +13,17 @@ const LANGUAGE_NAMES: Record<string, string> = { fi: 'suomi', sv: 'svenska', en:
  * summary carry it as `lang`), its actors and themes as tags, the regions adopting it and whether
  * it is a draft or hidden (shown only to whoever may see it, never counted as shared).
  */
-export function presentGridCard(practice: Practice, regions: Map<string, Region>, adoptions: PracticeAdoption[], lang: Language) {
+export function presentGridCard(
+  practice: Practice,
+  regions: Map<string, Region>,
+  adoptions: PracticeAdoption[],
+  lang: Language,
+) {
   const t = translator(lang);
-  const adopters = adoptions.filter((a) => a.practiceId === practice.id).map((a) => regions.get(a.regionCode)).filter((r): r is Region => !!r);
+  const adopters = adoptions
+    .filter((a) => a.practiceId === practice.id)
+    .map((a) => regions.get(a.regionCode))
+    .filter((r): r is Region => !!r);
   return {
     ...presentCard(practice, regions, lang),
     language: practice.language,
@@ -33,7 +41,12 @@ type Chip = { label: string; href: string };
  * The active filters of a listing as removable chips: each links to the same listing without it
  * (and back to page 1), plus "clear all" when there is more than one.
  */
-export function presentChips(query: ListQuery, regions: Region[], lt: string, lang: Language): { chips: Chip[]; clearAll: string | null } {
+export function presentChips(
+  query: ListQuery,
+  regions: Region[],
+  lt: string,
+  lang: Language,
+): { chips: Chip[]; clearAll: string | null } {
   const t = translator(lang);
   const region = regions.find((r) => r.code === query.region);
   const labels: [keyof ListQuery, string | undefined][] = [
@@ -47,11 +60,14 @@ export function presentChips(query: ListQuery, regions: Region[], lt: string, la
   ];
   const without = (skip: keyof ListQuery | null) => {
     const p = new URLSearchParams({ lt });
-    for (const [key] of labels) if (key !== skip && query[key] !== undefined && query[key] !== '') p.set(key, String(query[key]));
+    for (const [key] of labels)
+      if (key !== skip && query[key] !== undefined && query[key] !== '') p.set(key, String(query[key]));
     if (query.sort) p.set('sort', query.sort);
     return `/board?${p.toString()}`;
   };
-  const chips = labels.filter(([, label]) => label !== undefined).map(([key, label]) => ({ label: label!, href: without(key) }));
+  const chips = labels
+    .filter(([, label]) => label !== undefined)
+    .map(([key, label]) => ({ label: label!, href: without(key) }));
   const p = new URLSearchParams({ lt });
   if (query.sort && query.sort !== 'relevance') p.set('sort', query.sort);
   return { chips, clearAll: chips.length > 1 ? `/board?${p.toString()}` : null };
@@ -62,7 +78,9 @@ export function presentChips(query: ListQuery, regions: Region[], lt: string, la
  * code (its own text carries it as `lang`), status code, tags, adoption dates for `<time>`, and
  * whether adopting waits for the viewer's region choice. A draft cannot be adopted yet.
  */
-export function presentPracticePage<M extends { practice: object; canAdopt: boolean; adoptedHere: boolean; adoptions: object[] }>(model: M, practice: Practice, adoptions: PracticeAdoption[], hasRegion: boolean, lang: Language) {
+export function presentPracticePage<
+  M extends { practice: object; canAdopt: boolean; adoptedHere: boolean; adoptions: object[] },
+>(model: M, practice: Practice, adoptions: PracticeAdoption[], hasRegion: boolean, lang: Language) {
   const t = translator(lang);
   const draft = practice.status === DRAFT_STATUS;
   return {

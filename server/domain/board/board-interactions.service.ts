@@ -19,16 +19,29 @@ export async function commentsOf(practiceId: number): Promise<PracticeComment[]>
  * Adds a comment, or a reply to a top-level comment of the same practice (one level only: a
  * reply to a reply is refused).
  */
-export async function addComment(props: { sequelize: Sequelize; launch: Launch; practiceId: number; body: string; parentId?: number; events?: BoardEvents }): Promise<PracticeComment> {
+export async function addComment(props: {
+  sequelize: Sequelize;
+  launch: Launch;
+  practiceId: number;
+  body: string;
+  parentId?: number;
+  events?: BoardEvents;
+}): Promise<PracticeComment> {
   const practice = await getPractice(props.launch, props.practiceId);
   if (practice.hiddenAt) throw new SiltaError('practice_hidden', 'conflict');
   const added = await inTransaction(props.sequelize, async (transaction) => {
     if (props.parentId !== undefined) {
-      const parent = await PracticeComment.findOne({ where: { id: props.parentId, practiceId: practice.id }, transaction });
+      const parent = await PracticeComment.findOne({
+        where: { id: props.parentId, practiceId: practice.id },
+        transaction,
+      });
       if (!parent) throw new SiltaError('comment_not_found', 'not_found', String(props.parentId));
       if (parent.parentId !== null) throw new SiltaError('reply_too_deep', 'bad_request');
     }
-    const comment = await PracticeComment.create({ practiceId: practice.id, parentId: props.parentId ?? null, authorId: props.launch.user.id, body: props.body }, { transaction });
+    const comment = await PracticeComment.create(
+      { practiceId: practice.id, parentId: props.parentId ?? null, authorId: props.launch.user.id, body: props.body },
+      { transaction },
+    );
     await Practice.increment('commentCount', { by: 1, where: { id: practice.id }, transaction });
     return comment;
   });
@@ -37,7 +50,11 @@ export async function addComment(props: { sequelize: Sequelize; launch: Launch; 
 }
 
 /** A comment of a practice on the launch's board. */
-export async function getComment(launch: Launch, practiceId: number, commentId: number): Promise<{ practice: Practice; comment: PracticeComment }> {
+export async function getComment(
+  launch: Launch,
+  practiceId: number,
+  commentId: number,
+): Promise<{ practice: Practice; comment: PracticeComment }> {
   const practice = await getPractice(launch, practiceId);
   const comment = await PracticeComment.findOne({ where: { id: commentId, practiceId: practice.id } });
   if (!comment) throw new SiltaError('comment_not_found', 'not_found', String(commentId));
@@ -45,7 +62,13 @@ export async function getComment(launch: Launch, practiceId: number, commentId: 
 }
 
 /** The author deletes their own comment (its replies go with it). */
-export async function deleteComment(props: { sequelize: Sequelize; launch: Launch; practiceId: number; commentId: number; events?: BoardEvents }): Promise<void> {
+export async function deleteComment(props: {
+  sequelize: Sequelize;
+  launch: Launch;
+  practiceId: number;
+  commentId: number;
+  events?: BoardEvents;
+}): Promise<void> {
   const { practice, comment } = await getComment(props.launch, props.practiceId, props.commentId);
   authorize(props.launch, 'delete', comment);
   await inTransaction(props.sequelize, async (transaction) => {
@@ -53,11 +76,19 @@ export async function deleteComment(props: { sequelize: Sequelize; launch: Launc
     await comment.destroy({ transaction });
     await Practice.decrement('commentCount', { by: removed, where: { id: practice.id }, transaction });
   });
-  props.events?.publish(boardOf(props.launch), { type: 'comment:deleted', practiceId: practice.id, commentId: comment.id });
+  props.events?.publish(boardOf(props.launch), {
+    type: 'comment:deleted',
+    practiceId: practice.id,
+    commentId: comment.id,
+  });
 }
 
 /** Marks the practice useful for this user, or takes the mark back; one per user. Returns the new state. */
-export async function toggleUseful(props: { sequelize: Sequelize; launch: Launch; practiceId: number }): Promise<boolean> {
+export async function toggleUseful(props: {
+  sequelize: Sequelize;
+  launch: Launch;
+  practiceId: number;
+}): Promise<boolean> {
   const practice = await getPractice(props.launch, props.practiceId);
   const userId = props.launch.user.id;
   try {
@@ -93,7 +124,13 @@ export async function adoptionsOf(practiceId: number): Promise<PracticeAdoption[
  * Records that the user's region adopts the practice, with a short note; one adoption per region
  * and practice. The user must have a region (from the launch or their own choice).
  */
-export async function adoptPractice(props: { sequelize: Sequelize; launch: Launch; practiceId: number; note: string; events?: BoardEvents }): Promise<PracticeAdoption> {
+export async function adoptPractice(props: {
+  sequelize: Sequelize;
+  launch: Launch;
+  practiceId: number;
+  note: string;
+  events?: BoardEvents;
+}): Promise<PracticeAdoption> {
   const practice = await getPractice(props.launch, props.practiceId);
   if (practice.hiddenAt) throw new SiltaError('practice_hidden', 'conflict');
   // Only a shared practice can travel: a draft is still its author's alone.
@@ -103,8 +140,12 @@ export async function adoptPractice(props: { sequelize: Sequelize; launch: Launc
   let adoption: PracticeAdoption;
   try {
     adoption = await inTransaction(props.sequelize, async (transaction) => {
-      if (await PracticeAdoption.findOne({ where: { practiceId: practice.id, regionCode: region.code }, transaction })) throw new SiltaError('already_adopted', 'conflict');
-      const adoption = await PracticeAdoption.create({ practiceId: practice.id, regionCode: region.code, userId: props.launch.user.id, note: props.note }, { transaction });
+      if (await PracticeAdoption.findOne({ where: { practiceId: practice.id, regionCode: region.code }, transaction }))
+        throw new SiltaError('already_adopted', 'conflict');
+      const adoption = await PracticeAdoption.create(
+        { practiceId: practice.id, regionCode: region.code, userId: props.launch.user.id, note: props.note },
+        { transaction },
+      );
       await Practice.increment('adoptionCount', { by: 1, where: { id: practice.id }, transaction });
       return adoption;
     });
@@ -121,11 +162,17 @@ export async function adoptedByRegion(launch: Launch, regionCode: string) {
   const board = boardOf(launch);
   const sequelize = PracticeAdoption.sequelize!;
   const sharedHere = `(SELECT id FROM practices WHERE issuer = ${sequelize.escape(board.issuer)} AND board_key = ${sequelize.escape(board.key)} AND ${sharedPracticeSql()})`;
-  const adoptions = await PracticeAdoption.findAll({ where: { regionCode, practiceId: { [Op.in]: sequelize.literal(sharedHere) } }, order: [['id', 'DESC']], limit: 500 });
+  const adoptions = await PracticeAdoption.findAll({
+    where: { regionCode, practiceId: { [Op.in]: sequelize.literal(sharedHere) } },
+    order: [['id', 'DESC']],
+    limit: 500,
+  });
   if (!adoptions.length) return [];
   const practices = await Practice.findAll({ where: { id: adoptions.map((a) => a.practiceId) } });
   const byId = new Map(practices.filter(isShared).map((p) => [p.id, p]));
-  return adoptions.filter((a) => byId.has(a.practiceId)).map((a) => ({ adoption: a, practice: byId.get(a.practiceId)! }));
+  return adoptions
+    .filter((a) => byId.has(a.practiceId))
+    .map((a) => ({ adoption: a, practice: byId.get(a.practiceId)! }));
 }
 
 /** The adoptions of several practices (the cards of a page), oldest first. */
@@ -133,5 +180,9 @@ export async function adoptionsOfPractices(practiceIds: number[]): Promise<Pract
   if (!practiceIds.length) return [];
   // A raw statement: every board page asks, and Sequelize's findAll costs a PRAGMA more on SQLite.
   const sql = `SELECT id, practice_id, region_code, user_id, note, created_at, updated_at FROM practice_adoptions WHERE practice_id IN (${practiceIds.map(() => '?').join(', ')}) ORDER BY id`;
-  return PracticeAdoption.sequelize!.query(sql, { replacements: practiceIds, model: PracticeAdoption, mapToModel: true });
+  return PracticeAdoption.sequelize!.query(sql, {
+    replacements: practiceIds,
+    model: PracticeAdoption,
+    mapToModel: true,
+  });
 }

@@ -14,7 +14,14 @@ export type LiveCard = { id: number; title: string; summary: string; meta: strin
  * renderer as the practice page (board.presenter.ts), so it looks as it does after a reload; it
  * is the only field the browser sets as HTML, every other one is set as text.
  */
-export type LiveComment = { id: number; parentId: number | null; author: string; label: string; html: string; date: string };
+export type LiveComment = {
+  id: number;
+  parentId: number | null;
+  author: string;
+  label: string;
+  html: string;
+  date: string;
+};
 export type LiveAdoption = { regionCode: string; regionName: string; note: string; date: string };
 
 /** Every payload has the sentence a screen reader hears, in the viewer's language. */
@@ -50,7 +57,10 @@ export type LivePresenter = (lang: Language) => LiveBroadcast;
 export async function presentLiveEvent(event: BoardEvent): Promise<LivePresenter | null> {
   if (event.type === 'practice:hidden' || event.type === 'practice:deleted') {
     const key = event.type === 'practice:hidden' ? 'board.live.practice_hidden' : 'board.live.practice_deleted';
-    return (lang) => ({ name: event.type, payload: { practiceId: event.practiceId, announcement: translator(lang)(key) } });
+    return (lang) => ({
+      name: event.type,
+      payload: { practiceId: event.practiceId, announcement: translator(lang)(key) },
+    });
   }
   const id = 'practice' in event ? event.practice.id : event.practiceId;
   const practice = await Practice.findByPk(id);
@@ -66,14 +76,25 @@ export async function presentLiveEvent(event: BoardEvent): Promise<LivePresenter
     case 'comment:hidden':
     case 'comment:deleted': {
       const key = event.type === 'comment:hidden' ? 'board.live.comment_hidden' : 'board.live.comment_deleted';
-      return (lang) => ({ name: event.type, payload: { practiceId: practice.id, commentId: event.commentId, counts: presentCounts(practice, lang), announcement: translator(lang)(key) } });
+      return (lang) => ({
+        name: event.type,
+        payload: {
+          practiceId: practice.id,
+          commentId: event.commentId,
+          counts: presentCounts(practice, lang),
+          announcement: translator(lang)(key),
+        },
+      });
     }
     case 'adoption:created':
       return presentAdoption(practice, event.adoption);
   }
 }
 
-async function presentPracticeShown(name: 'practice:created' | 'practice:restored', practice: Practice): Promise<LivePresenter> {
+async function presentPracticeShown(
+  name: 'practice:created' | 'practice:restored',
+  practice: Practice,
+): Promise<LivePresenter> {
   const regions = new Map((await listRegions()).map((r) => [r.code, r]));
   const key = name === 'practice:created' ? 'board.live.practice_created' : 'board.live.practice_restored';
   return (lang) => {
@@ -81,14 +102,25 @@ async function presentPracticeShown(name: 'practice:created' | 'practice:restore
     return {
       name,
       payload: {
-        practice: { id: card.id, title: card.title, summary: card.summary, meta: card.meta, counts: card.counts, language: practice.language },
+        practice: {
+          id: card.id,
+          title: card.title,
+          summary: card.summary,
+          meta: card.meta,
+          counts: card.counts,
+          language: practice.language,
+        },
         announcement: translator(lang)(key, { region: card.regionName, title: card.title }),
       },
     };
   };
 }
 
-async function presentCommentShown(name: 'comment:created' | 'comment:restored', practice: Practice, event: PracticeComment): Promise<LivePresenter | null> {
+async function presentCommentShown(
+  name: 'comment:created' | 'comment:restored',
+  practice: Practice,
+  event: PracticeComment,
+): Promise<LivePresenter | null> {
   // A comment deleted or hidden again before this event was presented stays out.
   const comment = await PracticeComment.findByPk(event.id);
   if (!comment || comment.hiddenAt) return null;
@@ -104,7 +136,14 @@ async function presentCommentShown(name: 'comment:created' | 'comment:restored',
       payload: {
         practiceId: practice.id,
         counts: presentCounts(practice, lang),
-        comment: { id: comment.id, parentId: comment.parentId, author, label: t('board.comment_by', { author }), html, date: day(comment.createdAt, lang) },
+        comment: {
+          id: comment.id,
+          parentId: comment.parentId,
+          author,
+          label: t('board.comment_by', { author }),
+          html,
+          date: day(comment.createdAt, lang),
+        },
         announcement: t(key, { title: practice.title }),
       },
     };
@@ -120,7 +159,12 @@ async function presentAdoption(practice: Practice, adoption: PracticeAdoption): 
       payload: {
         practiceId: practice.id,
         counts: presentCounts(practice, lang),
-        adoption: { regionCode: adoption.regionCode, regionName: name, note: adoption.note, date: day(adoption.createdAt, lang) },
+        adoption: {
+          regionCode: adoption.regionCode,
+          regionName: name,
+          note: adoption.note,
+          date: day(adoption.createdAt, lang),
+        },
         announcement: translator(lang)('board.live.adoption_created', { region: name, title: practice.title }),
       },
     };

@@ -22,7 +22,13 @@ type Pair = { code: string; name: string; adoptions: number };
  * adopted from are highlighted and joined to it by arrows, and a panel (and the sentence a
  * screen reader hears) says the same in words. `hrefOf` gives a tile's link.
  */
-export function presentMap(spread: Spread, regions: Region[], selectedCode: string | null, lang: Language, hrefOf: (code: string) => string) {
+export function presentMap(
+  spread: Spread,
+  regions: Region[],
+  selectedCode: string | null,
+  lang: Language,
+  hrefOf: (code: string) => string,
+) {
   const t = translator(lang);
   const tiles = placeTiles(regions.map((r) => r.code));
   const byCode = new Map(regions.map((r) => [r.code, r]));
@@ -30,10 +36,25 @@ export function presentMap(spread: Spread, regions: Region[], selectedCode: stri
     const region = byCode.get(code);
     return region ? regionName(region, lang) : code;
   };
-  const selected = selectedCode ? byCode.get(selectedCode) ?? null : null;
-  const pairs = (list: { code: string; adoptions: number }[]): Pair[] => list.map((p) => ({ ...p, name: name(p.code) })).sort((a, b) => b.adoptions - a.adoptions || a.name.localeCompare(b.name, lang));
-  const to = selected ? pairs(spread.flows.filter((f) => f.origin === selected.code && f.adopter !== selected.code).map((f) => ({ code: f.adopter, adoptions: f.adoptions }))) : [];
-  const from = selected ? pairs(spread.flows.filter((f) => f.adopter === selected.code && f.origin !== selected.code).map((f) => ({ code: f.origin, adoptions: f.adoptions }))) : [];
+  const selected = selectedCode ? (byCode.get(selectedCode) ?? null) : null;
+  const pairs = (list: { code: string; adoptions: number }[]): Pair[] =>
+    list
+      .map((p) => ({ ...p, name: name(p.code) }))
+      .sort((a, b) => b.adoptions - a.adoptions || a.name.localeCompare(b.name, lang));
+  const to = selected
+    ? pairs(
+        spread.flows
+          .filter((f) => f.origin === selected.code && f.adopter !== selected.code)
+          .map((f) => ({ code: f.adopter, adoptions: f.adoptions })),
+      )
+    : [];
+  const from = selected
+    ? pairs(
+        spread.flows
+          .filter((f) => f.adopter === selected.code && f.origin !== selected.code)
+          .map((f) => ({ code: f.origin, adoptions: f.adoptions })),
+      )
+    : [];
   const toCodes = new Map(to.map((p) => [p.code, p.adoptions]));
   const fromCodes = new Map(from.map((p) => [p.code, p.adoptions]));
   const rows = Math.max(...[...tiles.values()].map((p) => p.row)) + 1;
@@ -48,7 +69,14 @@ export function presentMap(spread: Spread, regions: Region[], selectedCode: stri
     const ux = (b.x - a.x) / length;
     const uy = (b.y - a.y) / length;
     const round = (n: number) => Math.round(n * 10) / 10;
-    return { direction, x1: round(a.x + ux * ARROW_INSET), y1: round(a.y + uy * ARROW_INSET), x2: round(b.x - ux * ARROW_INSET), y2: round(b.y - uy * ARROW_INSET), width: Math.min(8, 2 + adoptions) };
+    return {
+      direction,
+      x1: round(a.x + ux * ARROW_INSET),
+      y1: round(a.y + uy * ARROW_INSET),
+      x2: round(b.x - ux * ARROW_INSET),
+      y2: round(b.y - uy * ARROW_INSET),
+      width: Math.min(8, 2 + adoptions),
+    };
   };
 
   const presentTile = (region: Region) => {
@@ -57,11 +85,30 @@ export function presentMap(spread: Spread, regions: Region[], selectedCode: stri
     const made = adoptionsMadeBy(spread, region.code);
     const x = corner(place.col);
     const y = corner(place.row);
-    const state = region.code === selected?.code ? 'selected' : toCodes.has(region.code) && fromCodes.has(region.code) ? 'both' : toCodes.has(region.code) ? 'to' : fromCodes.has(region.code) ? 'from' : 'none';
+    const state =
+      region.code === selected?.code
+        ? 'selected'
+        : toCodes.has(region.code) && fromCodes.has(region.code)
+          ? 'both'
+          : toCodes.has(region.code)
+            ? 'to'
+            : fromCodes.has(region.code)
+              ? 'from'
+              : 'none';
     const facts = t('board.map.tile_label', { region: regionName(region, lang), wave: region.wave, shared, made });
-    const relation = selected && state !== 'selected' && state !== 'none'
-      ? [toCodes.has(region.code) ? t('board.map.tile_to', { region: regionName(selected, lang), count: toCodes.get(region.code) }) : null, fromCodes.has(region.code) ? t('board.map.tile_from', { region: regionName(selected, lang), count: fromCodes.get(region.code) }) : null].filter(Boolean).join(' ')
-      : '';
+    const relation =
+      selected && state !== 'selected' && state !== 'none'
+        ? [
+            toCodes.has(region.code)
+              ? t('board.map.tile_to', { region: regionName(selected, lang), count: toCodes.get(region.code) })
+              : null,
+            fromCodes.has(region.code)
+              ? t('board.map.tile_from', { region: regionName(selected, lang), count: fromCodes.get(region.code) })
+              : null,
+          ]
+            .filter(Boolean)
+            .join(' ')
+        : '';
     return {
       code: region.code,
       href: hrefOf(region.code),
@@ -101,14 +148,29 @@ export function presentMap(spread: Spread, regions: Region[], selectedCode: stri
     width: PAD * 2 + MAP_COLUMNS * (TILE + GAP) - GAP,
     height: PAD * 2 + rows * (TILE + GAP) - GAP,
     tiles: regions.map(presentTile),
-    arrows: selected ? [...to.map((p) => arrow(selected.code, p.code, 'out', p.adoptions)), ...from.map((p) => arrow(p.code, selected.code, 'in', p.adoptions))] : [],
+    arrows: selected
+      ? [
+          ...to.map((p) => arrow(selected.code, p.code, 'out', p.adoptions)),
+          ...from.map((p) => arrow(p.code, selected.code, 'in', p.adoptions)),
+        ]
+      : [],
     key: regions.map((r) => ({ short: tiles.get(r.code)!.short, name: regionName(r, lang), wave: r.wave })),
     selection,
     announcement: selection
       ? [
           t('board.map.announce_shared', { region: selection.name, count: selection.shared }),
-          selection.to.length ? t('board.map.announce_to', { count: selection.to.length, regions: selection.to.map((p) => p.name).join(', ') }) : t('board.map.announce_to_none'),
-          selection.from.length ? t('board.map.announce_from', { count: selection.from.length, regions: selection.from.map((p) => p.name).join(', ') }) : t('board.map.announce_from_none'),
+          selection.to.length
+            ? t('board.map.announce_to', {
+                count: selection.to.length,
+                regions: selection.to.map((p) => p.name).join(', '),
+              })
+            : t('board.map.announce_to_none'),
+          selection.from.length
+            ? t('board.map.announce_from', {
+                count: selection.from.length,
+                regions: selection.from.map((p) => p.name).join(', '),
+              })
+            : t('board.map.announce_from_none'),
         ].join(' ')
       : '',
   };

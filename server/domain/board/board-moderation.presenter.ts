@@ -21,14 +21,20 @@ export function presentModerationLog(props: {
     rows: log.rows.map((r) => {
       const comment = r.targetType === 'comment' ? targets.comments.get(r.targetId) : undefined;
       const practice = targets.practices.get(r.targetType === 'comment' ? (comment?.practiceId ?? -1) : r.targetId);
-      const href = practice ? `/board/practices/${practice.id}?lt=${encodeURIComponent(lt)}${comment ? `#comment-${comment.id}` : ''}` : null;
+      const href = practice
+        ? `/board/practices/${practice.id}?lt=${encodeURIComponent(lt)}${comment ? `#comment-${comment.id}` : ''}`
+        : null;
       return {
         iso: r.createdAt.toISOString(),
         when: localTime(r.createdAt, lang),
         who: names.get(r.moderatorId) || t('board.someone'),
         action: r.action,
         what: t(`board.log.did.${r.action}_${r.targetType}`),
-        item: practice ? (comment ? t('board.log.comment_on', { title: practice.title }) : practice.title) : t('board.log.gone', { id: r.targetId }),
+        item: practice
+          ? comment
+            ? t('board.log.comment_on', { title: practice.title })
+            : practice.title
+          : t('board.log.gone', { id: r.targetId }),
         itemLang: practice && !comment ? practice.language : null,
         href,
         reason: r.reason,

@@ -16,7 +16,12 @@ const CHAR_WIDTH = 7;
 type Axis = { code: string; label: string; short: string; wave: number };
 
 /** A region's label: its name and rollout wave in the viewer's language, and its map tile's short label. */
-const axis = (region: Region, lang: Language, short: Map<string, { short: string }>): Axis => ({ code: region.code, wave: region.wave, short: short.get(region.code)?.short ?? region.code, label: `${regionName(region, lang)} (${translator(lang)('board.wave', { wave: region.wave })})` });
+const axis = (region: Region, lang: Language, short: Map<string, { short: string }>): Axis => ({
+  code: region.code,
+  wave: region.wave,
+  short: short.get(region.code)?.short ?? region.code,
+  label: `${regionName(region, lang)} (${translator(lang)('board.wave', { wave: region.wave })})`,
+});
 
 /** Shade of a cell: 1..LEVELS by its share of the largest count (0 for none). */
 const level = (count: number, max: number) => (count ? Math.max(1, Math.ceil((LEVELS * count) / max)) : 0);
@@ -35,7 +40,12 @@ export function presentSpread(spread: Spread, regions: Region[], lang: Language)
   const columns = regions.filter((r) => adopters.has(r.code)).map((r) => axis(r, lang, short));
   const max = Math.max(1, ...spread.flows.map((f) => f.adoptions));
   const cells = (row: Axis) => columns.map((column) => count.get(`${row.code} ${column.code}`) ?? 0);
-  const table = rows.map((row) => ({ ...row, shared: spread.shared.get(row.code) ?? 0, cells: cells(row), total: cells(row).reduce((a, b) => a + b, 0) }));
+  const table = rows.map((row) => ({
+    ...row,
+    shared: spread.shared.get(row.code) ?? 0,
+    cells: cells(row),
+    total: cells(row).reduce((a, b) => a + b, 0),
+  }));
   const columnTotals = columns.map((_c, i) => table.reduce((sum, row) => sum + row.cells[i], 0));
   const total = columnTotals.reduce((a, b) => a + b, 0);
   const practices = [...spread.shared.values()].reduce((a, b) => a + b, 0);
@@ -66,13 +76,31 @@ function matrixGeometry(rows: (Axis & { cells: number[] })[], columns: Axis[], m
     height,
     rowLabels: rows.map((row, i) => ({ x: LABEL_WIDTH - 8, y: TOP + i * CELL + CELL / 2 + 4, text: row.label })),
     // Columns carry the map's short labels, upright and centred: full names are the row labels, the key and the table.
-    columnLabels: columns.map((column, i) => ({ x: LABEL_WIDTH + i * CELL + (CELL - 2) / 2, y: TOP - 10, text: column.short, title: column.label })),
+    columnLabels: columns.map((column, i) => ({
+      x: LABEL_WIDTH + i * CELL + (CELL - 2) / 2,
+      y: TOP - 10,
+      text: column.short,
+      title: column.label,
+    })),
     cells: rows.flatMap((row, r) =>
-      row.cells.map((n, c) => ({ x: LABEL_WIDTH + c * CELL, y: TOP + r * CELL, size: CELL - 2, level: level(n, max), count: n, textX: LABEL_WIDTH + c * CELL + (CELL - 2) / 2, textY: TOP + r * CELL + CELL / 2 + 3 })),
+      row.cells.map((n, c) => ({
+        x: LABEL_WIDTH + c * CELL,
+        y: TOP + r * CELL,
+        size: CELL - 2,
+        level: level(n, max),
+        count: n,
+        textX: LABEL_WIDTH + c * CELL + (CELL - 2) / 2,
+        textY: TOP + r * CELL + CELL / 2 + 3,
+      })),
     ),
     lines: [
       ...waveBreaks(rows).map((i) => ({ x1: 0, y1: TOP + i * CELL - 1, x2: width, y2: TOP + i * CELL - 1 })),
-      ...waveBreaks(columns).map((i) => ({ x1: LABEL_WIDTH + i * CELL - 1, y1: 0, x2: LABEL_WIDTH + i * CELL - 1, y2: height })),
+      ...waveBreaks(columns).map((i) => ({
+        x1: LABEL_WIDTH + i * CELL - 1,
+        y1: 0,
+        x2: LABEL_WIDTH + i * CELL - 1,
+        y2: height,
+      })),
     ],
   };
 }
@@ -106,11 +134,26 @@ export function spreadCsvRows(spread: Spread, regions: Region[], lang: Language)
   const byCode = new Map(regions.map((r) => [r.code, r]));
   const order = new Map(regions.map((r, i) => [r.code, i]));
   const position = (code: string) => order.get(code) ?? regions.length;
-  const flows = [...spread.flows].sort((a, b) => position(a.origin) - position(b.origin) || position(a.adopter) - position(b.adopter));
+  const flows = [...spread.flows].sort(
+    (a, b) => position(a.origin) - position(b.origin) || position(a.adopter) - position(b.adopter),
+  );
   const name = (code: string) => {
     const region = byCode.get(code);
     return region ? regionName(region, lang) : code;
   };
-  const header = ['origin_code', 'origin', 'origin_wave', 'adopter_code', 'adopter', 'adopter_wave', 'adoptions'].map((column) => t(`board.spread.csv.${column}`));
-  return [header, ...flows.map((f) => [f.origin, name(f.origin), byCode.get(f.origin)?.wave, f.adopter, name(f.adopter), byCode.get(f.adopter)?.wave, f.adoptions])];
+  const header = ['origin_code', 'origin', 'origin_wave', 'adopter_code', 'adopter', 'adopter_wave', 'adoptions'].map(
+    (column) => t(`board.spread.csv.${column}`),
+  );
+  return [
+    header,
+    ...flows.map((f) => [
+      f.origin,
+      name(f.origin),
+      byCode.get(f.origin)?.wave,
+      f.adopter,
+      name(f.adopter),
+      byCode.get(f.adopter)?.wave,
+      f.adoptions,
+    ]),
+  ];
 }

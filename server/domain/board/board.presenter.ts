@@ -61,15 +61,23 @@ export function presentCounts(practice: Practice, lang: Language): string {
  * The listing page: filters with their current values, counts and paging links (the cards are
  * the caller's: presentGridCard).
  */
-export function presentListing(props: { launch: Launch; query: ListQuery; result: { rows: Practice[]; total: number; more?: boolean; page: number; pages: number }; regions: Region[]; myRegion: Region | null }) {
+export function presentListing(props: {
+  launch: Launch;
+  query: ListQuery;
+  result: { rows: Practice[]; total: number; more?: boolean; page: number; pages: number };
+  regions: Region[];
+  myRegion: Region | null;
+}) {
   const { launch, query, result, regions } = props;
   const lang = launch.language;
   const t = translator(lang);
-  const options = (values: readonly string[], label: (v: string) => string, selected: unknown) => values.map((v) => ({ value: v, label: label(v), selected: v === selected }));
+  const options = (values: readonly string[], label: (v: string) => string, selected: unknown) =>
+    values.map((v) => ({ value: v, label: label(v), selected: v === selected }));
   const waves = [...new Set(regions.map((r) => r.wave))].sort((a, b) => a - b);
   const params = (page: number) => {
     const p = new URLSearchParams({ lt: launch.sessionId });
-    for (const key of [...LIST_FILTERS, 'sort'] as const) if (query[key] !== undefined && query[key] !== '') p.set(key, String(query[key]));
+    for (const key of [...LIST_FILTERS, 'sort'] as const)
+      if (query[key] !== undefined && query[key] !== '') p.set(key, String(query[key]));
     p.set('page', String(page));
     return `/board?${p.toString()}`;
   };
@@ -91,26 +99,46 @@ export function presentListing(props: { launch: Launch; query: ListQuery; result
       languages: options(['fi', 'sv', 'en'], (c) => LANGUAGE_NAMES[c as Language], query.language),
       // The default order (relevance with a query, newest without) is sent as no order, so a
       // query typed on the plain listing sorts by relevance.
-      sorts: options(query.q ? SORTS : SORTS.filter((s) => s !== 'relevance'), (c) => t(`board.sort.${c}`), listingSort(query)).map((o) => (o.value === listingSort({ q: query.q }) ? { ...o, value: '' } : o)),
+      sorts: options(
+        query.q ? SORTS : SORTS.filter((s) => s !== 'relevance'),
+        (c) => t(`board.sort.${c}`),
+        listingSort(query),
+      ).map((o) => (o.value === listingSort({ q: query.q }) ? { ...o, value: '' } : o)),
     },
     myRegion: props.myRegion ? { code: props.myRegion.code, name: regionName(props.myRegion, lang) } : null,
     // New practices go live at the top only where they belong there: the unfiltered first page, newest first.
-    liveInsert: result.page === 1 && listingSort(query) === 'newest' && LIST_FILTERS.every((key) => query[key] === undefined || query[key] === ''),
+    liveInsert:
+      result.page === 1 &&
+      listingSort(query) === 'newest' &&
+      LIST_FILTERS.every((key) => query[key] === undefined || query[key] === ''),
   };
 }
 
 /** The practice form: fixed lists with what is checked, and the values so far. */
-export function presentForm(lang: Language, regions: Region[], values: { region?: string; actors?: string[]; themes?: string[]; status?: string; language?: string }) {
+export function presentForm(
+  lang: Language,
+  regions: Region[],
+  values: { region?: string; actors?: string[]; themes?: string[]; status?: string; language?: string },
+) {
   const t = translator(lang);
-  const checked = (codes: readonly string[], chosen: string[] | undefined, prefix: string) => codes.map((c) => ({ value: c, label: t(`${prefix}.${c}`), checked: !!chosen?.includes(c) }));
+  const checked = (codes: readonly string[], chosen: string[] | undefined, prefix: string) =>
+    codes.map((c) => ({ value: c, label: t(`${prefix}.${c}`), checked: !!chosen?.includes(c) }));
   return {
     limits: LIMITS,
     regions: regions.map((r) => ({ value: r.code, label: regionName(r, lang), selected: r.code === values.region })),
     actors: checked(ACTORS, values.actors, 'board.actors'),
     themes: checked(THEMES, values.themes, 'board.themes'),
-    statuses: STATUSES.map((s) => ({ value: s, label: t(`board.status.${s}`), selected: s === (values.status ?? 'idea') })),
+    statuses: STATUSES.map((s) => ({
+      value: s,
+      label: t(`board.status.${s}`),
+      selected: s === (values.status ?? 'idea'),
+    })),
     // Not `languages`: that name is the layout's language switch.
-    practiceLanguages: (['fi', 'sv', 'en'] as const).map((l) => ({ value: l, label: LANGUAGE_NAMES[l], selected: l === (values.language ?? lang) })),
+    practiceLanguages: (['fi', 'sv', 'en'] as const).map((l) => ({
+      value: l,
+      label: LANGUAGE_NAMES[l],
+      selected: l === (values.language ?? lang),
+    })),
   };
 }
 
@@ -131,10 +159,30 @@ export function practiceValues(practice: Practice) {
   };
 }
 
-type CommentView = { id: number; author: string; html: string; date: string; hidden: boolean; hiddenReason: string | null; showBody: boolean; canDelete: boolean; canModerate: boolean; isReply: boolean; replies: CommentView[] };
+type CommentView = {
+  id: number;
+  author: string;
+  html: string;
+  date: string;
+  hidden: boolean;
+  hiddenReason: string | null;
+  showBody: boolean;
+  canDelete: boolean;
+  canModerate: boolean;
+  isReply: boolean;
+  replies: CommentView[];
+};
 
 /** The practice page: Markdown fields rendered safely, comments with replies, adoptions and what the user may do. */
-export async function presentPractice(props: { launch: Launch; practice: Practice; comments: PracticeComment[]; adoptions: PracticeAdoption[]; regions: Region[]; useful: boolean; myRegion: Region | null }) {
+export async function presentPractice(props: {
+  launch: Launch;
+  practice: Practice;
+  comments: PracticeComment[];
+  adoptions: PracticeAdoption[];
+  regions: Region[];
+  useful: boolean;
+  myRegion: Region | null;
+}) {
   const { launch, practice, comments, adoptions } = props;
   const lang = launch.language;
   const t = translator(lang);
@@ -178,7 +226,12 @@ export async function presentPractice(props: { launch: Launch; practice: Practic
     comments: top,
     adoptions: adoptions.map((a) => {
       const r = byCode.get(a.regionCode);
-      return { regionCode: a.regionCode, regionName: r ? regionName(r, lang) : a.regionCode, note: a.note, date: day(a.createdAt, lang) };
+      return {
+        regionCode: a.regionCode,
+        regionName: r ? regionName(r, lang) : a.regionCode,
+        note: a.note,
+        date: day(a.createdAt, lang),
+      };
     }),
     useful: props.useful,
     canEdit: can(launch, 'edit', practice),

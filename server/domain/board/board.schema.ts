@@ -2,10 +2,33 @@ import { z } from 'zod';
 import { LANGUAGES } from '../../i18n';
 
 /** The actors of a work-ability service chain (DESIGN.md); labels are `board.actors.<code>`. */
-export const ACTORS = ['social-services', 'health-care', 'rehabilitation', 'employment-services', 'occupational-health', 'kela', 'education', 'workplaces', 'ngos'] as const;
+export const ACTORS = [
+  'social-services',
+  'health-care',
+  'rehabilitation',
+  'employment-services',
+  'occupational-health',
+  'kela',
+  'education',
+  'workplaces',
+  'ngos',
+] as const;
 
 /** Themes (tags) a practice can carry; labels are `board.themes.<code>`. */
-export const THEMES = ['work-ability-support', 'early-support', 'return-to-work', 'mental-health', 'musculoskeletal', 'youth', 'unemployed', 'older-workers', 'multiprofessional', 'digital-services', 'guidance', 'service-chain'] as const;
+export const THEMES = [
+  'work-ability-support',
+  'early-support',
+  'return-to-work',
+  'mental-health',
+  'musculoskeletal',
+  'youth',
+  'unemployed',
+  'older-workers',
+  'multiprofessional',
+  'digital-services',
+  'guidance',
+  'service-chain',
+] as const;
 
 /**
  * `draft`: visible to its author only until they publish it by choosing another status (a live
@@ -17,7 +40,17 @@ export const DRAFT_STATUS = 'draft';
 export const SORTS = ['relevance', 'newest', 'useful', 'adopted'] as const;
 export type Sort = (typeof SORTS)[number];
 
-export const LIMITS = { title: 200, summary: 1000, body: 10_000, links: 10, link: 500, comment: 4000, note: 1000, reason: 500, query: 200 } as const;
+export const LIMITS = {
+  title: 200,
+  summary: 1000,
+  body: 10_000,
+  links: 10,
+  link: 500,
+  comment: 4000,
+  note: 1000,
+  reason: 500,
+  query: 200,
+} as const;
 
 const REGION_CODE = /^[a-z0-9-]{1,40}$/;
 
@@ -56,7 +89,12 @@ export const practiceInputSchema = z.object({
     .string()
     .max(LIMITS.links * (LIMITS.link + 2))
     .optional()
-    .transform((v) => (v ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
+    .transform((v) =>
+      (v ?? '')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(link).max(LIMITS.links)),
 });
 export type PracticeInput = z.infer<typeof practiceInputSchema>;
@@ -75,7 +113,8 @@ export const moderationInputSchema = z.object({
 
 export const regionChoiceSchema = z.object({ region: z.string().regex(REGION_CODE) });
 
-const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional().catch(undefined);
+const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values).optional().catch(undefined);
 
 /** Listing filters from the query string. Unknown values are refused, not ignored. */
 export const listQuerySchema = z.object({
@@ -88,12 +127,26 @@ export const listQuerySchema = z.object({
   q: z.string().trim().max(LIMITS.query).optional(),
   // Left unset when not chosen: the default depends on whether there is a query (listingSort).
   sort: optionalEnum(SORTS),
-  page: z.coerce.number().int().min(1).max(10_000).optional().transform((v) => v ?? 1),
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .transform((v) => v ?? 1),
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
 /** The moderation log's page; anything but a page number is refused. */
-export const logQuerySchema = z.object({ page: z.coerce.number().int().min(1).max(100_000).optional().transform((v) => v ?? 1) });
+export const logQuerySchema = z.object({
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .optional()
+    .transform((v) => v ?? 1),
+});
 
 /** Route ids: a positive integer, anything else is a 404. */
 export const idSchema = z.coerce.number().int().positive().max(2_147_483_647);

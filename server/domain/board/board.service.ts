@@ -52,11 +52,19 @@ const columns = (input: PracticeInput) => ({
  * Publishes a practice on the launch's board; it is on disk before the author is told, and then
  * `events` (the live board; none for scripts) hears of it.
  */
-export async function createPractice(props: { sequelize: Sequelize; launch: Launch; input: PracticeInput; events?: BoardEvents }): Promise<Practice> {
+export async function createPractice(props: {
+  sequelize: Sequelize;
+  launch: Launch;
+  input: PracticeInput;
+  events?: BoardEvents;
+}): Promise<Practice> {
   const board = boardOf(props.launch);
   await knownRegion(props.input.region);
   const practice = await inTransaction(props.sequelize, async (transaction) => {
-    const created = await Practice.create({ ...scope(board), authorId: props.launch.user.id, ...columns(props.input) }, { transaction });
+    const created = await Practice.create(
+      { ...scope(board), authorId: props.launch.user.id, ...columns(props.input) },
+      { transaction },
+    );
     await writeLemmas(props.sequelize, [created], transaction);
     return created;
   });
@@ -71,12 +79,19 @@ export async function createPractice(props: { sequelize: Sequelize; launch: Laun
 export async function getPractice(launch: Launch, id: number): Promise<Practice> {
   const practice = await Practice.findOne({ where: { id, ...scope(boardOf(launch)) } });
   const othersDraft = practice?.status === DRAFT_STATUS && practice.authorId !== launch.user.id;
-  if (!practice || othersDraft || (practice.hiddenAt && !can(launch, 'see-hidden', practice))) throw new SiltaError('practice_not_found', 'not_found', String(id));
+  if (!practice || othersDraft || (practice.hiddenAt && !can(launch, 'see-hidden', practice)))
+    throw new SiltaError('practice_not_found', 'not_found', String(id));
   return practice;
 }
 
 /** The author edits their own practice; a draft given another status is published, live too. */
-export async function updatePractice(props: { sequelize: Sequelize; launch: Launch; practiceId: number; input: PracticeInput; events?: BoardEvents }): Promise<Practice> {
+export async function updatePractice(props: {
+  sequelize: Sequelize;
+  launch: Launch;
+  practiceId: number;
+  input: PracticeInput;
+  events?: BoardEvents;
+}): Promise<Practice> {
   const practice = await getPractice(props.launch, props.practiceId);
   authorize(props.launch, 'edit', practice);
   await knownRegion(props.input.region);
@@ -85,17 +100,24 @@ export async function updatePractice(props: { sequelize: Sequelize; launch: Laun
     await practice.update(columns(props.input), { transaction });
     await writeLemmas(props.sequelize, [practice], transaction);
   });
-  if (wasDraft && practice.status !== DRAFT_STATUS) props.events?.publish(boardOf(props.launch), { type: 'practice:created', practice });
+  if (wasDraft && practice.status !== DRAFT_STATUS)
+    props.events?.publish(boardOf(props.launch), { type: 'practice:created', practice });
   return practice;
 }
 
 /** The author deletes their own practice, with its comments, reactions and adoptions. */
-export async function deletePractice(props: { sequelize: Sequelize; launch: Launch; practiceId: number; events?: BoardEvents }): Promise<void> {
+export async function deletePractice(props: {
+  sequelize: Sequelize;
+  launch: Launch;
+  practiceId: number;
+  events?: BoardEvents;
+}): Promise<void> {
   const practice = await getPractice(props.launch, props.practiceId);
   authorize(props.launch, 'delete', practice);
   await inTransaction(props.sequelize, (transaction) => practice.destroy({ transaction }));
   // Nobody else ever saw a draft.
-  if (practice.status !== DRAFT_STATUS) props.events?.publish(boardOf(props.launch), { type: 'practice:deleted', practiceId: practice.id });
+  if (practice.status !== DRAFT_STATUS)
+    props.events?.publish(boardOf(props.launch), { type: 'practice:deleted', practiceId: practice.id });
 }
 
 /**
@@ -103,7 +125,10 @@ export async function deletePractice(props: { sequelize: Sequelize; launch: Laun
  * (practice-search.ts) combined with the filters; with one, "relevance" ranks the matches. Hidden
  * practices are left out unless the viewer moderates.
  */
-export async function searchPractices(props: { launch: Launch; query: ListQuery }): Promise<{ rows: Practice[]; total: number; shared: number; more: boolean; page: number; pages: number }> {
+export async function searchPractices(props: {
+  launch: Launch;
+  query: ListQuery;
+}): Promise<{ rows: Practice[]; total: number; shared: number; more: boolean; page: number; pages: number }> {
   const { launch, query } = props;
   const and: WhereOptions<Practice>[] = [scope(boardOf(launch)), published];
   if (!can(launch, 'moderate')) and.push({ hiddenAt: null });
@@ -122,19 +147,32 @@ export async function searchPractices(props: { launch: Launch; query: ListQuery 
   const sort = listingSort(query);
   const find = (filters: WhereOptions<Practice>) => findPracticePage({ filters, query: search, sort, ...page });
   // A query with nothing to find (only punctuation, only excluded words) finds nothing.
-  const { rows, count, more } = query.q && !search ? { rows: [], count: 0, more: false } : await find({ [Op.and]: and });
+  const { rows, count, more } =
+    query.q && !search ? { rows: [], count: 0, more: false } : await find({ [Op.and]: and });
   // Moderators also see hidden practices (marked so); the count of shared ones leaves them out.
-  const shared = can(launch, 'moderate') && count > 0 ? (await find({ [Op.and]: [...and, SHARED_PRACTICE] })).count : count;
+  const shared =
+    can(launch, 'moderate') && count > 0 ? (await find({ [Op.and]: [...and, SHARED_PRACTICE] })).count : count;
   // Past the counted matches the pages go on while they are full; relevance ranks the newest
   // COUNT_CAP matches only, so its pages end there.
-  const pages = Math.max(1, Math.ceil(count / PAGE_SIZE), more && sort !== 'relevance' && rows.length === PAGE_SIZE ? query.page + 1 : 0);
+  const pages = Math.max(
+    1,
+    Math.ceil(count / PAGE_SIZE),
+    more && sort !== 'relevance' && rows.length === PAGE_SIZE ? query.page + 1 : 0,
+  );
   return { rows, total: count, shared, more, page: query.page, pages };
 }
 
 /** The shared practices of a region on the launch's board (shared-practice.ts), newest first. */
 export async function practicesOfRegion(launch: Launch, regionCode: string): Promise<Practice[]> {
   const where: WhereOptions<Practice> = { [Op.and]: [{ ...scope(boardOf(launch)), regionCode }, SHARED_PRACTICE] };
-  return Practice.findAll({ where, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit: 500 });
+  return Practice.findAll({
+    where,
+    order: [
+      ['createdAt', 'DESC'],
+      ['id', 'DESC'],
+    ],
+    limit: 500,
+  });
 }
 
 /** The user's own drafts on the launch's board (of one region when given), newest first: only they see them. */

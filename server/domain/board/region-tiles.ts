@@ -40,7 +40,11 @@ export function placeTiles(codes: string[]): Map<string, { col: number; row: num
     const known = TILE_LAYOUT[code];
     if (known) placed.set(code, known);
     else {
-      placed.set(code, { col: extra % MAP_COLUMNS, row: MAP_ROWS + Math.floor(extra / MAP_COLUMNS), short: code.slice(0, 3).toUpperCase() });
+      placed.set(code, {
+        col: extra % MAP_COLUMNS,
+        row: MAP_ROWS + Math.floor(extra / MAP_COLUMNS),
+        short: code.slice(0, 3).toUpperCase(),
+      });
       extra += 1;
     }
   }

@@ -28,8 +28,18 @@ export function catalogue(packs: ReadonlyMap<string, ModulePack>, lang: Language
   }));
   return [
     ...modules,
-    { key: 'board', title: t('catalogue.board.title'), description: t('catalogue.board.description'), custom: { target: 'board' } },
-    { key: 'session', title: t('catalogue.session.title'), description: t('catalogue.session.description'), custom: { target: 'session' } },
+    {
+      key: 'board',
+      title: t('catalogue.board.title'),
+      description: t('catalogue.board.description'),
+      custom: { target: 'board' },
+    },
+    {
+      key: 'session',
+      title: t('catalogue.session.title'),
+      description: t('catalogue.session.description'),
+      custom: { target: 'session' },
+    },
   ];
 }
 
@@ -41,12 +51,15 @@ export const selectionSchema = z
   .object({
     lt: z.string(),
     // One checkbox value arrives as a string, several as an array; an item named twice is placed once.
-    items: z.union([itemKey, z.array(itemKey).min(1).max(50)]).transform((v) => [...new Set(Array.isArray(v) ? v : [v])]),
+    items: z
+      .union([itemKey, z.array(itemKey).min(1).max(50)])
+      .transform((v) => [...new Set(Array.isArray(v) ? v : [v])]),
   })
   .catchall(z.unknown())
   .superRefine((form, ctx) => {
     for (const [name, value] of Object.entries(form)) {
       if (!name.startsWith('title_')) continue;
-      if (typeof value !== 'string' || value.trim().length > TITLE_MAX) ctx.addIssue({ code: 'custom', path: [name], message: `must be text of at most ${TITLE_MAX} characters` });
+      if (typeof value !== 'string' || value.trim().length > TITLE_MAX)
+        ctx.addIssue({ code: 'custom', path: [name], message: `must be text of at most ${TITLE_MAX} characters` });
     }
   });

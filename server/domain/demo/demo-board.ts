@@ -10,7 +10,12 @@ export const DEMO_BOARD_FILE = path.join(ROOT_DIR, 'content', 'demo', 'board.yam
 
 const key = z.string().regex(/^[a-z0-9-]{1,64}$/);
 
-const personSchema = z.object({ key, givenName: z.string().min(1).max(100), familyName: z.string().min(1).max(100), region: z.string() });
+const personSchema = z.object({
+  key,
+  givenName: z.string().min(1).max(100),
+  familyName: z.string().min(1).max(100),
+  region: z.string(),
+});
 
 // A practice is checked by the board's own form schema, so demo data can hold nothing a user could not post.
 const practiceSchema = z

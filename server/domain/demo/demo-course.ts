@@ -11,13 +11,20 @@ export const DEMO_MODULE = 'work-ability-service-chain';
  * in every course of the development platform, as a teacher would by deep linking, with the
  * module's gradebook column. Idempotent: an activity already in a course is not placed again.
  */
-export function placeDemoActivities(platform: DevPlatform, packs: ReadonlyMap<string, ModulePack>, boardKey = DEFAULT_BOARD): PlacedLink[] {
+export function placeDemoActivities(
+  platform: DevPlatform,
+  packs: ReadonlyMap<string, ModulePack>,
+  boardKey = DEFAULT_BOARD,
+): PlacedLink[] {
   const slug = packs.has(DEMO_MODULE) ? DEMO_MODULE : [...packs.keys()][0];
-  const items = catalogue(packs, 'fi').filter((item) => item.key === `module-${slug}` || item.key === 'board' || item.key === 'session');
+  const items = catalogue(packs, 'fi').filter(
+    (item) => item.key === `module-${slug}` || item.key === 'board' || item.key === 'session',
+  );
   const placed: PlacedLink[] = [];
   for (const course of platform.courses()) {
     for (const item of items) {
-      const custom = item.key === 'board' && boardKey !== DEFAULT_BOARD ? { ...item.custom, board: boardKey } : item.custom;
+      const custom =
+        item.key === 'board' && boardKey !== DEFAULT_BOARD ? { ...item.custom, board: boardKey } : item.custom;
       const same = JSON.stringify(custom);
       const existing = platform.linksOf(course.id).find((link) => JSON.stringify(link.custom) === same);
       if (existing) {
@@ -26,7 +33,12 @@ export function placeDemoActivities(platform: DevPlatform, packs: ReadonlyMap<st
       }
       const link = platform.placeLink({ courseId: course.id, title: item.title, custom });
       if (item.scoreMaximum !== undefined) {
-        const lineItem = { courseId: course.id, label: item.title, scoreMaximum: item.scoreMaximum, resourceLinkId: link.id };
+        const lineItem = {
+          courseId: course.id,
+          label: item.title,
+          scoreMaximum: item.scoreMaximum,
+          resourceLinkId: link.id,
+        };
         link.lineItemId = platform.addLineItem(lineItem).id;
       }
       placed.push(link);

@@ -40,7 +40,12 @@ function demoLaunch(user: User, person: DemoPerson, platform: Launch['platform']
  * practice and region, a comment by author and text; only what is missing is created, so seeding
  * again after a restart creates nothing new.
  */
-export async function seedDemoBoard(props: { sequelize: Sequelize; platform: Launch['platform']; boardKey?: string; demo?: DemoBoard }): Promise<DemoSeedResult> {
+export async function seedDemoBoard(props: {
+  sequelize: Sequelize;
+  platform: Launch['platform'];
+  boardKey?: string;
+  demo?: DemoBoard;
+}): Promise<DemoSeedResult> {
   const { sequelize, platform } = props;
   const boardKey = props.boardKey ?? DEFAULT_BOARD;
   const demo = props.demo ?? loadDemoBoard();
@@ -73,7 +78,8 @@ export async function seedDemoBoard(props: { sequelize: Sequelize; platform: Lau
   for (const comment of demo.comments) {
     const launch = launches.get(comment.by)!;
     const practiceId = practiceIds.get(comment.practice)!;
-    if (await PracticeComment.findOne({ where: { practiceId, authorId: launch.user.id, body: comment.body } })) continue;
+    if (await PracticeComment.findOne({ where: { practiceId, authorId: launch.user.id, body: comment.body } }))
+      continue;
     await addComment({ sequelize, launch, practiceId, body: comment.body });
     created.comments++;
   }

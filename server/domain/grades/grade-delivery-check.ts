@@ -11,12 +11,23 @@ const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
  * 200). False when the platform holds a different score or cannot be asked: the row then stays
  * an honest `conflict`.
  */
-export async function grantedAlready(client: ServiceClient, row: GradeOutbox, target: { sub?: string; lineItemUrl?: string }): Promise<boolean> {
+export async function grantedAlready(
+  client: ServiceClient,
+  row: GradeOutbox,
+  target: { sub?: string; lineItemUrl?: string },
+): Promise<boolean> {
   if (!target.sub || !target.lineItemUrl) return false;
   try {
-    const results = await getResults(client, { issuer: row.issuer, clientId: row.clientId, lineItemUrl: target.lineItemUrl, userId: target.sub });
+    const results = await getResults(client, {
+      issuer: row.issuer,
+      clientId: row.clientId,
+      lineItemUrl: target.lineItemUrl,
+      userId: target.sub,
+    });
     const mine = seconds(row.scoreTimestamp);
-    return results.some((r) => r.userId === target.sub && typeof r.timestamp === 'string' && seconds(r.timestamp) === mine);
+    return results.some(
+      (r) => r.userId === target.sub && typeof r.timestamp === 'string' && seconds(r.timestamp) === mine,
+    );
   } catch {
     return false;
   }

@@ -11,13 +11,25 @@ export function deliveryTime(date: Date, lang: Language, now = new Date()): stri
 
 /** The platform line for the teacher view and the admin page: reachable, or failing since when and the next try. */
 export function presentPlatformDelivery(delivery: PlatformDelivery, lang: Language, t: TFunction, now = new Date()) {
-  if (delivery.reachable) return { reachable: true, text: t('grade_delivery.platform.reachable'), failingSince: null, nextTry: null, lastError: null };
+  if (delivery.reachable)
+    return {
+      reachable: true,
+      text: t('grade_delivery.platform.reachable'),
+      failingSince: null,
+      nextTry: null,
+      lastError: null,
+    };
   const since = delivery.failingSince ? deliveryTime(delivery.failingSince, lang, now) : '';
   const next = delivery.nextTryAt ? deliveryTime(delivery.nextTryAt > now ? delivery.nextTryAt : now, lang, now) : null;
-  const reason = delivery.lastErrorCode && hasKey(lang, `errors.${delivery.lastErrorCode}`) ? t(`errors.${delivery.lastErrorCode}`) : null;
+  const reason =
+    delivery.lastErrorCode && hasKey(lang, `errors.${delivery.lastErrorCode}`)
+      ? t(`errors.${delivery.lastErrorCode}`)
+      : null;
   return {
     reachable: false,
-    text: next ? t('grade_delivery.platform.failing', { since, next }) : t('grade_delivery.platform.failing_no_next', { since }),
+    text: next
+      ? t('grade_delivery.platform.failing', { since, next })
+      : t('grade_delivery.platform.failing_no_next', { since }),
     failingSince: since,
     nextTry: next,
     reason,
@@ -26,7 +38,12 @@ export function presentPlatformDelivery(delivery: PlatformDelivery, lang: Langua
 }
 
 /** What the trainee's summary says about their grade: sent, on its way, waiting for Moodle, or the failure in words. */
-export function presentTraineeGrade(grade: GradeOutbox | null, delivery: PlatformDelivery, lang: Language, t: TFunction): { text: string } | null {
+export function presentTraineeGrade(
+  grade: GradeOutbox | null,
+  delivery: PlatformDelivery,
+  lang: Language,
+  t: TFunction,
+): { text: string } | null {
   if (!grade) return null;
   switch (grade.status) {
     case 'pending':

@@ -26,7 +26,10 @@ export async function enqueueScore(transaction: Transaction, score: ScoreToSend)
   transaction.afterCommit(() => announceGradesDue());
   await GradeOutbox.update(
     { status: 'superseded' },
-    { where: { resourceLinkId: score.resourceLinkId, userId: score.userId, status: { [Op.in]: ['pending', 'failed'] } }, transaction },
+    {
+      where: { resourceLinkId: score.resourceLinkId, userId: score.userId, status: { [Op.in]: ['pending', 'failed'] } },
+      transaction,
+    },
   );
   return GradeOutbox.create(
     {
@@ -63,9 +66,17 @@ export type GradeSyncState = {
 
 /** The latest outbox row of each user of a resource link (older rows were superseded or sent before). */
 export async function listForResourceLink(resourceLinkId: number): Promise<GradeSyncState[]> {
-  const latest = (await GradeOutbox.findAll({ attributes: [[fn('MAX', col('id')), 'id']], where: { resourceLinkId }, group: ['user_id'], raw: true })) as unknown as { id: number }[];
+  const latest = (await GradeOutbox.findAll({
+    attributes: [[fn('MAX', col('id')), 'id']],
+    where: { resourceLinkId },
+    group: ['user_id'],
+    raw: true,
+  })) as unknown as { id: number }[];
   if (!latest.length) return [];
-  const rows = await GradeOutbox.findAll({ where: { id: { [Op.in]: latest.map((r) => Number(r.id)) } }, order: [['userId', 'ASC']] });
+  const rows = await GradeOutbox.findAll({
+    where: { id: { [Op.in]: latest.map((r) => Number(r.id)) } },
+    order: [['userId', 'ASC']],
+  });
   return rows.map((row) => ({
     id: row.id,
     userId: row.userId,
@@ -95,8 +106,15 @@ export type RetryFailedInput = z.infer<typeof retryFailedInput>;
  */
 export async function retryFailed(input: RetryFailedInput, now: Date = new Date()): Promise<number> {
   const which = retryFailedInput.parse(input);
-  const where = { status: 'failed', ...('id' in which ? { id: which.id } : {}), ...(which.resourceLinkId !== undefined ? { resourceLinkId: which.resourceLinkId } : {}) };
-  const [count] = await GradeOutbox.update({ status: 'pending', nextAttemptAt: now, tries: 0, claimToken: null, claimedUntil: null }, { where });
+  const where = {
+    status: 'failed',
+    ...('id' in which ? { id: which.id } : {}),
+    ...(which.resourceLinkId !== undefined ? { resourceLinkId: which.resourceLinkId } : {}),
+  };
+  const [count] = await GradeOutbox.update(
+    { status: 'pending', nextAttemptAt: now, tries: 0, claimToken: null, claimedUntil: null },
+    { where },
+  );
   return count;
 }
 
@@ -107,17 +125,33 @@ export type OutboxSummary = Record<OutboxStatus, number> & {
 
 /** Counts per status and the oldest pending row, for the admin console and health checks. */
 export async function outboxSummary(): Promise<OutboxSummary> {
-  const counts = (await GradeOutbox.findAll({ attributes: ['status', [fn('COUNT', col('id')), 'count']], group: ['status'], raw: true })) as unknown as { status: OutboxStatus; count: number | string }[];
+  const counts = (await GradeOutbox.findAll({
+    attributes: ['status', [fn('COUNT', col('id')), 'count']],
+    group: ['status'],
+    raw: true,
+  })) as unknown as { status: OutboxStatus; count: number | string }[];
   const summary: OutboxSummary = { pending: 0, sent: 0, failed: 0, superseded: 0, conflict: 0, oldestPendingAt: null };
   for (const { status, count } of counts) if (status in summary) summary[status] = Number(count);
-  const oldest = await GradeOutbox.findOne({ attributes: ['createdAt'], where: { status: 'pending' }, order: [['createdAt', 'ASC'], ['id', 'ASC']] });
+  const oldest = await GradeOutbox.findOne({
+    attributes: ['createdAt'],
+    where: { status: 'pending' },
+    order: [
+      ['createdAt', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
   summary.oldestPendingAt = oldest?.createdAt ?? null;
   return summary;
 }
 
 /** Rows waiting to be sent and rows failed for good: one grouped count on the status index (metrics scrapes). */
 export async function unsentCounts(): Promise<{ pending: number; failed: number }> {
-  const rows = (await GradeOutbox.findAll({ attributes: ['status', [fn('COUNT', col('id')), 'count']], where: { status: { [Op.in]: ['pending', 'failed'] } }, group: ['status'], raw: true })) as unknown as { status: string; count: number | string }[];
+  const rows = (await GradeOutbox.findAll({
+    attributes: ['status', [fn('COUNT', col('id')), 'count']],
+    where: { status: { [Op.in]: ['pending', 'failed'] } },
+    group: ['status'],
+    raw: true,
+  })) as unknown as { status: string; count: number | string }[];
   const count = (status: string) => Number(rows.find((r) => r.status === status)?.count ?? 0);
   return { pending: count('pending'), failed: count('failed') };
 }

@@ -32,13 +32,17 @@ export async function bridgeGradesDueToRedis(url: string, logger: Logger): Promi
   const { createClient } = await import('redis');
   const publisher = createClient({ url });
   const subscriber = publisher.duplicate();
-  for (const client of [publisher, subscriber]) client.on('error', (err: unknown) => logger.warn({ err }, 'grade wake-up redis error'));
+  for (const client of [publisher, subscriber])
+    client.on('error', (err: unknown) => logger.warn({ err }, 'grade wake-up redis error'));
   await Promise.all([publisher.connect(), subscriber.connect()]);
   await subscriber.subscribe(CHANNEL, (message) => {
     // Our own announcement already woke this instance.
     if (message !== instance) local.emit('due');
   });
-  publish = (message) => void publisher.publish(CHANNEL, message).catch((err: unknown) => logger.warn({ err }, 'grade wake-up not published'));
+  publish = (message) =>
+    void publisher
+      .publish(CHANNEL, message)
+      .catch((err: unknown) => logger.warn({ err }, 'grade wake-up not published'));
   return {
     async close() {
       publish = undefined;

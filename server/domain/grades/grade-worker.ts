@@ -9,7 +9,16 @@ import { GradeOutbox, User } from '../../store/models';
 import { grantedAlready } from './grade-delivery-check';
 import { announceGradesDue, onGradesDue } from './grade-wake';
 import { resolveLineItem } from './line-item.service';
-import { failingPlatforms, probeDelayMs, recordPlatformFailure, recordPlatformRecovery, releaseProbe, renewProbe, takeProbe, type PlatformKey } from './platform-health.service';
+import {
+  failingPlatforms,
+  probeDelayMs,
+  recordPlatformFailure,
+  recordPlatformRecovery,
+  releaseProbe,
+  renewProbe,
+  takeProbe,
+  type PlatformKey,
+} from './platform-health.service';
 
 export type GradeWorkerOptions = {
   client: ServiceClient;
@@ -52,13 +61,28 @@ export type GradeWorkerOptions = {
 /** What happened to one row in a run, for logs and tests. */
 export type RowOutcome = { id: number; status: GradeOutbox['status'] | 'released'; code?: string };
 
-const DEFAULTS = { pollMs: 1_000, batchSize: 100, sentBatch: 20, concurrency: 8, maxTries: 100, giveUpAfterMs: 48 * 3600_000, baseDelayMs: 1_000, earlyDelayMs: 4_000, maxDelayMs: 30_000, leaseMs: 6_000 };
+const DEFAULTS = {
+  pollMs: 1_000,
+  batchSize: 100,
+  sentBatch: 20,
+  concurrency: 8,
+  maxTries: 100,
+  giveUpAfterMs: 48 * 3600_000,
+  baseDelayMs: 1_000,
+  earlyDelayMs: 4_000,
+  maxDelayMs: 30_000,
+  leaseMs: 6_000,
+};
 
 /** One line about a failure for the log and the teacher view: HTTP status and the platform's words. */
 function describeFailure(error: unknown): { code: string; message: string } {
   if (error instanceof PlatformServiceError) {
     const { status, platformMessage, stage } = error.info;
-    const parts = [stage === 'token' ? 'token endpoint' : undefined, status !== undefined ? `HTTP ${status}` : undefined, platformMessage].filter(Boolean);
+    const parts = [
+      stage === 'token' ? 'token endpoint' : undefined,
+      status !== undefined ? `HTTP ${status}` : undefined,
+      platformMessage,
+    ].filter(Boolean);
     return { code: error.code, message: (parts.join(': ') || error.code).slice(0, 1000) };
   }
   if (error instanceof SiltaError) return { code: error.code, message: (error.detail ?? error.code).slice(0, 1000) };
@@ -90,7 +114,8 @@ type Target = { sub?: string; lineItemUrl?: string };
  * - **Wake-ups**: a queued score or a recovery wakes the worker at once; the poll covers the rest.
  */
 export class GradeWorker {
-  private readonly options: Required<Omit<GradeWorkerOptions, 'resourceLinkIds'>> & Pick<GradeWorkerOptions, 'resourceLinkIds'>;
+  private readonly options: Required<Omit<GradeWorkerOptions, 'resourceLinkIds'>> &
+    Pick<GradeWorkerOptions, 'resourceLinkIds'>;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<unknown> | undefined;
@@ -174,19 +199,35 @@ export class GradeWorker {
       const lanes = new Map<string, Lane>();
       for (const row of rows) {
         const key = keyOf(row);
-        const lane = lanes.get(key) ?? { key: { issuer: row.issuer, clientId: row.clientId }, rows: [], failing: false, stopped: false, sent: [] };
+        const lane = lanes.get(key) ?? {
+          key: { issuer: row.issuer, clientId: row.clientId },
+          rows: [],
+          failing: false,
+          stopped: false,
+          sent: [],
+        };
         lane.rows.push(row);
         lanes.set(key, lane);
       }
       let nextProbeAt: Date | undefined;
       const later = (at: Date | null) => at && (!nextProbeAt || at < nextProbeAt) && (nextProbeAt = at);
       for (const platform of failing) {
-        const probe = platform.nextTryAt && platform.nextTryAt <= now ? await this.claimProbe(platform, token, now) : undefined;
-        if (probe) lanes.set(keyOf(platform), { key: { issuer: platform.issuer, clientId: platform.clientId }, rows: [probe], failing: true, stopped: false, sent: [] });
+        const probe =
+          platform.nextTryAt && platform.nextTryAt <= now ? await this.claimProbe(platform, token, now) : undefined;
+        if (probe)
+          lanes.set(keyOf(platform), {
+            key: { issuer: platform.issuer, clientId: platform.clientId },
+            rows: [probe],
+            failing: true,
+            stopped: false,
+            sent: [],
+          });
         else later(platform.nextTryAt);
       }
       const all = [...lanes.values()].flatMap((lane) => lane.rows);
-      const users = all.length ? await User.findAll({ where: { id: { [Op.in]: [...new Set(all.map((r) => r.userId))] } } }) : [];
+      const users = all.length
+        ? await User.findAll({ where: { id: { [Op.in]: [...new Set(all.map((r) => r.userId))] } } })
+        : [];
       const cache: RoundCache = { users: new Map(users.map((u) => [u.id, u])), lineItems: new Map() };
       const results = await Promise.all(
         [...lanes.values()].map(async (lane) => {
@@ -197,7 +238,10 @@ export class GradeWorker {
         }),
       );
       this.lastRound = { busy: recovered || rows.length >= this.options.batchSize, nextProbeAt };
-      return results.flat().sort((a, b) => a.order - b.order).map(({ order: _order, ...o }) => o);
+      return results
+        .flat()
+        .sort((a, b) => a.order - b.order)
+        .map(({ order: _order, ...o }) => o);
     } finally {
       clearInterval(renewal);
       if (recovered) announceGradesDue();
@@ -238,22 +282,54 @@ export class GradeWorker {
   /** Takes due rows of reachable platforms nobody holds (or whose holder's lease ran out). */
   private async claim(token: string, now: Date, failing: GradePlatformHealth[]): Promise<GradeOutbox[]> {
     const due: WhereOptions<GradeOutbox> = {
-      [Op.and]: [this.dueWhere(now), ...(failing.length ? [{ [Op.not]: { [Op.or]: failing.map((p) => ({ issuer: p.issuer, clientId: p.clientId })) } }] : [])],
+      [Op.and]: [
+        this.dueWhere(now),
+        ...(failing.length
+          ? [{ [Op.not]: { [Op.or]: failing.map((p) => ({ issuer: p.issuer, clientId: p.clientId })) } }]
+          : []),
+      ],
     };
-    const candidates = await GradeOutbox.findAll({ attributes: ['id'], where: due, order: [['nextAttemptAt', 'ASC'], ['id', 'ASC']], limit: this.options.batchSize });
+    const candidates = await GradeOutbox.findAll({
+      attributes: ['id'],
+      where: due,
+      order: [
+        ['nextAttemptAt', 'ASC'],
+        ['id', 'ASC'],
+      ],
+      limit: this.options.batchSize,
+    });
     if (!candidates.length) return [];
     // The conditions are checked again by the UPDATE itself: of two workers that saw the same
     // candidates, each row goes to whichever UPDATE reaches it first.
-    await GradeOutbox.update(this.claimValues(token, now), { where: { [Op.and]: [{ id: { [Op.in]: candidates.map((c) => c.id) } }, due] } });
-    return GradeOutbox.findAll({ where: { claimToken: token }, order: [['nextAttemptAt', 'ASC'], ['id', 'ASC']] });
+    await GradeOutbox.update(this.claimValues(token, now), {
+      where: { [Op.and]: [{ id: { [Op.in]: candidates.map((c) => c.id) } }, due] },
+    });
+    return GradeOutbox.findAll({
+      where: { claimToken: token },
+      order: [
+        ['nextAttemptAt', 'ASC'],
+        ['id', 'ASC'],
+      ],
+    });
   }
 
   /** Takes a failing platform's probe and its oldest waiting row; undefined when another worker probes or nothing waits. */
   private async claimProbe(platform: GradePlatformHealth, token: string, now: Date): Promise<GradeOutbox | undefined> {
     if (!(await takeProbe(platform, token, now, new Date(now.getTime() + this.options.leaseMs)))) return undefined;
     // Any waiting row will do (the platform's next try governs, not the row's).
-    const waiting: WhereOptions<GradeOutbox> = { ...this.dueWhere(now, true), issuer: platform.issuer, clientId: platform.clientId };
-    const oldest = await GradeOutbox.findOne({ attributes: ['id'], where: waiting, order: [['nextAttemptAt', 'ASC'], ['id', 'ASC']] });
+    const waiting: WhereOptions<GradeOutbox> = {
+      ...this.dueWhere(now, true),
+      issuer: platform.issuer,
+      clientId: platform.clientId,
+    };
+    const oldest = await GradeOutbox.findOne({
+      attributes: ['id'],
+      where: waiting,
+      order: [
+        ['nextAttemptAt', 'ASC'],
+        ['id', 'ASC'],
+      ],
+    });
     if (oldest) {
       const [count] = await GradeOutbox.update(this.claimValues(token, now), { where: { ...waiting, id: oldest.id } });
       if (count) return GradeOutbox.findByPk(oldest.id, { rejectOnEmpty: true });
@@ -269,7 +345,11 @@ export class GradeWorker {
    * `concurrency`, and a drain still reaches full speed within a few grades. A retryable failure
    * stops the lane and puts the rest back untried, in one statement.
    */
-  private async runLane(lane: Lane, token: string, cache: RoundCache): Promise<{ rows: (RowOutcome & { order: number })[]; recovered: boolean; nextTryAt?: Date }> {
+  private async runLane(
+    lane: Lane,
+    token: string,
+    cache: RoundCache,
+  ): Promise<{ rows: (RowOutcome & { order: number })[]; recovered: boolean; nextTryAt?: Date }> {
     const outcomes: (RowOutcome & { order: number })[] = [];
     let recovered = false;
     let nextTryAt: Date | undefined;
@@ -295,22 +375,38 @@ export class GradeWorker {
     else this.answering.add(keyOf(lane.key));
     const untried = lane.rows.slice(next);
     if (untried.length) {
-      await GradeOutbox.update({ claimToken: null, claimedUntil: null }, { where: { id: { [Op.in]: untried.map((r) => r.id) }, claimToken: token } });
+      await GradeOutbox.update(
+        { claimToken: null, claimedUntil: null },
+        { where: { id: { [Op.in]: untried.map((r) => r.id) }, claimToken: token } },
+      );
       for (const row of untried) outcomes.push({ id: row.id, status: 'released', order: row.id });
     }
     return { rows: outcomes, recovered, nextTryAt };
   }
 
-  private async process(row: GradeOutbox, token: string, lane: Lane, cache: RoundCache): Promise<{ status: GradeOutbox['status']; code?: string; recovered?: boolean; nextTryAt?: Date }> {
+  private async process(
+    row: GradeOutbox,
+    token: string,
+    lane: Lane,
+    cache: RoundCache,
+  ): Promise<{ status: GradeOutbox['status']; code?: string; recovered?: boolean; nextTryAt?: Date }> {
     const { logger } = this.options;
     const target: Target = {};
     try {
       await this.send(row, target, cache);
     } catch (error) {
-      if (error instanceof PlatformServiceError && error.code === 'platform_conflict' && row.orphanedClaims > 0 && (await grantedAlready(this.options.client, row, target))) {
+      if (
+        error instanceof PlatformServiceError &&
+        error.code === 'platform_conflict' &&
+        row.orphanedClaims > 0 &&
+        (await grantedAlready(this.options.client, row, target))
+      ) {
         // A process that died after the platform's 200 had sent this very score.
         await this.markSent(row);
-        logger.info({ outboxId: row.id }, 'the platform already held this grade (sent before a crash); recorded as sent');
+        logger.info(
+          { outboxId: row.id },
+          'the platform already held this grade (sent before a crash); recorded as sent',
+        );
         return { status: 'sent', recovered: await this.platformAnswered(lane) };
       }
       return this.recordFailure(row, token, lane, error);
@@ -318,7 +414,10 @@ export class GradeWorker {
     // A probe's success is written at once (it ends the outage); a drain's in small batches.
     lane.sent.push(row.id);
     if (lane.failing || lane.sent.length >= this.options.sentBatch) await this.flushSent(lane);
-    logger.info({ outboxId: row.id, resourceLinkId: row.resourceLinkId, userId: row.userId, tries: row.tries + 1 }, 'grade sent');
+    logger.info(
+      { outboxId: row.id, resourceLinkId: row.resourceLinkId, userId: row.userId, tries: row.tries + 1 },
+      'grade sent',
+    );
     return { status: 'sent', recovered: await this.platformAnswered(lane) };
   }
 
@@ -327,13 +426,15 @@ export class GradeWorker {
     if (!lane.failing) return false;
     lane.failing = false;
     const recovered = await recordPlatformRecovery(lane.key, this.options.now());
-    if (recovered) this.options.logger.info({ issuer: lane.key.issuer }, 'platform answers again; its waiting grades are due');
+    if (recovered)
+      this.options.logger.info({ issuer: lane.key.issuer }, 'platform answers again; its waiting grades are due');
     return recovered;
   }
 
   private async send(row: GradeOutbox, target: Target, cache: RoundCache): Promise<void> {
     // Moodle empties the grade it holds for any other gradingProgress: such a row is never sent.
-    if (row.gradingProgress !== 'FullyGraded') throw new SiltaError('grade_not_final', 'bad_request', `gradingProgress ${row.gradingProgress}`);
+    if (row.gradingProgress !== 'FullyGraded')
+      throw new SiltaError('grade_not_final', 'bad_request', `gradingProgress ${row.gradingProgress}`);
     const user = cache.users.get(row.userId);
     if (!user) throw new SiltaError('grade_target_missing', 'not_found', `user ${row.userId}`);
     const { client } = this.options;
@@ -403,12 +504,24 @@ export class GradeWorker {
     }
   }
 
-  private async recordFailure(row: GradeOutbox, token: string, lane: Lane, error: unknown): Promise<{ status: GradeOutbox['status']; code: string; nextTryAt?: Date }> {
+  private async recordFailure(
+    row: GradeOutbox,
+    token: string,
+    lane: Lane,
+    error: unknown,
+  ): Promise<{ status: GradeOutbox['status']; code: string; nextTryAt?: Date }> {
     const { logger, maxTries, giveUpAfterMs } = this.options;
     const now = this.options.now();
     const { code, message } = describeFailure(error);
     const tries = row.tries + 1;
-    const log = { outboxId: row.id, resourceLinkId: row.resourceLinkId, userId: row.userId, tries, code, detail: message };
+    const log = {
+      outboxId: row.id,
+      resourceLinkId: row.resourceLinkId,
+      userId: row.userId,
+      tries,
+      code,
+      detail: message,
+    };
     const conflict = error instanceof PlatformServiceError && error.code === 'platform_conflict';
     const platformDown = error instanceof PlatformServiceError && error.retryable;
     // Unexpected errors (a bug, the database) are retried too, row by row: they may pass.
@@ -421,14 +534,24 @@ export class GradeWorker {
       // The platform, not the row, is what failed: no more requests to it until its next probe.
       lane.failing = true;
       lane.stopped = true;
-      nextTryAt = await recordPlatformFailure(lane.key, { code, message, retryAfterSeconds: error.retryAfterSeconds }, now, this.options, this.options.random);
+      nextTryAt = await recordPlatformFailure(
+        lane.key,
+        { code, message, retryAfterSeconds: error.retryAfterSeconds },
+        now,
+        this.options,
+        this.options.random,
+      );
     }
     if (conflict) status = 'conflict';
     else if (retryable && !givenUp) {
       status = 'pending';
-      nextAttemptAt = nextTryAt ?? new Date(now.getTime() + probeDelayMs(tries, this.options, undefined, this.options.random));
+      nextAttemptAt =
+        nextTryAt ?? new Date(now.getTime() + probeDelayMs(tries, this.options, undefined, this.options.random));
     } else status = 'failed';
-    await GradeOutbox.update({ status, tries, nextAttemptAt, lastError: message, lastErrorCode: code, claimToken: null, claimedUntil: null }, { where: { id: row.id, claimToken: token, status: 'pending' } });
+    await GradeOutbox.update(
+      { status, tries, nextAttemptAt, lastError: message, lastErrorCode: code, claimToken: null, claimedUntil: null },
+      { where: { id: row.id, claimToken: token, status: 'pending' } },
+    );
     if (status === 'pending') logger.warn({ ...log, nextAttemptAt }, 'grade not sent; will retry');
     else if (status === 'conflict') logger.info(log, 'platform holds a newer grade; not resent');
     else if (retryable) logger.error({ ...log, err: error }, 'grade not sent after the last try; marked failed');

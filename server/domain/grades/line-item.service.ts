@@ -55,7 +55,8 @@ export async function resolveLineItem(client: ServiceClient, target: LineItemTar
   const link = await ResourceLink.findByPk(target.resourceLinkId);
   if (!link) throw new SiltaError('grade_target_missing', 'not_found', `resource link ${target.resourceLinkId}`);
   const scopes = scopesOf(link);
-  if (!scopes.includes(SCOPE.score)) throw new SiltaError('no_grade_service', 'unavailable', `link ${link.id}: no score scope`);
+  if (!scopes.includes(SCOPE.score))
+    throw new SiltaError('no_grade_service', 'unavailable', `link ${link.id}: no score scope`);
 
   const claimed = link.agsLineitem ?? target.lineItemUrl ?? null;
   if (claimed) {
@@ -66,7 +67,8 @@ export async function resolveLineItem(client: ServiceClient, target: LineItemTar
   if (stored) return stored.url;
 
   const lineitemsUrl = link.agsLineitems ?? target.lineitemsUrl ?? null;
-  if (!lineitemsUrl || !scopes.includes(SCOPE.lineItem)) throw new SiltaError('no_grade_service', 'unavailable', `link ${link.id}: no line item and no way to create one`);
+  if (!lineitemsUrl || !scopes.includes(SCOPE.lineItem))
+    throw new SiltaError('no_grade_service', 'unavailable', `link ${link.id}: no line item and no way to create one`);
   const item = await findOrCreateLineItem(client, {
     issuer: target.issuer,
     clientId: target.clientId,

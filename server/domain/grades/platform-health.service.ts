@@ -30,8 +30,17 @@ export const CAP_SHARE_OF_OUTAGE = 1 / 5;
  * with jitter over the top quarter of that ceiling, so instances do not probe in step while the
  * cap still bounds how late a recovery is noticed; or the platform's Retry-After when longer.
  */
-export function probeDelayMs(failures: number, backoff: ProbeBackoff, retryAfterSeconds?: number, random: () => number = Math.random, failingForMs?: number): number {
-  const cap = failingForMs === undefined ? backoff.maxDelayMs : Math.min(backoff.maxDelayMs, Math.max(backoff.earlyDelayMs ?? 0, failingForMs * CAP_SHARE_OF_OUTAGE));
+export function probeDelayMs(
+  failures: number,
+  backoff: ProbeBackoff,
+  retryAfterSeconds?: number,
+  random: () => number = Math.random,
+  failingForMs?: number,
+): number {
+  const cap =
+    failingForMs === undefined
+      ? backoff.maxDelayMs
+      : Math.min(backoff.maxDelayMs, Math.max(backoff.earlyDelayMs ?? 0, failingForMs * CAP_SHARE_OF_OUTAGE));
   const ceiling = Math.min(cap, backoff.baseDelayMs * 2 ** Math.max(0, failures - 1));
   const jittered = Math.floor((ceiling * 3) / 4 + (random() * ceiling) / 4);
   const retryAfter = retryAfterSeconds === undefined ? 0 : Math.min(MAX_RETRY_AFTER_MS, retryAfterSeconds * 1000);
@@ -67,7 +76,17 @@ export async function platformLaunched(key: PlatformKey, now = new Date()): Prom
   const last = seenFailing.get(keyOf(key));
   if (last === undefined || now.getTime() - last < LAUNCH_SIGNAL_EVERY_MS) return false;
   seenFailing.set(keyOf(key), now.getTime());
-  const [count] = await GradePlatformHealth.update({ nextTryAt: now }, { where: { issuer: key.issuer, clientId: key.clientId, failingSince: { [Op.ne]: null }, nextTryAt: { [Op.gt]: now } } });
+  const [count] = await GradePlatformHealth.update(
+    { nextTryAt: now },
+    {
+      where: {
+        issuer: key.issuer,
+        clientId: key.clientId,
+        failingSince: { [Op.ne]: null },
+        nextTryAt: { [Op.gt]: now },
+      },
+    },
+  );
   if (count) announceGradesDue();
   return count > 0;
 }
@@ -76,7 +95,15 @@ async function healthRow(key: PlatformKey): Promise<GradePlatformHealth> {
   const found = await GradePlatformHealth.findOne({ where: { issuer: key.issuer, clientId: key.clientId } });
   if (found) return found;
   try {
-    return await GradePlatformHealth.create({ issuer: key.issuer, clientId: key.clientId, failingSince: null, nextTryAt: null, lastErrorCode: null, lastError: null, lastSuccessAt: null });
+    return await GradePlatformHealth.create({
+      issuer: key.issuer,
+      clientId: key.clientId,
+      failingSince: null,
+      nextTryAt: null,
+      lastErrorCode: null,
+      lastError: null,
+      lastSuccessAt: null,
+    });
   } catch (error) {
     // Another instance created it first.
     if (!(error instanceof UniqueConstraintError)) throw error;
@@ -111,25 +138,44 @@ export async function renewProbe(token: string, until: Date): Promise<void> {
 
 /** Gives a probe back without an outcome (nothing to send). */
 export async function releaseProbe(key: PlatformKey, token: string): Promise<void> {
-  await GradePlatformHealth.update({ probeToken: null, probeUntil: null }, { where: { issuer: key.issuer, clientId: key.clientId, probeToken: token } });
+  await GradePlatformHealth.update(
+    { probeToken: null, probeUntil: null },
+    { where: { issuer: key.issuer, clientId: key.clientId, probeToken: token } },
+  );
 }
 
 /**
  * Records a retryable failure of a platform: failing since now (or earlier), one more failure in
  * a row, the next probe after the backoff or Retry-After. Returns when the next probe may go.
  */
-export async function recordPlatformFailure(key: PlatformKey, failure: { code: string; message: string; retryAfterSeconds?: number }, now: Date, backoff: ProbeBackoff, random?: () => number): Promise<Date> {
+export async function recordPlatformFailure(
+  key: PlatformKey,
+  failure: { code: string; message: string; retryAfterSeconds?: number },
+  now: Date,
+  backoff: ProbeBackoff,
+  random?: () => number,
+): Promise<Date> {
   const row = await healthRow(key);
   // Requests that were already in flight when the platform started failing fail too: they are
   // the same failure, not further steps of the backoff (only a probe's failure is).
   const sameEpisode = row.failingSince !== null && row.nextTryAt !== null && row.nextTryAt > now;
   const failures = sameEpisode ? row.failures : row.failures + 1;
   const failingForMs = now.getTime() - (row.failingSince ?? now).getTime();
-  let nextTryAt = new Date(now.getTime() + probeDelayMs(failures, backoff, failure.retryAfterSeconds, random, failingForMs));
+  let nextTryAt = new Date(
+    now.getTime() + probeDelayMs(failures, backoff, failure.retryAfterSeconds, random, failingForMs),
+  );
   // The latest wait asked for stands.
   if (sameEpisode && row.nextTryAt! > nextTryAt) nextTryAt = row.nextTryAt!;
   await GradePlatformHealth.update(
-    { failingSince: row.failingSince ?? now, failures, nextTryAt, probeToken: null, probeUntil: null, lastErrorCode: failure.code, lastError: failure.message },
+    {
+      failingSince: row.failingSince ?? now,
+      failures,
+      nextTryAt,
+      probeToken: null,
+      probeUntil: null,
+      lastErrorCode: failure.code,
+      lastError: failure.message,
+    },
     { where: { id: row.id } },
   );
   return nextTryAt;
@@ -146,7 +192,10 @@ export async function recordPlatformRecovery(key: PlatformKey, now: Date): Promi
     { where: { issuer: key.issuer, clientId: key.clientId, failingSince: { [Op.ne]: null } } },
   );
   if (!count) return false;
-  await GradeOutbox.update({ nextAttemptAt: now }, { where: { issuer: key.issuer, clientId: key.clientId, status: 'pending', nextAttemptAt: { [Op.gt]: now } } });
+  await GradeOutbox.update(
+    { nextAttemptAt: now },
+    { where: { issuer: key.issuer, clientId: key.clientId, status: 'pending', nextAttemptAt: { [Op.gt]: now } } },
+  );
   return true;
 }
 
@@ -176,12 +225,27 @@ function present(row: GradePlatformHealth): PlatformDelivery {
 
 /** Every platform Silta has sent grades to (or tried), for the admin page and /metrics. */
 export async function platformDeliveries(): Promise<PlatformDelivery[]> {
-  const rows = await GradePlatformHealth.findAll({ order: [['issuer', 'ASC'], ['clientId', 'ASC']] });
+  const rows = await GradePlatformHealth.findAll({
+    order: [
+      ['issuer', 'ASC'],
+      ['clientId', 'ASC'],
+    ],
+  });
   return rows.map(present);
 }
 
 /** One platform's delivery state; reachable when nothing failed yet. */
 export async function platformDelivery(key: PlatformKey): Promise<PlatformDelivery> {
   const row = await GradePlatformHealth.findOne({ where: { issuer: key.issuer, clientId: key.clientId } });
-  return row ? present(row) : { ...key, reachable: true, failingSince: null, nextTryAt: null, lastErrorCode: null, lastError: null, lastSuccessAt: null };
+  return row
+    ? present(row)
+    : {
+        ...key,
+        reachable: true,
+        failingSince: null,
+        nextTryAt: null,
+        lastErrorCode: null,
+        lastError: null,
+        lastSuccessAt: null,
+      };
 }

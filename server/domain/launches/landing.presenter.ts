@@ -53,6 +53,10 @@ export function presentLanding(launch: Launch) {
     roleLabel: t(`roles.${launch.role}`),
     region: custom.region,
     target: custom.target,
-    offers: OFFERS[launch.role].map((key) => ({ title: t(`home.offers.${key}.title`), text: t(`home.offers.${key}.text`), href: offerHref(key, launch) })),
+    offers: OFFERS[launch.role].map((key) => ({
+      title: t(`home.offers.${key}.title`),
+      text: t(`home.offers.${key}.text`),
+      href: offerHref(key, launch),
+    })),
   };
 }

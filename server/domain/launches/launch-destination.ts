@@ -3,7 +3,10 @@
  * board, a live session), or `null` for the landing page. Links placed by deep linking carry
  * what they are in their custom parameters.
  */
-export function launchDestination(launch: { custom: Record<string, string>; hasResourceLink: boolean }, lt: string): string | null {
+export function launchDestination(
+  launch: { custom: Record<string, string>; hasResourceLink: boolean },
+  lt: string,
+): string | null {
   if (!launch.hasResourceLink) return null;
   if (launch.custom.module) return `/modules?lt=${lt}`;
   if (launch.custom.target === 'board') return `/board?lt=${lt}`;

@@ -1,5 +1,12 @@
 import crypto from 'node:crypto';
-import { Op, QueryTypes, UniqueConstraintError, type InferCreationAttributes, type Sequelize, type Transaction } from 'sequelize';
+import {
+  Op,
+  QueryTypes,
+  UniqueConstraintError,
+  type InferCreationAttributes,
+  type Sequelize,
+  type Transaction,
+} from 'sequelize';
 import type { LaunchContext } from '../../../lti/launch-context';
 import { LOGIN_STATE_TTL_MS } from '../../../lti/login-state';
 import type { SiltaRole } from '../../../lti/roles';
@@ -49,7 +56,9 @@ const keyOf = (u: UpsertRow) => `${u.model.name}|${JSON.stringify(u.key)}`;
 /** The row id when this process wrote exactly these values recently. */
 function cachedId(u: UpsertRow): number | undefined {
   const cached = written.get(keyOf(u));
-  return cached && cached.digest === JSON.stringify(u.values) && Date.now() - cached.at < WRITTEN_TTL_MS ? cached.id : undefined;
+  return cached && cached.digest === JSON.stringify(u.values) && Date.now() - cached.at < WRITTEN_TTL_MS
+    ? cached.id
+    : undefined;
 }
 
 /** Writes a row by its unique key in one statement and returns its id; skips the database when this process wrote the same values recently. */
@@ -76,7 +85,11 @@ export type RecordedLaunch = { token: string; opened: () => Promise<Launch> };
  * writes nothing. `opened()` gives the launch without reading it back when every stored value
  * came from this launch (decision 0020), else it loads the session as any later request does.
  */
-export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<RecordedLaunch> {
+export async function recordLaunch(
+  sequelize: Sequelize,
+  launch: LaunchContext,
+  sessionHours: number,
+): Promise<RecordedLaunch> {
   try {
     const { row, ids } = await openLaunchSession(sequelize, launch, sessionHours);
     launchesTotal.inc({ message_type: launch.messageType });
@@ -87,7 +100,8 @@ export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, 
     return { token: row.id, opened: async () => known ?? loadLaunch(sequelize, row.id) };
   } catch (error) {
     // User, course, link and membership are upserts: the one unique key left to violate is the nonce's.
-    if (error instanceof UniqueConstraintError && error.errors.some((item) => item.path === 'nonce')) throw new LtiError('lti_state_mismatch', 'nonce already used');
+    if (error instanceof UniqueConstraintError && error.errors.some((item) => item.path === 'nonce'))
+      throw new LtiError('lti_state_mismatch', 'nonce already used');
     throw error;
   }
 }
@@ -95,26 +109,61 @@ export async function recordLaunch(sequelize: Sequelize, launch: LaunchContext, 
 type SessionRow = ReturnType<typeof sessionRow>;
 type Ids = { userId: number; contextId: number; resourceLinkId: number | null };
 
-async function openLaunchSession(sequelize: Sequelize, launch: LaunchContext, sessionHours: number): Promise<{ row: SessionRow; ids: Ids }> {
+async function openLaunchSession(
+  sequelize: Sequelize,
+  launch: LaunchContext,
+  sessionHours: number,
+): Promise<{ row: SessionRow; ids: Ids }> {
   const { issuer, clientId, deploymentId } = launch.platform;
   const user: UpsertRow = {
     model: User as never,
     key: { issuer, sub: launch.user.sub },
-    values: Object.fromEntries(Object.entries({ name: launch.user.name, givenName: launch.user.givenName, familyName: launch.user.familyName, email: launch.user.email }).filter(([, v]) => v !== undefined)),
+    values: Object.fromEntries(
+      Object.entries({
+        name: launch.user.name,
+        givenName: launch.user.givenName,
+        familyName: launch.user.familyName,
+        email: launch.user.email,
+      }).filter(([, v]) => v !== undefined),
+    ),
   };
   const context: UpsertRow = {
     model: Context as never,
     key: { issuer, ltiContextId: launch.context.id },
-    values: { clientId, deploymentId, title: launch.context.title ?? null, label: launch.context.label ?? null, ...(launch.nrps ? { nrpsUrl: launch.nrps.membershipsUrl } : {}) },
+    values: {
+      clientId,
+      deploymentId,
+      title: launch.context.title ?? null,
+      label: launch.context.label ?? null,
+      ...(launch.nrps ? { nrpsUrl: launch.nrps.membershipsUrl } : {}),
+    },
   };
   const linkValues = {
     title: launch.resourceLink?.title ?? null,
     custom: JSON.stringify(launch.custom),
-    ...(launch.ags ? { agsLineitem: launch.ags.lineitem ?? null, agsLineitems: launch.ags.lineitems ?? null, agsScopes: JSON.stringify(launch.ags.scopes) } : {}),
+    ...(launch.ags
+      ? {
+          agsLineitem: launch.ags.lineitem ?? null,
+          agsLineitems: launch.ags.lineitems ?? null,
+          agsScopes: JSON.stringify(launch.ags.scopes),
+        }
+      : {}),
   };
-  const link = (contextId: number): UpsertRow | null => (launch.resourceLink ? { model: ResourceLink as never, key: { contextId, ltiResourceLinkId: launch.resourceLink.id }, values: linkValues } : null);
-  const membership = (userId: number, contextId: number): UpsertRow => ({ model: Membership as never, key: { userId, contextId }, values: { role: launch.role, ltiRoles: JSON.stringify(launch.ltiRoles) } });
-  const session = (userId: number, contextId: number, resourceLinkId: number | null) => sessionRow(launch, sessionHours, { userId, contextId, resourceLinkId });
+  const link = (contextId: number): UpsertRow | null =>
+    launch.resourceLink
+      ? {
+          model: ResourceLink as never,
+          key: { contextId, ltiResourceLinkId: launch.resourceLink.id },
+          values: linkValues,
+        }
+      : null;
+  const membership = (userId: number, contextId: number): UpsertRow => ({
+    model: Membership as never,
+    key: { userId, contextId },
+    values: { role: launch.role, ltiRoles: JSON.stringify(launch.ltiRoles) },
+  });
+  const session = (userId: number, contextId: number, resourceLinkId: number | null) =>
+    sessionRow(launch, sessionHours, { userId, contextId, resourceLinkId });
 
   // A repeat launch with nothing changed is one INSERT, with no transaction around it. It inserts
   // only while the remembered user row still belongs to this person: a user erased or removed
@@ -173,17 +222,50 @@ function sessionRow(launch: LaunchContext, sessionHours: number, ids: Ids) {
  */
 function launchFromMemory(launch: LaunchContext, row: SessionRow, ids: Ids): Launch | null {
   const { user: u, context: c, resourceLink: r } = launch;
-  if (u.name === undefined || u.givenName === undefined || u.familyName === undefined || u.email === undefined) return null;
+  if (u.name === undefined || u.givenName === undefined || u.familyName === undefined || u.email === undefined)
+    return null;
   if (!launch.nrps || (r && !launch.ags)) return null;
   const { issuer, clientId, deploymentId } = launch.platform;
   const built = { isNewRecord: false, raw: true };
-  const user = User.build({ id: ids.userId, issuer, sub: u.sub, name: u.name, givenName: u.givenName, familyName: u.familyName, email: u.email }, built);
-  const context = Context.build({ id: ids.contextId, issuer, clientId, deploymentId, ltiContextId: c.id, title: c.title ?? null, label: c.label ?? null, nrpsUrl: launch.nrps.membershipsUrl }, built);
+  const user = User.build(
+    {
+      id: ids.userId,
+      issuer,
+      sub: u.sub,
+      name: u.name,
+      givenName: u.givenName,
+      familyName: u.familyName,
+      email: u.email,
+    },
+    built,
+  );
+  const context = Context.build(
+    {
+      id: ids.contextId,
+      issuer,
+      clientId,
+      deploymentId,
+      ltiContextId: c.id,
+      title: c.title ?? null,
+      label: c.label ?? null,
+      nrpsUrl: launch.nrps.membershipsUrl,
+    },
+    built,
+  );
   const ags = launch.ags;
   const resourceLink =
     r && ags && ids.resourceLinkId !== null
       ? ResourceLink.build(
-          { id: ids.resourceLinkId, contextId: ids.contextId, ltiResourceLinkId: r.id, title: r.title ?? null, custom: row.custom, agsLineitem: ags.lineitem ?? null, agsLineitems: ags.lineitems ?? null, agsScopes: JSON.stringify(ags.scopes) },
+          {
+            id: ids.resourceLinkId,
+            contextId: ids.contextId,
+            ltiResourceLinkId: r.id,
+            title: r.title ?? null,
+            custom: row.custom,
+            agsLineitem: ags.lineitem ?? null,
+            agsLineitems: ags.lineitems ?? null,
+            agsScopes: JSON.stringify(ags.scopes),
+          },
           built,
         )
       : null;
@@ -208,8 +290,16 @@ INSERT INTO launch_sessions (id, nonce, user_id, context_id, resource_link_id, c
 VALUES (:id, :nonce, :userId, :contextId, :resourceLinkId, :clientId, :deploymentId, :messageType, :role, :locale, :custom, :deepLinking, :returnUrl, :expiresAt, :createdAt)`;
 
 /** Opens a launch session with one plain INSERT: this runs on every launch, and a model instance costs twice the CPU. */
-async function insertSession(sequelize: Sequelize, row: Omit<InferCreationAttributes<LaunchSession>, 'createdAt'>, transaction?: Transaction): Promise<void> {
-  await sequelize.query(INSERT_SESSION_SQL, { replacements: { ...row, createdAt: new Date() }, type: QueryTypes.INSERT, transaction });
+async function insertSession(
+  sequelize: Sequelize,
+  row: Omit<InferCreationAttributes<LaunchSession>, 'createdAt'>,
+  transaction?: Transaction,
+): Promise<void> {
+  await sequelize.query(INSERT_SESSION_SQL, {
+    replacements: { ...row, createdAt: new Date() },
+    type: QueryTypes.INSERT,
+    transaction,
+  });
 }
 
 const INSERT_KNOWN_SQL = `/* session */
@@ -223,8 +313,15 @@ RETURNING id`;
  * row is still that person's. False when it inserted nothing. (The leading comment keeps
  * Sequelize's SQLite dialect reading the RETURNING row, as in store/upsert.ts.)
  */
-async function insertSessionOfKnownUser(sequelize: Sequelize, row: Omit<InferCreationAttributes<LaunchSession>, 'createdAt'>, person: { issuer: string; sub: string }): Promise<boolean> {
-  const rows = await sequelize.query(INSERT_KNOWN_SQL, { replacements: { ...row, ...person, createdAt: new Date() }, type: QueryTypes.SELECT });
+async function insertSessionOfKnownUser(
+  sequelize: Sequelize,
+  row: Omit<InferCreationAttributes<LaunchSession>, 'createdAt'>,
+  person: { issuer: string; sub: string },
+): Promise<boolean> {
+  const rows = await sequelize.query(INSERT_KNOWN_SQL, {
+    replacements: { ...row, ...person, createdAt: new Date() },
+    type: QueryTypes.SELECT,
+  });
   return rows.length > 0;
 }
 
@@ -248,7 +345,8 @@ const date = (value: unknown) => (value instanceof Date ? value : new Date(Strin
 
 /** Loads a launch session by its token; an unknown or expired token is `session_expired`. */
 export async function loadLaunch(sequelize: Sequelize, sessionId: unknown): Promise<Launch> {
-  if (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId)) throw new SiltaError('session_expired', 'unauthorized');
+  if (typeof sessionId !== 'string' || !SESSION_ID.test(sessionId))
+    throw new SiltaError('session_expired', 'unauthorized');
   const [row] = await sequelize.query<LoadRow>(LOAD_SQL, { replacements: { id: sessionId }, type: QueryTypes.SELECT });
   if (!row || date(row.expires_at).getTime() < Date.now()) throw new SiltaError('session_expired', 'unauthorized');
   if (isErasedSub(String(row.sub))) {
@@ -258,16 +356,45 @@ export async function loadLaunch(sequelize: Sequelize, sessionId: unknown): Prom
     throw new SiltaError('session_expired', 'unauthorized');
   }
   const built = { isNewRecord: false, raw: true };
-  const user = User.build({ id: Number(row.u_id), issuer: String(row.u_issuer), sub: String(row.sub), name: row.name as string | null, givenName: row.given_name as string | null, familyName: row.family_name as string | null, email: row.email as string | null }, built);
+  const user = User.build(
+    {
+      id: Number(row.u_id),
+      issuer: String(row.u_issuer),
+      sub: String(row.sub),
+      name: row.name as string | null,
+      givenName: row.given_name as string | null,
+      familyName: row.family_name as string | null,
+      email: row.email as string | null,
+    },
+    built,
+  );
   const context = Context.build(
-    { id: Number(row.c_id), issuer: String(row.c_issuer), clientId: String(row.c_client_id), deploymentId: String(row.c_deployment_id), ltiContextId: String(row.lti_context_id), title: row.c_title as string | null, label: row.label as string | null, nrpsUrl: row.nrps_url as string | null },
+    {
+      id: Number(row.c_id),
+      issuer: String(row.c_issuer),
+      clientId: String(row.c_client_id),
+      deploymentId: String(row.c_deployment_id),
+      ltiContextId: String(row.lti_context_id),
+      title: row.c_title as string | null,
+      label: row.label as string | null,
+      nrpsUrl: row.nrps_url as string | null,
+    },
     built,
   );
   const resourceLink =
     row.r_id === null
       ? null
       : ResourceLink.build(
-          { id: Number(row.r_id), contextId: Number(row.c_id), ltiResourceLinkId: String(row.lti_resource_link_id), title: row.r_title as string | null, custom: row.r_custom as string | null, agsLineitem: row.ags_lineitem as string | null, agsLineitems: row.ags_lineitems as string | null, agsScopes: row.ags_scopes as string | null },
+          {
+            id: Number(row.r_id),
+            contextId: Number(row.c_id),
+            ltiResourceLinkId: String(row.lti_resource_link_id),
+            title: row.r_title as string | null,
+            custom: row.r_custom as string | null,
+            agsLineitem: row.ags_lineitem as string | null,
+            agsLineitems: row.ags_lineitems as string | null,
+            agsScopes: row.ags_scopes as string | null,
+          },
           built,
         );
   const locale = row.locale;
@@ -277,7 +404,11 @@ export async function loadLaunch(sequelize: Sequelize, sessionId: unknown): Prom
     role: row.role as SiltaRole,
     language: isLanguage(locale) ? locale : 'fi',
     custom: row.s_custom ? (JSON.parse(String(row.s_custom)) as Record<string, string>) : {},
-    platform: { issuer: String(row.u_issuer), clientId: String(row.s_client_id), deploymentId: String(row.s_deployment_id) },
+    platform: {
+      issuer: String(row.u_issuer),
+      clientId: String(row.s_client_id),
+      deploymentId: String(row.s_deployment_id),
+    },
     user,
     context,
     resourceLink,

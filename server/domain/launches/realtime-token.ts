@@ -11,7 +11,13 @@ export const REALTIME_TOKEN_SECONDS = 5 * 60;
 const AUDIENCE = 'silta:realtime';
 
 /** What a realtime token says about its launch; the socket re-reads the launch itself. */
-export type RealtimeClaims = { sessionId: string; userId: number; contextId: number; role: SiltaRole; language: Language };
+export type RealtimeClaims = {
+  sessionId: string;
+  userId: number;
+  contextId: number;
+  role: SiltaRole;
+  language: Language;
+};
 
 export type MintOptions = {
   /** Lifetime in seconds (default REALTIME_TOKEN_SECONDS). */
@@ -29,10 +35,19 @@ function signingKey(secretKey: string): Uint8Array {
 }
 
 /** Mints the short-lived HS256 token a page presents in the Socket.IO handshake. */
-export async function mintRealtimeToken(launch: Launch, secretKey: string, options: MintOptions = {}): Promise<{ token: string; expiresAt: Date }> {
+export async function mintRealtimeToken(
+  launch: Launch,
+  secretKey: string,
+  options: MintOptions = {},
+): Promise<{ token: string; expiresAt: Date }> {
   const issuedAt = Math.floor((options.now ?? Date.now()) / 1000);
   const exp = issuedAt + (options.ttlSeconds ?? REALTIME_TOKEN_SECONDS);
-  const token = await new SignJWT({ sid: launch.sessionId, ctx: launch.context.id, role: launch.role, lang: launch.language })
+  const token = await new SignJWT({
+    sid: launch.sessionId,
+    ctx: launch.context.id,
+    role: launch.role,
+    lang: launch.language,
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(String(launch.user.id))
     .setAudience(AUDIENCE)
@@ -61,18 +76,31 @@ export class RealtimeTokenError extends SiltaError {
 
 /** Verifies a realtime token's signature, audience and expiry; throws RealtimeTokenError otherwise. */
 export async function verifyRealtimeToken(token: unknown, secretKey: string): Promise<RealtimeClaims> {
-  if (typeof token !== 'string' || token.length > 2048) throw new RealtimeTokenError('realtime_token_invalid', 'missing or malformed token');
+  if (typeof token !== 'string' || token.length > 2048)
+    throw new RealtimeTokenError('realtime_token_invalid', 'missing or malformed token');
   let payload;
   try {
     ({ payload } = await jwtVerify(token, signingKey(secretKey), { algorithms: ['HS256'], audience: AUDIENCE }));
   } catch (error) {
     // jose checks the signature before the claims, so an expired token's payload is authentic.
-    if (error instanceof joseErrors.JWTExpired) throw new RealtimeTokenError('realtime_token_expired', error.message, languageOf(error.payload));
+    if (error instanceof joseErrors.JWTExpired)
+      throw new RealtimeTokenError('realtime_token_expired', error.message, languageOf(error.payload));
     throw new RealtimeTokenError('realtime_token_invalid', error instanceof Error ? error.message : String(error));
   }
   const userId = Number(payload.sub);
-  if (typeof payload.sid !== 'string' || typeof payload.ctx !== 'number' || typeof payload.role !== 'string' || !Number.isInteger(userId)) {
+  if (
+    typeof payload.sid !== 'string' ||
+    typeof payload.ctx !== 'number' ||
+    typeof payload.role !== 'string' ||
+    !Number.isInteger(userId)
+  ) {
     throw new RealtimeTokenError('realtime_token_invalid', 'claims missing');
   }
-  return { sessionId: payload.sid, userId, contextId: payload.ctx, role: payload.role as SiltaRole, language: languageOf(payload) ?? 'fi' };
+  return {
+    sessionId: payload.sid,
+    userId,
+    contextId: payload.ctx,
+    role: payload.role as SiltaRole,
+    language: languageOf(payload) ?? 'fi',
+  };
 }

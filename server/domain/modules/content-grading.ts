@@ -51,10 +51,26 @@ export function gradeQuestion(question: Question, answer: unknown, tries = 1, pe
   const correctIds = new Set(question.options.filter((o) => o.correct).map((o) => o.id));
   const right = selection.filter((id) => correctIds.has(id)).length;
   const wrong = selection.length - right;
-  const fraction = selection.length === 0 ? 0 : question.type === 'single' ? (right === 1 && wrong === 0 ? 1 : 0) : Math.max(0, (right - wrong) / correctIds.size);
+  const fraction =
+    selection.length === 0
+      ? 0
+      : question.type === 'single'
+        ? right === 1 && wrong === 0
+          ? 1
+          : 0
+        : Math.max(0, (right - wrong) / correctIds.size);
   // Each try after the first costs `penalty` of the question's points (Moodle's interactive behaviour).
   const earned = Math.max(0, fraction - penalty * Math.max(0, tries - 1));
-  const outcome: QuestionOutcome = valid === null ? 'incorrect' : selection.length === 0 ? 'unanswered' : fraction === 1 ? 'correct' : fraction > 0 ? 'partial' : 'incorrect';
+  const outcome: QuestionOutcome =
+    valid === null
+      ? 'incorrect'
+      : selection.length === 0
+        ? 'unanswered'
+        : fraction === 1
+          ? 'correct'
+          : fraction > 0
+            ? 'partial'
+            : 'incorrect';
   return {
     questionId: question.id,
     points: round2(question.points * earned),
@@ -62,7 +78,12 @@ export function gradeQuestion(question: Question, answer: unknown, tries = 1, pe
     outcome,
     selected: selection,
     tries,
-    options: question.options.map((o) => ({ id: o.id, selected: selection.includes(o.id), correct: o.correct, feedback: o.feedback })),
+    options: question.options.map((o) => ({
+      id: o.id,
+      selected: selection.includes(o.id),
+      correct: o.correct,
+      feedback: o.feedback,
+    })),
   };
 }
 
@@ -70,9 +91,23 @@ export function gradeQuestion(question: Question, answer: unknown, tries = 1, pe
 export type TriesTaken = { tries: Readonly<Record<string, number>>; penalty: number };
 
 /** Grades a knowledge check; `answers` may be anything the browser sent (bad parts score 0). */
-export function gradeKnowledgeCheck(step: KnowledgeCheckStep, answers: unknown, taken?: TriesTaken): KnowledgeCheckResult {
-  const byQuestion = answers !== null && typeof answers === 'object' && !Array.isArray(answers) ? (answers as Record<string, unknown>) : {};
-  const questions = step.questions.map((q) => gradeQuestion(q, Object.hasOwn(byQuestion, q.id) ? byQuestion[q.id] : undefined, taken?.tries[q.id] ?? 1, taken?.penalty ?? 0));
+export function gradeKnowledgeCheck(
+  step: KnowledgeCheckStep,
+  answers: unknown,
+  taken?: TriesTaken,
+): KnowledgeCheckResult {
+  const byQuestion =
+    answers !== null && typeof answers === 'object' && !Array.isArray(answers)
+      ? (answers as Record<string, unknown>)
+      : {};
+  const questions = step.questions.map((q) =>
+    gradeQuestion(
+      q,
+      Object.hasOwn(byQuestion, q.id) ? byQuestion[q.id] : undefined,
+      taken?.tries[q.id] ?? 1,
+      taken?.penalty ?? 0,
+    ),
+  );
   return {
     points: round2(questions.reduce((sum, q) => sum + q.points, 0)),
     maxPoints: round2(questions.reduce((sum, q) => sum + q.maxPoints, 0)),
@@ -112,19 +147,29 @@ export function stepPoints(step: PackStep, answer: unknown, taken?: TriesTaken):
     case 'reflection':
       return { points: reflectionMeetsMinimum(step, answer) ? step.points : 0, maxPoints: step.points };
     case 'checklist':
-      return { points: round2((step.points * checkedItems(step, answer).length) / step.items.length), maxPoints: step.points };
+      return {
+        points: round2((step.points * checkedItems(step, answer).length) / step.items.length),
+        maxPoints: step.points,
+      };
     default:
       return { points: 0, maxPoints: 0 };
   }
 }
 
 /** The module score in percent (0-100, two decimals) of the points of the steps that count. */
-export function scoreOf(pack: ModulePack, answersByStep: Readonly<Record<string, unknown>>, triesByStep: Readonly<Record<string, Record<string, number>>> = {}): number {
+export function scoreOf(
+  pack: ModulePack,
+  answersByStep: Readonly<Record<string, unknown>>,
+  triesByStep: Readonly<Record<string, Record<string, number>>> = {},
+): number {
   let points = 0;
   let maxPoints = 0;
   for (const step of pack.steps) {
     const tries = Object.hasOwn(triesByStep, step.id) ? triesByStep[step.id] : {};
-    const result = stepPoints(step, Object.hasOwn(answersByStep, step.id) ? answersByStep[step.id] : undefined, { tries, penalty: pack.assessment.penalty });
+    const result = stepPoints(step, Object.hasOwn(answersByStep, step.id) ? answersByStep[step.id] : undefined, {
+      tries,
+      penalty: pack.assessment.penalty,
+    });
     points += result.points;
     maxPoints += result.maxPoints;
   }
@@ -137,7 +182,7 @@ export function scoreOf(pack: ModulePack, answersByStep: Readonly<Record<string,
  * shows everywhere (91.67 % of 10 is 9.167, not 9.17 = 91.7 %).
  */
 export function scoreGivenOf(pack: ModulePack, percent: number): number {
-  return Math.round((pack.scoreMaximum * percent) / 100 * 1e6) / 1e6;
+  return Math.round(((pack.scoreMaximum * percent) / 100) * 1e6) / 1e6;
 }
 
 /** Whether a percent score reaches the module's pass threshold. */
@@ -158,7 +203,13 @@ export function stepAnswerSchema(step: PackStep): z.ZodType {
         Object.fromEntries(
           step.questions.map((q) => {
             const ids = nonEmptyIds(q.options.map((o) => o.id));
-            const schema = q.type === 'single' ? ids : z.array(ids).max(q.options.length).refine((a) => new Set(a).size === a.length, 'duplicate option');
+            const schema =
+              q.type === 'single'
+                ? ids
+                : z
+                    .array(ids)
+                    .max(q.options.length)
+                    .refine((a) => new Set(a).size === a.length, 'duplicate option');
             return [q.id, schema.optional()];
           }),
         ),

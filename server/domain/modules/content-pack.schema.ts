@@ -12,14 +12,20 @@ const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:
 export const STEP_KINDS = ['reading', 'knowledge-check', 'reflection', 'checklist'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
-const kebabId = z.string().regex(KEBAB_CASE, { error: 'must be kebab-case (lower-case letters a-z, digits and single hyphens)' });
+const kebabId = z
+  .string()
+  .regex(KEBAB_CASE, { error: 'must be kebab-case (lower-case letters a-z, digits and single hyphens)' });
 const text = z.string().trim().min(1, { error: 'must not be empty' });
 
 /** A text in every language Silta speaks; a missing translation is an error, not a fallback. */
 export const localizedTextSchema = z.strictObject({ fi: text, sv: text, en: text });
 export type LocalizedText = Record<Language, string>;
 // Fails to compile if the languages of the schema and of the UI drift apart.
-const _sameLanguages: [keyof z.infer<typeof localizedTextSchema>] extends [Language] ? ([Language] extends [keyof z.infer<typeof localizedTextSchema>] ? true : never) : never = true;
+const _sameLanguages: [keyof z.infer<typeof localizedTextSchema>] extends [Language]
+  ? [Language] extends [keyof z.infer<typeof localizedTextSchema>]
+    ? true
+    : never
+  : never = true;
 void _sameLanguages;
 
 const points = z.number().positive({ error: 'must be a number greater than 0' }).max(1000);
@@ -45,14 +51,26 @@ export const questionSchema = z
   })
   .superRefine((question, ctx) => {
     duplicates(question.options.map((o) => o.id)).forEach((index) =>
-      ctx.addIssue({ code: 'custom', path: ['options', index, 'id'], message: `is a duplicate option id "${question.options[index].id}"` }),
+      ctx.addIssue({
+        code: 'custom',
+        path: ['options', index, 'id'],
+        message: `is a duplicate option id "${question.options[index].id}"`,
+      }),
     );
     const correct = question.options.filter((o) => o.correct).length;
     if (question.type === 'single' && correct !== 1) {
-      ctx.addIssue({ code: 'custom', path: [], message: `is a single-choice question and needs exactly one correct option (found ${correct})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `is a single-choice question and needs exactly one correct option (found ${correct})`,
+      });
     }
     if (question.type === 'multiple' && correct === 0) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'is a multiple-choice question and needs at least one correct option' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'is a multiple-choice question and needs at least one correct option',
+      });
     }
   });
 
@@ -77,7 +95,11 @@ const knowledgeCheckStep = z
   })
   .superRefine((step, ctx) => {
     duplicates(step.questions.map((q) => q.id)).forEach((index) =>
-      ctx.addIssue({ code: 'custom', path: ['questions', index, 'id'], message: `is a duplicate question id "${step.questions[index].id}"` }),
+      ctx.addIssue({
+        code: 'custom',
+        path: ['questions', index, 'id'],
+        message: `is a duplicate question id "${step.questions[index].id}"`,
+      }),
     );
   });
 
@@ -93,7 +115,12 @@ const reflectionStep = z
     maxLength: z.number().int().min(1).max(20000).default(5000),
   })
   .superRefine((step, ctx) => {
-    if (step.minLength > step.maxLength) ctx.addIssue({ code: 'custom', path: ['minLength'], message: `must not be greater than maxLength (${step.maxLength})` });
+    if (step.minLength > step.maxLength)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minLength'],
+        message: `must not be greater than maxLength (${step.maxLength})`,
+      });
   });
 
 const checklistStep = z
@@ -103,15 +130,27 @@ const checklistStep = z
     counts: z.boolean().default(false),
     /** Points for ticking every item (a share of them for some), when the step counts. */
     points: points.default(1),
-    items: z.array(z.strictObject({ id: kebabId, text: localizedTextSchema })).min(1, { error: 'must list at least 1 item' }).max(50),
+    items: z
+      .array(z.strictObject({ id: kebabId, text: localizedTextSchema }))
+      .min(1, { error: 'must list at least 1 item' })
+      .max(50),
   })
   .superRefine((step, ctx) => {
     duplicates(step.items.map((i) => i.id)).forEach((index) =>
-      ctx.addIssue({ code: 'custom', path: ['items', index, 'id'], message: `is a duplicate item id "${step.items[index].id}"` }),
+      ctx.addIssue({
+        code: 'custom',
+        path: ['items', index, 'id'],
+        message: `is a duplicate item id "${step.items[index].id}"`,
+      }),
     );
   });
 
-export const stepSchema = z.discriminatedUnion('kind', [readingStep, knowledgeCheckStep, reflectionStep, checklistStep]);
+export const stepSchema = z.discriminatedUnion('kind', [
+  readingStep,
+  knowledgeCheckStep,
+  reflectionStep,
+  checklistStep,
+]);
 
 /**
  * How knowledge checks are assessed (docs/decisions/0011), after Moodle quiz's question
@@ -122,11 +161,21 @@ export const stepSchema = z.discriminatedUnion('kind', [readingStep, knowledgeCh
 export const assessmentSchema = z
   .strictObject({
     behaviour: z.enum(['deferred', 'immediate'], { error: 'must be deferred or immediate' }).default('deferred'),
-    tries: z.number().int().min(1, { error: 'must be a whole number from 1 to 10' }).max(10, { error: 'must be a whole number from 1 to 10' }).default(1),
-    penalty: z.number().min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' }).default(0),
+    tries: z
+      .number()
+      .int()
+      .min(1, { error: 'must be a whole number from 1 to 10' })
+      .max(10, { error: 'must be a whole number from 1 to 10' })
+      .default(1),
+    penalty: z
+      .number()
+      .min(0, { error: 'must be between 0 and 1' })
+      .max(1, { error: 'must be between 0 and 1' })
+      .default(0),
   })
   .superRefine((a, ctx) => {
-    if (a.behaviour === 'deferred' && (a.tries !== 1 || a.penalty !== 0)) ctx.addIssue({ code: 'custom', path: ['tries'], message: 'and penalty apply only to the immediate behaviour' });
+    if (a.behaviour === 'deferred' && (a.tries !== 1 || a.penalty !== 0))
+      ctx.addIssue({ code: 'custom', path: ['tries'], message: 'and penalty apply only to the immediate behaviour' });
   });
 export type Assessment = z.output<typeof assessmentSchema>;
 
@@ -138,7 +187,10 @@ export const moduleManifestSchema = z
     description: localizedTextSchema,
     estimatedMinutes: z.number().int().min(1).max(600),
     /** Percent of the points needed to pass. */
-    passThreshold: z.number().min(0, { error: 'must be between 0 and 100' }).max(100, { error: 'must be between 0 and 100' }),
+    passThreshold: z
+      .number()
+      .min(0, { error: 'must be between 0 and 100' })
+      .max(100, { error: 'must be between 0 and 100' }),
     /** The maximum of the grade sent to the platform (the score is scaled to it). */
     scoreMaximum: points.default(100),
     /** Whether a trainee may take the module again after finishing; a better attempt replaces the grade. */
@@ -149,10 +201,18 @@ export const moduleManifestSchema = z
   })
   .superRefine((manifest, ctx) => {
     duplicates(manifest.steps.map((s) => s.id)).forEach((index) =>
-      ctx.addIssue({ code: 'custom', path: ['steps', index, 'id'], message: `is a duplicate step id "${manifest.steps[index].id}"` }),
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps', index, 'id'],
+        message: `is a duplicate step id "${manifest.steps[index].id}"`,
+      }),
     );
     if (!manifest.steps.some((s) => s.counts)) {
-      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'must have at least one step that counts toward the score' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps'],
+        message: 'must have at least one step that counts toward the score',
+      });
     }
   });
 

@@ -44,7 +44,9 @@ export function loadContentPacks(dir: string = CONTENT_MODULES_DIR): Map<string,
   const problems: ContentProblem[] = [];
   const packs = new Map<string, ModulePack>();
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new ContentPackError([{ file: displayPath(dir), line: null, message: 'the content directory does not exist' }]);
+    throw new ContentPackError([
+      { file: displayPath(dir), line: null, message: 'the content directory does not exist' },
+    ]);
   }
   const slugs = fs
     .readdirSync(dir, { withFileTypes: true })
@@ -53,7 +55,11 @@ export function loadContentPacks(dir: string = CONTENT_MODULES_DIR): Map<string,
     .sort();
   for (const slug of slugs) {
     if (!KEBAB_CASE.test(slug)) {
-      problems.push({ file: displayPath(path.join(dir, slug)), line: null, message: 'a module folder name must be kebab-case (it is the module slug)' });
+      problems.push({
+        file: displayPath(path.join(dir, slug)),
+        line: null,
+        message: 'a module folder name must be kebab-case (it is the module slug)',
+      });
       continue;
     }
     const pack = loadPack(folderFiles(path.join(dir, slug)), slug, problems);
@@ -72,14 +78,20 @@ export type PackFiles = { read(relative: string): string | null; label(relative:
 
 function folderFiles(dir: string): PackFiles {
   const full = (relative: string) => path.join(dir, ...relative.split('/'));
-  return { read: (relative) => (fs.existsSync(full(relative)) ? fs.readFileSync(full(relative), 'utf8') : null), label: (relative) => displayPath(full(relative)) };
+  return {
+    read: (relative) => (fs.existsSync(full(relative)) ? fs.readFileSync(full(relative), 'utf8') : null),
+    label: (relative) => displayPath(full(relative)),
+  };
 }
 
 /**
  * Validates one pack from its files with the same rules as at start (versions in the database,
  * uploads, the console's drafts): the pack, or every problem found.
  */
-export function loadPackFiles(files: PackFiles, slug: string): { pack: ModulePack; problems: [] } | { pack: null; problems: ContentProblem[] } {
+export function loadPackFiles(
+  files: PackFiles,
+  slug: string,
+): { pack: ModulePack; problems: [] } | { pack: null; problems: ContentProblem[] } {
   const problems: ContentProblem[] = [];
   const pack = loadPack(files, slug, problems);
   problems.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
@@ -97,7 +109,11 @@ function loadPack(files: PackFiles, slug: string, problems: ContentProblem[]): M
   const doc = parseDocument(manifestSource, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
-      problems.push({ file, line: error.linePos?.[0].line ?? null, message: `YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` });
+      problems.push({
+        file,
+        line: error.linePos?.[0].line ?? null,
+        message: `YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
+      });
     }
     return null;
   }
@@ -106,13 +122,19 @@ function loadPack(files: PackFiles, slug: string, problems: ContentProblem[]): M
   const parsed = moduleManifestSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      for (const { at, message } of describeIssue(issue, raw)) problems.push({ file, line: lineOf(at), message: `${pathText(at)} ${message}` });
+      for (const { at, message } of describeIssue(issue, raw))
+        problems.push({ file, line: lineOf(at), message: `${pathText(at)} ${message}` });
     }
     return null;
   }
   const manifest = parsed.data;
   const before = problems.length;
-  if (manifest.id !== slug) problems.push({ file, line: lineOf(['id']), message: `id must be the module's folder name "${slug}" (found "${manifest.id}")` });
+  if (manifest.id !== slug)
+    problems.push({
+      file,
+      line: lineOf(['id']),
+      message: `id must be the module's folder name "${slug}" (found "${manifest.id}")`,
+    });
 
   const steps = manifest.steps.map((step, index): PackStep => {
     const base = step.file ?? step.id;
@@ -122,13 +144,26 @@ function loadPack(files: PackFiles, slug: string, problems: ContentProblem[]): M
       const source = files.read(relative);
       if (source === null) {
         const at = step.file ? ['steps', index, 'file'] : ['steps', index, 'id'];
-        problems.push({ file, line: lineOf(at), message: `${pathText(['steps', index])} (${step.id}): the Markdown file ${relative} is missing` });
+        problems.push({
+          file,
+          line: lineOf(at),
+          message: `${pathText(['steps', index])} (${step.id}): the Markdown file ${relative} is missing`,
+        });
         continue;
       }
       const { title, body, titleLine } = splitTitle(source);
-      if (!title) problems.push({ file: files.label(relative), line: titleLine, message: 'must start with a level-1 heading ("# Title"), which is the step title' });
+      if (!title)
+        problems.push({
+          file: files.label(relative),
+          line: titleLine,
+          message: 'must start with a level-1 heading ("# Title"), which is the step title',
+        });
       for (const found of findRawHtml(source)) {
-        problems.push({ file: files.label(relative), line: found.line, message: `raw HTML is not allowed in module content (${found.html}); use Markdown` });
+        problems.push({
+          file: files.label(relative),
+          line: found.line,
+          message: `raw HTML is not allowed in module content (${found.html}); use Markdown`,
+        });
       }
       content[lang] = { title: title ?? '', html: renderMarkdown(body) };
     }
@@ -180,7 +215,14 @@ function valueAt(raw: unknown, at: PropertyKey[]): unknown {
   return value;
 }
 
-const NOUNS: Record<string, string> = { int: 'a whole number', object: 'a mapping (key: value lines)', array: 'a list', string: 'a text', number: 'a number', boolean: 'true or false' };
+const NOUNS: Record<string, string> = {
+  int: 'a whole number',
+  object: 'a mapping (key: value lines)',
+  array: 'a list',
+  string: 'a text',
+  number: 'a number',
+  boolean: 'true or false',
+};
 
 /**
  * Turns a zod issue into "<what is wrong>" for the path. Messages the schema wrote itself start
@@ -211,12 +253,17 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): { at: PropertyKey
     case 'too_big': {
       const small = issue.code === 'too_small';
       const limit = small ? issue.minimum : issue.maximum;
-      if (issue.origin === 'array') return [{ at, message: `must list ${small ? 'at least' : 'at most'} ${limit} item(s)` }];
-      if (issue.origin === 'string') return [{ at, message: small ? 'must not be empty' : `must be at most ${limit} characters` }];
+      if (issue.origin === 'array')
+        return [{ at, message: `must list ${small ? 'at least' : 'at most'} ${limit} item(s)` }];
+      if (issue.origin === 'string')
+        return [{ at, message: small ? 'must not be empty' : `must be at most ${limit} characters` }];
       return [{ at, message: `must be ${small ? 'at least' : 'at most'} ${limit}` }];
     }
     case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ at: [...at, key], message: 'is not a known field here (check the spelling in content/README.md)' }));
+      return issue.keys.map((key) => ({
+        at: [...at, key],
+        message: 'is not a known field here (check the spelling in content/README.md)',
+      }));
     case 'invalid_format':
       return [{ at, message: 'has the wrong format' }];
     default:

@@ -14,7 +14,13 @@ export type PublicStep =
   | (StepCommon & { kind: 'reading' })
   | (StepCommon & {
       kind: 'knowledge-check';
-      questions: { id: string; type: 'single' | 'multiple'; points: number; text: string; options: { id: string; text: string }[] }[];
+      questions: {
+        id: string;
+        type: 'single' | 'multiple';
+        points: number;
+        text: string;
+        options: { id: string; text: string }[];
+      }[];
     })
   | (StepCommon & { kind: 'reflection'; prompt: string; minLength: number; maxLength: number })
   | (StepCommon & { kind: 'checklist'; items: { id: string; text: string }[] });
@@ -42,7 +48,13 @@ export function publicModuleView(pack: ModulePack, lang: Language): PublicModule
     passThreshold: pack.passThreshold,
     scoreMaximum: pack.scoreMaximum,
     retries: pack.retries,
-    steps: pack.steps.map((step, index) => ({ id: step.id, index, kind: step.kind, counts: step.counts, title: step.content[lang].title })),
+    steps: pack.steps.map((step, index) => ({
+      id: step.id,
+      index,
+      kind: step.kind,
+      counts: step.counts,
+      title: step.content[lang].title,
+    })),
   };
 }
 
@@ -51,7 +63,13 @@ export function publicStepView(pack: ModulePack, stepId: string, lang: Language)
   const index = pack.steps.findIndex((s) => s.id === stepId);
   if (index < 0) return null;
   const step = pack.steps[index];
-  const common: StepCommon = { id: step.id, index, counts: step.counts, title: step.content[lang].title, html: step.content[lang].html };
+  const common: StepCommon = {
+    id: step.id,
+    index,
+    counts: step.counts,
+    title: step.content[lang].title,
+    html: step.content[lang].html,
+  };
   switch (step.kind) {
     case 'reading':
       return { ...common, kind: 'reading' };
@@ -68,7 +86,13 @@ export function publicStepView(pack: ModulePack, stepId: string, lang: Language)
         })),
       };
     case 'reflection':
-      return { ...common, kind: 'reflection', prompt: step.prompt[lang], minLength: step.minLength, maxLength: step.maxLength };
+      return {
+        ...common,
+        kind: 'reflection',
+        prompt: step.prompt[lang],
+        minLength: step.minLength,
+        maxLength: step.maxLength,
+      };
     case 'checklist':
       return { ...common, kind: 'checklist', items: step.items.map((i) => ({ id: i.id, text: i.text[lang] })) };
   }

@@ -22,7 +22,16 @@ const minutes = (seconds: number) => Math.round(seconds / 60);
 /** What the grade column says: the state word, and for a failure Silta's reason and the platform's own words. */
 function gradeView(p: ParticipantProgress, lang: Language, t: TFunction) {
   const grade = p.grade;
-  if (!grade) return { state: 'none', id: null, label: t('progress.grade.none'), tries: 0, reason: null, platformMessage: null, canRetry: false };
+  if (!grade)
+    return {
+      state: 'none',
+      id: null,
+      label: t('progress.grade.none'),
+      tries: 0,
+      reason: null,
+      platformMessage: null,
+      canRetry: false,
+    };
   const reasonKey = grade.lastErrorCode ? `errors.${grade.lastErrorCode}` : null;
   const troubled = grade.status === 'failed' || (grade.status === 'pending' && grade.tries > 0);
   return {
@@ -39,12 +48,19 @@ function gradeView(p: ParticipantProgress, lang: Language, t: TFunction) {
 /** Counts for the summary at the top of the page. */
 function countsOf(learners: ParticipantProgress[]) {
   const count = (status: ParticipantProgress['status']) => learners.filter((p) => p.status === status).length;
-  return { completed: count('completed'), inProgress: count('in_progress'), notStarted: count('not_started'), gradesFailed: learners.filter((p) => p.grade?.status === 'failed').length };
+  return {
+    completed: count('completed'),
+    inProgress: count('in_progress'),
+    notStarted: count('not_started'),
+    gradesFailed: learners.filter((p) => p.grade?.status === 'failed').length,
+  };
 }
 
 /** The teacher view page: counts, one table row per learner, reflections per learner. */
 export function presentProgress(report: ProgressReport, pack: ModulePack, lang: Language, t: TFunction) {
-  const reflectionTitles = new Map(pack.steps.filter((s) => s.kind === 'reflection').map((s) => [s.id, s.content[lang].title]));
+  const reflectionTitles = new Map(
+    pack.steps.filter((s) => s.kind === 'reflection').map((s) => [s.id, s.content[lang].title]),
+  );
   const rows = report.learners.map((p, index) => ({
     key: `learner-${index + 1}`,
     name: displayName(p, t),
@@ -63,7 +79,14 @@ export function presentProgress(report: ProgressReport, pack: ModulePack, lang: 
     grade: gradeView(p, lang, t),
   }));
   const reflections = report.learners.flatMap((p, index) =>
-    p.reflections.length ? [{ name: rows[index].name, items: p.reflections.map((r) => ({ title: reflectionTitles.get(r.stepId) ?? r.stepId, text: r.text })) }] : [],
+    p.reflections.length
+      ? [
+          {
+            name: rows[index].name,
+            items: p.reflections.map((r) => ({ title: reflectionTitles.get(r.stepId) ?? r.stepId, text: r.text })),
+          },
+        ]
+      : [],
   );
   const counts = countsOf(report.learners);
   return {

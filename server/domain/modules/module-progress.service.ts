@@ -15,7 +15,8 @@ export type ProgressStatus = 'not_started' | 'in_progress' | 'completed';
  * Where the list of people came from: the platform's roster (NRPS), or, when the platform does
  * not offer it or it failed, the people Silta has seen launch into this course.
  */
-export type RosterSource = { kind: 'nrps' } | { kind: 'known'; reason: 'nrps_not_offered' | 'nrps_failed'; errorCode?: string };
+export type RosterSource =
+  { kind: 'nrps' } | { kind: 'known'; reason: 'nrps_not_offered' | 'nrps_failed'; errorCode?: string };
 
 /** One person of the course with their progress on this resource link. */
 export type ParticipantProgress = {
@@ -51,24 +52,43 @@ export type ProgressReport = { source: RosterSource; learners: ParticipantProgre
 type Person = Pick<ParticipantProgress, 'sub' | 'name' | 'givenName' | 'familyName' | 'email' | 'role' | 'inactive'>;
 
 /** The course members from NRPS, or null with the reason when it cannot be had. */
-async function platformRoster(client: ServiceClient, launch: Launch): Promise<{ people: Person[] } | { failed: RosterSource }> {
+async function platformRoster(
+  client: ServiceClient,
+  launch: Launch,
+): Promise<{ people: Person[] } | { failed: RosterSource }> {
   const membershipsUrl = launch.context.nrpsUrl;
   if (!membershipsUrl) return { failed: { kind: 'known', reason: 'nrps_not_offered' } };
   try {
-    const roster = await getRoster(client, { issuer: launch.platform.issuer, clientId: launch.platform.clientId, membershipsUrl });
+    const roster = await getRoster(client, {
+      issuer: launch.platform.issuer,
+      clientId: launch.platform.clientId,
+      membershipsUrl,
+    });
     return {
       people: roster.members
         .filter((m) => m.status !== 'Deleted')
-        .map((m) => ({ sub: m.userId, name: m.name ?? null, givenName: m.givenName ?? null, familyName: m.familyName ?? null, email: m.email ?? null, role: m.role, inactive: m.status !== 'Active' })),
+        .map((m) => ({
+          sub: m.userId,
+          name: m.name ?? null,
+          givenName: m.givenName ?? null,
+          familyName: m.familyName ?? null,
+          email: m.email ?? null,
+          role: m.role,
+          inactive: m.status !== 'Active',
+        })),
     };
   } catch (error) {
     // The page still serves the teacher from what Silta knows; the reason goes to the log.
-    if (error instanceof PlatformServiceError) return { failed: { kind: 'known', reason: 'nrps_failed', errorCode: error.code } };
+    if (error instanceof PlatformServiceError)
+      return { failed: { kind: 'known', reason: 'nrps_failed', errorCode: error.code } };
     throw error;
   }
 }
 
-type AttemptRow = Pick<ModuleAttempt, 'id' | 'userId' | 'attemptNo' | 'status' | 'scorePercent' | 'timeSpentSeconds' | 'moduleVersion'>;
+type AttemptRow = Pick<
+  ModuleAttempt,
+  'id' | 'userId' | 'attemptNo' | 'status' | 'scorePercent' | 'timeSpentSeconds' | 'moduleVersion'
+>;
 
 /** Answer counts and reflection texts of every attempt on the link, in two queries. */
 async function answersOnLink(sequelize: Sequelize, resourceLinkId: number, pack: ModulePack) {
@@ -99,7 +119,12 @@ async function answersOnLink(sequelize: Sequelize, resourceLinkId: number, pack:
 }
 
 /** The progress fields of one user from their attempts (oldest first), answers and latest grade row. */
-function progressOf(pack: ModulePack, attempts: AttemptRow[], answers: Awaited<ReturnType<typeof answersOnLink>>, grade: GradeSyncState | null) {
+function progressOf(
+  pack: ModulePack,
+  attempts: AttemptRow[],
+  answers: Awaited<ReturnType<typeof answersOnLink>>,
+  grade: GradeSyncState | null,
+) {
   const latest = attempts.at(-1);
   const completed = attempts.filter((a) => a.status === 'completed');
   const scores = completed.map((a) => a.scorePercent).filter((s): s is number => s !== null);
@@ -107,7 +132,10 @@ function progressOf(pack: ModulePack, attempts: AttemptRow[], answers: Awaited<R
   const status: ProgressStatus = completed.length ? 'completed' : latestAnswered > 0 ? 'in_progress' : 'not_started';
   // The newest answer to each reflection, whichever attempt it was written in.
   const reflections = answers.reflectionIds.flatMap((stepId) => {
-    const text = [...attempts].reverse().map((a) => answers.texts.get(a.id)?.get(stepId)).find((t) => t !== undefined);
+    const text = [...attempts]
+      .reverse()
+      .map((a) => answers.texts.get(a.id)?.get(stepId))
+      .find((t) => t !== undefined);
     return text === undefined ? [] : [{ stepId, text }];
   });
   return {
@@ -125,14 +153,27 @@ function progressOf(pack: ModulePack, attempts: AttemptRow[], answers: Awaited<R
   };
 }
 
-const personOfUser = (user: User, role: SiltaRole): Person => ({ sub: user.sub, name: user.name, givenName: user.givenName, familyName: user.familyName, email: user.email, role, inactive: false });
+const personOfUser = (user: User, role: SiltaRole): Person => ({
+  sub: user.sub,
+  name: user.name,
+  givenName: user.givenName,
+  familyName: user.familyName,
+  email: user.email,
+  role,
+  inactive: false,
+});
 
 /**
  * The teacher view of a module link: the course's people (from NRPS, else those Silta has seen in
  * the course) merged with each one's progress on this link and the sync state of their latest
  * grade. Learners are listed; teachers and administrators are only counted.
  */
-export async function progressReport(props: { sequelize: Sequelize; client: ServiceClient; launch: Launch; pack: ModulePack }): Promise<ProgressReport> {
+export async function progressReport(props: {
+  sequelize: Sequelize;
+  client: ServiceClient;
+  launch: Launch;
+  pack: ModulePack;
+}): Promise<ProgressReport> {
   const { sequelize, client, launch, pack } = props;
   authorizeProgress(launch);
   const link = launch.resourceLink;
@@ -141,11 +182,17 @@ export async function progressReport(props: { sequelize: Sequelize; client: Serv
   const [roster, memberships, attempts, answers, grades] = await Promise.all([
     platformRoster(client, launch),
     Membership.findAll({ where: { contextId: launch.context.id }, attributes: ['userId', 'role'] }),
-    ModuleAttempt.findAll({ where: { resourceLinkId: link.id }, attributes: ['id', 'userId', 'attemptNo', 'status', 'scorePercent', 'timeSpentSeconds', 'moduleVersion'], order: [['attemptNo', 'ASC']] }),
+    ModuleAttempt.findAll({
+      where: { resourceLinkId: link.id },
+      attributes: ['id', 'userId', 'attemptNo', 'status', 'scorePercent', 'timeSpentSeconds', 'moduleVersion'],
+      order: [['attemptNo', 'ASC']],
+    }),
     answersOnLink(sequelize, link.id, pack),
     listForResourceLink(link.id),
   ]);
-  const users = await User.findAll({ where: { id: [...new Set([...memberships.map((m) => m.userId), ...attempts.map((a) => a.userId)])] } });
+  const users = await User.findAll({
+    where: { id: [...new Set([...memberships.map((m) => m.userId), ...attempts.map((a) => a.userId)])] },
+  });
   const userById = new Map(users.map((u) => [u.id, u]));
   const roleOf = new Map(memberships.map((m) => [m.userId, m.role as SiltaRole]));
 
@@ -184,7 +231,12 @@ export async function progressReport(props: { sequelize: Sequelize; client: Serv
     .map((p): ParticipantProgress => {
       const user = userBySub.get(p.sub);
       const own = user ? (attemptsBy.get(user.id) ?? []) : [];
-      return { ...p, name: p.name ?? user?.name ?? null, email: p.email ?? user?.email ?? null, ...progressOf(pack, own, answers, user ? (latestGrade.get(user.id) ?? null) : null) };
+      return {
+        ...p,
+        name: p.name ?? user?.name ?? null,
+        email: p.email ?? user?.email ?? null,
+        ...progressOf(pack, own, answers, user ? (latestGrade.get(user.id) ?? null) : null),
+      };
     })
     .sort((a, b) => collator.compare(sortKey(a), sortKey(b)));
   return { source, learners, staffCount: people.filter((p) => p.role !== 'learner').length };
@@ -198,8 +250,12 @@ export async function progressReport(props: { sequelize: Sequelize; client: Serv
 export async function retryGrade(props: { launch: Launch; outboxId: number }): Promise<number> {
   authorizeProgress(props.launch);
   const resourceLinkId = props.launch.resourceLink?.id;
-  const row = resourceLinkId === undefined ? null : await GradeOutbox.findOne({ where: { id: props.outboxId, resourceLinkId }, attributes: ['id'] });
-  if (!row || resourceLinkId === undefined) throw new SiltaError('grade_not_found', 'not_found', String(props.outboxId));
+  const row =
+    resourceLinkId === undefined
+      ? null
+      : await GradeOutbox.findOne({ where: { id: props.outboxId, resourceLinkId }, attributes: ['id'] });
+  if (!row || resourceLinkId === undefined)
+    throw new SiltaError('grade_not_found', 'not_found', String(props.outboxId));
   return retryFailed({ id: row.id, resourceLinkId });
 }
 

@@ -10,7 +10,8 @@ import { publicModuleView, publicStepView } from './content-public.presenter';
 
 type Answers = Record<string, unknown>;
 
-const percentDone = (pack: ModulePack, answers: Answers) => Math.round((100 * pack.steps.filter((s) => s.id in answers).length) / pack.steps.length);
+const percentDone = (pack: ModulePack, answers: Answers) =>
+  Math.round((100 * pack.steps.filter((s) => s.id in answers).length) / pack.steps.length);
 
 /** The module overview: steps with done/current marks, progress, where to continue. */
 export function presentOverview(pack: ModulePack, lang: Language, attempt: ModuleAttempt, answers: Answers) {
@@ -22,7 +23,12 @@ export function presentOverview(pack: ModulePack, lang: Language, attempt: Modul
     completed: attempt.status === 'completed',
     progress: percentDone(pack, answers),
     continueStep: attempt.status === 'completed' ? null : attempt.currentStep,
-    steps: view.steps.map((s) => ({ ...s, number: s.index + 1, done: s.id in answers, current: s.id === attempt.currentStep && attempt.status !== 'completed' })),
+    steps: view.steps.map((s) => ({
+      ...s,
+      number: s.index + 1,
+      done: s.id in answers,
+      current: s.id === attempt.currentStep && attempt.status !== 'completed',
+    })),
   };
 }
 
@@ -33,7 +39,14 @@ export type RefusedForm = { draft: Record<string, unknown>; errors: Record<strin
  * One step for the page. A knowledge check follows the module's assessment behaviour: nothing
  * that tells a correct option is part of the page before its answer is final (presentCheck).
  */
-export function presentStep(props: { pack: ModulePack; lang: Language; attempt: ModuleAttempt; saved: { answers: Answers; states: Record<string, QuestionStates> }; stepId: string; refused?: RefusedForm }) {
+export function presentStep(props: {
+  pack: ModulePack;
+  lang: Language;
+  attempt: ModuleAttempt;
+  saved: { answers: Answers; states: Record<string, QuestionStates> };
+  stepId: string;
+  refused?: RefusedForm;
+}) {
   const { pack, lang, attempt, stepId, refused } = props;
   const { answers } = props.saved;
   const t = translator(lang);
@@ -58,7 +71,12 @@ export function presentStep(props: { pack: ModulePack; lang: Language; attempt: 
     errorSummary: null as null | { message: string; links: { href: string; message: string }[] },
   };
   const summaryOf = (anchor: (name: string) => string) =>
-    refused ? { message: refused.summary, links: Object.entries(refused.errors).map(([name, message]) => ({ href: `#${anchor(name)}`, message })) } : null;
+    refused
+      ? {
+          message: refused.summary,
+          links: Object.entries(refused.errors).map(([name, message]) => ({ href: `#${anchor(name)}`, message })),
+        }
+      : null;
   if (packStep.kind === 'knowledge-check') {
     const check = presentCheck({
       pack,
@@ -78,7 +96,12 @@ export function presentStep(props: { pack: ModulePack; lang: Language; attempt: 
   }
   if (step.kind === 'reflection') {
     const text = refused ? refused.draft.text : saved?.text;
-    return { ...base, text: typeof text === 'string' ? text : '', textError: refused?.errors.text ?? null, errorSummary: summaryOf(() => 'reflection-text') };
+    return {
+      ...base,
+      text: typeof text === 'string' ? text : '',
+      textError: refused?.errors.text ?? null,
+      errorSummary: summaryOf(() => 'reflection-text'),
+    };
   }
   if (step.kind === 'checklist') {
     const checked = (saved?.checked as string[] | undefined) ?? [];
@@ -88,13 +111,31 @@ export function presentStep(props: { pack: ModulePack; lang: Language; attempt: 
 }
 
 /** The summary after finishing: score, pass or not, which checks to review, grade delivery. */
-export function presentSummary(pack: ModulePack, lang: Language, attempt: ModuleAttempt, saved: { answers: Answers; states: Record<string, QuestionStates> }, grade: GradeOutbox | null) {
+export function presentSummary(
+  pack: ModulePack,
+  lang: Language,
+  attempt: ModuleAttempt,
+  saved: { answers: Answers; states: Record<string, QuestionStates> },
+  grade: GradeOutbox | null,
+) {
   const t = translator(lang);
   const review = pack.steps.flatMap((s) => {
     if (s.kind !== 'knowledge-check') return [];
-    const result = gradeKnowledgeCheck(s, saved.answers[s.id], { tries: triesOf(saved.states[s.id] ?? {}), penalty: pack.assessment.penalty });
+    const result = gradeKnowledgeCheck(s, saved.answers[s.id], {
+      tries: triesOf(saved.states[s.id] ?? {}),
+      penalty: pack.assessment.penalty,
+    });
     if (result.points >= result.maxPoints) return [];
-    return [{ id: s.id, title: s.content[lang].title, score: t('assessment.step_score', { points: formatNumber(result.points, lang), max: formatNumber(result.maxPoints, lang) }) }];
+    return [
+      {
+        id: s.id,
+        title: s.content[lang].title,
+        score: t('assessment.step_score', {
+          points: formatNumber(result.points, lang),
+          max: formatNumber(result.maxPoints, lang),
+        }),
+      },
+    ];
   });
   const percent = attempt.scorePercent ?? 0;
   return {

@@ -5,7 +5,13 @@ import { GradeOutbox, ModuleAttempt, StepAnswer } from '../../store/models';
 import { inTransaction } from '../../store/transaction';
 import { enqueueScore } from '../grades/grade-outbox.service';
 import type { Launch } from '../launches/launch.service';
-import { checkKnowledgeAnswer, parseStates, StepAnswerRefused, triesOf, type QuestionStates } from './assessment/behaviour';
+import {
+  checkKnowledgeAnswer,
+  parseStates,
+  StepAnswerRefused,
+  triesOf,
+  type QuestionStates,
+} from './assessment/behaviour';
 import { newShuffleSeed } from './assessment/shuffle';
 import { textLength } from './assessment/text-length';
 import { scoreGivenOf, scoreOf, stepAnswerSchema, stepPoints } from './content-grading';
@@ -40,7 +46,17 @@ export async function currentAttempt(sequelize: Sequelize, launch: Launch, pack:
     const again = await ModuleAttempt.findOne({ where, order: [['attemptNo', 'DESC']], transaction });
     if (again) return again;
     return ModuleAttempt.create(
-      { ...where, moduleSlug: pack.slug, moduleVersion: pack.version, attemptNo: 1, status: 'in_progress', currentStep: pack.steps[0].id, scorePercent: null, completedAt: null, shuffleSeed: newShuffleSeed() },
+      {
+        ...where,
+        moduleSlug: pack.slug,
+        moduleVersion: pack.version,
+        attemptNo: 1,
+        status: 'in_progress',
+        currentStep: pack.steps[0].id,
+        scorePercent: null,
+        completedAt: null,
+        shuffleSeed: newShuffleSeed(),
+      },
       { transaction },
     );
   });
@@ -52,7 +68,10 @@ export async function answersOf(attemptId: number): Promise<Record<string, unkno
 }
 
 /** The saved answers of an attempt and, for immediate-behaviour checks, each question's tries. */
-export async function savedAnswersOf(attemptId: number, transaction?: Transaction): Promise<{ answers: Record<string, unknown>; states: Record<string, QuestionStates> }> {
+export async function savedAnswersOf(
+  attemptId: number,
+  transaction?: Transaction,
+): Promise<{ answers: Record<string, unknown>; states: Record<string, QuestionStates> }> {
   const rows = await StepAnswer.findAll({ where: { attemptId }, transaction });
   return {
     answers: Object.fromEntries(rows.map((r) => [r.stepId, JSON.parse(r.answer) as unknown])),
@@ -73,7 +92,10 @@ function findStep(pack: ModulePack, stepId: string): { step: PackStep; index: nu
  */
 async function checkAttempt(attempt: ModuleAttempt, launch: Launch, transaction?: Transaction) {
   if (attempt.userId !== launch.user.id) throw new SiltaError('forbidden', 'forbidden');
-  const latest = await ModuleAttempt.max<number, ModuleAttempt>('attemptNo', { where: { userId: attempt.userId, resourceLinkId: attempt.resourceLinkId }, transaction });
+  const latest = await ModuleAttempt.max<number, ModuleAttempt>('attemptNo', {
+    where: { userId: attempt.userId, resourceLinkId: attempt.resourceLinkId },
+    transaction,
+  });
   if (latest !== attempt.attemptNo) throw new SiltaError('attempt_changed', 'conflict');
 }
 
@@ -83,18 +105,39 @@ async function checkAttempt(attempt: ModuleAttempt, launch: Launch, transaction?
  * cannot change; a knowledge check follows the module's assessment behaviour (an empty one is
  * refused, final answers stay as they are).
  */
-export async function saveStepAnswer(props: { sequelize: Sequelize; launch: Launch; pack: ModulePack; attemptId: number; stepId: string; answer: unknown }) {
+export async function saveStepAnswer(props: {
+  sequelize: Sequelize;
+  launch: Launch;
+  pack: ModulePack;
+  attemptId: number;
+  stepId: string;
+  answer: unknown;
+}) {
   const { sequelize, launch, pack } = props;
   const { step, index } = findStep(pack, props.stepId);
   const typed = (props.answer as { text?: unknown } | null)?.text;
-  if (step.kind === 'reflection' && typeof typed === 'string' && typed.length <= step.maxLength * 8 && textLength(typed) > step.maxLength) {
-    throw new StepAnswerRefused('reflection_too_long', [{ name: 'text', code: 'reflection_too_long', params: { max: step.maxLength } }], { max: step.maxLength });
+  if (
+    step.kind === 'reflection' &&
+    typeof typed === 'string' &&
+    typed.length <= step.maxLength * 8 &&
+    textLength(typed) > step.maxLength
+  ) {
+    throw new StepAnswerRefused(
+      'reflection_too_long',
+      [{ name: 'text', code: 'reflection_too_long', params: { max: step.maxLength } }],
+      { max: step.maxLength },
+    );
   }
   const parsed = stepAnswerSchema(step).safeParse(props.answer);
-  if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  if (!parsed.success)
+    throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   let answer = parsed.data as Record<string, unknown>;
   if (step.kind === 'reflection' && textLength(answer.text as string) < step.minLength) {
-    throw new StepAnswerRefused('reflection_too_short', [{ name: 'text', code: 'reflection_too_short', params: { min: step.minLength } }], { min: step.minLength });
+    throw new StepAnswerRefused(
+      'reflection_too_short',
+      [{ name: 'text', code: 'reflection_too_short', params: { min: step.minLength } }],
+      { min: step.minLength },
+    );
   }
   const next = pack.steps[index + 1]?.id ?? null;
   // Checks first, outside the transaction, so the write lock is held only briefly.
@@ -102,7 +145,10 @@ export async function saveStepAnswer(props: { sequelize: Sequelize; launch: Laun
   if (!attempt || attempt.resourceLinkId !== linkId(launch)) throw new SiltaError('forbidden', 'forbidden');
   await checkAttempt(attempt, launch);
   if (attempt.status === 'completed') throw new SiltaError('attempt_completed', 'conflict');
-  const elapsed = Math.max(0, Math.min(MAX_SECONDS_PER_SAVE, Math.round((Date.now() - attempt.updatedAt.getTime()) / 1000)));
+  const elapsed = Math.max(
+    0,
+    Math.min(MAX_SECONDS_PER_SAVE, Math.round((Date.now() - attempt.updatedAt.getTime()) / 1000)),
+  );
   return inTransaction(sequelize, async (transaction) => {
     // The attempt row is the lock (PostgreSQL; SQLite has one writer): two saves of one step at
     // once cannot both see the same tries.
@@ -111,19 +157,37 @@ export async function saveStepAnswer(props: { sequelize: Sequelize; launch: Laun
     let stepFinal = false;
     if (step.kind === 'knowledge-check') {
       const stored = await StepAnswer.findOne({ where: { attemptId: attempt.id, stepId: step.id }, transaction });
-      const previous = stored ? { answer: JSON.parse(stored.answer) as Record<string, unknown>, states: parseStates(stored.questionState) } : null;
+      const previous = stored
+        ? { answer: JSON.parse(stored.answer) as Record<string, unknown>, states: parseStates(stored.questionState) }
+        : null;
       const checked = checkKnowledgeAnswer({ pack, step, submitted: answer, previous });
       ({ answer, states, stepFinal } = checked);
     }
-    const { points, maxPoints } = stepPoints(step, answer, states ? { tries: triesOf(states), penalty: pack.assessment.penalty } : undefined);
+    const { points, maxPoints } = stepPoints(
+      step,
+      answer,
+      states ? { tries: triesOf(states), penalty: pack.assessment.penalty } : undefined,
+    );
     // The status condition makes a save that raced with finishing the attempt change nothing.
     const [updated] = await ModuleAttempt.update(
-      { currentStep: next ?? step.id, timeSpentSeconds: sequelize.literal(`time_spent_seconds + ${elapsed}`) as unknown as number, updatedAt: new Date() },
+      {
+        currentStep: next ?? step.id,
+        timeSpentSeconds: sequelize.literal(`time_spent_seconds + ${elapsed}`) as unknown as number,
+        updatedAt: new Date(),
+      },
       { where: { id: attempt.id, status: 'in_progress' }, transaction },
     );
     if (updated !== 1) throw new SiltaError('attempt_completed', 'conflict');
     await StepAnswer.upsert(
-      { attemptId: attempt.id, stepId: step.id, answer: JSON.stringify(answer), points, maxPoints, questionState: states ? JSON.stringify(states) : null, updatedAt: new Date() },
+      {
+        attemptId: attempt.id,
+        stepId: step.id,
+        answer: JSON.stringify(answer),
+        points,
+        maxPoints,
+        questionState: states ? JSON.stringify(states) : null,
+        updatedAt: new Date(),
+      },
       { transaction, conflictFields: ['attempt_id', 'step_id'] as never },
     );
     return { attempt, next, stepFinal };
@@ -150,7 +214,12 @@ function gradable(launch: Launch): boolean {
  * the outbox when the link is graded and this is the first finish or a better later attempt.
  * Every step must have an answer except reading steps.
  */
-export async function completeAttempt(props: { sequelize: Sequelize; launch: Launch; pack: ModulePack; attemptId: number }) {
+export async function completeAttempt(props: {
+  sequelize: Sequelize;
+  launch: Launch;
+  pack: ModulePack;
+  attemptId: number;
+}) {
   const { sequelize, launch, pack } = props;
   return inTransaction(sequelize, async (transaction) => {
     const attempt = await ModuleAttempt.findOne({ where: { id: props.attemptId }, transaction });
@@ -165,7 +234,15 @@ export async function completeAttempt(props: { sequelize: Sequelize; launch: Lau
     const percent = scoreOf(pack, answers, tries);
     const points = rows.reduce((sum, r) => sum + (r.points ?? 0), 0);
     const maxPoints = rows.reduce((sum, r) => sum + (r.maxPoints ?? 0), 0);
-    const best = await ModuleAttempt.max<number, ModuleAttempt>('scorePercent', { where: { userId: attempt.userId, resourceLinkId: attempt.resourceLinkId, status: 'completed', id: { [Op.ne]: attempt.id } }, transaction });
+    const best = await ModuleAttempt.max<number, ModuleAttempt>('scorePercent', {
+      where: {
+        userId: attempt.userId,
+        resourceLinkId: attempt.resourceLinkId,
+        status: 'completed',
+        id: { [Op.ne]: attempt.id },
+      },
+      transaction,
+    });
     attempt.set({ status: 'completed', completedAt: new Date(), scorePercent: percent, points, maxPoints });
     await attempt.save({ transaction });
     if (gradable(launch) && (best === null || best === undefined || percent > best)) {
@@ -196,7 +273,18 @@ export async function startRetry(props: { sequelize: Sequelize; launch: Launch; 
     if (attempt.status !== 'completed') throw new SiltaError('attempt_in_progress', 'conflict');
     // A new attempt starts clean: no answers, and a new seed, so a new order of the options.
     return ModuleAttempt.create(
-      { userId: attempt.userId, resourceLinkId: attempt.resourceLinkId, moduleSlug: pack.slug, moduleVersion: pack.version, attemptNo: attempt.attemptNo + 1, status: 'in_progress', currentStep: pack.steps[0].id, scorePercent: null, completedAt: null, shuffleSeed: newShuffleSeed() },
+      {
+        userId: attempt.userId,
+        resourceLinkId: attempt.resourceLinkId,
+        moduleSlug: pack.slug,
+        moduleVersion: pack.version,
+        attemptNo: attempt.attemptNo + 1,
+        status: 'in_progress',
+        currentStep: pack.steps[0].id,
+        scorePercent: null,
+        completedAt: null,
+        shuffleSeed: newShuffleSeed(),
+      },
       { transaction },
     );
   });
@@ -204,5 +292,8 @@ export async function startRetry(props: { sequelize: Sequelize; launch: Launch; 
 
 /** The grade state of the trainee's latest score on this link, for the summary page. */
 export async function latestGradeState(launch: Launch): Promise<GradeOutbox | null> {
-  return GradeOutbox.findOne({ where: { userId: launch.user.id, resourceLinkId: linkId(launch) }, order: [['id', 'DESC']] });
+  return GradeOutbox.findOne({
+    where: { userId: launch.user.id, resourceLinkId: linkId(launch) },
+    order: [['id', 'DESC']],
+  });
 }

@@ -8,9 +8,23 @@ import { eraseUser, exportUser, type Erasure } from '../privacy/privacy.service'
 /** How many people one search shows at most. */
 export const SEARCH_LIMIT = 50;
 
-export type Person = { id: number; issuer: string; sub: string; name: string | null; email: string | null; erased: boolean };
+export type Person = {
+  id: number;
+  issuer: string;
+  sub: string;
+  name: string | null;
+  email: string | null;
+  erased: boolean;
+};
 
-const personOf = (user: User): Person => ({ id: user.id, issuer: user.issuer, sub: user.sub, name: user.name ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || null), email: user.email, erased: isErasedSub(user.sub) });
+const personOf = (user: User): Person => ({
+  id: user.id,
+  issuer: user.issuer,
+  sub: user.sub,
+  name: user.name ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || null),
+  email: user.email,
+  erased: isErasedSub(user.sub),
+});
 
 /**
  * People by platform identity (issuer and sub: at most one), or by a part of their name or
@@ -18,11 +32,17 @@ const personOf = (user: User): Person => ({ id: user.id, issuer: user.issuer, su
  * any one character rather than anything.
  */
 export async function findPeople(search: { issuer: string; sub: string } | { q: string }): Promise<Person[]> {
-  if ('issuer' in search) return (await User.findAll({ where: { issuer: search.issuer, sub: search.sub } })).map(personOf);
+  if ('issuer' in search)
+    return (await User.findAll({ where: { issuer: search.issuer, sub: search.sub } })).map(personOf);
   const pattern = `%${search.q.toLowerCase().replace(/[%\\]/g, '_')}%`;
   const like = (column: string) => where(fn('LOWER', col(column)), { [Op.like]: pattern });
   const users = await User.findAll({
-    where: { [Op.and]: [{ sub: { [Op.notLike]: `${ERASED_SUB_PREFIX}%` } }, { [Op.or]: ['name', 'given_name', 'family_name', 'email'].map(like) }] },
+    where: {
+      [Op.and]: [
+        { sub: { [Op.notLike]: `${ERASED_SUB_PREFIX}%` } },
+        { [Op.or]: ['name', 'given_name', 'family_name', 'email'].map(like) },
+      ],
+    },
     order: [['id', 'ASC']],
     limit: SEARCH_LIMIT + 1,
   });
@@ -34,7 +54,10 @@ export async function findPerson(id: number): Promise<Person & { courses: string
   const user = await User.findByPk(id);
   if (!user) throw new SiltaError('user_not_found', 'not_found', `user ${id}`);
   const memberships = await Membership.findAll({ attributes: ['contextId'], where: { userId: id } });
-  const contexts = await Context.findAll({ attributes: ['title', 'label', 'ltiContextId'], where: { id: { [Op.in]: memberships.map((m) => m.contextId) } } });
+  const contexts = await Context.findAll({
+    attributes: ['title', 'label', 'ltiContextId'],
+    where: { id: { [Op.in]: memberships.map((m) => m.contextId) } },
+  });
   return { ...personOf(user), courses: contexts.map((c) => c.title ?? c.label ?? c.ltiContextId) };
 }
 
@@ -50,7 +73,9 @@ export async function holdingsOf(sequelize: Sequelize, userId: number): Promise<
   return Object.entries(exported.data).flatMap(([source, part]): Holding[] => {
     if (Array.isArray(part)) return [{ kind: source, count: part.length }];
     if (!part || typeof part !== 'object') return [];
-    return Object.entries(part).flatMap(([key, value]) => (Array.isArray(value) ? [{ kind: `${source}.${key}`, count: value.length }] : []));
+    return Object.entries(part).flatMap(([key, value]) =>
+      Array.isArray(value) ? [{ kind: `${source}.${key}`, count: value.length }] : [],
+    );
   });
 }
 
@@ -58,8 +83,23 @@ export async function holdingsOf(sequelize: Sequelize, userId: number): Promise<
  * Erases a person from the console and logs who did it, when (the log line's time) and to which
  * user id; nothing personal goes to the log.
  */
-export async function eraseFromConsole(props: { sequelize: Sequelize; logger: Pick<Logger, 'info'>; adminId: number; userId: number; remove: boolean }): Promise<Erasure> {
+export async function eraseFromConsole(props: {
+  sequelize: Sequelize;
+  logger: Pick<Logger, 'info'>;
+  adminId: number;
+  userId: number;
+  remove: boolean;
+}): Promise<Erasure> {
   const erased = await eraseUser({ sequelize: props.sequelize, user: { userId: props.userId }, remove: props.remove });
-  props.logger.info({ event: 'user_erased', adminId: props.adminId, userId: erased.userId, removed: erased.removed, alreadyErased: erased.alreadyErased }, 'user erased in the admin console');
+  props.logger.info(
+    {
+      event: 'user_erased',
+      adminId: props.adminId,
+      userId: erased.userId,
+      removed: erased.removed,
+      alreadyErased: erased.alreadyErased,
+    },
+    'user erased in the admin console',
+  );
   return erased;
 }

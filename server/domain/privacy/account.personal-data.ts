@@ -20,10 +20,20 @@ export const accountPersonalData: PersonalDataSource = {
       user: plain(user),
       memberships: memberships.map((m) => {
         const context = contexts.find((c) => c.id === m.contextId);
-        return { ...plain(m), ltiRoles: json(m.ltiRoles), context: context ? { issuer: context.issuer, ltiContextId: context.ltiContextId, title: context.title, label: context.label } : null };
+        return {
+          ...plain(m),
+          ltiRoles: json(m.ltiRoles),
+          context: context
+            ? { issuer: context.issuer, ltiContextId: context.ltiContextId, title: context.title, label: context.label }
+            : null,
+        };
       }),
       // The session id is a bearer token: it stays out of a file that may travel by email.
-      launchSessions: sessions.map((s) => ({ ...plain(s, ['id', 'nonce']), custom: json(s.custom), deepLinking: json(s.deepLinking) })),
+      launchSessions: sessions.map((s) => ({
+        ...plain(s, ['id', 'nonce']),
+        custom: json(s.custom),
+        deepLinking: json(s.deepLinking),
+      })),
       region: region?.regionCode ?? null,
     };
   },
@@ -32,6 +42,9 @@ export const accountPersonalData: PersonalDataSource = {
     await Membership.destroy({ where: { userId }, transaction });
     await UserRegion.destroy({ where: { userId }, transaction });
     // A new random platform id: the same person launching again becomes a new, unrelated user.
-    await User.update({ sub: `${ERASED_SUB_PREFIX}${crypto.randomUUID()}`, name: null, givenName: null, familyName: null, email: null }, { where: { id: userId }, transaction });
+    await User.update(
+      { sub: `${ERASED_SUB_PREFIX}${crypto.randomUUID()}`, name: null, givenName: null, familyName: null, email: null },
+      { where: { id: userId }, transaction },
+    );
   },
 };

@@ -3,7 +3,11 @@ import { BoardModerationLog, Practice, PracticeAdoption, PracticeComment, Practi
 import { json, plain, type PersonalDataSource } from './personal-data';
 
 /** Decrements a practice counter by the removed rows of each practice. */
-async function decrementCounts(column: 'commentCount' | 'usefulCount' | 'adoptionCount', practiceIds: number[], transaction: Transaction) {
+async function decrementCounts(
+  column: 'commentCount' | 'usefulCount' | 'adoptionCount',
+  practiceIds: number[],
+  transaction: Transaction,
+) {
   const counts = new Map<number, number>();
   for (const id of practiceIds) counts.set(id, (counts.get(id) ?? 0) + 1);
   for (const [id, by] of counts) await Practice.decrement(column, { by, where: { id }, transaction });
@@ -23,16 +27,27 @@ export const boardPersonalData: PersonalDataSource = {
     const order: [string, string][] = [['id', 'ASC']];
     const practices = await Practice.findAll({ where: { authorId: userId }, order, transaction });
     return {
-      practices: practices.map((p) => ({ ...plain(p), actors: json(p.actors), themes: json(p.themes), links: json(p.links) })),
-      comments: (await PracticeComment.findAll({ where: { authorId: userId }, order, transaction })).map((c) => plain(c)),
+      practices: practices.map((p) => ({
+        ...plain(p),
+        actors: json(p.actors),
+        themes: json(p.themes),
+        links: json(p.links),
+      })),
+      comments: (await PracticeComment.findAll({ where: { authorId: userId }, order, transaction })).map((c) =>
+        plain(c),
+      ),
       usefulMarks: (await PracticeReaction.findAll({ where: { userId }, order, transaction })).map((r) => plain(r)),
       adoptions: (await PracticeAdoption.findAll({ where: { userId }, order, transaction })).map((a) => plain(a)),
-      moderationActions: (await BoardModerationLog.findAll({ where: { moderatorId: userId }, order, transaction })).map((m) => plain(m)),
+      moderationActions: (await BoardModerationLog.findAll({ where: { moderatorId: userId }, order, transaction })).map(
+        (m) => plain(m),
+      ),
     };
   },
   async erase(userId, mode, transaction) {
     if (!mode.remove) return;
-    const own = (await Practice.findAll({ attributes: ['id'], where: { authorId: userId }, transaction })).map((p) => p.id);
+    const own = (await Practice.findAll({ attributes: ['id'], where: { authorId: userId }, transaction })).map(
+      (p) => p.id,
+    );
     // Children first, explicitly: SQLite enforces the cascading foreign keys only per connection.
     const onOwn = { practiceId: { [Op.in]: own } };
     await PracticeComment.destroy({ where: { ...onOwn, parentId: { [Op.ne]: null } }, transaction });
@@ -41,21 +56,52 @@ export const boardPersonalData: PersonalDataSource = {
     await PracticeAdoption.destroy({ where: onOwn, transaction });
     await Practice.destroy({ where: { id: { [Op.in]: own } }, transaction });
 
-    const comments = await PracticeComment.findAll({ attributes: ['id', 'practiceId', 'parentId'], where: { authorId: userId }, transaction });
-    const replies = await PracticeComment.findAll({ attributes: ['id', 'practiceId'], where: { parentId: { [Op.in]: comments.map((c) => c.id) }, authorId: { [Op.ne]: userId } }, transaction });
+    const comments = await PracticeComment.findAll({
+      attributes: ['id', 'practiceId', 'parentId'],
+      where: { authorId: userId },
+      transaction,
+    });
+    const replies = await PracticeComment.findAll({
+      attributes: ['id', 'practiceId'],
+      where: { parentId: { [Op.in]: comments.map((c) => c.id) }, authorId: { [Op.ne]: userId } },
+      transaction,
+    });
     const gone = [...comments, ...replies];
     await PracticeComment.destroy({ where: { id: { [Op.in]: replies.map((r) => r.id) } }, transaction });
     // Replies before the comments they answer.
-    await PracticeComment.destroy({ where: { id: { [Op.in]: comments.filter((c) => c.parentId !== null).map((c) => c.id) } }, transaction });
+    await PracticeComment.destroy({
+      where: { id: { [Op.in]: comments.filter((c) => c.parentId !== null).map((c) => c.id) } },
+      transaction,
+    });
     await PracticeComment.destroy({ where: { id: { [Op.in]: comments.map((c) => c.id) } }, transaction });
-    await decrementCounts('commentCount', gone.map((c) => c.practiceId), transaction);
+    await decrementCounts(
+      'commentCount',
+      gone.map((c) => c.practiceId),
+      transaction,
+    );
 
-    const reactions = await PracticeReaction.findAll({ attributes: ['id', 'practiceId'], where: { userId }, transaction });
+    const reactions = await PracticeReaction.findAll({
+      attributes: ['id', 'practiceId'],
+      where: { userId },
+      transaction,
+    });
     await PracticeReaction.destroy({ where: { userId }, transaction });
-    await decrementCounts('usefulCount', reactions.map((r) => r.practiceId), transaction);
+    await decrementCounts(
+      'usefulCount',
+      reactions.map((r) => r.practiceId),
+      transaction,
+    );
 
-    const adoptions = await PracticeAdoption.findAll({ attributes: ['id', 'practiceId'], where: { userId }, transaction });
+    const adoptions = await PracticeAdoption.findAll({
+      attributes: ['id', 'practiceId'],
+      where: { userId },
+      transaction,
+    });
     await PracticeAdoption.destroy({ where: { userId }, transaction });
-    await decrementCounts('adoptionCount', adoptions.map((a) => a.practiceId), transaction);
+    await decrementCounts(
+      'adoptionCount',
+      adoptions.map((a) => a.practiceId),
+      transaction,
+    );
   },
 };

@@ -14,6 +14,9 @@ export const gradesPersonalData: PersonalDataSource = {
     return rows.map((row) => plain(row, ['claimToken', 'claimedUntil']));
   },
   async erase(userId, _mode, transaction) {
-    await GradeOutbox.update({ status: 'superseded', claimToken: null, claimedUntil: null }, { where: { userId, status: { [Op.in]: ['pending', 'failed'] } }, transaction });
+    await GradeOutbox.update(
+      { status: 'superseded', claimToken: null, claimedUntil: null },
+      { where: { userId, status: { [Op.in]: ['pending', 'failed'] } }, transaction },
+    );
   },
 };

@@ -10,8 +10,15 @@ export const modulesPersonalData: PersonalDataSource = {
   tables: ['module_attempts', 'step_answers'],
   async export(userId, transaction) {
     const attempts = await ModuleAttempt.findAll({ where: { userId }, order: [['id', 'ASC']], transaction });
-    const answers = await StepAnswer.findAll({ where: { attemptId: attempts.map((a) => a.id) }, order: [['id', 'ASC']], transaction });
-    return attempts.map((a) => ({ ...plain(a), answers: answers.filter((s) => s.attemptId === a.id).map((s) => ({ ...plain(s), answer: json(s.answer) })) }));
+    const answers = await StepAnswer.findAll({
+      where: { attemptId: attempts.map((a) => a.id) },
+      order: [['id', 'ASC']],
+      transaction,
+    });
+    return attempts.map((a) => ({
+      ...plain(a),
+      answers: answers.filter((s) => s.attemptId === a.id).map((s) => ({ ...plain(s), answer: json(s.answer) })),
+    }));
   },
   async erase(userId, _mode, transaction) {
     const attempts = await ModuleAttempt.findAll({ attributes: ['id'], where: { userId }, transaction });

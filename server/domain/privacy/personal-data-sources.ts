@@ -10,4 +10,10 @@ import { sessionsPersonalData } from './sessions.personal-data';
  * something about a user adds its source here (test/privacy/personal-data-coverage.test.ts fails
  * until it does). The account comes last: the others may still look the user up.
  */
-export const PERSONAL_DATA_SOURCES: readonly PersonalDataSource[] = [modulesPersonalData, gradesPersonalData, boardPersonalData, sessionsPersonalData, accountPersonalData];
+export const PERSONAL_DATA_SOURCES: readonly PersonalDataSource[] = [
+  modulesPersonalData,
+  gradesPersonalData,
+  boardPersonalData,
+  sessionsPersonalData,
+  accountPersonalData,
+];

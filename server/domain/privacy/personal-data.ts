@@ -26,7 +26,10 @@ export const ERASED_SUB_PREFIX = 'erased:';
 export const isErasedSub = (sub: string): boolean => sub.startsWith(ERASED_SUB_PREFIX);
 
 /** Plain values of a model row without the given fields (secrets such as a launch session's token). */
-export function plain<T extends { get(options: { plain: true }): object }>(row: T, omit: string[] = []): Record<string, unknown> {
+export function plain<T extends { get(options: { plain: true }): object }>(
+  row: T,
+  omit: string[] = [],
+): Record<string, unknown> {
   const values = row.get({ plain: true }) as Record<string, unknown>;
   return Object.fromEntries(Object.entries(values).filter(([key]) => !omit.includes(key)));
 }

@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 /** A user as the platform knows them: the platform's issuer and the LTI `sub`. */
 export const platformUserSchema = z.object({
-  issuer: z.string().trim().max(512, 'is too long').refine((value) => URL.canParse(value), 'must be a URL'),
+  issuer: z
+    .string()
+    .trim()
+    .max(512, 'is too long')
+    .refine((value) => URL.canParse(value), 'must be a URL'),
   sub: z.string().trim().min(1, 'must not be empty').max(255, 'is too long'),
 });
 

@@ -20,10 +20,17 @@ export type Erasure = { userId: number; removed: boolean; alreadyErased: boolean
 /** The user a reference names; `user_not_found` when there is none. */
 async function findUser(ref: unknown): Promise<User> {
   const parsed = userRefSchema.safeParse(ref);
-  if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-  const where = 'userId' in parsed.data ? { id: parsed.data.userId } : { issuer: parsed.data.issuer, sub: parsed.data.sub };
+  if (!parsed.success)
+    throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  const where =
+    'userId' in parsed.data ? { id: parsed.data.userId } : { issuer: parsed.data.issuer, sub: parsed.data.sub };
   const user = await User.findOne({ where });
-  if (!user) throw new SiltaError('user_not_found', 'not_found', 'userId' in parsed.data ? `user ${parsed.data.userId}` : 'no user with that issuer and sub');
+  if (!user)
+    throw new SiltaError(
+      'user_not_found',
+      'not_found',
+      'userId' in parsed.data ? `user ${parsed.data.userId}` : 'no user with that issuer and sub',
+    );
   return user;
 }
 

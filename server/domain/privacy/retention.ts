@@ -20,19 +20,30 @@ export function monthsBefore(now: Date, months: number): Date {
  * `months` months: last active is the user row's `updated_at`, which each launch moves on at
  * least daily (user-activity.ts). Returns the ids erased.
  */
-export async function eraseInactiveUsers(props: { sequelize: Sequelize; months: number; now?: Date; logger?: Logger }): Promise<number[]> {
+export async function eraseInactiveUsers(props: {
+  sequelize: Sequelize;
+  months: number;
+  now?: Date;
+  logger?: Logger;
+}): Promise<number[]> {
   if (props.months <= 0) return [];
   const cutoff = monthsBefore(props.now ?? new Date(), props.months);
   const erased: number[] = [];
   for (;;) {
-    const users = await User.findAll({ attributes: ['id'], where: { updated_at: { [Op.lt]: cutoff }, sub: { [Op.notLike]: `${ERASED_SUB_PREFIX}%` } } as never, order: [['id', 'ASC']], limit: BATCH });
+    const users = await User.findAll({
+      attributes: ['id'],
+      where: { updated_at: { [Op.lt]: cutoff }, sub: { [Op.notLike]: `${ERASED_SUB_PREFIX}%` } } as never,
+      order: [['id', 'ASC']],
+      limit: BATCH,
+    });
     for (const user of users) {
       await eraseUser({ sequelize: props.sequelize, user: { userId: user.id } });
       erased.push(user.id);
     }
     if (users.length < BATCH) break;
   }
-  if (erased.length) props.logger?.info({ count: erased.length, months: props.months }, 'retention: inactive users erased');
+  if (erased.length)
+    props.logger?.info({ count: erased.length, months: props.months }, 'retention: inactive users erased');
   return erased;
 }
 
@@ -43,7 +54,9 @@ export async function eraseInactiveUsers(props: { sequelize: Sequelize; months: 
 export function scheduleRetention(props: { sequelize: Sequelize; months: number; logger: Logger }): { stop(): void } {
   let running: Promise<unknown> = Promise.resolve();
   const run = () => {
-    running = running.then(() => eraseInactiveUsers(props)).catch((err) => props.logger.error({ err }, 'retention run failed'));
+    running = running
+      .then(() => eraseInactiveUsers(props))
+      .catch((err) => props.logger.error({ err }, 'retention run failed'));
   };
   const first = setTimeout(run, 60_000);
   const daily = setInterval(run, DAY_MS);

@@ -11,7 +11,8 @@ import { json, plain, type PersonalDataSource } from './personal-data';
 export function scrubJson(value: unknown, values: Map<string, string | null>): unknown {
   if (typeof value === 'string') return values.has(value) ? values.get(value) : value;
   if (Array.isArray(value)) return value.map((item) => scrubJson(item, values));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubJson(v, values)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubJson(v, values)]));
   return value;
 }
 
@@ -23,14 +24,24 @@ async function sessionsOf(userId: number, transaction: Transaction): Promise<num
   add(await SessionNote.findAll({ attributes: ['sessionId'], where: { authorId: userId }, transaction }));
   add(await SessionVote.findAll({ attributes: ['sessionId'], where: { voterId: userId }, transaction }));
   add(await SessionEventRow.findAll({ attributes: ['sessionId'], where: { actorId: userId }, transaction }));
-  (await LiveSession.findAll({ attributes: ['id'], where: { createdBy: userId }, transaction })).forEach((s) => ids.add(s.id));
+  (await LiveSession.findAll({ attributes: ['id'], where: { createdBy: userId }, transaction })).forEach((s) =>
+    ids.add(s.id),
+  );
   return [...ids];
 }
 
 /** Rewrites the stored payloads of these sessions' events with `values` replaced. */
-async function scrubEvents(sessionIds: number[], values: Map<string, string | null>, transaction: Transaction): Promise<void> {
+async function scrubEvents(
+  sessionIds: number[],
+  values: Map<string, string | null>,
+  transaction: Transaction,
+): Promise<void> {
   if (!values.size || !sessionIds.length) return;
-  const events = await SessionEventRow.findAll({ attributes: ['id', 'payload'], where: { sessionId: { [Op.in]: sessionIds } }, transaction });
+  const events = await SessionEventRow.findAll({
+    attributes: ['id', 'payload'],
+    where: { sessionId: { [Op.in]: sessionIds } },
+    transaction,
+  });
   for (const event of events) {
     const payload = JSON.stringify(scrubJson(JSON.parse(event.payload), values));
     if (payload !== event.payload) await SessionEventRow.update({ payload }, { where: { id: event.id }, transaction });
@@ -49,17 +60,43 @@ export const sessionsPersonalData: PersonalDataSource = {
   async export(userId, transaction) {
     const order: [string, string][] = [['id', 'ASC']];
     return {
-      sessionsRun: (await LiveSession.findAll({ attributes: ['id', 'contextId', 'resourceLinkId', 'title', 'language', 'templateKey', 'createdAt', 'closedAt'], where: { createdBy: userId }, order, transaction })).map((s) => plain(s)),
+      sessionsRun: (
+        await LiveSession.findAll({
+          attributes: [
+            'id',
+            'contextId',
+            'resourceLinkId',
+            'title',
+            'language',
+            'templateKey',
+            'createdAt',
+            'closedAt',
+          ],
+          where: { createdBy: userId },
+          order,
+          transaction,
+        })
+      ).map((s) => plain(s)),
       participation: (await SessionParticipant.findAll({ where: { userId }, order, transaction })).map((p) => plain(p)),
       notes: (await SessionNote.findAll({ where: { authorId: userId }, order, transaction })).map((n) => plain(n)),
       votes: (await SessionVote.findAll({ where: { voterId: userId }, order, transaction })).map((v) => plain(v)),
-      actions: (await SessionEventRow.findAll({ where: { actorId: userId }, order, transaction })).map((e) => ({ ...plain(e), payload: json(e.payload) })),
+      actions: (await SessionEventRow.findAll({ where: { actorId: userId }, order, transaction })).map((e) => ({
+        ...plain(e),
+        payload: json(e.payload),
+      })),
     };
   },
   async erase(userId, mode, transaction) {
     const user = await User.findByPk(userId, { transaction, rejectOnEmpty: true });
     const values = new Map<string, string | null>();
-    for (const personal of [user.name, [user.givenName, user.familyName].filter(Boolean).join(' '), user.givenName, user.familyName, user.email]) if (personal) values.set(personal, null);
+    for (const personal of [
+      user.name,
+      [user.givenName, user.familyName].filter(Boolean).join(' '),
+      user.givenName,
+      user.familyName,
+      user.email,
+    ])
+      if (personal) values.set(personal, null);
     if (mode.remove) {
       const notes = await SessionNote.findAll({ attributes: ['id', 'text'], where: { authorId: userId }, transaction });
       for (const note of notes) if (note.text) values.set(note.text, '');

@@ -19,7 +19,12 @@ export async function noteActive(userId: number, transaction?: Transaction, now:
   if (markedOn.get(userId) === key) return;
   // Plain SQL: Sequelize would write its own clock into updated_at, not `now`.
   const sequelize = User.sequelize!;
-  const touch = (t: Transaction) => sequelize.query('UPDATE users SET updated_at = :now WHERE id = :userId AND updated_at < :day', { replacements: { now, userId, day }, type: QueryTypes.UPDATE, transaction: t });
+  const touch = (t: Transaction) =>
+    sequelize.query('UPDATE users SET updated_at = :now WHERE id = :userId AND updated_at < :day', {
+      replacements: { now, userId, day },
+      type: QueryTypes.UPDATE,
+      transaction: t,
+    });
   if (transaction) await touch(transaction);
   else await inTransaction(sequelize, touch);
   if (markedOn.size >= MARKED_MAX) markedOn.clear();

@@ -12,7 +12,14 @@ import type { Launch } from '../launches/launch.service';
 const REGIONS_TTL_MS = 30_000;
 let cachedRegions: { at: number; regions: Promise<Region[]>; sequelize: unknown } | undefined;
 const watched = new WeakSet<object>();
-const REGION_WRITES = ['afterCreate', 'afterUpdate', 'afterDestroy', 'afterBulkCreate', 'afterBulkUpdate', 'afterBulkDestroy'] as const;
+const REGION_WRITES = [
+  'afterCreate',
+  'afterUpdate',
+  'afterDestroy',
+  'afterBulkCreate',
+  'afterBulkUpdate',
+  'afterBulkDestroy',
+] as const;
 
 /** The regions by wave, then code; read from the store at most every REGIONS_TTL_MS (and after any write to them). */
 export async function listRegions(): Promise<Region[]> {
@@ -22,12 +29,22 @@ export async function listRegions(): Promise<Region[]> {
     // Hooks of the store itself see every model's writes: instance hooks get the row, bulk ones the options.
     const forget = (subject: unknown) => {
       const target = subject as { constructor?: unknown; model?: unknown } | undefined;
-      if (target?.constructor === Region || target?.model === Region || (Array.isArray(subject) && subject[0] instanceof Region)) forgetRegions();
+      if (
+        target?.constructor === Region ||
+        target?.model === Region ||
+        (Array.isArray(subject) && subject[0] instanceof Region)
+      )
+        forgetRegions();
     };
     for (const hook of REGION_WRITES) sequelize.addHook(hook, forget);
   }
   if (!cachedRegions || cachedRegions.sequelize !== sequelize || Date.now() - cachedRegions.at > REGIONS_TTL_MS) {
-    const regions = Region.findAll({ order: [['wave', 'ASC'], ['code', 'ASC']] });
+    const regions = Region.findAll({
+      order: [
+        ['wave', 'ASC'],
+        ['code', 'ASC'],
+      ],
+    });
     cachedRegions = { at: Date.now(), regions, sequelize };
     regions.catch(() => (cachedRegions = undefined));
   }

@@ -20,11 +20,22 @@ export async function boardReport(sequelize: Sequelize, period: ReportPeriod): P
   const createdIn = { createdAt: { [Op.gte]: start, [Op.lt]: end } };
   const sharedPractices = `(SELECT id FROM practices WHERE ${sharedPracticeSql()}${period.platform ? ` AND issuer = ${sequelize.escape(period.platform)}` : ''})`;
   const onVisible = { practiceId: { [Op.in]: sequelize.literal(sharedPractices) } } as WhereOptions;
-  const practices = await Practice.findAll({ attributes: ['createdAt'], where: { [Op.and]: [createdIn, SHARED_PRACTICE, period.platform ? { issuer: period.platform } : {}] } });
-  const comments = await PracticeComment.findAll({ attributes: ['createdAt'], where: { ...createdIn, hiddenAt: null, ...onVisible } });
-  const adoptions = await PracticeAdoption.findAll({ attributes: ['createdAt', 'practiceId', 'regionCode'], where: { ...createdIn, ...onVisible } });
+  const practices = await Practice.findAll({
+    attributes: ['createdAt'],
+    where: { [Op.and]: [createdIn, SHARED_PRACTICE, period.platform ? { issuer: period.platform } : {}] },
+  });
+  const comments = await PracticeComment.findAll({
+    attributes: ['createdAt'],
+    where: { ...createdIn, hiddenAt: null, ...onVisible },
+  });
+  const adoptions = await PracticeAdoption.findAll({
+    attributes: ['createdAt', 'practiceId', 'regionCode'],
+    where: { ...createdIn, ...onVisible },
+  });
 
-  const byMonth = new Map<MonthKey, MonthActivity>(period.months.map((m) => [m, { practices: 0, comments: 0, adoptions: 0 }]));
+  const byMonth = new Map<MonthKey, MonthActivity>(
+    period.months.map((m) => [m, { practices: 0, comments: 0, adoptions: 0 }]),
+  );
   const count = (rows: { createdAt: Date }[], key: keyof MonthActivity) => {
     for (const row of rows) {
       const month = byMonth.get(monthOf(row.createdAt));
@@ -36,7 +47,14 @@ export async function boardReport(sequelize: Sequelize, period: ReportPeriod): P
   const counted = adoptions.filter((a) => byMonth.has(monthOf(a.createdAt)));
   count(counted, 'adoptions');
 
-  const origins = new Map((await Practice.findAll({ attributes: ['id', 'regionCode'], where: { id: { [Op.in]: [...new Set(counted.map((a) => a.practiceId))] } } })).map((p) => [p.id, p.regionCode]));
+  const origins = new Map(
+    (
+      await Practice.findAll({
+        attributes: ['id', 'regionCode'],
+        where: { id: { [Op.in]: [...new Set(counted.map((a) => a.practiceId))] } },
+      })
+    ).map((p) => [p.id, p.regionCode]),
+  );
   const flows = new Map<string, AdoptionFlow>();
   for (const adoption of counted) {
     const origin = origins.get(adoption.practiceId)!;

@@ -39,5 +39,10 @@ export async function completionsReport(sequelize: Sequelize, period: ReportPeri
     const month = byMonth.get(c.month)!;
     month.set(c.module, (month.get(c.module) ?? 0) + 1);
   }
-  return { modules: [...new Set(completions.map((c) => c.module))].sort(), byRegion, byMonth, total: completions.length };
+  return {
+    modules: [...new Set(completions.map((c) => c.module))].sort(),
+    byRegion,
+    byMonth,
+    total: completions.length,
+  };
 }

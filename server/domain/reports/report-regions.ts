@@ -14,7 +14,11 @@ export async function regionsOfUsers(userIds: readonly number[]): Promise<Map<nu
   for (const choice of await UserRegion.findAll({ where: { userId: { [Op.in]: ids } } })) {
     if (known.has(choice.regionCode)) regions.set(choice.userId, choice.regionCode);
   }
-  const launches = await LaunchSession.findAll({ attributes: ['userId', 'custom'], where: { userId: { [Op.in]: ids }, custom: { [Op.like]: '%"region"%' } }, order: [['createdAt', 'ASC']] });
+  const launches = await LaunchSession.findAll({
+    attributes: ['userId', 'custom'],
+    where: { userId: { [Op.in]: ids }, custom: { [Op.like]: '%"region"%' } },
+    order: [['createdAt', 'ASC']],
+  });
   // Later launches overwrite earlier ones and the choice, as at launch time.
   for (const launch of launches) {
     const region = customRegion(launch.custom);

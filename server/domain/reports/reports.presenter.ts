@@ -10,14 +10,21 @@ import { barChart, columnChart } from './svg-chart';
 import { heatmap } from './svg-heatmap';
 
 /** The numbers of one chart as a table: the page shows it under the chart and the CSV is the same table. */
-export type ReportTable = { caption: string; rowHeader: string; columns: string[]; rows: { head: string; cells: number[] }[]; totals?: number[] };
+export type ReportTable = {
+  caption: string;
+  rowHeader: string;
+  columns: string[];
+  rows: { head: string; cells: number[] }[];
+  totals?: number[];
+};
 /** One chart of a report page: its picture (when it has one) and its table. */
 export type ReportChart = { key: string; heading: string; svg?: string; table: ReportTable };
 
 type Context = { lang: Language; period: ReportPeriod; regions: Region[] };
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-const columnTotals = (rows: { cells: number[] }[], width: number) => Array.from({ length: width }, (_v, i) => sum(rows.map((r) => r.cells[i])));
+const columnTotals = (rows: { cells: number[] }[], width: number) =>
+  Array.from({ length: width }, (_v, i) => sum(rows.map((r) => r.cells[i])));
 
 function periodText(ctx: Context) {
   return { from: monthLabel(ctx.period.from, ctx.lang, 'long'), to: monthLabel(ctx.period.to, ctx.lang, 'long') };
@@ -32,7 +39,14 @@ function regionLabel(code: string | null, ctx: Context): string {
 }
 
 /** The table of a series per month: one row per month, a total column when there are several series. */
-function monthTable(caption: string, series: string[], months: MonthKey[], valueOf: (month: MonthKey, s: number) => number, ctx: Context, withTotal: boolean): ReportTable {
+function monthTable(
+  caption: string,
+  series: string[],
+  months: MonthKey[],
+  valueOf: (month: MonthKey, s: number) => number,
+  ctx: Context,
+  withTotal: boolean,
+): ReportTable {
   const t = translator(ctx.lang);
   const rows = months.map((month) => {
     const cells = series.map((_s, i) => valueOf(month, i));
@@ -43,10 +57,18 @@ function monthTable(caption: string, series: string[], months: MonthKey[], value
 }
 
 /** Module completions: by region (bars, every region in wave order and "no region") and by month, stacked by module. */
-export function presentCompletions(data: Completions, moduleTitle: (slug: string) => string, ctx: Context): ReportChart[] {
+export function presentCompletions(
+  data: Completions,
+  moduleTitle: (slug: string) => string,
+  ctx: Context,
+): ReportChart[] {
   const t = translator(ctx.lang);
   const when = periodText(ctx);
-  const codes: (string | null)[] = [...ctx.regions.map((r) => r.code), ...[...data.byRegion.keys()].filter((c) => c !== null && !ctx.regions.some((r) => r.code === c)), null];
+  const codes: (string | null)[] = [
+    ...ctx.regions.map((r) => r.code),
+    ...[...data.byRegion.keys()].filter((c) => c !== null && !ctx.regions.some((r) => r.code === c)),
+    null,
+  ];
   const regionRows = codes.map((code) => ({ head: regionLabel(code, ctx), cells: [data.byRegion.get(code) ?? 0] }));
   const byRegionTitle = t('admin.reports.completions.by_region');
   const modules = data.modules.map(moduleTitle);
@@ -55,8 +77,20 @@ export function presentCompletions(data: Completions, moduleTitle: (slug: string
     {
       key: 'by-region',
       heading: byRegionTitle,
-      svg: barChart({ id: 'chart-by-region', title: byRegionTitle, desc: t('admin.reports.completions.desc', { total: data.total, ...when }), labels: regionRows.map((r) => r.head), values: regionRows.map((r) => r.cells[0]) }),
-      table: { caption: byRegionTitle, rowHeader: t('admin.reports.region'), columns: [t('admin.reports.completions.count')], rows: regionRows, totals: [data.total] },
+      svg: barChart({
+        id: 'chart-by-region',
+        title: byRegionTitle,
+        desc: t('admin.reports.completions.desc', { total: data.total, ...when }),
+        labels: regionRows.map((r) => r.head),
+        values: regionRows.map((r) => r.cells[0]),
+      }),
+      table: {
+        caption: byRegionTitle,
+        rowHeader: t('admin.reports.region'),
+        columns: [t('admin.reports.completions.count')],
+        rows: regionRows,
+        totals: [data.total],
+      },
     },
     {
       key: 'by-month',
@@ -67,10 +101,19 @@ export function presentCompletions(data: Completions, moduleTitle: (slug: string
         desc: t('admin.reports.completions.desc', { total: data.total, ...when }),
         categories: ctx.period.months.map((m) => monthLabel(m, ctx.lang, 'short')),
         series: modules.length ? modules : [t('admin.reports.completions.count')],
-        values: ctx.period.months.map((m) => (data.modules.length ? data.modules.map((slug) => data.byMonth.get(m)?.get(slug) ?? 0) : [0])),
+        values: ctx.period.months.map((m) =>
+          data.modules.length ? data.modules.map((slug) => data.byMonth.get(m)?.get(slug) ?? 0) : [0],
+        ),
         stacked: true,
       }),
-      table: monthTable(byMonthTitle, modules, ctx.period.months, (m, i) => data.byMonth.get(m)?.get(data.modules[i]) ?? 0, ctx, true),
+      table: monthTable(
+        byMonthTitle,
+        modules,
+        ctx.period.months,
+        (m, i) => data.byMonth.get(m)?.get(data.modules[i]) ?? 0,
+        ctx,
+        true,
+      ),
     },
   ];
 }
@@ -85,19 +128,28 @@ export function presentBoard(data: BoardActivity, ctx: Context): ReportChart[] {
   const totals = keys.map((k) => sum([...data.byMonth.values()].map((m) => m[k])));
 
   const order = new Map(ctx.regions.map((r, i) => [r.code, i]));
-  const sorted = (codes: Set<string>) => [...codes].sort((a, b) => (order.get(a) ?? 1e6) - (order.get(b) ?? 1e6) || a.localeCompare(b));
+  const sorted = (codes: Set<string>) =>
+    [...codes].sort((a, b) => (order.get(a) ?? 1e6) - (order.get(b) ?? 1e6) || a.localeCompare(b));
   const origins = sorted(new Set(data.flows.map((f) => f.origin)));
   const adopters = sorted(new Set(data.flows.map((f) => f.adopter)));
-  const count = (origin: string, adopter: string) => data.flows.find((f) => f.origin === origin && f.adopter === adopter)?.adoptions ?? 0;
-  const matrixRows = origins.map((o) => ({ head: regionLabel(o, ctx), cells: [...adopters.map((a) => count(o, a)), sum(adopters.map((a) => count(o, a)))] }));
+  const count = (origin: string, adopter: string) =>
+    data.flows.find((f) => f.origin === origin && f.adopter === adopter)?.adoptions ?? 0;
+  const matrixRows = origins.map((o) => ({
+    head: regionLabel(o, ctx),
+    cells: [...adopters.map((a) => count(o, a)), sum(adopters.map((a) => count(o, a)))],
+  }));
   const waveOf = (code: string) => ctx.regions.find((r) => r.code === code)?.wave;
   const breaks = (codes: string[]) => codes.flatMap((c, i) => (i > 0 && waveOf(c) !== waveOf(codes[i - 1]) ? [i] : []));
   const adoptionsTitle = t('admin.reports.board.adoptions_title');
   const total = sum(data.flows.map((f) => f.adoptions));
 
   const waves = [...new Set(ctx.regions.map((r) => r.wave))].sort((a, b) => a - b);
-  const waveCount = (from: number, to: number) => sum(data.flows.filter((f) => waveOf(f.origin) === from && waveOf(f.adopter) === to).map((f) => f.adoptions));
-  const waveRows = waves.map((w) => ({ head: t('admin.reports.wave', { wave: w }), cells: [...waves.map((to) => waveCount(w, to)), sum(waves.map((to) => waveCount(w, to)))] }));
+  const waveCount = (from: number, to: number) =>
+    sum(data.flows.filter((f) => waveOf(f.origin) === from && waveOf(f.adopter) === to).map((f) => f.adoptions));
+  const waveRows = waves.map((w) => ({
+    head: t('admin.reports.wave', { wave: w }),
+    cells: [...waves.map((to) => waveCount(w, to)), sum(waves.map((to) => waveCount(w, to)))],
+  }));
   const wavesTitle = t('admin.reports.board.waves');
   return [
     {
@@ -106,7 +158,12 @@ export function presentBoard(data: BoardActivity, ctx: Context): ReportChart[] {
       svg: columnChart({
         id: 'chart-activity',
         title: activityTitle,
-        desc: t('admin.reports.board.activity_desc', { practices: totals[0], comments: totals[1], adoptions: totals[2], ...when }),
+        desc: t('admin.reports.board.activity_desc', {
+          practices: totals[0],
+          comments: totals[1],
+          adoptions: totals[2],
+          ...when,
+        }),
         categories: ctx.period.months.map((m) => monthLabel(m, ctx.lang, 'short')),
         series,
         values: ctx.period.months.map((m) => keys.map((k) => data.byMonth.get(m)![k])),
@@ -120,7 +177,12 @@ export function presentBoard(data: BoardActivity, ctx: Context): ReportChart[] {
         ? heatmap({
             id: 'chart-adoptions',
             title: adoptionsTitle,
-            desc: t('admin.reports.board.adoptions_desc', { adoptions: total, origins: origins.length, adopters: adopters.length, ...when }),
+            desc: t('admin.reports.board.adoptions_desc', {
+              adoptions: total,
+              origins: origins.length,
+              adopters: adopters.length,
+              ...when,
+            }),
             rows: origins.map((o) => regionLabel(o, ctx)),
             columns: adopters.map((a) => regionLabel(a, ctx)),
             values: matrixRows.map((r) => r.cells.slice(0, -1)),
@@ -128,12 +190,24 @@ export function presentBoard(data: BoardActivity, ctx: Context): ReportChart[] {
             columnBreaks: breaks(adopters),
           })
         : undefined,
-      table: { caption: adoptionsTitle, rowHeader: t('admin.reports.board.origin'), columns: [...adopters.map((a) => regionLabel(a, ctx)), t('admin.reports.total')], rows: matrixRows, totals: columnTotals(matrixRows, adopters.length + 1) },
+      table: {
+        caption: adoptionsTitle,
+        rowHeader: t('admin.reports.board.origin'),
+        columns: [...adopters.map((a) => regionLabel(a, ctx)), t('admin.reports.total')],
+        rows: matrixRows,
+        totals: columnTotals(matrixRows, adopters.length + 1),
+      },
     },
     {
       key: 'waves',
       heading: wavesTitle,
-      table: { caption: wavesTitle, rowHeader: t('admin.reports.board.origin_wave'), columns: [...waves.map((w) => t('admin.reports.wave', { wave: w })), t('admin.reports.total')], rows: waveRows, totals: columnTotals(waveRows, waves.length + 1) },
+      table: {
+        caption: wavesTitle,
+        rowHeader: t('admin.reports.board.origin_wave'),
+        columns: [...waves.map((w) => t('admin.reports.wave', { wave: w })), t('admin.reports.total')],
+        rows: waveRows,
+        totals: columnTotals(waveRows, waves.length + 1),
+      },
     },
   ];
 }
@@ -152,13 +226,21 @@ export function presentSessions(data: Map<MonthKey, MonthParticipation>, ctx: Co
       svg: columnChart({
         id: 'chart-participation',
         title,
-        desc: t('admin.reports.sessions.desc', { sessions: totals[0], notes: totals[2], votes: totals[3], ...periodText(ctx) }),
+        desc: t('admin.reports.sessions.desc', {
+          sessions: totals[0],
+          notes: totals[2],
+          votes: totals[3],
+          ...periodText(ctx),
+        }),
         categories: ctx.period.months.map((m) => monthLabel(m, ctx.lang, 'short')),
         series,
         values: ctx.period.months.map((m) => keys.map((k) => data.get(m)![k])),
       }),
       // No totals row: the same person takes part in several months.
-      table: { ...monthTable(title, series, ctx.period.months, (m, i) => data.get(m)![keys[i]], ctx, false), totals: undefined },
+      table: {
+        ...monthTable(title, series, ctx.period.months, (m, i) => data.get(m)![keys[i]], ctx, false),
+        totals: undefined,
+      },
     },
   ];
 }

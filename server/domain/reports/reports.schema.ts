@@ -10,7 +10,8 @@ const DEFAULT_MONTHS = 12;
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 // An empty field of the filter form means "not chosen".
-const optional = (schema: z.ZodString) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+const optional = (schema: z.ZodString) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
 /** The filter of every report page and CSV download (a GET form: from, to, platform). */
 export const reportQuery = z.object({
@@ -40,13 +41,16 @@ export const csvParam = reportParam.extend({ chart: z.string().regex(/^[a-z-]{1,
 export function periodOf(query: ReportQuery, platforms: readonly string[], now: Date = new Date()): ReportPeriod {
   for (const field of ['from', 'to'] as const) {
     const value = query[field];
-    if (value !== undefined && !MONTH.test(value)) throw new SiltaError('report_month_invalid', 'bad_request', `${field}: ${value}`, { value });
+    if (value !== undefined && !MONTH.test(value))
+      throw new SiltaError('report_month_invalid', 'bad_request', `${field}: ${value}`, { value });
   }
   const to = query.to ?? monthOf(now);
   const from = query.from ?? addMonths(to, 1 - DEFAULT_MONTHS);
   const span = monthSpan(from, to);
   if (span < 1) throw new SiltaError('report_period_reversed', 'bad_request', `${from} > ${to}`);
-  if (span > MAX_REPORT_MONTHS) throw new SiltaError('report_period_too_long', 'bad_request', `${span} months`, { max: MAX_REPORT_MONTHS });
-  if (query.platform !== undefined && !platforms.includes(query.platform)) throw new SiltaError('report_platform_unknown', 'bad_request', query.platform);
+  if (span > MAX_REPORT_MONTHS)
+    throw new SiltaError('report_period_too_long', 'bad_request', `${span} months`, { max: MAX_REPORT_MONTHS });
+  if (query.platform !== undefined && !platforms.includes(query.platform))
+    throw new SiltaError('report_platform_unknown', 'bad_request', query.platform);
   return { from, to, months: monthsBetween(from, to), platform: query.platform };
 }

@@ -21,7 +21,14 @@ export function esc(text: string): string {
 const fmt = (n: number) => String(Math.round(n * 100) / 100);
 
 /** The opening of a chart: role, accessible name and description, the patterns of its series. */
-export function svgOpen(id: string, width: number, height: number, title: string, desc: string, seriesCount = 0): string {
+export function svgOpen(
+  id: string,
+  width: number,
+  height: number,
+  title: string,
+  desc: string,
+  seriesCount = 0,
+): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" id="${esc(id)}" viewBox="0 0 ${fmt(width)} ${fmt(height)}" width="${fmt(width)}" height="${fmt(height)}" role="img" aria-labelledby="${esc(id)}-title ${esc(id)}-desc" ${FONT}>`,
     `<title id="${esc(id)}-title">${esc(title)}</title>`,
@@ -34,7 +41,12 @@ export function svgOpen(id: string, width: number, height: number, title: string
 function pattern(id: string, index: number): string {
   const colour = COLOURS[index % COLOURS.length];
   const base = `<rect width="8" height="8" fill="${colour}"/>`;
-  const marks = ['', '<rect width="2.5" height="8" fill="#ffffff"/>', '<circle cx="4" cy="4" r="1.6" fill="#ffffff"/>', '<path d="M0 4H8M4 0V8" stroke="#ffffff" stroke-width="1.5"/>'][index % 4];
+  const marks = [
+    '',
+    '<rect width="2.5" height="8" fill="#ffffff"/>',
+    '<circle cx="4" cy="4" r="1.6" fill="#ffffff"/>',
+    '<path d="M0 4H8M4 0V8" stroke="#ffffff" stroke-width="1.5"/>',
+  ][index % 4];
   const turn = index % 4 === 1 ? ' patternTransform="rotate(45)"' : '';
   return `<pattern id="${esc(id)}-s${index}" patternUnits="userSpaceOnUse" width="8" height="8"${turn}>${base}${marks}</pattern>`;
 }
@@ -97,7 +109,9 @@ export function columnChart(chart: ColumnChart): string {
   const parts: string[] = [svgOpen(id, width, height, chart.title, chart.desc, series.length)];
   if (series.length > 1) parts.push(legend(id, series, LEFT));
   for (let v = 0; v <= max; v += step) {
-    parts.push(`<line x1="${LEFT}" x2="${fmt(width - 8)}" y1="${fmt(y(v))}" y2="${fmt(y(v))}" stroke="${GRID}" stroke-width="${v ? 0.5 : 1}"/>`);
+    parts.push(
+      `<line x1="${LEFT}" x2="${fmt(width - 8)}" y1="${fmt(y(v))}" y2="${fmt(y(v))}" stroke="${GRID}" stroke-width="${v ? 0.5 : 1}"/>`,
+    );
     parts.push(`<text x="${LEFT - 6}" y="${fmt(y(v) + 4)}" text-anchor="end" fill="${INK}">${v}</text>`);
   }
   categories.forEach((label, c) => {
@@ -107,19 +121,35 @@ export function columnChart(chart: ColumnChart): string {
       if (!value) return;
       const x = stacked ? x0 : x0 + s * barWidth;
       const from = stacked ? base : 0;
-      parts.push(`<rect x="${fmt(x)}" y="${fmt(y(from + value))}" width="${fmt(barWidth - 2)}" height="${fmt(y(from) - y(from + value))}" fill="${seriesFill(id, s)}" stroke="${INK}" stroke-width="0.75"/>`);
-      if (!stacked) parts.push(`<text x="${fmt(x + (barWidth - 2) / 2)}" y="${fmt(y(value) - 3)}" text-anchor="middle" fill="${INK}" font-size="10">${value}</text>`);
+      parts.push(
+        `<rect x="${fmt(x)}" y="${fmt(y(from + value))}" width="${fmt(barWidth - 2)}" height="${fmt(y(from) - y(from + value))}" fill="${seriesFill(id, s)}" stroke="${INK}" stroke-width="0.75"/>`,
+      );
+      if (!stacked)
+        parts.push(
+          `<text x="${fmt(x + (barWidth - 2) / 2)}" y="${fmt(y(value) - 3)}" text-anchor="middle" fill="${INK}" font-size="10">${value}</text>`,
+        );
       base += value;
     });
-    if (stacked && totals[c]) parts.push(`<text x="${fmt(x0 + (barWidth - 2) / 2)}" y="${fmt(y(totals[c]) - 3)}" text-anchor="middle" fill="${INK}" font-size="11">${totals[c]}</text>`);
+    if (stacked && totals[c])
+      parts.push(
+        `<text x="${fmt(x0 + (barWidth - 2) / 2)}" y="${fmt(y(totals[c]) - 3)}" text-anchor="middle" fill="${INK}" font-size="11">${totals[c]}</text>`,
+      );
     const labelX = x0 + (perGroup * barWidth) / 2;
-    parts.push(`<text transform="translate(${fmt(labelX)} ${fmt(top + PLOT_HEIGHT + 14)}) rotate(-40)" text-anchor="end" fill="${INK}">${esc(label)}</text>`);
+    parts.push(
+      `<text transform="translate(${fmt(labelX)} ${fmt(top + PLOT_HEIGHT + 14)}) rotate(-40)" text-anchor="end" fill="${INK}">${esc(label)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('');
 }
 
-export type BarChart = { id: string; title: string; desc: string; labels: readonly string[]; values: readonly number[] };
+export type BarChart = {
+  id: string;
+  title: string;
+  desc: string;
+  labels: readonly string[];
+  values: readonly number[];
+};
 
 const BAR_PLOT_WIDTH = 360;
 const ROW = 24;
@@ -135,7 +165,10 @@ export function barChart(chart: BarChart): string {
     const top = 12 + i * ROW;
     const length = (chart.values[i] / max) * BAR_PLOT_WIDTH;
     parts.push(`<text x="${labelWidth - 8}" y="${top + 15}" text-anchor="end" fill="${INK}">${esc(label)}</text>`);
-    if (chart.values[i]) parts.push(`<rect x="${labelWidth}" y="${top + 3}" width="${fmt(length)}" height="${ROW - 6}" fill="${seriesFill(chart.id, 0)}" stroke="${INK}" stroke-width="0.75"/>`);
+    if (chart.values[i])
+      parts.push(
+        `<rect x="${labelWidth}" y="${top + 3}" width="${fmt(length)}" height="${ROW - 6}" fill="${seriesFill(chart.id, 0)}" stroke="${INK}" stroke-width="0.75"/>`,
+      );
     parts.push(`<text x="${fmt(labelWidth + length + 6)}" y="${top + 15}" fill="${INK}">${chart.values[i]}</text>`);
   });
   parts.push(`<line x1="${labelWidth}" x2="${labelWidth}" y1="8" y2="${height - 4}" stroke="${INK}"/>`);

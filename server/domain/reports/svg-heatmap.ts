@@ -40,20 +40,35 @@ export function heatmap(chart: Heatmap): string {
   const height = top + chart.rows.length * CELL + 10;
   const parts = [svgOpen(chart.id, width, height, chart.title, chart.desc)];
   chart.columns.forEach((label, c) => {
-    parts.push(`<text transform="translate(${labelWidth + c * CELL + CELL / 2 + 4} ${top - 8}) rotate(-55)" fill="${INK}">${esc(label)}</text>`);
+    parts.push(
+      `<text transform="translate(${labelWidth + c * CELL + CELL / 2 + 4} ${top - 8}) rotate(-55)" fill="${INK}">${esc(label)}</text>`,
+    );
   });
   chart.rows.forEach((label, r) => {
     const y = top + r * CELL;
-    parts.push(`<text x="${labelWidth - 8}" y="${y + CELL / 2 + 4}" text-anchor="end" fill="${INK}">${esc(label)}</text>`);
+    parts.push(
+      `<text x="${labelWidth - 8}" y="${y + CELL / 2 + 4}" text-anchor="end" fill="${INK}">${esc(label)}</text>`,
+    );
     chart.values[r].forEach((count, c) => {
       const shade = SHADES[level(count, max)];
       const x = labelWidth + c * CELL;
-      parts.push(`<rect x="${x}" y="${y}" width="${CELL - 2}" height="${CELL - 2}" fill="${shade.fill}" stroke="#8a949e" stroke-width="0.75"/>`);
-      if (count) parts.push(`<text x="${x + (CELL - 2) / 2}" y="${y + CELL / 2 + 3}" text-anchor="middle" fill="${shade.text}">${count}</text>`);
+      parts.push(
+        `<rect x="${x}" y="${y}" width="${CELL - 2}" height="${CELL - 2}" fill="${shade.fill}" stroke="#8a949e" stroke-width="0.75"/>`,
+      );
+      if (count)
+        parts.push(
+          `<text x="${x + (CELL - 2) / 2}" y="${y + CELL / 2 + 3}" text-anchor="middle" fill="${shade.text}">${count}</text>`,
+        );
     });
   });
-  for (const r of chart.rowBreaks ?? []) parts.push(`<line x1="0" x2="${width}" y1="${top + r * CELL - 1}" y2="${top + r * CELL - 1}" stroke="${INK}" stroke-width="2"/>`);
-  for (const c of chart.columnBreaks ?? []) parts.push(`<line x1="${labelWidth + c * CELL - 1}" x2="${labelWidth + c * CELL - 1}" y1="0" y2="${height}" stroke="${INK}" stroke-width="2"/>`);
+  for (const r of chart.rowBreaks ?? [])
+    parts.push(
+      `<line x1="0" x2="${width}" y1="${top + r * CELL - 1}" y2="${top + r * CELL - 1}" stroke="${INK}" stroke-width="2"/>`,
+    );
+  for (const c of chart.columnBreaks ?? [])
+    parts.push(
+      `<line x1="${labelWidth + c * CELL - 1}" x2="${labelWidth + c * CELL - 1}" y1="0" y2="${height}" stroke="${INK}" stroke-width="2"/>`,
+    );
   parts.push('</svg>');
   return parts.join('');
 }

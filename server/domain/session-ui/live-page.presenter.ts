@@ -1,6 +1,12 @@
 import { translator, type Language } from '../../i18n';
 import { formatRemaining } from './time-left';
-import { NOTE_COLOURS, type ClusterView, type NoteView, type SessionState, type TimerView } from '../../sockets/session-events';
+import {
+  NOTE_COLOURS,
+  type ClusterView,
+  type NoteView,
+  type SessionState,
+  type TimerView,
+} from '../../sockets/session-events';
 
 /** The id the note `<template>` carries; the browser client replaces it with a note's id. */
 export const NOTE_PLACEHOLDER = '__NOTE__';
@@ -29,11 +35,13 @@ export type NoteModel = {
   frozen: boolean;
 };
 
-const options = (items: { key: string; label: string }[], selected: string | null): Option[] => items.map((i) => ({ value: i.key, label: i.label, selected: i.key === selected }));
+const options = (items: { key: string; label: string }[], selected: string | null): Option[] =>
+  items.map((i) => ({ value: i.key, label: i.label, selected: i.key === selected }));
 
 function timerText(timer: TimerView, serverNow: string, t: ReturnType<typeof translator>): string {
   if (timer.status === 'running') return formatRemaining(Date.parse(timer.endsAt) - Date.parse(serverNow));
-  if (timer.status === 'paused') return t('session_ui.client.timer_paused', { time: formatRemaining(timer.remainingMs) });
+  if (timer.status === 'paused')
+    return t('session_ui.client.timer_paused', { time: formatRemaining(timer.remainingMs) });
   return t('session_ui.client.timer_idle');
 }
 
@@ -42,7 +50,10 @@ function timerText(timer: TimerView, serverNow: string, t: ReturnType<typeof tra
  * (`session_ui.client`) and the page's that it redraws (presence, colours, clusters, vote counts).
  */
 function clientStrings(t: ReturnType<typeof translator>): Record<string, string> {
-  const group = (key: string, prefix: string) => Object.fromEntries(Object.entries(t(key, { returnObjects: true }) as Record<string, string>).map(([k, v]) => [`${prefix}${k}`, v]));
+  const group = (key: string, prefix: string) =>
+    Object.fromEntries(
+      Object.entries(t(key, { returnObjects: true }) as Record<string, string>).map(([k, v]) => [`${prefix}${k}`, v]),
+    );
   const keep = (key: string, ...names: string[]) => t(key, Object.fromEntries(names.map((n) => [n, `{{${n}}}`])));
   return {
     ...group('session_ui.client', ''),
@@ -73,8 +84,12 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
   const phaseLocked = session.phase !== null && session.lockedPhases.includes(session.phase);
   const stopsParticipants = session.locked || phaseLocked;
   const clusterLabels = new Map(state.clusters.map((c) => [c.id, c.label]));
-  const colourOptions = (selected: string | null) => NOTE_COLOURS.map((c) => ({ value: c, label: t(`session_ui.colours.${c}`), selected: c === selected }));
-  const clusterOptions = (clusters: ClusterView[], selected: string | null) => [{ value: '', label: t('session_ui.note.no_cluster'), selected: selected === null }, ...clusters.map((c) => ({ value: c.id, label: c.label, selected: c.id === selected }))];
+  const colourOptions = (selected: string | null) =>
+    NOTE_COLOURS.map((c) => ({ value: c, label: t(`session_ui.colours.${c}`), selected: c === selected }));
+  const clusterOptions = (clusters: ClusterView[], selected: string | null) => [
+    { value: '', label: t('session_ui.note.no_cluster'), selected: selected === null },
+    ...clusters.map((c) => ({ value: c.id, label: c.label, selected: c.id === selected })),
+  ];
 
   const votesBadge = (noteId: string) => {
     const total = votes.totals?.[noteId] ?? 0;
@@ -117,7 +132,16 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
   }));
 
   const votesLeft = Math.max(0, session.voteBudget - votes.used);
-  const placeholder: NoteView = { id: NOTE_PLACEHOLDER, lane: '', column: '', phase: null, text: '', colour: NOTE_COLOURS[0], clusterId: null, author: { handle: '', name: null } };
+  const placeholder: NoteView = {
+    id: NOTE_PLACEHOLDER,
+    lane: '',
+    column: '',
+    phase: null,
+    text: '',
+    colour: NOTE_COLOURS[0],
+    clusterId: null,
+    author: { handle: '', name: null },
+  };
   const sessionUrl = `/sessions/${session.id}?lt=${encodeURIComponent(lt)}`;
   return {
     lang: language,
@@ -132,7 +156,11 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
     columns: template.columns,
     session,
     me,
-    template: { title: template.title, description: template.description, phases: options(template.phases, session.phase) },
+    template: {
+      title: template.title,
+      description: template.description,
+      phases: options(template.phases, session.phase),
+    },
     phaseLabel: template.phases.find((p) => p.key === session.phase)?.label ?? t('session_ui.no_phase'),
     phaseLocked,
     timerText: timerText(session.timer, state.serverNow, t),

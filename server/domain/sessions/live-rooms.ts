@@ -41,10 +41,13 @@ export class LiveRooms {
     room.timerEnd = undefined;
     if (!endsAt) return;
     // setTimeout's limit is about 24.8 days; session timers are at most hours.
-    room.timerEnd = setTimeout(() => {
-      room.timerEnd = undefined;
-      onEnd();
-    }, Math.max(0, endsAt.getTime() - Date.now()));
+    room.timerEnd = setTimeout(
+      () => {
+        room.timerEnd = undefined;
+        onEnd();
+      },
+      Math.max(0, endsAt.getTime() - Date.now()),
+    );
     room.timerEnd.unref();
   }
 

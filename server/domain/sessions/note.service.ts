@@ -13,11 +13,17 @@ type Base = { sequelize: Sequelize; actor: SessionActor; sessionId: number; clie
 
 /** A lane and column must be the template's. */
 function requirePlace(template: SessionTemplate, lane: string, column: string): void {
-  if (!template.lanes.some((l) => l.key === lane) || !template.columns.some((c) => c.key === column)) throw new SiltaError('session_place_unknown', 'bad_request', `${lane}/${column}`);
+  if (!template.lanes.some((l) => l.key === lane) || !template.columns.some((c) => c.key === column))
+    throw new SiltaError('session_place_unknown', 'bad_request', `${lane}/${column}`);
 }
 
 /** A live note of the session by its client id, or `note_not_found`. */
-export async function noteOf(sequelize: Sequelize, session: LiveSession, noteId: string, transaction: Transaction): Promise<SessionNote> {
+export async function noteOf(
+  sequelize: Sequelize,
+  session: LiveSession,
+  noteId: string,
+  transaction: Transaction,
+): Promise<SessionNote> {
   const note = await liveNoteOf(sequelize, session.id, noteId, transaction);
   if (!note) throw new SiltaError('note_not_found', 'not_found', noteId);
   return note;
@@ -27,14 +33,29 @@ export async function noteOf(sequelize: Sequelize, session: LiveSession, noteId:
 const sameName = (label: string) => label.trim().replace(/\s+/g, ' ').toLocaleLowerCase();
 
 /** Refuses a group name another live group of the session already has (`except`: the group being renamed). */
-async function requireUniqueClusterName(session: LiveSession, label: string, transaction: Transaction, except?: string): Promise<void> {
-  const clusters = await SessionCluster.findAll({ attributes: ['clientId', 'label'], where: { sessionId: session.id, deletedAt: null }, transaction });
+async function requireUniqueClusterName(
+  session: LiveSession,
+  label: string,
+  transaction: Transaction,
+  except?: string,
+): Promise<void> {
+  const clusters = await SessionCluster.findAll({
+    attributes: ['clientId', 'label'],
+    where: { sessionId: session.id, deletedAt: null },
+    transaction,
+  });
   const wanted = sameName(label);
-  if (clusters.some((c) => c.clientId !== except && sameName(c.label) === wanted)) throw new SiltaError('cluster_name_taken', 'conflict', label, { label: label.trim() });
+  if (clusters.some((c) => c.clientId !== except && sameName(c.label) === wanted))
+    throw new SiltaError('cluster_name_taken', 'conflict', label, { label: label.trim() });
 }
 
 /** A live cluster of the session by its client id, or `cluster_not_found`. */
-async function clusterOf(sequelize: Sequelize, session: LiveSession, clusterId: string, transaction: Transaction): Promise<SessionCluster> {
+async function clusterOf(
+  sequelize: Sequelize,
+  session: LiveSession,
+  clusterId: string,
+  transaction: Transaction,
+): Promise<SessionCluster> {
   const cluster = await liveClusterOf(sequelize, session.id, clusterId, transaction);
   if (!cluster) throw new SiltaError('cluster_not_found', 'not_found', clusterId);
   return cluster;
@@ -48,8 +69,21 @@ export function addNote(props: Base & { note: Omit<NoteAdd, 'sessionId' | 'clien
     plan: ({ session, template, actorName }) => {
       requireUnlocked(props.actor, session);
       requirePlace(template, props.note.lane, props.note.column);
-      const note = { sessionId: session.id, clientId: props.clientId, authorId: props.actor.userId, lane: props.note.lane, columnKey: props.note.column, phase: session.phase, text: props.note.text, colour: props.note.colour ?? 'yellow', createdAt: new Date() };
-      return { body: { note: presentNoteBody({ ...note, clusterId: null }, session, actorName) }, writes: [noteInsert(note)] };
+      const note = {
+        sessionId: session.id,
+        clientId: props.clientId,
+        authorId: props.actor.userId,
+        lane: props.note.lane,
+        columnKey: props.note.column,
+        phase: session.phase,
+        text: props.note.text,
+        colour: props.note.colour ?? 'yellow',
+        createdAt: new Date(),
+      };
+      return {
+        body: { note: presentNoteBody({ ...note, clusterId: null }, session, actorName) },
+        writes: [noteInsert(note)],
+      };
     },
   });
 }
@@ -73,9 +107,11 @@ function changeNote<K extends 'note:edited' | 'note:moved' | 'note:coloured' | '
   });
 }
 
-export const editNote = (props: Base & { noteId: string; text: string }) => changeNote(props, 'note:edited', async () => ({ text: props.text }));
+export const editNote = (props: Base & { noteId: string; text: string }) =>
+  changeNote(props, 'note:edited', async () => ({ text: props.text }));
 
-export const colourNote = (props: Base & { noteId: string; colour: string }) => changeNote(props, 'note:coloured', async () => ({ colour: props.colour }));
+export const colourNote = (props: Base & { noteId: string; colour: string }) =>
+  changeNote(props, 'note:coloured', async () => ({ colour: props.colour }));
 
 export function moveNote(props: Base & { noteId: string; lane: string; column: string }) {
   return runMutation({
@@ -121,7 +157,10 @@ export function createCluster(props: Base & { label: string }) {
     apply: async ({ session, transaction }) => {
       requireUnlocked(props.actor, session);
       await requireUniqueClusterName(session, props.label, transaction);
-      const cluster = await SessionCluster.create({ sessionId: session.id, clientId: props.clientId, label: props.label }, { transaction });
+      const cluster = await SessionCluster.create(
+        { sessionId: session.id, clientId: props.clientId, label: props.label },
+        { transaction },
+      );
       return { cluster: presentCluster(cluster) };
     },
   });
@@ -149,7 +188,10 @@ export function deleteCluster(props: Base & { clusterId: string }) {
     apply: async ({ session, transaction }) => {
       requireUnlocked(props.actor, session);
       const cluster = await clusterOf(props.sequelize, session, props.clusterId, transaction);
-      await SessionNote.update({ clusterId: null }, { where: { sessionId: session.id, clusterId: cluster.clientId }, transaction });
+      await SessionNote.update(
+        { clusterId: null },
+        { where: { sessionId: session.id, clusterId: cluster.clientId }, transaction },
+      );
       await cluster.update({ deletedAt: new Date() }, { transaction });
       return { clusterId: cluster.clientId };
     },

@@ -27,7 +27,8 @@ export function vote(props: Base & { noteId: string; delta: 1 | -1 }) {
       const count = (mine?.count ?? 0) + props.delta;
       if (props.delta === 1) {
         const used = (await SessionVote.sum('count', { where: { sessionId: session.id, voterId }, transaction })) || 0;
-        if (used + 1 > session.voteBudget) throw new SiltaError('vote_budget_exceeded', 'conflict', undefined, { budget: session.voteBudget });
+        if (used + 1 > session.voteBudget)
+          throw new SiltaError('vote_budget_exceeded', 'conflict', undefined, { budget: session.voteBudget });
       } else if (!mine) throw new SiltaError('vote_not_found', 'conflict');
       if (!mine) await SessionVote.create({ sessionId: session.id, noteId, voterId, count }, { transaction });
       else if (count > 0) await mine.update({ count }, { transaction });
@@ -46,7 +47,11 @@ export function revealVotes(props: Base) {
     apply: async ({ session, transaction }) => {
       requireFacilitator(props.actor);
       session.set({ votesRevealed: true });
-      const notes = await SessionNote.findAll({ where: { sessionId: session.id, deletedAt: null }, attributes: ['id', 'clientId'], transaction });
+      const notes = await SessionNote.findAll({
+        where: { sessionId: session.id, deletedAt: null },
+        attributes: ['id', 'clientId'],
+        transaction,
+      });
       const byRow = new Map(notes.map((n) => [n.id, n.clientId]));
       const totals: Record<string, number> = {};
       for (const v of await SessionVote.findAll({ where: { sessionId: session.id }, transaction })) {
@@ -94,7 +99,8 @@ export function setLock(props: Base & { lock: LockInput; locked: boolean }) {
       const { lock } = props;
       if (lock.scope === 'board') session.set({ locked: props.locked });
       else {
-        if (!template.phases.some((p) => p.key === lock.phase)) throw new SiltaError('session_phase_unknown', 'bad_request', lock.phase);
+        if (!template.phases.some((p) => p.key === lock.phase))
+          throw new SiltaError('session_phase_unknown', 'bad_request', lock.phase);
         const phases = new Set(lockedPhasesOf(session));
         if (props.locked) phases.add(lock.phase);
         else phases.delete(lock.phase);
@@ -112,7 +118,8 @@ export function setPhase(props: Base & { phase: string }) {
     type: 'phase:changed',
     apply: async ({ session, template }) => {
       requireFacilitator(props.actor);
-      if (!template.phases.some((p) => p.key === props.phase)) throw new SiltaError('session_phase_unknown', 'bad_request', props.phase);
+      if (!template.phases.some((p) => p.key === props.phase))
+        throw new SiltaError('session_phase_unknown', 'bad_request', props.phase);
       session.set({ phase: props.phase });
       return { phase: props.phase };
     },
@@ -132,12 +139,20 @@ export function timer(props: Base & { action: 'start' | 'pause' | 'reset'; durat
       requireFacilitator(props.actor);
       const now = Date.now();
       if (props.action === 'start') {
-        const ms = props.durationSeconds !== undefined ? props.durationSeconds * 1000 : session.timerEndsAt ? null : session.timerRemainingMs;
+        const ms =
+          props.durationSeconds !== undefined
+            ? props.durationSeconds * 1000
+            : session.timerEndsAt
+              ? null
+              : session.timerRemainingMs;
         if (ms === null || ms === undefined) throw new SiltaError('timer_duration_required', 'bad_request');
         session.set({ timerEndsAt: new Date(now + ms), timerRemainingMs: null });
       } else if (props.action === 'pause') {
         if (!session.timerEndsAt) throw new SiltaError('timer_not_running', 'conflict');
-        session.set({ timerRemainingMs: Math.max(0, new Date(session.timerEndsAt).getTime() - now), timerEndsAt: null });
+        session.set({
+          timerRemainingMs: Math.max(0, new Date(session.timerEndsAt).getTime() - now),
+          timerEndsAt: null,
+        });
       } else session.set({ timerEndsAt: null, timerRemainingMs: null });
       return { timer: timerView(session), serverNow: new Date(now).toISOString() };
     },
@@ -162,10 +177,21 @@ export function closeSession(props: Base) {
 }
 
 async function reportCompletions(session: LiveSession, transaction: Transaction): Promise<void> {
-  const [link, context] = await Promise.all([ResourceLink.findByPk(session.resourceLinkId!, { transaction }), Context.findByPk(session.contextId, { transaction })]);
+  const [link, context] = await Promise.all([
+    ResourceLink.findByPk(session.resourceLinkId!, { transaction }),
+    Context.findByPk(session.contextId, { transaction }),
+  ]);
   if (!link || !context || (!link.agsLineitem && !link.agsLineitems)) return;
-  const authors = await SessionNote.findAll({ where: { sessionId: session.id }, attributes: ['authorId'], transaction });
-  const voters = await SessionVote.findAll({ where: { sessionId: session.id, count: { [Op.gt]: 0 } }, attributes: ['voterId'], transaction });
+  const authors = await SessionNote.findAll({
+    where: { sessionId: session.id },
+    attributes: ['authorId'],
+    transaction,
+  });
+  const voters = await SessionVote.findAll({
+    where: { sessionId: session.id, count: { [Op.gt]: 0 } },
+    attributes: ['voterId'],
+    transaction,
+  });
   const contributors = new Set([...authors.map((n) => n.authorId), ...voters.map((v) => v.voterId)]);
   for (const userId of contributors) {
     await enqueueScore(transaction, {

@@ -1,21 +1,44 @@
 import { Op, type Sequelize, type Transaction } from 'sequelize';
 import { SiltaError } from '../../errors';
-import { inTransaction, onPostgresConnection, onSqliteWriter, type PostgresClient, type SqliteWriter } from '../../store/transaction';
+import {
+  inTransaction,
+  onPostgresConnection,
+  onSqliteWriter,
+  type PostgresClient,
+  type SqliteWriter,
+} from '../../store/transaction';
 import { LiveSession, SessionEventRow } from '../../store/session-models';
 import type { ClientId, SessionEventMap, SessionEventType } from '../../sockets/session-events';
 import type { SessionActor } from './session.policy';
 import { displayName } from '../people/display-names';
-import { eventInsert, eventOfClientId, inlined, nextSeqTake, runStatement, seqBump, sessionRowRead, sessionWithActor, takeNextSeq, type Statement } from './session-rows';
+import {
+  eventInsert,
+  eventOfClientId,
+  inlined,
+  nextSeqTake,
+  runStatement,
+  seqBump,
+  sessionRowRead,
+  sessionWithActor,
+  takeNextSeq,
+  type Statement,
+} from './session-rows';
 import type { SessionTemplate } from './session-template';
 
 /** What a mutation stores in the log: the broadcast payload, plus fields only some viewers may see. */
-export type StoredEvent<K extends SessionEventType = SessionEventType> = { type: K; data: SessionEventMap[K] & { voterId?: number } };
+export type StoredEvent<K extends SessionEventType = SessionEventType> = {
+  type: K;
+  data: SessionEventMap[K] & { voterId?: number };
+};
 
 /** The payload a mutation produces, without the fields the runner adds. */
-export type EventBody<K extends SessionEventType> = Omit<SessionEventMap[K], 'seq' | 'sessionId' | 'clientId'> & { voterId?: number };
+export type EventBody<K extends SessionEventType> = Omit<SessionEventMap[K], 'seq' | 'sessionId' | 'clientId'> & {
+  voterId?: number;
+};
 
 /** A newly applied mutation carries its event and the session as it stands after it; a retry only its original seq. */
-export type MutationResult<K extends SessionEventType = SessionEventType> = { seq: number; event?: undefined } | { seq: number; event: StoredEvent<K>; session: LiveSession };
+export type MutationResult<K extends SessionEventType = SessionEventType> =
+  { seq: number; event?: undefined } | { seq: number; event: StoredEvent<K>; session: LiveSession };
 
 export type MutationContext = {
   session: LiveSession;
@@ -47,11 +70,18 @@ export function templateOf(session: LiveSession): SessionTemplate {
  */
 export async function sessionFor(actor: SessionActor, sessionId: number): Promise<LiveSession> {
   const session = await LiveSession.findByPk(sessionId);
-  if (!session || session.contextId !== actor.contextId) throw new SiltaError('session_not_found', 'not_found', String(sessionId));
+  if (!session || session.contextId !== actor.contextId)
+    throw new SiltaError('session_not_found', 'not_found', String(sessionId));
   return session;
 }
 
-type MutationProps<K extends SessionEventType> = { sequelize: Sequelize; actor: SessionActor; sessionId: number; clientId: ClientId; type: K };
+type MutationProps<K extends SessionEventType> = {
+  sequelize: Sequelize;
+  actor: SessionActor;
+  sessionId: number;
+  clientId: ClientId;
+  type: K;
+};
 
 /**
  * Runs one session mutation (decision 0007) in ONE transaction: takes the session's next seq
@@ -65,19 +95,34 @@ type MutationProps<K extends SessionEventType> = { sequelize: Sequelize; actor: 
  * client id was applied before. If so the answer is the original seq (nothing re-applied, nothing
  * broadcast), or `client_id_reused` when it was another command or another user.
  */
-export async function runMutation<K extends SessionEventType>(props: MutationProps<K> & { apply: (ctx: MutationContext) => Promise<EventBody<K>> }): Promise<MutationResult<K>> {
+export async function runMutation<K extends SessionEventType>(
+  props: MutationProps<K> & { apply: (ctx: MutationContext) => Promise<EventBody<K>> },
+): Promise<MutationResult<K>> {
   const { sequelize, actor, sessionId, clientId, type } = props;
   try {
     return await inTransaction(sequelize, async (transaction) => {
-      const taken = await takeNextSeq(sequelize, { sessionId, contextId: actor.contextId, actorId: actor.userId }, transaction);
+      const taken = await takeNextSeq(
+        sequelize,
+        { sessionId, contextId: actor.contextId, actorId: actor.userId },
+        transaction,
+      );
       if (!taken) throw new SiltaError('session_not_found', 'not_found', String(sessionId));
       const { session } = taken;
       if (session.closedAt) throw new SiltaError('session_closed', 'conflict');
-      const body = await props.apply({ session, template: templateOf(session), actorName: displayName(taken.actor), transaction });
+      const body = await props.apply({
+        session,
+        template: templateOf(session),
+        actorName: displayName(taken.actor),
+        transaction,
+      });
       if (session.changed()) await session.save({ transaction });
       const { seq } = session;
       const data = { ...body, sessionId, seq, clientId } as StoredEvent<K>['data'];
-      await runStatement(sequelize, eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }), transaction);
+      await runStatement(
+        sequelize,
+        eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }),
+        transaction,
+      );
       return { seq, event: { type, data }, session };
     });
   } catch (error) {
@@ -86,13 +131,17 @@ export async function runMutation<K extends SessionEventType>(props: MutationPro
 }
 
 /** A failed mutation: the original answer when it was a retry of one applied before, else the error. */
-async function answerToFailure<K extends SessionEventType>(props: MutationProps<K>, error: unknown): Promise<MutationResult<K>> {
+async function answerToFailure<K extends SessionEventType>(
+  props: MutationProps<K>,
+  error: unknown,
+): Promise<MutationResult<K>> {
   const { sequelize, actor, sessionId, clientId, type } = props;
   // The session is not the actor's to see: nothing about its log may show either.
   if (error instanceof SiltaError && error.code === 'session_not_found') throw error;
   const earlier = await eventOfClientId(sequelize, sessionId, clientId);
   if (!earlier) throw error;
-  if (earlier.type !== type || earlier.actorId !== actor.userId) throw new SiltaError('client_id_reused', 'conflict', clientId);
+  if (earlier.type !== type || earlier.actorId !== actor.userId)
+    throw new SiltaError('client_id_reused', 'conflict', clientId);
   return { seq: earlier.seq };
 }
 
@@ -107,10 +156,13 @@ export type MutationPlan<K extends SessionEventType> = { body: EventBody<K>; wri
  * goes to the shared writer connection (decision 0010); on PostgreSQL to a pooled connection, and
  * the first trip takes the sequence number with the session's row lock (decision 0020).
  */
-export async function runPlannedMutation<K extends SessionEventType>(props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> }): Promise<MutationResult<K>> {
+export async function runPlannedMutation<K extends SessionEventType>(
+  props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> },
+): Promise<MutationResult<K>> {
   const { sequelize } = props;
   try {
-    if (sequelize.getDialect() === 'postgres') return await onPostgresConnection(sequelize, (client) => pipelinedPostgres(props, client));
+    if (sequelize.getDialect() === 'postgres')
+      return await onPostgresConnection(sequelize, (client) => pipelinedPostgres(props, client));
     return await onSqliteWriter(sequelize, (writer) => pipelined(props, writer));
   } catch (error) {
     return answerToFailure(props, error);
@@ -118,9 +170,13 @@ export async function runPlannedMutation<K extends SessionEventType>(props: Muta
 }
 
 /** The rows of the last statement of a simple query (one result, or one per statement). */
-const lastRows = (result: Awaited<ReturnType<PostgresClient['query']>>) => (Array.isArray(result) ? result[result.length - 1].rows : result.rows);
+const lastRows = (result: Awaited<ReturnType<PostgresClient['query']>>) =>
+  Array.isArray(result) ? result[result.length - 1].rows : result.rows;
 
-async function pipelinedPostgres<K extends SessionEventType>(props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> }, client: PostgresClient): Promise<MutationResult<K>> {
+async function pipelinedPostgres<K extends SessionEventType>(
+  props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> },
+  client: PostgresClient,
+): Promise<MutationResult<K>> {
   const { sequelize, actor, sessionId, clientId, type } = props;
   const take = inlined(sequelize, nextSeqTake({ sessionId, contextId: actor.contextId, actorId: actor.userId }));
   try {
@@ -134,7 +190,10 @@ async function pipelinedPostgres<K extends SessionEventType>(props: MutationProp
     // The UPDATE above took the number and holds the row's lock until COMMIT.
     const { seq } = session;
     const data = { ...body, sessionId, seq, clientId } as StoredEvent<K>['data'];
-    const batch = [...writes, eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId })];
+    const batch = [
+      ...writes,
+      eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }),
+    ];
     await client.query(`${batch.map((statement) => inlined(sequelize, statement)).join(';\n')};\nCOMMIT`);
     return { seq, event: { type, data }, session };
   } catch (error) {
@@ -145,16 +204,22 @@ async function pipelinedPostgres<K extends SessionEventType>(props: MutationProp
   }
 }
 
-const exec = (writer: SqliteWriter, sql: string) => new Promise<void>((resolve, reject) => writer.exec(sql, (error) => (error ? reject(error) : resolve())));
+const exec = (writer: SqliteWriter, sql: string) =>
+  new Promise<void>((resolve, reject) => writer.exec(sql, (error) => (error ? reject(error) : resolve())));
 
-async function pipelined<K extends SessionEventType>(props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> }, writer: SqliteWriter): Promise<MutationResult<K>> {
+async function pipelined<K extends SessionEventType>(
+  props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> },
+  writer: SqliteWriter,
+): Promise<MutationResult<K>> {
   const { sequelize, actor, sessionId, clientId, type } = props;
   const read = inlined(sequelize, sessionRowRead({ sessionId, contextId: actor.contextId, actorId: actor.userId }));
   let begin!: Promise<void>;
   let rows!: Promise<Record<string, unknown>[]>;
   writer.serialize(() => {
     begin = exec(writer, 'BEGIN IMMEDIATE');
-    rows = new Promise((resolve, reject) => writer.all(read, (error, result) => (error ? reject(error) : resolve(result))));
+    rows = new Promise((resolve, reject) =>
+      writer.all(read, (error, result) => (error ? reject(error) : resolve(result))),
+    );
   });
   // Without BEGIN, the read ran on its own and nothing is to be undone.
   rows.catch(() => undefined);
@@ -168,7 +233,11 @@ async function pipelined<K extends SessionEventType>(props: MutationProps<K> & {
     // Under the write lock taken at BEGIN, the next number is this one.
     const seq = session.seq + 1;
     const data = { ...body, sessionId, seq, clientId } as StoredEvent<K>['data'];
-    const batch = [...writes, seqBump(sessionId), eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId })];
+    const batch = [
+      ...writes,
+      seqBump(sessionId),
+      eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }),
+    ];
     await exec(writer, `${batch.map((statement) => inlined(sequelize, statement)).join(';\n')};\nCOMMIT`);
     session.set({ seq }, { raw: true });
     return { seq, event: { type, data }, session };
@@ -179,8 +248,19 @@ async function pipelined<K extends SessionEventType>(props: MutationProps<K> & {
 }
 
 /** The events after `sinceSeq`, in order, when there are at most `max` of them; null otherwise. */
-export async function eventsSince(sessionId: number, sinceSeq: number, currentSeq: number, max: number): Promise<StoredEvent[] | null> {
+export async function eventsSince(
+  sessionId: number,
+  sinceSeq: number,
+  currentSeq: number,
+  max: number,
+): Promise<StoredEvent[] | null> {
   if (sinceSeq > currentSeq || currentSeq - sinceSeq > max) return null;
-  const rows = await SessionEventRow.findAll({ where: { sessionId, seq: { [Op.gt]: sinceSeq } }, order: [['seq', 'ASC']] });
-  return rows.map((row) => ({ type: row.type as SessionEventType, data: JSON.parse(row.payload) as StoredEvent['data'] }));
+  const rows = await SessionEventRow.findAll({
+    where: { sessionId, seq: { [Op.gt]: sinceSeq } },
+    order: [['seq', 'ASC']],
+  });
+  return rows.map((row) => ({
+    type: row.type as SessionEventType,
+    data: JSON.parse(row.payload) as StoredEvent['data'],
+  }));
 }

@@ -35,10 +35,16 @@ export function outcomeFilename(outcome: Outcome, extension: 'md' | 'csv'): stri
 export function outcomeMarkdown(outcome: Outcome, lang: Language): string {
   const t = translator(lang);
   const item = (text: string, votes: number | null, author: string | null, extra: string[] = []) => {
-    const parts = [...extra, votes === null ? null : t('session_outcome.votes', { count: votes }), author].filter((p): p is string => !!p);
+    const parts = [...extra, votes === null ? null : t('session_outcome.votes', { count: votes }), author].filter(
+      (p): p is string => !!p,
+    );
     return `- ${markdownText(text)}${parts.length ? ` (${parts.map(markdownText).join(', ')})` : ''}`;
   };
-  const lines = [`# ${markdownText(outcome.session.title)}`, '', `${markdownText(outcome.template.title[lang])} · ${outcomeDate(outcome, lang)} · ${t('session_outcome.counts', { count: outcome.notes.length, contributors: outcome.contributors })}`];
+  const lines = [
+    `# ${markdownText(outcome.session.title)}`,
+    '',
+    `${markdownText(outcome.template.title[lang])} · ${outcomeDate(outcome, lang)} · ${t('session_outcome.counts', { count: outcome.notes.length, contributors: outcome.contributors })}`,
+  ];
   if (!outcome.votesVisible) lines.push('', t('session_outcome.votes_hidden'));
   for (const lane of laneGroups(outcome, lang).filter((l) => l.notes.length > 0)) {
     lines.push('', `## ${markdownText(lane.label)}`);
@@ -46,7 +52,14 @@ export function outcomeMarkdown(outcome: Outcome, lang: Language): string {
     for (const n of lane.notes) {
       if (n.columnLabel !== column) lines.push('', `### ${markdownText(n.columnLabel)}`, '');
       column = n.columnLabel;
-      lines.push(item(n.note.text, n.votes, n.author, n.clusterLabel ? [t('session_outcome.in_cluster', { cluster: n.clusterLabel })] : []));
+      lines.push(
+        item(
+          n.note.text,
+          n.votes,
+          n.author,
+          n.clusterLabel ? [t('session_outcome.in_cluster', { cluster: n.clusterLabel })] : [],
+        ),
+      );
     }
   }
   const clusters = clusterGroups(outcome, lang).filter((g) => g.label !== null);
@@ -54,7 +67,8 @@ export function outcomeMarkdown(outcome: Outcome, lang: Language): string {
     lines.push('', `## ${t('session_outcome.by_cluster')}`);
     for (const cluster of clusters) {
       lines.push('', `### ${markdownText(cluster.label!)}`, '');
-      for (const n of cluster.notes) lines.push(item(n.note.text, n.votes, n.author, [`${n.laneLabel} / ${n.columnLabel}`]));
+      for (const n of cluster.notes)
+        lines.push(item(n.note.text, n.votes, n.author, [`${n.laneLabel} / ${n.columnLabel}`]));
     }
   }
   return `${lines.join('\n')}\n`;
@@ -72,7 +86,13 @@ export function outcomeCsvRows(outcome: Outcome, lang: Language): CsvCell[][] {
   if (!outcome.session.anonymous) header.push(t('session_outcome.csv.author'));
   const rows: CsvCell[][] = [header];
   for (const n of placedNotes(outcome, lang)) {
-    const row: CsvCell[] = [n.laneLabel, n.columnLabel, n.clusterLabel ?? '', n.note.text, t(`session_outcome.colour.${n.note.colour}`, { defaultValue: n.note.colour })];
+    const row: CsvCell[] = [
+      n.laneLabel,
+      n.columnLabel,
+      n.clusterLabel ?? '',
+      n.note.text,
+      t(`session_outcome.colour.${n.note.colour}`, { defaultValue: n.note.colour }),
+    ];
     if (outcome.votesVisible) row.push(n.votes ?? 0);
     if (!outcome.session.anonymous) row.push(n.author ?? '');
     rows.push(row);
@@ -93,14 +113,35 @@ export function draftPracticeInput(outcome: Outcome, region: string, viewerLang:
   const t = translator(lang);
   const lanes = laneGroups(outcome, lang).filter((l) => l.notes.length > 0);
   const done = lanes.flatMap((lane) => {
-    const top = [...lane.notes].sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || a.note.id - b.note.id).slice(0, TOP_NOTES_PER_LANE);
-    return ['', `**${markdownText(lane.label)}**`, '', ...top.map((n) => `- ${markdownText(n.columnLabel)}: ${markdownText(n.note.text)} (${t('session_outcome.votes', { count: n.votes ?? 0 })})`)];
+    const top = [...lane.notes]
+      .sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || a.note.id - b.note.id)
+      .slice(0, TOP_NOTES_PER_LANE);
+    return [
+      '',
+      `**${markdownText(lane.label)}**`,
+      '',
+      ...top.map(
+        (n) =>
+          `- ${markdownText(n.columnLabel)}: ${markdownText(n.note.text)} (${t('session_outcome.votes', { count: n.votes ?? 0 })})`,
+      ),
+    ];
   });
-  const whatWasDone = lanes.length ? [t('session_outcome.draft.what_was_done', { count: TOP_NOTES_PER_LANE }), ...done].join('\n') : t('session_outcome.draft.no_notes');
+  const whatWasDone = lanes.length
+    ? [t('session_outcome.draft.what_was_done', { count: TOP_NOTES_PER_LANE }), ...done].join('\n')
+    : t('session_outcome.draft.no_notes');
   const actorKeys: readonly string[] = ACTORS;
   return {
     title: clip(outcome.session.title, LIMITS.title),
-    summary: clip(t('session_outcome.draft.summary', { title: outcome.session.title, template: outcome.template.title[lang], date: outcomeDate(outcome, lang), count: outcome.notes.length, contributors: outcome.contributors }), LIMITS.summary),
+    summary: clip(
+      t('session_outcome.draft.summary', {
+        title: outcome.session.title,
+        template: outcome.template.title[lang],
+        date: outcomeDate(outcome, lang),
+        count: outcome.notes.length,
+        contributors: outcome.contributors,
+      }),
+      LIMITS.summary,
+    ),
     need: clip(outcome.template.description[lang], LIMITS.body),
     whatWasDone: clip(whatWasDone, LIMITS.body),
     results: '',

@@ -52,7 +52,12 @@ export async function loadOutcome(props: { launch: Launch; sessionId: number }):
   const totals = new Map<number, number>();
   for (const vote of votes) totals.set(vote.noteId, (totals.get(vote.noteId) ?? 0) + vote.count);
   const labels = new Map(clusters.map((c) => [c.clientId, c.label]));
-  const names = session.anonymous ? new Map<number, string | null>() : await displayNames(notes.map((n) => n.authorId), actor.language);
+  const names = session.anonymous
+    ? new Map<number, string | null>()
+    : await displayNames(
+        notes.map((n) => n.authorId),
+        actor.language,
+      );
   return {
     session,
     template: templateOf(session),
@@ -74,7 +79,12 @@ export async function loadOutcome(props: { launch: Launch; sessionId: number }):
  * region (the board's region logic; `region` from the form when they have none yet, which also
  * becomes their board region). The draft is theirs alone until they publish it from the edit form.
  */
-export async function publishOutcome(props: { sequelize: Sequelize; launch: Launch; sessionId: number; region?: string }): Promise<Practice> {
+export async function publishOutcome(props: {
+  sequelize: Sequelize;
+  launch: Launch;
+  sessionId: number;
+  region?: string;
+}): Promise<Practice> {
   const { launch } = props;
   requireFacilitator(actorOf(launch));
   const outcome = await loadOutcome(props);
@@ -84,5 +94,9 @@ export async function publishOutcome(props: { sequelize: Sequelize; launch: Laun
     region = await chooseRegion(props.sequelize, launch, props.region);
   }
   // No live-board events: a draft is not news for the board until its author publishes it.
-  return createPractice({ sequelize: props.sequelize, launch, input: draftPracticeInput(outcome, region.code, launch.language) });
+  return createPractice({
+    sequelize: props.sequelize,
+    launch,
+    input: draftPracticeInput(outcome, region.code, launch.language),
+  });
 }

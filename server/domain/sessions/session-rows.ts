@@ -16,7 +16,11 @@ type Row = Record<string, unknown>;
 export type Statement = { sql: string; replacements: Record<string, unknown> };
 
 /** Runs a write statement in a transaction. */
-export async function runStatement(sequelize: Sequelize, statement: Statement, transaction: Transaction): Promise<void> {
+export async function runStatement(
+  sequelize: Sequelize,
+  statement: Statement,
+  transaction: Transaction,
+): Promise<void> {
   await sequelize.query(statement.sql, { replacements: statement.replacements, type: QueryTypes.INSERT, transaction });
 }
 
@@ -36,7 +40,8 @@ export function inlined(sequelize: Sequelize, statement: Statement): string {
 
 /** SQLite returns booleans as 0/1 and dates as text; PostgreSQL as booleans and Dates. */
 const flag = (value: unknown) => value === true || value === 1 || value === '1';
-const dateOf = (value: unknown) => (value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value)));
+const dateOf = (value: unknown) =>
+  value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value));
 
 /** A live_sessions row as a LiveSession whose `save()` writes only what is changed afterwards. */
 function sessionFromRow(row: Row): LiveSession {
@@ -84,7 +89,11 @@ export async function takeNextSeq(
 ): Promise<SessionWithActor | null> {
   const take = nextSeqTake(props);
   // Type SELECT so that both dialects return the RETURNING row.
-  const rows = await sequelize.query<Row>(take.sql, { replacements: take.replacements, type: QueryTypes.SELECT, transaction });
+  const rows = await sequelize.query<Row>(take.sql, {
+    replacements: take.replacements,
+    type: QueryTypes.SELECT,
+    transaction,
+  });
   return rows.length ? sessionWithActor(rows[0]) : null;
 }
 
@@ -97,11 +106,20 @@ export const nextSeqTake = (props: { sessionId: number; contextId: number; actor
 export type SessionWithActor = { session: LiveSession; actor: Pick<User, 'name' | 'givenName' | 'familyName'> };
 
 /** The acting user's name fields, read with the session row. */
-const ACTOR_COLUMNS = ['name', 'given_name', 'family_name'].map((column) => `(SELECT ${column} FROM users WHERE id = :actorId) AS actor_${column}`).join(', ');
+const ACTOR_COLUMNS = ['name', 'given_name', 'family_name']
+  .map((column) => `(SELECT ${column} FROM users WHERE id = :actorId) AS actor_${column}`)
+  .join(', ');
 
 export function sessionWithActor(row: Row): SessionWithActor {
   const name = (value: unknown) => (value ?? null) as string | null;
-  return { session: sessionFromRow(row), actor: { name: name(row.actor_name), givenName: name(row.actor_given_name), familyName: name(row.actor_family_name) } };
+  return {
+    session: sessionFromRow(row),
+    actor: {
+      name: name(row.actor_name),
+      givenName: name(row.actor_given_name),
+      familyName: name(row.actor_family_name),
+    },
+  };
 }
 
 /** The session row of a course with the actor's name (SQLite's pipelined writes: read under the write lock, bumped at the end). */
@@ -111,9 +129,19 @@ export const sessionRowRead = (props: { sessionId: number; contextId: number; ac
 });
 
 /** Bumps a session's sequence number. */
-export const seqBump = (sessionId: number): Statement => ({ sql: 'UPDATE live_sessions SET seq = seq + 1, updated_at = :now WHERE id = :sessionId', replacements: { sessionId, now: new Date() } });
+export const seqBump = (sessionId: number): Statement => ({
+  sql: 'UPDATE live_sessions SET seq = seq + 1, updated_at = :now WHERE id = :sessionId',
+  replacements: { sessionId, now: new Date() },
+});
 
-export type EventRowInput = { sessionId: number; seq: number; type: string; payload: string; clientId: string; actorId: number };
+export type EventRowInput = {
+  sessionId: number;
+  seq: number;
+  type: string;
+  payload: string;
+  clientId: string;
+  actorId: number;
+};
 
 /** Appends an event to the log; the unique (session_id, client_id) index refuses a client id used before. */
 export const eventInsert = (event: EventRowInput): Statement => ({
@@ -122,15 +150,32 @@ export const eventInsert = (event: EventRowInput): Statement => ({
 });
 
 /** The logged event of a client id in a session, if any (outside any transaction). */
-export async function eventOfClientId(sequelize: Sequelize, sessionId: number, clientId: string): Promise<{ seq: number; type: string; actorId: number } | null> {
-  const rows = await sequelize.query<{ seq: number; type: string; actor_id: number }>('SELECT seq, type, actor_id FROM session_events WHERE session_id = :sessionId AND client_id = :clientId', {
-    replacements: { sessionId, clientId },
-    type: QueryTypes.SELECT,
-  });
+export async function eventOfClientId(
+  sequelize: Sequelize,
+  sessionId: number,
+  clientId: string,
+): Promise<{ seq: number; type: string; actorId: number } | null> {
+  const rows = await sequelize.query<{ seq: number; type: string; actor_id: number }>(
+    'SELECT seq, type, actor_id FROM session_events WHERE session_id = :sessionId AND client_id = :clientId',
+    {
+      replacements: { sessionId, clientId },
+      type: QueryTypes.SELECT,
+    },
+  );
   return rows.length ? { seq: rows[0].seq, type: rows[0].type, actorId: rows[0].actor_id } : null;
 }
 
-export type NoteRowInput = { sessionId: number; clientId: string; authorId: number; lane: string; columnKey: string; phase: string | null; text: string; colour: string; createdAt: Date };
+export type NoteRowInput = {
+  sessionId: number;
+  clientId: string;
+  authorId: number;
+  lane: string;
+  columnKey: string;
+  phase: string | null;
+  text: string;
+  colour: string;
+  createdAt: Date;
+};
 
 /** Inserts a new note (unclustered, not deleted). */
 export const noteInsert = (note: NoteRowInput): Statement => ({
@@ -139,12 +184,20 @@ export const noteInsert = (note: NoteRowInput): Statement => ({
 });
 
 /** A live (not deleted) note of a session by its client id, as a SessionNote whose `update()` writes only what changes. */
-export async function liveNoteOf(sequelize: Sequelize, sessionId: number, clientId: string, transaction: Transaction): Promise<SessionNote | null> {
-  const rows = await sequelize.query<Row>('SELECT * FROM session_notes WHERE session_id = :sessionId AND client_id = :clientId AND deleted_at IS NULL', {
-    replacements: { sessionId, clientId },
-    type: QueryTypes.SELECT,
-    transaction,
-  });
+export async function liveNoteOf(
+  sequelize: Sequelize,
+  sessionId: number,
+  clientId: string,
+  transaction: Transaction,
+): Promise<SessionNote | null> {
+  const rows = await sequelize.query<Row>(
+    'SELECT * FROM session_notes WHERE session_id = :sessionId AND client_id = :clientId AND deleted_at IS NULL',
+    {
+      replacements: { sessionId, clientId },
+      type: QueryTypes.SELECT,
+      transaction,
+    },
+  );
   if (!rows.length) return null;
   const row = rows[0];
   return SessionNote.build(
@@ -168,17 +221,33 @@ export async function liveNoteOf(sequelize: Sequelize, sessionId: number, client
 }
 
 /** A live (not deleted) cluster of a session by its client id. */
-export async function liveClusterOf(sequelize: Sequelize, sessionId: number, clientId: string, transaction: Transaction): Promise<SessionCluster | null> {
-  const rows = await sequelize.query<Row>('SELECT id, label FROM session_clusters WHERE session_id = :sessionId AND client_id = :clientId AND deleted_at IS NULL', {
-    replacements: { sessionId, clientId },
-    type: QueryTypes.SELECT,
-    transaction,
-  });
-  return rows.length ? SessionCluster.build({ id: rows[0].id as number, sessionId, clientId, label: rows[0].label as string, deletedAt: null }, { isNewRecord: false, raw: true }) : null;
+export async function liveClusterOf(
+  sequelize: Sequelize,
+  sessionId: number,
+  clientId: string,
+  transaction: Transaction,
+): Promise<SessionCluster | null> {
+  const rows = await sequelize.query<Row>(
+    'SELECT id, label FROM session_clusters WHERE session_id = :sessionId AND client_id = :clientId AND deleted_at IS NULL',
+    {
+      replacements: { sessionId, clientId },
+      type: QueryTypes.SELECT,
+      transaction,
+    },
+  );
+  return rows.length
+    ? SessionCluster.build(
+        { id: rows[0].id as number, sessionId, clientId, label: rows[0].label as string, deletedAt: null },
+        { isNewRecord: false, raw: true },
+      )
+    : null;
 }
 
 /** Inserts or refreshes a participant row in ONE statement (both dialects know ON CONFLICT), so two joins of one user at once do not collide. */
-export async function upsertParticipant(sequelize: Sequelize, participant: { sessionId: number; userId: number; regionCode: string | null }): Promise<void> {
+export async function upsertParticipant(
+  sequelize: Sequelize,
+  participant: { sessionId: number; userId: number; regionCode: string | null },
+): Promise<void> {
   await sequelize.query(
     `INSERT INTO session_participants (session_id, user_id, region_code, last_seen_at, created_at, updated_at) VALUES (:sessionId, :userId, :regionCode, :now, :now, :now)
      ON CONFLICT (session_id, user_id) DO UPDATE SET region_code = excluded.region_code, last_seen_at = excluded.last_seen_at, updated_at = excluded.updated_at`,

@@ -21,7 +21,8 @@ const list = (max: number) =>
     .superRefine((items, ctx) => {
       const seen = new Set<string>();
       items.forEach((it, index) => {
-        if (seen.has(it.key)) ctx.addIssue({ code: 'custom', path: [index, 'key'], message: `"${it.key}" is used twice` });
+        if (seen.has(it.key))
+          ctx.addIssue({ code: 'custom', path: [index, 'key'], message: `"${it.key}" is used twice` });
         seen.add(it.key);
       });
     });
@@ -53,7 +54,9 @@ export class SessionTemplateError extends Error {
   }
 }
 
-const pathText = (at: PropertyKey[]) => at.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : `${i === 0 ? '' : '.'}${String(seg)}`)).join('') || '(the document)';
+const pathText = (at: PropertyKey[]) =>
+  at.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : `${i === 0 ? '' : '.'}${String(seg)}`)).join('') ||
+  '(the document)';
 
 /**
  * Loads and validates every `*.yaml` under `dir`. A new template is a new file: no code. Throws
@@ -65,10 +68,14 @@ export function loadSessionTemplates(dir: string = SESSION_TEMPLATES_DIR): Map<s
     const relative = path.relative(ROOT_DIR, path.join(dir, file));
     return relative.startsWith('..') ? path.join(dir, file) : relative.split(path.sep).join('/');
   };
-  if (!fs.existsSync(dir)) throw new SessionTemplateError([`${shown('')}: the session template directory does not exist`]);
+  if (!fs.existsSync(dir))
+    throw new SessionTemplateError([`${shown('')}: the session template directory does not exist`]);
   const problems: string[] = [];
   const templates = new Map<string, SessionTemplate>();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     let raw: unknown;
     try {
       raw = parse(fs.readFileSync(path.join(dir, file), 'utf8'), { uniqueKeys: true });
@@ -78,10 +85,12 @@ export function loadSessionTemplates(dir: string = SESSION_TEMPLATES_DIR): Map<s
     }
     const parsed = sessionTemplateSchema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${shown(file)}: ${pathText(issue.path)} ${issue.message}`);
+      for (const issue of parsed.error.issues)
+        problems.push(`${shown(file)}: ${pathText(issue.path)} ${issue.message}`);
       continue;
     }
-    if (`${parsed.data.key}.yaml` !== file) problems.push(`${shown(file)}: key must be the file name without .yaml (found "${parsed.data.key}")`);
+    if (`${parsed.data.key}.yaml` !== file)
+      problems.push(`${shown(file)}: key must be the file name without .yaml (found "${parsed.data.key}")`);
     else templates.set(parsed.data.key, parsed.data);
   }
   if (templates.size === 0 && problems.length === 0) problems.push(`${shown('')}: no templates (*.yaml) found`);

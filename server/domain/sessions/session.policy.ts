@@ -26,7 +26,8 @@ export const lockedPhasesOf = (session: LiveSession): string[] => JSON.parse(ses
  */
 export function requireUnlocked(actor: SessionActor, session: LiveSession, phase: string | null = session.phase): void {
   if (isFacilitator(actor)) return;
-  if (session.locked || (phase !== null && lockedPhasesOf(session).includes(phase))) throw new SiltaError('session_locked', 'conflict');
+  if (session.locked || (phase !== null && lockedPhasesOf(session).includes(phase)))
+    throw new SiltaError('session_locked', 'conflict');
 }
 
 /**
@@ -34,7 +35,13 @@ export function requireUnlocked(actor: SessionActor, session: LiveSession, phase
  * allows editing others' notes, and the facilitator; never while its phase or the board is locked
  * (for participants).
  */
-export function requireNoteChange(actor: SessionActor, session: LiveSession, template: SessionTemplate, note: SessionNote): void {
+export function requireNoteChange(
+  actor: SessionActor,
+  session: LiveSession,
+  template: SessionTemplate,
+  note: SessionNote,
+): void {
   requireUnlocked(actor, session, note.phase);
-  if (note.authorId !== actor.userId && !template.editOthers && !isFacilitator(actor)) throw new SiltaError('note_not_yours', 'forbidden');
+  if (note.authorId !== actor.userId && !template.editOthers && !isFacilitator(actor))
+    throw new SiltaError('note_not_yours', 'forbidden');
 }

@@ -12,7 +12,13 @@ const sessionId = z.number().int().positive();
 const uuid = z.uuid();
 const key = z.string().min(1).max(64);
 /** Typed text: no NUL characters (nobody types one, and SQL batches end at one). */
-const typed = (max: number) => z.string().trim().min(1).max(max).regex(/^[^\0]*$/);
+const typed = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\0]*$/);
 const noteText = typed(NOTE_TEXT_MAX);
 const label = typed(LABEL_MAX);
 const colour = z.enum(NOTE_COLOURS);
@@ -34,9 +40,14 @@ export const clusterCreateSchema = mutation({ label });
 export const clusterRenameSchema = mutation({ clusterId: uuid, label });
 export const clusterDeleteSchema = mutation({ clusterId: uuid });
 export const voteSchema = mutation({ noteId: uuid });
-export const lockSchema = z.discriminatedUnion('scope', [mutation({ scope: z.literal('board') }), mutation({ scope: z.literal('phase'), phase: key })]);
+export const lockSchema = z.discriminatedUnion('scope', [
+  mutation({ scope: z.literal('board') }),
+  mutation({ scope: z.literal('phase'), phase: key }),
+]);
 export const phaseSchema = mutation({ phase: key });
-export const timerStartSchema = mutation({ durationSeconds: z.number().int().min(1).max(TIMER_MAX_SECONDS).optional() });
+export const timerStartSchema = mutation({
+  durationSeconds: z.number().int().min(1).max(TIMER_MAX_SECONDS).optional(),
+});
 export const plainMutationSchema = mutation({});
 export const budgetSchema = mutation({ voteBudget: z.number().int().min(0).max(VOTE_BUDGET_MAX) });
 
@@ -60,7 +71,14 @@ export const createSessionSchema = z
     completionReporting: checkbox,
     // An empty field means the template's default budget.
     voteBudget: z
-      .union([z.literal('').transform(() => undefined), z.string().regex(/^\d{1,2}$/).transform(Number).pipe(z.number().max(VOTE_BUDGET_MAX))])
+      .union([
+        z.literal('').transform(() => undefined),
+        z
+          .string()
+          .regex(/^\d{1,2}$/)
+          .transform(Number)
+          .pipe(z.number().max(VOTE_BUDGET_MAX)),
+      ])
       .optional(),
   })
   .strict();

@@ -7,13 +7,26 @@ import type { ParticipantView, SessionState, VotesView } from '../../sockets/ses
 import type { Launch } from '../launches/launch.service';
 import { isFacilitator, requireFacilitator, type SessionActor } from './session.policy';
 import { displayNames } from '../people/display-names';
-import { authorHandle, presenceKey, presentCluster, presentNote, presentSession, presentTemplate, type Viewer } from './session.presenter';
+import {
+  authorHandle,
+  presenceKey,
+  presentCluster,
+  presentNote,
+  presentSession,
+  presentTemplate,
+  type Viewer,
+} from './session.presenter';
 import type { CreateSessionInput } from './session.schema';
 import type { SessionTemplate } from './session-template';
 import { upsertParticipant } from './session-rows';
 
 /** The actor of a launch (HTTP pages). */
-export const actorOf = (launch: Launch): SessionActor => ({ userId: launch.user.id, contextId: launch.context.id, role: launch.role, language: launch.language });
+export const actorOf = (launch: Launch): SessionActor => ({
+  userId: launch.user.id,
+  contextId: launch.context.id,
+  role: launch.role,
+  language: launch.language,
+});
 
 /** The session placed at the launch's resource link, if the facilitator has started it. */
 export async function sessionOfLink(launch: Launch): Promise<LiveSession | null> {
@@ -25,7 +38,12 @@ export async function sessionOfLink(launch: Launch): Promise<LiveSession | null>
  * A facilitator creates a session in the launch's course, bound to the launch's resource link
  * when there is one (a link has at most one session: a second create returns the first).
  */
-export async function createSession(props: { sequelize: Sequelize; launch: Launch; templates: ReadonlyMap<string, SessionTemplate>; input: CreateSessionInput }): Promise<LiveSession> {
+export async function createSession(props: {
+  sequelize: Sequelize;
+  launch: Launch;
+  templates: ReadonlyMap<string, SessionTemplate>;
+  input: CreateSessionInput;
+}): Promise<LiveSession> {
   const { launch, input } = props;
   requireFacilitator(actorOf(launch));
   const template = props.templates.get(input.template);
@@ -61,7 +79,12 @@ export async function createSession(props: { sequelize: Sequelize; launch: Launc
  * Remembers that a user took part (with their region), for the facilitator and completions. One
  * upsert on the (session, user) key: two tabs of one person joining at once must not collide.
  */
-export async function recordParticipant(sequelize: Sequelize, sessionId: number, userId: number, regionCode: string | null): Promise<void> {
+export async function recordParticipant(
+  sequelize: Sequelize,
+  sessionId: number,
+  userId: number,
+  regionCode: string | null,
+): Promise<void> {
   await upsertParticipant(sequelize, { sessionId, userId, regionCode });
 }
 
@@ -88,13 +111,20 @@ async function votesFor(session: LiveSession, viewer: Viewer, noteIds: Map<numbe
  * as new as it; events after it may already be included, which is harmless because every event
  * carries absolute values (decision 0007).
  */
-export async function loadState(session: LiveSession, viewer: Viewer, participants: ParticipantView[]): Promise<SessionState> {
+export async function loadState(
+  session: LiveSession,
+  viewer: Viewer,
+  participants: ParticipantView[],
+): Promise<SessionState> {
   await session.reload();
   const [notes, clusters] = await Promise.all([
     SessionNote.findAll({ where: { sessionId: session.id, deletedAt: null }, order: [['id', 'ASC']] }),
     SessionCluster.findAll({ where: { sessionId: session.id, deletedAt: null }, order: [['id', 'ASC']] }),
   ]);
-  const names = await displayNames(notes.map((n) => n.authorId), viewer.language);
+  const names = await displayNames(
+    notes.map((n) => n.authorId),
+    viewer.language,
+  );
   const votes = await votesFor(session, viewer, new Map(notes.map((n) => [n.id, n.clientId])));
   return {
     seq: session.seq,
@@ -105,9 +135,17 @@ export async function loadState(session: LiveSession, viewer: Viewer, participan
     clusters: clusters.map(presentCluster),
     votes,
     participants,
-    me: { handle: authorHandle(session, viewer.userId), presenceKey: presenceKey(session, viewer.userId), facilitator: viewer.facilitator },
+    me: {
+      handle: authorHandle(session, viewer.userId),
+      presenceKey: presenceKey(session, viewer.userId),
+      facilitator: viewer.facilitator,
+    },
   };
 }
 
 /** The viewer of an actor. */
-export const viewerOf = (actor: SessionActor): Viewer => ({ userId: actor.userId, facilitator: isFacilitator(actor), language: actor.language });
+export const viewerOf = (actor: SessionActor): Viewer => ({
+  userId: actor.userId,
+  facilitator: isFacilitator(actor),
+  language: actor.language,
+});

@@ -11,15 +11,29 @@ export const specsOf = (labels: Record<string, string>, t: TFunction): Record<st
  * the domain's message (a platform registered twice) in the summary. Anything else is no form's
  * business and is thrown on.
  */
-export function adminFormErrors(error: unknown, labels: Record<string, string>, t: TFunction): { errors: FormErrors; status: number } {
+export function adminFormErrors(
+  error: unknown,
+  labels: Record<string, string>,
+  t: TFunction,
+): { errors: FormErrors; status: number } {
   if (!(error instanceof SiltaError)) throw error;
   const specs = specsOf(labels, t);
   const status = error.kind === 'conflict' ? 409 : error.kind === 'not_found' ? 404 : 400;
-  if (error instanceof ValidationError && error.issues.length) return { errors: formErrorsOf(error.issues, specs, t), status };
+  if (error instanceof ValidationError && error.issues.length)
+    return { errors: formErrorsOf(error.issues, specs, t), status };
   return { errors: fromMessages({}, specs, t(`errors.${error.code}`, error.params)), status };
 }
 
 /** The admin-field partial's `field` objects: the value to show again and the field's message. */
 export function adminFields(names: readonly string[], values: Record<string, unknown>, errors?: FormErrors) {
-  return Object.fromEntries(names.map((name) => [name, { value: typeof values[name] === 'string' ? values[name] : '', invalid: !!errors?.fields[name], error: errors?.fields[name] }]));
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      {
+        value: typeof values[name] === 'string' ? values[name] : '',
+        invalid: !!errors?.fields[name],
+        error: errors?.fields[name],
+      },
+    ]),
+  );
 }

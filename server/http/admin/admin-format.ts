@@ -7,7 +7,11 @@ export function formatTime(date: Date, lang: Language): string {
 }
 
 /** The message of a `?done=` notice after a redirect, when the page knows that notice. */
-export function noticeOf(query: { done?: string; count?: number }, lang: Language, known: Record<string, string>): string | undefined {
+export function noticeOf(
+  query: { done?: string; count?: number },
+  lang: Language,
+  known: Record<string, string>,
+): string | undefined {
   const key = query.done ? known[query.done] : undefined;
   return key ? translator(lang)(key, { count: query.count ?? 0 }) : undefined;
 }

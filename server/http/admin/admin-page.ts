@@ -28,7 +28,14 @@ export const langOf = (res: Response): Language => (isLanguage(res.locals.lang) 
  * Renders an admin page in the admin layout: title, language switch for the same page, menu with
  * the current section marked, and the CSRF token for its forms.
  */
-export function renderAdmin(req: Request, res: Response, view: string, titleKey: string, data: Record<string, unknown> = {}, status = 200) {
+export function renderAdmin(
+  req: Request,
+  res: Response,
+  view: string,
+  titleKey: string,
+  data: Record<string, unknown> = {},
+  status = 200,
+) {
   const lang = langOf(res);
   const t = translator(lang);
   const path = `${req.baseUrl}${req.path}`;
@@ -38,7 +45,13 @@ export function renderAdmin(req: Request, res: Response, view: string, titleKey:
     title: t(titleKey, data),
     csrfToken: csrfToken(req),
     admin: req.user ? { username: (req.user as { username: string }).username } : undefined,
-    nav: req.user ? ADMIN_NAV.map((item) => ({ href: item.href, label: t(item.label), current: path === item.href || path.startsWith(`${item.href}/`) })) : [],
+    nav: req.user
+      ? ADMIN_NAV.map((item) => ({
+          href: item.href,
+          label: t(item.label),
+          current: path === item.href || path.startsWith(`${item.href}/`),
+        }))
+      : [],
     languages: languageLinks(lang, (l) => `${path}?lang=${l}`),
     ...data,
   });

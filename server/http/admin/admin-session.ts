@@ -42,7 +42,13 @@ export function adminSession(options: { sequelize: Sequelize; secretKey: string;
       resave: false,
       saveUninitialized: false,
       rolling: true,
-      cookie: { httpOnly: true, sameSite: 'strict', secure: options.publicUrl.startsWith('https:'), path: '/admin', maxAge: ADMIN_IDLE_MS },
+      cookie: {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: options.publicUrl.startsWith('https:'),
+        path: '/admin',
+        maxAge: ADMIN_IDLE_MS,
+      },
     }),
     passport.initialize(),
     passport.session(),
@@ -54,7 +60,8 @@ export function adminSession(options: { sequelize: Sequelize; secretKey: string;
       const next: NextFunction = (error?: unknown) => reject(error);
       passport.authenticate('local', (error: unknown, admin: AdminUser | false, info: unknown) => {
         if (error) return reject(error);
-        if (!admin) return reject(info instanceof SiltaError ? info : new SiltaError('admin_login_failed', 'unauthorized'));
+        if (!admin)
+          return reject(info instanceof SiltaError ? info : new SiltaError('admin_login_failed', 'unauthorized'));
         // passport regenerates the session id here (no fixation); the new session gets a new CSRF token.
         req.logIn(admin, (loginError) => (loginError ? reject(loginError) : resolve(admin)));
       })(req, res, next);

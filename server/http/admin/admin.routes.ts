@@ -38,7 +38,11 @@ const MAINTENANCE_MS = 10 * 60_000;
 /** The console is never framed and never cached; its CSP replaces the LTI pages' frame-ancestors. */
 function consoleHeaders(_req: Request, res: Response, next: NextFunction) {
   const csp = res.getHeader('Content-Security-Policy');
-  if (typeof csp === 'string') res.setHeader('Content-Security-Policy', csp.replace(/frame-ancestors [^;]*/, "frame-ancestors 'none'").replace(/form-action [^;]*/, "form-action 'self'"));
+  if (typeof csp === 'string')
+    res.setHeader(
+      'Content-Security-Policy',
+      csp.replace(/frame-ancestors [^;]*/, "frame-ancestors 'none'").replace(/form-action [^;]*/, "form-action 'self'"),
+    );
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Cache-Control', 'no-store');
   next();
@@ -51,7 +55,11 @@ function consoleHeaders(_req: Request, res: Response, next: NextFunction) {
  */
 export function adminRoutes(deps: AdminDeps): Router {
   const router = Router();
-  const session = adminSession({ sequelize: deps.sequelize, secretKey: deps.env.secretKey, publicUrl: deps.env.publicUrl });
+  const session = adminSession({
+    sequelize: deps.sequelize,
+    secretKey: deps.env.secretKey,
+    publicUrl: deps.env.publicUrl,
+  });
   const maintenance = setInterval(() => {
     session.store.prune().catch((err: unknown) => deps.logger.warn({ err }, 'pruning admin sessions failed'));
     purgeRetiredKeys(deps.lti).catch((err: unknown) => deps.logger.warn({ err }, 'removing retired tool keys failed'));

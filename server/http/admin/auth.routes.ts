@@ -10,7 +10,9 @@ import { ADMIN_COOKIE, type adminSession } from './admin-session';
 
 const FIELD_LABELS = { username: 'admin.login.username', password: 'admin.login.password' };
 
-const loginForm = z.object({ _csrf: z.string(), username: z.string().trim().min(1).max(100), password: z.string().min(1).max(1024) }).strict();
+const loginForm = z
+  .object({ _csrf: z.string(), username: z.string().trim().min(1).max(100), password: z.string().min(1).max(1024) })
+  .strict();
 
 /** Login and logout. A failed login shows the form again with the reason (wrong details or locked). */
 export function authRoutes(session: ReturnType<typeof adminSession>): Router {
@@ -28,7 +30,14 @@ export function authRoutes(session: ReturnType<typeof adminSession>): Router {
       const parsed = loginForm.safeParse(req.body);
       if (!parsed.success) {
         const { errors, status } = adminFormErrors(validationErrorOf(parsed.error.issues), FIELD_LABELS, t);
-        renderAdmin(req, res, 'login', 'admin.login.title', { fields: adminFields(['username'], typed, errors), passwordError: errors.fields.password, errors }, status);
+        renderAdmin(
+          req,
+          res,
+          'login',
+          'admin.login.title',
+          { fields: adminFields(['username'], typed, errors), passwordError: errors.fields.password, errors },
+          status,
+        );
         return;
       }
       try {
@@ -40,7 +49,14 @@ export function authRoutes(session: ReturnType<typeof adminSession>): Router {
         // Which of the two was wrong is not told; the summary leads to the username to start again.
         const message = t(`errors.${error.code}`, error.params);
         const errors = fromMessages({ username: message }, specsOf(FIELD_LABELS, t));
-        renderAdmin(req, res, 'login', 'admin.login.title', { fields: adminFields(['username'], { username: parsed.data.username }, errors), errors }, status);
+        renderAdmin(
+          req,
+          res,
+          'login',
+          'admin.login.title',
+          { fields: adminFields(['username'], { username: parsed.data.username }, errors), errors },
+          status,
+        );
         return;
       }
       res.redirect(303, '/admin');

@@ -5,7 +5,13 @@ import { uploadPack } from '../../domain/modules/authoring/pack-upload.service';
 import { writePackZip } from '../../domain/modules/authoring/pack-zip';
 import { placeProblem } from '../../domain/modules/authoring/problem-place';
 import { KEBAB_CASE } from '../../domain/modules/content-pack.schema';
-import { currentVersionOf, listVersions, PackProblemsError, rollbackTo, sourceOf } from '../../domain/modules/versions/module-versions.service';
+import {
+  currentVersionOf,
+  listVersions,
+  PackProblemsError,
+  rollbackTo,
+  sourceOf,
+} from '../../domain/modules/versions/module-versions.service';
 import { diffSources } from '../../domain/modules/versions/version-diff';
 import { httpStatusOf, SiltaError } from '../../errors';
 import { LANGUAGES, translator } from '../../i18n';
@@ -18,7 +24,10 @@ import { ModuleDraft } from '../../store/module-version-models';
 import { adminFormErrors } from './admin-form-errors';
 
 const slugParam = z.object({ slug: z.string().max(100).regex(KEBAB_CASE) });
-const versionText = z.string().max(32).regex(/^[0-9A-Za-z.+-]+$/);
+const versionText = z
+  .string()
+  .max(32)
+  .regex(/^[0-9A-Za-z.+-]+$/);
 const diffQuery = z.object({ from: versionText, to: versionText });
 const rollbackForm = z.object({ version: versionText });
 const newModuleForm = z.object({ slug: z.string().trim().min(1).max(100).regex(KEBAB_CASE) });
@@ -27,7 +36,8 @@ const newModuleForm = z.object({ slug: z.string().trim().min(1).max(100).regex(K
 export function rejection(error: unknown, res: Response) {
   if (!(error instanceof SiltaError)) throw error;
   const t = translator(langOf(res));
-  const problems = error instanceof PackProblemsError ? error.problems.map((p) => ({ ...placeProblem(p, t), file: p.file })) : [];
+  const problems =
+    error instanceof PackProblemsError ? error.problems.map((p) => ({ ...placeProblem(p, t), file: p.file })) : [];
   return { status: httpStatusOf(error), error: { message: t(`errors.${error.code}`, error.params), problems } };
 }
 
@@ -50,11 +60,28 @@ export function contentRoutes(deps: AdminDeps): Router {
       languages: LANGUAGES.join(', '),
     }));
     // A new module exists only as a draft until its first publication: listed apart so it can be found again.
-    const newDrafts = (await ModuleDraft.findAll({ where: { baseVersion: '0.0.0' }, attributes: ['moduleSlug'], order: [['moduleSlug', 'ASC']] })).map((d) => d.moduleSlug);
+    const newDrafts = (
+      await ModuleDraft.findAll({
+        where: { baseVersion: '0.0.0' },
+        attributes: ['moduleSlug'],
+        order: [['moduleSlug', 'ASC']],
+      })
+    ).map((d) => d.moduleSlug);
     renderAdmin(req, res, 'content', 'admin.content.title', { packs, newDrafts, ...extra }, status);
   };
 
-  router.get('/content', handle(async (req, res) => listPage(req, res, { notice: req.query.published ? translator(langOf(res))('module_authoring.upload.published', { slug: String(req.query.published).slice(0, 100) }) : undefined })));
+  router.get(
+    '/content',
+    handle(async (req, res) =>
+      listPage(req, res, {
+        notice: req.query.published
+          ? translator(langOf(res))('module_authoring.upload.published', {
+              slug: String(req.query.published).slice(0, 100),
+            })
+          : undefined,
+      }),
+    ),
+  );
 
   router.post(
     '/content/upload',
@@ -63,7 +90,11 @@ export function contentRoutes(deps: AdminDeps): Router {
       try {
         if (!file || !file.name) throw new SiltaError('pack_upload_missing', 'bad_request');
         if (file.tooLarge) throw new SiltaError('pack_upload_too_large', 'too_large', undefined, { max: 50 });
-        const { pack } = await uploadPack({ sequelize: deps.sequelize, zip: file.data, publishedBy: currentAdmin(res).username });
+        const { pack } = await uploadPack({
+          sequelize: deps.sequelize,
+          zip: file.data,
+          publishedBy: currentAdmin(res).username,
+        });
         req.log.info({ slug: pack.slug, version: pack.version }, 'module pack uploaded');
         res.redirect(303, `/admin/content?published=${encodeURIComponent(pack.slug)}`);
       } catch (error) {
@@ -87,7 +118,16 @@ export function contentRoutes(deps: AdminDeps): Router {
         const { errors, status } = adminFormErrors(error, { slug: 'module_authoring.new.label' }, t);
         const newError = errors.fields.slug ?? errors.summary[0]?.text;
         const summary = [{ href: '#new-slug', text: newError ?? '' }];
-        await listPage(req, res, { newSlug: typeof req.body?.slug === 'string' ? req.body.slug.slice(0, 100) : '', newError, errors: { summary, fields: { slug: newError } } }, status);
+        await listPage(
+          req,
+          res,
+          {
+            newSlug: typeof req.body?.slug === 'string' ? req.body.slug.slice(0, 100) : '',
+            newError,
+            errors: { summary, fields: { slug: newError } },
+          },
+          status,
+        );
       }
     }),
   );
@@ -114,7 +154,10 @@ export function contentRoutes(deps: AdminDeps): Router {
         canDiff: versions.length > 1,
         diffFrom: versions[1]?.version,
         diffTo: versions[0]?.version,
-        notice: typeof req.query.notice === 'string' && /^[a-z_]{1,40}$/.test(req.query.notice) ? translator(lang)(`module_authoring.notice.${req.query.notice}`) : undefined,
+        notice:
+          typeof req.query.notice === 'string' && /^[a-z_]{1,40}$/.test(req.query.notice)
+            ? translator(lang)(`module_authoring.notice.${req.query.notice}`)
+            : undefined,
       });
     }),
   );
@@ -125,7 +168,13 @@ export function contentRoutes(deps: AdminDeps): Router {
       const { slug } = parseInput(slugParam, req.params);
       const { from, to } = parseInput(diffQuery, req.query);
       const files = diffSources(await sourceOf(slug, from), await sourceOf(slug, to));
-      renderAdmin(req, res, 'content-diff', 'module_authoring.diff.title', { slug, from, to, files, unchanged: files.length === 0 });
+      renderAdmin(req, res, 'content-diff', 'module_authoring.diff.title', {
+        slug,
+        from,
+        to,
+        files,
+        unchanged: files.length === 0,
+      });
     }),
   );
 
@@ -134,7 +183,12 @@ export function contentRoutes(deps: AdminDeps): Router {
     handle(async (req, res) => {
       const { slug } = parseInput(slugParam, req.params);
       const { version } = parseInput(rollbackForm, req.body);
-      const pack = await rollbackTo({ sequelize: deps.sequelize, slug, version, publishedBy: currentAdmin(res).username });
+      const pack = await rollbackTo({
+        sequelize: deps.sequelize,
+        slug,
+        version,
+        publishedBy: currentAdmin(res).username,
+      });
       req.log.info({ slug, from: version, version: pack.version }, 'module rolled back');
       res.redirect(303, `/admin/content/${slug}?notice=rolled_back`);
     }),
@@ -144,7 +198,8 @@ export function contentRoutes(deps: AdminDeps): Router {
     '/content/:slug/export',
     handle(async (req, res) => {
       const { slug } = parseInput(slugParam, req.params);
-      const version = req.query.version === undefined ? await currentVersionOf(slug) : parseInput(versionText, req.query.version);
+      const version =
+        req.query.version === undefined ? await currentVersionOf(slug) : parseInput(versionText, req.query.version);
       const zip = writePackZip(slug, await sourceOf(slug, version));
       res
         .status(200)

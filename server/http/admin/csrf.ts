@@ -22,5 +22,7 @@ export function csrfProtection(req: Request, _res: Response, next: NextFunction)
   const expected = req.session?.csrfToken;
   // Comparing digests gives equal lengths, which timingSafeEqual needs.
   const ok = typeof sent === 'string' && !!expected && crypto.timingSafeEqual(digest(sent), digest(expected));
-  next(ok ? undefined : new SiltaError('admin_csrf_invalid', 'forbidden', sent === undefined ? 'no token' : 'wrong token'));
+  next(
+    ok ? undefined : new SiltaError('admin_csrf_invalid', 'forbidden', sent === undefined ? 'no token' : 'wrong token'),
+  );
 }

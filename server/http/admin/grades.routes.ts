@@ -22,41 +22,62 @@ export function gradeRoutes(deps: AdminDeps): Router {
    * with the error summary saying why, instead of an error page.
    */
   const gradesPage = async (req: Request, res: Response, refused?: SiltaError) => {
-      const query = refused ? {} : parseInput(noticeQuery, req.query);
-      const lang = langOf(res);
-      const form = refused ? adminFormErrors(refused, {}, translator(lang)) : undefined;
-      const t = translator(lang);
-      const now = Date.now();
-      const platforms = await listPlatforms(deps.registry);
-      const nameOf = (issuer: string, clientId: string) => platforms.find((p) => p.issuer === issuer && p.clientId === clientId)?.name ?? issuer;
-      const deliveries = await platformDeliveries();
-      const deliveryOf = (issuer: string, clientId: string): PlatformDelivery =>
-        deliveries.find((d) => d.issuer === issuer && d.clientId === clientId) ?? { issuer, clientId, reachable: true, failingSince: null, nextTryAt: null, lastErrorCode: null, lastError: null, lastSuccessAt: null };
-      const outboxes = (await outboxByPlatform()).map((o) => ({
-        ...o,
-        delivery: presentPlatformDelivery(deliveryOf(o.issuer, o.clientId), lang, t),
-        name: nameOf(o.issuer, o.clientId),
-        oldest: o.oldestPendingAt ? t('admin.grades.age_minutes', { minutes: Math.max(0, Math.round((now - o.oldestPendingAt.getTime()) / 60_000)) }) : null,
-      }));
-      const failures = await failedGrades(FAILURES_SHOWN);
-      const rows = failures.rows.map(({ row, userName, linkTitle }) => ({
-        id: row.id,
-        platform: nameOf(row.issuer, row.clientId),
-        user: userName ?? `#${row.userId}`,
-        link: linkTitle ?? `#${row.resourceLinkId}`,
-        // The same score as the trainee and teacher see, by the one rule (score-format.ts).
-        score: `${formatScore(percentOfGrade(row.scoreGiven, row.scoreMaximum), lang)} (${formatNumber(row.scoreGiven, lang)} / ${formatNumber(row.scoreMaximum, lang)})`,
-        tries: row.tries,
-        message: row.lastError ?? (row.lastErrorCode ? t(`errors.${row.lastErrorCode}`) : ''),
-        updated: formatTime(row.updatedAt, lang),
-      }));
-      renderAdmin(req, res, 'grades', 'admin.grades.title', {
+    const query = refused ? {} : parseInput(noticeQuery, req.query);
+    const lang = langOf(res);
+    const form = refused ? adminFormErrors(refused, {}, translator(lang)) : undefined;
+    const t = translator(lang);
+    const now = Date.now();
+    const platforms = await listPlatforms(deps.registry);
+    const nameOf = (issuer: string, clientId: string) =>
+      platforms.find((p) => p.issuer === issuer && p.clientId === clientId)?.name ?? issuer;
+    const deliveries = await platformDeliveries();
+    const deliveryOf = (issuer: string, clientId: string): PlatformDelivery =>
+      deliveries.find((d) => d.issuer === issuer && d.clientId === clientId) ?? {
+        issuer,
+        clientId,
+        reachable: true,
+        failingSince: null,
+        nextTryAt: null,
+        lastErrorCode: null,
+        lastError: null,
+        lastSuccessAt: null,
+      };
+    const outboxes = (await outboxByPlatform()).map((o) => ({
+      ...o,
+      delivery: presentPlatformDelivery(deliveryOf(o.issuer, o.clientId), lang, t),
+      name: nameOf(o.issuer, o.clientId),
+      oldest: o.oldestPendingAt
+        ? t('admin.grades.age_minutes', {
+            minutes: Math.max(0, Math.round((now - o.oldestPendingAt.getTime()) / 60_000)),
+          })
+        : null,
+    }));
+    const failures = await failedGrades(FAILURES_SHOWN);
+    const rows = failures.rows.map(({ row, userName, linkTitle }) => ({
+      id: row.id,
+      platform: nameOf(row.issuer, row.clientId),
+      user: userName ?? `#${row.userId}`,
+      link: linkTitle ?? `#${row.resourceLinkId}`,
+      // The same score as the trainee and teacher see, by the one rule (score-format.ts).
+      score: `${formatScore(percentOfGrade(row.scoreGiven, row.scoreMaximum), lang)} (${formatNumber(row.scoreGiven, lang)} / ${formatNumber(row.scoreMaximum, lang)})`,
+      tries: row.tries,
+      message: row.lastError ?? (row.lastErrorCode ? t(`errors.${row.lastErrorCode}`) : ''),
+      updated: formatTime(row.updatedAt, lang),
+    }));
+    renderAdmin(
+      req,
+      res,
+      'grades',
+      'admin.grades.title',
+      {
         outboxes,
         failures: rows,
         failuresMore: failures.count > rows.length ? { shown: rows.length, count: failures.count } : null,
         notice: noticeOf(query, lang, { retried: 'admin.grades.retried' }),
         errors: form?.errors,
-      }, form?.status);
+      },
+      form?.status,
+    );
   };
   router.get(
     '/grades',

@@ -19,7 +19,10 @@ export function uploadBody(req: Request, res: Response, next: NextFunction) {
   if (req.method !== 'POST' || !req.is('multipart/form-data') || !req.user) return next();
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: req.headers, limits: { fileSize: PACK_UPLOAD_MAX_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30 } });
+    parser = busboy({
+      headers: req.headers,
+      limits: { fileSize: PACK_UPLOAD_MAX_BYTES, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 30 },
+    });
   } catch (error) {
     return next(new SiltaError('validation_failed', 'bad_request', (error as Error).message));
   }

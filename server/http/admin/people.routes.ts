@@ -26,17 +26,24 @@ export function peopleRoutes(deps: AdminDeps): Router {
       const lang = langOf(res);
       const t = translator(lang);
       const parsed = peopleQuery.safeParse(req.query);
-      const values = { issuer: String(req.query.issuer ?? ''), sub: String(req.query.sub ?? ''), q: String(req.query.q ?? '') };
+      const values = {
+        issuer: String(req.query.issuer ?? ''),
+        sub: String(req.query.sub ?? ''),
+        q: String(req.query.q ?? ''),
+      };
       if (!parsed.success) {
         const fields = SEARCH_FIELDS.filter((f) => parsed.error.issues.some((i) => i.path[0] === f));
         req.log.info({ fields }, 'people search refused');
-        const specs = Object.fromEntries(SEARCH_FIELDS.map((f) => [f, { id: f, label: t(`admin.people.fields.${f}`) }]));
+        const specs = Object.fromEntries(
+          SEARCH_FIELDS.map((f) => [f, { id: f, label: t(`admin.people.fields.${f}`) }]),
+        );
         const errors = formErrorsOf(parsed.error.issues, specs, t);
         renderAdmin(req, res, 'people', 'admin.people.title', { values, errors, retention: retention() }, 400);
         return;
       }
       const query = parsed.data;
-      const search = query.issuer && query.sub ? { issuer: query.issuer, sub: query.sub } : query.q ? { q: query.q } : undefined;
+      const search =
+        query.issuer && query.sub ? { issuer: query.issuer, sub: query.sub } : query.q ? { q: query.q } : undefined;
       const found = search ? await findPeople(search) : undefined;
       renderAdmin(req, res, 'people', 'admin.people.title', {
         values,
@@ -48,19 +55,37 @@ export function peopleRoutes(deps: AdminDeps): Router {
     }),
   );
 
-  const personPage = async (req: Request, res: Response, view: 'person' | 'erase', extra: Record<string, unknown> = {}, status = 200) => {
+  const personPage = async (
+    req: Request,
+    res: Response,
+    view: 'person' | 'erase',
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) => {
     const { id } = parseInput(personParam, req.params);
     const person = await findPerson(id);
     const t = translator(langOf(res));
-    const holdings = (await holdingsOf(deps.sequelize, id)).map((h) => ({ ...h, label: t(`admin.people.kinds.${h.kind}`, { defaultValue: h.kind }) }));
-    renderAdmin(req, res, view === 'person' ? 'people-person' : 'people-erase', view === 'person' ? 'admin.people.person_title' : 'admin.people.erase_title', { id, person, holdings, ...extra }, status);
+    const holdings = (await holdingsOf(deps.sequelize, id)).map((h) => ({
+      ...h,
+      label: t(`admin.people.kinds.${h.kind}`, { defaultValue: h.kind }),
+    }));
+    renderAdmin(
+      req,
+      res,
+      view === 'person' ? 'people-person' : 'people-erase',
+      view === 'person' ? 'admin.people.person_title' : 'admin.people.erase_title',
+      { id, person, holdings, ...extra },
+      status,
+    );
   };
 
   router.get(
     '/people/:id',
     handle(async (req, res) => {
       const query = parseInput(personQuery, req.query);
-      await personPage(req, res, 'person', { notice: noticeOf(query, langOf(res), { erased: 'admin.people.erased', removed: 'admin.people.removed' }) });
+      await personPage(req, res, 'person', {
+        notice: noticeOf(query, langOf(res), { erased: 'admin.people.erased', removed: 'admin.people.removed' }),
+      });
     }),
   );
 
@@ -76,7 +101,10 @@ export function peopleRoutes(deps: AdminDeps): Router {
         return;
       }
       const exported = await exportUser({ sequelize: deps.sequelize, user: { userId: id } });
-      req.log.info({ event: 'user_exported', adminId: currentAdmin(res).id, userId: id }, 'personal data exported in the admin console');
+      req.log.info(
+        { event: 'user_exported', adminId: currentAdmin(res).id, userId: id },
+        'personal data exported in the admin console',
+      );
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="silta-user-${id}.json"`);
       res.send(JSON.stringify(exported, null, 2));
@@ -97,7 +125,10 @@ export function peopleRoutes(deps: AdminDeps): Router {
       const parsed = eraseForm.safeParse(body);
       if (!parsed.success || parsed.data.confirm !== 'yes') {
         // Every problem at its field (a mode not offered, the box not ticked), the choice kept.
-        const specs = { mode: { id: 'mode-keep', label: t('admin.people.posts_legend') }, confirm: { id: 'confirm', label: t('admin.people.confirm', { id }) } };
+        const specs = {
+          mode: { id: 'mode-keep', label: t('admin.people.posts_legend') },
+          confirm: { id: 'confirm', label: t('admin.people.confirm', { id }) },
+        };
         const base = parsed.success ? fromMessages({}, specs) : formErrorsOf(parsed.error.issues, specs, t);
         const messages = { ...base.fields };
         if (body.confirm !== 'yes') messages.confirm ??= t('admin.people.confirm_required');
@@ -107,7 +138,13 @@ export function peopleRoutes(deps: AdminDeps): Router {
         return;
       }
       const { mode } = parsed.data;
-      const erased = await eraseFromConsole({ sequelize: deps.sequelize, logger: req.log, adminId: currentAdmin(res).id, userId: id, remove: mode === 'remove' });
+      const erased = await eraseFromConsole({
+        sequelize: deps.sequelize,
+        logger: req.log,
+        adminId: currentAdmin(res).id,
+        userId: id,
+        remove: mode === 'remove',
+      });
       res.redirect(303, `/admin/people/${id}?done=${erased.removed ? 'removed' : 'erased'}`);
     }),
   );

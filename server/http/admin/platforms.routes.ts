@@ -1,7 +1,26 @@
 import { Router, type Request, type Response } from 'express';
 import { createInvite } from '../../../lti/registration';
-import { addDeployment, addPlatform, editPlatform, findPlatform, listPlatforms, openInvites, removeDeployment, removePlatform, revokeInvite, undeliveredGrades } from '../../domain/admin/platform-admin.service';
-import { deploymentForm, idParam, inviteForm, noticeQuery, platformEditForm, platformForm, removeForm } from '../../domain/admin/admin.schema';
+import {
+  addDeployment,
+  addPlatform,
+  editPlatform,
+  findPlatform,
+  listPlatforms,
+  openInvites,
+  removeDeployment,
+  removePlatform,
+  revokeInvite,
+  undeliveredGrades,
+} from '../../domain/admin/platform-admin.service';
+import {
+  deploymentForm,
+  idParam,
+  inviteForm,
+  noticeQuery,
+  platformEditForm,
+  platformForm,
+  removeForm,
+} from '../../domain/admin/admin.schema';
 import { SiltaError } from '../../errors';
 import { translator } from '../../i18n';
 import type { AdminDeps } from './admin.routes';
@@ -31,17 +50,42 @@ export function platformRoutes(deps: AdminDeps): Router {
   const listPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
     const lang = langOf(res);
     const t = translator(lang);
-    const platforms = (await listPlatforms(registry)).map((p) => ({ ...p, registeredByLabel: t(`admin.platforms.registered_by.${p.registeredBy}`) }));
-    const invites = (await openInvites()).map((i) => ({ id: i.id, created: formatTime(i.get('createdAt') as Date, lang), expires: formatTime(i.expiresAt, lang) }));
+    const platforms = (await listPlatforms(registry)).map((p) => ({
+      ...p,
+      registeredByLabel: t(`admin.platforms.registered_by.${p.registeredBy}`),
+    }));
+    const invites = (await openInvites()).map((i) => ({
+      id: i.id,
+      created: formatTime(i.get('createdAt') as Date, lang),
+      expires: formatTime(i.expiresAt, lang),
+    }));
     const base = deps.env.publicUrl;
-    renderAdmin(req, res, 'platforms', 'admin.platforms.title', { platforms, invites, urls: { launch: `${base}/lti/launch`, login: `${base}/lti/login`, keys: `${base}/lti/keys` }, ...extra }, status);
+    renderAdmin(
+      req,
+      res,
+      'platforms',
+      'admin.platforms.title',
+      {
+        platforms,
+        invites,
+        urls: { launch: `${base}/lti/launch`, login: `${base}/lti/login`, keys: `${base}/lti/keys` },
+        ...extra,
+      },
+      status,
+    );
   };
 
   router.get(
     '/platforms',
     handle(async (req, res) => {
       const query = parseInput(noticeQuery, req.query);
-      await listPage(req, res, { notice: noticeOf(query, langOf(res), { removed: 'admin.platforms.removed', saved: 'admin.platforms.saved', revoked: 'admin.invites.revoked' }) });
+      await listPage(req, res, {
+        notice: noticeOf(query, langOf(res), {
+          removed: 'admin.platforms.removed',
+          saved: 'admin.platforms.saved',
+          revoked: 'admin.invites.revoked',
+        }),
+      });
     }),
   );
 
@@ -51,7 +95,12 @@ export function platformRoutes(deps: AdminDeps): Router {
       const { hours } = parseInput(inviteForm, req.body);
       const created = await createInvite(deps.env.publicUrl, hours);
       // Shown once, on this answer only: the store keeps a hash of the token.
-      await listPage(req, res, { created: { url: created.url, expires: formatTime(created.expiresAt, langOf(res)) } }, 201);
+      await listPage(
+        req,
+        res,
+        { created: { url: created.url, expires: formatTime(created.expiresAt, langOf(res)) } },
+        201,
+      );
     }),
   );
 
@@ -65,7 +114,12 @@ export function platformRoutes(deps: AdminDeps): Router {
     }),
   );
 
-  router.get('/platforms/new', (req, res) => renderAdmin(req, res, 'platform-form', 'admin.platforms.new_title', { isNew: true, fields: adminFields(FIELDS, {}) }));
+  router.get('/platforms/new', (req, res) =>
+    renderAdmin(req, res, 'platform-form', 'admin.platforms.new_title', {
+      isNew: true,
+      fields: adminFields(FIELDS, {}),
+    }),
+  );
 
   router.post(
     '/platforms',
@@ -76,7 +130,14 @@ export function platformRoutes(deps: AdminDeps): Router {
         res.redirect(303, `/admin/platforms/${platform.id}?done=saved`);
       } catch (error) {
         const { errors, status } = adminFormErrors(error, FIELD_LABELS, translator(langOf(res)));
-        renderAdmin(req, res, 'platform-form', 'admin.platforms.new_title', { isNew: true, errors, fields: adminFields(FIELDS, req.body as Record<string, unknown>, errors) }, status);
+        renderAdmin(
+          req,
+          res,
+          'platform-form',
+          'admin.platforms.new_title',
+          { isNew: true, errors, fields: adminFields(FIELDS, req.body as Record<string, unknown>, errors) },
+          status,
+        );
       }
     }),
   );
@@ -87,9 +148,23 @@ export function platformRoutes(deps: AdminDeps): Router {
       const { id } = parseInput(idParam, req.params);
       const query = parseInput(noticeQuery, req.query);
       const platform = await findPlatform(registry, id);
-      const values = { name: platform.name, authUrl: platform.authEndpoint, tokenUrl: platform.tokenEndpoint, jwksUrl: platform.jwksUrl };
-      const notice = noticeOf(query, langOf(res), { saved: 'admin.platforms.saved', deployment_added: 'admin.platforms.deployment_added', deployment_removed: 'admin.platforms.deployment_removed' });
-      renderAdmin(req, res, 'platform-form', 'admin.platforms.edit_title', { name: platform.name, platform, notice, fields: adminFields(EDITABLE, values) });
+      const values = {
+        name: platform.name,
+        authUrl: platform.authEndpoint,
+        tokenUrl: platform.tokenEndpoint,
+        jwksUrl: platform.jwksUrl,
+      };
+      const notice = noticeOf(query, langOf(res), {
+        saved: 'admin.platforms.saved',
+        deployment_added: 'admin.platforms.deployment_added',
+        deployment_removed: 'admin.platforms.deployment_removed',
+      });
+      renderAdmin(req, res, 'platform-form', 'admin.platforms.edit_title', {
+        name: platform.name,
+        platform,
+        notice,
+        fields: adminFields(EDITABLE, values),
+      });
     }),
   );
 
@@ -104,7 +179,19 @@ export function platformRoutes(deps: AdminDeps): Router {
         res.redirect(303, `/admin/platforms/${id}?done=saved`);
       } catch (error) {
         const { errors, status } = adminFormErrors(error, FIELD_LABELS, translator(langOf(res)));
-        renderAdmin(req, res, 'platform-form', 'admin.platforms.edit_title', { name: platform.name, platform, errors, fields: adminFields(EDITABLE, req.body as Record<string, unknown>, errors) }, status);
+        renderAdmin(
+          req,
+          res,
+          'platform-form',
+          'admin.platforms.edit_title',
+          {
+            name: platform.name,
+            platform,
+            errors,
+            fields: adminFields(EDITABLE, req.body as Record<string, unknown>, errors),
+          },
+          status,
+        );
       }
     }),
   );
@@ -132,7 +219,14 @@ export function platformRoutes(deps: AdminDeps): Router {
 
   const removePage = async (req: Request, res: Response, id: number, error?: string, status = 200) => {
     const platform = await findPlatform(registry, id);
-    renderAdmin(req, res, 'platform-remove', 'admin.platforms.remove_title', { name: platform.name, platform, undelivered: await undeliveredGrades(platform), error }, status);
+    renderAdmin(
+      req,
+      res,
+      'platform-remove',
+      'admin.platforms.remove_title',
+      { name: platform.name, platform, undelivered: await undeliveredGrades(platform), error },
+      status,
+    );
   };
 
   router.get(

@@ -10,7 +10,12 @@ import { handle, langOf, parseInput, renderAdmin } from './admin-page';
 import { adminFields, adminFormErrors } from './admin-form-errors';
 
 const FIELDS = ['nameFi', 'nameSv', 'nameEn', 'wave'] as const;
-const FIELD_LABELS = { nameFi: 'admin.regions.col_name_fi', nameSv: 'admin.regions.col_name_sv', nameEn: 'admin.regions.col_name_en', wave: 'admin.regions.col_wave' };
+const FIELD_LABELS = {
+  nameFi: 'admin.regions.col_name_fi',
+  nameSv: 'admin.regions.col_name_sv',
+  nameEn: 'admin.regions.col_name_en',
+  wave: 'admin.regions.col_wave',
+};
 
 /** Regions: the list, and a form per region for its three names and its wave. */
 export function regionRoutes(deps: AdminDeps): Router {
@@ -20,17 +25,45 @@ export function regionRoutes(deps: AdminDeps): Router {
     handle(async (req, res) => {
       const query = parseInput(noticeQuery, req.query);
       const lang = langOf(res);
-      const regions = (await listRegions()).map((r) => ({ code: r.code, name: regionName(r, lang), nameFi: r.nameFi, nameSv: r.nameSv, nameEn: r.nameEn, wave: r.wave }));
-      renderAdmin(req, res, 'regions', 'admin.regions.title', { regions, notice: noticeOf(query, lang, { saved: 'admin.regions.saved' }) });
+      const regions = (await listRegions()).map((r) => ({
+        code: r.code,
+        name: regionName(r, lang),
+        nameFi: r.nameFi,
+        nameSv: r.nameSv,
+        nameEn: r.nameEn,
+        wave: r.wave,
+      }));
+      renderAdmin(req, res, 'regions', 'admin.regions.title', {
+        regions,
+        notice: noticeOf(query, lang, { saved: 'admin.regions.saved' }),
+      });
     }),
   );
 
-  const editPage = async (req: Request, res: Response, code: string, values?: Record<string, unknown>, error?: SiltaError) => {
+  const editPage = async (
+    req: Request,
+    res: Response,
+    code: string,
+    values?: Record<string, unknown>,
+    error?: SiltaError,
+  ) => {
     const region = await findRegion(code);
     const lang = langOf(res);
     const errors = error ? adminFormErrors(error, FIELD_LABELS, translator(lang)).errors : undefined;
-    const source: Record<string, unknown> = values ?? { nameFi: region.nameFi, nameSv: region.nameSv, nameEn: region.nameEn, wave: String(region.wave) };
-    renderAdmin(req, res, 'region-form', 'admin.regions.edit_title', { name: regionName(region, lang), code: region.code, fields: adminFields(FIELDS, source, errors), errors }, error ? 400 : 200);
+    const source: Record<string, unknown> = values ?? {
+      nameFi: region.nameFi,
+      nameSv: region.nameSv,
+      nameEn: region.nameEn,
+      wave: String(region.wave),
+    };
+    renderAdmin(
+      req,
+      res,
+      'region-form',
+      'admin.regions.edit_title',
+      { name: regionName(region, lang), code: region.code, fields: adminFields(FIELDS, source, errors), errors },
+      error ? 400 : 200,
+    );
   };
 
   router.get(

@@ -4,8 +4,22 @@ import { listRegions } from '../../domain/regions/region.service';
 import { boardReport } from '../../domain/reports/board.report';
 import { completionsReport } from '../../domain/reports/completions.report';
 import type { ReportPeriod } from '../../domain/reports/report-period';
-import { presentBoard, presentCompletions, presentSessions, tableCsvRows, type ReportChart } from '../../domain/reports/reports.presenter';
-import { csvParam, periodOf, reportParam, reportQuery, REPORTS, type ReportName, type ReportQuery } from '../../domain/reports/reports.schema';
+import {
+  presentBoard,
+  presentCompletions,
+  presentSessions,
+  tableCsvRows,
+  type ReportChart,
+} from '../../domain/reports/reports.presenter';
+import {
+  csvParam,
+  periodOf,
+  reportParam,
+  reportQuery,
+  REPORTS,
+  type ReportName,
+  type ReportQuery,
+} from '../../domain/reports/reports.schema';
 import { sessionsReport } from '../../domain/reports/sessions.report';
 import { notFound, SiltaError } from '../../errors';
 import { translator, type Language } from '../../i18n';
@@ -37,7 +51,11 @@ export function reportRoutes(deps: AdminDeps): Router {
     const ctx = { lang, period, regions: await listRegions() };
     if (report === 'completions') {
       const packs = await deps.modules.currentAll();
-      return presentCompletions(await completionsReport(deps.sequelize, period), (slug) => packs.get(slug)?.title[lang] ?? slug, ctx);
+      return presentCompletions(
+        await completionsReport(deps.sequelize, period),
+        (slug) => packs.get(slug)?.title[lang] ?? slug,
+        ctx,
+      );
     }
     if (report === 'board') return presentBoard(await boardReport(deps.sequelize, period), ctx);
     return presentSessions(await sessionsReport(period), ctx);
@@ -59,22 +77,47 @@ export function reportRoutes(deps: AdminDeps): Router {
       const suffix = filterQuery(query);
       const page = {
         report,
-        tabs: (Object.keys(REPORTS) as ReportName[]).map((name) => ({ href: `/admin/reports/${name}${suffix}`, label: t(`admin.reports.${name}.title`), current: name === report })),
-        filter: { from: query.from ?? '', to: query.to ?? '', platforms: platforms.map((p) => ({ ...p, selected: p.issuer === query.platform })) },
+        tabs: (Object.keys(REPORTS) as ReportName[]).map((name) => ({
+          href: `/admin/reports/${name}${suffix}`,
+          label: t(`admin.reports.${name}.title`),
+          current: name === report,
+        })),
+        filter: {
+          from: query.from ?? '',
+          to: query.to ?? '',
+          platforms: platforms.map((p) => ({ ...p, selected: p.issuer === query.platform })),
+        },
       };
       let period: ReportPeriod;
       try {
-        period = periodOf(query, platforms.map((p) => p.issuer));
+        period = periodOf(
+          query,
+          platforms.map((p) => p.issuer),
+        );
       } catch (error) {
         if (!(error instanceof SiltaError)) throw error;
         req.log.info({ code: error.code }, 'report filter refused');
-        renderAdmin(req, res, 'reports', `admin.reports.${report}.title`, { ...page, error: t(`errors.${error.code}`, error.params) }, 400);
+        renderAdmin(
+          req,
+          res,
+          'reports',
+          `admin.reports.${report}.title`,
+          { ...page, error: t(`errors.${error.code}`, error.params) },
+          400,
+        );
         return;
       }
-      const charts = (await chartsOf(report, period, lang)).map((chart) => ({ ...chart, csvHref: `/admin/reports/${report}/${chart.key}.csv${filterQuery({ ...query, from: period.from, to: period.to })}` }));
+      const charts = (await chartsOf(report, period, lang)).map((chart) => ({
+        ...chart,
+        csvHref: `/admin/reports/${report}/${chart.key}.csv${filterQuery({ ...query, from: period.from, to: period.to })}`,
+      }));
       page.filter.from = period.from;
       page.filter.to = period.to;
-      renderAdmin(req, res, 'reports', `admin.reports.${report}.title`, { ...page, charts, lead: t(`admin.reports.${report}.lead`) });
+      renderAdmin(req, res, 'reports', `admin.reports.${report}.title`, {
+        ...page,
+        charts,
+        lead: t(`admin.reports.${report}.lead`),
+      });
     }),
   );
 
@@ -83,12 +126,18 @@ export function reportRoutes(deps: AdminDeps): Router {
     handle(async (req, res) => {
       const { report, chart } = parseInput(csvParam, req.params);
       const query = parseInput(reportQuery, req.query);
-      const period = periodOf(query, (await platformsOf()).map((p) => p.issuer));
+      const period = periodOf(
+        query,
+        (await platformsOf()).map((p) => p.issuer),
+      );
       const lang = langOf(res);
       const found = (await chartsOf(report, period, lang)).find((c) => c.key === chart);
       if (!found) throw notFound();
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', `attachment; filename="silta-${report}-${chart}-${period.from}-${period.to}.csv"`);
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="silta-${report}-${chart}-${period.from}-${period.to}.csv"`,
+      );
       res.send(toCsv(tableCsvRows(found.table, lang)));
     }),
   );

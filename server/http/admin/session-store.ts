@@ -37,7 +37,9 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override touch(sid: string, data: session.SessionData, callback: Callback = () => undefined): void {
-    inTransaction(this.sequelize, (transaction) => AdminSession.update({ expiresAt: this.expiry(data) }, { where: { sid }, transaction }))
+    inTransaction(this.sequelize, (transaction) =>
+      AdminSession.update({ expiresAt: this.expiry(data) }, { where: { sid }, transaction }),
+    )
       .then(() => callback())
       .catch(callback);
   }
@@ -50,6 +52,8 @@ export class DatabaseSessionStore extends session.Store {
 
   /** Removes expired sessions; returns how many. */
   prune(now: Date = new Date()): Promise<number> {
-    return inTransaction(this.sequelize, (transaction) => AdminSession.destroy({ where: { expiresAt: { [Op.lte]: now } }, transaction }));
+    return inTransaction(this.sequelize, (transaction) =>
+      AdminSession.destroy({ where: { expiresAt: { [Op.lte]: now } }, transaction }),
+    );
   }
 }

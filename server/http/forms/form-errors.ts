@@ -40,7 +40,11 @@ function messageOf(issue: Issue, spec: FieldSpec, t: TFunction): string {
       return t('forms.choose', { field });
     case 'invalid_format':
       if (issue.format === 'url') return t('forms.url', { field });
-      if (issue.format === 'regex' && /\\0|\\x00|\\u0000|\\p\{Cc\}/.test(String((issue as { pattern?: unknown }).pattern ?? ''))) return t('forms.control_characters', { field });
+      if (
+        issue.format === 'regex' &&
+        /\\0|\\x00|\\u0000|\\p\{Cc\}/.test(String((issue as { pattern?: unknown }).pattern ?? ''))
+      )
+        return t('forms.control_characters', { field });
       return t('forms.invalid', { field });
     default:
       return t('forms.invalid', { field });
@@ -68,7 +72,11 @@ export function formErrorsOf(issues: readonly Issue[], fields: Record<string, Fi
 }
 
 /** The same shape from messages already chosen (a domain rule, such as an unknown region, that names a field). */
-export function fromMessages(messages: Record<string, string>, fields: Record<string, FieldSpec>, other?: string): FormErrors {
+export function fromMessages(
+  messages: Record<string, string>,
+  fields: Record<string, FieldSpec>,
+  other?: string,
+): FormErrors {
   const summary = Object.keys(fields)
     .filter((name) => messages[name])
     .map((name) => ({ href: `#${fields[name].id}`, text: messages[name] }));

@@ -9,7 +9,10 @@ export function appRoutes(): Router {
   router.get('/app', requireLaunch, (_req, res, next) => {
     try {
       const launch = currentLaunch(res);
-      const destination = launchDestination({ custom: launch.custom, hasResourceLink: !!launch.resourceLink }, launch.sessionId);
+      const destination = launchDestination(
+        { custom: launch.custom, hasResourceLink: !!launch.resourceLink },
+        launch.sessionId,
+      );
       if (destination) return res.redirect(303, destination);
       renderLanding(res, launch);
     } catch (error) {

@@ -22,16 +22,23 @@ export function practiceFields(t: TFunction): Record<string, FieldSpec> {
 }
 
 /** The comment form's one field (board/practice.hbs). */
-export const commentFields = (t: TFunction): Record<string, FieldSpec> => ({ body: { id: 'comment-body', label: t('board.add_comment') } });
+export const commentFields = (t: TFunction): Record<string, FieldSpec> => ({
+  body: { id: 'comment-body', label: t('board.add_comment') },
+});
 
 /**
  * The errors of a refused practice or comment form, or nothing when the refusal is not about
  * what was typed (then the error page is right): a schema's issues, or a domain rule that
  * names a field (an unknown region).
  */
-export function boardFormErrors(error: unknown, fields: Record<string, FieldSpec>, t: TFunction): FormErrors | undefined {
+export function boardFormErrors(
+  error: unknown,
+  fields: Record<string, FieldSpec>,
+  t: TFunction,
+): FormErrors | undefined {
   if (error instanceof FormRefusal) return formErrorsOf(error.issues, fields, t);
-  if (error instanceof SiltaError && error.code === 'region_not_found' && fields.region) return fromMessages({ region: t('forms.region_unknown') }, fields);
+  if (error instanceof SiltaError && error.code === 'region_not_found' && fields.region)
+    return fromMessages({ region: t('forms.region_unknown') }, fields);
   return undefined;
 }
 

@@ -10,7 +10,12 @@ import { toCsv } from '../csv';
 import { currentLaunch, requireLaunch } from '../launch-session';
 
 /** The spread page's query: the region selected on the map, if any. */
-const spreadQuerySchema = z.object({ region: z.string().regex(/^[a-z0-9-]{1,40}$/).optional() });
+const spreadQuerySchema = z.object({
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .optional(),
+});
 
 /** The board's spread view: how practices travel between regions and waves, as a page and as CSV. */
 export function boardSpreadRoutes(): Router {
@@ -26,7 +31,13 @@ export function boardSpreadRoutes(): Router {
         const lt = launch.sessionId;
         const t = translator(lang);
         const suffix = selected ? `&region=${selected.code}` : '';
-        const map = presentMap(spread, regions, selected?.code ?? null, lang, (code) => `/board/spread?lt=${encodeURIComponent(lt)}&region=${code}#spread-region`);
+        const map = presentMap(
+          spread,
+          regions,
+          selected?.code ?? null,
+          lang,
+          (code) => `/board/spread?lt=${encodeURIComponent(lt)}&region=${code}#spread-region`,
+        );
         res.render('board/spread', {
           lang,
           lt,

@@ -1,14 +1,42 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Sequelize } from 'sequelize';
 import type { z } from 'zod';
-import { addComment, adoptedByRegion, adoptionsOf, adoptionsOfPractices, adoptPractice, commentsOf, deleteComment, isUseful, toggleUseful } from '../../domain/board/board-interactions.service';
+import {
+  addComment,
+  adoptedByRegion,
+  adoptionsOf,
+  adoptionsOfPractices,
+  adoptPractice,
+  commentsOf,
+  deleteComment,
+  isUseful,
+  toggleUseful,
+} from '../../domain/board/board-interactions.service';
 import { presentChips, presentGridCard, presentPracticePage } from '../../domain/board/board-cards.presenter';
 import { moderate, moderationLog, moderationTargets } from '../../domain/board/board-moderation.service';
 import { presentModerationLog } from '../../domain/board/board-moderation.presenter';
 import { displayNames } from '../../domain/people/display-names';
 import { presentForm, presentListing, presentPractice, practiceValues } from '../../domain/board/board.presenter';
-import { adoptionInputSchema, commentInputSchema, idSchema, listQuerySchema, logQuerySchema, moderationInputSchema, practiceInputSchema, regionChoiceSchema } from '../../domain/board/board.schema';
-import { boardOf, createPractice, deletePractice, draftsOf, getPractice, practicesOfRegion, searchPractices, updatePractice } from '../../domain/board/board.service';
+import {
+  adoptionInputSchema,
+  commentInputSchema,
+  idSchema,
+  listQuerySchema,
+  logQuerySchema,
+  moderationInputSchema,
+  practiceInputSchema,
+  regionChoiceSchema,
+} from '../../domain/board/board.schema';
+import {
+  boardOf,
+  createPractice,
+  deletePractice,
+  draftsOf,
+  getPractice,
+  practicesOfRegion,
+  searchPractices,
+  updatePractice,
+} from '../../domain/board/board.service';
 import { can } from '../../domain/board/board.policy';
 import type { BoardEvents } from '../../domain/board/board-events';
 import type { Launch } from '../../domain/launches/launch.service';
@@ -22,7 +50,18 @@ import { boardFormErrors, commentFields, FormRefusal, practiceFields, typedPract
 
 type Handler = (req: Request, res: Response, launch: Launch) => Promise<void>;
 
-const FIELD_LABELS: Record<string, string> = { title: 'board.field.title', summary: 'board.field.summary', need: 'board.field.need', whatWasDone: 'board.field.what_was_done', results: 'board.field.results', links: 'board.field.links', body: 'board.field.comment', note: 'board.field.note', reason: 'board.reason', q: 'board.filter.text' };
+const FIELD_LABELS: Record<string, string> = {
+  title: 'board.field.title',
+  summary: 'board.field.summary',
+  need: 'board.field.need',
+  whatWasDone: 'board.field.what_was_done',
+  results: 'board.field.results',
+  links: 'board.field.links',
+  body: 'board.field.comment',
+  note: 'board.field.note',
+  reason: 'board.reason',
+  q: 'board.filter.text',
+};
 
 /**
  * Validates with a zod schema. A field over its limit gets its own message naming the field and
@@ -31,10 +70,15 @@ const FIELD_LABELS: Record<string, string> = { title: 'board.field.title', summa
 function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, launch: Launch): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const long = parsed.error.issues.find((i) => i.code === 'too_big' && typeof i.path[0] === 'string' && FIELD_LABELS[i.path[0]]);
+  const long = parsed.error.issues.find(
+    (i) => i.code === 'too_big' && typeof i.path[0] === 'string' && FIELD_LABELS[i.path[0]],
+  );
   if (long && long.code === 'too_big') {
     const t = translator(launch.language);
-    throw new SiltaError('board_field_too_long', 'bad_request', long.path.join('.'), { field: t(FIELD_LABELS[String(long.path[0])]), max: Number(long.maximum) });
+    throw new SiltaError('board_field_too_long', 'bad_request', long.path.join('.'), {
+      field: t(FIELD_LABELS[String(long.path[0])]),
+      max: Number(long.maximum),
+    });
   }
   throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
 }
@@ -67,16 +111,33 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
   const handle = (handler: Handler) => (req: Request, res: Response, next: NextFunction) => {
     handler(req, res, currentLaunch(res)).catch(next);
   };
-  const page = (res: Response, view: string, titleKey: string, model: object, path: string, titleParams: Record<string, string> = {}) => {
+  const page = (
+    res: Response,
+    view: string,
+    titleKey: string,
+    model: object,
+    path: string,
+    titleParams: Record<string, string> = {},
+  ) => {
     const launch = currentLaunch(res);
     const t = translator(launch.language);
     const sep = path.includes('?') ? '&' : '?';
-    res.render(view, { lang: launch.language, title: t(titleKey, titleParams), lt: launch.sessionId, languages: languageLinks(launch.language, (l) => `${path}${sep}lt=${launch.sessionId}&lang=${l}`), canModerate: can(launch, 'moderate'), ...model });
+    res.render(view, {
+      lang: launch.language,
+      title: t(titleKey, titleParams),
+      lt: launch.sessionId,
+      languages: languageLinks(launch.language, (l) => `${path}${sep}lt=${launch.sessionId}&lang=${l}`),
+      canModerate: can(launch, 'moderate'),
+      ...model,
+    });
   };
   // The token goes before a #fragment, or the browser would keep it out of the query.
   const go = (res: Response, path: string) => {
     const [base, fragment] = path.split('#');
-    res.redirect(303, `${base}${base.includes('?') ? '&' : '?'}lt=${currentLaunch(res).sessionId}${fragment ? `#${fragment}` : ''}`);
+    res.redirect(
+      303,
+      `${base}${base.includes('?') ? '&' : '?'}lt=${currentLaunch(res).sessionId}${fragment ? `#${fragment}` : ''}`,
+    );
   };
   const get = (path: string, handler: Handler) => router.get(path, requireLaunch, handle(handler));
   const post = (path: string, handler: Handler) => router.post(path, form, requireLaunch, handle(handler));
@@ -88,27 +149,55 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
     // Teachers and moderators see the whole board at once; they choose a region only to post.
     if (!region && !can(launch, 'moderate')) return go(res, '/board/region');
     if (query.region) await findRegion(query.region);
-    const [result, regions, drafts] = await Promise.all([searchPractices({ launch, query }), listRegions(), draftsOf(launch)]);
+    const [result, regions, drafts] = await Promise.all([
+      searchPractices({ launch, query }),
+      listRegions(),
+      draftsOf(launch),
+    ]);
     const lang = launch.language;
     const byCode = new Map(regions.map((r) => [r.code, r]));
     const adoptions = await adoptionsOfPractices(result.rows.map((p) => p.id));
     const listing = presentListing({ launch, query, result, regions, myRegion: region });
     const t = translator(lang);
-    page(res, 'board/index', 'board.title', {
-      ...listing,
-      items: result.rows.map((p) => presentGridCard(p, byCode, adoptions, lang)),
-      drafts: drafts.map((p) => presentGridCard(p, byCode, [], lang)),
-      sharedHeading: t('board.grid.shared', { count: result.shared }),
-      alsoHidden: result.total > result.shared ? t('board.grid.also_hidden', { count: result.total - result.shared }) : null,
-      ...presentChips(query, regions, launch.sessionId, lang),
-      filtersActive: Object.entries(query).some(([key, value]) => !['page', 'sort', 'q'].includes(key) && value !== undefined && value !== ''),
-    }, '/board');
+    page(
+      res,
+      'board/index',
+      'board.title',
+      {
+        ...listing,
+        items: result.rows.map((p) => presentGridCard(p, byCode, adoptions, lang)),
+        drafts: drafts.map((p) => presentGridCard(p, byCode, [], lang)),
+        sharedHeading: t('board.grid.shared', { count: result.shared }),
+        alsoHidden:
+          result.total > result.shared ? t('board.grid.also_hidden', { count: result.total - result.shared }) : null,
+        ...presentChips(query, regions, launch.sessionId, lang),
+        filtersActive: Object.entries(query).some(
+          ([key, value]) => !['page', 'sort', 'q'].includes(key) && value !== undefined && value !== '',
+        ),
+      },
+      '/board',
+    );
   });
 
   get('/board/region', async (_req, res, launch) => {
     const [{ region, fromLaunch }, regions] = await Promise.all([regionOf(launch), listRegions()]);
     const lang = launch.language;
-    page(res, 'board/region-choice', 'board.region_choice.title', { fromLaunch, current: region ? regionName(region, lang) : null, regions: regions.map((r) => ({ value: r.code, label: regionName(r, lang), wave: r.wave, selected: r.code === region?.code })) }, '/board/region');
+    page(
+      res,
+      'board/region-choice',
+      'board.region_choice.title',
+      {
+        fromLaunch,
+        current: region ? regionName(region, lang) : null,
+        regions: regions.map((r) => ({
+          value: r.code,
+          label: regionName(r, lang),
+          wave: r.wave,
+          selected: r.code === region?.code,
+        })),
+      },
+      '/board/region',
+    );
   });
 
   post('/board/region', async (req, res, launch) => {
@@ -119,12 +208,23 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
   get('/board/new', async (_req, res, launch) => {
     boardOf(launch);
     const [{ region }, regions] = await Promise.all([regionOf(launch), listRegions()]);
-    page(res, 'board/form', 'board.new_title', { ...presentForm(launch.language, regions, { region: region?.code }), values: {}, action: '/board/practices' }, '/board/new');
+    page(
+      res,
+      'board/form',
+      'board.new_title',
+      { ...presentForm(launch.language, regions, { region: region?.code }), values: {}, action: '/board/practices' },
+      '/board/new',
+    );
   });
 
   post('/board/practices', async (req, res, launch) => {
     try {
-      const practice = await createPractice({ sequelize, launch, input: parseForm(practiceInputSchema, req, launch), events });
+      const practice = await createPractice({
+        sequelize,
+        launch,
+        input: parseForm(practiceInputSchema, req, launch),
+        events,
+      });
       go(res, `/board/practices/${practice.id}`);
     } catch (error) {
       if (!wantsFormPage(req) || !(await practiceFormAgain(req, res, launch, error))) throw error;
@@ -134,20 +234,46 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
   /** The practice page; after a refused comment, with the comment's errors and what was typed. */
   const practicePage = async (res: Response, launch: Launch, practiceId: number, comment: object = {}) => {
     const practice = await getPractice(launch, practiceId);
-    const [comments, adoptions, regions, useful, { region }] = await Promise.all([commentsOf(practice.id), adoptionsOf(practice.id), listRegions(), isUseful(launch, practice.id), regionOf(launch)]);
-    const model = presentPracticePage(await presentPractice({ launch, practice, comments, adoptions, regions, useful, myRegion: region }), practice, adoptions, !!region, launch.language);
-    page(res, 'board/practice', 'board.practice_title', { ...model, ...comment }, `/board/practices/${practice.id}`, { title: practice.title });
+    const [comments, adoptions, regions, useful, { region }] = await Promise.all([
+      commentsOf(practice.id),
+      adoptionsOf(practice.id),
+      listRegions(),
+      isUseful(launch, practice.id),
+      regionOf(launch),
+    ]);
+    const model = presentPracticePage(
+      await presentPractice({ launch, practice, comments, adoptions, regions, useful, myRegion: region }),
+      practice,
+      adoptions,
+      !!region,
+      launch.language,
+    );
+    page(res, 'board/practice', 'board.practice_title', { ...model, ...comment }, `/board/practices/${practice.id}`, {
+      title: practice.title,
+    });
   };
 
   /** Shows the practice form again after a refusal about what was typed; false when the refusal is of another kind. */
-  const practiceFormAgain = async (req: Request, res: Response, launch: Launch, error: unknown, practiceId?: number) => {
+  const practiceFormAgain = async (
+    req: Request,
+    res: Response,
+    launch: Launch,
+    error: unknown,
+    practiceId?: number,
+  ) => {
     const t = translator(launch.language);
     const errors = boardFormErrors(error, practiceFields(t), t);
     if (!errors) return false;
     const values = typedPractice(req.body);
     const action = practiceId ? `/board/practices/${practiceId}` : '/board/practices';
     res.status(400);
-    page(res, 'board/form', practiceId ? 'board.edit_title' : 'board.new_title', { ...presentForm(launch.language, await listRegions(), values), values, action, editing: !!practiceId, errors }, practiceId ? `${action}/edit` : '/board/new');
+    page(
+      res,
+      'board/form',
+      practiceId ? 'board.edit_title' : 'board.new_title',
+      { ...presentForm(launch.language, await listRegions(), values), values, action, editing: !!practiceId, errors },
+      practiceId ? `${action}/edit` : '/board/new',
+    );
     return true;
   };
 
@@ -159,13 +285,30 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
     const practice = await getPractice(launch, idParam(req.params.id));
     if (!can(launch, 'edit', practice)) throw new SiltaError('forbidden', 'forbidden');
     const values = practiceValues(practice);
-    page(res, 'board/form', 'board.edit_title', { ...presentForm(launch.language, await listRegions(), values), values, action: `/board/practices/${practice.id}`, editing: true }, `/board/practices/${practice.id}/edit`);
+    page(
+      res,
+      'board/form',
+      'board.edit_title',
+      {
+        ...presentForm(launch.language, await listRegions(), values),
+        values,
+        action: `/board/practices/${practice.id}`,
+        editing: true,
+      },
+      `/board/practices/${practice.id}/edit`,
+    );
   });
 
   post('/board/practices/:id', async (req, res, launch) => {
     const practiceId = idParam(req.params.id);
     try {
-      const practice = await updatePractice({ sequelize, launch, practiceId, input: parseForm(practiceInputSchema, req, launch), events });
+      const practice = await updatePractice({
+        sequelize,
+        launch,
+        practiceId,
+        input: parseForm(practiceInputSchema, req, launch),
+        events,
+      });
       go(res, `/board/practices/${practice.id}`);
     } catch (error) {
       if (!wantsFormPage(req) || !(await practiceFormAgain(req, res, launch, error, practiceId))) throw error;
@@ -190,13 +333,26 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
       const body = (req.body as Record<string, unknown>).body;
       return practicePage(res, launch, practiceId, { errors, commentValue: typeof body === 'string' ? body : '' });
     }
-    const comment = await addComment({ sequelize, launch, practiceId, body: input.body, parentId: input.parent, events });
+    const comment = await addComment({
+      sequelize,
+      launch,
+      practiceId,
+      body: input.body,
+      parentId: input.parent,
+      events,
+    });
     go(res, `/board/practices/${comment.practiceId}#comment-${comment.id}`);
   });
 
   post('/board/practices/:id/comments/:commentId/delete', async (req, res, launch) => {
     const practiceId = idParam(req.params.id);
-    await deleteComment({ sequelize, launch, practiceId, commentId: idParam(req.params.commentId, 'comment_not_found'), events });
+    await deleteComment({
+      sequelize,
+      launch,
+      practiceId,
+      commentId: idParam(req.params.commentId, 'comment_not_found'),
+      events,
+    });
     go(res, `/board/practices/${practiceId}#comments`);
   });
 
@@ -208,7 +364,13 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
 
   post('/board/practices/:id/adopt', async (req, res, launch) => {
     const practiceId = idParam(req.params.id);
-    await adoptPractice({ sequelize, launch, practiceId, note: parse(adoptionInputSchema, req.body, launch).note, events });
+    await adoptPractice({
+      sequelize,
+      launch,
+      practiceId,
+      note: parse(adoptionInputSchema, req.body, launch).note,
+      events,
+    });
     go(res, `/board/practices/${practiceId}#adoptions`);
   });
 
@@ -230,7 +392,12 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
   get('/board/regions/:code', async (req, res, launch) => {
     boardOf(launch);
     const region = await findRegion(String(req.params.code));
-    const [shared, adopted, regions, drafts] = await Promise.all([practicesOfRegion(launch, region.code), adoptedByRegion(launch, region.code), listRegions(), draftsOf(launch, region.code)]);
+    const [shared, adopted, regions, drafts] = await Promise.all([
+      practicesOfRegion(launch, region.code),
+      adoptedByRegion(launch, region.code),
+      listRegions(),
+      draftsOf(launch, region.code),
+    ]);
     const byCode = new Map(regions.map((r) => [r.code, r]));
     const lang = launch.language;
     const t = translator(lang);
@@ -244,7 +411,10 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
         sharedHeading: t('board.region_page.shared_count', { count: shared.length }),
         adoptedHeading: t('board.region_page.adopted_count', { count: adopted.length }),
         shared: shared.map((p) => presentGridCard(p, byCode, adoptions, lang)),
-        adopted: adopted.map(({ adoption, practice }) => ({ ...presentGridCard(practice, byCode, adoptions, lang), note: adoption.note })),
+        adopted: adopted.map(({ adoption, practice }) => ({
+          ...presentGridCard(practice, byCode, adoptions, lang),
+          note: adoption.note,
+        })),
         drafts: drafts.map((p) => presentGridCard(p, byCode, [], lang)),
       },
       `/board/regions/${region.code}`,
@@ -255,8 +425,20 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
   get('/board/moderation', async (req, res, launch) => {
     const { page: pageNumber } = parse(logQuerySchema, withoutEmpty(req.query), launch);
     const log = await moderationLog(launch, pageNumber);
-    const [names, targets] = await Promise.all([displayNames(log.rows.map((r) => r.moderatorId), launch.language), moderationTargets(launch, log.rows)]);
-    page(res, 'board/moderation', 'board.moderation.title', presentModerationLog({ log, names, targets, lt: launch.sessionId, lang: launch.language }), '/board/moderation');
+    const [names, targets] = await Promise.all([
+      displayNames(
+        log.rows.map((r) => r.moderatorId),
+        launch.language,
+      ),
+      moderationTargets(launch, log.rows),
+    ]);
+    page(
+      res,
+      'board/moderation',
+      'board.moderation.title',
+      presentModerationLog({ log, names, targets, lt: launch.sessionId, lang: launch.language }),
+      '/board/moderation',
+    );
   });
   return router;
 }

@@ -9,7 +9,8 @@ import { translator } from '../../i18n';
 import { currentLaunch, requireLaunch } from '../launch-session';
 
 function requireDeepLinking(launch: Launch) {
-  if (launch.messageType !== 'LtiDeepLinkingRequest' || !launch.deepLinking) throw new SiltaError('not_deep_linking', 'bad_request');
+  if (launch.messageType !== 'LtiDeepLinkingRequest' || !launch.deepLinking)
+    throw new SiltaError('not_deep_linking', 'bad_request');
   if (launch.role === 'learner') throw new SiltaError('forbidden', 'forbidden');
   return launch.deepLinking;
 }
@@ -30,7 +31,11 @@ export function deepLinkRoutes(deps: { lti: LtijsProvider; publicUrl: string; mo
         lt: launch.sessionId,
         course: launch.context.title,
         multiple: settings.acceptMultiple,
-        items: catalogue(await deps.modules.currentAll(), launch.language).map((item, index) => ({ ...item, gradable: !!item.scoreMaximum, checked: index === 0 })),
+        items: catalogue(await deps.modules.currentAll(), launch.language).map((item, index) => ({
+          ...item,
+          gradable: !!item.scoreMaximum,
+          checked: index === 0,
+        })),
       });
     } catch (error) {
       next(error);
@@ -42,7 +47,8 @@ export function deepLinkRoutes(deps: { lti: LtijsProvider; publicUrl: string; mo
       const launch = currentLaunch(res);
       const settings = requireDeepLinking(launch);
       const parsed = selectionSchema.safeParse(req.body);
-      if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      if (!parsed.success)
+        throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
       const t = translator(launch.language);
       const chosen = settings.acceptMultiple ? parsed.data.items : parsed.data.items.slice(0, 1);
       const offered = catalogue(await deps.modules.currentAll(), launch.language);
@@ -55,7 +61,9 @@ export function deepLinkRoutes(deps: { lti: LtijsProvider; publicUrl: string; mo
           title,
           text: entry.description,
           custom: entry.custom,
-          lineItem: entry.scoreMaximum ? { scoreMaximum: entry.scoreMaximum, label: title, resourceId: key, tag: 'silta' } : undefined,
+          lineItem: entry.scoreMaximum
+            ? { scoreMaximum: entry.scoreMaximum, label: title, resourceId: key, tag: 'silta' }
+            : undefined,
         };
       });
       const jwt = await signDeepLinkingResponse(
@@ -66,7 +74,12 @@ export function deepLinkRoutes(deps: { lti: LtijsProvider; publicUrl: string; mo
         t('deep_link.done_message', { count: items.length }),
       );
       await endSession(launch.sessionId);
-      res.render('pages/deep-link-return', { lang: launch.language, title: t('deep_link.returning'), returnUrl: settings.returnUrl, jwt });
+      res.render('pages/deep-link-return', {
+        lang: launch.language,
+        title: t('deep_link.returning'),
+        returnUrl: settings.returnUrl,
+        jwt,
+      });
     } catch (error) {
       next(error);
     }

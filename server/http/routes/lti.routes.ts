@@ -8,7 +8,9 @@ import { useLaunch } from '../launch-session';
 import { landingAddress, renderLanding } from '../landing-page';
 
 /** `/lti/login` and `/lti/launch`: the OIDC login initiation and the id_token POST. */
-export function ltiRoutes(deps: LaunchDeps & { sequelize: Sequelize; publicUrl: string; sessionHours: number }): Router {
+export function ltiRoutes(
+  deps: LaunchDeps & { sequelize: Sequelize; publicUrl: string; sessionHours: number },
+): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '100kb' });
 

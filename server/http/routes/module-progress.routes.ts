@@ -28,13 +28,17 @@ export type ModuleProgressDeps = {
   onGradesRequeued?: () => void;
 };
 
-const pageQuery = z.object({ retried: z.coerce.number().int().min(0).max(1_000_000).optional(), lang: z.string().max(8).optional() });
+const pageQuery = z.object({
+  retried: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  lang: z.string().max(8).optional(),
+});
 const retryForm = z.object({ lt: z.string().max(64), id: z.coerce.number().int().positive().max(2_147_483_647) });
 const retryAllForm = z.object({ lt: z.string().max(64) });
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  if (!parsed.success)
+    throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   return parsed.data;
 }
 
@@ -55,10 +59,15 @@ export function moduleProgressRoutes(deps: ModuleProgressDeps): Router {
     authorizeProgress(launch);
     const pack = await currentPackOf(modules, launch);
     const report = await progressReport({ sequelize, client, launch, pack });
-    if (report.source.kind === 'known') req.log.warn({ reason: report.source.reason, code: report.source.errorCode, contextId: launch.context.id }, 'course roster not available, showing known members');
+    if (report.source.kind === 'known')
+      req.log.warn(
+        { reason: report.source.reason, code: report.source.errorCode, contextId: launch.context.id },
+        'course roster not available, showing known members',
+      );
     return { launch, pack, report };
   };
-  const back = (res: Response, retried: number) => res.redirect(303, `/modules/progress?lt=${currentLaunch(res).sessionId}&retried=${retried}`);
+  const back = (res: Response, retried: number) =>
+    res.redirect(303, `/modules/progress?lt=${currentLaunch(res).sessionId}&retried=${retried}`);
 
   router.get('/modules/progress', requireLaunch, async (req, res, next) => {
     try {
@@ -90,7 +99,10 @@ export function moduleProgressRoutes(deps: ModuleProgressDeps): Router {
   router.get('/modules/progress.csv', requireLaunch, async (req, res, next) => {
     try {
       const { launch, pack, report } = await load(req, res);
-      const csv = toCsv(progressCsvRows(report, pack, launch.language, translator(launch.language)), csvSeparatorFor(launch.language));
+      const csv = toCsv(
+        progressCsvRows(report, pack, launch.language, translator(launch.language)),
+        csvSeparatorFor(launch.language),
+      );
       res
         .status(200)
         .type('text/csv; charset=utf-8')

@@ -10,7 +10,9 @@ export function realtimeRoutes(options: { secretKey: string; tokenTtlSeconds?: n
   const router = Router();
   router.get('/realtime/token', requireLaunch, async (_req, res, next) => {
     try {
-      const { token, expiresAt } = await mintRealtimeToken(currentLaunch(res), options.secretKey, { ttlSeconds: options.tokenTtlSeconds });
+      const { token, expiresAt } = await mintRealtimeToken(currentLaunch(res), options.secretKey, {
+        ttlSeconds: options.tokenTtlSeconds,
+      });
       res.set('Cache-Control', 'no-store');
       res.json({ token, expiresAt: expiresAt.toISOString() });
     } catch (error) {

@@ -28,7 +28,8 @@ function allowFramingBy(res: Response, configurationUrl: string | undefined): vo
     return;
   }
   const csp = res.getHeader('Content-Security-Policy');
-  if (typeof csp === 'string') res.setHeader('Content-Security-Policy', csp.replace(/frame-ancestors ([^;]*)/, `frame-ancestors $1 ${origin}`));
+  if (typeof csp === 'string')
+    res.setHeader('Content-Security-Policy', csp.replace(/frame-ancestors ([^;]*)/, `frame-ancestors $1 ${origin}`));
 }
 
 /** Platform failures are a bad gateway here: Silta was fine, the platform it talked to was not. */
@@ -37,7 +38,12 @@ function statusOf(error: SiltaError): number {
 }
 
 /** LTI Dynamic Registration at `/lti/register` (Moodle's "Register tool via URL"). */
-export function registrationRoutes(deps: { registry: PlatformRegistry; publicUrl: string; registrationSecret?: string; allowHttp: boolean }): Router {
+export function registrationRoutes(deps: {
+  registry: PlatformRegistry;
+  publicUrl: string;
+  registrationSecret?: string;
+  allowHttp: boolean;
+}): Router {
   const router = Router();
 
   router.get('/lti/register', async (req, res, next) => {
@@ -45,10 +51,12 @@ export function registrationRoutes(deps: { registry: PlatformRegistry; publicUrl
     const t = translator(lang);
     try {
       const parsed = registerQuery.safeParse(req.query);
-      if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      if (!parsed.success)
+        throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
       const query = parsed.data;
       allowFramingBy(res, query.openid_configuration);
-      if (!query.openid_configuration) throw new LtiError('registration_missing_configuration', undefined, 'bad_request');
+      if (!query.openid_configuration)
+        throw new LtiError('registration_missing_configuration', undefined, 'bad_request');
 
       const result = await runRegistration(deps, {
         openidConfiguration: query.openid_configuration,
@@ -56,7 +64,10 @@ export function registrationRoutes(deps: { registry: PlatformRegistry; publicUrl
         invite: query.invite,
         secret: query.secret,
       });
-      req.log?.info({ issuer: result.platform.issuer, clientId: result.platform.clientId, deploymentId: result.deploymentId }, 'platform registered');
+      req.log?.info(
+        { issuer: result.platform.issuer, clientId: result.platform.clientId, deploymentId: result.deploymentId },
+        'platform registered',
+      );
       res.render('registration/done', {
         lang,
         title: t('registration.done.title'),
@@ -74,7 +85,13 @@ export function registrationRoutes(deps: { registry: PlatformRegistry; publicUrl
         title: t('registration.failed.title'),
         message: t(`errors.${error.code}`, error.params),
         code: error.code,
-        hint: t(status === 403 ? 'registration.failed.hint_forbidden' : status === 502 ? 'registration.failed.hint_platform' : 'registration.failed.hint_request'),
+        hint: t(
+          status === 403
+            ? 'registration.failed.hint_forbidden'
+            : status === 502
+              ? 'registration.failed.hint_platform'
+              : 'registration.failed.hint_request',
+        ),
       });
     }
   });

@@ -46,38 +46,60 @@ export function sessionOutcomeRoutes(deps: { sequelize: Sequelize; postsPerMinut
     handler(req, res, currentLaunch(res)).catch(next);
   };
 
-  router.get('/sessions/:id/outcome', requireLaunch, handle(async (req, res, launch) => {
-    const outcome = await loadOutcome({ launch, sessionId: sessionIdOf(req) });
-    const lang = launch.language;
-    const needsRegion = outcome.facilitator && !(await regionOf(launch)).region;
-    const regions = needsRegion ? (await listRegions()).map((r) => ({ value: r.code, label: regionName(r, lang) })) : [];
-    const path = `/sessions/${outcome.session.id}/outcome`;
-    res.render('sessions/outcome', {
-      lang,
-      title: translator(lang)('session_outcome.title', { title: outcome.session.title }),
-      lt: launch.sessionId,
-      languages: languageLinks(lang, (l) => `${path}?lt=${launch.sessionId}&lang=${l}`),
-      ...presentOutcomePage({ outcome, lang, lt: launch.sessionId, needsRegion, regions }),
-    });
-  }));
+  router.get(
+    '/sessions/:id/outcome',
+    requireLaunch,
+    handle(async (req, res, launch) => {
+      const outcome = await loadOutcome({ launch, sessionId: sessionIdOf(req) });
+      const lang = launch.language;
+      const needsRegion = outcome.facilitator && !(await regionOf(launch)).region;
+      const regions = needsRegion
+        ? (await listRegions()).map((r) => ({ value: r.code, label: regionName(r, lang) }))
+        : [];
+      const path = `/sessions/${outcome.session.id}/outcome`;
+      res.render('sessions/outcome', {
+        lang,
+        title: translator(lang)('session_outcome.title', { title: outcome.session.title }),
+        lt: launch.sessionId,
+        languages: languageLinks(lang, (l) => `${path}?lt=${launch.sessionId}&lang=${l}`),
+        ...presentOutcomePage({ outcome, lang, lt: launch.sessionId, needsRegion, regions }),
+      });
+    }),
+  );
 
-  router.get('/sessions/:id/outcome.:format(md|csv)', requireLaunch, handle(async (req, res, launch) => {
-    const outcome = await loadOutcome({ launch, sessionId: sessionIdOf(req) });
-    const markdown = req.params.format === 'md';
-    res
-      .status(200)
-      .type(markdown ? 'text/markdown; charset=utf-8' : 'text/csv; charset=utf-8')
-      .set('Content-Disposition', `attachment; filename="${outcomeFilename(outcome, markdown ? 'md' : 'csv')}"`)
-      .set('Cache-Control', 'no-store')
-      .send(markdown ? outcomeMarkdown(outcome, launch.language) : toCsv(outcomeCsvRows(outcome, launch.language)));
-  }));
+  router.get(
+    '/sessions/:id/outcome.:format(md|csv)',
+    requireLaunch,
+    handle(async (req, res, launch) => {
+      const outcome = await loadOutcome({ launch, sessionId: sessionIdOf(req) });
+      const markdown = req.params.format === 'md';
+      res
+        .status(200)
+        .type(markdown ? 'text/markdown; charset=utf-8' : 'text/csv; charset=utf-8')
+        .set('Content-Disposition', `attachment; filename="${outcomeFilename(outcome, markdown ? 'md' : 'csv')}"`)
+        .set('Cache-Control', 'no-store')
+        .send(markdown ? outcomeMarkdown(outcome, launch.language) : toCsv(outcomeCsvRows(outcome, launch.language)));
+    }),
+  );
 
-  router.post('/sessions/:id/outcome/publish', rateLimit({ perMinute: deps.postsPerMinute, key: (req) => req.ip }), form, requireLaunch, handle(async (req, res, launch) => {
-    const sessionId = sessionIdOf(req);
-    const parsed = publishSchema.safeParse(req.body);
-    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-    const practice = await publishOutcome({ sequelize: deps.sequelize, launch, sessionId, region: parsed.data.region });
-    res.redirect(303, `/board/practices/${practice.id}/edit?lt=${launch.sessionId}`);
-  }));
+  router.post(
+    '/sessions/:id/outcome/publish',
+    rateLimit({ perMinute: deps.postsPerMinute, key: (req) => req.ip }),
+    form,
+    requireLaunch,
+    handle(async (req, res, launch) => {
+      const sessionId = sessionIdOf(req);
+      const parsed = publishSchema.safeParse(req.body);
+      if (!parsed.success)
+        throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+      const practice = await publishOutcome({
+        sequelize: deps.sequelize,
+        launch,
+        sessionId,
+        region: parsed.data.region,
+      });
+      res.redirect(303, `/board/practices/${practice.id}/edit?lt=${launch.sessionId}`);
+    }),
+  );
   return router;
 }

@@ -11,7 +11,14 @@ import type { SessionTemplate } from '../../domain/sessions/session-template';
 import { SiltaError, ValidationError } from '../../errors';
 import { languageLinks, translator } from '../../i18n';
 import { currentLaunch, requireLaunch } from '../launch-session';
-import { formErrorsOf, fromMessages, typedValues, wantsFormPage, type FieldSpec, type FormErrors } from '../forms/form-errors';
+import {
+  formErrorsOf,
+  fromMessages,
+  typedValues,
+  wantsFormPage,
+  type FieldSpec,
+  type FormErrors,
+} from '../forms/form-errors';
 import { VOTE_BUDGET_MAX } from '../../domain/sessions/session.schema';
 import type { TFunction } from 'i18next';
 
@@ -20,8 +27,17 @@ function newSessionFields(t: TFunction, templates: ReadonlyMap<string, SessionTe
   return {
     title: { id: 'session-title', label: t('sessions.field.title') },
     language: { id: 'session-language', label: t('sessions.field.language') },
-    template: { id: `template-${[...templates.keys()][0] ?? ''}`, label: t('sessions.field.template'), message: 'forms.template_unknown' },
-    voteBudget: { id: 'session-budget', label: t('sessions.field.vote_budget'), message: 'forms.vote_budget', params: { max: VOTE_BUDGET_MAX } },
+    template: {
+      id: `template-${[...templates.keys()][0] ?? ''}`,
+      label: t('sessions.field.template'),
+      message: 'forms.template_unknown',
+    },
+    voteBudget: {
+      id: 'session-budget',
+      label: t('sessions.field.vote_budget'),
+      message: 'forms.vote_budget',
+      params: { max: VOTE_BUDGET_MAX },
+    },
     anonymous: { id: 'session-anonymous', label: t('sessions.field.anonymous') },
     completionReporting: { id: 'session-completion', label: t('sessions.field.completion_reporting') },
   };
@@ -48,7 +64,13 @@ export function sessionRoutes(deps: { sequelize: Sequelize; templates: ReadonlyM
   const page = (res: Response, view: string, title: string, model: object, path: string) => {
     const launch = currentLaunch(res);
     const sep = path.includes('?') ? '&' : '?';
-    res.render(view, { lang: launch.language, title, lt: launch.sessionId, languages: languageLinks(launch.language, (l) => `${path}${sep}lt=${launch.sessionId}&lang=${l}`), ...model });
+    res.render(view, {
+      lang: launch.language,
+      title,
+      lt: launch.sessionId,
+      languages: languageLinks(launch.language, (l) => `${path}${sep}lt=${launch.sessionId}&lang=${l}`),
+      ...model,
+    });
   };
   const go = (res: Response, path: string) => res.redirect(303, `${path}?lt=${currentLaunch(res).sessionId}`);
   const facilitatorOnly = (launch: Launch) => {
@@ -62,7 +84,13 @@ export function sessionRoutes(deps: { sequelize: Sequelize; templates: ReadonlyM
       const session = await sessionOfLink(launch);
       if (session) return go(res, `/sessions/${session.id}`);
       if (isFacilitator(actorOf(launch))) return go(res, '/sessions/new');
-      page(res, 'sessions/not-started', translator(launch.language)('sessions.not_started.title'), {}, '/sessions/start');
+      page(
+        res,
+        'sessions/not-started',
+        translator(launch.language)('sessions.not_started.title'),
+        {},
+        '/sessions/start',
+      );
     }),
   );
 
@@ -72,7 +100,13 @@ export function sessionRoutes(deps: { sequelize: Sequelize; templates: ReadonlyM
     handle(async (_req, res, launch) => {
       facilitatorOnly(launch);
       const title = launch.custom.target === 'session' ? (launch.resourceLink?.title ?? undefined) : undefined;
-      page(res, 'sessions/new', translator(launch.language)('sessions.new.title'), presentNewSessionForm(deps.templates, launch.language, { title }), '/sessions/new');
+      page(
+        res,
+        'sessions/new',
+        translator(launch.language)('sessions.new.title'),
+        presentNewSessionForm(deps.templates, launch.language, { title }),
+        '/sessions/new',
+      );
     }),
   );
 
@@ -88,7 +122,20 @@ export function sessionRoutes(deps: { sequelize: Sequelize; templates: ReadonlyM
       const again = (errors: FormErrors) => {
         const values = typedValues(req.body) as Record<string, string>;
         res.status(400);
-        page(res, 'sessions/new', t('sessions.new.title'), { ...presentNewSessionForm(deps.templates, launch.language, { ...values, anonymous: !!values.anonymous, completionReporting: !!values.completionReporting }), errors }, '/sessions/new');
+        page(
+          res,
+          'sessions/new',
+          t('sessions.new.title'),
+          {
+            ...presentNewSessionForm(deps.templates, launch.language, {
+              ...values,
+              anonymous: !!values.anonymous,
+              completionReporting: !!values.completionReporting,
+            }),
+            errors,
+          },
+          '/sessions/new',
+        );
       };
       const parsed = createSessionSchema.safeParse(req.body);
       if (!parsed.success) {
@@ -98,10 +145,16 @@ export function sessionRoutes(deps: { sequelize: Sequelize; templates: ReadonlyM
       // Only a link placed as a session is bound to it; a session made from elsewhere belongs to the course.
       const bound = launch.custom.target === 'session' ? launch : { ...launch, resourceLink: null };
       try {
-        const session = await createSession({ sequelize: deps.sequelize, launch: bound, templates: deps.templates, input: parsed.data });
+        const session = await createSession({
+          sequelize: deps.sequelize,
+          launch: bound,
+          templates: deps.templates,
+          input: parsed.data,
+        });
         go(res, `/sessions/${session.id}`);
       } catch (error) {
-        if (!(error instanceof SiltaError && error.code === 'session_template_unknown' && wantsFormPage(req))) throw error;
+        if (!(error instanceof SiltaError && error.code === 'session_template_unknown' && wantsFormPage(req)))
+          throw error;
         again(fromMessages({ template: t('forms.template_unknown') }, fields));
       }
     }),
@@ -114,7 +167,13 @@ export function sessionRoutes(deps: { sequelize: Sequelize; templates: ReadonlyM
       const session = await sessionFor(actorOf(launch), sessionIdParam(req.params.id));
       // `?present`: the room's projector view (large type, the wall, the timer and the phase).
       const present = req.query.present !== undefined;
-      page(res, 'sessions/live', session.title, await livePageOf(session, launch, { present }), `/sessions/${session.id}${present ? '?present' : ''}`);
+      page(
+        res,
+        'sessions/live',
+        session.title,
+        await livePageOf(session, launch, { present }),
+        `/sessions/${session.id}${present ? '?present' : ''}`,
+      );
     }),
   );
   return router;

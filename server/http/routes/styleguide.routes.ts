@@ -5,7 +5,19 @@ import { z } from 'zod';
 import { formatNumber, formatDateTime, formatCount } from '../../i18n/format';
 
 /** The Suomi.fi colour tokens the style guide shows as swatches. */
-const SWATCHES = ['--ink', '--muted', '--paper', '--panel', '--accent', '--brand', '--danger', '--success', '--warning', '--info', '--focus'];
+const SWATCHES = [
+  '--ink',
+  '--muted',
+  '--paper',
+  '--panel',
+  '--accent',
+  '--brand',
+  '--danger',
+  '--success',
+  '--warning',
+  '--info',
+  '--focus',
+];
 
 // A schema only to show real error messages in the guide.
 const sample = z.object({ email: z.string().trim().min(1), website: z.string().url() });
@@ -21,7 +33,14 @@ export function styleguideRoutes(): Router {
     const lang = isLanguage(res.locals.lang) ? res.locals.lang : 'fi';
     const t = translator(lang);
     const issues = sample.safeParse({ email: '', website: 'thl' }).error?.issues ?? [];
-    const errors = formErrorsOf(issues, { email: { id: 'sg-email', label: t('styleguide.email') }, website: { id: 'sg-website', label: t('styleguide.website') } }, t);
+    const errors = formErrorsOf(
+      issues,
+      {
+        email: { id: 'sg-email', label: t('styleguide.email') },
+        website: { id: 'sg-website', label: t('styleguide.website') },
+      },
+      t,
+    );
     res.render('dev/styleguide', {
       lang,
       title: t('styleguide.title'),
@@ -30,8 +49,18 @@ export function styleguideRoutes(): Router {
       swatches: SWATCHES,
       options: ['a', 'b', 'c'].map((v, i) => ({ value: v, label: t(`styleguide.option_${v}`), selected: i === 1 })),
       rows: [
-        { region: t('styleguide.region_a'), practices: formatNumber(lang, 12), share: formatNumber(lang, 0.375, { style: 'percent', maximumFractionDigits: 1 }), adopted: formatCount(lang, 'styleguide.adopted', 1) },
-        { region: t('styleguide.region_b'), practices: formatNumber(lang, 1234), share: formatNumber(lang, 0.0625, { style: 'percent', maximumFractionDigits: 1 }), adopted: formatCount(lang, 'styleguide.adopted', 3) },
+        {
+          region: t('styleguide.region_a'),
+          practices: formatNumber(lang, 12),
+          share: formatNumber(lang, 0.375, { style: 'percent', maximumFractionDigits: 1 }),
+          adopted: formatCount(lang, 'styleguide.adopted', 1),
+        },
+        {
+          region: t('styleguide.region_b'),
+          practices: formatNumber(lang, 1234),
+          share: formatNumber(lang, 0.0625, { style: 'percent', maximumFractionDigits: 1 }),
+          adopted: formatCount(lang, 'styleguide.adopted', 3),
+        },
       ],
       when: formatDateTime(lang, new Date(Date.UTC(2026, 0, 15, 12, 30))),
     });

@@ -74,7 +74,12 @@ export async function up({ context: qi }: { context: QueryInterface }) {
 
   await qi.createTable('resource_links', {
     id,
-    context_id: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'contexts', key: 'id' }, onDelete: 'CASCADE' },
+    context_id: {
+      type: DataTypes.INTEGER,
+      allowNull: false,
+      references: { model: 'contexts', key: 'id' },
+      onDelete: 'CASCADE',
+    },
     lti_resource_link_id: { type: DataTypes.STRING(255), allowNull: false },
     title: { type: DataTypes.STRING(512) },
     custom: { type: DataTypes.TEXT },
@@ -87,8 +92,18 @@ export async function up({ context: qi }: { context: QueryInterface }) {
 
   await qi.createTable('memberships', {
     id,
-    user_id: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'users', key: 'id' }, onDelete: 'CASCADE' },
-    context_id: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'contexts', key: 'id' }, onDelete: 'CASCADE' },
+    user_id: {
+      type: DataTypes.INTEGER,
+      allowNull: false,
+      references: { model: 'users', key: 'id' },
+      onDelete: 'CASCADE',
+    },
+    context_id: {
+      type: DataTypes.INTEGER,
+      allowNull: false,
+      references: { model: 'contexts', key: 'id' },
+      onDelete: 'CASCADE',
+    },
     role: { type: DataTypes.STRING(32), allowNull: false },
     lti_roles: { type: DataTypes.TEXT, allowNull: false },
     ...timestamps,
@@ -97,9 +112,23 @@ export async function up({ context: qi }: { context: QueryInterface }) {
 
   await qi.createTable('launch_sessions', {
     id: { type: DataTypes.STRING(64), primaryKey: true },
-    user_id: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'users', key: 'id' }, onDelete: 'CASCADE' },
-    context_id: { type: DataTypes.INTEGER, allowNull: false, references: { model: 'contexts', key: 'id' }, onDelete: 'CASCADE' },
-    resource_link_id: { type: DataTypes.INTEGER, references: { model: 'resource_links', key: 'id' }, onDelete: 'CASCADE' },
+    user_id: {
+      type: DataTypes.INTEGER,
+      allowNull: false,
+      references: { model: 'users', key: 'id' },
+      onDelete: 'CASCADE',
+    },
+    context_id: {
+      type: DataTypes.INTEGER,
+      allowNull: false,
+      references: { model: 'contexts', key: 'id' },
+      onDelete: 'CASCADE',
+    },
+    resource_link_id: {
+      type: DataTypes.INTEGER,
+      references: { model: 'resource_links', key: 'id' },
+      onDelete: 'CASCADE',
+    },
     client_id: { type: DataTypes.STRING(255), allowNull: false },
     deployment_id: { type: DataTypes.STRING(255), allowNull: false },
     message_type: { type: DataTypes.STRING(64), allowNull: false },
@@ -114,7 +143,17 @@ export async function up({ context: qi }: { context: QueryInterface }) {
 }
 
 export async function down({ context: qi }: { context: QueryInterface }) {
-  for (const table of ['launch_sessions', 'memberships', 'resource_links', 'contexts', 'users', 'login_states', 'registration_invites', 'platform_meta', 'deployments']) {
+  for (const table of [
+    'launch_sessions',
+    'memberships',
+    'resource_links',
+    'contexts',
+    'users',
+    'login_states',
+    'registration_invites',
+    'platform_meta',
+    'deployments',
+  ]) {
     await qi.dropTable(table);
   }
 }

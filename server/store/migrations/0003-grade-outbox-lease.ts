@@ -15,5 +15,6 @@ export async function up({ context: qi }: { context: QueryInterface }) {
 
 export async function down({ context: qi }: { context: QueryInterface }) {
   await qi.removeIndex('grade_outbox', ['claim_token']);
-  for (const column of ['last_error_code', 'claimed_until', 'claim_token']) await qi.removeColumn('grade_outbox', column);
+  for (const column of ['last_error_code', 'claimed_until', 'claim_token'])
+    await qi.removeColumn('grade_outbox', column);
 }

@@ -1,8 +1,17 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
 
 const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
-const ref = (model: string, allowNull = false) => ({ type: DataTypes.INTEGER, allowNull, references: { model, key: 'id' }, onDelete: 'CASCADE' });
-const regionRef = (allowNull = false) => ({ type: DataTypes.STRING(40), allowNull, references: { model: 'regions', key: 'code' } });
+const ref = (model: string, allowNull = false) => ({
+  type: DataTypes.INTEGER,
+  allowNull,
+  references: { model, key: 'id' },
+  onDelete: 'CASCADE',
+});
+const regionRef = (allowNull = false) => ({
+  type: DataTypes.STRING(40),
+  allowNull,
+  references: { model: 'regions', key: 'code' },
+});
 const timestamps = {
   created_at: { type: DataTypes.DATE, allowNull: false },
   updated_at: { type: DataTypes.DATE, allowNull: false },
@@ -14,27 +23,153 @@ const timestamps = {
  * waves), not an official schedule: an admin edits them in the `regions` table.
  */
 export const REGION_SEED: { code: string; fi: string; sv: string; en: string; wave: number }[] = [
-  { code: 'ita-uusimaa', fi: 'Itä-Uudenmaan hyvinvointialue', sv: 'Östra Nylands välfärdsområde', en: 'East Uusimaa Wellbeing Services County', wave: 2 },
-  { code: 'keski-uusimaa', fi: 'Keski-Uudenmaan hyvinvointialue', sv: 'Mellersta Nylands välfärdsområde', en: 'Central Uusimaa Wellbeing Services County', wave: 3 },
-  { code: 'lansi-uusimaa', fi: 'Länsi-Uudenmaan hyvinvointialue', sv: 'Västra Nylands välfärdsområde', en: 'West Uusimaa Wellbeing Services County', wave: 2 },
-  { code: 'vantaa-kerava', fi: 'Vantaan ja Keravan hyvinvointialue', sv: 'Vanda och Kervo välfärdsområde', en: 'Vantaa and Kerava Wellbeing Services County', wave: 3 },
-  { code: 'varsinais-suomi', fi: 'Varsinais-Suomen hyvinvointialue', sv: 'Egentliga Finlands välfärdsområde', en: 'Southwest Finland Wellbeing Services County', wave: 1 },
-  { code: 'satakunta', fi: 'Satakunnan hyvinvointialue', sv: 'Satakunta välfärdsområde', en: 'Satakunta Wellbeing Services County', wave: 3 },
-  { code: 'kanta-hame', fi: 'Kanta-Hämeen hyvinvointialue', sv: 'Egentliga Tavastlands välfärdsområde', en: 'Kanta-Häme Wellbeing Services County', wave: 4 },
-  { code: 'pirkanmaa', fi: 'Pirkanmaan hyvinvointialue', sv: 'Birkalands välfärdsområde', en: 'Pirkanmaa Wellbeing Services County', wave: 1 },
-  { code: 'paijat-hame', fi: 'Päijät-Hämeen hyvinvointialue', sv: 'Päijänne-Tavastlands välfärdsområde', en: 'Päijät-Häme Wellbeing Services County', wave: 2 },
-  { code: 'kymenlaakso', fi: 'Kymenlaakson hyvinvointialue', sv: 'Kymmenedalens välfärdsområde', en: 'Kymenlaakso Wellbeing Services County', wave: 4 },
-  { code: 'etela-karjala', fi: 'Etelä-Karjalan hyvinvointialue', sv: 'Södra Karelens välfärdsområde', en: 'South Karelia Wellbeing Services County', wave: 3 },
-  { code: 'etela-savo', fi: 'Etelä-Savon hyvinvointialue', sv: 'Södra Savolax välfärdsområde', en: 'South Savo Wellbeing Services County', wave: 4 },
-  { code: 'pohjois-savo', fi: 'Pohjois-Savon hyvinvointialue', sv: 'Norra Savolax välfärdsområde', en: 'North Savo Wellbeing Services County', wave: 2 },
-  { code: 'pohjois-karjala', fi: 'Pohjois-Karjalan hyvinvointialue', sv: 'Norra Karelens välfärdsområde', en: 'North Karelia Wellbeing Services County', wave: 1 },
-  { code: 'keski-suomi', fi: 'Keski-Suomen hyvinvointialue', sv: 'Mellersta Finlands välfärdsområde', en: 'Central Finland Wellbeing Services County', wave: 2 },
-  { code: 'etela-pohjanmaa', fi: 'Etelä-Pohjanmaan hyvinvointialue', sv: 'Södra Österbottens välfärdsområde', en: 'South Ostrobothnia Wellbeing Services County', wave: 3 },
-  { code: 'pohjanmaa', fi: 'Pohjanmaan hyvinvointialue', sv: 'Österbottens välfärdsområde', en: 'Ostrobothnia Wellbeing Services County', wave: 2 },
-  { code: 'keski-pohjanmaa', fi: 'Keski-Pohjanmaan hyvinvointialue', sv: 'Mellersta Österbottens välfärdsområde', en: 'Central Ostrobothnia Wellbeing Services County', wave: 4 },
-  { code: 'pohjois-pohjanmaa', fi: 'Pohjois-Pohjanmaan hyvinvointialue', sv: 'Norra Österbottens välfärdsområde', en: 'North Ostrobothnia Wellbeing Services County', wave: 1 },
-  { code: 'kainuu', fi: 'Kainuun hyvinvointialue', sv: 'Kajanalands välfärdsområde', en: 'Kainuu Wellbeing Services County', wave: 4 },
-  { code: 'lappi', fi: 'Lapin hyvinvointialue', sv: 'Lapplands välfärdsområde', en: 'Lapland Wellbeing Services County', wave: 3 },
+  {
+    code: 'ita-uusimaa',
+    fi: 'Itä-Uudenmaan hyvinvointialue',
+    sv: 'Östra Nylands välfärdsområde',
+    en: 'East Uusimaa Wellbeing Services County',
+    wave: 2,
+  },
+  {
+    code: 'keski-uusimaa',
+    fi: 'Keski-Uudenmaan hyvinvointialue',
+    sv: 'Mellersta Nylands välfärdsområde',
+    en: 'Central Uusimaa Wellbeing Services County',
+    wave: 3,
+  },
+  {
+    code: 'lansi-uusimaa',
+    fi: 'Länsi-Uudenmaan hyvinvointialue',
+    sv: 'Västra Nylands välfärdsområde',
+    en: 'West Uusimaa Wellbeing Services County',
+    wave: 2,
+  },
+  {
+    code: 'vantaa-kerava',
+    fi: 'Vantaan ja Keravan hyvinvointialue',
+    sv: 'Vanda och Kervo välfärdsområde',
+    en: 'Vantaa and Kerava Wellbeing Services County',
+    wave: 3,
+  },
+  {
+    code: 'varsinais-suomi',
+    fi: 'Varsinais-Suomen hyvinvointialue',
+    sv: 'Egentliga Finlands välfärdsområde',
+    en: 'Southwest Finland Wellbeing Services County',
+    wave: 1,
+  },
+  {
+    code: 'satakunta',
+    fi: 'Satakunnan hyvinvointialue',
+    sv: 'Satakunta välfärdsområde',
+    en: 'Satakunta Wellbeing Services County',
+    wave: 3,
+  },
+  {
+    code: 'kanta-hame',
+    fi: 'Kanta-Hämeen hyvinvointialue',
+    sv: 'Egentliga Tavastlands välfärdsområde',
+    en: 'Kanta-Häme Wellbeing Services County',
+    wave: 4,
+  },
+  {
+    code: 'pirkanmaa',
+    fi: 'Pirkanmaan hyvinvointialue',
+    sv: 'Birkalands välfärdsområde',
+    en: 'Pirkanmaa Wellbeing Services County',
+    wave: 1,
+  },
+  {
+    code: 'paijat-hame',
+    fi: 'Päijät-Hämeen hyvinvointialue',
+    sv: 'Päijänne-Tavastlands välfärdsområde',
+    en: 'Päijät-Häme Wellbeing Services County',
+    wave: 2,
+  },
+  {
+    code: 'kymenlaakso',
+    fi: 'Kymenlaakson hyvinvointialue',
+    sv: 'Kymmenedalens välfärdsområde',
+    en: 'Kymenlaakso Wellbeing Services County',
+    wave: 4,
+  },
+  {
+    code: 'etela-karjala',
+    fi: 'Etelä-Karjalan hyvinvointialue',
+    sv: 'Södra Karelens välfärdsområde',
+    en: 'South Karelia Wellbeing Services County',
+    wave: 3,
+  },
+  {
+    code: 'etela-savo',
+    fi: 'Etelä-Savon hyvinvointialue',
+    sv: 'Södra Savolax välfärdsområde',
+    en: 'South Savo Wellbeing Services County',
+    wave: 4,
+  },
+  {
+    code: 'pohjois-savo',
+    fi: 'Pohjois-Savon hyvinvointialue',
+    sv: 'Norra Savolax välfärdsområde',
+    en: 'North Savo Wellbeing Services County',
+    wave: 2,
+  },
+  {
+    code: 'pohjois-karjala',
+    fi: 'Pohjois-Karjalan hyvinvointialue',
+    sv: 'Norra Karelens välfärdsområde',
+    en: 'North Karelia Wellbeing Services County',
+    wave: 1,
+  },
+  {
+    code: 'keski-suomi',
+    fi: 'Keski-Suomen hyvinvointialue',
+    sv: 'Mellersta Finlands välfärdsområde',
+    en: 'Central Finland Wellbeing Services County',
+    wave: 2,
+  },
+  {
+    code: 'etela-pohjanmaa',
+    fi: 'Etelä-Pohjanmaan hyvinvointialue',
+    sv: 'Södra Österbottens välfärdsområde',
+    en: 'South Ostrobothnia Wellbeing Services County',
+    wave: 3,
+  },
+  {
+    code: 'pohjanmaa',
+    fi: 'Pohjanmaan hyvinvointialue',
+    sv: 'Österbottens välfärdsområde',
+    en: 'Ostrobothnia Wellbeing Services County',
+    wave: 2,
+  },
+  {
+    code: 'keski-pohjanmaa',
+    fi: 'Keski-Pohjanmaan hyvinvointialue',
+    sv: 'Mellersta Österbottens välfärdsområde',
+    en: 'Central Ostrobothnia Wellbeing Services County',
+    wave: 4,
+  },
+  {
+    code: 'pohjois-pohjanmaa',
+    fi: 'Pohjois-Pohjanmaan hyvinvointialue',
+    sv: 'Norra Österbottens välfärdsområde',
+    en: 'North Ostrobothnia Wellbeing Services County',
+    wave: 1,
+  },
+  {
+    code: 'kainuu',
+    fi: 'Kainuun hyvinvointialue',
+    sv: 'Kajanalands välfärdsområde',
+    en: 'Kainuu Wellbeing Services County',
+    wave: 4,
+  },
+  {
+    code: 'lappi',
+    fi: 'Lapin hyvinvointialue',
+    sv: 'Lapplands välfärdsområde',
+    en: 'Lapland Wellbeing Services County',
+    wave: 3,
+  },
   { code: 'helsinki', fi: 'Helsingin kaupunki', sv: 'Helsingfors stad', en: 'City of Helsinki', wave: 1 },
 ];
 
@@ -54,7 +189,18 @@ export async function up({ context: qi }: { context: QueryInterface }) {
     ...timestamps,
   });
   const now = new Date();
-  await qi.bulkInsert('regions', REGION_SEED.map((r) => ({ code: r.code, name_fi: r.fi, name_sv: r.sv, name_en: r.en, wave: r.wave, created_at: now, updated_at: now })));
+  await qi.bulkInsert(
+    'regions',
+    REGION_SEED.map((r) => ({
+      code: r.code,
+      name_fi: r.fi,
+      name_sv: r.sv,
+      name_en: r.en,
+      wave: r.wave,
+      created_at: now,
+      updated_at: now,
+    })),
+  );
 
   await qi.createTable('user_regions', {
     user_id: { ...ref('users'), primaryKey: true },
@@ -136,5 +282,14 @@ export async function up({ context: qi }: { context: QueryInterface }) {
 }
 
 export async function down({ context: qi }: { context: QueryInterface }) {
-  for (const table of ['board_moderation_log', 'practice_adoptions', 'practice_reactions', 'practice_comments', 'practices', 'user_regions', 'regions']) await qi.dropTable(table);
+  for (const table of [
+    'board_moderation_log',
+    'practice_adoptions',
+    'practice_reactions',
+    'practice_comments',
+    'practices',
+    'user_regions',
+    'regions',
+  ])
+    await qi.dropTable(table);
 }

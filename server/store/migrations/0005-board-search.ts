@@ -1,7 +1,8 @@
 import type { QueryInterface } from 'sequelize';
 
 /** The text a practice is found by, beyond its title and summary (SQLite: one FTS5 column). */
-const sqliteBody = (row: '' | 'new.' | 'old.') => `${row}need || char(10) || ${row}what_was_done || char(10) || ${row}results`;
+const sqliteBody = (row: '' | 'new.' | 'old.') =>
+  `${row}need || char(10) || ${row}what_was_done || char(10) || ${row}results`;
 
 const FILTER_COLUMNS = ['issuer', 'board_key', 'hidden_at', 'region_code', 'status', 'language', 'themes', 'actors'];
 
@@ -29,15 +30,21 @@ export async function up({ context: qi }: { context: QueryInterface }) {
     );
     await sql('CREATE INDEX practices_search_vector ON practices USING GIN (search_vector)');
   } else {
-    await sql(`CREATE VIEW practice_search_source AS SELECT id, title, summary, ${sqliteBody('')} AS body FROM practices`);
-    await sql(`CREATE VIRTUAL TABLE practice_search USING fts5(title, summary, body, content='practice_search_source', content_rowid='id', tokenize='unicode61 remove_diacritics 2')`);
+    await sql(
+      `CREATE VIEW practice_search_source AS SELECT id, title, summary, ${sqliteBody('')} AS body FROM practices`,
+    );
+    await sql(
+      `CREATE VIRTUAL TABLE practice_search USING fts5(title, summary, body, content='practice_search_source', content_rowid='id', tokenize='unicode61 remove_diacritics 2')`,
+    );
     const insert = `INSERT INTO practice_search(rowid, title, summary, body) VALUES (new.id, new.title, new.summary, ${sqliteBody('new.')});`;
     // An external-content index forgets a row by being told exactly the values it indexed.
     const forget = `INSERT INTO practice_search(practice_search, rowid, title, summary, body) VALUES ('delete', old.id, old.title, old.summary, ${sqliteBody('old.')});`;
     await sql(`CREATE TRIGGER practice_search_insert AFTER INSERT ON practices BEGIN ${insert} END`);
     await sql(`CREATE TRIGGER practice_search_delete AFTER DELETE ON practices BEGIN ${forget} END`);
     // Only a change of the searched text re-indexes: counters and hiding do not.
-    await sql(`CREATE TRIGGER practice_search_update AFTER UPDATE OF title, summary, need, what_was_done, results ON practices BEGIN ${forget} ${insert} END`);
+    await sql(
+      `CREATE TRIGGER practice_search_update AFTER UPDATE OF title, summary, need, what_was_done, results ON practices BEGIN ${forget} ${insert} END`,
+    );
     await sql(`INSERT INTO practice_search(practice_search) VALUES ('rebuild')`);
   }
   await qi.addIndex('practices', ['issuer', 'board_key', 'useful_count']);
@@ -55,7 +62,8 @@ export async function down({ context: qi }: { context: QueryInterface }) {
     await sql('DROP INDEX practices_search_vector');
     await sql('ALTER TABLE practices DROP COLUMN search_vector');
   } else {
-    for (const trigger of ['practice_search_update', 'practice_search_delete', 'practice_search_insert']) await sql(`DROP TRIGGER ${trigger}`);
+    for (const trigger of ['practice_search_update', 'practice_search_delete', 'practice_search_insert'])
+      await sql(`DROP TRIGGER ${trigger}`);
     await sql('DROP TABLE practice_search');
     await sql('DROP VIEW practice_search_source');
   }

@@ -1,7 +1,12 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
 
 const id = { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true };
-const ref = (model: string, allowNull = false) => ({ type: DataTypes.INTEGER, allowNull, references: { model, key: 'id' }, onDelete: 'CASCADE' });
+const ref = (model: string, allowNull = false) => ({
+  type: DataTypes.INTEGER,
+  allowNull,
+  references: { model, key: 'id' },
+  onDelete: 'CASCADE',
+});
 const clientId = { type: DataTypes.STRING(36), allowNull: false };
 const flag = { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false };
 const timestamps = {
@@ -108,5 +113,13 @@ export async function up({ context: qi }: { context: QueryInterface }) {
 }
 
 export async function down({ context: qi }: { context: QueryInterface }) {
-  for (const table of ['session_participants', 'session_events', 'session_votes', 'session_clusters', 'session_notes', 'live_sessions']) await qi.dropTable(table);
+  for (const table of [
+    'session_participants',
+    'session_events',
+    'session_votes',
+    'session_clusters',
+    'session_notes',
+    'live_sessions',
+  ])
+    await qi.dropTable(table);
 }

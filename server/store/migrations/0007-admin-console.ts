@@ -38,5 +38,6 @@ export async function up({ context: qi }: { context: QueryInterface }) {
 }
 
 export async function down({ context: qi }: { context: QueryInterface }) {
-  for (const table of ['retired_tool_keys', 'admin_login_throttles', 'admin_sessions', 'admin_users']) await qi.dropTable(table);
+  for (const table of ['retired_tool_keys', 'admin_login_throttles', 'admin_sessions', 'admin_users'])
+    await qi.dropTable(table);
 }

@@ -26,7 +26,9 @@ export async function up({ context: qi }: { context: QueryInterface }) {
   await qi.addIndex('grade_platform_health', ['issuer', 'client_id'], { unique: true });
   await qi.addColumn('grade_outbox', 'orphaned_claims', { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 });
   // The worker's due-row query: pending rows by platform, oldest due first.
-  await qi.addIndex('grade_outbox', ['status', 'issuer', 'client_id', 'next_attempt_at'], { name: 'grade_outbox_due_by_platform' });
+  await qi.addIndex('grade_outbox', ['status', 'issuer', 'client_id', 'next_attempt_at'], {
+    name: 'grade_outbox_due_by_platform',
+  });
 }
 
 export async function down({ context: qi }: { context: QueryInterface }) {

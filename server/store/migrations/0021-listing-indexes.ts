@@ -20,9 +20,12 @@ const LISTINGS: [name: string, column: string][] = [
 export async function up({ context: qi }: { context: QueryInterface }) {
   const sql = (statement: string) => qi.sequelize.query(statement);
   await sql('DROP INDEX IF EXISTS practices_board_filters');
-  for (const name of ['practices_visible_newest', 'practices_visible_useful', 'practices_visible_adopted']) await sql(`DROP INDEX IF EXISTS ${name}`);
+  for (const name of ['practices_visible_newest', 'practices_visible_useful', 'practices_visible_adopted'])
+    await sql(`DROP INDEX IF EXISTS ${name}`);
   for (const [name, column] of LISTINGS) {
-    await sql(`CREATE INDEX ${name} ON practices (issuer, board_key, ${column} DESC, id DESC, ${FILTERS}) WHERE hidden_at IS NULL`);
+    await sql(
+      `CREATE INDEX ${name} ON practices (issuer, board_key, ${column} DESC, id DESC, ${FILTERS}) WHERE hidden_at IS NULL`,
+    );
   }
   // Every board page lists the viewer's own drafts: found by author, not by reading the board.
   await sql('CREATE INDEX practices_author_drafts ON practices (author_id, status, updated_at DESC, id DESC)');
@@ -35,8 +38,14 @@ export async function up({ context: qi }: { context: QueryInterface }) {
 export async function down({ context: qi }: { context: QueryInterface }) {
   const sql = (statement: string) => qi.sequelize.query(statement);
   for (const [name] of [...LISTINGS, ['practices_author_drafts']]) await sql(`DROP INDEX IF EXISTS ${name}`);
-  for (const [name, column] of [['practices_visible_newest', 'created_at'], ['practices_visible_useful', 'useful_count'], ['practices_visible_adopted', 'adoption_count']]) {
+  for (const [name, column] of [
+    ['practices_visible_newest', 'created_at'],
+    ['practices_visible_useful', 'useful_count'],
+    ['practices_visible_adopted', 'adoption_count'],
+  ]) {
     await sql(`CREATE INDEX ${name} ON practices (issuer, board_key, ${column} DESC, id DESC) WHERE hidden_at IS NULL`);
   }
-  await sql('CREATE INDEX practices_board_filters ON practices (issuer, board_key, hidden_at, region_code, status, language, themes, actors)');
+  await sql(
+    'CREATE INDEX practices_board_filters ON practices (issuer, board_key, hidden_at, region_code, status, language, themes, actors)',
+  );
 }

@@ -17,7 +17,11 @@ export type WordLemmas = { primary: string; baseforms: string[]; parts: string[]
 /** Which analyser reads Finnish: Voikko, or Snowball when libvoikko is missing (and why). */
 export type AnalyserStatus = { finnish: 'voikko' } | { finnish: 'snowball'; reason: string };
 
-const stemmers: Record<'fi' | 'sv' | 'en', Stemmer> = { fi: newStemmer('finnish'), sv: newStemmer('swedish'), en: newStemmer('english') };
+const stemmers: Record<'fi' | 'sv' | 'en', Stemmer> = {
+  fi: newStemmer('finnish'),
+  sv: newStemmer('swedish'),
+  en: newStemmer('english'),
+};
 
 let voikkoState: { voikko: Voikko } | { error: string } | undefined;
 function voikko(): Voikko | undefined {
@@ -28,7 +32,9 @@ function voikko(): Voikko | undefined {
 /** How Finnish is analysed in this process (loads Voikko on first call). */
 export function analyserStatus(): AnalyserStatus {
   voikko();
-  return voikkoState && 'error' in voikkoState ? { finnish: 'snowball', reason: voikkoState.error } : { finnish: 'voikko' };
+  return voikkoState && 'error' in voikkoState
+    ? { finnish: 'snowball', reason: voikkoState.error }
+    : { finnish: 'voikko' };
 }
 
 /** The name stored with each indexed practice, so a change of analyser can be re-indexed. */
@@ -68,7 +74,10 @@ function finnish(word: string): WordLemmas {
     const stem = lower(stemmers.fi.stem(lower(word)));
     return { primary: stem, baseforms: [stem], parts: [] };
   }
-  const ordered = [...analyses.filter((a) => a.wordClass === 'nimisana'), ...analyses.filter((a) => a.wordClass !== 'nimisana')];
+  const ordered = [
+    ...analyses.filter((a) => a.wordClass === 'nimisana'),
+    ...analyses.filter((a) => a.wordClass !== 'nimisana'),
+  ];
   const baseforms = [...new Set(ordered.map((a) => lower(a.baseform)).filter(Boolean))];
   const parts = [...new Set(ordered.flatMap((a) => compoundParts(a.wordbases)))];
   return { primary: baseforms[0] ?? lower(word), baseforms, parts };

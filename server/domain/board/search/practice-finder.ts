@@ -14,7 +14,11 @@ const PG_WEIGHTS = `'{0.1, 0.1, 0.3, 1.0}'`;
 /** FTS5 bm25 weights of title, title extras, summary, summary extras, body, body extras: the same tiers. */
 const BM25 = 'bm25(practice_lemmas, 1000.0, 1000.0, 30.0, 30.0, 1.0, 1.0)';
 
-const ORDER: Record<Exclude<Sort, 'relevance'>, string> = { newest: 'created_at', useful: 'useful_count', adopted: 'adoption_count' };
+const ORDER: Record<Exclude<Sort, 'relevance'>, string> = {
+  newest: 'created_at',
+  useful: 'useful_count',
+  adopted: 'adoption_count',
+};
 
 /** A parsed board query, or null when the text has nothing to find (no words, or only excluded ones). */
 export function readQuery(q: string | undefined): SearchQuery | null {
@@ -29,7 +33,13 @@ export function readQuery(q: string | undefined): SearchQuery | null {
  * matches that pass the filters (the same ones on both databases), title above summary above body. SQL is built by Sequelize from `filters`; the query reaches SQL as an escaped
  * literal of quoted lemmas (query.ts) or a replacement.
  */
-export async function findPracticePage(props: { filters: WhereOptions<Practice>; query?: SearchQuery | null; sort: Sort; limit: number; offset: number }): Promise<PracticePage> {
+export async function findPracticePage(props: {
+  filters: WhereOptions<Practice>;
+  query?: SearchQuery | null;
+  sort: Sort;
+  limit: number;
+  offset: number;
+}): Promise<PracticePage> {
   const sequelize = Practice.sequelize!;
   const postgres = sequelize.getDialect() === 'postgres';
   const q = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
@@ -69,8 +79,15 @@ export async function findPracticePage(props: { filters: WhereOptions<Practice>;
         `SELECT ${columns} FROM (SELECT ranked.id, ranked.score FROM (SELECT ${table}.id AS id, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP}) AS ranked ORDER BY ranked.score DESC, ranked.id DESC LIMIT ${page[0]} OFFSET ${page[1]}) AS top ${postgres ? 'JOIN' : 'CROSS JOIN'} practices AS ${table} ON ${table}.id = top.id ORDER BY top.score DESC, top.id DESC`
       : `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ${page[0]} OFFSET ${page[1]}`;
   const [rows, counted] = await Promise.all([
-    sequelize.query(sql, { replacements: [...replacements, props.limit, props.offset], model: Practice, mapToModel: true }),
-    sequelize.query<{ n: number | string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) AS capped`, { replacements, type: QueryTypes.SELECT }),
+    sequelize.query(sql, {
+      replacements: [...replacements, props.limit, props.offset],
+      model: Practice,
+      mapToModel: true,
+    }),
+    sequelize.query<{ n: number | string }>(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) AS capped`,
+      { replacements, type: QueryTypes.SELECT },
+    ),
   ]);
   const count = Number(counted[0]?.n ?? 0);
   return { rows, count: Math.min(count, COUNT_CAP), more: count > COUNT_CAP };
@@ -83,11 +100,18 @@ export async function findPracticePage(props: { filters: WhereOptions<Practice>;
  */
 export function practiceColumns(table: string): string {
   const q = (name: string) => Practice.sequelize!.getQueryInterface().quoteIdentifier(name);
-  return [...new Set(Object.values(Practice.getAttributes()).map((a) => a.field!))].map((field) => `${table}.${q(field)}`).join(', ');
+  return [...new Set(Object.values(Practice.getAttributes()).map((a) => a.field!))]
+    .map((field) => `${table}.${q(field)}`)
+    .join(', ');
 }
 
 /** `filters` as SQL over the table alias `Practice`, as Sequelize's findAll would write them. */
 function whereSql(sequelize: Sequelize, filters: WhereOptions<Practice>): string {
-  const generator = sequelize.getQueryInterface().queryGenerator as unknown as { whereItemsQuery(where: unknown, options: object): string };
-  return generator.whereItemsQuery(Utils.mapWhereFieldNames(filters as object, Practice), { model: Practice, prefix: 'Practice' });
+  const generator = sequelize.getQueryInterface().queryGenerator as unknown as {
+    whereItemsQuery(where: unknown, options: object): string;
+  };
+  return generator.whereItemsQuery(Utils.mapWhereFieldNames(filters as object, Practice), {
+    model: Practice,
+    prefix: 'Practice',
+  });
 }

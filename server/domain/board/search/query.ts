@@ -73,7 +73,9 @@ export function parseQuery(text: string): SearchQuery | null {
 /** The query as an FTS5 expression over every column of the lemma table. */
 export function toFts5(query: SearchQuery): string {
   const item = (i: Item) =>
-    i.kind === 'word' ? `(${i.terms.map((t) => `"${t.lemma}"${t.prefix ? '*' : ''}`).join(' OR ')})` : `(${i.readings.map((r) => `"${r.join(' ')}"`).join(' OR ')})`;
+    i.kind === 'word'
+      ? `(${i.terms.map((t) => `"${t.lemma}"${t.prefix ? '*' : ''}`).join(' OR ')})`
+      : `(${i.readings.map((r) => `"${r.join(' ')}"`).join(' OR ')})`;
   const positive = query.groups.map((g) => `(${g.map(item).join(' OR ')})`).join(' AND ');
   return query.excluded.length ? `(${positive}) NOT (${query.excluded.map(item).join(' OR ')})` : positive;
 }
@@ -81,7 +83,9 @@ export function toFts5(query: SearchQuery): string {
 /** The same query as a PostgreSQL tsquery (lexemes quoted; `:*` is a prefix, `<->` the next position). */
 export function toTsquery(query: SearchQuery): string {
   const item = (i: Item) =>
-    i.kind === 'word' ? `(${i.terms.map((t) => `'${t.lemma}'${t.prefix ? ':*' : ''}`).join(' | ')})` : `(${i.readings.map((r) => `(${r.map((l) => `'${l}'`).join(' <-> ')})`).join(' | ')})`;
+    i.kind === 'word'
+      ? `(${i.terms.map((t) => `'${t.lemma}'${t.prefix ? ':*' : ''}`).join(' | ')})`
+      : `(${i.readings.map((r) => `(${r.map((l) => `'${l}'`).join(' <-> ')})`).join(' | ')})`;
   const positive = query.groups.map((g) => `(${g.map(item).join(' | ')})`).join(' & ');
   return query.excluded.length ? `(${positive}) & !(${query.excluded.map(item).join(' | ')})` : positive;
 }

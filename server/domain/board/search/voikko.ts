@@ -53,7 +53,11 @@ export function loadVoikko(): { voikko: Voikko } | { error: string } {
           for (let i = 0; ; i++) {
             const analysis = koffi.decode(list, i * koffi.sizeof('void*'), 'void*') as unknown;
             if (!analysis) break;
-            analyses.push({ baseform: read(analysis, 'BASEFORM'), wordbases: read(analysis, 'WORDBASES'), wordClass: read(analysis, 'CLASS') });
+            analyses.push({
+              baseform: read(analysis, 'BASEFORM'),
+              wordbases: read(analysis, 'WORDBASES'),
+              wordClass: read(analysis, 'CLASS'),
+            });
           }
           freeAnalyses(list);
           return analyses;

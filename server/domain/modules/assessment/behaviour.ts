@@ -37,13 +37,19 @@ export function triesOf(states: QuestionStates): Record<string, number> {
   return Object.fromEntries(Object.entries(states).map(([id, s]) => [id, s.tries]));
 }
 
-const isEmpty = (answer: unknown) => answer === undefined || answer === null || answer === '' || (Array.isArray(answer) && answer.length === 0);
+const isEmpty = (answer: unknown) =>
+  answer === undefined || answer === null || answer === '' || (Array.isArray(answer) && answer.length === 0);
 
 /**
  * Whether the answer to a question is final, so that its correctness and feedback may reach the
  * browser: every answer of a finished attempt; in `immediate`, a question that is right or out of tries.
  */
-export function isQuestionFinal(pack: ModulePack, attemptFinished: boolean, states: QuestionStates, questionId: string): boolean {
+export function isQuestionFinal(
+  pack: ModulePack,
+  attemptFinished: boolean,
+  states: QuestionStates,
+  questionId: string,
+): boolean {
   if (attemptFinished) return true;
   return pack.assessment.behaviour === 'immediate' && states[questionId]?.final === true;
 }
@@ -55,7 +61,13 @@ export function triesLeft(pack: ModulePack, states: QuestionStates, question: Qu
   return Math.max(0, pack.assessment.tries - (state?.tries ?? 0));
 }
 
-export type CheckedAnswer = { answer: Record<string, unknown>; states: QuestionStates | null; points: number; maxPoints: number; stepFinal: boolean };
+export type CheckedAnswer = {
+  answer: Record<string, unknown>;
+  states: QuestionStates | null;
+  points: number;
+  maxPoints: number;
+  stepFinal: boolean;
+};
 
 /**
  * Turns a validated submission into what is stored. Every question that is not final must have
@@ -100,5 +112,11 @@ export function checkKnowledgeAnswer(props: {
     states[q.id] = { tries, final: right || tries >= pack.assessment.tries };
   }
   const graded = gradeKnowledgeCheck(step, answer, { tries: triesOf(states), penalty: pack.assessment.penalty });
-  return { answer, states, points: graded.points, maxPoints: graded.maxPoints, stepFinal: step.questions.every((q) => states[q.id].final) };
+  return {
+    answer,
+    states,
+    points: graded.points,
+    maxPoints: graded.maxPoints,
+    stepFinal: step.questions.every((q) => states[q.id].final),
+  };
 }

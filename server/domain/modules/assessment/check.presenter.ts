@@ -50,11 +50,23 @@ export type CheckInput = {
   errors?: Record<string, string>;
 };
 
-const selectionOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : []);
+const selectionOf = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string')
+    : typeof value === 'string'
+      ? [value]
+      : [];
 
-export function presentCheck(input: CheckInput): { questions: QuestionView[]; allFinal: boolean; tried: boolean; score: string | null } {
+export function presentCheck(input: CheckInput): {
+  questions: QuestionView[];
+  allFinal: boolean;
+  tried: boolean;
+  score: string | null;
+} {
   const { pack, step, lang, t, states } = input;
-  const graded = input.saved ? gradeKnowledgeCheck(step, input.saved, { tries: triesOf(states), penalty: pack.assessment.penalty }) : null;
+  const graded = input.saved
+    ? gradeKnowledgeCheck(step, input.saved, { tries: triesOf(states), penalty: pack.assessment.penalty })
+    : null;
   const immediate = pack.assessment.behaviour === 'immediate';
   const questions = step.questions.map((q, qi): QuestionView => {
     const final = graded !== null && isQuestionFinal(pack, input.attemptFinished, states, q.id);
@@ -73,19 +85,34 @@ export function presentCheck(input: CheckInput): { questions: QuestionView[]; al
       // Between tries only how the question went, never which option was right.
       outcome: result ? t(`assessment.outcome.${result.outcome}`) : tried ? t('assessment.not_yet_right') : null,
       triesLeft: tried ? triesLeft(pack, states, q) : null,
-      score: result ? t('assessment.question_score', { points: formatNumber(result.points, lang), max: formatNumber(result.maxPoints, lang) }) : null,
+      score: result
+        ? t('assessment.question_score', {
+            points: formatNumber(result.points, lang),
+            max: formatNumber(result.maxPoints, lang),
+          })
+        : null,
       error: input.errors?.[`q_${q.id}`] ?? null,
       errorId: `q-${q.id}-error`,
       options: order.map((oi) => {
         const option = q.options[oi];
         const checked = chosen.includes(option.id);
         if (!result) return { id: option.id, text: option.text[lang], checked, review: null };
-        const mark = checked ? (option.correct ? 'chosen_right' : 'chosen_wrong') : option.correct ? 'missed' : 'not_chosen';
+        const mark = checked
+          ? option.correct
+            ? 'chosen_right'
+            : 'chosen_wrong'
+          : option.correct
+            ? 'missed'
+            : 'not_chosen';
         return {
           id: option.id,
           text: option.text[lang],
           checked,
-          review: { correct: option.correct, mark: mark === 'not_chosen' ? null : t(`assessment.mark.${mark}`), feedback: checked || option.correct ? option.feedback[lang] : null },
+          review: {
+            correct: option.correct,
+            mark: mark === 'not_chosen' ? null : t(`assessment.mark.${mark}`),
+            feedback: checked || option.correct ? option.feedback[lang] : null,
+          },
         };
       }),
     };
@@ -95,6 +122,12 @@ export function presentCheck(input: CheckInput): { questions: QuestionView[]; al
     questions,
     allFinal,
     tried: step.questions.some((q) => (states[q.id]?.tries ?? 0) > 0),
-    score: allFinal && graded ? t('assessment.step_score', { points: formatNumber(graded.points, lang), max: formatNumber(graded.maxPoints, lang) }) : null,
+    score:
+      allFinal && graded
+        ? t('assessment.step_score', {
+            points: formatNumber(graded.points, lang),
+            max: formatNumber(graded.maxPoints, lang),
+          })
+        : null,
   };
 }

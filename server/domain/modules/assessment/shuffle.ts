@@ -40,7 +40,13 @@ export function seededRandom(seed: number): () => number {
  * The order in which to show `count` options (indexes into the question's options): a
  * Fisher-Yates shuffle driven by the attempt's seed, or the file's order when `shuffle` is off.
  */
-export function optionOrder(seed: number, stepId: string, questionId: string, count: number, shuffle: boolean): number[] {
+export function optionOrder(
+  seed: number,
+  stepId: string,
+  questionId: string,
+  count: number,
+  shuffle: boolean,
+): number[] {
   const order = Array.from({ length: count }, (_, i) => i);
   if (!shuffle) return order;
   const next = seededRandom(hash(`${seed}:${stepId}:${questionId}`));

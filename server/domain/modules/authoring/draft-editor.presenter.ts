@@ -7,9 +7,18 @@ import { fieldId, NUMBER_FIELDS } from './draft-edits';
 import { placeProblem } from './problem-place';
 
 type Raw = Record<string, unknown>;
-type LangField = { lang: string; langName: string; name: string; id: string; value: string; error?: string; rows?: number };
+type LangField = {
+  lang: string;
+  langName: string;
+  name: string;
+  id: string;
+  value: string;
+  error?: string;
+  rows?: number;
+};
 
-const asMap = (value: unknown): Raw => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {});
+const asMap = (value: unknown): Raw =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : {};
 const asList = (value: unknown): Raw[] => (Array.isArray(value) ? value.map(asMap) : []);
 const letter = (index: number) => String.fromCharCode(65 + index);
 
@@ -22,11 +31,21 @@ export function placedProblems(problems: ContentProblem[], t: TFunction, ids: Se
     const dotted = placed.path ? placed.path.replace(/\[(\d+)\]/g, '.$1') : null;
     // Its own field, else the question or step it is in, else (a step's id, a list) the structure.
     const candidates = md ? [md] : dotted ? [`t|${dotted}`, `n|${dotted}`].map(fieldId) : [];
-    const ancestors = dotted ? dotted.split('.').map((_s, i, all) => fieldId(all.slice(0, all.length - i).join('.'))) : [];
+    const ancestors = dotted
+      ? dotted.split('.').map((_s, i, all) => fieldId(all.slice(0, all.length - i).join('.')))
+      : [];
     const id = [...candidates, ...ancestors].find((candidate) => ids.has(candidate)) ?? 'f-yaml';
     const text = `${placed.place}: ${placed.message}`;
     fields[id] = fields[id] ? `${fields[id]}; ${placed.message}` : placed.message;
-    return { href: `#${id}`, text, place: placed.place, message: placed.message, line: placed.line, file: problem.file, fieldId: id };
+    return {
+      href: `#${id}`,
+      text,
+      place: placed.place,
+      message: placed.message,
+      line: placed.line,
+      file: problem.file,
+      fieldId: id,
+    };
   });
   return { summary, fields };
 }
@@ -37,7 +56,12 @@ export function placedProblems(problems: ContentProblem[], t: TFunction, ids: Se
  * reflection prompts, checklist items), named as draft-edits.ts reads them back; module.yaml as
  * the structure. When module.yaml does not parse only the structure is shown.
  */
-export function presentDraftEditor(draft: Draft, t: TFunction, problems: ContentProblem[], typed?: Record<string, string | string[]>) {
+export function presentDraftEditor(
+  draft: Draft,
+  t: TFunction,
+  problems: ContentProblem[],
+  typed?: Record<string, string | string[]>,
+) {
   const doc = parseDocument(draft.source['module.yaml'] ?? '');
   const yaml = typeof typed?.yaml === 'string' ? typed.yaml : (draft.source['module.yaml'] ?? '');
   const raw = doc.errors.length ? null : asMap(doc.toJS());
@@ -46,15 +70,21 @@ export function presentDraftEditor(draft: Draft, t: TFunction, problems: Content
     LANGUAGES.map((lang) => {
       const name = `t|${path}.${lang}`;
       ids.add(fieldId(name));
-      const stored = asMap(path.split('.').reduce<unknown>((node, seg) => (node && typeof node === 'object' ? (node as Raw)[seg] : undefined), raw))[lang];
-      const value = typeof typed?.[name] === 'string' ? (typed[name] as string) : typeof stored === 'string' ? stored : '';
+      const stored = asMap(
+        path
+          .split('.')
+          .reduce<unknown>((node, seg) => (node && typeof node === 'object' ? (node as Raw)[seg] : undefined), raw),
+      )[lang];
+      const value =
+        typeof typed?.[name] === 'string' ? (typed[name] as string) : typeof stored === 'string' ? stored : '';
       return { lang, langName: t(`module_authoring.language.${lang}`), name, id: fieldId(name), value, rows };
     });
   const markdownFields = (file: string): LangField[] =>
     LANGUAGES.map((lang) => {
       const name = `md|steps/${lang}/${file}.md`;
       ids.add(fieldId(name));
-      const value = typeof typed?.[name] === 'string' ? (typed[name] as string) : (draft.source[`steps/${lang}/${file}.md`] ?? '');
+      const value =
+        typeof typed?.[name] === 'string' ? (typed[name] as string) : (draft.source[`steps/${lang}/${file}.md`] ?? '');
       return { lang, langName: t(`module_authoring.language.${lang}`), name, id: fieldId(name), value, rows: 10 };
     });
   const model = raw && {
@@ -65,7 +95,8 @@ export function presentDraftEditor(draft: Draft, t: TFunction, problems: Content
     numbers: NUMBER_FIELDS.map((field) => {
       const name = `n|${field}`;
       ids.add(fieldId(name));
-      const value = typeof typed?.[name] === 'string' ? typed[name] : raw[field] === undefined ? '' : String(raw[field]);
+      const value =
+        typeof typed?.[name] === 'string' ? typed[name] : raw[field] === undefined ? '' : String(raw[field]);
       return { name, id: fieldId(name), label: t(`module_authoring.field.${field}`), value };
     }),
     steps: asList(raw.steps).map((step, s) => {
@@ -100,7 +131,10 @@ export function presentDraftEditor(draft: Draft, t: TFunction, problems: Content
             })),
           };
         }),
-        items: asList(step.items).map((_item, i) => ({ heading: t('module_authoring.edit.item', { number: i + 1 }), text: langFields(`${base}.items.${i}.text`) })),
+        items: asList(step.items).map((_item, i) => ({
+          heading: t('module_authoring.edit.item', { number: i + 1 }),
+          text: langFields(`${base}.items.${i}.text`),
+        })),
       };
     }),
   };
@@ -119,5 +153,11 @@ export function presentDraftEditor(draft: Draft, t: TFunction, problems: Content
       step.items.forEach((i) => withErrors(i.text));
     });
   }
-  return { editor: model, yaml, yamlError: placed.fields['f-yaml'], problems: placed.summary, errors: { summary: placed.summary, fields: placed.fields } };
+  return {
+    editor: model,
+    yaml,
+    yamlError: placed.fields['f-yaml'],
+    problems: placed.summary,
+    errors: { summary: placed.summary, fields: placed.fields },
+  };
 }

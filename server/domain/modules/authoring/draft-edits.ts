@@ -17,7 +17,8 @@ const MARKDOWN_PATH = /^steps\/(fi|sv|en)\/([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
  */
 export const fieldId = (name: string) => `f-${name.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`;
 
-const segmentsOf = (path: string): (string | number)[] => path.split('.').map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
+const segmentsOf = (path: string): (string | number)[] =>
+  path.split('.').map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
 
 /**
  * Applies the editor's fields to a draft's files and returns the new files. A field that names no
@@ -47,7 +48,12 @@ export function applyEdits(source: PackSource, fields: Record<string, string | s
       const at = segmentsOf(path);
       const lang = at[at.length - 1];
       const field = at[at.length - 2];
-      if (typeof value !== 'string' || !(LANGUAGES as readonly unknown[]).includes(lang) || !TEXT_FIELDS.has(String(field))) throw unknown();
+      if (
+        typeof value !== 'string' ||
+        !(LANGUAGES as readonly unknown[]).includes(lang) ||
+        !TEXT_FIELDS.has(String(field))
+      )
+        throw unknown();
       // A missing translation may be added, but only inside a text that exists (or under a map that exists).
       const parent = doc.getIn(at.slice(0, -2));
       if (!isMap(parent)) throw unknown();

@@ -14,7 +14,12 @@ const PACK_PATH = /^(module\.yaml|steps\/(fi|sv|en)\/[a-z0-9]+(?:-[a-z0-9]+)*\.m
 /** Clutter that archivers add (macOS resource forks, hidden files): skipped, not reported. */
 const CLUTTER = /(^|\/)(__MACOSX|\.[^/]*)(\/|$)/;
 
-const unsafe = (name: string) => name.startsWith('/') || name.includes('\\') || /^[a-zA-Z]:/.test(name) || name.split('/').some((part) => part === '..') || name.includes('\0');
+const unsafe = (name: string) =>
+  name.startsWith('/') ||
+  name.includes('\\') ||
+  /^[a-zA-Z]:/.test(name) ||
+  name.split('/').some((part) => part === '..') ||
+  name.includes('\0');
 
 /**
  * Reads a pack zip (the folder format of content/README.md, at the top of the zip or inside one
@@ -24,7 +29,8 @@ const unsafe = (name: string) => name.startsWith('/') || name.includes('\\') || 
  * the files, the folder name when there was one, and the entries that are not part of a pack.
  */
 export function readPackZip(data: Uint8Array): { source: PackSource; folder: string | null; ignored: string[] } {
-  if (data.length < 22 || data[0] !== 0x50 || data[1] !== 0x4b) throw new SiltaError('pack_zip_invalid', 'bad_request', 'not a zip');
+  if (data.length < 22 || data[0] !== 0x50 || data[1] !== 0x4b)
+    throw new SiltaError('pack_zip_invalid', 'bad_request', 'not a zip');
   const raw = new Map<string, Uint8Array[]>();
   let total = 0;
   let entries = 0;
@@ -32,8 +38,10 @@ export function readPackZip(data: Uint8Array): { source: PackSource; folder: str
   const unzip = new Unzip((file) => {
     if (failure) return;
     entries += 1;
-    if (entries > PACK_MAX_FILES) failure = new SiltaError('pack_zip_too_many_files', 'bad_request', String(entries), { max: PACK_MAX_FILES });
-    else if (unsafe(file.name)) failure = new SiltaError('pack_zip_unsafe_path', 'bad_request', file.name, { name: file.name.slice(0, 200) });
+    if (entries > PACK_MAX_FILES)
+      failure = new SiltaError('pack_zip_too_many_files', 'bad_request', String(entries), { max: PACK_MAX_FILES });
+    else if (unsafe(file.name))
+      failure = new SiltaError('pack_zip_unsafe_path', 'bad_request', file.name, { name: file.name.slice(0, 200) });
     if (failure || file.name.endsWith('/')) return;
     const chunks: Uint8Array[] = [];
     let size = 0;
@@ -47,7 +55,9 @@ export function readPackZip(data: Uint8Array): { source: PackSource; folder: str
       size += chunk.length;
       total += chunk.length;
       if (size > PACK_MAX_FILE_BYTES || total > PACK_MAX_TOTAL_BYTES) {
-        failure = new SiltaError('pack_zip_too_big', 'bad_request', `${file.name}: ${size} / ${total}`, { max: Math.round(PACK_MAX_TOTAL_BYTES / 1024 / 1024) });
+        failure = new SiltaError('pack_zip_too_big', 'bad_request', `${file.name}: ${size} / ${total}`, {
+          max: Math.round(PACK_MAX_TOTAL_BYTES / 1024 / 1024),
+        });
         file.terminate();
         return;
       }
@@ -61,7 +71,8 @@ export function readPackZip(data: Uint8Array): { source: PackSource; folder: str
   });
   unzip.register(UnzipInflate);
   try {
-    for (let at = 0; at < data.length && !failure; at += SLICE) unzip.push(data.subarray(at, at + SLICE), at + SLICE >= data.length);
+    for (let at = 0; at < data.length && !failure; at += SLICE)
+      unzip.push(data.subarray(at, at + SLICE), at + SLICE >= data.length);
   } catch (error) {
     failure ??= new SiltaError('pack_zip_invalid', 'bad_request', (error as Error).message);
   }
@@ -70,7 +81,8 @@ export function readPackZip(data: Uint8Array): { source: PackSource; folder: str
   const names = [...raw.keys()].filter((name) => !CLUTTER.test(name));
   // One top folder holding module.yaml (a zipped pack folder) is stripped.
   const tops = new Set(names.map((name) => (name.includes('/') ? name.split('/')[0] : '')));
-  const folder = tops.size === 1 && !tops.has('') && names.includes(`${[...tops][0]}/module.yaml`) ? [...tops][0] : null;
+  const folder =
+    tops.size === 1 && !tops.has('') && names.includes(`${[...tops][0]}/module.yaml`) ? [...tops][0] : null;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const source: Record<string, string> = {};
   const ignored: string[] = [];
@@ -103,7 +115,8 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 /** A pack's files as a zip with the module's folder at the top, as content/modules holds it. */
 export function writePackZip(slug: string, source: PackSource): Uint8Array {
   const tree: Record<string, Uint8Array> = {};
-  for (const [relative, text] of Object.entries(source).sort(([a], [b]) => a.localeCompare(b))) tree[`${slug}/${relative}`] = strToU8(text);
+  for (const [relative, text] of Object.entries(source).sort(([a], [b]) => a.localeCompare(b)))
+    tree[`${slug}/${relative}`] = strToU8(text);
   // A fixed time keeps the export of one version byte-for-byte the same.
   return zipSync(tree, { level: 6, mtime: new Date('2020-01-01T00:00:00Z') });
 }

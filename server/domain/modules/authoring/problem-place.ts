@@ -3,7 +3,31 @@ import type { ContentProblem } from '../content-pack';
 
 const PATH = /^((?:[A-Za-z]+)(?:\.[A-Za-z]+|\[\d+\])*) (.+)$/;
 const LANGUAGE_NAMES = new Set(['fi', 'sv', 'en']);
-const FIELDS = new Set(['text', 'feedback', 'prompt', 'title', 'description', 'id', 'kind', 'type', 'points', 'correct', 'options', 'questions', 'items', 'minLength', 'maxLength', 'file', 'counts', 'version', 'passThreshold', 'estimatedMinutes', 'scoreMaximum', 'retries', 'steps']);
+const FIELDS = new Set([
+  'text',
+  'feedback',
+  'prompt',
+  'title',
+  'description',
+  'id',
+  'kind',
+  'type',
+  'points',
+  'correct',
+  'options',
+  'questions',
+  'items',
+  'minLength',
+  'maxLength',
+  'file',
+  'counts',
+  'version',
+  'passThreshold',
+  'estimatedMinutes',
+  'scoreMaximum',
+  'retries',
+  'steps',
+]);
 
 /** One validation problem as the console shows it: where, in words, and what is wrong. */
 export type PlacedProblem = { place: string; message: string; line: number | null; path: string | null };
@@ -17,10 +41,19 @@ export type PlacedProblem = { place: string; message: string; line: number | nul
  */
 export function placeProblem(problem: ContentProblem, t: TFunction): PlacedProblem {
   const md = /^steps\/(fi|sv|en)\/(.+)\.md$/.exec(problem.file);
-  if (md) return { place: t('module_authoring.place.markdown', { file: md[2], language: t(`module_authoring.language.${md[1]}`) }), message: translateMessage(problem.message, t, null), line: problem.line, path: null };
+  if (md)
+    return {
+      place: t('module_authoring.place.markdown', { file: md[2], language: t(`module_authoring.language.${md[1]}`) }),
+      message: translateMessage(problem.message, t, null),
+      line: problem.line,
+      path: null,
+    };
   const match = PATH.exec(problem.message);
-  if (!match) return { place: problem.file, message: translateMessage(problem.message, t, null), line: problem.line, path: null };
-  const segments = [...match[1].matchAll(/([A-Za-z]+)|\[(\d+)\]/g)].map((m) => (m[1] !== undefined ? m[1] : Number(m[2])));
+  if (!match)
+    return { place: problem.file, message: translateMessage(problem.message, t, null), line: problem.line, path: null };
+  const segments = [...match[1].matchAll(/([A-Za-z]+)|\[(\d+)\]/g)].map((m) =>
+    m[1] !== undefined ? m[1] : Number(m[2]),
+  );
   const parts: string[] = [];
   let language: string | null = null;
   for (let i = 0; i < segments.length; i++) {
@@ -44,12 +77,22 @@ export function placeProblem(problem: ContentProblem, t: TFunction): PlacedProbl
 /** The validator's common messages in the console's language; others as written. */
 function translateMessage(message: string, t: TFunction, language: string | null): string {
   const lang = language ? t(`module_authoring.language_text.${language}`) : null;
-  if (/^is missing/.test(message)) return lang ? t('module_authoring.problem.text_missing', { language: lang }) : t('module_authoring.problem.missing');
-  if (/^must not be empty/.test(message)) return lang ? t('module_authoring.problem.text_empty', { language: lang }) : t('module_authoring.problem.empty');
-  if (/^raw HTML is not allowed/.test(message)) return t('module_authoring.problem.raw_html', { html: /\((.*)\); use Markdown/.exec(message)?.[1] ?? '' });
+  if (/^is missing/.test(message))
+    return lang
+      ? t('module_authoring.problem.text_missing', { language: lang })
+      : t('module_authoring.problem.missing');
+  if (/^must not be empty/.test(message))
+    return lang ? t('module_authoring.problem.text_empty', { language: lang }) : t('module_authoring.problem.empty');
+  if (/^raw HTML is not allowed/.test(message))
+    return t('module_authoring.problem.raw_html', { html: /\((.*)\); use Markdown/.exec(message)?.[1] ?? '' });
   if (/^must start with a level-1 heading/.test(message)) return t('module_authoring.problem.no_title');
-  if (/single-choice question and needs exactly one correct option/.test(message)) return t('module_authoring.problem.single_correct', { found: /found (\d+)/.exec(message)?.[1] ?? '0' });
-  if (/multiple-choice question and needs at least one correct option/.test(message)) return t('module_authoring.problem.multiple_correct');
-  if (/the Markdown file (\S+) is missing/.test(message)) return t('module_authoring.problem.markdown_missing', { file: /the Markdown file (\S+) is missing/.exec(message)![1] });
+  if (/single-choice question and needs exactly one correct option/.test(message))
+    return t('module_authoring.problem.single_correct', { found: /found (\d+)/.exec(message)?.[1] ?? '0' });
+  if (/multiple-choice question and needs at least one correct option/.test(message))
+    return t('module_authoring.problem.multiple_correct');
+  if (/the Markdown file (\S+) is missing/.test(message))
+    return t('module_authoring.problem.markdown_missing', {
+      file: /the Markdown file (\S+) is missing/.exec(message)![1],
+    });
   return lang ? `${lang}: ${message}` : message;
 }

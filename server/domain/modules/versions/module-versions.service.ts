@@ -3,12 +3,24 @@ import { SiltaError } from '../../../errors';
 import { ModuleDraft, ModuleRecord, ModuleVersion, type VersionOrigin } from '../../../store/module-version-models';
 import { inTransaction } from '../../../store/transaction';
 import type { ContentProblem, ModulePack } from '../content-pack';
-import { compareVersions, nextPatch, packFromSource, readPackFolder, withVersion, type PackSource } from './pack-source';
+import {
+  compareVersions,
+  nextPatch,
+  packFromSource,
+  readPackFolder,
+  withVersion,
+  type PackSource,
+} from './pack-source';
 
 /** A pack that did not validate: every problem, by place. Nothing was stored. */
 export class PackProblemsError extends SiltaError {
   constructor(readonly problems: ContentProblem[]) {
-    super('pack_invalid', 'bad_request', problems.map((p) => `${p.file}${p.line === null ? '' : `:${p.line}`}: ${p.message}`).join('; '), { count: problems.length });
+    super(
+      'pack_invalid',
+      'bad_request',
+      problems.map((p) => `${p.file}${p.line === null ? '' : `:${p.line}`}: ${p.message}`).join('; '),
+      { count: problems.length },
+    );
   }
 }
 
@@ -33,20 +45,43 @@ export async function publishVersion(props: PublishProps): Promise<ModulePack> {
     await inTransaction(props.sequelize, async (transaction) => {
       const record = await ModuleRecord.findByPk(props.slug, { transaction, lock: transaction.LOCK.UPDATE });
       if (record && compareVersions(pack.version, record.currentVersion) <= 0) {
-        throw new SiltaError('pack_version_not_newer', 'conflict', `${pack.version} <= ${record.currentVersion}`, { version: pack.version, current: record.currentVersion });
+        throw new SiltaError('pack_version_not_newer', 'conflict', `${pack.version} <= ${record.currentVersion}`, {
+          version: pack.version,
+          current: record.currentVersion,
+        });
       }
       const now = new Date();
       await ModuleVersion.create(
-        { moduleSlug: props.slug, version: pack.version, files: JSON.stringify(props.source), origin: props.origin, publishedBy: props.publishedBy, copiedFrom: props.copiedFrom ?? null, publishedAt: now },
+        {
+          moduleSlug: props.slug,
+          version: pack.version,
+          files: JSON.stringify(props.source),
+          origin: props.origin,
+          publishedBy: props.publishedBy,
+          copiedFrom: props.copiedFrom ?? null,
+          publishedAt: now,
+        },
         { transaction },
       );
-      if (record) await ModuleRecord.update({ currentVersion: pack.version, updatedAt: now }, { where: { slug: props.slug }, transaction });
-      else await ModuleRecord.create({ slug: props.slug, currentVersion: pack.version, createdAt: now, updatedAt: now }, { transaction });
+      if (record)
+        await ModuleRecord.update(
+          { currentVersion: pack.version, updatedAt: now },
+          { where: { slug: props.slug }, transaction },
+        );
+      else
+        await ModuleRecord.create(
+          { slug: props.slug, currentVersion: pack.version, createdAt: now, updatedAt: now },
+          { transaction },
+        );
       await ModuleDraft.destroy({ where: { moduleSlug: props.slug }, transaction });
     });
   } catch (error) {
     // Another instance published the same version number a moment earlier.
-    if (error instanceof UniqueConstraintError) throw new SiltaError('pack_version_not_newer', 'conflict', pack.version, { version: pack.version, current: pack.version });
+    if (error instanceof UniqueConstraintError)
+      throw new SiltaError('pack_version_not_newer', 'conflict', pack.version, {
+        version: pack.version,
+        current: pack.version,
+      });
     throw error;
   }
   return pack;
@@ -57,13 +92,23 @@ export async function publishVersion(props: PublishProps): Promise<ModulePack> {
  * its first version, and a shipped version newer than the current one is published; anything
  * else is left alone (what admins published stays). Safe when several instances start at once.
  */
-export async function importShippedPacks(sequelize: Sequelize, packs: ReadonlyMap<string, ModulePack>, dirOf: (slug: string) => string): Promise<string[]> {
+export async function importShippedPacks(
+  sequelize: Sequelize,
+  packs: ReadonlyMap<string, ModulePack>,
+  dirOf: (slug: string) => string,
+): Promise<string[]> {
   const imported: string[] = [];
   for (const [slug, pack] of packs) {
     const record = await ModuleRecord.findByPk(slug);
     if (record && compareVersions(pack.version, record.currentVersion) <= 0) continue;
     try {
-      await publishVersion({ sequelize, slug, source: readPackFolder(dirOf(slug)), origin: 'shipped', publishedBy: 'content/modules' });
+      await publishVersion({
+        sequelize,
+        slug,
+        source: readPackFolder(dirOf(slug)),
+        origin: 'shipped',
+        publishedBy: 'content/modules',
+      });
       imported.push(`${slug}@${pack.version}`);
     } catch (error) {
       if (error instanceof SiltaError && error.code === 'pack_version_not_newer') continue;
@@ -75,7 +120,11 @@ export async function importShippedPacks(sequelize: Sequelize, packs: ReadonlyMa
 
 /** A module's versions, newest first. */
 export function listVersions(slug: string): Promise<ModuleVersion[]> {
-  return ModuleVersion.findAll({ where: { moduleSlug: slug }, attributes: ['id', 'moduleSlug', 'version', 'origin', 'publishedBy', 'copiedFrom', 'publishedAt'], order: [['id', 'DESC']] });
+  return ModuleVersion.findAll({
+    where: { moduleSlug: slug },
+    attributes: ['id', 'moduleSlug', 'version', 'origin', 'publishedBy', 'copiedFrom', 'publishedAt'],
+    order: [['id', 'DESC']],
+  });
 }
 
 /** The stored files of one version; `version_not_found` when there is none. */
@@ -96,9 +145,21 @@ export async function currentVersionOf(slug: string): Promise<string> {
  * Rollback: publishes an old version's content again as a new version (the next patch after the
  * current one), so history only grows and attempts on every version keep their content.
  */
-export async function rollbackTo(props: { sequelize: Sequelize; slug: string; version: string; publishedBy: string }): Promise<ModulePack> {
+export async function rollbackTo(props: {
+  sequelize: Sequelize;
+  slug: string;
+  version: string;
+  publishedBy: string;
+}): Promise<ModulePack> {
   const source = await sourceOf(props.slug, props.version);
   const current = await currentVersionOf(props.slug);
   if (current === props.version) throw new SiltaError('version_already_current', 'conflict', props.version);
-  return publishVersion({ sequelize: props.sequelize, slug: props.slug, source: withVersion(source, nextPatch(current)), origin: 'rollback', publishedBy: props.publishedBy, copiedFrom: props.version });
+  return publishVersion({
+    sequelize: props.sequelize,
+    slug: props.slug,
+    source: withVersion(source, nextPatch(current)),
+    origin: 'rollback',
+    publishedBy: props.publishedBy,
+    copiedFrom: props.version,
+  });
 }

@@ -25,8 +25,14 @@ export function readPackFolder(dir: string): PackSource {
 }
 
 /** Validates a source with content-pack.ts's rules; problems name the file as `<slug>/<path>`. */
-export function packFromSource(slug: string, source: PackSource): { pack: ModulePack; problems: [] } | { pack: null; problems: ContentProblem[] } {
-  return loadPackFiles({ read: (relative) => (Object.hasOwn(source, relative) ? source[relative] : null), label: (relative) => relative }, slug);
+export function packFromSource(
+  slug: string,
+  source: PackSource,
+): { pack: ModulePack; problems: [] } | { pack: null; problems: ContentProblem[] } {
+  return loadPackFiles(
+    { read: (relative) => (Object.hasOwn(source, relative) ? source[relative] : null), label: (relative) => relative },
+    slug,
+  );
 }
 
 /** The `id` and `version` a module.yaml declares, when it can be read at all. */

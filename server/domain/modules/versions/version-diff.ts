@@ -1,7 +1,12 @@
 import { structuredPatch } from 'diff';
 import type { PackSource } from './pack-source';
 
-export type DiffLine = { kind: 'added' | 'removed' | 'same'; text: string; oldLine: number | null; newLine: number | null };
+export type DiffLine = {
+  kind: 'added' | 'removed' | 'same';
+  text: string;
+  oldLine: number | null;
+  newLine: number | null;
+};
 export type FileDiff = { file: string; status: 'added' | 'removed' | 'changed'; hunks: DiffLine[][] };
 
 /**
@@ -9,7 +14,9 @@ export type FileDiff = { file: string; status: 'added' | 'removed' | 'changed'; 
  * context: the line-level view an author reads ("option B's Swedish text changed on line 48").
  */
 export function diffSources(from: PackSource, to: PackSource): FileDiff[] {
-  const files = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort((a, b) => (a === 'module.yaml' ? -1 : b === 'module.yaml' ? 1 : a.localeCompare(b)));
+  const files = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort((a, b) =>
+    a === 'module.yaml' ? -1 : b === 'module.yaml' ? 1 : a.localeCompare(b),
+  );
   const out: FileDiff[] = [];
   for (const file of files) {
     const before = from[file] ?? '';
