@@ -290,7 +290,7 @@ describe('admin console: the module editor (drafts, publish, Moodle import, prev
       .send({ _csrf: token, slug });
     assert.equal(taken.status, 409);
     const page = await agent.get(`/admin/content/${slug}/edit`).set('accept-language', 'en').expect(200);
-    assert.match(page.text, /problem\(s\) to fix before it can be published/);
+    assert.match(page.text, /problems? to fix before it can be published/);
     const list = await agent.get('/admin/content').set('accept-language', 'en').expect(200);
     assert.match(list.text, new RegExp(`href="/admin/content/${slug}/edit"`));
   });
