@@ -57,15 +57,22 @@ export async function placeCatalogueItem(baseUrl: string, courseId: string, key:
   if (!placed.body.includes(title)) throw new StepError(`the platform did not place "${title}": ${gist(placed.body)}`);
 }
 
+const decodeHtml = (text: string) =>
+  text.replace(
+    /&(amp|lt|gt|quot|#x27|#39|#x3D);/g,
+    (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'", '#x3D': '=' })[e]!,
+  );
+
 /**
  * The ids of a course's placed links by title, read from the development platform's launch
- * page (its activity select lists them): the platform launches only links it has placed.
+ * page (its activity choice lists them): the platform launches only links it has placed.
  */
 export async function linkIdsByTitle(baseUrl: string, courseId: string): Promise<Map<string, string>> {
   const { body } = await call({ method: 'GET', url: `${baseUrl}/dev/platform/?course=${courseId}`, expect: 200 });
-  const select = /<select id="resourceLinkId"[^>]*>([\s\S]*?)<\/select>/.exec(body)?.[1] ?? '';
+  // The page lists the course's activities as radio buttons labelled "Kind: <span>Title</span>".
   const ids = new Map<string, string>();
-  for (const match of select.matchAll(/<option value="([^"]+)">([^<(]*)/g)) ids.set(match[2].trim(), match[1]);
+  const choice = /name="resourceLinkId" value="([^"]+)"[^>]*><label[^>]*>(?:[^<]*<span[^>]*>([^<]*)<\/span>)?/g;
+  for (const match of body.matchAll(choice)) if (match[2]) ids.set(decodeHtml(match[2]).trim(), match[1]);
   return ids;
 }
 
