@@ -46,7 +46,8 @@ export type LoadResult = {
 
 type Ack = { data?: unknown; error?: { code: string; message: string } };
 
-const LANES = [
+/** The service-chain template's lanes and columns, as the benchmarks place notes in them. */
+export const LANES = [
   'social-services',
   'health-care',
   'rehabilitation',
@@ -57,7 +58,7 @@ const LANES = [
   'workplaces',
   'ngos',
 ];
-const COLUMNS = ['concern', 'assessment', 'planning', 'support', 'return', 'follow-up'];
+export const COLUMNS = ['concern', 'assessment', 'planning', 'support', 'return', 'follow-up'];
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
 
 function emitWithAck(socket: Socket, event: string, payload: unknown, timeoutMs = 15_000): Promise<Ack> {

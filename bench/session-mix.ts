@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type { Socket } from 'socket.io-client';
 import { boundedRun, runBench } from './children';
 import { usage } from './flags';
-import { closeClients, connectClients } from './session-clients';
+import { closeClients, COLUMNS, connectClients } from './session-clients';
 import { siltaLoadTarget } from './session-setup';
 import { percentile } from './stats';
 import { startSilta } from './tools';
@@ -37,7 +37,6 @@ const seconds = whole('seconds', flags.seconds, 1);
 const tmp = boundedRun('silta-bench-mix-', (seconds + 400) * 1000);
 
 const LANES = ['social-services', 'health-care', 'kela', 'occupational-health', 'workplaces', 'ngos'];
-const COLUMNS = ['concern', 'assessment', 'planning', 'support', 'return', 'follow-up'];
 const SEQUENCED = ['note:added', 'note:edited', 'note:moved', 'vote:casted', 'vote:retracted'];
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
 

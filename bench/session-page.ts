@@ -17,7 +17,7 @@ import type { Socket } from 'socket.io-client';
 import { chromium } from 'playwright-core';
 import { boundedRun, runBench } from './children';
 import { usage } from './flags';
-import { connectClients } from './session-clients';
+import { COLUMNS, connectClients, LANES } from './session-clients';
 import { createSession, launchToken } from './session-setup';
 import { percentile } from './stats';
 import { startSilta } from './tools';
@@ -39,19 +39,6 @@ const notes = whole('notes', flags.notes, 1);
 const samples = whole('samples', flags.samples, 1);
 const throttle = whole('throttle', flags.throttle, 1);
 const tmp = boundedRun('silta-bench-page-', 600_000);
-
-const LANES = [
-  'social-services',
-  'health-care',
-  'rehabilitation',
-  'employment-services',
-  'occupational-health',
-  'kela',
-  'education',
-  'workplaces',
-  'ngos',
-];
-const COLUMNS = ['concern', 'assessment', 'planning', 'support', 'return', 'follow-up'];
 
 type Ack = { data?: unknown; error?: { code: string; message: string } };
 const emit = (socket: Socket, payload: Record<string, unknown>) =>

@@ -159,6 +159,21 @@ export class DevPlatform {
     return placed;
   }
 
+  /** Places a graded activity: the link and its gradebook column (labelled with the link's title unless given). */
+  placeGradedLink(
+    link: Omit<PlacedLink, 'id' | 'lineItemId'>,
+    column: Partial<Pick<LineItem, 'label' | 'resourceId' | 'tag'>> & { scoreMaximum: number },
+  ): PlacedLink {
+    const placed = this.placeLink(link);
+    placed.lineItemId = this.addLineItem({
+      ...column,
+      courseId: link.courseId,
+      label: column.label ?? link.title,
+      resourceLinkId: placed.id,
+    }).id;
+    return placed;
+  }
+
   addLineItem(item: Omit<LineItem, 'id'>): LineItem {
     const created = { ...item, id: String(this.lineItemSeq++) };
     this.lineItems.set(created.id, created);
@@ -215,19 +230,8 @@ export class DevPlatform {
     }[];
     const placed: PlacedLink[] = [];
     for (const item of items.filter((i) => i.type === 'ltiResourceLink')) {
-      const link = this.placeLink({ courseId, title: item.title ?? 'Silta', custom: item.custom ?? {} });
-      if (item.lineItem) {
-        const lineItem = this.addLineItem({
-          courseId,
-          label: item.lineItem.label ?? link.title,
-          scoreMaximum: item.lineItem.scoreMaximum,
-          resourceLinkId: link.id,
-          resourceId: item.lineItem.resourceId,
-          tag: item.lineItem.tag,
-        });
-        link.lineItemId = lineItem.id;
-      }
-      placed.push(link);
+      const link = { courseId, title: item.title ?? 'Silta', custom: item.custom ?? {} };
+      placed.push(item.lineItem ? this.placeGradedLink(link, item.lineItem) : this.placeLink(link));
     }
     return placed;
   }

@@ -37,17 +37,10 @@ async function setTime(t: TestSilta, table: string, column: string, ids: number[
 /** A persona works through a whole module (every step answered right) and finishes it; returns the attempt id. */
 async function completeModule(t: TestSilta, slug: string, persona: 'trainee' | 'developer'): Promise<number> {
   const pack = t.packs.get(slug)!;
-  const link = t.devPlatform.placeLink({
-    courseId: COURSE,
-    title: pack.title.fi,
-    custom: { target: 'module', module: slug },
-  });
-  link.lineItemId = t.devPlatform.addLineItem({
-    courseId: COURSE,
-    label: pack.title.fi,
-    scoreMaximum: pack.scoreMaximum,
-    resourceLinkId: link.id,
-  }).id;
+  const link = t.devPlatform.placeGradedLink(
+    { courseId: COURSE, title: pack.title.fi, custom: { target: 'module', module: slug } },
+    { scoreMaximum: pack.scoreMaximum },
+  );
   const { lt } = await launchSession(t, {
     persona,
     courseId: COURSE,

@@ -44,18 +44,10 @@ describe('Browser: grade delivery during an outage and after it', function () {
 
   it('tells the trainee "waiting for Moodle", the teacher since when and the next try, the admin the same; then "sent"', async () => {
     const pack = t.packs.get(SLUG)!;
-    const link = t.devPlatform.placeLink({
-      courseId: '2',
-      title: pack.title.fi,
-      custom: { target: 'module', module: SLUG },
-    });
-    const item = t.devPlatform.addLineItem({
-      courseId: '2',
-      label: pack.title.fi,
-      scoreMaximum: pack.scoreMaximum,
-      resourceLinkId: link.id,
-    });
-    link.lineItemId = item.id;
+    const link = t.devPlatform.placeGradedLink(
+      { courseId: '2', title: pack.title.fi, custom: { target: 'module', module: SLUG } },
+      { scoreMaximum: pack.scoreMaximum },
+    );
     const trainee = await launchSession(t, {
       persona: 'trainee',
       courseId: '2',

@@ -65,17 +65,10 @@ describe('Browser: a trainee takes a module on a phone', function () {
 
   it('works through every step, is told in place what an empty check lacks, finishes, reviews the answers, and the grade is queued for Moodle', async () => {
     const pack = t.packs.get(SLUG)!;
-    const link = t.devPlatform.placeLink({
-      courseId: '2',
-      title: pack.title.fi,
-      custom: { target: 'module', module: SLUG },
-    });
-    link.lineItemId = t.devPlatform.addLineItem({
-      courseId: '2',
-      label: pack.title.fi,
-      scoreMaximum: pack.scoreMaximum,
-      resourceLinkId: link.id,
-    }).id;
+    const link = t.devPlatform.placeGradedLink(
+      { courseId: '2', title: pack.title.fi, custom: { target: 'module', module: SLUG } },
+      { scoreMaximum: pack.scoreMaximum },
+    );
     await openPlatform(page, t, 'fi');
     await page.check(`#link-${link.id}`);
     await launchFromPlatform(page, { persona: 'trainee', locale: 'fi' });

@@ -28,17 +28,10 @@ describe('module versions: attempts are pinned to the version they started on', 
       publishedBy: 'test',
     });
     checkIndex = v1.steps.findIndex((s) => s.kind === 'knowledge-check');
-    const link = t.devPlatform.placeLink({
-      courseId: COURSE,
-      title: v1.title.fi,
-      custom: { target: 'module', module: slug },
-    });
-    link.lineItemId = t.devPlatform.addLineItem({
-      courseId: COURSE,
-      label: v1.title.fi,
-      scoreMaximum: v1.scoreMaximum,
-      resourceLinkId: link.id,
-    }).id;
+    const link = t.devPlatform.placeGradedLink(
+      { courseId: COURSE, title: v1.title.fi, custom: { target: 'module', module: slug } },
+      { scoreMaximum: v1.scoreMaximum },
+    );
     linkId = link.id;
   });
 

@@ -96,17 +96,10 @@ describe('assessment behaviours: knowledge checks that cannot be gamed', () => {
   before(async () => {
     t = await testSilta();
     pack = t.packs.get(SLUG)!;
-    const link = t.devPlatform.placeLink({
-      courseId: COURSE,
-      title: pack.title.fi,
-      custom: { target: 'module', module: SLUG },
-    });
-    link.lineItemId = t.devPlatform.addLineItem({
-      courseId: COURSE,
-      label: pack.title.fi,
-      scoreMaximum: pack.scoreMaximum,
-      resourceLinkId: link.id,
-    }).id;
+    const link = t.devPlatform.placeGradedLink(
+      { courseId: COURSE, title: pack.title.fi, custom: { target: 'module', module: SLUG } },
+      { scoreMaximum: pack.scoreMaximum },
+    );
     deferredLink = link.id;
     actorsCheck = pack.steps.find((s) => s.id === 'actors-check') as KnowledgeCheckStep;
     chainCheck = pack.steps.find((s) => s.id === 'chain-check') as KnowledgeCheckStep;

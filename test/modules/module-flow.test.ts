@@ -17,17 +17,10 @@ describe('a trainee works through a module', () => {
   before(async () => {
     t = await testSilta();
     pack = t.packs.get(SLUG)!;
-    const link = t.devPlatform.placeLink({
-      courseId: COURSE,
-      title: pack.title.fi,
-      custom: { target: 'module', module: SLUG },
-    });
-    link.lineItemId = t.devPlatform.addLineItem({
-      courseId: COURSE,
-      label: pack.title.fi,
-      scoreMaximum: pack.scoreMaximum,
-      resourceLinkId: link.id,
-    }).id;
+    const link = t.devPlatform.placeGradedLink(
+      { courseId: COURSE, title: pack.title.fi, custom: { target: 'module', module: SLUG } },
+      { scoreMaximum: pack.scoreMaximum },
+    );
     linkId = link.id;
   });
 

@@ -18,18 +18,10 @@ describe('a finished module reaches the platform exactly once', () => {
 
   it('through failures and a worker restart', async () => {
     const pack = t.packs.get(SLUG)!;
-    const link = t.devPlatform.placeLink({
-      courseId: '2',
-      title: pack.title.fi,
-      custom: { target: 'module', module: SLUG },
-    });
-    const item = t.devPlatform.addLineItem({
-      courseId: '2',
-      label: pack.title.fi,
-      scoreMaximum: pack.scoreMaximum,
-      resourceLinkId: link.id,
-    });
-    link.lineItemId = item.id;
+    const link = t.devPlatform.placeGradedLink(
+      { courseId: '2', title: pack.title.fi, custom: { target: 'module', module: SLUG } },
+      { scoreMaximum: pack.scoreMaximum },
+    );
     const { lt } = await launchSession(t, { persona: 'trainee', courseId: '2', resourceLinkId: link.id });
     const attempt = await attemptOf(t, lt);
     for (const step of pack.steps) {
@@ -65,10 +57,10 @@ describe('a finished module reaches the platform exactly once', () => {
 
       const row = (await GradeOutbox.findOne({ where: { resourceLinkId } }))!;
       assert.equal(row.status, 'sent');
-      const delivered = posts.to(platformItemId(row.lineItemUrl ?? `/lineitems/${item.id}/lineitem`));
+      const delivered = posts.to(platformItemId(row.lineItemUrl ?? `/lineitems/${link.lineItemId}/lineitem`));
       assert.equal(delivered.filter((p) => p.status === 200).length, 1, 'one score accepted');
       assert.equal(delivered.length, 1, 'and no other score POST reached the gradebook');
-      const stored = t.devPlatform.gradebook.scores.get(item.id)!.get('101')!;
+      const stored = t.devPlatform.gradebook.scores.get(link.lineItemId!)!.get('101')!;
       assert.deepEqual(
         {
           given: stored.scoreGiven,

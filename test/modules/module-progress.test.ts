@@ -119,17 +119,10 @@ describe('teacher view of a module link', () => {
   before(async () => {
     t = await testSilta();
     pack = t.packs.get(SLUG)!;
-    const a = t.devPlatform.placeLink({
-      courseId: COURSE,
-      title: pack.title.fi,
-      custom: { target: 'module', module: SLUG },
-    });
-    a.lineItemId = t.devPlatform.addLineItem({
-      courseId: COURSE,
-      label: pack.title.fi,
-      scoreMaximum: pack.scoreMaximum,
-      resourceLinkId: a.id,
-    }).id;
+    const a = t.devPlatform.placeGradedLink(
+      { courseId: COURSE, title: pack.title.fi, custom: { target: 'module', module: SLUG } },
+      { scoreMaximum: pack.scoreMaximum },
+    );
     linkA = a.id;
     linkB = t.devPlatform.placeLink({
       courseId: COURSE,

@@ -31,17 +31,12 @@ export function placeDemoActivities(
         placed.push(existing);
         continue;
       }
-      const link = platform.placeLink({ courseId: course.id, title: item.title, custom });
-      if (item.scoreMaximum !== undefined) {
-        const lineItem = {
-          courseId: course.id,
-          label: item.title,
-          scoreMaximum: item.scoreMaximum,
-          resourceLinkId: link.id,
-        };
-        link.lineItemId = platform.addLineItem(lineItem).id;
-      }
-      placed.push(link);
+      const link = { courseId: course.id, title: item.title, custom };
+      placed.push(
+        item.scoreMaximum === undefined
+          ? platform.placeLink(link)
+          : platform.placeGradedLink(link, { scoreMaximum: item.scoreMaximum }),
+      );
     }
   }
   return placed;
