@@ -178,6 +178,22 @@ export function cpuMs(pid: number | undefined): number | undefined {
 }
 
 /**
+ * CPU time every process on the machine has used so far (all cores, from /proc/stat), in ms:
+ * over a timed run on an otherwise idle machine, the tool's server, the benchmark and the
+ * database server together. Undefined where /proc/stat is not readable.
+ */
+export function machineBusyMs(): number | undefined {
+  try {
+    const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    // user nice system idle iowait irq softirq steal ...: everything but idle and iowait is busy.
+    const busy = ticks.slice(0, 8).reduce((sum, value, i) => (i === 3 || i === 4 ? sum : sum + Number(value)), 0);
+    return busy * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * A temporary folder removed at exit, and a watchdog that stops the benchmark (and its children)
  * after `limitMs` whatever happens, so a run is always bounded in time.
  */

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { boundedRun, cpuMs, runBench } from './children';
+import { boundedRun, cpuMs, machineBusyMs, runBench } from './children';
 import { summariseCpuProfile } from './cpu-summary';
 import { summariseSqlByRoute, summariseSqlTotals, traceMark } from './profile';
 import { report } from './report';
@@ -132,8 +132,12 @@ async function main() {
         if (flags.profile) await traceMark(tool.child, tool.traceDir, 1);
         const cpuBefore = cpuMs(tool.child.process.pid);
         const benchBefore = process.cpuUsage();
+        const machineBefore = machineBusyMs();
         const result = await runLaunches(tool.target, prepared, concurrency, deadline);
+        const machineAfter = machineBusyMs();
         const benchUsed = process.cpuUsage(benchBefore);
+        if (machineBefore !== undefined && machineAfter !== undefined)
+          result.machineCpuMs = machineAfter - machineBefore;
         const cpuAfter = cpuMs(tool.child.process.pid);
         if (cpuBefore !== undefined && cpuAfter !== undefined) result.serverCpuMs = cpuAfter - cpuBefore;
         result.benchCpuMs = (benchUsed.user + benchUsed.system) / 1000;

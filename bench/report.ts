@@ -50,7 +50,13 @@ export function report(config: ReportConfig, results: RunResult[], profiles: str
   console.log(
     'wall-clock figures on a shared machine. "bench CPU ms/launch" is what the benchmark process (the virtual users\'',
   );
-  console.log('HTTP clients and the platform simulator) used meanwhile: it shares the same cores.\n');
+  console.log(
+    'HTTP clients and the platform simulator) used meanwhile: it shares the same cores. "machine CPU ms/launch" is',
+  );
+  console.log(
+    'what every process used (both cores, /proc/stat): on an idle machine, server + bench + the database server. Where the',
+  );
+  console.log('machine is the limit, launches/s ratios follow the inverse ratio of machine CPU per launch.\n');
   console.log(formatResults(results));
   console.log('\nper step:');
   console.log(formatSteps(results));

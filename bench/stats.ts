@@ -14,6 +14,8 @@ export type RunResult = {
   serverCpuMs?: number;
   /** CPU time the benchmark process itself (clients and platform simulator) used meanwhile. */
   benchCpuMs?: number;
+  /** CPU time of every process on the machine meanwhile (the database server's included). */
+  machineCpuMs?: number;
 };
 
 /** The p-th percentile (nearest rank) of unsorted values. */
@@ -55,6 +57,7 @@ export function formatResults(results: RunResult[]): string {
       'max ms',
       'server CPU ms/launch',
       'bench CPU ms/launch',
+      'machine CPU ms/launch',
     ],
   ];
   for (const r of results) {
@@ -70,6 +73,7 @@ export function formatResults(results: RunResult[]): string {
       ms(maxOf(r.latencies)),
       ms(perLaunch(r.serverCpuMs)),
       ms(perLaunch(r.benchCpuMs)),
+      ms(perLaunch(r.machineCpuMs)),
     ]);
   }
   return table(rows);
@@ -100,6 +104,7 @@ export function mergeInto(total: RunResult, round: RunResult): void {
   total.wallMs += round.wallMs;
   if (round.serverCpuMs !== undefined) total.serverCpuMs = (total.serverCpuMs ?? 0) + round.serverCpuMs;
   if (round.benchCpuMs !== undefined) total.benchCpuMs = (total.benchCpuMs ?? 0) + round.benchCpuMs;
+  if (round.machineCpuMs !== undefined) total.machineCpuMs = (total.machineCpuMs ?? 0) + round.machineCpuMs;
   appendAll(total.latencies, round.latencies);
   for (const [step, values] of Object.entries(round.steps)) appendAll((total.steps[step] ??= []), values);
 }

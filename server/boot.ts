@@ -10,7 +10,8 @@ import { createApp } from './app';
 import { BoardEventHub } from './domain/board/board-events';
 import { GradeWorker, type GradeWorkerOptions } from './domain/grades/grade-worker';
 import { bridgeGradesDueToRedis } from './domain/grades/grade-wake';
-import { CONTENT_MODULES_DIR, loadContentPacks, type ModulePack } from './domain/modules/content-pack';
+import { CONTENT_MODULES_DIR, shippedPacks, type ModulePack } from './domain/modules/content-pack';
+import { shippedPackVersions } from './domain/modules/shipped-versions';
 import { ModuleLibrary } from './domain/modules/versions/module-library';
 import { importShippedPacks } from './domain/modules/versions/module-versions.service';
 import path from 'node:path';
@@ -34,8 +35,8 @@ export type Silta = {
   lti: LtijsProvider;
   registry: PlatformRegistry;
   devPlatform?: DevPlatform;
-  /** The packs shipped in content/modules, as loaded at start (the database holds what is served). */
-  packs: ReadonlyMap<string, ModulePack>;
+  /** The packs shipped in content/modules, loaded on first use (the database holds what is served). */
+  readonly packs: ReadonlyMap<string, ModulePack>;
   /** The published modules in the database: what trainees get. */
   modules: ModuleLibrary;
   /** Calls the platforms' AGS and NRPS services (one token cache for the process). */
@@ -71,13 +72,19 @@ const LTIJS_LOAD_DELAY_MS = 2_000;
 
 /** Opens the store (migrating it), sets up ltijs and the development platform, builds the app. */
 export async function bootSilta(env: Env, logger: Logger, options: BootOptions = {}): Promise<Silta> {
-  // A broken content pack stops start-up here, naming the file and line.
-  const packs = loadContentPacks();
+  // Outside production a broken shipped pack stops start-up here, naming the file and line, for
+  // the people writing them. Production reads only each pack's declared version (CI validated the
+  // packs; parsing them all costs ~0.7 s of CPU at every start) and validates a pack when it is
+  // newer than the database's, as it publishes it.
+  const versions =
+    env.nodeEnv === 'production'
+      ? shippedPackVersions(CONTENT_MODULES_DIR)
+      : new Map([...shippedPacks()].map(([slug, pack]) => [slug, pack.version]));
   // A broken session template stops start-up too, naming the file and the problem.
   const sessionTemplates = loadSessionTemplates();
   const { sequelize, lti, registry } = await openStore(env, logger);
   // The shipped packs become version 1 on first start; a newer shipped version is published.
-  const imported = await importShippedPacks(sequelize, packs, (slug) => path.join(CONTENT_MODULES_DIR, slug));
+  const imported = await importShippedPacks(sequelize, versions, (slug) => path.join(CONTENT_MODULES_DIR, slug));
   if (imported.length) logger.info({ imported }, 'shipped modules published');
   const modules = new ModuleLibrary();
   let devPlatform: DevPlatform | undefined;
@@ -86,7 +93,7 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
     await devPlatform.init();
     await devPlatform.register(registry);
     if (env.demoData) {
-      const seeded = await seedDemo({ sequelize, devPlatform, packs });
+      const seeded = await seedDemo({ sequelize, devPlatform, packs: shippedPacks() });
       if (seeded.practices + seeded.adoptions + seeded.comments)
         logger.info(seeded, 'demo data seeded on the development platform');
     }
@@ -153,7 +160,9 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
     lti,
     registry,
     devPlatform,
-    packs,
+    get packs() {
+      return shippedPacks();
+    },
     modules,
     serviceClient,
     gradeWorker,

@@ -1,5 +1,4 @@
-import { Umzug, SequelizeStorage } from 'umzug';
-import type { Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 import * as launchRecords from './migrations/0001-launch-records';
 import * as modulesAndGrades from './migrations/0002-modules-and-grades';
 import * as gradeOutboxLease from './migrations/0003-grade-outbox-lease';
@@ -33,14 +32,32 @@ const migrations = [
   { name: '0021-listing-indexes', ...listingIndexes },
 ];
 
+/** Where umzug records the applied migrations (its SequelizeStorage, column `name`). */
+const MIGRATIONS_TABLE = 'silta_migrations';
+
 /** Brings the schema up to date. Runs at every start; already-applied migrations are skipped. */
 export async function migrate(sequelize: Sequelize): Promise<string[]> {
+  // Most starts have nothing to apply: one read says so without loading umzug (~0.1-0.2 s of CPU).
+  if ((await pendingMigrations(sequelize)) === 0) return [];
+  const { Umzug, SequelizeStorage } = await import('umzug');
   const umzug = new Umzug({
     migrations: migrations.map((m) => ({ name: m.name, up: m.up, down: m.down })),
     context: sequelize.getQueryInterface(),
-    storage: new SequelizeStorage({ sequelize, tableName: 'silta_migrations' }),
+    storage: new SequelizeStorage({ sequelize, tableName: MIGRATIONS_TABLE }),
     logger: undefined,
   });
   const applied = await umzug.up();
   return applied.map((m) => m.name);
+}
+
+/** How many listed migrations the database has not recorded (all of them on a new database). */
+async function pendingMigrations(sequelize: Sequelize): Promise<number> {
+  let rows: { name: string }[];
+  try {
+    rows = await sequelize.query(`SELECT name FROM ${MIGRATIONS_TABLE}`, { type: QueryTypes.SELECT });
+  } catch {
+    return migrations.length; // no table yet: umzug creates it
+  }
+  const applied = new Set(rows.map((row) => row.name));
+  return migrations.filter((m) => !applied.has(m.name)).length;
 }

@@ -15,7 +15,7 @@ const loaded = (name) => Object.keys(require.cache).some((file) => file.includes
   const { loadEnv } = require('./server/env');
   const env = loadEnv({ NODE_ENV: 'production', SECRET_KEY: 'lazy-ltijs-test-secret-0123456789abcdef', PUBLIC_URL: 'https://silta.example.fi', DATABASE_URL: process.env.PROBE_DATABASE_URL });
   const { registry } = await openStore(env, createLogger('silent'));
-  const atStart = { ltijs: loaded('ltijs'), mongoose: loaded('mongoose'), redis: loaded('redis') };
+  const atStart = { ltijs: loaded('ltijs'), mongoose: loaded('mongoose'), redis: loaded('redis'), umzug: loaded('umzug') };
   const platforms = await registry.list();
   console.log(JSON.stringify({ atStart, afterUse: { ltijs: loaded('ltijs') }, platforms: platforms.length }));
   process.exit(0);
@@ -23,22 +23,28 @@ const loaded = (name) => Object.keys(require.cache).some((file) => file.includes
 `;
 
 describe('Start-up loads only what runs', function () {
-  this.timeout(120_000);
+  this.timeout(240_000);
 
-  it('opens the store without loading ltijs, mongoose or Redis; ltijs loads on first use', async () => {
+  it('opens the store without loading ltijs, mongoose or Redis; ltijs loads on first use; umzug only to migrate', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'silta-lazy-'));
-    const { stdout } = await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', '-e', PROBE], {
-      cwd: ROOT_DIR,
-      env: { ...process.env, PROBE_DATABASE_URL: `sqlite:${path.join(dir, 'silta.sqlite')}` },
-      timeout: 110_000,
-    });
-    const result = JSON.parse(stdout.trim().split('\n').pop()!) as {
-      atStart: Record<string, boolean>;
-      afterUse: { ltijs: boolean };
-      platforms: number;
+    const start = async () => {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', '-e', PROBE], {
+        cwd: ROOT_DIR,
+        env: { ...process.env, PROBE_DATABASE_URL: `sqlite:${path.join(dir, 'silta.sqlite')}` },
+        timeout: 110_000,
+      });
+      return JSON.parse(stdout.trim().split('\n').pop()!) as {
+        atStart: Record<string, boolean>;
+        afterUse: { ltijs: boolean };
+        platforms: number;
+      };
     };
-    assert.deepEqual(result.atStart, { ltijs: false, mongoose: false, redis: false });
-    assert.equal(result.afterUse.ltijs, true);
-    assert.equal(result.platforms, 0);
+    const first = await start();
+    assert.deepEqual(first.atStart, { ltijs: false, mongoose: false, redis: false, umzug: true }, 'a new database');
+    assert.equal(first.afterUse.ltijs, true);
+    assert.equal(first.platforms, 0);
+    // A restart with every migration applied reads the migrations table and leaves umzug unloaded.
+    const restart = await start();
+    assert.deepEqual(restart.atStart, { ltijs: false, mongoose: false, redis: false, umzug: false }, 'a restart');
   });
 });

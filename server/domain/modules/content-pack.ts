@@ -36,6 +36,13 @@ export function formatProblem(problem: ContentProblem): string {
   return `${problem.file}${problem.line === null ? '' : `:${problem.line}`}: ${problem.message}`;
 }
 
+let shipped: Map<string, ModulePack> | undefined;
+
+/** The packs shipped in content/modules, loaded and validated on first use, then kept. */
+export function shippedPacks(): ReadonlyMap<string, ModulePack> {
+  return (shipped ??= loadContentPacks());
+}
+
 /**
  * Loads and validates every module under `dir` (default `content/modules`). Throws one
  * ContentPackError listing every problem of every pack, or returns the packs by slug.
@@ -174,7 +181,8 @@ function loadPack(files: PackFiles, slug: string, problems: ContentProblem[]): M
 }
 
 /** A file's path relative to the repository when inside it, so messages read `content/modules/...`. */
-function displayPath(file: string): string {
+/** A path relative to the project when it lies inside it (as editors and CI logs show files). */
+export function displayPath(file: string): string {
   const relative = path.relative(ROOT_DIR, file);
   return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
 }

@@ -2,7 +2,8 @@ import { UniqueConstraintError, type Sequelize } from 'sequelize';
 import { SiltaError } from '../../../errors';
 import { ModuleDraft, ModuleRecord, ModuleVersion, type VersionOrigin } from '../../../store/module-version-models';
 import { inTransaction } from '../../../store/transaction';
-import type { ContentProblem, ModulePack } from '../content-pack';
+import path from 'node:path';
+import { displayPath, type ContentProblem, type ModulePack } from '../content-pack';
 import {
   compareVersions,
   nextPatch,
@@ -94,15 +95,16 @@ export async function publishVersion(props: PublishProps): Promise<ModulePack> {
  */
 export async function importShippedPacks(
   sequelize: Sequelize,
-  packs: ReadonlyMap<string, ModulePack>,
+  versions: ReadonlyMap<string, string | null>,
   dirOf: (slug: string) => string,
 ): Promise<string[]> {
   const imported: string[] = [];
-  for (const [slug, pack] of packs) {
+  for (const [slug, version] of versions) {
     const record = await ModuleRecord.findByPk(slug);
-    if (record && compareVersions(pack.version, record.currentVersion) <= 0) continue;
+    // A version that could not be read is published too: that validates it and names its problems.
+    if (record && version !== null && compareVersions(version, record.currentVersion) <= 0) continue;
     try {
-      await publishVersion({
+      const pack = await publishVersion({
         sequelize,
         slug,
         source: readPackFolder(dirOf(slug)),
@@ -112,6 +114,11 @@ export async function importShippedPacks(
       imported.push(`${slug}@${pack.version}`);
     } catch (error) {
       if (error instanceof SiltaError && error.code === 'pack_version_not_newer') continue;
+      // Start-up stops naming the shipped files, as it does for a broken pack outside production.
+      if (error instanceof PackProblemsError)
+        throw new PackProblemsError(
+          error.problems.map((problem) => ({ ...problem, file: displayPath(path.join(dirOf(slug), problem.file)) })),
+        );
       throw error;
     }
   }

@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** A top-level `version: 1.2.3` line of a module.yaml (quoted or not, a comment after it allowed). */
+const VERSION_LINE = /^version:[ \t]*(['"]?)(\d+\.\d+\.\d+)\1[ \t]*(?:#.*)?$/m;
+
+/**
+ * The version each shipped pack under `dir` declares, read from its module.yaml without parsing
+ * or validating the pack (that costs about 0.7 s of CPU for the shipped packs, at every start).
+ * Null where the line cannot be read this way: such a pack is loaded in full, which reports the
+ * problem with its file and line.
+ */
+export function shippedPackVersions(dir: string): Map<string, string | null> {
+  const versions = new Map<string, string | null>();
+  if (!fs.existsSync(dir)) return versions;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const manifest = path.join(dir, entry.name, 'module.yaml');
+    const source = fs.existsSync(manifest) ? fs.readFileSync(manifest, 'utf8') : '';
+    versions.set(entry.name, VERSION_LINE.exec(source)?.[2] ?? null);
+  }
+  return versions;
+}
