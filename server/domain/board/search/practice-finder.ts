@@ -1,13 +1,14 @@
 import { QueryTypes, Utils, type Sequelize, type WhereOptions } from 'sequelize';
 import { Practice } from '../../../store/models';
 import type { Sort } from '../board.schema';
+import { cardColumns, readCards, type PracticeCard } from '../practice-card';
 import { parseQuery, toFts5, toTsquery, type SearchQuery } from './query';
 
 /** Counting stops past this many matches: the page says "more than 1,000" (a count of 30,000 costs the whole board). */
 export const COUNT_CAP = 1000;
 
-/** A page of practices, how many match (up to COUNT_CAP) and whether more than that do. */
-export type PracticePage = { rows: Practice[]; count: number; more: boolean };
+/** A page of practices' cards, how many match (up to COUNT_CAP) and whether more than that do. */
+export type PracticePage = { rows: PracticeCard[]; count: number; more: boolean };
 
 /** PostgreSQL ts_rank weights {D, C, B, A}: one title match outweighs any number of summary ones, and so on. */
 const PG_WEIGHTS = `'{0.1, 0.1, 0.3, 1.0}'`;
@@ -64,7 +65,7 @@ export async function findPracticePage(props: {
     }
   }
   const where = conditions.filter(Boolean).join(' AND ');
-  const columns = practiceColumns(table);
+  const columns = cardColumns(table);
   const byColumn = (column: string) => `${table}.${column} DESC, ${table}.id DESC`;
   // Matches, newest first, by id (given in the order practices are created): FTS5 hands its
   // matches out in rowid order, so SQLite stops at the page's end instead of sorting every match.
@@ -79,11 +80,7 @@ export async function findPracticePage(props: {
         `SELECT ${columns} FROM (SELECT ranked.id, ranked.score FROM (SELECT ${table}.id AS id, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP}) AS ranked ORDER BY ranked.score DESC, ranked.id DESC LIMIT ${page[0]} OFFSET ${page[1]}) AS top ${postgres ? 'JOIN' : 'CROSS JOIN'} practices AS ${table} ON ${table}.id = top.id ORDER BY top.score DESC, top.id DESC`
       : `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ${page[0]} OFFSET ${page[1]}`;
   const [rows, counted] = await Promise.all([
-    sequelize.query(sql, {
-      replacements: [...replacements, props.limit, props.offset],
-      model: Practice,
-      mapToModel: true,
-    }),
+    readCards(sql, [...replacements, props.limit, props.offset]),
     sequelize.query<{ n: number | string }>(
       `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) AS capped`,
       { replacements, type: QueryTypes.SELECT },
@@ -91,18 +88,6 @@ export async function findPracticePage(props: {
   ]);
   const count = Number(counted[0]?.n ?? 0);
   return { rows, count: Math.min(count, COUNT_CAP), more: count > COUNT_CAP };
-}
-
-/**
- * The practice columns for a SELECT over `table` (an alias, quoted): each column once (the model's
- * timestamps may be declared twice), as a subquery needs. Raw statements read with `model:
- * Practice` skip the `PRAGMA table_info` that Sequelize runs on SQLite before each model SELECT.
- */
-export function practiceColumns(table: string): string {
-  const q = (name: string) => Practice.sequelize!.getQueryInterface().quoteIdentifier(name);
-  return [...new Set(Object.values(Practice.getAttributes()).map((a) => a.field!))]
-    .map((field) => `${table}.${q(field)}`)
-    .join(', ');
 }
 
 /** `filters` as SQL over the table alias `Practice`, as Sequelize's findAll would write them. */
