@@ -43,16 +43,9 @@ export function cardColumns(table: string): string {
   return CARD_ATTRIBUTES.map((name) => `${table}.${q(attributes[name].field!)} AS ${q(name)}`).join(', ');
 }
 
-/**
- * Cards as plain rows of a raw statement over cardColumns: no model instances (building 20 of
- * them cost about 4 ms of CPU per board page, with lodash and the garbage they left).
- */
-export async function readCards(sql: string, replacements: unknown[]): Promise<PracticeCard[]> {
-  const rows = await Practice.sequelize!.query<Record<keyof PracticeCard, unknown>>(sql, {
-    replacements,
-    type: QueryTypes.SELECT,
-  });
-  return rows.map((row) => ({
+/** A card from a raw row whose columns are cardColumns. */
+export function toCard(row: Record<string, unknown>): PracticeCard {
+  return {
     id: Number(row.id),
     regionCode: String(row.regionCode),
     title: String(row.title),
@@ -66,5 +59,14 @@ export async function readCards(sql: string, replacements: unknown[]): Promise<P
     commentCount: Number(row.commentCount),
     hiddenAt: toDate(row.hiddenAt),
     createdAt: toDate(row.createdAt)!,
-  }));
+  };
+}
+
+/**
+ * Cards as plain rows of a raw statement over cardColumns: no model instances (building 20 of
+ * them cost about 4 ms of CPU per board page, with lodash and the garbage they left).
+ */
+export async function readCards(sql: string, replacements: unknown[]): Promise<PracticeCard[]> {
+  const rows = await Practice.sequelize!.query<Record<string, unknown>>(sql, { replacements, type: QueryTypes.SELECT });
+  return rows.map(toCard);
 }
