@@ -144,15 +144,16 @@ export async function searchPractices(props: {
   if (query.status) and.push({ status: query.status });
   if (query.language) and.push({ language: query.language });
   const search = query.q ? readQuery(query.q) : null;
-  const page = { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE };
+  const offset = (query.page - 1) * PAGE_SIZE;
   const sort = listingSort(query);
-  const find = (filters: WhereOptions<Practice>) => findPracticePage({ filters, query: search, sort, ...page });
+  const find = (filters: WhereOptions<Practice>, limit = PAGE_SIZE) =>
+    findPracticePage({ filters, query: search, sort, limit, offset });
   // A query with nothing to find (only punctuation, only excluded words) finds nothing.
   const { rows, count, more } =
     query.q && !search ? { rows: [], count: 0, more: false } : await find({ [Op.and]: and });
   // Moderators also see hidden practices (marked so); the count of shared ones leaves them out.
   const shared =
-    can(launch, 'moderate') && count > 0 ? (await find({ [Op.and]: [...and, SHARED_PRACTICE] })).count : count;
+    can(launch, 'moderate') && count > 0 ? (await find({ [Op.and]: [...and, SHARED_PRACTICE] }, 0)).count : count;
   // Past the counted matches the pages go on while they are full; relevance ranks the newest
   // COUNT_CAP matches only, so its pages end there.
   const pages = Math.max(

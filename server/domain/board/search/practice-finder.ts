@@ -33,7 +33,8 @@ export function readQuery(q: string | undefined): SearchQuery | null {
  * order and stops at the page's end, and a second statement counts; relevance ranks the newest
  * COUNT_CAP matches that pass the filters (the same ones on both databases), title above summary
  * above body, and counts them in the same statement. SQL is built by Sequelize from `filters`;
- * the query reaches SQL as an escaped literal of quoted lemmas (query.ts) or a replacement.
+ * the query reaches SQL as an escaped literal of quoted lemmas (query.ts) or a replacement. A
+ * `limit` of 0 counts only.
  */
 export async function findPracticePage(props: {
   filters: WhereOptions<Practice>;
@@ -82,7 +83,10 @@ export async function findPracticePage(props: {
       .then((found) => Number(found[0]?.n ?? 0));
   let rows: PracticeCard[];
   let count: number;
-  if (props.sort === 'relevance' && score) {
+  if (!props.limit) {
+    rows = [];
+    count = await counted();
+  } else if (props.sort === 'relevance' && score) {
     // Ranking scores the newest COUNT_CAP matches only, so its cost stays bounded however large
     // the board; ids and scores are sorted, and only the page's 20 rows are read whole. The same
     // pass over the matches counts them (one more than ranked tells "more than COUNT_CAP"): a
