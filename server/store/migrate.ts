@@ -13,6 +13,7 @@ import * as reindexPractices from './migrations/0015-b-reindex-practices';
 import * as gradePlatformHealth from './migrations/0017-grade-platform-health';
 import * as moduleVersions from './migrations/0018-module-versions';
 import * as listingIndexes from './migrations/0021-listing-indexes';
+import * as regionListingIndex from './migrations/0025-region-listing-index';
 
 /** Migrations in order; listed here so they run the same from sources and from `dist/`. */
 const migrations = [
@@ -30,6 +31,7 @@ const migrations = [
   { name: '0017-grade-platform-health', ...gradePlatformHealth },
   { name: '0018-module-versions', ...moduleVersions },
   { name: '0021-listing-indexes', ...listingIndexes },
+  { name: '0025-region-listing-index', ...regionListingIndex },
 ];
 
 /** Where umzug records the applied migrations (its SequelizeStorage, column `name`). */

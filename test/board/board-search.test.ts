@@ -308,5 +308,15 @@ describe('full-text search of the board over HTTP', () => {
       );
     }
     assert.equal((await found(lt, 'page=51')).length, 5, 'past the count, listing pages go on to the last practice');
+    // Relevance counts in the statement that ranks; a page past the ranked 1,000 has no row to carry the count.
+    const past = (await t.request().get(`/board?lt=${lt}&q=laskuri&page=51`).expect(200)).text;
+    assert.deepEqual((await found(lt, 'q=laskuri&page=51')).length, 0, 'relevance ranks 1,000 matches, not 1,001');
+    assert.ok(past.includes(more), 'a page past the ranked matches still says "more than 1,000"');
+    const ranked = await found(lt, 'q=laskuri&page=50');
+    assert.equal(ranked.length, 20);
+    assert.ok(
+      ranked.every((id) => id > first.id + 4),
+      'the five oldest of 1,005 matches are not ranked',
+    );
   });
 });

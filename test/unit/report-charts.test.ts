@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { addMonths, monthOf, monthsBetween, toDate } from '../../server/domain/reports/report-period';
+import { addMonths, monthOf, monthsBetween } from '../../server/domain/reports/report-period';
+import { toDate } from '../../server/store/raw-date';
 import { periodOf } from '../../server/domain/reports/reports.schema';
 import { barChart, columnChart, niceStep } from '../../server/domain/reports/svg-chart';
 import { heatmap } from '../../server/domain/reports/svg-heatmap';

@@ -1,7 +1,9 @@
 import { translator, type Language } from '../../i18n';
 import type { Practice, PracticeAdoption, Region } from '../../store/models';
 import { regionName } from '../regions/region.service';
+import type { CardAdoption } from './board-interactions.service';
 import { presentCard } from './board.presenter';
+import type { PracticeCard } from './practice-card';
 import type { ListQuery } from './board.schema';
 import { DRAFT_STATUS } from './board.schema';
 
@@ -14,9 +16,9 @@ const LANGUAGE_NAMES: Record<string, string> = { fi: 'suomi', sv: 'svenska', en:
  * it is a draft or hidden (shown only to whoever may see it, never counted as shared).
  */
 export function presentGridCard(
-  practice: Practice,
+  practice: PracticeCard,
   regions: Map<string, Region>,
-  adoptions: PracticeAdoption[],
+  adoptions: CardAdoption[],
   lang: Language,
 ) {
   const t = translator(lang);

@@ -1,4 +1,4 @@
-import { Op, UniqueConstraintError, type Sequelize } from 'sequelize';
+import { Op, QueryTypes, UniqueConstraintError, type Sequelize } from 'sequelize';
 import { SiltaError } from '../../errors';
 import { Practice, PracticeAdoption, PracticeComment, PracticeReaction } from '../../store/models';
 import { inTransaction } from '../../store/transaction';
@@ -175,14 +175,17 @@ export async function adoptedByRegion(launch: Launch, regionCode: string) {
     .map((a) => ({ adoption: a, practice: byId.get(a.practiceId)! }));
 }
 
+/** An adoption as a card shows it: which region adopted the practice. */
+export type CardAdoption = Pick<PracticeAdoption, 'practiceId' | 'regionCode'>;
+
 /** The adoptions of several practices (the cards of a page), oldest first. */
-export async function adoptionsOfPractices(practiceIds: number[]): Promise<PracticeAdoption[]> {
+export async function adoptionsOfPractices(practiceIds: number[]): Promise<CardAdoption[]> {
   if (!practiceIds.length) return [];
-  // A raw statement: every board page asks, and Sequelize's findAll costs a PRAGMA more on SQLite.
-  const sql = `SELECT id, practice_id, region_code, user_id, note, created_at, updated_at FROM practice_adoptions WHERE practice_id IN (${practiceIds.map(() => '?').join(', ')}) ORDER BY id`;
-  return PracticeAdoption.sequelize!.query(sql, {
+  // Plain rows of what a card shows: every board page asks (no model instances, no PRAGMA on SQLite).
+  const sql = `SELECT practice_id AS "practiceId", region_code AS "regionCode" FROM practice_adoptions WHERE practice_id IN (${practiceIds.map(() => '?').join(', ')}) ORDER BY id`;
+  const rows = await PracticeAdoption.sequelize!.query<CardAdoption>(sql, {
     replacements: practiceIds,
-    model: PracticeAdoption,
-    mapToModel: true,
+    type: QueryTypes.SELECT,
   });
+  return rows.map((row) => ({ practiceId: Number(row.practiceId), regionCode: row.regionCode }));
 }

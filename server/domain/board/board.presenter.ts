@@ -8,6 +8,7 @@ import { can } from './board.policy';
 import { ACTORS, LIMITS, SORTS, STATUSES, THEMES, type ListQuery } from './board.schema';
 import { listingSort } from './practice-search';
 import { formatCount, formatDate, formatNumber } from '../../i18n/format';
+import type { PracticeCard } from './practice-card';
 
 const LANGUAGE_NAMES: Record<Language, string> = { fi: 'suomi', sv: 'svenska', en: 'English' };
 
@@ -21,7 +22,7 @@ const LIST_FILTERS = ['region', 'wave', 'theme', 'actor', 'status', 'language', 
 const regionsByCode = (regions: Region[]) => new Map(regions.map((r) => [r.code, r]));
 
 /** A practice in a list: the facts a reader scans before opening it. */
-export function presentCard(practice: Practice, regions: Map<string, Region>, lang: Language) {
+export function presentCard(practice: PracticeCard, regions: Map<string, Region>, lang: Language) {
   const t = translator(lang);
   const region = regions.get(practice.regionCode);
   const name = region ? regionName(region, lang) : practice.regionCode;
@@ -48,7 +49,10 @@ export function presentCard(practice: Practice, regions: Map<string, Region>, la
 }
 
 /** A practice's useful, adoption and comment counts as one sentence. */
-export function presentCounts(practice: Practice, lang: Language): string {
+export function presentCounts(
+  practice: Pick<PracticeCard, 'usefulCount' | 'adoptionCount' | 'commentCount'>,
+  lang: Language,
+): string {
   // Each count says its own plural ("adopted by 1 region", "3 comments") through the one formatter.
   return translator(lang)('board.counts', {
     useful: formatNumber(lang, practice.usefulCount),
@@ -64,7 +68,7 @@ export function presentCounts(practice: Practice, lang: Language): string {
 export function presentListing(props: {
   launch: Launch;
   query: ListQuery;
-  result: { rows: Practice[]; total: number; more?: boolean; page: number; pages: number };
+  result: { total: number; more?: boolean; page: number; pages: number };
   regions: Region[];
   myRegion: Region | null;
 }) {

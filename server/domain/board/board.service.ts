@@ -8,7 +8,8 @@ import type { BoardEvents } from './board-events';
 import { authorize, can } from './board.policy';
 import { BOARD_KEY, DRAFT_STATUS, type ListQuery, type PracticeInput } from './board.schema';
 import { listingSort } from './practice-search';
-import { findPracticePage, practiceColumns, readQuery } from './search/practice-finder';
+import { findPracticePage, readQuery } from './search/practice-finder';
+import { cardColumns, readCards, type PracticeCard } from './practice-card';
 import { writeLemmas } from './search/practice-index';
 import { SHARED_PRACTICE } from './shared-practice';
 
@@ -128,7 +129,7 @@ export async function deletePractice(props: {
 export async function searchPractices(props: {
   launch: Launch;
   query: ListQuery;
-}): Promise<{ rows: Practice[]; total: number; shared: number; more: boolean; page: number; pages: number }> {
+}): Promise<{ rows: PracticeCard[]; total: number; shared: number; more: boolean; page: number; pages: number }> {
   const { launch, query } = props;
   const and: WhereOptions<Practice>[] = [scope(boardOf(launch)), published];
   if (!can(launch, 'moderate')) and.push({ hiddenAt: null });
@@ -143,15 +144,16 @@ export async function searchPractices(props: {
   if (query.status) and.push({ status: query.status });
   if (query.language) and.push({ language: query.language });
   const search = query.q ? readQuery(query.q) : null;
-  const page = { limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE };
+  const offset = (query.page - 1) * PAGE_SIZE;
   const sort = listingSort(query);
-  const find = (filters: WhereOptions<Practice>) => findPracticePage({ filters, query: search, sort, ...page });
+  const find = (filters: WhereOptions<Practice>, limit = PAGE_SIZE) =>
+    findPracticePage({ filters, query: search, sort, limit, offset });
   // A query with nothing to find (only punctuation, only excluded words) finds nothing.
   const { rows, count, more } =
     query.q && !search ? { rows: [], count: 0, more: false } : await find({ [Op.and]: and });
   // Moderators also see hidden practices (marked so); the count of shared ones leaves them out.
   const shared =
-    can(launch, 'moderate') && count > 0 ? (await find({ [Op.and]: [...and, SHARED_PRACTICE] })).count : count;
+    can(launch, 'moderate') && count > 0 ? (await find({ [Op.and]: [...and, SHARED_PRACTICE] }, 0)).count : count;
   // Past the counted matches the pages go on while they are full; relevance ranks the newest
   // COUNT_CAP matches only, so its pages end there.
   const pages = Math.max(
@@ -176,11 +178,11 @@ export async function practicesOfRegion(launch: Launch, regionCode: string): Pro
 }
 
 /** The user's own drafts on the launch's board (of one region when given), newest first: only they see them. */
-export async function draftsOf(launch: Launch, regionCode?: string): Promise<Practice[]> {
+export async function draftsOf(launch: Launch, regionCode?: string): Promise<PracticeCard[]> {
   const board = boardOf(launch);
-  // A raw statement: every board page asks, and Sequelize's findAll costs a PRAGMA more on SQLite.
+  // Cards from a raw statement: every board page asks (practice-card.ts).
   const region = regionCode ? ' AND p.region_code = ?' : '';
-  const sql = `SELECT ${practiceColumns('p')} FROM practices AS p WHERE p.issuer = ? AND p.board_key = ? AND p.author_id = ? AND p.status = ?${region} ORDER BY p.updated_at DESC, p.id DESC LIMIT 50`;
+  const sql = `SELECT ${cardColumns('p')} FROM practices AS p WHERE p.issuer = ? AND p.board_key = ? AND p.author_id = ? AND p.status = ?${region} ORDER BY p.updated_at DESC, p.id DESC LIMIT 50`;
   const replacements = [board.issuer, board.key, launch.user.id, DRAFT_STATUS, ...(regionCode ? [regionCode] : [])];
-  return Practice.sequelize!.query(sql, { replacements, model: Practice, mapToModel: true });
+  return readCards(sql, replacements);
 }

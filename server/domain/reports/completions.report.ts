@@ -1,5 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { monthOf, toDate, type MonthKey, type ReportPeriod } from './report-period';
+import { toDate } from '../../store/raw-date';
+import { monthOf, type MonthKey, type ReportPeriod } from './report-period';
 import { regionsOfUsers } from './report-regions';
 
 /** Module completions in a period: by the completer's region and by month and module. */

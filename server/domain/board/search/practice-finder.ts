@@ -1,13 +1,14 @@
 import { QueryTypes, Utils, type Sequelize, type WhereOptions } from 'sequelize';
 import { Practice } from '../../../store/models';
 import type { Sort } from '../board.schema';
+import { cardColumns, readCards, toCard, type PracticeCard } from '../practice-card';
 import { parseQuery, toFts5, toTsquery, type SearchQuery } from './query';
 
 /** Counting stops past this many matches: the page says "more than 1,000" (a count of 30,000 costs the whole board). */
 export const COUNT_CAP = 1000;
 
-/** A page of practices, how many match (up to COUNT_CAP) and whether more than that do. */
-export type PracticePage = { rows: Practice[]; count: number; more: boolean };
+/** A page of practices' cards, how many match (up to COUNT_CAP) and whether more than that do. */
+export type PracticePage = { rows: PracticeCard[]; count: number; more: boolean };
 
 /** PostgreSQL ts_rank weights {D, C, B, A}: one title match outweighs any number of summary ones, and so on. */
 const PG_WEIGHTS = `'{0.1, 0.1, 0.3, 1.0}'`;
@@ -28,10 +29,12 @@ export function readQuery(q: string | undefined): SearchQuery | null {
 
 /**
  * One page of the practices that pass `filters` (and match `query` when given), in `sort` order
- * (relevance needs a query), with a count capped at COUNT_CAP. Each is one statement: the page
- * reads the index in order and stops at the page's end; relevance ranks the newest COUNT_CAP
- * matches that pass the filters (the same ones on both databases), title above summary above body. SQL is built by Sequelize from `filters`; the query reaches SQL as an escaped
- * literal of quoted lemmas (query.ts) or a replacement.
+ * (relevance needs a query), with a count capped at COUNT_CAP. A listing page reads the index in
+ * order and stops at the page's end, and a second statement counts; relevance ranks the newest
+ * COUNT_CAP matches that pass the filters (the same ones on both databases), title above summary
+ * above body, and counts them in the same statement. SQL is built by Sequelize from `filters`;
+ * the query reaches SQL as an escaped literal of quoted lemmas (query.ts) or a replacement. A
+ * `limit` of 0 counts only.
  */
 export async function findPracticePage(props: {
   filters: WhereOptions<Practice>;
@@ -64,45 +67,45 @@ export async function findPracticePage(props: {
     }
   }
   const where = conditions.filter(Boolean).join(' AND ');
-  const columns = practiceColumns(table);
+  const columns = cardColumns(table);
   const byColumn = (column: string) => `${table}.${column} DESC, ${table}.id DESC`;
   // Matches, newest first, by id (given in the order practices are created): FTS5 hands its
   // matches out in rowid order, so SQLite stops at the page's end instead of sorting every match.
   const newestMatch = postgres ? `${table}.id DESC` : 'practice_lemmas.rowid DESC';
-  const page = ['?', '?'];
   const listed = props.sort === 'relevance' ? 'newest' : props.sort;
   const order = props.query && listed === 'newest' ? newestMatch : byColumn(ORDER[listed]);
-  const sql =
-    props.sort === 'relevance' && score
-      ? // Ranking scores the newest COUNT_CAP matches only, so its cost stays bounded however large
-        // the board; ids and scores are sorted, and only the page's 20 rows are read whole.
-        `SELECT ${columns} FROM (SELECT ranked.id, ranked.score FROM (SELECT ${table}.id AS id, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP}) AS ranked ORDER BY ranked.score DESC, ranked.id DESC LIMIT ${page[0]} OFFSET ${page[1]}) AS top ${postgres ? 'JOIN' : 'CROSS JOIN'} practices AS ${table} ON ${table}.id = top.id ORDER BY top.score DESC, top.id DESC`
-      : `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ${page[0]} OFFSET ${page[1]}`;
-  const [rows, counted] = await Promise.all([
-    sequelize.query(sql, {
-      replacements: [...replacements, props.limit, props.offset],
-      model: Practice,
-      mapToModel: true,
-    }),
-    sequelize.query<{ n: number | string }>(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) AS capped`,
-      { replacements, type: QueryTypes.SELECT },
-    ),
-  ]);
-  const count = Number(counted[0]?.n ?? 0);
+  const counted = () =>
+    sequelize
+      .query<{ n: number | string }>(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) AS capped`,
+        { replacements, type: QueryTypes.SELECT },
+      )
+      .then((found) => Number(found[0]?.n ?? 0));
+  let rows: PracticeCard[];
+  let count: number;
+  if (!props.limit) {
+    rows = [];
+    count = await counted();
+  } else if (props.sort === 'relevance' && score) {
+    // Ranking scores the newest COUNT_CAP matches only, so its cost stays bounded however large
+    // the board; ids and scores are sorted, and only the page's 20 rows are read whole. The same
+    // pass over the matches counts them (one more than ranked tells "more than COUNT_CAP"): a
+    // second statement would run the full-text query and the filters again.
+    const matches = `SELECT ${table}.id AS id, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP + 1}`;
+    const ranked = `SELECT matches.id, matches.score, count(*) OVER () AS n, row_number() OVER (ORDER BY matches.id DESC) AS nth FROM (${matches}) AS matches`;
+    const top = `SELECT ranked.id, ranked.score, ranked.n FROM (${ranked}) AS ranked WHERE ranked.nth <= ${COUNT_CAP} ORDER BY ranked.score DESC, ranked.id DESC LIMIT ? OFFSET ?`;
+    const found = await sequelize.query<Record<string, unknown>>(
+      `SELECT ${columns}, top.n AS ${q('matchCount')} FROM (${top}) AS top ${postgres ? 'JOIN' : 'CROSS JOIN'} practices AS ${table} ON ${table}.id = top.id ORDER BY top.score DESC, top.id DESC`,
+      { replacements: [...replacements, props.limit, props.offset], type: QueryTypes.SELECT },
+    );
+    rows = found.map(toCard);
+    // A page past the matches has no row to carry the count.
+    count = found.length ? Number(found[0].matchCount) : props.offset ? await counted() : 0;
+  } else {
+    const sql = `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    [rows, count] = await Promise.all([readCards(sql, [...replacements, props.limit, props.offset]), counted()]);
+  }
   return { rows, count: Math.min(count, COUNT_CAP), more: count > COUNT_CAP };
-}
-
-/**
- * The practice columns for a SELECT over `table` (an alias, quoted): each column once (the model's
- * timestamps may be declared twice), as a subquery needs. Raw statements read with `model:
- * Practice` skip the `PRAGMA table_info` that Sequelize runs on SQLite before each model SELECT.
- */
-export function practiceColumns(table: string): string {
-  const q = (name: string) => Practice.sequelize!.getQueryInterface().quoteIdentifier(name);
-  return [...new Set(Object.values(Practice.getAttributes()).map((a) => a.field!))]
-    .map((field) => `${table}.${q(field)}`)
-    .join(', ');
 }
 
 /** `filters` as SQL over the table alias `Practice`, as Sequelize's findAll would write them. */
