@@ -8,10 +8,19 @@
  * is said as "5 new notes"), reported separately.
  *
  *   npx tsx bench/session-page.ts [--notes 500] [--samples 20] [--throttle 4] [--tsx|--dist]
+ *     [--on-screen] [--trace] [--trace-file trace.json]
+ *
+ * New notes go where the seeded ones went (lane after lane, so most land in cells out of view);
+ * --on-screen puts each into the first lane's cells, which are in view.
+ *
+ * --trace also records a Chromium trace of the samples and prints what each new note's frame
+ * cost the viewer's main thread (script, style, layout, paint...; elements restyled and layout
+ * objects, which do not move with the machine's speed); --trace-file keeps the trace.
  *
  * Not a test: never asserts timings; exits non-zero only when it could not run.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Socket } from 'socket.io-client';
 import { chromium } from 'playwright-core';
@@ -23,6 +32,7 @@ import { percentile } from './stats';
 import { startSilta } from './tools';
 import { call } from './http-client';
 import { calibrationLine, calibrationMs } from './calibration';
+import { frameCosts } from './frame-costs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -32,6 +42,9 @@ const { values: flags } = parseArgs({
     tsx: { type: 'boolean', default: false },
     dist: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
+    'on-screen': { type: 'boolean', default: false },
+    'trace-file': { type: 'string' },
   },
 });
 const { whole } = usage('bench:session-page');
@@ -152,7 +165,13 @@ async function main() {
             const id = n instanceof HTMLElement ? n.dataset.noteId : undefined;
             if (!id || w.seen[id]) continue;
             w.seen[id] = now;
-            requestAnimationFrame(() => setTimeout(() => (w.painted[id] = Date.now())));
+            performance.mark(`seen:${id}`);
+            requestAnimationFrame(() =>
+              setTimeout(() => {
+                w.painted[id] = Date.now();
+                performance.mark(`painted:${id}`);
+              }),
+            );
           }
         }
       }).observe(document.querySelector('.session-grid')!, { childList: true, subtree: true });
@@ -185,14 +204,22 @@ async function main() {
       }
     };
 
+    if (flags.trace || flags['trace-file'])
+      await browser.startTracing(page, {
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+      });
     const speedBefore = calibrationMs();
     const toAck: number[] = [];
     const toRender: number[] = [];
     const toPaint: number[] = [];
     const renderAfterAck: number[] = [];
     const toAnnounce: number[] = [];
+    const ids: string[] = [];
     for (let i = 0; i < samples; i++) {
-      const payload = note(notes + i, `Uusi lappu ${i}`);
+      // --on-screen: every new note into the first lane, in view at the top of the wall (the
+      // worst case: painted, not skipped as off-screen cells are).
+      const payload = note(flags['on-screen'] ? i * LANES.length : notes + i, `Uusi lappu ${i}`);
+      ids.push(payload.clientId);
       const saidBefore = await page.evaluate(() => (window as unknown as Marks).said.length);
       const sent = Date.now();
       const ack = await emit(writer, payload);
@@ -219,6 +246,8 @@ async function main() {
       renderAfterAck.push(seen - acked);
       toAnnounce.push(said - sent);
     }
+    const trace = flags.trace || flags['trace-file'] ? await browser.stopTracing() : null;
+    if (trace && flags['trace-file']) fs.writeFileSync(flags['trace-file'], trace);
     const row = (label: string, values: number[]) =>
       `${label.padEnd(52)} p50 ${percentile(values, 50).toFixed(0).padStart(5)} ms   p95 ${percentile(values, 95).toFixed(0).padStart(5)} ms   max ${Math.max(
         ...values,
@@ -226,7 +255,7 @@ async function main() {
         .toFixed(0)
         .padStart(5)} ms`;
     console.log(
-      `\nSession page with ${notes} notes, Chromium CPU throttled ${throttle}x, ${samples} new notes from another participant (Silta: ${silta.label})`,
+      `\nSession page with ${notes} notes, Chromium CPU throttled ${throttle}x, ${samples} new notes from another participant${flags['on-screen'] ? ' into cells in view' : ''} (Silta: ${silta.label})`,
     );
     console.log(`page load until joined (not throttled): ${loadMs} ms`);
     console.log(calibrationLine(speedBefore, calibrationMs()));
@@ -241,6 +270,10 @@ async function main() {
         toAnnounce.map((v) => v - 1200),
       ),
     );
+    if (trace) {
+      console.log(`\nthe viewer's main thread per new note, from a Chromium trace (durations throttled ${throttle}x):`);
+      for (const line of frameCosts(trace, ids)) console.log(line);
+    }
     for (const w of writers) w.disconnect();
   } finally {
     await browser.close();

@@ -143,6 +143,22 @@ describe('Browser: a live session between a facilitator and a participant', func
     const mine = noteWith(developer, 'Kela and occupational health assess together');
     // Details and actions open from the note's menu.
     await mine.locator('.session-note-menu summary').click();
+    // The menu is wider than its cell: drawn whole over the next cell, not clipped by the
+    // containment that lets the browser skip the cells out of view (decision 0026).
+    const panel = mine.locator('.session-note-panel');
+    await panel.waitFor();
+    assert.equal(
+      await panel.evaluate((p) => {
+        const box = p.getBoundingClientRect();
+        const cell = p.closest('.session-cell')!.getBoundingClientRect();
+        const wall = p.closest('.session-wall')!.getBoundingClientRect();
+        const x = Math.min(box.right, wall.right, innerWidth) - 4;
+        return x > cell.right && p.contains(document.elementFromPoint(x, box.top + 8));
+      }),
+      true,
+      'the open menu shows beyond its cell',
+    );
+    assert.equal(await developer.locator('.session-cell.is-menu-open, .session-lane.is-menu-open').count(), 2);
     await expectAccessible(developer, 'the participant page with a note menu open');
     await mine.locator('button[data-command="vote:cast"]').click();
     await mine.locator('[data-field="mine"]', { hasText: 'Your votes: 1' }).waitFor();
@@ -164,6 +180,7 @@ describe('Browser: a live session between a facilitator and a participant', func
     await mine.locator('button[data-command="vote:cast"]').focus();
     await developer.keyboard.press('Escape');
     assert.equal(await mine.locator('.session-note-menu').evaluate((d) => (d as HTMLDetailsElement).open), false);
+    assert.equal(await developer.locator('.is-menu-open').count(), 0, 'its cell and lane are skippable again');
     assert.equal(
       await developer.evaluate(() => document.activeElement?.classList.contains('session-note-menu-button')),
       true,
@@ -208,6 +225,8 @@ describe('Browser: a live session between a facilitator and a participant', func
     for (let i = 0; i < 12; i++) await developer.keyboard.press('ArrowDown'); // down to the last lane: NGOs
     await developer.keyboard.press('ArrowRight'); // the second column: assessment
     await developer.locator('.session-cell.is-drop-target[data-lane="ngos"][data-column="assessment"]').waitFor();
+    await expectAccessible(developer, 'the participant page with a note picked up and carried to another cell');
+    assert.equal(await note.evaluate((n) => n.classList.contains('is-grabbed')), true, 'still held after axe');
     await developer.keyboard.press('Space');
     await developer.locator('#session-announcer', { hasText: /^Note moved to .+ \/ .+$/ }).waitFor();
 
@@ -245,6 +264,10 @@ describe('Browser: a live session between a facilitator and a participant', func
     const to = (await target.boundingBox())!;
     await developer.mouse.move(to.x + to.width / 2, to.y + 10, { steps: 8 });
     await developer.locator('.session-cell.is-drop-target[data-lane="kela"][data-column="planning"]').waitFor();
+    // Mid-drag (the button still down): the dragged image, the highlighted cell and the picked-up note.
+    assert.equal(await developer.locator('.session-note-ghost').count(), 1, 'the note is being dragged');
+    await expectAccessible(developer, 'the participant page while a note is dragged by mouse');
+    assert.equal(await developer.locator('.session-note-ghost').count(), 1, 'still dragging after axe');
     await developer.mouse.up();
     await developer.locator(`.session-cell[data-lane="kela"][data-column="planning"] #note-${id}`).waitFor();
     await teacher.locator(`.session-cell[data-lane="kela"][data-column="planning"] #note-${id}`).waitFor();

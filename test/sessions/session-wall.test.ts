@@ -38,6 +38,21 @@ describe('Live session wall: group names and the page links', function () {
     );
   });
 
+  it("hides a note's badge row until it has a badge (a group or votes), without a :has() rule", async () => {
+    const { sessionId, a } = await s.setup();
+    const add = notePayload(sessionId);
+    await a.ok('note:add', add);
+    const badges = async () =>
+      /<p class="session-note-badges" id="note-[^"]+-badges"( hidden)?>/.exec(
+        (await s.t.request().get(`/sessions/${sessionId}?lt=${a.lt}`).expect(200)).text,
+      )?.[1];
+    assert.equal(await badges(), ' hidden', 'no group, no votes: hidden');
+    const clusterId = uuid();
+    await a.ok('cluster:create', { sessionId, clientId: clusterId, label: 'Yhteinen arvio' });
+    await a.ok('note:cluster', { sessionId, clientId: uuid(), noteId: add.clientId, clusterId });
+    assert.equal(await badges(), undefined, 'in a group: shown');
+  });
+
   it('links the outcome for the facilitator at once and for participants once the session is closed; the facilitator gets the presenter view', async () => {
     const { sessionId, teacher, a } = await s.setup();
     await a.ok('note:add', notePayload(sessionId));
@@ -59,7 +74,11 @@ describe('Live session wall: group names and the page links', function () {
       'a participant does not, while the session runs',
     );
     assert.doesNotMatch(participantPage, /Esitysnäkymä/);
+    // The page's width and the presenter view's hidden site header come from the body's class
+    // (no `:has()` on the session page: decision 0026).
+    assert.match(teacherPage, /<body class="page-session">/);
     const present = await page(teacher.lt, '&present');
+    assert.match(present, /<body class="page-session page-session--present">/);
     assert.match(present, /class="session session--present"/);
     assert.doesNotMatch(present, /id="session-toolbar"/);
 

@@ -162,6 +162,10 @@ export function wireGrab(deps: GrabDeps): void {
     ghost.removeAttribute('id');
     for (const node of ghost.querySelectorAll('[id]')) node.removeAttribute('id');
     ghost.querySelector('details')?.remove();
+    // A picture of the note only: out of the tab order and the accessibility tree (the note
+    // itself stays where it is, announced as picked up).
+    for (const name of ['tabindex', 'aria-labelledby', 'aria-describedby']) ghost.removeAttribute(name);
+    ghost.inert = true;
     ghost.setAttribute('aria-hidden', 'true');
     ghost.classList.add('session-note-ghost');
     ghost.style.width = `${rect.width}px`;

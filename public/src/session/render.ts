@@ -2,6 +2,7 @@ import type { NoteView, ParticipantView, SessionState } from '../../../server/so
 import { ClusterList } from './cluster-list';
 import { addFrozen, noteRights } from './state';
 import { format, type Strings } from './strings';
+import { markOpenMenus } from './wall';
 
 const PLACEHOLDER = '__NOTE__';
 const ID_ATTRIBUTES = ['id', 'for', 'aria-labelledby', 'aria-describedby'];
@@ -116,6 +117,7 @@ export class SessionView {
       const focused = element.contains(document.activeElement) ? (document.activeElement as HTMLElement) : null;
       list.append(element);
       focused?.focus();
+      if (element.querySelector('.session-note-menu[open]')) markOpenMenus(this.root);
     }
     const s = this.strings;
     // The colour and "sending…" classes are the data's; others (collapsed, grabbed) are the page's.
@@ -140,6 +142,9 @@ export class SessionView {
     pendingText.hidden = !pending;
     pendingText.textContent = pending ? format(s, 'sending') : '';
     this.renderVotes(element, note.id, state);
+    // No visible badge: the badge row takes no room (a class-free rule; decision 0026).
+    $(element, '.session-note-badges')!.hidden =
+      clusterBadge.hidden && pendingText.hidden && $(element, '[data-field="votes-badge"]')!.hidden;
     const { mayChange, frozen } = noteRights(state, note);
     const change = $(element, '.session-note-change')!;
     change.hidden = !mayChange;

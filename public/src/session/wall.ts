@@ -143,9 +143,11 @@ export function wireWall(root: HTMLElement, strings: Strings): void {
     'toggle',
     (e) => {
       const opened = e.target as HTMLDetailsElement;
-      if (!opened.classList?.contains('session-note-menu') || !opened.open) return;
-      for (const other of root.querySelectorAll<HTMLDetailsElement>('.session-note-menu[open]'))
-        if (other !== opened) other.open = false;
+      if (!opened.classList?.contains('session-note-menu')) return;
+      if (opened.open)
+        for (const other of root.querySelectorAll<HTMLDetailsElement>('.session-note-menu[open]'))
+          if (other !== opened) other.open = false;
+      markOpenMenus(root);
     },
     true,
   );
@@ -159,6 +161,20 @@ export function wireWall(root: HTMLElement, strings: Strings): void {
   // ---- The facilitator's toolbar starts closed on a phone ----
   const toolbar = root.querySelector<HTMLDetailsElement>('#session-toolbar');
   if (toolbar && phone.matches) toolbar.open = false;
+}
+
+/**
+ * Marks the cell and lane holding an open note menu (`is-menu-open`): they are drawn whole, since
+ * the containment that lets the browser skip the rest of the wall would clip the menu (session.css).
+ * A class set here rather than a `:has()` rule: that rule made every note added re-check the page.
+ */
+export function markOpenMenus(root: ParentNode): void {
+  const open = new Set<Element>();
+  for (const menu of root.querySelectorAll('.session-note-menu[open]'))
+    for (const holder of [menu.closest('.session-cell'), menu.closest('.session-lane')]) if (holder) open.add(holder);
+  for (const holder of root.querySelectorAll('.is-menu-open'))
+    if (!open.has(holder)) holder.classList.remove('is-menu-open');
+  for (const holder of open) holder.classList.add('is-menu-open');
 }
 
 /**

@@ -25,6 +25,8 @@ export type NoteModel = {
   clusterBadge: string;
   /** Votes as a badge: the total where the viewer sees totals, else their own ('' for none). */
   votesBadge: string;
+  /** Either badge is shown (else the badge row is hidden and takes no room). */
+  hasBadges: boolean;
   mine: number;
   total: number;
   /** Totals are shown to facilitators, and to everyone once revealed. */
@@ -98,6 +100,8 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
     return mine > 0 ? t('session_ui.note.mine', { count: mine }) : '';
   };
   const noteModel = (note: NoteView): NoteModel => {
+    const clusterBadge = (note.clusterId && clusterLabels.get(note.clusterId)) || '';
+    const votesText = votesBadge(note.id);
     const mayChange = me.facilitator || template.editOthers || note.author.handle === me.handle;
     const phaseOfNoteLocked = note.phase !== null && session.lockedPhases.includes(note.phase);
     return {
@@ -106,9 +110,10 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
       colour: note.colour,
       colourLabel: t(`session_ui.colours.${note.colour}`),
       author: note.author.name ?? t('session_ui.client.anonymous'),
-      clusterLabel: (note.clusterId && clusterLabels.get(note.clusterId)) || t('session_ui.note.no_cluster'),
-      clusterBadge: (note.clusterId && clusterLabels.get(note.clusterId)) || '',
-      votesBadge: votesBadge(note.id),
+      clusterLabel: clusterBadge || t('session_ui.note.no_cluster'),
+      clusterBadge,
+      votesBadge: votesText,
+      hasBadges: Boolean(clusterBadge || votesText),
       mine: votes.mine[note.id] ?? 0,
       total: votes.totals?.[note.id] ?? 0,
       showTotal: votes.totals !== null,
@@ -148,6 +153,9 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
     title: session.title,
     lt,
     present: props.present === true,
+    // The layout's <body> class: the wall's wide page, and the presenter view without the site
+    // header (classes, not `main:has(.session)` rules: those re-scanned the page on every note).
+    bodyClass: props.present === true ? 'page-session page-session--present' : 'page-session',
     sessionUrl,
     presentUrl: `${sessionUrl}&present`,
     outcomeUrl: `/sessions/${session.id}/outcome?lt=${encodeURIComponent(lt)}`,
@@ -182,6 +190,7 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
       clusterLabel: '',
       clusterBadge: '',
       votesBadge: '',
+      hasBadges: false,
       lanes: options(template.lanes, null),
       columns: options(template.columns, null),
       colours: colourOptions(null),
