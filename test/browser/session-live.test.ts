@@ -6,6 +6,7 @@ import {
   langOf,
   launchBrowser,
   newCookielessPage,
+  settledBox,
   sites,
   skipWithoutChromium,
   tabTo,
@@ -258,13 +259,11 @@ describe('Browser: a live session between a facilitator and a participant', func
     const id = await note.getAttribute('data-note-id');
     const target = developer.locator('.session-cell[data-lane="kela"][data-column="planning"]');
     await target.scrollIntoViewIfNeeded();
-    await note.scrollIntoViewIfNeeded();
-    const from = (await note.locator('.session-note-text').boundingBox())!;
+    const from = await settledBox(note.locator('.session-note-text'));
     await developer.mouse.move(from.x + 10, from.y + 5);
     await developer.mouse.down();
     await developer.mouse.move(from.x + 30, from.y + 20, { steps: 3 });
-    await target.scrollIntoViewIfNeeded();
-    const to = (await target.boundingBox())!;
+    const to = await settledBox(target);
     await developer.mouse.move(to.x + to.width / 2, to.y + 10, { steps: 8 });
     await developer.locator('.session-cell.is-drop-target[data-lane="kela"][data-column="planning"]').waitFor();
     // Mid-drag (the button still down): the dragged image, the highlighted cell and the picked-up note.
@@ -280,8 +279,7 @@ describe('Browser: a live session between a facilitator and a participant', func
 
   it('a double-click on a cell opens its "add a note" with the focus in the text', async () => {
     const cell = developer.locator('.session-cell[data-lane="health-care"][data-column="follow-up"]');
-    await cell.scrollIntoViewIfNeeded();
-    const box = (await cell.boundingBox())!;
+    const box = await settledBox(cell);
     await developer.mouse.dblclick(box.x + box.width / 2, box.y + 8);
     await developer.waitForFunction(
       () =>
@@ -692,14 +690,12 @@ describe('Browser: a live session between a facilitator and a participant', func
       await expectAccessible(developer, 'the participant page with a refused group name');
 
       const dragged = noteWith(developer, note);
-      await dragged.scrollIntoViewIfNeeded();
-      const from = (await dragged.locator('.session-note-text').boundingBox())!;
+      const from = await settledBox(dragged.locator('.session-note-text'));
       await developer.mouse.move(from.x + 10, from.y + 5);
       await developer.mouse.down();
       await developer.mouse.move(from.x + 30, from.y + 25, { steps: 3 });
       const group = groupRow(developer, 'Return to work');
-      await group.scrollIntoViewIfNeeded();
-      const to = (await group.boundingBox())!;
+      const to = await settledBox(group);
       await developer.mouse.move(to.x + 20, to.y + to.height / 2, { steps: 8 });
       await developer.mouse.up();
       await noteWith(teacher, note)

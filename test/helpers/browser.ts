@@ -7,6 +7,7 @@ import {
   type BrowserContext,
   type BrowserContextOptions,
   type Frame,
+  type Locator,
   type Page,
 } from 'playwright-core';
 import type { TestSilta } from './test-app';
@@ -108,6 +109,25 @@ export async function waitForFrame(page: Page, prefix: string, timeoutMs = 10_00
       );
     await page.waitForTimeout(50);
   }
+}
+
+/**
+ * The element's box once layout has settled after scrolling it into view: cells skipped while off
+ * screen (content-visibility: auto, decision 0026) take their real size when first drawn, which
+ * can move what is below them a frame later. Fails if it is not on the page.
+ */
+export async function settledBox(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  await locator.scrollIntoViewIfNeeded();
+  let box = await locator.boundingBox();
+  for (let i = 0; i < 10; i++) {
+    await locator.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await locator.scrollIntoViewIfNeeded();
+    const next = await locator.boundingBox();
+    if (box && next && next.x === box.x && next.y === box.y && next.height === box.height) return next;
+    box = next;
+  }
+  assert.ok(box, 'the element has a box on the page');
+  return box;
 }
 
 /** The language of a frame's document (`<html lang>`). */
