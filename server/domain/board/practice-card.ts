@@ -2,24 +2,7 @@ import { QueryTypes } from 'sequelize';
 import { Practice } from '../../store/models';
 import { toDate } from '../../store/raw-date';
 
-/** What a card of the board shows of a practice: the listing reads these columns alone. */
-export type PracticeCard = Pick<
-  Practice,
-  | 'id'
-  | 'regionCode'
-  | 'title'
-  | 'summary'
-  | 'actors'
-  | 'themes'
-  | 'status'
-  | 'language'
-  | 'usefulCount'
-  | 'adoptionCount'
-  | 'commentCount'
-  | 'hiddenAt'
-  | 'createdAt'
->;
-
+/** The columns a card of the board shows of a practice: the listing reads these alone. */
 const CARD_ATTRIBUTES = [
   'id',
   'regionCode',
@@ -34,7 +17,10 @@ const CARD_ATTRIBUTES = [
   'commentCount',
   'hiddenAt',
   'createdAt',
-] as const satisfies readonly (keyof PracticeCard)[];
+] as const satisfies readonly (keyof Practice)[];
+
+/** What a card of the board shows of a practice. */
+export type PracticeCard = Pick<Practice, (typeof CARD_ATTRIBUTES)[number]>;
 
 /** The card columns of `table` (an alias, quoted), each named as its attribute. */
 export function cardColumns(table: string): string {

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { SEMVER } from './content-pack.schema';
 
-/** A top-level `version: 1.2.3` line of a module.yaml (quoted or not, a comment after it allowed). */
-const VERSION_LINE = /^version:[ \t]*(['"]?)(\d+\.\d+\.\d+)\1[ \t]*(?:#.*)?$/m;
+/** A top-level `version:` line of a module.yaml with the schema's semantic version (quoted or not, a comment after it allowed). */
+const VERSION_LINE = new RegExp(`^version:[ \\t]*(['"]?)(${SEMVER.source.slice(1, -1)})\\1[ \\t]*(?:#.*)?$`, 'm');
 
 /**
  * The version each shipped pack under `dir` declares, read from its module.yaml without parsing
