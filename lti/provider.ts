@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { LtijsDatabase, LtijsProvider } from 'ltijs';
 import { parseDatabaseUrl, sequelizeOptions } from '../server/store/db';
+import { keepMongooseUnloaded } from './without-mongoose';
 
 let ready: Promise<LtijsProvider> | undefined;
 
@@ -8,11 +9,12 @@ let ready: Promise<LtijsProvider> | undefined;
  * Sets up ltijs once per process, in serverless mode, storing its platforms, keys and access
  * tokens through ltijs-sequelize in Silta's own database. ltijs's express app only serves
  * `/lti/keys`; Silta handles login, launch and registration itself (docs/decisions/0002).
- * ltijs is imported here, on first use: loading it (and mongoose and mongodb, which it requires
- * although Silta never uses them) is about half of start-up's CPU (decision 0014).
+ * ltijs is imported here, on first use: loading it is about half of start-up's CPU (decision 0014),
+ * and without mongoose, which it requires for a store Silta never uses (decision 0030).
  */
 export function setupLtijs(secretKey: string, databaseUrl: string): Promise<LtijsProvider> {
   ready ??= (async () => {
+    keepMongooseUnloaded();
     const [{ Provider: ltijs }, { default: LtijsSequelize }] = await Promise.all([
       import('ltijs'),
       import('ltijs-sequelize'),

@@ -67,9 +67,6 @@ export type BootOptions = {
   serviceTimeoutMs?: number;
 };
 
-/** How long after start the grade worker loads ltijs (its CPU would delay the first requests). */
-const LTIJS_LOAD_DELAY_MS = 2_000;
-
 /** Opens the store (migrating it), sets up ltijs and the development platform, builds the app. */
 export async function bootSilta(env: Env, logger: Logger, options: BootOptions = {}): Promise<Silta> {
   // Outside production a broken shipped pack stops start-up here, naming the file and line, for
@@ -100,6 +97,7 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
   }
   const serviceClient = new ServiceClient({ registry, lti, timeoutMs: options.serviceTimeoutMs });
   const gradeWorker = new GradeWorker({
+    prepare: () => lti.deploy({ serverless: true, silent: true }),
     ...options.gradeWorker,
     client: serviceClient,
     logger: logger.child({ component: 'grade-worker' }),
@@ -135,25 +133,10 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
     startWorker && env.redisUrl
       ? await bridgeGradesDueToRedis(env.redisUrl, logger.child({ component: 'grade-worker' }))
       : undefined;
-  // ltijs is loaded before the worker's first send, not by it: set up lazily during a worker
-  // round, its SQLite tables waited on Silta's writer and no grade left (bench:grades, 200 rows).
-  // It loads a moment after start, not before: /healthz does not wait for it (decision 0020).
-  let workerStopped = false;
-  let workerStart: NodeJS.Timeout | undefined;
-  const startWorkerOnceLtijsLoaded = (delayMs: number) => {
-    workerStart = setTimeout(() => {
-      lti.deploy({ serverless: true, silent: true }).then(
-        () => {
-          if (!workerStopped) gradeWorker.start();
-        },
-        (err: unknown) => {
-          logger.error({ err }, 'ltijs could not be set up; the grade worker tries again');
-          if (!workerStopped) startWorkerOnceLtijsLoaded(5_000);
-        },
-      );
-    }, delayMs);
-  };
-  if (startWorker) startWorkerOnceLtijsLoaded(LTIJS_LOAD_DELAY_MS);
+  // ltijs signs the service tokens: the worker loads it before the first round with a row to send
+  // (holding no claims, so its tables are made outside the worker's writes), not at start, and an
+  // instance that never sends a grade never loads it (decision 0030).
+  if (startWorker) gradeWorker.start();
   const silta: Silta = {
     app,
     sequelize,
@@ -176,8 +159,6 @@ export async function bootSilta(env: Env, logger: Logger, options: BootOptions =
       clearInterval(purge);
       operations.stop();
       await silta.realtime?.close();
-      workerStopped = true;
-      clearTimeout(workerStart);
       // The batch in hand is recorded before the database closes.
       await gradeWorker.stop();
       await gradeBridge?.close();

@@ -56,6 +56,35 @@ describe('grade outbox worker: sending scores to the platform', () => {
     assert.equal(recorder.to(g.item!.id).length, 1);
   });
 
+  it('prepares (loads ltijs) only once a row is due, before claiming it; a failed preparation claims nothing', async () => {
+    const g = await gradedLink(t);
+    let prepared = 0;
+    let failNext = false;
+    const worker = testWorker(t, [g.resourceLinkId], {
+      prepare: async () => {
+        prepared++;
+        if (failNext) throw new Error('the database is away');
+      },
+    });
+    assert.deepEqual(await worker.runOnce(), [], 'an empty outbox');
+    assert.equal(prepared, 0, 'nothing to send: not prepared');
+
+    const row = await queueScore(t, g, { scoreGiven: 5 });
+    failNext = true;
+    await assert.rejects(worker.runOnce(), /the database is away/);
+    assert.equal(prepared, 1);
+    const untouched = await reload(row);
+    assert.equal(untouched.status, 'pending');
+    assert.equal(untouched.claimToken, null, 'a failed preparation holds no claim');
+    assert.equal(untouched.tries, 0);
+
+    failNext = false;
+    assert.deepEqual(await worker.runOnce(), [{ id: row.id, status: 'sent', code: undefined }]);
+    const next = await queueScore(t, g, { scoreGiven: 6 });
+    assert.deepEqual(await worker.runOnce(), [{ id: next.id, status: 'sent', code: undefined }]);
+    assert.equal(prepared, 2, 'prepared once more after the failure, then never again');
+  });
+
   it('uses the line item from the launch’s AGS claim (deep-linked) and records it for the link', async () => {
     const g = await gradedLink(t);
     const link = (await ResourceLink.findByPk(g.resourceLinkId))!;

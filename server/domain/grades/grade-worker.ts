@@ -53,6 +53,12 @@ export type GradeWorkerOptions = {
   leaseMs?: number;
   /** Only rows of these resource links (tests, or an operator draining one course). */
   resourceLinkIds?: number[];
+  /**
+   * Run once, before the first round that has a row to send (loading ltijs, which signs the
+   * service tokens): an instance that never sends a grade never loads it. A failure fails the
+   * round, which the next poll tries again.
+   */
+  prepare?: () => Promise<unknown>;
   now?: () => Date;
   /** In [0, 1); the jitter's source. */
   random?: () => number;
@@ -114,8 +120,9 @@ type Target = { sub?: string; lineItemUrl?: string };
  * - **Wake-ups**: a queued score or a recovery wakes the worker at once; the poll covers the rest.
  */
 export class GradeWorker {
-  private readonly options: Required<Omit<GradeWorkerOptions, 'resourceLinkIds'>> &
-    Pick<GradeWorkerOptions, 'resourceLinkIds'>;
+  private readonly options: Required<Omit<GradeWorkerOptions, 'resourceLinkIds' | 'prepare'>> &
+    Pick<GradeWorkerOptions, 'resourceLinkIds' | 'prepare'>;
+  private prepared = false;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<unknown> | undefined;
@@ -191,6 +198,19 @@ export class GradeWorker {
     const token = crypto.randomUUID();
     const now = this.options.now();
     const failing = await failingPlatforms();
+    if (!this.prepared) {
+      // A failing platform means rows wait for it, so only an empty outbox skips preparing.
+      const idle =
+        this.options.prepare &&
+        !failing.length &&
+        !(await GradeOutbox.findOne({ attributes: ['id'], where: this.dueWhere(now) }));
+      if (idle) {
+        this.lastRound = { busy: false, nextProbeAt: undefined };
+        return [];
+      }
+      await this.options.prepare?.();
+      this.prepared = true;
+    }
     const renewal = setInterval(() => void this.renew(token), Math.max(50, Math.floor(this.options.leaseMs / 3)));
     renewal.unref();
     let recovered = false;
