@@ -75,6 +75,14 @@ export async function sessionFor(actor: SessionActor, sessionId: number): Promis
   return session;
 }
 
+/**
+ * On PostgreSQL a live session's mutation commits without waiting for its WAL flush (decision
+ * 0031): what SQLite's WAL with `synchronous = NORMAL` gives every write. A crash of the database
+ * server can lose the last fraction of a second of notes, never half of one; the flush was most of
+ * a note's wait before its acknowledgement. Grades, launches and the board keep the full wait.
+ */
+const SESSION_COMMIT = 'SET LOCAL synchronous_commit = off';
+
 type MutationProps<K extends SessionEventType> = {
   sequelize: Sequelize;
   actor: SessionActor;
@@ -101,6 +109,7 @@ export async function runMutation<K extends SessionEventType>(
   const { sequelize, actor, sessionId, clientId, type } = props;
   try {
     return await inTransaction(sequelize, async (transaction) => {
+      if (sequelize.getDialect() === 'postgres') await sequelize.query(SESSION_COMMIT, { transaction });
       const taken = await takeNextSeq(
         sequelize,
         { sessionId, contextId: actor.contextId, actorId: actor.userId },
@@ -180,8 +189,8 @@ async function pipelinedPostgres<K extends SessionEventType>(
   const { sequelize, actor, sessionId, clientId, type } = props;
   const take = inlined(sequelize, nextSeqTake({ sessionId, contextId: actor.contextId, actorId: actor.userId }));
   try {
-    // One message, two statements: if BEGIN failed, the UPDATE did not run either.
-    const rows = lastRows(await client.query(`BEGIN;\n${take}`));
+    // One message: if BEGIN failed, the rest did not run either.
+    const rows = lastRows(await client.query(`BEGIN;\n${SESSION_COMMIT};\n${take}`));
     const [row] = rows;
     if (!row) throw new SiltaError('session_not_found', 'not_found', String(sessionId));
     const { session, actor: actorRow } = sessionWithActor(row);
