@@ -4,6 +4,7 @@
  * without a development platform of its own: it sends to the bench process's one over HTTP.
  * SIGKILL kills it mid-work; SIGTERM closes it cleanly.
  */
+import http from 'node:http';
 import { bootSilta } from '../server/boot';
 import { loadEnv } from '../server/env';
 import { createLogger } from '../server/logger';
@@ -19,7 +20,10 @@ async function main() {
     REDIS_URL: process.env.REDIS_URL,
   });
   const silta = await bootSilta(env, createLogger(env.logLevel), { startGradeWorker: true });
+  // Listening keeps the process alive as `npm start` does: the worker's timers do not.
+  const server = http.createServer(silta.app).listen(0, '127.0.0.1');
   process.on('SIGTERM', () => {
+    server.close();
     silta.close().then(
       () => process.exit(0),
       () => process.exit(1),

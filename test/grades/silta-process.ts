@@ -4,6 +4,7 @@
  * that database) with the grade worker running, limited to one resource link. Killed with
  * SIGKILL it dies mid-work like a crashed server; SIGTERM closes it as `npm start` does.
  */
+import http from 'node:http';
 import { bootSilta } from '../../server/boot';
 import { loadEnv } from '../../server/env';
 import { createLogger } from '../../server/logger';
@@ -29,7 +30,10 @@ async function main() {
       resourceLinkIds: [number('RESOURCE_LINK_ID')],
     },
   });
+  // Listening keeps the process alive as `npm start` does: the worker's timers do not.
+  const server = http.createServer(silta.app).listen(0, '127.0.0.1');
   process.on('SIGTERM', () => {
+    server.close();
     silta.close().then(
       () => process.exit(0),
       () => process.exit(1),
