@@ -5,8 +5,9 @@ import { createPractice, openBoard, placeBoard } from './board-fixtures';
 
 const PRACTICES = 45;
 
-// Listing pages read their rows and their count in one statement (decision 0028): every order and
-// filter must still give each practice once, in order, with the same count on every page.
+// A listing page and its capped count are separate statements over the listing indexes (decisions
+// 0021, 0028): every order and filter must give each practice once, in order, with the same count
+// on every page, past the last one too.
 describe('board listing pages and counts over HTTP', () => {
   let t: TestSilta;
   let lt: string;

@@ -29,9 +29,8 @@ export function readQuery(q: string | undefined): SearchQuery | null {
 
 /**
  * One page of the practices that pass `filters` (and match `query` when given), in `sort` order
- * (relevance needs a query), with a count capped at COUNT_CAP. A listing page within the first
- * COUNT_CAP numbers and counts the first COUNT_CAP + 1 in index order in the statement that reads
- * the page (a page past them reads by offset and counts apart); relevance ranks the newest
+ * (relevance needs a query), with a count capped at COUNT_CAP. A listing page reads the index in
+ * order and stops at the page's end, and a second statement counts; relevance ranks the newest
  * COUNT_CAP matches that pass the filters (the same ones on both databases), title above summary
  * above body, and counts them in the same statement. SQL is built by Sequelize from `filters`;
  * the query reaches SQL as an escaped literal of quoted lemmas (query.ts) or a replacement. A
@@ -102,23 +101,7 @@ export async function findPracticePage(props: {
     rows = found.map(toCard);
     // A page past the matches has no row to carry the count.
     count = found.length ? Number(found[0].matchCount) : props.offset ? await counted() : 0;
-  } else if (props.offset + props.limit <= COUNT_CAP) {
-    // One pass for the page and its count: the first COUNT_CAP + 1 in order (index entries, the
-    // sort key and id alone) are numbered and counted, and only the page's rows are read whole.
-    // Two statements (page, then count) walked the same entries twice.
-    const sortColumn = props.query && listed === 'newest' ? null : ORDER[listed];
-    const keys = sortColumn ? `${table}.${sortColumn} AS sort_key, ${table}.id AS id` : `${table}.id AS id`;
-    const inOrder = sortColumn ? 'matches.sort_key DESC, matches.id DESC' : 'matches.id DESC';
-    const matches = `SELECT ${keys} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ${COUNT_CAP + 1}`;
-    const numbered = `SELECT matches.id, count(*) OVER () AS n, row_number() OVER (ORDER BY ${inOrder}) AS nth FROM (${matches}) AS matches`;
-    const found = await sequelize.query<Record<string, unknown>>(
-      `SELECT ${columns}, page.n AS ${q('matchCount')} FROM (${numbered}) AS page ${postgres ? 'JOIN' : 'CROSS JOIN'} practices AS ${table} ON ${table}.id = page.id WHERE page.nth > ? AND page.nth <= ? ORDER BY page.nth`,
-      { replacements: [...replacements, props.offset, props.offset + props.limit], type: QueryTypes.SELECT },
-    );
-    rows = found.map(toCard);
-    count = found.length ? Number(found[0].matchCount) : props.offset ? await counted() : 0;
   } else {
-    // Past the counted matches: the page by offset, and the capped count apart.
     const sql = `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
     [rows, count] = await Promise.all([readCards(sql, [...replacements, props.limit, props.offset]), counted()]);
   }
