@@ -7,7 +7,8 @@ import { regionName } from '../regions/region.service';
 import { can } from './board.policy';
 import { ACTORS, LIMITS, SORTS, STATUSES, THEMES, type ListQuery } from './board.schema';
 import { listingSort } from './practice-search';
-import { formatCount, formatDate, formatNumber } from '../../i18n/format';
+import { formatDate } from '../../i18n/format';
+import { countsSentence, regionLine, tagsOf } from './card-labels';
 import type { PracticeCard } from './practice-card';
 
 const LANGUAGE_NAMES: Record<Language, string> = { fi: 'suomi', sv: 'svenska', en: 'English' };
@@ -23,11 +24,10 @@ const regionsByCode = (regions: Region[]) => new Map(regions.map((r) => [r.code,
 
 /** A practice in a list: the facts a reader scans before opening it. */
 export function presentCard(practice: PracticeCard, regions: Map<string, Region>, lang: Language) {
-  const t = translator(lang);
   const region = regions.get(practice.regionCode);
   const name = region ? regionName(region, lang) : practice.regionCode;
-  const status = t(`board.status.${practice.status}`);
-  const themes = list(practice.themes).map((c) => t(`board.themes.${c}`));
+  const status = translator(lang)(`board.status.${practice.status}`);
+  const themes = tagsOf(practice.themes, 'themes', lang).labels;
   const date = day(practice.createdAt, lang);
   return {
     id: practice.id,
@@ -43,7 +43,7 @@ export function presentCard(practice: PracticeCard, regions: Map<string, Region>
     hidden: !!practice.hiddenAt,
     date,
     // One line each, shared by the card partial and the live board's cards.
-    meta: [region ? `${name} (${t('board.wave', { wave: region.wave })})` : name, status, date, ...themes].join(' · '),
+    meta: [region ? regionLine(region, lang) : name, status, date, ...themes].join(' · '),
     counts: presentCounts(practice, lang),
   };
 }
@@ -53,12 +53,7 @@ export function presentCounts(
   practice: Pick<PracticeCard, 'usefulCount' | 'adoptionCount' | 'commentCount'>,
   lang: Language,
 ): string {
-  // Each count says its own plural ("adopted by 1 region", "3 comments") through the one formatter.
-  return translator(lang)('board.counts', {
-    useful: formatNumber(lang, practice.usefulCount),
-    adopted: formatCount(lang, 'board.adopted_by', practice.adoptionCount),
-    comments: formatCount(lang, 'board.comment_count', practice.commentCount),
-  });
+  return countsSentence(lang, practice.usefulCount, practice.adoptionCount, practice.commentCount);
 }
 
 /**
