@@ -8,14 +8,16 @@
  * is said as "5 new notes"), reported separately.
  *
  *   npx tsx bench/session-page.ts [--notes 500] [--samples 20] [--throttle 4] [--tsx|--dist]
- *     [--on-screen] [--trace] [--trace-file trace.json]
+ *     [--on-screen] [--trace] [--trace-file trace.json] [--trace-categories blink,blink_style]
  *
  * New notes go where the seeded ones went (lane after lane, so most land in cells out of view);
  * --on-screen puts each into the first lane's cells, which are in view.
  *
  * --trace also records a Chromium trace of the samples and prints what each new note's frame
  * cost the viewer's main thread (script, style, layout, paint...; elements restyled and layout
- * objects, which do not move with the machine's speed); --trace-file keeps the trace.
+ * objects, which do not move with the machine's speed); --trace-file keeps the trace;
+ * --trace-categories records more Chromium categories in it (e.g. `blink,blink_style,
+ * disabled-by-default-blink.debug` for style's own steps and selector statistics).
  *
  * Not a test: never asserts timings; exits non-zero only when it could not run.
  */
@@ -45,6 +47,7 @@ const { values: flags } = parseArgs({
     trace: { type: 'boolean', default: false },
     'on-screen': { type: 'boolean', default: false },
     'trace-file': { type: 'string' },
+    'trace-categories': { type: 'string', default: '' },
   },
 });
 const { whole } = usage('bench:session-page');
@@ -206,7 +209,12 @@ async function main() {
 
     if (flags.trace || flags['trace-file'])
       await browser.startTracing(page, {
-        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'blink.user_timing',
+          ...flags['trace-categories']!.split(',').filter(Boolean),
+        ],
       });
     const speedBefore = calibrationMs();
     const toAck: number[] = [];

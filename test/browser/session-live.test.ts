@@ -108,6 +108,14 @@ describe('Browser: a live session between a facilitator and a participant', func
     await seen.filter({ hasText: 'Kela and occupational health assess together' }).waitFor();
     assert.match((await seen.textContent()) ?? '', /sininen/, 'its colour is named in text');
     assert.match((await seen.textContent()) ?? '', /kirjoittaja Elias Korhonen/);
+    // The note's menu button counts nothing: the browser's own `counter-increment` on a summary
+    // made each note added recount the CSS counters of the whole wall (decision 0029).
+    assert.equal(
+      await seen
+        .locator('.session-note-menu > summary')
+        .evaluate((summary) => getComputedStyle(summary).counterIncrement),
+      'none',
+    );
     await teacher
       .locator('#session-announcer', { hasText: 'Elias Korhonen lisäsi lapun kohtaan Kela / Työkyvyn arviointi' })
       .waitFor();

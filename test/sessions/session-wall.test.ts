@@ -53,6 +53,31 @@ describe('Live session wall: group names and the page links', function () {
     assert.equal(await badges(), undefined, 'in a group: shown');
   });
 
+  it('gives each lane and cell a height estimate from its notes, for the browser to use until it has drawn them', async () => {
+    const { sessionId, a } = await s.setup();
+    const estimates = async () => {
+      const html = (await s.t.request().get(`/sessions/${sessionId}?lt=${a.lt}`).expect(200)).text;
+      const of = (pattern: RegExp) => [...html.matchAll(pattern)].map((m) => Number(m[1]));
+      return {
+        lanes: of(/<section class="session-lane" data-lane="[^"]+" data-estimate="(\d+)"/g),
+        cells: of(/<div class="session-cell" [^>]*data-estimate="(\d+)">/g),
+      };
+    };
+    const empty = await estimates();
+    assert.ok(empty.lanes.length > 1 && empty.cells.length > empty.lanes.length);
+    assert.ok(
+      empty.cells.every((rem) => rem === 4),
+      'an empty cell: its min-height',
+    );
+    // Three notes in one cell (Kela / assessment): that cell and its lane grow, the rest do not.
+    for (let i = 0; i < 3; i++) await a.ok('note:add', notePayload(sessionId, { text: 'Yhteinen suunnitelma' }));
+    const filled = await estimates();
+    const grown = filled.cells.filter((rem) => rem > 4);
+    assert.equal(grown.length, 1, 'only the cell holding the notes');
+    assert.equal(filled.lanes.filter((rem) => rem > 4).length, 1, 'only its lane');
+    assert.equal(Math.max(...filled.lanes), grown[0], 'a lane is as tall as its tallest cell');
+  });
+
   it('links the outcome for the facilitator at once and for participants once the session is closed; the facilitator gets the presenter view', async () => {
     const { sessionId, teacher, a } = await s.setup();
     await a.ok('note:add', notePayload(sessionId));

@@ -54,6 +54,7 @@ function toggleLabel(button: HTMLElement | null, on: boolean): void {
 export class SessionView {
   private readonly noteTemplate: HTMLTemplateElement;
   private readonly changeTemplate: HTMLTemplateElement | null;
+  private cells: Map<string, HTMLElement> | undefined;
   /** The cluster list with its rename forms and delete confirmations. */
   readonly clusters: ClusterList;
 
@@ -70,19 +71,25 @@ export class SessionView {
     return document.getElementById(`note-${id}`);
   }
 
-  private cellList(note: Pick<NoteView, 'lane' | 'column'>): HTMLElement | null {
-    return $(
-      this.root,
-      `.session-cell[data-lane="${CSS.escape(note.lane)}"][data-column="${CSS.escape(note.column)}"] .session-notes`,
+  /**
+   * A cell by its lane and step. The server draws the cells once, so they are looked up in a map
+   * made on first use rather than by a selector over the whole 13,000-element wall per note.
+   */
+  private cell(lane: string, column: string): HTMLElement | undefined {
+    this.cells ??= new Map(
+      $$(this.root, '.session-cell').map((cell) => [`${cell.dataset.lane}\n${cell.dataset.column}`, cell]),
     );
+    return this.cells.get(`${lane}\n${column}`);
+  }
+
+  private cellList(note: Pick<NoteView, 'lane' | 'column'>): HTMLElement | null {
+    const cell = this.cell(note.lane, note.column);
+    return cell ? $(cell, '.session-notes') : null;
   }
 
   /** The place of a cell in words ("Kela / Joint plan"), as the page labels it. */
   placeOf(lane: string, column: string): string {
-    return (
-      $(this.root, `.session-cell[data-lane="${CSS.escape(lane)}"][data-column="${CSS.escape(column)}"]`)?.dataset
-        .place ?? ''
-    );
+    return this.cell(lane, column)?.dataset.place ?? '';
   }
 
   private createNote(id: string): HTMLElement {
@@ -254,8 +261,10 @@ export class SessionView {
     $(this.root, '#session-presence-empty')!.hidden = participants.length > 0;
   }
 
+  /** The timer's text; left alone when unchanged, so an idle timer's tick each second draws no frame. */
   renderTimer(text: string): void {
-    $(this.root, '#session-timer')!.textContent = text;
+    const timer = $(this.root, '#session-timer')!;
+    if (timer.textContent !== text) timer.textContent = text;
   }
 
   renderStatus(text: string, offline: boolean): void {

@@ -1,5 +1,6 @@
 import { translator, type Language } from '../../i18n';
 import { formatRemaining } from './time-left';
+import { cellEstimateRem } from './wall-estimate';
 import {
   NOTE_COLOURS,
   type ClusterView,
@@ -122,19 +123,29 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
     };
   };
 
-  const lanes = template.lanes.map((lane, laneIndex) => ({
-    key: lane.key,
-    label: lane.label,
-    headingId: `lane-${laneIndex}`,
-    cells: template.columns.map((column, columnIndex) => ({
-      lane: lane.key,
-      column: column.key,
-      label: column.label,
-      place: t('session_ui.cell_label', { lane: lane.label, column: column.label }),
-      id: `cell-${laneIndex}-${columnIndex}`,
-      notes: state.notes.filter((n) => n.lane === lane.key && n.column === column.key).map(noteModel),
-    })),
-  }));
+  const lanes = template.lanes.map((lane, laneIndex) => {
+    const cells = template.columns.map((column, columnIndex) => {
+      const notes = state.notes.filter((n) => n.lane === lane.key && n.column === column.key).map(noteModel);
+      return {
+        lane: lane.key,
+        column: column.key,
+        label: column.label,
+        place: t('session_ui.cell_label', { lane: lane.label, column: column.label }),
+        id: `cell-${laneIndex}-${columnIndex}`,
+        notes,
+        /** Its height in rem until the browser draws it (wall-estimate.ts). */
+        estimate: cellEstimateRem(notes),
+      };
+    });
+    return {
+      key: lane.key,
+      label: lane.label,
+      headingId: `lane-${laneIndex}`,
+      cells,
+      /** A lane is as tall as its tallest cell. */
+      estimate: Math.max(...cells.map((c) => c.estimate)),
+    };
+  });
 
   const votesLeft = Math.max(0, session.voteBudget - votes.used);
   const placeholder: NoteView = {
