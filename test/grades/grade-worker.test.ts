@@ -57,10 +57,12 @@ describe('grade outbox worker: sending scores to the platform', () => {
   });
 
   it('prepares (loads ltijs) only once a row is due, before claiming it; a failed preparation claims nothing', async () => {
+    // Two links: Moodle refuses a second score for one user within the same second (409).
     const g = await gradedLink(t);
+    const other = await gradedLink(t);
     let prepared = 0;
     let failNext = false;
-    const worker = testWorker(t, [g.resourceLinkId], {
+    const worker = testWorker(t, [g.resourceLinkId, other.resourceLinkId], {
       prepare: async () => {
         prepared++;
         if (failNext) throw new Error('the database is away');
@@ -80,7 +82,7 @@ describe('grade outbox worker: sending scores to the platform', () => {
 
     failNext = false;
     assert.deepEqual(await worker.runOnce(), [{ id: row.id, status: 'sent', code: undefined }]);
-    const next = await queueScore(t, g, { scoreGiven: 6 });
+    const next = await queueScore(t, other, { scoreGiven: 6 });
     assert.deepEqual(await worker.runOnce(), [{ id: next.id, status: 'sent', code: undefined }]);
     assert.equal(prepared, 2, 'prepared once more after the failure, then never again');
   });
