@@ -198,17 +198,13 @@ export class GradeWorker {
     const token = crypto.randomUUID();
     const now = this.options.now();
     const failing = await failingPlatforms();
-    if (!this.prepared) {
+    if (this.options.prepare && !this.prepared) {
       // A failing platform means rows wait for it, so only an empty outbox skips preparing.
-      const idle =
-        this.options.prepare &&
-        !failing.length &&
-        !(await GradeOutbox.findOne({ attributes: ['id'], where: this.dueWhere(now) }));
-      if (idle) {
+      if (!failing.length && !(await GradeOutbox.findOne({ attributes: ['id'], where: this.dueWhere(now) }))) {
         this.lastRound = { busy: false, nextProbeAt: undefined };
         return [];
       }
-      await this.options.prepare?.();
+      await this.options.prepare();
       this.prepared = true;
     }
     const renewal = setInterval(() => void this.renew(token), Math.max(50, Math.floor(this.options.leaseMs / 3)));
