@@ -690,6 +690,14 @@ describe('Browser: a live session between a facilitator and a participant', func
         .locator('.session-error', { hasText: 'There is already a group called return to WORK. Choose another name.' })
         .waitFor();
       assert.equal(await developer.inputValue('#cluster-new'), '  return to WORK ', 'what was typed is kept');
+      // The field itself is marked invalid and described by the message (GOV.UK error message).
+      const newName = developer.locator('#cluster-new');
+      assert.equal(await newName.getAttribute('aria-invalid'), 'true');
+      const describedBy = (await newName.getAttribute('aria-describedby')) ?? '';
+      assert.match(
+        await developer.locator(`#${describedBy.split(' ').pop()}`).innerText(),
+        /There is already a group called return to WORK/,
+      );
       assert.equal(
         await teacher.locator('#session-cluster-list > .session-cluster').count(),
         1,

@@ -1,5 +1,6 @@
 import type { ClusterView } from '../../../server/sockets/session-events';
 import { format, type Strings } from './strings';
+import { showError } from './error-message';
 
 /** The id the cluster `<template>` carries; replaced with a cluster's id in a clone. */
 const PLACEHOLDER = '__CLUSTER__';
@@ -128,7 +129,7 @@ export class ClusterList {
     for (const name of Object.keys(PANELS) as Panel[]) $(item, PANELS[name].panel).hidden = name !== which;
     $(item, '.session-cluster-view').hidden = true;
     const panel = $(item, PANELS[which].panel);
-    setText($(panel, '.session-error'), '');
+    showError($(panel, '.session-error'), '');
     if (which === 'rename') {
       const input = $<HTMLInputElement>(panel, 'input[name="label"]');
       input.value = $(item, '[data-field="label"]').textContent ?? '';

@@ -2,6 +2,7 @@ import type { NoteColour, NoteView, SessionState } from '../../../server/sockets
 import { CommandError, type MutationEvent, type MutationInput, type SessionConnection } from './connection';
 import type { DropTarget } from './grab';
 import { errorSlotFor, type SessionView } from './render';
+import { showError } from './error-message';
 import { format, type Strings } from './strings';
 
 export type ControlDeps = {
@@ -37,10 +38,10 @@ export function wireControls(deps: ControlDeps): { drop(note: HTMLElement, targe
     clientId: string = crypto.randomUUID(),
   ) => {
     const slot = errorSlotFor(control);
-    if (slot) slot.textContent = '';
+    if (slot) showError(slot, '');
     sent.add(clientId);
     return connection.send(event, input, clientId).catch((error: unknown) => {
-      if (slot) slot.textContent = error instanceof CommandError ? error.message : String(error);
+      if (slot) showError(slot, error instanceof CommandError ? error.message : String(error));
       throw error;
     });
   };
@@ -123,7 +124,7 @@ export function wireControls(deps: ControlDeps): { drop(note: HTMLElement, targe
     // (it would reload the page with what was typed in the address).
     if (!state) {
       const slot = errorSlotFor(form);
-      if (slot) slot.textContent = format(deps.strings, 'connecting');
+      if (slot) showError(slot, format(deps.strings, 'connecting'));
       return;
     }
     const noteId = noteIdOf(form);
