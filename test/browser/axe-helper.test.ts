@@ -12,7 +12,8 @@ import { expectAccessible, launchBrowser, skipWithoutChromium } from '../helpers
 const document = (body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>axe check</title></head><body>${body}</body></html>`;
 /** A page that frames `src`. */
-const framing = (src: string) => document(`<main><h1>Check</h1><iframe title="Framed page" src="${src}"></iframe></main>`);
+const framing = (src: string) =>
+  document(`<main><h1>Check</h1><iframe title="Framed page" src="${src}"></iframe></main>`);
 
 /** An image without a text alternative: axe's `image-alt`, a critical violation. */
 const VIOLATION = '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">';
@@ -36,9 +37,7 @@ describe('the accessibility check of the browser tests', function () {
     skipWithoutChromium(this);
     server = http.createServer((req, res) => {
       const framedFrom = req.url?.match(/^\/framed-from-other-origin\/(\w+)$/);
-      const body = framedFrom
-        ? framing(`http://localhost:${port}/inner-${framedFrom[1]}`)
-        : PAGES[req.url ?? ''];
+      const body = framedFrom ? framing(`http://localhost:${port}/inner-${framedFrom[1]}`) : PAGES[req.url ?? ''];
       res.writeHead(body ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' }).end(body ?? '');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
