@@ -14,15 +14,20 @@ import { displayName } from '../people/display-names';
 import {
   eventInsert,
   eventOfClientId,
+  guardedSeqTake,
   inlined,
+  insertFrom,
   nextSeqTake,
   runStatement,
   seqBump,
   sessionRowRead,
   sessionWithActor,
   takeNextSeq,
+  type ActorName,
+  type SessionWithActor,
   type Statement,
 } from './session-rows';
+import { nextOf, rememberSession, snapshotFor, snapshotMissed, whileMutating } from './session-snapshots';
 import type { SessionTemplate } from './session-template';
 
 /** What a mutation stores in the log: the broadcast payload, plus fields only some viewers may see. */
@@ -107,9 +112,11 @@ export async function runMutation<K extends SessionEventType>(
   props: MutationProps<K> & { apply: (ctx: MutationContext) => Promise<EventBody<K>> },
 ): Promise<MutationResult<K>> {
   const { sequelize, actor, sessionId, clientId, type } = props;
-  try {
-    return await inTransaction(sequelize, async (transaction) => {
-      if (sequelize.getDialect() === 'postgres') await sequelize.query(SESSION_COMMIT, { transaction });
+  const postgres = sequelize.getDialect() === 'postgres';
+  let read: SessionWithActor | undefined;
+  const run = () =>
+    inTransaction(sequelize, async (transaction): Promise<MutationResult<K>> => {
+      if (postgres) await sequelize.query(SESSION_COMMIT, { transaction });
       const taken = await takeNextSeq(
         sequelize,
         { sessionId, contextId: actor.contextId, actorId: actor.userId },
@@ -132,8 +139,15 @@ export async function runMutation<K extends SessionEventType>(
         eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }),
         transaction,
       );
+      read = taken;
       return { seq, event: { type, data }, session };
     });
+  try {
+    if (!postgres) return await run();
+    const result = await whileMutating(sessionId, run);
+    // Committed: the next note of this session may be planned from the row as it now stands.
+    if (read) rememberSession(read.session, actor.userId, read.actor);
+    return result;
   } catch (error) {
     return answerToFailure(props, error);
   }
@@ -168,10 +182,12 @@ export type MutationPlan<K extends SessionEventType> = { body: EventBody<K>; wri
 export async function runPlannedMutation<K extends SessionEventType>(
   props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> },
 ): Promise<MutationResult<K>> {
-  const { sequelize } = props;
+  const { sequelize, sessionId } = props;
   try {
     if (sequelize.getDialect() === 'postgres')
-      return await onPostgresConnection(sequelize, (client) => pipelinedPostgres(props, client));
+      return await whileMutating(sessionId, () =>
+        onPostgresConnection(sequelize, (client) => plannedOnPostgres(props, client)),
+      );
     return await onSqliteWriter(sequelize, (writer) => pipelined(props, writer));
   } catch (error) {
     return answerToFailure(props, error);
@@ -181,6 +197,93 @@ export async function runPlannedMutation<K extends SessionEventType>(
 /** The rows of the last statement of a simple query (one result, or one per statement). */
 const lastRows = (result: Awaited<ReturnType<PostgresClient['query']>>) =>
   Array.isArray(result) ? result[result.length - 1].rows : result.rows;
+
+type PlannedProps<K extends SessionEventType> = MutationProps<K> & {
+  plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K>;
+};
+
+/**
+ * On PostgreSQL a mutation is planned, when it can be, from the session as this process last
+ * left it and written in ONE round trip, guarded by its sequence number (decision 0036). A plan
+ * that refuses is not trusted (the row may have changed since): like a failed guard, it leaves
+ * the mutation to the two round trips that read the row first.
+ */
+async function plannedOnPostgres<K extends SessionEventType>(
+  props: PlannedProps<K>,
+  client: PostgresClient,
+): Promise<MutationResult<K>> {
+  const { actor, sessionId } = props;
+  const known = snapshotFor(sessionId, actor.contextId, actor.userId);
+  const planned = known && planFromSnapshot(props, known);
+  if (planned) {
+    const result = await writeGuarded(props, client, planned);
+    if (result) return result;
+    snapshotMissed(sessionId);
+  }
+  return pipelinedPostgres(props, client);
+}
+
+type SnapshotPlan<K extends SessionEventType> = {
+  /** The session as it stands once the plan is written. */
+  session: LiveSession;
+  seenSeq: number;
+  actorName: ActorName;
+  plan: MutationPlan<K>;
+  now: Date;
+};
+
+function planFromSnapshot<K extends SessionEventType>(
+  props: PlannedProps<K>,
+  known: { session: LiveSession; actor: ActorName },
+): SnapshotPlan<K> | null {
+  const now = new Date();
+  const session = nextOf(known.session, now);
+  if (session.closedAt) return null;
+  try {
+    const plan = props.plan({ session, template: templateOf(session), actorName: displayName(known.actor) });
+    return { session, seenSeq: known.session.seq, actorName: known.actor, plan, now };
+  } catch {
+    return null;
+  }
+}
+
+/** Writes a plan made from a snapshot in one message; null when its guard found the row changed (nothing written). */
+async function writeGuarded<K extends SessionEventType>(
+  props: PlannedProps<K>,
+  client: PostgresClient,
+  planned: SnapshotPlan<K>,
+): Promise<MutationResult<K> | null> {
+  const { sequelize, actor, sessionId, clientId, type } = props;
+  const { session, plan } = planned;
+  const { seq } = session;
+  const data = { ...plan.body, sessionId, seq, clientId } as StoredEvent<K>['data'];
+  const take = guardedSeqTake({
+    sessionId,
+    contextId: actor.contextId,
+    createdAt: session.createdAt,
+    seq: planned.seenSeq,
+    actorId: actor.userId,
+    actor: planned.actorName,
+    now: planned.now,
+  });
+  const writes = [
+    ...plan.writes,
+    eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }),
+  ].map((write, i) => `, write${i} AS (${inlined(sequelize, insertFrom(write, 'taken'))})`);
+  // One statement: every write is an INSERT … SELECT from the guarded take, so none runs when it failed.
+  const statement = `WITH taken AS (${inlined(sequelize, take)})${writes.join('')} SELECT seq FROM taken`;
+  let results;
+  try {
+    results = await client.query(`BEGIN;\n${SESSION_COMMIT};\n${statement};\nCOMMIT`);
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+  // BEGIN, SET, the statement, COMMIT.
+  if (!Array.isArray(results) || results[2].rows.length !== 1) return null;
+  rememberSession(session, actor.userId, planned.actorName);
+  return { seq, event: { type, data }, session };
+}
 
 async function pipelinedPostgres<K extends SessionEventType>(
   props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> },
@@ -204,6 +307,7 @@ async function pipelinedPostgres<K extends SessionEventType>(
       eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }),
     ];
     await client.query(`${batch.map((statement) => inlined(sequelize, statement)).join(';\n')};\nCOMMIT`);
+    rememberSession(session, actor.userId, actorRow);
     return { seq, event: { type, data }, session };
   } catch (error) {
     // A failed statement aborts the transaction and skips the rest of its message, COMMIT

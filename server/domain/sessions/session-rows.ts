@@ -103,7 +103,10 @@ export const nextSeqTake = (props: { sessionId: number; contextId: number; actor
   replacements: { ...props, now: new Date() },
 });
 
-export type SessionWithActor = { session: LiveSession; actor: Pick<User, 'name' | 'givenName' | 'familyName'> };
+/** The name fields of a user, as a mutation shows what is theirs. */
+export type ActorName = Pick<User, 'name' | 'givenName' | 'familyName'>;
+
+export type SessionWithActor = { session: LiveSession; actor: ActorName };
 
 /** The acting user's name fields, read with the session row. */
 const ACTOR_COLUMNS = ['name', 'given_name', 'family_name']
@@ -120,6 +123,31 @@ export function sessionWithActor(row: Row): SessionWithActor {
       familyName: name(row.actor_family_name),
     },
   };
+}
+
+/**
+ * Takes the next sequence number only while the session (the row created at `createdAt`: ids
+ * are reused by a new database) is still at `seq` and the actor's name fields are still `actor`'s: the guard of a mutation planned from what this process last saw
+ * (decision 0036). Returns the new number, or no row when the guard failed (nothing changed).
+ */
+export const guardedSeqTake = (props: {
+  sessionId: number;
+  contextId: number;
+  createdAt: Date;
+  seq: number;
+  actorId: number;
+  actor: ActorName;
+  now: Date;
+}): Statement => ({
+  sql: `UPDATE live_sessions SET seq = seq + 1, updated_at = :now WHERE id = :sessionId AND context_id = :contextId AND created_at = :createdAt AND seq = :seq AND EXISTS (SELECT 1 FROM users WHERE id = :actorId AND name IS NOT DISTINCT FROM :name AND given_name IS NOT DISTINCT FROM :givenName AND family_name IS NOT DISTINCT FROM :familyName) RETURNING seq`,
+  replacements: { ...props, ...props.actor },
+});
+
+/** A one-row `INSERT … VALUES (…)` that inserts only when `source`, a query of the same statement, has a row. */
+export function insertFrom(statement: Statement, source: string): Statement {
+  const parts = /^(INSERT INTO \w+ \([^)]*\)) VALUES \((.*)\)$/s.exec(statement.sql);
+  if (!parts) throw new Error(`not a one-row INSERT: ${statement.sql.slice(0, 60)}`);
+  return { sql: `${parts[1]} SELECT ${parts[2]} FROM ${source}`, replacements: statement.replacements };
 }
 
 /** The session row of a course with the actor's name (SQLite's pipelined writes: read under the write lock, bumped at the end). */
