@@ -10,8 +10,9 @@
  *
  * Set-up (not timed): Silta (fresh SQLite, or with --postgres / DATABASE_URL=postgres://… a fresh
  * PostgreSQL database the benchmark creates and drops; from dist/ or tsx like the other benches) and the bare
- * server as child processes; on Silta a facilitator launch creates the session and N participant
- * launches get realtime tokens; then both sets of clients connect and join, 10 at a time. The
+ * server as child processes; Silta runs as in production, launched only by the benchmark's
+ * platform simulator (registered with `platform:add`; no development platform): a facilitator
+ * launch creates the session and N participant launches get realtime tokens; then both sets of clients connect and join, 10 at a time. The
  * measured seconds are split into rounds that alternate between the two servers (as the launch
  * benchmark does), so a change in the machine's speed during the run hits both alike. Not a
  * test: it exits non-zero only when it could not run.
@@ -163,13 +164,22 @@ async function main() {
     command,
     env: { RATE_LIMIT_PER_MINUTE: '1000000', ...heapEnv },
     postgres: postgresServer(flags.postgres),
+    // Launched as in production, by a registered platform: the memory figures are a production
+    // instance's, without the development platform's ltijs (decision 0037).
+    platformSim: true,
   });
   let bare: Awaited<ReturnType<typeof startBare>> | undefined;
   const servers: Server[] = [];
   const joined: string[] = [];
   try {
     bare = await startBare(!silta.label.includes('tsx'));
-    const siltaTarget = await siltaLoadTarget(silta.baseUrl, options.clients);
+    // Where Silta's memory grows: at rest, after the launches, after the sockets joined (below).
+    const started = rssMb(silta.child.process.pid).rss;
+    const siltaTarget = await siltaLoadTarget(silta, options.clients);
+    const launched = rssMb(silta.child.process.pid).rss;
+    console.log(
+      `Silta RSS: ${started?.toFixed(0)} MB at start, ${launched?.toFixed(0)} MB after ${options.clients + 1} launches`,
+    );
     // The bare server is index 0: it goes first in the first round.
     for (const [target, child, traced] of [
       [bare.target, bare.child, undefined],

@@ -67,7 +67,7 @@ async function main() {
   });
   let sockets: Socket[] = [];
   try {
-    const target = await siltaLoadTarget(silta.baseUrl, clients);
+    const target = await siltaLoadTarget(silta, clients);
     console.error(`connecting ${clients} participants`);
     sockets = await connectClients(target, clients);
     const { sessionId } = target;

@@ -29,7 +29,7 @@ import { chromium } from 'playwright-core';
 import { boundedRun, runBench } from './children';
 import { usage } from './flags';
 import { COLUMNS, connectClients, LANES } from './session-clients';
-import { createSession, launchToken } from './session-setup';
+import { COURSE, createSession } from './session-setup';
 import { percentile } from './stats';
 import { startSilta } from './tools';
 import { call } from './http-client';
@@ -81,9 +81,9 @@ async function main() {
   });
   try {
     const base = silta.baseUrl;
-    const writerLt = await launchToken(base, 'teacher');
+    const writerLt = await silta.launchToken('teacher', COURSE);
     const sessionId = await createSession(base, writerLt);
-    const viewerLt = await launchToken(base, 'developer');
+    const viewerLt = await silta.launchToken('developer', COURSE);
     // Ten sockets of the writer, each kept under the per-socket rate limit (20/s) while seeding.
     const writers = await connectClients(
       {

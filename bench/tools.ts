@@ -4,6 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { compileForNode, freePort, nodeArgs, ROOT, siltaCommand, startChild, waitForUrl, type Child } from './children';
 import { benchDatabase, type BenchDatabase } from './databases';
+import type { Persona } from '../lti/dev-platform/personas';
+import { devPlatformLaunchToken, simLaunchToken } from './launch-tokens';
 import { PlatformSim } from './platform-sim';
 import { TRACE_PRELOAD } from './profile';
 import { simTarget, siltaTarget, type Target } from './targets';
@@ -17,6 +19,12 @@ export type StartedTool = {
   label: string;
   database: BenchDatabase;
   stop(): Promise<void>;
+};
+
+/** Silta started: a tool with launches that end on its pages. */
+export type StartedSilta = StartedTool & {
+  /** A resource-link launch of `persona` into a course; returns the launch token of the page it opened. */
+  launchToken(persona: Persona['key'], courseId: string): Promise<string>;
 };
 
 /**
@@ -78,22 +86,13 @@ async function registerSim(sim: PlatformSim, env: NodeJS.ProcessEnv): Promise<vo
  * platform is on), LOG_LEVEL=warn; ready once /readyz answers. With `platformSim`, the
  * simulator is registered first and launches come from it.
  */
-export async function startSilta(options: StartOptions): Promise<StartedTool> {
+export async function startSilta(options: StartOptions): Promise<StartedSilta> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const command = siltaCommand(options.command);
   const traceDir = fs.mkdtempSync(path.join(options.tmp, 'silta-trace-'));
   const database = await benchDatabase('silta', options.tmp, options.postgres);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'development',
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    LOG_LEVEL: 'warn',
-    BENCH_TRACE_DIR: traceDir,
-    ...options.env,
-    DATABASE_URL: database.url,
-  };
+  const inherited = { ...process.env };
   for (const name of [
     'DEV_PLATFORM',
     'DEV_PLATFORM_URL',
@@ -102,7 +101,20 @@ export async function startSilta(options: StartOptions): Promise<StartedTool> {
     'REGISTRATION_SECRET',
     'TRUST_PROXY',
   ])
-    delete env[name];
+    delete inherited[name];
+  const env: NodeJS.ProcessEnv = {
+    ...inherited,
+    NODE_ENV: 'development',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    LOG_LEVEL: 'warn',
+    BENCH_TRACE_DIR: traceDir,
+    // Launched by a registered platform only, as in production: no development platform, which
+    // would register itself through ltijs at start (decision 0030).
+    ...(options.platformSim ? { DEV_PLATFORM: 'false' } : {}),
+    ...options.env,
+    DATABASE_URL: database.url,
+  };
   const sim = options.platformSim ? await startSim(`${baseUrl}/lti/launch`) : undefined;
   if (sim) await registerSim(sim, env);
   console.error(
@@ -127,6 +139,10 @@ export async function startSilta(options: StartOptions): Promise<StartedTool> {
   }
   return {
     target: sim ? simTarget('silta', `${baseUrl}/lti/login`, sim, 200) : siltaTarget(baseUrl),
+    launchToken: (persona, courseId) =>
+      sim
+        ? simLaunchToken(sim, `${baseUrl}/lti/login`, persona, courseId)
+        : devPlatformLaunchToken(baseUrl, persona, courseId),
     baseUrl,
     child,
     traceDir,

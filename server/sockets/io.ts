@@ -11,6 +11,7 @@ import { authenticateSocket, originGuard } from './handshake';
 import { registerRoomHandlers } from './rooms.socket';
 import { registerSessionHandlers } from './sessions.socket';
 import { LiveRooms } from '../domain/sessions/live-rooms';
+import { PresenceBroadcasts } from './presence-broadcasts';
 import { DEFAULT_SOCKET_RATE, limitSocketRate, type RateLimitOptions } from './socket-rate-limit';
 
 /** Largest Socket.IO message accepted; a bigger one closes the connection (engine.io's limit). */
@@ -65,6 +66,7 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
   });
   io.use(authenticateSocket(deps.sequelize, env.secretKey, log));
   const liveRooms = new LiveRooms();
+  const presence = new PresenceBroadcasts(io, log);
   const stopBoardEvents = deps.boardEvents && broadcastBoardEvents(io, deps.boardEvents, log);
   const testEvents = env.nodeEnv === 'test';
   const port = () => {
@@ -74,7 +76,7 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
   io.on('connection', (socket) => {
     limitSocketRate(socket, log, deps.rate ?? DEFAULT_SOCKET_RATE);
     registerRoomHandlers(io, socket, log, { testEvents, port });
-    registerSessionHandlers(io, socket, { sequelize: deps.sequelize, logger: log, rooms: liveRooms });
+    registerSessionHandlers(io, socket, { sequelize: deps.sequelize, logger: log, rooms: liveRooms, presence });
     registerBoardHandlers(socket, log, deps.sequelize);
   });
 
@@ -85,6 +87,7 @@ export async function attachRealtime(server: http.Server, deps: RealtimeDeps): P
       closing ??= (async () => {
         stopBoardEvents?.();
         liveRooms.close();
+        presence.close();
         await io.close();
         if (redis?.isOpen) await redis.close();
       })();

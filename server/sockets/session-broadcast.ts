@@ -57,9 +57,8 @@ export async function presenceOf(io: SiltaServer, sessionId: number): Promise<Pa
   );
 }
 
-/** Sends the session's presence list to everyone in it. */
-export async function broadcastPresence(io: SiltaServer, sessionId: number): Promise<ParticipantView[]> {
+/** Sends the session's presence list to everyone in it (gathered by `PresenceBroadcasts`). */
+export async function broadcastPresence(io: SiltaServer, sessionId: number): Promise<void> {
   const participants = await presenceOf(io, sessionId);
   io.to(sessionRoom(sessionId)).emit('presence:updated', { sessionId, participants });
-  return participants;
 }

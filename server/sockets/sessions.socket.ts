@@ -36,7 +36,8 @@ import type { Logger } from '../logger';
 import type { LiveSession } from '../store/session-models';
 import { AnswerThen, command } from './command';
 import type { SiltaServer, SiltaSocket } from './events';
-import { broadcastEvent, broadcastPresence, facilitatorRoom, sessionRoom, userRoom } from './session-broadcast';
+import type { PresenceBroadcasts } from './presence-broadcasts';
+import { broadcastEvent, facilitatorRoom, presenceOf, sessionRoom, userRoom } from './session-broadcast';
 import type { JoinResult, MutationAck, SessionClientEvents } from './session-events';
 
 /** Commands that change a session and acknowledge `{ seq }`. */
@@ -45,14 +46,19 @@ type MutationCommand = Exclude<keyof SessionClientEvents, 'session:join' | 'sess
 /** Missed events replayed by `session:join` with `sinceSeq`; more than this gets the whole state. */
 export const REPLAY_MAX_EVENTS = 500;
 
-export type SessionSocketDeps = { sequelize: Sequelize; logger: Logger; rooms: LiveRooms };
+export type SessionSocketDeps = {
+  sequelize: Sequelize;
+  logger: Logger;
+  rooms: LiveRooms;
+  presence: PresenceBroadcasts;
+};
 
 /**
  * Live-session commands (decision 0007). Thin: validate (command wrapper + zod), check the socket
  * joined the session, call the domain service, then broadcast the committed event.
  */
 export function registerSessionHandlers(io: SiltaServer, socket: SiltaSocket, deps: SessionSocketDeps) {
-  const { sequelize, logger, rooms } = deps;
+  const { sequelize, logger, rooms, presence } = deps;
   const actor = (): SessionActor => ({
     userId: socket.data.userId,
     contextId: socket.data.contextId,
@@ -78,7 +84,7 @@ export function registerSessionHandlers(io: SiltaServer, socket: SiltaSocket, de
     );
     socket.data.livePresence = undefined;
     rooms.leave(sessionId, socket.id);
-    await broadcastPresence(io, sessionId);
+    presence.changed(sessionId);
   };
 
   socket.on(
@@ -111,7 +117,9 @@ export function registerSessionHandlers(io: SiltaServer, socket: SiltaSocket, de
         ...(facilitator ? [facilitatorRoom(sessionId)] : []),
       ]);
       if (rooms.enter(sessionId, socket.id)) scheduleTimerEnd(session);
-      const participants = await broadcastPresence(io, sessionId);
+      // The joiner gets the list now; the others with the next gathered list.
+      const participants = await presenceOf(io, sessionId);
+      presence.changed(sessionId);
       const viewer = viewerOf(who);
       if (sinceSeq !== undefined) {
         const missed = await eventsSince(sessionId, sinceSeq, session.seq, REPLAY_MAX_EVENTS);
@@ -151,7 +159,7 @@ export function registerSessionHandlers(io: SiltaServer, socket: SiltaSocket, de
     command(socket, logger, schema.awaySchema, async ({ sessionId, away }) => {
       joined(sessionId);
       if (socket.data.livePresence) socket.data.livePresence = { ...socket.data.livePresence, away };
-      await broadcastPresence(io, sessionId);
+      presence.changed(sessionId);
       return { away };
     }),
   );
@@ -160,7 +168,7 @@ export function registerSessionHandlers(io: SiltaServer, socket: SiltaSocket, de
     const sessionId = socket.data.livePresence?.sessionId;
     if (sessionId === undefined) return;
     rooms.leave(sessionId, socket.id);
-    broadcastPresence(io, sessionId).catch((err: unknown) => logger.warn({ err }, 'presence after disconnect failed'));
+    presence.changed(sessionId);
   });
 
   /** Registers a mutation: acknowledges `{ seq }`, broadcasting only what was newly applied. */

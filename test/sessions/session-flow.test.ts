@@ -3,6 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { GradeOutbox } from '../../server/store/models';
 import { LiveSession, SessionEventRow, SessionNote, SessionParticipant } from '../../server/store/session-models';
 import type { JoinResult, NoteView, SessionState } from '../../server/sockets/session-events';
+import { PRESENCE_GATHER_MS } from '../../server/sockets/presence-broadcasts';
 import { connect, notePayload, openLink, placeSession, sessionSuite, startSession, uuid } from './session-fixtures';
 
 describe('Live sessions: facilitating and co-developing over Socket.IO', () => {
@@ -338,11 +339,12 @@ describe('Live sessions: facilitating and co-developing over Socket.IO', () => {
     await a.fails('note:add', notePayload(sessionId), 'session_not_joined');
   });
 
-  it('one person joining from several tabs at once is one participant, shown once', async () => {
+  it('one person joining from several tabs at once is one participant, shown once, in lists gathered for the room', async () => {
     const { link, sessionId, teacher } = await setup();
     const lt = await openLink(suite.t, link, 'admin');
     const tabs = await Promise.all(Array.from({ length: 6 }, () => connect(suite.t, lt)));
     open.push(...tabs);
+    const from = teacher.heard.length;
     const joined = await Promise.all(tabs.map((tab) => tab.send<JoinResult>('session:join', { sessionId })));
     for (const ack of joined) assert.ok('data' in ack, JSON.stringify(ack));
     assert.equal(
@@ -355,6 +357,10 @@ describe('Live sessions: facilitating and co-developing over Socket.IO', () => {
       'the admin in the list',
     );
     assert.equal((last.payload.participants as { name: string }[]).filter((p) => p.name === 'Admin User').length, 1);
+    // Six joins at once are not six lists to everyone: changes within PRESENCE_GATHER_MS go out as one.
+    await new Promise((resolve) => setTimeout(resolve, 2 * PRESENCE_GATHER_MS));
+    const lists = teacher.heard.slice(from).filter((h) => h.event === 'presence:updated').length;
+    assert.ok(lists >= 1 && lists < 6, `${lists} presence lists for 6 joins`);
   });
 
   it('an anonymous session shows participants’ names neither on notes nor in presence (the facilitator stays named)', async () => {
