@@ -50,4 +50,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # Node itself as PID 1 (not `npm start`, which builds first and would not pass SIGTERM on):
 # SIGTERM starts the graceful shutdown (SHUTDOWN_TIMEOUT_SECONDS, default 20 s).
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/server/index.js"]
+# The same Node options as `npm start` (the heap limit, decision 0038); a test keeps them equal.
+CMD ["node", "--max-old-space-size=1024", "dist/server/index.js"]

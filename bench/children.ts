@@ -123,12 +123,27 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** The Node options `npm start` runs Silta with (its heap limit, decision 0038): benchmarks run Silta the same way. */
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const start = /^node ((?:--\S+ )*)dist\/server\/index\.js$/.exec(pkg.scripts.start);
+  if (!start) throw new Error(`npm start is not "node [options] dist/server/index.js": ${pkg.scripts.start}`);
+  return start[1].split(' ').filter(Boolean);
+}
+
 /**
  * How to run Silta: the compiled `dist/server/index.js` when it exists and is newer than every
  * source file (or with --dist), otherwise the TypeScript sources through tsx's loader (in one process, so the
- * benchmark knows its pid and --cpu-prof applies to the server itself).
+ * benchmark knows its pid and --cpu-prof applies to the server itself); either with `npm start`'s Node options.
  */
-export function siltaCommand(choice: 'auto' | 'tsx' | 'dist'): { script: string; tsx: boolean; label: string } {
+export function siltaCommand(choice: 'auto' | 'tsx' | 'dist'): {
+  script: string;
+  tsx: boolean;
+  label: string;
+  nodeFlags: string[];
+} {
+  const nodeFlags = productionNodeFlags();
+  const node = ['node', ...nodeFlags].join(' ');
   const compiled = path.join(ROOT, 'dist', 'server', 'index.js');
   if (choice === 'dist' && !fs.existsSync(compiled))
     throw new Error('--dist: dist/server/index.js is missing (npm run build)');
@@ -138,22 +153,27 @@ export function siltaCommand(choice: 'auto' | 'tsx' | 'dist'): { script: string;
       choice === 'dist' ||
       built >= Math.max(newestMtime(path.join(ROOT, 'server')), newestMtime(path.join(ROOT, 'lti')))
     )
-      return { script: compiled, tsx: false, label: 'node dist/server/index.js' };
+      return { script: compiled, tsx: false, label: `${node} dist/server/index.js`, nodeFlags };
     console.error(
       'dist/ is older than the sources: running the sources through tsx (npm run build, or --dist to use it anyway)',
     );
   }
-  return { script: path.join(ROOT, 'server', 'index.ts'), tsx: true, label: 'node --import tsx server/index.ts' };
+  return {
+    script: path.join(ROOT, 'server', 'index.ts'),
+    tsx: true,
+    label: `${node} --import tsx server/index.ts`,
+    nodeFlags,
+  };
 }
 
 /**
  * Node arguments for a child: tsx's loader when it runs TypeScript, and the tracing preload
  * with --profile (compiled JavaScript is required as is; TypeScript needs tsx's loader).
  */
-export function nodeArgs(script: string, options: { tsx: boolean; trace?: string }): string[] {
+export function nodeArgs(script: string, options: { tsx: boolean; trace?: string; nodeFlags?: string[] }): string[] {
   const traceTs = options.trace?.endsWith('.ts');
   const preload = options.trace ? (traceTs ? ['--import', options.trace] : ['--require', options.trace]) : [];
-  return [...(options.tsx || traceTs ? ['--import', 'tsx'] : []), ...preload, script];
+  return [...(options.nodeFlags ?? []), ...(options.tsx || traceTs ? ['--import', 'tsx'] : []), ...preload, script];
 }
 
 /** Compiles one bench TypeScript file to CommonJS in `dir`, for children that run on plain node. */

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { boundedRun, cpuMs, freePort, ROOT, runBench, startChild } from './children';
+import { boundedRun, cpuMs, freePort, productionNodeFlags, ROOT, runBench, startChild } from './children';
 import { benchDatabase, postgresServer } from './databases';
 import { usage } from './flags';
 import { calibrationLine, calibrationMs } from './calibration';
@@ -52,7 +52,7 @@ async function startOnce(
   const started = performance.now();
   const child = startChild(
     'silta',
-    [COMPILED],
+    [...productionNodeFlags(), COMPILED],
     { ...env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` },
     flags.verbose!,
   );
@@ -117,7 +117,9 @@ async function main() {
       later.map((r) => r.healthzMs),
       50,
     );
-    console.log(`\nstart-up: node dist/server/index.js, NODE_ENV=production, ${database.label}`);
+    console.log(
+      `\nstart-up: node ${productionNodeFlags().join(' ')} dist/server/index.js, NODE_ENV=production, ${database.label}`,
+    );
     console.log(calibrationLine(speedBefore, calibrationMs()));
     console.log(table(rows));
     console.log(

@@ -122,7 +122,11 @@ export async function startSilta(options: StartOptions): Promise<StartedSilta> {
   );
   const child = startChild(
     'silta',
-    nodeArgs(command.script, { tsx: command.tsx, trace: await tracePreload(options, !command.tsx) }),
+    nodeArgs(command.script, {
+      tsx: command.tsx,
+      trace: await tracePreload(options, !command.tsx),
+      nodeFlags: command.nodeFlags,
+    }),
     env,
     options.verbose,
   );
