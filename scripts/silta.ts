@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=1024
 /**
  * `silta`: the one command-line entry for running Silta in production, from dist/ (no dev
  * dependencies): `silta start`, `silta admin create`, `silta platform invite|add|list`,

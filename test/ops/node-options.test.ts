@@ -13,10 +13,19 @@ function dockerNodeFlags(): string[] {
   return rest.slice(0, -1);
 }
 
+/** The Node options of the `silta` command's first line (`#!/usr/bin/env -S node …`). */
+function siltaCommandNodeFlags(): string[] {
+  const shebang = fs.readFileSync('scripts/silta.ts', 'utf8').split('\n')[0];
+  const options = /^#!\/usr\/bin\/env -S node((?: --\S+)*)$/.exec(shebang)?.[1];
+  assert.ok(options !== undefined, `the silta command runs node: ${shebang}`);
+  return options.split(' ').filter(Boolean);
+}
+
 describe('Silta runs with the same Node options everywhere (decision 0038)', () => {
-  it('npm start and the Dockerfile give Node the same options, and the benchmarks read them from npm start', () => {
+  it('npm start, the Dockerfile and `silta start` give Node the same options, and the benchmarks read them from npm start', () => {
     const flags = productionNodeFlags();
     assert.deepEqual(dockerNodeFlags(), flags);
+    assert.deepEqual(siltaCommandNodeFlags(), flags);
     assert.ok(
       flags.some((flag) => /^--max-old-space-size=\d+$/.test(flag)),
       `a heap limit among ${flags.join(' ')}`,
