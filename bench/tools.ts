@@ -33,6 +33,10 @@ export type StartOptions = {
   env?: NodeJS.ProcessEnv;
   platformSim?: boolean;
   postgres?: string;
+  /** Another checkout's compiled server (its dist/server/index.js) to run instead of this one's. */
+  script?: string;
+  /** Names the database apart when one run starts two Siltas (default `silta`). */
+  name?: string;
 };
 
 /** The tracing preload for --profile: compiled when the child runs on plain node, so tsx does not change what is measured. */
@@ -81,9 +85,11 @@ async function registerSim(sim: PlatformSim, env: NodeJS.ProcessEnv): Promise<vo
 export async function startSilta(options: StartOptions): Promise<StartedTool> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const command = siltaCommand(options.command);
+  const command = options.script
+    ? { script: path.resolve(options.script), tsx: false, label: `node ${path.resolve(options.script)}` }
+    : siltaCommand(options.command);
   const traceDir = fs.mkdtempSync(path.join(options.tmp, 'silta-trace-'));
-  const database = await benchDatabase('silta', options.tmp, options.postgres);
+  const database = await benchDatabase(options.name ?? 'silta', options.tmp, options.postgres);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
