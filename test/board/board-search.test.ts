@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { QueryTypes } from 'sequelize';
 import { translator } from '../../server/i18n';
 import { reindexPractices } from '../../server/domain/board/search/practice-index';
 import { Practice } from '../../server/store/models';
@@ -187,49 +186,6 @@ describe('full-text search of the board over HTTP', () => {
     assert.ok((await search(developer, 'korjattu')).includes(id));
     await t.request().post(`/board/practices/${id}/delete`).type('form').send(form(developer)).expect(303);
     assert.ok(!(await search(developer, 'viikkopalaveri')).includes(id));
-  });
-
-  it('PostgreSQL: practice_terms holds exactly the lemmas of each practice after it is created, edited and deleted', async function () {
-    const sequelize = Practice.sequelize!;
-    if (sequelize.getDialect() !== 'postgres') this.skip();
-    // The term table is what a rare word's search reads (decision 0033): it must never miss a lemma.
-    const differences = async (id: number) =>
-      Number(
-        (
-          await sequelize.query<{ n: string }>(
-            `SELECT count(*) AS n FROM (
-               (SELECT unnest(tsvector_to_array(search_lemmas)) AS lemma FROM practices WHERE id = :id
-                EXCEPT SELECT lemma FROM practice_terms WHERE practice_id = :id)
-               UNION ALL
-               (SELECT lemma FROM practice_terms WHERE practice_id = :id
-                EXCEPT SELECT unnest(tsvector_to_array(search_lemmas)) FROM practices WHERE id = :id)) AS d`,
-            { replacements: { id }, type: QueryTypes.SELECT },
-          )
-        )[0].n,
-      );
-    const terms = async (id: number) =>
-      Number(
-        (
-          await sequelize.query<{ n: string }>('SELECT count(*) AS n FROM practice_terms WHERE practice_id = ?', {
-            replacements: [id],
-            type: QueryTypes.SELECT,
-          })
-        )[0].n,
-      );
-    const id = await post(developer, { title: 'Termitaulun koe', whatWasDone: 'Kuukausikokous' });
-    assert.ok((await terms(id)) > 0);
-    assert.equal(await differences(id), 0, 'after create');
-    await t
-      .request()
-      .post(`/board/practices/${id}`)
-      .type('form')
-      .send(practiceForm(developer, { title: 'Termitaulun toinen koe', whatWasDone: 'Viikkokokous' }))
-      .expect(303);
-    assert.equal(await differences(id), 0, 'after edit');
-    assert.deepEqual(await search(developer, 'kuukausikokous'), []);
-    assert.deepEqual(await search(developer, 'viikkokokous'), [id]);
-    await t.request().post(`/board/practices/${id}/delete`).type('form').send(form(developer)).expect(303);
-    assert.equal(await terms(id), 0, 'after delete');
   });
 
   it("never finds another platform's or another board's practice", async () => {

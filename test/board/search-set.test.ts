@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { setBoardSizeForTests } from '../../server/domain/board/search/rare-terms';
-import { Practice } from '../../server/store/models';
 import { createPractice, openBoard, placeBoard } from './board-fixtures';
 import { CASES, PRACTICES, RANKING, type Key } from './search-set';
 
@@ -52,19 +50,6 @@ describe('the board search test set (the same on both databases)', () => {
       assert.deepEqual(await search(r.q), r.order);
     });
   }
-
-  // PostgreSQL reads a rare word's practices from its term index on a large board (decision
-  // 0033); the test board is small, so the pairs run again as if it were a large one.
-  it('on PostgreSQL, every pair and ranking gives the same through the term index of a large board', async function () {
-    if (Practice.sequelize!.getDialect() !== 'postgres') this.skip();
-    setBoardSizeForTests(1_000_000);
-    try {
-      for (const c of CASES) assert.deepEqual((await search(c.q)).sort(), [...c.expected].sort(), c.q);
-      for (const r of RANKING) assert.deepEqual(await search(r.q), r.order, r.q);
-    } finally {
-      setBoardSizeForTests(undefined);
-    }
-  });
 
   it('finds the same practices for "työkyvyn tuki" as for "työkyky"', async () => {
     assert.deepEqual((await search('työkyvyn tuki')).sort(), (await search('työkyky')).sort());

@@ -59,7 +59,8 @@ export async function findPracticePage(props: {
     if (postgres) {
       const tsquery = `${sequelize.escape(toTsquery(props.query))}::tsquery`;
       conditions.push(`${table}.search_lemmas @@ ${tsquery}`);
-      score = `ts_rank(${PG_WEIGHTS}, ${table}.search_lemmas, ${tsquery})`;
+      // Ranked after the newest matches are chosen (below): a rank costs more than the test.
+      score = `ts_rank(${PG_WEIGHTS}, ranked_row.search_lemmas, ${tsquery})`;
       const rare = await rareTermsCondition(sequelize, props.query, `${table}.id`, COUNT_CAP);
       if (rare === 'none') return { rows: [], count: 0, more: false };
       if (rare) conditions.push(rare);
@@ -100,7 +101,12 @@ export async function findPracticePage(props: {
     // the board; ids and scores are sorted, and only the page's 20 rows are read whole. The same
     // pass over the matches counts them (one more than ranked tells "more than COUNT_CAP"): a
     // second statement would run the full-text query and the filters again.
-    const matches = `SELECT ${table}.id AS id, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP + 1}`;
+    const newest = `SELECT ${table}.id AS id FROM ${from} WHERE ${where} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP + 1}`;
+    // PostgreSQL ranks only the newest matches (a rank computed in the walk would be computed for
+    // every row the sort sees); FTS5's bm25 exists only within its MATCH.
+    const matches = postgres
+      ? `SELECT newest.id, ${score} AS score FROM (${newest}) AS newest JOIN practices AS ranked_row ON ranked_row.id = newest.id`
+      : `SELECT ${table}.id AS id, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP + 1}`;
     const ranked = `SELECT matches.id, matches.score, count(*) OVER () AS n, row_number() OVER (ORDER BY matches.id DESC) AS nth FROM (${matches}) AS matches`;
     const top = `SELECT ranked.id, ranked.score, ranked.n FROM (${ranked}) AS ranked WHERE ranked.nth <= ${COUNT_CAP} ORDER BY ranked.score DESC, ranked.id DESC LIMIT ? OFFSET ?`;
     const found = await sequelize.query<Record<string, unknown>>(
