@@ -14,7 +14,6 @@ import * as gradePlatformHealth from './migrations/0017-grade-platform-health';
 import * as moduleVersions from './migrations/0018-module-versions';
 import * as listingIndexes from './migrations/0021-listing-indexes';
 import * as regionListingIndex from './migrations/0025-region-listing-index';
-import * as practiceTerms from './migrations/0026-practice-terms';
 
 /** Migrations in order; listed here so they run the same from sources and from `dist/`. */
 const migrations = [
@@ -33,7 +32,6 @@ const migrations = [
   { name: '0018-module-versions', ...moduleVersions },
   { name: '0021-listing-indexes', ...listingIndexes },
   { name: '0025-region-listing-index', ...regionListingIndex },
-  { name: '0026-practice-terms', ...practiceTerms },
 ];
 
 /** Where umzug records the applied migrations (its SequelizeStorage, column `name`). */

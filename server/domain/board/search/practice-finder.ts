@@ -3,7 +3,6 @@ import { Practice } from '../../../store/models';
 import type { Sort } from '../board.schema';
 import { cardColumns, toCard, type PracticeCard } from '../practice-card';
 import { parseQuery, toFts5, toTsquery, type SearchQuery } from './query';
-import { rareTermsCondition } from './rare-terms';
 
 /** Counting stops past this many matches: the page says "more than 1,000" (a count of 30,000 costs the whole board). */
 export const COUNT_CAP = 1000;
@@ -59,11 +58,7 @@ export async function findPracticePage(props: {
     if (postgres) {
       const tsquery = `${sequelize.escape(toTsquery(props.query))}::tsquery`;
       conditions.push(`${table}.search_lemmas @@ ${tsquery}`);
-      // Ranked after the newest matches are chosen (below): a rank costs more than the test.
-      score = `ts_rank(${PG_WEIGHTS}, ranked_row.search_lemmas, ${tsquery})`;
-      const rare = await rareTermsCondition(sequelize, props.query, `${table}.id`, COUNT_CAP);
-      if (rare === 'none') return { rows: [], count: 0, more: false };
-      if (rare) conditions.push(rare);
+      score = `ts_rank(${PG_WEIGHTS}, ${table}.search_lemmas, ${tsquery})`;
     } else {
       // CROSS JOIN keeps FTS5 the outer loop: one full-text pass, then each match's row by id.
       // (A plain JOIN let the planner walk the practices and run the full-text query per row.)
@@ -101,12 +96,7 @@ export async function findPracticePage(props: {
     // the board; ids and scores are sorted, and only the page's 20 rows are read whole. The same
     // pass over the matches counts them (one more than ranked tells "more than COUNT_CAP"): a
     // second statement would run the full-text query and the filters again.
-    const newest = `SELECT ${table}.id AS id FROM ${from} WHERE ${where} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP + 1}`;
-    // PostgreSQL ranks only the newest matches (a rank computed in the walk would be computed for
-    // every row the sort sees); FTS5's bm25 exists only within its MATCH.
-    const matches = postgres
-      ? `SELECT newest.id, ${score} AS score FROM (${newest}) AS newest JOIN practices AS ranked_row ON ranked_row.id = newest.id`
-      : `SELECT ${table}.id AS id, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP + 1}`;
+    const matches = `SELECT ${table}.id AS id, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP + 1}`;
     const ranked = `SELECT matches.id, matches.score, count(*) OVER () AS n, row_number() OVER (ORDER BY matches.id DESC) AS nth FROM (${matches}) AS matches`;
     const top = `SELECT ranked.id, ranked.score, ranked.n FROM (${ranked}) AS ranked WHERE ranked.nth <= ${COUNT_CAP} ORDER BY ranked.score DESC, ranked.id DESC LIMIT ? OFFSET ?`;
     const found = await sequelize.query<Record<string, unknown>>(
