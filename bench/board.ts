@@ -6,9 +6,14 @@
  *
  *   npm run bench:board -- [--practices 10000] [--comments 3] [--requests 200] [--concurrency 4]
  *                          [--warmup 20] [--max-seconds 120] [--tsx|--dist] [--postgres] [--profile] [--verbose] [--json file]
+ *                          [--against other-checkout/dist/server/index.js]
  *
  * SQLite (a fresh temporary file) by default; with --postgres (or DATABASE_URL=postgres://…) a
  * fresh PostgreSQL database that the benchmark creates and drops (bench/databases.ts). Not a test: it exits non-zero only when it could not run.
+ *
+ * --against runs another checkout's compiled Silta beside this one (its own database, seeded the
+ * same) and alternates the two, a quarter of each scenario's requests at a time: on a shared
+ * machine whose load drifts, before and after are then measured under the same load.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +47,7 @@ const { values: flags } = parseArgs({
     dist: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     json: { type: 'string' },
+    against: { type: 'string' },
   },
 });
 
@@ -194,6 +200,21 @@ async function runScenario(
   return figures;
 }
 
+/** Two runs of one scenario as one. */
+const merged = (a: Figures, b: Figures): Figures => ({
+  name: a.name,
+  requests: a.requests + b.requests,
+  errors: a.errors + b.errors,
+  errorSamples: [...a.errorSamples, ...b.errorSamples].slice(0, 3),
+  wallMs: a.wallMs + b.wallMs,
+  latencies: [...a.latencies, ...b.latencies],
+  matches: [...a.matches, ...b.matches],
+  serverCpuMs: a.serverCpuMs === undefined || b.serverCpuMs === undefined ? undefined : a.serverCpuMs + b.serverCpuMs,
+});
+
+/** With --against: each scenario's requests in this many turns per Silta, alternating which goes first. */
+const TURNS = 4;
+
 const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
 
 function report(results: Figures[]): string {
@@ -247,27 +268,44 @@ async function profileOf(
   ].join('\n');
 }
 
+/** Places the board link, launches the benchmark's developer into it and seeds the board; returns its `lt`. */
+async function prepare(silta: Awaited<ReturnType<typeof startSilta>>) {
+  const { baseUrl } = silta;
+  await placeCatalogueItem(baseUrl, TIMED_COURSE, 'board', 'bench board');
+  const linkId =
+    (await linkIdsByTitle(baseUrl, TIMED_COURSE)).get('bench board') ?? fail('the board link was not placed');
+  const lt = await launchDeveloper(baseUrl, linkId);
+  const seeded = await seedBoard({ databaseUrl: silta.database.url, lt, practices, commentsPerPractice, seed: 4 });
+  console.error(
+    `seeded ${seeded.practices} practices and ${seeded.comments} comments in ${seeded.seconds.toFixed(1)} s`,
+  );
+  return { lt, seeded };
+}
+
 async function main() {
   const command = flags.tsx ? ('tsx' as const) : flags.dist ? ('dist' as const) : ('auto' as const);
-  const silta = await startSilta({
-    tmp,
-    profile: flags.profile!,
-    verbose: flags.verbose!,
-    command,
-    env: { RATE_LIMIT_PER_MINUTE: '1000000' },
-    postgres: postgresServer(flags.postgres),
-  });
-  const databaseUrl = silta.database.url;
+  const start = (against?: string) =>
+    startSilta({
+      tmp,
+      profile: !against && flags.profile!,
+      verbose: flags.verbose!,
+      command,
+      env: { RATE_LIMIT_PER_MINUTE: '1000000' },
+      postgres: postgresServer(flags.postgres),
+      ...(against ? { script: against, name: 'reference' } : {}),
+    });
+  const silta = await start();
+  const reference = flags.against
+    ? await start(flags.against).catch(async (error: unknown) => {
+        await silta.stop();
+        throw error;
+      })
+    : undefined;
   try {
     const { baseUrl } = silta;
-    await placeCatalogueItem(baseUrl, TIMED_COURSE, 'board', 'bench board');
-    const linkId =
-      (await linkIdsByTitle(baseUrl, TIMED_COURSE)).get('bench board') ?? fail('the board link was not placed');
-    const lt = await launchDeveloper(baseUrl, linkId);
-    const seeded = await seedBoard({ databaseUrl, lt, practices, commentsPerPractice, seed: 4 });
-    console.error(
-      `seeded ${seeded.practices} practices and ${seeded.comments} comments in ${seeded.seconds.toFixed(1)} s`,
-    );
+    const { lt, seeded } = await prepare(silta);
+    const other = reference && { silta: reference, ...(await prepare(reference)) };
+    const referenceResults: Figures[] = [];
 
     const pid = silta.child.process.pid;
     const results: Figures[] = [];
@@ -279,7 +317,24 @@ async function main() {
       const warm = await runScenario(baseUrl, lt, scenario, warmup, undefined);
       if (warmup && warm.errors === warm.requests)
         throw new Error(`${scenario.name}: every warm-up request failed: ${warm.errorSamples.join(' | ')}`);
-      results.push(await runScenario(baseUrl, lt, scenario, requests, pid));
+      if (!other) results.push(await runScenario(baseUrl, lt, scenario, requests, pid));
+      else {
+        await runScenario(other.silta.baseUrl, other.lt, scenario, warmup, undefined);
+        const mine: Figures[] = [];
+        const theirs: Figures[] = [];
+        for (let turn = 0; turn < TURNS; turn++) {
+          const count = Math.ceil(requests / TURNS);
+          const runMine = async () => mine.push(await runScenario(baseUrl, lt, scenario, count, pid));
+          const runTheirs = async () =>
+            theirs.push(
+              await runScenario(other.silta.baseUrl, other.lt, scenario, count, other.silta.child.process.pid),
+            );
+          if (turn % 2) await runTheirs().then(runMine);
+          else await runMine().then(runTheirs);
+        }
+        results.push(mine.reduce(merged));
+        referenceResults.push(theirs.reduce(merged));
+      }
       console.error(`${scenario.name}: done`);
     }
     if (flags.profile) timed = await traceMark(silta.child, silta.traceDir, 2);
@@ -295,6 +350,10 @@ async function main() {
         .join(' ')}\n`,
     );
     console.log(report(results));
+    if (other)
+      console.log(
+        `\nthe same, alternated with it in ${TURNS} turns per scenario: ${other.silta.label}\n\n${report(referenceResults)}`,
+      );
     // The profile's totals include the warm-up requests, which ran traced too.
     if (timed)
       console.log(
@@ -327,6 +386,7 @@ async function main() {
       );
   } finally {
     await silta.stop();
+    await reference?.stop();
   }
 }
 

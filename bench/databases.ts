@@ -3,7 +3,8 @@
  * PostgreSQL with `--postgres`, or when `DATABASE_URL` is `postgres://…`: the benchmark then
  * connects to that server (the URL's database is only used to connect), creates a fresh database
  * per tool, named `<BENCH_PG_PREFIX, default silta_bench>_<pid>_<tool>`, and drops it at the end.
- * The database the operator named is never written to.
+ * The database the operator named is never written to. With BENCH_KEEP_DATABASE=1 the databases
+ * are kept (and named on stderr), to study a seeded board by hand (EXPLAIN ANALYZE); drop them after.
  */
 import path from 'node:path';
 import { Client } from 'pg';
@@ -53,6 +54,10 @@ export async function benchDatabase(tool: string, tmp: string, server: string | 
     dialect: 'postgres',
     async drop() {
       created.delete(database);
+      if (process.env.BENCH_KEEP_DATABASE === '1') {
+        console.error(`kept ${name} (BENCH_KEEP_DATABASE=1): drop it when done`);
+        return;
+      }
       const client = new Client({ connectionString: server });
       await client.connect();
       // FORCE: a connection a killed child left behind must not keep the database.

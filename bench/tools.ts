@@ -2,7 +2,17 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { compileForNode, freePort, nodeArgs, ROOT, siltaCommand, startChild, waitForUrl, type Child } from './children';
+import {
+  compileForNode,
+  freePort,
+  nodeArgs,
+  productionNodeFlags,
+  ROOT,
+  siltaCommand,
+  startChild,
+  waitForUrl,
+  type Child,
+} from './children';
 import { benchDatabase, type BenchDatabase } from './databases';
 import type { Persona } from '../lti/dev-platform/personas';
 import { devPlatformLaunchToken, simLaunchToken } from './launch-tokens';
@@ -41,6 +51,10 @@ export type StartOptions = {
   env?: NodeJS.ProcessEnv;
   platformSim?: boolean;
   postgres?: string;
+  /** Another checkout's compiled server (its dist/server/index.js) to run instead of this one's. */
+  script?: string;
+  /** Names the database apart when one run starts two Siltas (default `silta`). */
+  name?: string;
 };
 
 /** The tracing preload for --profile: compiled when the child runs on plain node, so tsx does not change what is measured. */
@@ -89,9 +103,16 @@ async function registerSim(sim: PlatformSim, env: NodeJS.ProcessEnv): Promise<vo
 export async function startSilta(options: StartOptions): Promise<StartedSilta> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const command = siltaCommand(options.command);
+  const command = options.script
+    ? {
+        script: path.resolve(options.script),
+        tsx: false,
+        label: `node ${path.resolve(options.script)}`,
+        nodeFlags: productionNodeFlags(),
+      }
+    : siltaCommand(options.command);
   const traceDir = fs.mkdtempSync(path.join(options.tmp, 'silta-trace-'));
-  const database = await benchDatabase('silta', options.tmp, options.postgres);
+  const database = await benchDatabase(options.name ?? 'silta', options.tmp, options.postgres);
   const inherited = { ...process.env };
   for (const name of [
     'DEV_PLATFORM',

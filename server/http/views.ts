@@ -1,15 +1,15 @@
 import type { Express } from 'express';
-import { engine } from 'express-handlebars';
 import type { HelperOptions } from 'handlebars';
 import path from 'node:path';
 import { isLanguage, translator } from '../i18n';
 import { VIEWS_DIR } from '../paths';
+import { handlebarsEngine } from './view-engine';
 
 /** Handlebars with the helpers every page uses: `t` translates in the page's language. */
 export function useViews(app: Express): void {
   app.engine(
     'hbs',
-    engine({
+    handlebarsEngine({
       extname: '.hbs',
       defaultLayout: 'main',
       layoutsDir: path.join(VIEWS_DIR, 'layouts'),
@@ -34,7 +34,7 @@ export function useViews(app: Express): void {
     }),
   );
   app.set('view engine', 'hbs');
-  // Compiled templates are kept (about 5 ms per page otherwise); `npm run dev` restarts on changes.
+  // Views are looked up once (the engine keeps compiled templates); `npm run dev` restarts on changes.
   app.enable('view cache');
   app.set('views', VIEWS_DIR);
 }

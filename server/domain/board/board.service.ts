@@ -8,7 +8,7 @@ import type { BoardEvents } from './board-events';
 import { authorize, can } from './board.policy';
 import { BOARD_KEY, DRAFT_STATUS, type ListQuery, type PracticeInput } from './board.schema';
 import { listingSort } from './practice-search';
-import { findPracticePage, readQuery } from './search/practice-finder';
+import { findPracticePage, readQuery, type ListedCard } from './search/practice-finder';
 import { cardColumns, readCards, type PracticeCard } from './practice-card';
 import { writeLemmas } from './search/practice-index';
 import { SHARED_PRACTICE } from './shared-practice';
@@ -129,7 +129,7 @@ export async function deletePractice(props: {
 export async function searchPractices(props: {
   launch: Launch;
   query: ListQuery;
-}): Promise<{ rows: PracticeCard[]; total: number; shared: number; more: boolean; page: number; pages: number }> {
+}): Promise<{ rows: ListedCard[]; total: number; shared: number; more: boolean; page: number; pages: number }> {
   const { launch, query } = props;
   const and: WhereOptions<Practice>[] = [scope(boardOf(launch)), published];
   if (!can(launch, 'moderate')) and.push({ hiddenAt: null });

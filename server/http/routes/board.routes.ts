@@ -156,7 +156,9 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
     ]);
     const lang = launch.language;
     const byCode = new Map(regions.map((r) => [r.code, r]));
-    const adoptions = await adoptionsOfPractices(result.rows.map((p) => p.id));
+    const adoptions = result.rows.flatMap((p) =>
+      p.adopterCodes.map((regionCode) => ({ practiceId: p.id, regionCode })),
+    );
     const listing = presentListing({ launch, query, result, regions, myRegion: region });
     const t = translator(lang);
     page(

@@ -1,14 +1,17 @@
 import { QueryTypes, Utils, type Sequelize, type WhereOptions } from 'sequelize';
 import { Practice } from '../../../store/models';
 import type { Sort } from '../board.schema';
-import { cardColumns, readCards, toCard, type PracticeCard } from '../practice-card';
+import { cardColumns, toCard, type PracticeCard } from '../practice-card';
 import { parseQuery, toFts5, toTsquery, type SearchQuery } from './query';
 
 /** Counting stops past this many matches: the page says "more than 1,000" (a count of 30,000 costs the whole board). */
 export const COUNT_CAP = 1000;
 
+/** A card of a listing page, with the regions that adopted it (codes, oldest adoption first). */
+export type ListedCard = PracticeCard & { adopterCodes: string[] };
+
 /** A page of practices' cards, how many match (up to COUNT_CAP) and whether more than that do. */
-export type PracticePage = { rows: PracticeCard[]; count: number; more: boolean };
+export type PracticePage = { rows: ListedCard[]; count: number; more: boolean };
 
 /** PostgreSQL ts_rank weights {D, C, B, A}: one title match outweighs any number of summary ones, and so on. */
 const PG_WEIGHTS = `'{0.1, 0.1, 0.3, 1.0}'`;
@@ -67,7 +70,9 @@ export async function findPracticePage(props: {
     }
   }
   const where = conditions.filter(Boolean).join(' AND ');
-  const columns = cardColumns(table);
+  // A card's adopters come with its row: a statement of its own cost a round trip per page.
+  const adopters = `(SELECT ${postgres ? 'string_agg' : 'group_concat'}(a.region_code, ',' ORDER BY a.id) FROM practice_adoptions AS a WHERE a.practice_id = ${table}.id) AS ${q('adopterCodes')}`;
+  const columns = `${cardColumns(table)}, ${adopters}`;
   const byColumn = (column: string) => `${table}.${column} DESC, ${table}.id DESC`;
   // Matches, newest first, by id (given in the order practices are created): FTS5 hands its
   // matches out in rowid order, so SQLite stops at the page's end instead of sorting every match.
@@ -81,7 +86,7 @@ export async function findPracticePage(props: {
         { replacements, type: QueryTypes.SELECT },
       )
       .then((found) => Number(found[0]?.n ?? 0));
-  let rows: PracticeCard[];
+  let rows: ListedCard[];
   let count: number;
   if (!props.limit) {
     rows = [];
@@ -98,14 +103,26 @@ export async function findPracticePage(props: {
       `SELECT ${columns}, top.n AS ${q('matchCount')} FROM (${top}) AS top ${postgres ? 'JOIN' : 'CROSS JOIN'} practices AS ${table} ON ${table}.id = top.id ORDER BY top.score DESC, top.id DESC`,
       { replacements: [...replacements, props.limit, props.offset], type: QueryTypes.SELECT },
     );
-    rows = found.map(toCard);
+    rows = found.map(toListedCard);
     // A page past the matches has no row to carry the count.
     count = found.length ? Number(found[0].matchCount) : props.offset ? await counted() : 0;
   } else {
     const sql = `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
-    [rows, count] = await Promise.all([readCards(sql, [...replacements, props.limit, props.offset]), counted()]);
+    const read = sequelize
+      .query<Record<string, unknown>>(sql, {
+        replacements: [...replacements, props.limit, props.offset],
+        type: QueryTypes.SELECT,
+      })
+      .then((found) => found.map(toListedCard));
+    [rows, count] = await Promise.all([read, counted()]);
   }
   return { rows, count: Math.min(count, COUNT_CAP), more: count > COUNT_CAP };
+}
+
+/** A listing row: its card and its adopters (a comma-separated list of region codes, or null). */
+function toListedCard(row: Record<string, unknown>): ListedCard {
+  const codes = row.adopterCodes;
+  return Object.assign(toCard(row), { adopterCodes: typeof codes === 'string' && codes ? codes.split(',') : [] });
 }
 
 /** `filters` as SQL over the table alias `Practice`, as Sequelize's findAll would write them. */
