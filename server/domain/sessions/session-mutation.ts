@@ -171,6 +171,11 @@ async function answerToFailure<K extends SessionEventType>(
 /** What a mutation that reads nothing of its own stores: its event body and its writes, from the session alone. */
 export type MutationPlan<K extends SessionEventType> = { body: EventBody<K>; writes: Statement[] };
 
+/** A mutation that plans its writes from the session alone. */
+type PlannedProps<K extends SessionEventType> = MutationProps<K> & {
+  plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K>;
+};
+
 /**
  * Runs a mutation that reads nothing beyond the session (adding a note, the most frequent one),
  * with the same rules and answers as `runMutation`, in two round trips to the database instead of
@@ -180,7 +185,7 @@ export type MutationPlan<K extends SessionEventType> = { body: EventBody<K>; wri
  * the first trip takes the sequence number with the session's row lock (decision 0020).
  */
 export async function runPlannedMutation<K extends SessionEventType>(
-  props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> },
+  props: PlannedProps<K>,
 ): Promise<MutationResult<K>> {
   const { sequelize, sessionId } = props;
   try {
@@ -197,10 +202,6 @@ export async function runPlannedMutation<K extends SessionEventType>(
 /** The rows of the last statement of a simple query (one result, or one per statement). */
 const lastRows = (result: Awaited<ReturnType<PostgresClient['query']>>) =>
   Array.isArray(result) ? result[result.length - 1].rows : result.rows;
-
-type PlannedProps<K extends SessionEventType> = MutationProps<K> & {
-  plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K>;
-};
 
 /**
  * On PostgreSQL a mutation is planned, when it can be, from the session as this process last
@@ -286,7 +287,7 @@ async function writeGuarded<K extends SessionEventType>(
 }
 
 async function pipelinedPostgres<K extends SessionEventType>(
-  props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> },
+  props: PlannedProps<K>,
   client: PostgresClient,
 ): Promise<MutationResult<K>> {
   const { sequelize, actor, sessionId, clientId, type } = props;
@@ -321,7 +322,7 @@ const exec = (writer: SqliteWriter, sql: string) =>
   new Promise<void>((resolve, reject) => writer.exec(sql, (error) => (error ? reject(error) : resolve())));
 
 async function pipelined<K extends SessionEventType>(
-  props: MutationProps<K> & { plan: (ctx: Omit<MutationContext, 'transaction'>) => MutationPlan<K> },
+  props: PlannedProps<K>,
   writer: SqliteWriter,
 ): Promise<MutationResult<K>> {
   const { sequelize, actor, sessionId, clientId, type } = props;
