@@ -52,7 +52,12 @@ export function closeMenu(root: ParentNode, note: Element, focusButton = false):
  * Opens a note's menu (closing any other), building its panel first (`build`); with
  * `focusFirst`, focus goes to the panel's first control (Enter on the note).
  */
-export function openMenu(root: ParentNode, note: Element, build: (note: HTMLElement) => void, focusFirst = false): void {
+export function openMenu(
+  root: ParentNode,
+  note: Element,
+  build: (note: HTMLElement) => void,
+  focusFirst = false,
+): void {
   for (const other of openMenuNotes(root)) if (other !== note) closeMenu(root, other);
   build(note as HTMLElement);
   const button = buttonOf(note);

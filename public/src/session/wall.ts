@@ -148,7 +148,10 @@ export function wireWall(root: HTMLElement, strings: Strings, buildMenu: (note: 
   document.addEventListener('pointerdown', (e) => {
     const target = e.target as Element;
     for (const note of openMenuNotes(root))
-      if (!note.querySelector('.session-note-panel')?.contains(target) && !target.closest?.('.session-note-menu-button'))
+      if (
+        !note.querySelector('.session-note-panel')?.contains(target) &&
+        !target.closest?.('.session-note-menu-button')
+      )
         closeMenu(root, note);
   });
 
