@@ -154,13 +154,30 @@ async function main() {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
     // Timestamps in the page: the note inserted into the wall (a MutationObserver), the frame that
     // shows it painted (its next animation frame, then a task: the paint has happened), and the
-    // live region set. Polled on an interval, not on animation frames, so a page that stops
-    // painting is measured as such rather than stalling the bench.
+    // live region set. The bench waits for them with one call per note made before the note is
+    // sent, answered by the page when all three are there: polling the page every 20 ms ran
+    // script on its throttled main thread (1-5 ms a call) in the very frames being measured.
     await page.evaluate(() => {
-      const w = window as unknown as { seen: Record<string, number>; painted: Record<string, number>; said: number[] };
+      type Waiter = { id: string; said: number; resolve(marks: object | null): void };
+      const w = window as unknown as {
+        seen: Record<string, number>;
+        painted: Record<string, number>;
+        said: number[];
+        waiters: Waiter[];
+        wake(): void;
+      };
       w.seen = {};
       w.painted = {};
       w.said = [];
+      w.waiters = [];
+      w.wake = () => {
+        w.waiters = w.waiters.filter((waiter) => {
+          const marks = { seen: w.seen[waiter.id], painted: w.painted[waiter.id], said: w.said[waiter.said] };
+          if (!marks.seen || !marks.painted || !marks.said) return true;
+          waiter.resolve(marks);
+          return false;
+        });
+      };
       new MutationObserver((records) => {
         const now = Date.now();
         for (const r of records) {
@@ -173,39 +190,42 @@ async function main() {
               setTimeout(() => {
                 w.painted[id] = Date.now();
                 performance.mark(`painted:${id}`);
+                w.wake();
               }),
             );
           }
         }
       }).observe(document.querySelector('.session-grid')!, { childList: true, subtree: true });
-      new MutationObserver(() => w.said.push(Date.now())).observe(document.getElementById('session-announcer')!, {
+      new MutationObserver(() => {
+        w.said.push(Date.now());
+        w.wake();
+      }).observe(document.getElementById('session-announcer')!, {
         childList: true,
         characterData: true,
         subtree: true,
       });
     });
-    type Marks = { seen: Record<string, number>; painted: Record<string, number>; said: number[] };
-    // Polled from here with plain evaluations (page.waitForFunction stalled on the 500-note page
-    // although its predicate was already true).
-    const waitIn = async (
-      what: string,
-      fn: (arg: string | number) => number | undefined,
-      arg: string | number,
-    ): Promise<number> => {
-      const until = Date.now() + 30_000;
-      for (;;) {
-        const value = await page.evaluate(fn, arg);
-        if (value) return value;
-        if (Date.now() > until) {
-          const marks = await page.evaluate(() => {
-            const w = window as unknown as Marks;
-            return { seen: Object.keys(w.seen).length, said: w.said.length };
-          });
-          throw new Error(`${what}: not within 30 s (${JSON.stringify(marks)})`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    };
+    type Marks = { seen: number; painted: number; said: number };
+    /** Resolves when the page has seen, painted and announced note `id` (its `said`-th announcement); rejects after 30 s. */
+    const marksOf = (id: string, said: number): Promise<Marks> =>
+      page
+        .evaluate(
+          ([noteId, saidIndex]) =>
+            new Promise<Marks | null>((resolve) => {
+              const w = window as unknown as {
+                waiters: { id: string; said: number; resolve(marks: Marks | null): void }[];
+                wake(): void;
+              };
+              w.waiters.push({ id: noteId as string, said: saidIndex as number, resolve });
+              w.wake();
+              setTimeout(() => resolve(null), 30_000);
+            }),
+          [id, said] as const,
+        )
+        .then((marks) => {
+          if (!marks) throw new Error(`note ${id}: not inserted, painted and announced within 30 s`);
+          return marks;
+        });
 
     if (flags.trace || flags['trace-file'])
       await browser.startTracing(page, {
@@ -228,26 +248,13 @@ async function main() {
       // worst case: painted, not skipped as off-screen cells are).
       const payload = note(flags['on-screen'] ? i * LANES.length : notes + i, `Uusi lappu ${i}`);
       ids.push(payload.clientId);
-      const saidBefore = await page.evaluate(() => (window as unknown as Marks).said.length);
+      const saidBefore = await page.evaluate(() => (window as unknown as { said: number[] }).said.length);
+      const marks = marksOf(payload.clientId, saidBefore);
       const sent = Date.now();
       const ack = await emit(writer, payload);
       const acked = Date.now();
       if (ack.error) throw new Error(`note ${i}: ${ack.error.message}`);
-      const seen = await waitIn(
-        `note ${i} inserted`,
-        (id) => (window as unknown as Marks).seen[id as string],
-        payload.clientId,
-      );
-      const painted = await waitIn(
-        `note ${i} painted`,
-        (id) => (window as unknown as Marks).painted[id as string],
-        payload.clientId,
-      );
-      const said = await waitIn(
-        `note ${i} announced`,
-        (n) => (window as unknown as Marks).said[n as number],
-        saidBefore,
-      );
+      const { seen, painted, said } = await marks;
       toAck.push(acked - sent);
       toRender.push(seen - sent);
       toPaint.push(painted - sent);

@@ -123,33 +123,10 @@ function start(root: HTMLElement): void {
       drawNote(noteId);
     },
   });
-  wireWall(root, strings);
-  // A note's change forms are drawn when its menu first opens (before the toggle event, so the
-  // keyboard handler that opened it finds them), then filled from the state.
-  const fillMenu = (menu: Element | null) => {
-    const note = menu?.closest<HTMLElement>('.session-note');
-    if (note && view.fillChange(note)) drawNote(note.dataset.noteId ?? '');
-  };
-  root.addEventListener('click', (e) =>
-    fillMenu((e.target as Element).closest('.session-note-menu > summary')?.parentElement ?? null),
-  );
-  root.addEventListener(
-    'keydown',
-    (e) => {
-      const target = e.target as HTMLElement;
-      if (e.key === 'Enter' && target.classList?.contains('session-note'))
-        fillMenu(target.querySelector('.session-note-menu'));
-    },
-    true,
-  );
-  root.addEventListener(
-    'toggle',
-    (e) => {
-      const menu = e.target as HTMLDetailsElement;
-      if (menu.classList?.contains('session-note-menu') && menu.open) fillMenu(menu);
-    },
-    true,
-  );
+  // A note's menu panel is built when the menu first opens, then filled from the state.
+  wireWall(root, strings, (note) => {
+    if (view.buildPanel(note)) drawNote(note.dataset.noteId ?? '');
+  });
   wireGrab({
     root,
     strings,

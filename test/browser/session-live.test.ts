@@ -107,15 +107,16 @@ describe('Browser: a live session between a facilitator and a participant', func
     const seen = teacher.locator('.session-cell[data-lane="kela"][data-column="assessment"] .session-note');
     await seen.filter({ hasText: 'Kela and occupational health assess together' }).waitFor();
     assert.match((await seen.textContent()) ?? '', /sininen/, 'its colour is named in text');
-    assert.match((await seen.textContent()) ?? '', /kirjoittaja Elias Korhonen/);
-    // The note's menu button counts nothing: the browser's own `counter-increment` on a summary
-    // made each note added recount the CSS counters of the whole wall (decision 0029).
-    assert.equal(
-      await seen
-        .locator('.session-note-menu > summary')
-        .evaluate((summary) => getComputedStyle(summary).counterIncrement),
-      'none',
-    );
+    // Its details and actions are drawn when its menu first opens: no panel and no <details> on
+    // the note before (each <details> brought a shadow root with a style sheet: decision 0034).
+    assert.equal(await seen.locator('.session-note-panel, details').count(), 0);
+    const menuButton = seen.locator('.session-note-menu-button');
+    await menuButton.click();
+    assert.equal(await menuButton.getAttribute('aria-expanded'), 'true');
+    assert.match((await seen.locator('.session-note-panel').textContent()) ?? '', /kirjoittaja Elias Korhonen/);
+    await menuButton.click();
+    assert.equal(await menuButton.getAttribute('aria-expanded'), 'false');
+    assert.equal(await seen.locator('.session-note-panel').isHidden(), true);
     await teacher
       .locator('#session-announcer', { hasText: 'Elias Korhonen lisäsi lapun kohtaan Kela / Työkyvyn arviointi' })
       .waitFor();
@@ -151,7 +152,7 @@ describe('Browser: a live session between a facilitator and a participant', func
   it('the participant votes; totals stay hidden until the facilitator reveals them, then both see them', async () => {
     const mine = noteWith(developer, 'Kela and occupational health assess together');
     // Details and actions open from the note's menu.
-    await mine.locator('.session-note-menu summary').click();
+    await mine.locator('.session-note-menu-button').click();
     // The menu is wider than its cell: drawn whole over the next cell, not clipped by the
     // containment that lets the browser skip the cells out of view (decision 0026).
     const panel = mine.locator('.session-note-panel');
@@ -188,8 +189,8 @@ describe('Browser: a live session between a facilitator and a participant', func
     // Escape closes the note's menu, focus back on its button.
     await mine.locator('button[data-command="vote:cast"]').focus();
     await developer.keyboard.press('Escape');
-    assert.equal(await mine.locator('.session-note-menu').evaluate((d) => (d as HTMLDetailsElement).open), false);
-    // The details element's toggle event, which clears the marks, comes a task after the close.
+    assert.equal(await mine.locator('.session-note-menu-button').getAttribute('aria-expanded'), 'false');
+    assert.equal(await mine.locator('.session-note-panel').isHidden(), true);
     await developer
       .waitForFunction(() => document.querySelectorAll('.is-menu-open').length === 0, null, { timeout: 5_000 })
       .catch(() => assert.fail('its cell and lane are skippable again (is-menu-open still set 5 s after the close)'));
@@ -502,7 +503,7 @@ describe('Browser: a live session between a facilitator and a participant', func
       assert.equal(await teacher.getByRole('button', { name: 'Nimeä uudelleen ryhmä Kela' }).count(), 1);
 
       const mine = noteWith(developer, note);
-      await mine.locator('.session-note-menu summary').click();
+      await mine.locator('.session-note-menu-button').click();
       await mine.locator('select[name="cluster"]').selectOption({ label: 'Kela' });
       await mine.locator('form[data-command="note:cluster"] button[type="submit"]').click();
       const theirs = noteWith(teacher, note);
@@ -547,11 +548,11 @@ describe('Browser: a live session between a facilitator and a participant', func
       await clusterRow(teacher, renamed).waitFor();
       assert.equal(await clusterRow(teacher, 'Kela').count(), 0);
       await theirs.locator('[data-field="cluster-badge"]', { hasText: new RegExp(`^${renamed}$`) }).waitFor();
-      // A note's change forms are drawn when its menu first opens (one shared template).
+      // A note's panel and change forms are drawn when its menu first opens (one shared template).
       assert.equal(await theirs.locator('select[name="cluster"]').count(), 0, 'no change forms before the menu opens');
-      await theirs.locator('.session-note-menu').evaluate((d) => ((d as HTMLDetailsElement).open = true));
+      await theirs.locator('.session-note-menu-button').click();
       assert.equal(await theirs.locator('select[name="cluster"] option:checked').textContent(), renamed);
-      await theirs.locator('.session-note-menu').evaluate((d) => ((d as HTMLDetailsElement).open = false));
+      await theirs.locator('.session-note-menu-button').click();
       assert.equal(await teacher.getByRole('button', { name: `Nimeä uudelleen ryhmä ${renamed}` }).count(), 1);
       await teacher.locator('#session-announcer', { hasText: `Ryhmä Kela nimettiin uudelleen: ${renamed}` }).waitFor();
       assert.doesNotMatch(
@@ -661,7 +662,7 @@ describe('Browser: a live session between a facilitator and a participant', func
       const theirs = noteWith(teacher, note);
       await theirs.locator('[data-field="cluster"]', { hasText: /^ei ryhmää$/ }).waitFor({ state: 'attached' });
       assert.equal(await theirs.locator('[data-field="cluster-badge"]').isHidden(), true, 'no group badge');
-      await theirs.locator('.session-note-menu').evaluate((d) => ((d as HTMLDetailsElement).open = true));
+      await theirs.locator('.session-note-menu-button').click();
       assert.equal(await theirs.locator('select[name="cluster"]').inputValue(), '');
       assert.deepEqual(await theirs.locator('select[name="cluster"] option').allTextContents(), ['ei ryhmää']);
       assert.equal(await noteWith(developer, note).locator('[data-field="cluster"]').textContent(), 'no cluster');

@@ -161,7 +161,8 @@ export function wireGrab(deps: GrabDeps): void {
     const ghost = d.note.cloneNode(true) as HTMLElement;
     ghost.removeAttribute('id');
     for (const node of ghost.querySelectorAll('[id]')) node.removeAttribute('id');
-    ghost.querySelector('details')?.remove();
+    // The note's menu (button and any panel built for it) is no part of the picture.
+    for (const part of ghost.querySelectorAll('.session-note-menu-button, .session-note-panel')) part.remove();
     // A picture of the note only: out of the tab order and the accessibility tree (the note
     // itself stays where it is, announced as picked up).
     for (const name of ['tabindex', 'aria-labelledby', 'aria-describedby']) ghost.removeAttribute(name);

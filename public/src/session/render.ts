@@ -2,7 +2,7 @@ import type { NoteView, ParticipantView, SessionState } from '../../../server/so
 import { ClusterList } from './cluster-list';
 import { addFrozen, noteRights } from './state';
 import { format, type Strings } from './strings';
-import { markOpenMenus } from './wall';
+import { markOpenMenus, menuIsOpen } from './note-menu';
 
 const PLACEHOLDER = '__NOTE__';
 const ID_ATTRIBUTES = ['id', 'for', 'aria-labelledby', 'aria-describedby'];
@@ -53,7 +53,7 @@ function toggleLabel(button: HTMLElement | null, on: boolean): void {
  */
 export class SessionView {
   private readonly noteTemplate: HTMLTemplateElement;
-  private readonly changeTemplate: HTMLTemplateElement | null;
+  private readonly panelTemplate: HTMLTemplateElement | null;
   private cells: Map<string, HTMLElement> | undefined;
   /** The cluster list with its rename forms and delete confirmations. */
   readonly clusters: ClusterList;
@@ -63,7 +63,7 @@ export class SessionView {
     private readonly strings: Strings,
   ) {
     this.noteTemplate = $<HTMLTemplateElement>(root, '#session-note-template')!;
-    this.changeTemplate = $<HTMLTemplateElement>(root, '#session-note-change-template');
+    this.panelTemplate = $<HTMLTemplateElement>(root, '#session-note-panel-template');
     this.clusters = new ClusterList(root, strings);
   }
 
@@ -100,17 +100,19 @@ export class SessionView {
   }
 
   /**
-   * Puts the change forms into a note's menu the first time it opens (one shared template, so a
-   * wall of 500 notes does not carry 500 sets of forms); the caller then draws the note, which
-   * sets their values. Returns whether they were added now.
+   * Builds a note's menu panel (details, votes, change forms) the first time its menu opens: one
+   * shared template, so a wall of 500 notes carries no 500 panels (decision 0034). The caller
+   * then draws the note, which fills it. Returns whether it was built now.
    */
-  fillChange(element: HTMLElement): boolean {
-    const change = $(element, '.session-note-change');
+  buildPanel(element: HTMLElement): boolean {
+    const button = $(element, '.session-note-menu-button');
     const id = element.dataset.noteId;
-    if (!change || !id || change.firstElementChild || !this.changeTemplate) return false;
-    const forms = this.changeTemplate.content.firstElementChild!.cloneNode(true) as HTMLElement;
-    withId(forms, id);
-    change.append(forms);
+    if (!button || !id || $(element, '.session-note-panel') || !this.panelTemplate) return false;
+    const panel = this.panelTemplate.content.firstElementChild!.cloneNode(true) as HTMLElement;
+    withId(panel, id);
+    panel.hidden = true;
+    button.after(panel);
+    button.setAttribute('aria-controls', panel.id);
     return true;
   }
 
@@ -124,7 +126,7 @@ export class SessionView {
       const focused = element.contains(document.activeElement) ? (document.activeElement as HTMLElement) : null;
       list.append(element);
       focused?.focus();
-      if (element.querySelector('.session-note-menu[open]')) markOpenMenus(this.root);
+      if (menuIsOpen(element)) markOpenMenus(this.root);
     }
     const s = this.strings;
     // The colour and "sending…" classes are the data's; others (collapsed, grabbed) are the page's.
@@ -135,53 +137,60 @@ export class SessionView {
     if (note.clusterId) element.dataset.cluster = note.clusterId;
     else delete element.dataset.cluster;
     $(element, '.session-note-text')!.textContent = note.text;
-    $(element, '[data-field="colour"]')!.textContent = format(s, `colour_${note.colour}`);
-    $(element, '[data-field="author"]')!.textContent = format(s, 'by', {
-      name: note.author.name ?? format(s, 'anonymous'),
-    });
-    const clusterLabel = state.clusters.find((c) => c.id === note.clusterId)?.label;
-    $(element, '[data-field="cluster"]')!.textContent = clusterLabel ?? format(s, 'no_cluster');
     $(element, '[data-field="colour-badge"]')!.textContent = format(s, `colour_${note.colour}`);
+    const clusterLabel = state.clusters.find((c) => c.id === note.clusterId)?.label;
     const clusterBadge = $(element, '[data-field="cluster-badge"]')!;
     clusterBadge.textContent = clusterLabel ?? '';
     clusterBadge.hidden = !clusterLabel;
     const pendingText = $(element, '[data-field="pending"]')!;
     pendingText.hidden = !pending;
     pendingText.textContent = pending ? format(s, 'sending') : '';
-    this.renderVotes(element, note.id, state);
+    const votesBadge = this.renderVotesBadge(element, note.id, state);
     // No visible badge: the badge row takes no room (a class-free rule; decision 0026).
-    $(element, '.session-note-badges')!.hidden =
-      clusterBadge.hidden && pendingText.hidden && $(element, '[data-field="votes-badge"]')!.hidden;
+    $(element, '.session-note-badges')!.hidden = clusterBadge.hidden && pendingText.hidden && votesBadge.hidden;
+    // The menu panel, once built (its menu opened), gets its values here; until then there is none.
+    const panel = $(element, '.session-note-panel');
+    if (!panel) return element;
+    $(panel, '[data-field="colour"]')!.textContent = format(s, `colour_${note.colour}`);
+    $(panel, '[data-field="author"]')!.textContent = format(s, 'by', {
+      name: note.author.name ?? format(s, 'anonymous'),
+    });
+    $(panel, '[data-field="cluster"]')!.textContent = clusterLabel ?? format(s, 'no_cluster');
+    this.renderPanelVotes(panel, note.id, state);
     const { mayChange, frozen } = noteRights(state, note);
-    const change = $(element, '.session-note-change')!;
-    change.hidden = !mayChange;
-    // Forms not drawn yet (the menu never opened) get their values when they are.
-    if (!change.firstElementChild) return element;
-    $<HTMLFieldSetElement>(element, '[data-freeze="note"]')!.disabled = frozen;
-    setValue($<HTMLTextAreaElement>(element, 'textarea[name="text"]'), note.text);
-    setValue($<HTMLSelectElement>(element, 'select[name="lane"]'), note.lane);
-    setValue($<HTMLSelectElement>(element, 'select[name="column"]'), note.column);
-    setValue($<HTMLSelectElement>(element, 'select[name="colour"]'), note.colour);
-    const cluster = $<HTMLSelectElement>(element, 'select[name="cluster"]')!;
+    $(panel, '.session-note-change')!.hidden = !mayChange;
+    $<HTMLFieldSetElement>(panel, '[data-freeze="note"]')!.disabled = frozen;
+    setValue($<HTMLTextAreaElement>(panel, 'textarea[name="text"]'), note.text);
+    setValue($<HTMLSelectElement>(panel, 'select[name="lane"]'), note.lane);
+    setValue($<HTMLSelectElement>(panel, 'select[name="column"]'), note.column);
+    setValue($<HTMLSelectElement>(panel, 'select[name="colour"]'), note.colour);
+    const cluster = $<HTMLSelectElement>(panel, 'select[name="cluster"]')!;
     setOptions(cluster, this.clusterOptions(state));
     setValue(cluster, note.clusterId ?? '');
     return element;
   }
 
-  private renderVotes(element: HTMLElement, noteId: string, state: SessionState): void {
-    const { votes, session } = state;
+  /** The votes badge on the note: the total where the viewer sees totals, else their own (none: hidden). */
+  private renderVotesBadge(element: HTMLElement, noteId: string, state: SessionState): HTMLElement {
+    const { votes } = state;
     const mine = votes.mine[noteId] ?? 0;
-    $(element, '[data-field="mine"]')!.textContent = format(this.strings, 'mine', { count: mine });
-    const total = $(element, '[data-field="total"]')!;
-    total.hidden = votes.totals === null;
-    total.textContent = format(this.strings, 'total', { count: votes.totals?.[noteId] ?? 0 });
     const badge = $(element, '[data-field="votes-badge"]')!;
     const count = votes.totals !== null ? (votes.totals[noteId] ?? 0) : mine;
     badge.textContent = count > 0 ? format(this.strings, votes.totals !== null ? 'total' : 'mine', { count }) : '';
     badge.hidden = count === 0;
-    $<HTMLButtonElement>(element, '[data-command="vote:cast"]')!.disabled =
+    return badge;
+  }
+
+  private renderPanelVotes(panel: HTMLElement, noteId: string, state: SessionState): void {
+    const { votes, session } = state;
+    const mine = votes.mine[noteId] ?? 0;
+    $(panel, '[data-field="mine"]')!.textContent = format(this.strings, 'mine', { count: mine });
+    const total = $(panel, '[data-field="total"]')!;
+    total.hidden = votes.totals === null;
+    total.textContent = format(this.strings, 'total', { count: votes.totals?.[noteId] ?? 0 });
+    $<HTMLButtonElement>(panel, '[data-command="vote:cast"]')!.disabled =
       session.closed || votes.used >= session.voteBudget;
-    $<HTMLButtonElement>(element, '[data-command="vote:retract"]')!.disabled = session.closed || mine === 0;
+    $<HTMLButtonElement>(panel, '[data-command="vote:retract"]')!.disabled = session.closed || mine === 0;
   }
 
   removeNote(id: string): void {

@@ -1,3 +1,4 @@
+import { closeMenu, menuIsOpen, openMenu, openMenuNotes } from './note-menu';
 import { format, type Strings } from './strings';
 
 const PHONE = '(max-width: 48rem)';
@@ -10,9 +11,11 @@ const ZOOM_STEP = 0.1;
  * script the wall is a plain scrolling grid and every lane is listed): zoom (out, in, fit to the
  * screen) and panning by dragging the wall's background; on a phone, one lane at a time chosen
  * with a picker; a double-click on a cell, or Enter on a focused cell, opens its "add a note"
- * (Escape closes it again); Enter on a note opens its menu, Escape closes it; the facilitator's toolbar starts closed on a phone.
+ * (Escape closes it again); a note's menu button, or Enter on a note, opens its menu (its panel
+ * built by `buildMenu` on first open), Escape or a click elsewhere closes it; the facilitator's
+ * toolbar starts closed on a phone.
  */
-export function wireWall(root: HTMLElement, strings: Strings): void {
+export function wireWall(root: HTMLElement, strings: Strings, buildMenu: (note: HTMLElement) => void): void {
   const wall = root.querySelector<HTMLElement>('.session-wall');
   const grid = root.querySelector<HTMLElement>('.session-grid');
   if (!wall || !grid) return;
@@ -110,17 +113,19 @@ export function wireWall(root: HTMLElement, strings: Strings): void {
   });
   wireCellKeys(grid, openAdd);
 
-  // ---- A note's menu: Enter opens it, Escape closes it, one open at a time ----
+  // ---- A note's menu: its button or Enter on the note opens it, Escape closes it, one open at a time ----
+  root.addEventListener('click', (e) => {
+    const button = (e.target as Element).closest('.session-note-menu-button');
+    const note = button?.closest<HTMLElement>('.session-note');
+    if (!note) return;
+    if (menuIsOpen(note)) closeMenu(root, note);
+    else openMenu(root, note, buildMenu);
+  });
   root.addEventListener('keydown', (e) => {
     const target = e.target as HTMLElement;
     if (e.key === 'Enter' && target.classList.contains('session-note') && !target.classList.contains('is-grabbed')) {
-      const menu = target.querySelector<HTMLDetailsElement>('.session-note-menu');
-      if (!menu) return;
       e.preventDefault();
-      menu.open = true;
-      menu
-        .querySelector<HTMLElement>('.session-note-panel button:not(:disabled), .session-note-panel textarea')
-        ?.focus();
+      openMenu(root, target, buildMenu, true);
       return;
     }
     if (e.key === 'Escape') {
@@ -132,49 +137,27 @@ export function wireWall(root: HTMLElement, strings: Strings): void {
         add.closest<HTMLElement>('.session-cell')?.focus();
         return;
       }
-      const menu = target.closest<HTMLDetailsElement>('.session-note-menu[open]');
-      if (!menu) return;
+      const note = target.closest<HTMLElement>('.session-note');
+      if (!note || !menuIsOpen(note)) return;
       e.preventDefault();
-      menu.open = false;
-      menu.querySelector<HTMLElement>('summary')?.focus();
+      closeMenu(root, note, true);
     }
   });
-  root.addEventListener(
-    'toggle',
-    (e) => {
-      const opened = e.target as HTMLDetailsElement;
-      if (!opened.classList?.contains('session-note-menu')) return;
-      if (opened.open)
-        for (const other of root.querySelectorAll<HTMLDetailsElement>('.session-note-menu[open]'))
-          if (other !== opened) other.open = false;
-      markOpenMenus(root);
-    },
-    true,
-  );
 
-  // A click or tap outside an open note menu closes it, as a menu does.
+  // A click or tap outside an open note menu (its panel and its button) closes it, as a menu does.
   document.addEventListener('pointerdown', (e) => {
-    for (const menu of root.querySelectorAll<HTMLDetailsElement>('.session-note-menu[open]'))
-      if (!menu.contains(e.target as Node)) menu.open = false;
+    const target = e.target as Element;
+    for (const note of openMenuNotes(root))
+      if (
+        !note.querySelector('.session-note-panel')?.contains(target) &&
+        !target.closest?.('.session-note-menu-button')
+      )
+        closeMenu(root, note);
   });
 
   // ---- The facilitator's toolbar starts closed on a phone ----
   const toolbar = root.querySelector<HTMLDetailsElement>('#session-toolbar');
   if (toolbar && phone.matches) toolbar.open = false;
-}
-
-/**
- * Marks the cell and lane holding an open note menu (`is-menu-open`): they are drawn whole, since
- * the containment that lets the browser skip the rest of the wall would clip the menu (session.css).
- * A class set here rather than a `:has()` rule: that rule made every note added re-check the page.
- */
-export function markOpenMenus(root: ParentNode): void {
-  const open = new Set<Element>();
-  for (const menu of root.querySelectorAll('.session-note-menu[open]'))
-    for (const holder of [menu.closest('.session-cell'), menu.closest('.session-lane')]) if (holder) open.add(holder);
-  for (const holder of root.querySelectorAll('.is-menu-open'))
-    if (!open.has(holder)) holder.classList.remove('is-menu-open');
-  for (const holder of open) holder.classList.add('is-menu-open');
 }
 
 /**

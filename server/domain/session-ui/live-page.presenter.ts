@@ -14,28 +14,22 @@ export const NOTE_PLACEHOLDER = '__NOTE__';
 
 type Option = { value: string; label: string; selected: boolean };
 
-/** What the note partial (views/partials/session-note.hbs) draws. */
+/**
+ * What the note partial (views/partials/session-note.hbs) draws: the text, the colour and the
+ * badges. Its menu panel (author, votes, change forms) is the client's, built on first open
+ * (decision 0034).
+ */
 export type NoteModel = {
   id: string;
   text: string;
   colour: string;
   colourLabel: string;
-  author: string;
-  clusterLabel: string;
   /** The group's name as a badge on the note ('' without a group). */
   clusterBadge: string;
   /** Votes as a badge: the total where the viewer sees totals, else their own ('' for none). */
   votesBadge: string;
   /** Either badge is shown (else the badge row is hidden and takes no room). */
   hasBadges: boolean;
-  mine: number;
-  total: number;
-  /** Totals are shown to facilitators, and to everyone once revealed. */
-  showTotal: boolean;
-  /** The viewer may change the note at all (own note, the template allows, or facilitator). */
-  mayChange: boolean;
-  /** ...but a lock or the closed session stops it now. */
-  frozen: boolean;
 };
 
 const options = (items: { key: string; label: string }[], selected: string | null): Option[] =>
@@ -103,23 +97,14 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
   const noteModel = (note: NoteView): NoteModel => {
     const clusterBadge = (note.clusterId && clusterLabels.get(note.clusterId)) || '';
     const votesText = votesBadge(note.id);
-    const mayChange = me.facilitator || template.editOthers || note.author.handle === me.handle;
-    const phaseOfNoteLocked = note.phase !== null && session.lockedPhases.includes(note.phase);
     return {
       id: note.id,
       text: note.text,
       colour: note.colour,
       colourLabel: t(`session_ui.colours.${note.colour}`),
-      author: note.author.name ?? t('session_ui.client.anonymous'),
-      clusterLabel: clusterBadge || t('session_ui.note.no_cluster'),
       clusterBadge,
       votesBadge: votesText,
       hasBadges: Boolean(clusterBadge || votesText),
-      mine: votes.mine[note.id] ?? 0,
-      total: votes.totals?.[note.id] ?? 0,
-      showTotal: votes.totals !== null,
-      mayChange,
-      frozen: session.closed || (!me.facilitator && (session.locked || phaseOfNoteLocked)),
     };
   };
 
@@ -191,17 +176,12 @@ export function presentLivePage(props: { state: SessionState; lt: string; langua
     voteBlocked: session.closed || votesLeft === 0,
     participants: state.participants.map((p) => ({ ...p, you: p.key === me.presenceKey })),
     colours: colourOptions(NOTE_COLOURS[0]),
-    // The new-note template and the one shared copy of the change forms (filled in by the client).
+    // The new-note template and the one shared copy of the menu panel with its change forms
+    // (filled in by the client).
     noteTemplate: {
       ...noteModel(placeholder),
-      mayChange: true,
-      frozen: false,
-      author: '',
       colourLabel: '',
-      clusterLabel: '',
-      clusterBadge: '',
-      votesBadge: '',
-      hasBadges: false,
+      frozen: false,
       lanes: options(template.lanes, null),
       columns: options(template.columns, null),
       colours: colourOptions(null),
