@@ -68,12 +68,10 @@ async function main() {
       { name: 'error', url: `${silta}/board/practices/999999?lt=${trainee}`, lang },
       { name: 'admin-login', url: `${silta}/admin/login?lang=${lang}`, lang },
     );
-    if (lang === 'fi')
-      pages.push({
-        name: 'session-live',
-        url: `${silta}/sessions/${await startSession(t, facilitator)}?lt=${facilitator}`,
-        lang,
-      });
+    if (lang === 'fi') {
+      const live = `${silta}/sessions/${await startSession(t, facilitator)}?lt=${facilitator}`;
+      pages.push({ name: 'session-live', url: live, lang }, { name: 'session-present', url: `${live}&present`, lang });
+    }
   }
 
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
