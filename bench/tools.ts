@@ -107,7 +107,7 @@ export async function startSilta(options: StartOptions): Promise<StartedSilta> {
     ? {
         script: path.resolve(options.script),
         tsx: false,
-        label: `node ${path.resolve(options.script)}`,
+        label: ['node', ...productionNodeFlags(), path.resolve(options.script)].join(' '),
         nodeFlags: productionNodeFlags(),
       }
     : siltaCommand(options.command);

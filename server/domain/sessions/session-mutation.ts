@@ -96,6 +96,18 @@ type MutationProps<K extends SessionEventType> = {
   type: K;
 };
 
+/** The event a mutation logs: its payload (what is broadcast) and the statement that appends it to the log. */
+function loggedEvent<K extends SessionEventType>(
+  props: MutationProps<K>,
+  body: EventBody<K>,
+  seq: number,
+): { data: StoredEvent<K>['data']; insert: Statement } {
+  const { actor, sessionId, clientId, type } = props;
+  const data = { ...body, sessionId, seq, clientId } as StoredEvent<K>['data'];
+  const insert = eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId });
+  return { data, insert };
+}
+
 /**
  * Runs one session mutation (decision 0007) in ONE transaction: takes the session's next seq
  * (which locks its row and so serialises a session's mutations), refuses a closed session, lets
@@ -111,7 +123,7 @@ type MutationProps<K extends SessionEventType> = {
 export async function runMutation<K extends SessionEventType>(
   props: MutationProps<K> & { apply: (ctx: MutationContext) => Promise<EventBody<K>> },
 ): Promise<MutationResult<K>> {
-  const { sequelize, actor, sessionId, clientId, type } = props;
+  const { sequelize, actor, sessionId, type } = props;
   const postgres = sequelize.getDialect() === 'postgres';
   let read: SessionWithActor | undefined;
   const run = () =>
@@ -133,12 +145,8 @@ export async function runMutation<K extends SessionEventType>(
       });
       if (session.changed()) await session.save({ transaction });
       const { seq } = session;
-      const data = { ...body, sessionId, seq, clientId } as StoredEvent<K>['data'];
-      await runStatement(
-        sequelize,
-        eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }),
-        transaction,
-      );
+      const { data, insert } = loggedEvent(props, body, seq);
+      await runStatement(sequelize, insert, transaction);
       read = taken;
       return { seq, event: { type, data }, session };
     });
@@ -254,10 +262,10 @@ async function writeGuarded<K extends SessionEventType>(
   client: PostgresClient,
   planned: SnapshotPlan<K>,
 ): Promise<MutationResult<K> | null> {
-  const { sequelize, actor, sessionId, clientId, type } = props;
+  const { sequelize, actor, sessionId, type } = props;
   const { session, plan } = planned;
   const { seq } = session;
-  const data = { ...plan.body, sessionId, seq, clientId } as StoredEvent<K>['data'];
+  const { data, insert } = loggedEvent(props, plan.body, seq);
   const take = guardedSeqTake({
     sessionId,
     contextId: actor.contextId,
@@ -267,19 +275,15 @@ async function writeGuarded<K extends SessionEventType>(
     actor: planned.actorName,
     now: planned.now,
   });
-  const writes = [
-    ...plan.writes,
-    eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }),
-  ].map((write, i) => `, write${i} AS (${inlined(sequelize, insertFrom(write, 'taken'))})`);
+  const writes = [...plan.writes, insert].map(
+    (write, i) => `, write${i} AS (${inlined(sequelize, insertFrom(write, 'taken'))})`,
+  );
   // One statement: every write is an INSERT … SELECT from the guarded take, so none runs when it failed.
   const statement = `WITH taken AS (${inlined(sequelize, take)})${writes.join('')} SELECT seq FROM taken`;
-  let results;
-  try {
-    results = await client.query(`BEGIN;\n${SESSION_COMMIT};\n${statement};\nCOMMIT`);
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  const results = await rolledBackOnError(
+    () => client.query('ROLLBACK'),
+    () => client.query(`BEGIN;\n${SESSION_COMMIT};\n${statement};\nCOMMIT`),
+  );
   // BEGIN, SET, the statement, COMMIT.
   if (!Array.isArray(results) || results[2].rows.length !== 1) return null;
   rememberSession(session, actor.userId, planned.actorName);
@@ -290,32 +294,50 @@ async function pipelinedPostgres<K extends SessionEventType>(
   props: PlannedProps<K>,
   client: PostgresClient,
 ): Promise<MutationResult<K>> {
-  const { sequelize, actor, sessionId, clientId, type } = props;
-  const take = inlined(sequelize, nextSeqTake({ sessionId, contextId: actor.contextId, actorId: actor.userId }));
+  const { sequelize, actor, type } = props;
+  const take = inlined(
+    sequelize,
+    nextSeqTake({ sessionId: props.sessionId, contextId: actor.contextId, actorId: actor.userId }),
+  );
+  return rolledBackOnError(
+    () => client.query('ROLLBACK'),
+    async () => {
+      // One message: if BEGIN failed, the rest did not run either.
+      const [row] = lastRows(await client.query(`BEGIN;\n${SESSION_COMMIT};\n${take}`));
+      const { session, actorRow, body, writes } = planFromRow(props, row);
+      // The UPDATE above took the number and holds the row's lock until COMMIT.
+      const { seq } = session;
+      const { data, insert } = loggedEvent(props, body, seq);
+      await client.query(
+        `${[...writes, insert].map((statement) => inlined(sequelize, statement)).join(';\n')};\nCOMMIT`,
+      );
+      rememberSession(session, actor.userId, actorRow);
+      return { seq, event: { type, data }, session };
+    },
+  );
+}
+
+/**
+ * Runs `work`, which began a transaction; when it fails, the transaction is rolled back and the
+ * error rethrown. A failed statement aborts the transaction and skips the rest of its message,
+ * COMMIT included; ROLLBACK ends it (and only warns when none is open).
+ */
+async function rolledBackOnError<T>(rollback: () => Promise<unknown>, work: () => Promise<T>): Promise<T> {
   try {
-    // One message: if BEGIN failed, the rest did not run either.
-    const rows = lastRows(await client.query(`BEGIN;\n${SESSION_COMMIT};\n${take}`));
-    const [row] = rows;
-    if (!row) throw new SiltaError('session_not_found', 'not_found', String(sessionId));
-    const { session, actor: actorRow } = sessionWithActor(row);
-    if (session.closedAt) throw new SiltaError('session_closed', 'conflict');
-    const { body, writes } = props.plan({ session, template: templateOf(session), actorName: displayName(actorRow) });
-    // The UPDATE above took the number and holds the row's lock until COMMIT.
-    const { seq } = session;
-    const data = { ...body, sessionId, seq, clientId } as StoredEvent<K>['data'];
-    const batch = [
-      ...writes,
-      eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }),
-    ];
-    await client.query(`${batch.map((statement) => inlined(sequelize, statement)).join(';\n')};\nCOMMIT`);
-    rememberSession(session, actor.userId, actorRow);
-    return { seq, event: { type, data }, session };
+    return await work();
   } catch (error) {
-    // A failed statement aborts the transaction and skips the rest of its message, COMMIT
-    // included; ROLLBACK ends it (and only warns when none is open).
-    await client.query('ROLLBACK').catch(() => undefined);
+    await rollback().catch(() => undefined);
     throw error;
   }
+}
+
+/** The session row read at the start of a planned mutation, its rules checked, and the plan made from it. */
+function planFromRow<K extends SessionEventType>(props: PlannedProps<K>, row: Record<string, unknown> | undefined) {
+  if (!row) throw new SiltaError('session_not_found', 'not_found', String(props.sessionId));
+  const { session, actor: actorRow } = sessionWithActor(row);
+  if (session.closedAt) throw new SiltaError('session_closed', 'conflict');
+  const plan = props.plan({ session, template: templateOf(session), actorName: displayName(actorRow) });
+  return { session, actorRow, ...plan };
 }
 
 const exec = (writer: SqliteWriter, sql: string) =>
@@ -325,7 +347,7 @@ async function pipelined<K extends SessionEventType>(
   props: PlannedProps<K>,
   writer: SqliteWriter,
 ): Promise<MutationResult<K>> {
-  const { sequelize, actor, sessionId, clientId, type } = props;
+  const { sequelize, actor, sessionId, type } = props;
   const read = inlined(sequelize, sessionRowRead({ sessionId, contextId: actor.contextId, actorId: actor.userId }));
   let begin!: Promise<void>;
   let rows!: Promise<Record<string, unknown>[]>;
@@ -338,27 +360,19 @@ async function pipelined<K extends SessionEventType>(
   // Without BEGIN, the read ran on its own and nothing is to be undone.
   rows.catch(() => undefined);
   await begin;
-  try {
-    const [row] = await rows;
-    if (!row) throw new SiltaError('session_not_found', 'not_found', String(sessionId));
-    const { session, actor: actorRow } = sessionWithActor(row);
-    if (session.closedAt) throw new SiltaError('session_closed', 'conflict');
-    const { body, writes } = props.plan({ session, template: templateOf(session), actorName: displayName(actorRow) });
-    // Under the write lock taken at BEGIN, the next number is this one.
-    const seq = session.seq + 1;
-    const data = { ...body, sessionId, seq, clientId } as StoredEvent<K>['data'];
-    const batch = [
-      ...writes,
-      seqBump(sessionId),
-      eventInsert({ sessionId, seq, type, payload: JSON.stringify(data), clientId, actorId: actor.userId }),
-    ];
-    await exec(writer, `${batch.map((statement) => inlined(sequelize, statement)).join(';\n')};\nCOMMIT`);
-    session.set({ seq }, { raw: true });
-    return { seq, event: { type, data }, session };
-  } catch (error) {
-    await exec(writer, 'ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  return rolledBackOnError(
+    () => exec(writer, 'ROLLBACK'),
+    async () => {
+      const { session, body, writes } = planFromRow(props, (await rows)[0]);
+      // Under the write lock taken at BEGIN, the next number is this one.
+      const seq = session.seq + 1;
+      const { data, insert } = loggedEvent(props, body, seq);
+      const batch = [...writes, seqBump(sessionId), insert];
+      await exec(writer, `${batch.map((statement) => inlined(sequelize, statement)).join(';\n')};\nCOMMIT`);
+      session.set({ seq }, { raw: true });
+      return { seq, event: { type, data }, session };
+    },
+  );
 }
 
 /** The events after `sinceSeq`, in order, when there are at most `max` of them; null otherwise. */
