@@ -706,6 +706,25 @@ describe('Browser: a live session between a facilitator and a participant', func
       );
       await expectAccessible(developer, 'the participant page with a refused group name');
 
+      // What the browser finds wrong before sending (an empty name, minutes out of range) is said
+      // beside the field in the page's language, with the field marked, instead of the browser's bubble.
+      await developer.fill('#cluster-new', '');
+      await create.locator('button[type="submit"]').click();
+      await create.locator('.session-error', { hasText: /^Fill in “Name of a new cluster”\.$/ }).waitFor();
+      assert.equal(await developer.locator('#cluster-new').getAttribute('aria-invalid'), 'true');
+      assert.equal(await developer.evaluate(() => document.activeElement?.id), 'cluster-new');
+      const minutes = teacher.locator('#facilitate-minutes');
+      await minutes.fill('0');
+      await teacher.locator('#facilitate-timer-start').click();
+      const timerForm = teacher.locator('form[data-command="timer:start"]');
+      await timerForm
+        .locator('.session-error', { hasText: /^Kentän ”Ajastin minuutteina” on oltava luku väliltä 1–240\.$/ })
+        .waitFor();
+      assert.equal(await minutes.getAttribute('aria-invalid'), 'true');
+      await expectAccessible(teacher, 'the facilitator page with a refused number of minutes');
+      await minutes.fill('5');
+      await developer.fill('#cluster-new', '');
+
       const dragged = noteWith(developer, note);
       const from = await settledBox(dragged.locator('.session-note-text'));
       await developer.mouse.move(from.x + 10, from.y + 5);

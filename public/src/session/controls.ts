@@ -2,7 +2,7 @@ import type { NoteColour, NoteView, SessionState } from '../../../server/sockets
 import { CommandError, type MutationEvent, type MutationInput, type SessionConnection } from './connection';
 import type { DropTarget } from './grab';
 import { errorSlotFor, type SessionView } from './render';
-import { showError } from './error-message';
+import { invalidMessage, showError } from './error-message';
 import { format, type Strings } from './strings';
 
 export type ControlDeps = {
@@ -114,6 +114,25 @@ export function wireControls(deps: ControlDeps): { drop(note: HTMLElement, targe
     return run(control, event, input, clientId).finally(() => deps.notePending(noteId, -1));
   }
 
+  // A field the browser finds wrong (empty, out of range) stops the form as before, but its reason
+  // is written beside it in the page's language instead of the browser's own bubble (GOV.UK error
+  // message); the first wrong field of the form gets the message and the focus.
+  let refusing: HTMLFormElement | null = null;
+  root.addEventListener(
+    'invalid',
+    (e) => {
+      const field = e.target as HTMLInputElement;
+      const slot = errorSlotFor(field);
+      if (!slot) return;
+      e.preventDefault();
+      if (refusing === field.form) return;
+      refusing = field.form;
+      setTimeout(() => (refusing = null));
+      showError(slot, invalidMessage(field, deps.strings), field);
+      field.focus();
+    },
+    true,
+  );
   root.addEventListener('submit', (e) => {
     const form = e.target as HTMLFormElement;
     const command = form.dataset.command;
