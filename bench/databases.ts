@@ -4,8 +4,9 @@
  * connects to that server (the URL's database is only used to connect), creates a fresh database
  * per tool, named `<BENCH_PG_PREFIX, default silta_bench>_<pid>_<tool>`, and drops it at the end.
  * The database the operator named is never written to. With BENCH_KEEP_DATABASE=1 the databases
- * are kept (and named on stderr), to study a seeded board by hand (EXPLAIN ANALYZE); drop them after.
+ * (and SQLite files) are kept (and named on stderr), to study a seeded board by hand (EXPLAIN ANALYZE); drop them after.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 
@@ -26,9 +27,14 @@ const created = new Set<BenchDatabase>();
 
 /** A fresh database for `tool`: a new PostgreSQL database on `server`, or a SQLite file in `tmp`. */
 export async function benchDatabase(tool: string, tmp: string, server: string | undefined): Promise<BenchDatabase> {
+  const keep = process.env.BENCH_KEEP_DATABASE === '1';
   if (!server) {
-    const file = path.join(tmp, `${tool}.sqlite`);
-    return { url: `sqlite:${file}`, label: 'SQLite (a fresh file)', dialect: 'sqlite', drop: async () => undefined };
+    // A kept file goes beside the run's folder, which is removed at exit.
+    const file = keep
+      ? path.join(os.tmpdir(), `silta-bench-${process.pid}-${tool.replace(/\W+/g, '_')}.sqlite`)
+      : path.join(tmp, `${tool}.sqlite`);
+    const drop = async () => void (keep && console.error(`kept ${file} (BENCH_KEEP_DATABASE=1): delete it when done`));
+    return { url: `sqlite:${file}`, label: 'SQLite (a fresh file)', dialect: 'sqlite', drop };
   }
   const name =
     `${process.env.BENCH_PG_PREFIX ?? 'silta_bench'}_${process.pid}_${tool.replace(/\W+/g, '_')}`.toLowerCase();
@@ -54,7 +60,7 @@ export async function benchDatabase(tool: string, tmp: string, server: string | 
     dialect: 'postgres',
     async drop() {
       created.delete(database);
-      if (process.env.BENCH_KEEP_DATABASE === '1') {
+      if (keep) {
         console.error(`kept ${name} (BENCH_KEEP_DATABASE=1): drop it when done`);
         return;
       }

@@ -83,6 +83,17 @@ type SqliteConnectionManager = {
   destroyConnection(connection: SqliteConnection): Promise<unknown>;
 };
 
+/** How much of a SQLite file each connection maps into memory (file-backed: the OS reclaims it under pressure). */
+export const SQLITE_MMAP_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Connections that plain queries (outside transactions) share, each taking the next statement
+ * when it has the fewest in flight. SQLite runs one statement at a time per connection, so with
+ * one, a search's few milliseconds in the engine held up every other request's statements while
+ * the second core idled (decision 0040). Readers see every committed write (WAL).
+ */
+export const SQLITE_READERS = 2;
+
 /** The key of the one connection every transaction of this process uses. */
 export const WRITER = 'silta-writer';
 
@@ -91,7 +102,7 @@ export const WRITER = 'silta-writer';
  * `inTransaction()` runs one transaction at a time per process, they all share one writer
  * connection instead, kept open: opening a connection costs more than a short transaction. Every
  * connection gets the main one's settings (wait for a writer of another process instead of
- * failing at once, NORMAL sync in WAL mode). Plain queries keep their own connection.
+ * failing at once, NORMAL sync in WAL mode). Plain queries share SQLITE_READERS connections of their own.
  */
 function tuneSqliteConnections(sequelize: Sequelize): void {
   const manager = (sequelize as unknown as { connectionManager: SqliteConnectionManager }).connectionManager;
@@ -105,6 +116,11 @@ function tuneSqliteConnections(sequelize: Sequelize): void {
     if (!connection.tuned) {
       connection.configure('busyTimeout', 5000);
       connection.run('PRAGMA synchronous = NORMAL');
+      // SQLite's own page cache is 2 MB per connection: a board of 10,000 practices (40 MB) was
+      // read again through a system call per page on every search. Mapped, the file's pages are
+      // read in place from the operating system's cache, shared by every connection and process
+      // (decision 0040).
+      connection.run(`PRAGMA mmap_size = ${SQLITE_MMAP_BYTES}`);
       connection.tuned = true;
     }
     return connection;
@@ -113,8 +129,25 @@ function tuneSqliteConnections(sequelize: Sequelize): void {
     writer = undefined;
     writerConnection = undefined;
   };
+  // Plain queries take the reader with the fewest statements in flight.
+  const readers = Array.from({ length: SQLITE_READERS }, (_, i) => ({
+    uuid: i ? `silta-reader-${i + 1}` : 'default',
+    inFlight: 0,
+    connection: undefined as SqliteConnection | undefined,
+  }));
+  const readerOf = (connection: SqliteConnection) => readers.find((r) => r.connection === connection);
   manager.getConnection = (options) => {
-    if (!options?.uuid || options.uuid === 'default') return tuned(options);
+    if (!options?.uuid || options.uuid === 'default') {
+      const reader = readers.reduce((least, r) => (r.inFlight < least.inFlight ? r : least));
+      reader.inFlight++;
+      return tuned({ ...options, uuid: reader.uuid }).then(
+        (connection) => (reader.connection = connection),
+        (error: unknown) => {
+          reader.inFlight--;
+          throw error;
+        },
+      );
+    }
     writer ??= tuned({ uuid: WRITER }).then(
       (connection) => (writerConnection = connection),
       (error: unknown) => {
@@ -131,8 +164,11 @@ function tuneSqliteConnections(sequelize: Sequelize): void {
     return release(connection, true);
   };
   // The writer stays open after a transaction ends.
-  manager.releaseConnection = (connection, force) =>
-    connection !== writerConnection ? release(connection, force) : force ? closeWriter(connection) : undefined;
+  manager.releaseConnection = (connection, force) => {
+    const reader = readerOf(connection);
+    if (reader) reader.inFlight = Math.max(0, reader.inFlight - 1);
+    return connection !== writerConnection ? release(connection, force) : force ? closeWriter(connection) : undefined;
+  };
   manager.destroyConnection = async (connection) =>
     connection !== writerConnection ? destroy(connection) : closeWriter(connection);
 }

@@ -50,6 +50,7 @@ describe('board listing pages and counts over HTTP', () => {
           title: `Sivutettu käytäntö ${i}`,
           themes: i % 3 === 0 ? ['youth'] : ['mental-health'],
           status: i % 2 ? 'idea' : 'pilot',
+          region: i % 5 === 0 ? 'kainuu' : 'pohjois-karjala',
         }),
       );
     // Counts with ties, so that the id decides between equals.
@@ -85,6 +86,29 @@ describe('board listing pages and counts over HTTP', () => {
       assert.deepEqual(listing.counts, [ids.length, ids.length, ids.length, ids.length]);
     });
   }
+
+  // With one region, SQLite finds the region's practices first and looks each match up among them.
+  it('a search within one region finds the matches of that region only, ranked or newest first, counted', async () => {
+    const kainuu = (p: Practice) => p.regionCode === 'kainuu';
+    const ids = expected((a, b) => b.id - a.id, kainuu);
+    assert.equal(ids.length, 9);
+    const newest = await page(`q=${encodeURIComponent('sivutettu')}&sort=newest&region=kainuu`);
+    assert.deepEqual(newest.ids, ids);
+    assert.equal(newest.count, ids.length);
+    const ranked = await page(`q=${encodeURIComponent('sivutettu')}&region=kainuu`);
+    assert.deepEqual([...ranked.ids].sort(), [...ids].sort());
+    assert.equal(ranked.count, ids.length);
+    const pilots = await page(`q=${encodeURIComponent('sivutettu')}&region=kainuu&status=pilot`);
+    assert.deepEqual(
+      [...pilots.ids].sort(),
+      expected(
+        (a, b) => b.id - a.id,
+        (p) => kainuu(p) && p.status === 'pilot',
+      ).sort(),
+    );
+    const none = await page(`q=${encodeURIComponent('sivutettu -käytäntö')}&region=kainuu`);
+    assert.deepEqual(none, { ids: [], count: 0, next: false });
+  });
 
   it('a search sorted newest first pages its matches by id, counted on every page', async () => {
     const listing = await allPages(`q=${encodeURIComponent('sivutettu')}&sort=newest`);

@@ -147,7 +147,7 @@ export async function searchPractices(props: {
   const offset = (query.page - 1) * PAGE_SIZE;
   const sort = listingSort(query);
   const find = (filters: WhereOptions<Practice>, limit = PAGE_SIZE) =>
-    findPracticePage({ filters, query: search, sort, limit, offset });
+    findPracticePage({ filters, query: search, sort, limit, offset, selective: Boolean(query.region) });
   // A query with nothing to find (only punctuation, only excluded words) finds nothing.
   const { rows, count, more } =
     query.q && !search ? { rows: [], count: 0, more: false } : await find({ [Op.and]: and });

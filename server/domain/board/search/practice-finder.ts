@@ -45,12 +45,15 @@ export async function findPracticePage(props: {
   sort: Sort;
   limit: number;
   offset: number;
+  /** The filters keep a small part of the board (one region): see `matching` below. */
+  selective?: boolean;
 }): Promise<PracticePage> {
   const sequelize = Practice.sequelize!;
   const postgres = sequelize.getDialect() === 'postgres';
   const q = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
   const table = q('Practice');
-  const conditions = [whereSql(sequelize, props.filters)];
+  const filtered = whereSql(sequelize, props.filters);
+  const conditions = [filtered];
   const replacements: unknown[] = [];
   let from = `practices AS ${table}`;
   let score = '';
@@ -70,6 +73,15 @@ export async function findPracticePage(props: {
     }
   }
   const where = conditions.filter(Boolean).join(' AND ');
+  // What only needs the matches' ids (counting, ranking) reads them from here. With selective
+  // filters on SQLite, the filtered practices are found first (through an index) and each
+  // full-text match is only looked up among them, instead of reading every match's practice row
+  // to test the filters: 1.2 against 4 ms for a common word in one region (decision 0040).
+  const filteredFirst = Boolean(props.query && props.selective && !postgres);
+  const matching = filteredFirst
+    ? `practice_lemmas WHERE practice_lemmas MATCH ? AND +practice_lemmas.rowid IN (SELECT ${table}.id FROM practices AS ${table} WHERE ${filtered})`
+    : `${from} WHERE ${where}`;
+  const matchId = filteredFirst ? 'practice_lemmas.rowid' : `${table}.id`;
   // A card's adopters come with its row: a statement of its own cost a round trip per page.
   const adopters = `(SELECT ${postgres ? 'string_agg' : 'group_concat'}(a.region_code, ',' ORDER BY a.id) FROM practice_adoptions AS a WHERE a.practice_id = ${table}.id) AS ${q('adopterCodes')}`;
   const columns = `${cardColumns(table)}, ${adopters}`;
@@ -82,7 +94,7 @@ export async function findPracticePage(props: {
   const counted = () =>
     sequelize
       .query<{ n: number | string }>(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${COUNT_CAP + 1}) AS capped`,
+        `SELECT count(*) AS n FROM (SELECT 1 FROM ${matching} LIMIT ${COUNT_CAP + 1}) AS capped`,
         { replacements, type: QueryTypes.SELECT },
       )
       .then((found) => Number(found[0]?.n ?? 0));
@@ -96,7 +108,7 @@ export async function findPracticePage(props: {
     // the board; ids and scores are sorted, and only the page's 20 rows are read whole. The same
     // pass over the matches counts them (one more than ranked tells "more than COUNT_CAP"): a
     // second statement would run the full-text query and the filters again.
-    const matches = `SELECT ${table}.id AS id, ${score} AS score FROM ${from} WHERE ${where} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP + 1}`;
+    const matches = `SELECT ${matchId} AS id, ${score} AS score FROM ${matching} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP + 1}`;
     const ranked = `SELECT matches.id, matches.score, count(*) OVER () AS n, row_number() OVER (ORDER BY matches.id DESC) AS nth FROM (${matches}) AS matches`;
     const top = `SELECT ranked.id, ranked.score, ranked.n FROM (${ranked}) AS ranked WHERE ranked.nth <= ${COUNT_CAP} ORDER BY ranked.score DESC, ranked.id DESC LIMIT ? OFFSET ?`;
     const found = await sequelize.query<Record<string, unknown>>(
