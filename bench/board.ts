@@ -112,6 +112,8 @@ type Figures = {
   latencies: number[];
   matches: number[];
   serverCpuMs?: number;
+  /** Of it, the main thread's (JavaScript); on SQLite the rest is mostly the engine's statements on libuv's threads. */
+  mainThreadCpuMs?: number;
 };
 
 /** A developer's launch into a board link of the course (region from the launch); returns its `lt`. */
@@ -170,6 +172,7 @@ async function runScenario(
   };
   const deadline = Date.now() + maxSeconds * 1000;
   const cpuBefore = cpuMs(pid);
+  const mainBefore = cpuMs(pid, true);
   const started = performance.now();
   let next = 0;
   await Promise.all(
@@ -196,7 +199,9 @@ async function runScenario(
   );
   figures.wallMs = performance.now() - started;
   const cpuAfter = cpuMs(pid);
+  const mainAfter = cpuMs(pid, true);
   if (cpuBefore !== undefined && cpuAfter !== undefined) figures.serverCpuMs = cpuAfter - cpuBefore;
+  if (mainBefore !== undefined && mainAfter !== undefined) figures.mainThreadCpuMs = mainAfter - mainBefore;
   return figures;
 }
 
@@ -210,6 +215,10 @@ const merged = (a: Figures, b: Figures): Figures => ({
   latencies: [...a.latencies, ...b.latencies],
   matches: [...a.matches, ...b.matches],
   serverCpuMs: a.serverCpuMs === undefined || b.serverCpuMs === undefined ? undefined : a.serverCpuMs + b.serverCpuMs,
+  mainThreadCpuMs:
+    a.mainThreadCpuMs === undefined || b.mainThreadCpuMs === undefined
+      ? undefined
+      : a.mainThreadCpuMs + b.mainThreadCpuMs,
 });
 
 /** With --against: each scenario's requests in this many turns per Silta, alternating which goes first. */
@@ -219,7 +228,18 @@ const ms = (v: number) => (Number.isNaN(v) ? '-' : v.toFixed(1));
 
 function report(results: Figures[]): string {
   const rows = [
-    ['scenario', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'matches (median)', 'server CPU ms/req'],
+    [
+      'scenario',
+      'requests',
+      'errors',
+      'req/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'matches (median)',
+      'server CPU ms/req',
+      'main thread',
+    ],
   ];
   for (const r of results) {
     const ok = r.latencies.length;
@@ -233,6 +253,7 @@ function report(results: Figures[]): string {
       ms(percentile(r.latencies, 99)),
       String(percentile(r.matches, 50)),
       r.serverCpuMs === undefined ? '-' : ms(r.serverCpuMs / Math.max(1, r.requests)),
+      r.mainThreadCpuMs === undefined ? '-' : ms(r.mainThreadCpuMs / Math.max(1, r.requests)),
     ]);
   }
   return table(rows);

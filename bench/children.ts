@@ -185,11 +185,14 @@ export async function compileForNode(file: string, dir: string): Promise<string>
 
 /**
  * CPU time (user + system, ms) a process has used so far, from /proc; undefined where there is
- * no /proc. On a shared machine this is steadier than wall-clock figures.
+ * no /proc. On a shared machine this is steadier than wall-clock figures. With `mainThread`, only
+ * its main thread's (where node runs JavaScript; SQLite's statements and crypto run on libuv's
+ * threads, the garbage collector partly on its own).
  */
-export function cpuMs(pid: number | undefined): number | undefined {
+export function cpuMs(pid: number | undefined, mainThread = false): number | undefined {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const stat = mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
+    const fields = fs.readFileSync(stat, 'utf8').split(') ')[1].split(' ');
     // utime and stime are fields 14 and 15 of stat, in clock ticks (USER_HZ, 100 on Linux).
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {

@@ -78,7 +78,7 @@ export async function openDatabase(databaseUrl: string): Promise<Sequelize> {
 
 type SqliteConnection = { configure(option: 'busyTimeout', ms: number): void; run(sql: string): void; tuned?: boolean };
 type SqliteConnectionManager = {
-  getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
+  getConnection(options?: { uuid?: string; type?: string }): Promise<SqliteConnection>;
   releaseConnection(connection: SqliteConnection, force?: boolean): unknown;
   destroyConnection(connection: SqliteConnection): Promise<unknown>;
 };
@@ -129,7 +129,9 @@ function tuneSqliteConnections(sequelize: Sequelize): void {
     writer = undefined;
     writerConnection = undefined;
   };
-  // Plain queries take the reader with the fewest statements in flight.
+  // A SELECT takes the reader with the fewest statements in flight; any other plain statement the
+  // first, so that writes outside transactions still queue on one connection instead of waiting
+  // for each other's locks.
   const readers = Array.from({ length: SQLITE_READERS }, (_, i) => ({
     uuid: i ? `silta-reader-${i + 1}` : 'default',
     inFlight: 0,
@@ -138,7 +140,10 @@ function tuneSqliteConnections(sequelize: Sequelize): void {
   const readerOf = (connection: SqliteConnection) => readers.find((r) => r.connection === connection);
   manager.getConnection = (options) => {
     if (!options?.uuid || options.uuid === 'default') {
-      const reader = readers.reduce((least, r) => (r.inFlight < least.inFlight ? r : least));
+      const reader =
+        options?.type === 'SELECT'
+          ? readers.reduce((least, r) => (r.inFlight < least.inFlight ? r : least))
+          : readers[0];
       reader.inFlight++;
       return tuned({ ...options, uuid: reader.uuid }).then(
         (connection) => (reader.connection = connection),
