@@ -69,6 +69,14 @@ describe('embedding in Moodle and HTTP basics', () => {
     }
   });
 
+  it('sends pages without an ETag (their nonce changes every time) and static files with one', async () => {
+    for (const [name, response] of Object.entries(await pages()))
+      assert.equal(response.headers.etag, undefined, `${name}: no ETag`);
+    const script = await t.request().get('/public/js/board-live.js').expect(200);
+    assert.ok(script.headers.etag, 'a static file keeps its ETag');
+    await t.request().get('/public/js/board-live.js').set('If-None-Match', script.headers.etag).expect(304);
+  });
+
   it('lets forms post to Silta and to the registered platforms only', async () => {
     const { picker } = await pages();
     const actions = directive(picker, 'form-action');
