@@ -60,7 +60,9 @@ export async function findPracticePage(props: {
   let newestMatch = postgres ? `${table}.id DESC` : 'practice_lemmas.rowid DESC';
   if (props.query) {
     if (postgres) {
-      const plan = await planPostgresSearch(sequelize, props.query, COUNT_CAP + 1);
+      // Relevance ranks the newest COUNT_CAP matches (and one more tells "more"); newest first reads a page.
+      const wanted = props.sort === 'relevance' ? COUNT_CAP + 1 : props.offset + props.limit;
+      const plan = await planPostgresSearch(sequelize, props.query, wanted);
       // `id + 0` is no index order: PostgreSQL reads the matches from the GIN index and sorts them.
       if (plan.bitmap) newestMatch = `${table}.id + 0 DESC`;
       const tsquery = `${sequelize.escape(toTsquery(plan.query))}::tsquery`;
