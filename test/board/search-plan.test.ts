@@ -91,7 +91,10 @@ describe('the PostgreSQL search plan (search_lexemes)', () => {
 
   it(`keeps a prefix that covers more than ${MAX_EXPANSION} lexemes, and finds every practice it covers`, async () => {
     // Made-up words the analysers keep as they are: one stem, a different ending each.
-    const words = Array.from({ length: MAX_EXPANSION + 2 }, (_, i) => `zorbaxq${String.fromCharCode(97 + (i % 26))}${i}`);
+    const words = Array.from(
+      { length: MAX_EXPANSION + 2 },
+      (_, i) => `zorbaxq${String.fromCharCode(97 + (i % 26))}${i}`,
+    );
     const ids = [
       await createPractice(t, lt, { title: 'Etuliitteen koe', whatWasDone: words.slice(0, 20).join(' ') }),
       await createPractice(t, lt, { title: 'Etuliitteen toinen koe', whatWasDone: words.slice(20).join(' ') }),
