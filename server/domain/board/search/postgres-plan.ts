@@ -3,22 +3,17 @@ import type { Item, SearchQuery, Term } from './query';
 
 /** A prefix covering more indexed lexemes than this stays a prefix: a long OR costs more than it saves. */
 export const MAX_EXPANSION = 32;
-/**
- * Reading every match from the GIN index and sorting them costs about as much per match as the
- * walk costs per row it tests (EXPLAIN ANALYZE, decision 0039): the walk tests about
- * wanted x board / matches rows, so the index wins below sqrt(wanted x board) matches, times this.
- */
-const BITMAP_FACTOR = 1;
 
 /**
  * How PostgreSQL reads a search: `query` with each prefix term turned into the exact lexemes of
  * the index it covers (the same practices match), and `bitmap` when the matches are few enough to
- * read them all from the GIN index and sort them, rather than walk the practices newest first and
- * test each until `wanted` match. `estimate` is the matches expected (at most the board).
+ * read them all from the GIN index and sort them, rather than leave the order to the primary key
+ * (PostgreSQL then walks the practices newest first, testing each, until `wanted` match).
+ * `estimate` is the matches expected: at most the board, and never fewer than match.
  */
 export type PostgresPlan = { query: SearchQuery; bitmap: boolean; estimate: number };
 
-/** Tests choose the plan to check that both find the same; null lets the estimate decide. */
+/** Tests choose the plan to check that both find the same ('walk': the order of the primary key); null lets the estimate decide. */
 let forcedPlan: 'bitmap' | 'walk' | null = null;
 /** For tests only: every search takes `plan` (null: the estimate decides again). */
 export function forcePlanForTests(plan: 'bitmap' | 'walk' | null): void {
@@ -102,7 +97,11 @@ export async function planPostgresSearch(
             }),
           ),
         };
-  const bitmap = forcedPlan ? forcedPlan === 'bitmap' : estimate <= BITMAP_FACTOR * Math.sqrt(wanted * board);
+  // The walk tests about wanted x board / matches rows, the index reads every match: even at
+  // sqrt(wanted x board). A match read from the index cost 2.5-3 times a walked row (EXPLAIN
+  // ANALYZE, decision 0039), about what the estimate overcounts (a practice with two of a word's
+  // lexemes counts twice), so the two are left to cancel.
+  const bitmap = forcedPlan ? forcedPlan === 'bitmap' : estimate * estimate <= wanted * board;
   return {
     query: { groups: query.groups.map((g) => g.map(expandItem)), excluded: query.excluded.map(expandItem) },
     bitmap,
