@@ -14,6 +14,7 @@ import * as gradePlatformHealth from './migrations/0017-grade-platform-health';
 import * as moduleVersions from './migrations/0018-module-versions';
 import * as listingIndexes from './migrations/0021-listing-indexes';
 import * as regionListingIndex from './migrations/0025-region-listing-index';
+import * as searchLexemes from './migrations/0039-search-lexemes';
 
 /** Migrations in order; listed here so they run the same from sources and from `dist/`. */
 const migrations = [
@@ -32,6 +33,7 @@ const migrations = [
   { name: '0018-module-versions', ...moduleVersions },
   { name: '0021-listing-indexes', ...listingIndexes },
   { name: '0025-region-listing-index', ...regionListingIndex },
+  { name: '0039-search-lexemes', ...searchLexemes },
 ];
 
 /** Where umzug records the applied migrations (its SequelizeStorage, column `name`). */

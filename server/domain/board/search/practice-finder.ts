@@ -2,6 +2,7 @@ import { QueryTypes, Utils, type Sequelize, type WhereOptions } from 'sequelize'
 import { Practice } from '../../../store/models';
 import type { Sort } from '../board.schema';
 import { cardColumns, toCard, type PracticeCard } from '../practice-card';
+import { planPostgresSearch } from './postgres-plan';
 import { parseQuery, toFts5, toTsquery, type SearchQuery } from './query';
 
 /** Counting stops past this many matches: the page says "more than 1,000" (a count of 30,000 costs the whole board). */
@@ -57,9 +58,17 @@ export async function findPracticePage(props: {
   const replacements: unknown[] = [];
   let from = `practices AS ${table}`;
   let score = '';
+  // Matches, newest first, by id (given in the order practices are created): FTS5 hands its
+  // matches out in rowid order, so SQLite stops at the page's end instead of sorting every match.
+  let newestMatch = postgres ? `${table}.id DESC` : 'practice_lemmas.rowid DESC';
   if (props.query) {
     if (postgres) {
-      const tsquery = `${sequelize.escape(toTsquery(props.query))}::tsquery`;
+      // Relevance ranks the newest COUNT_CAP matches (and one more tells "more"); newest first reads a page.
+      const wanted = props.sort === 'relevance' ? COUNT_CAP + 1 : props.offset + props.limit;
+      const plan = await planPostgresSearch(sequelize, props.query, wanted);
+      // `id + 0` is no index order: PostgreSQL reads the matches from the GIN index and sorts them.
+      if (plan.bitmap) newestMatch = `${table}.id + 0 DESC`;
+      const tsquery = `${sequelize.escape(toTsquery(plan.query))}::tsquery`;
       conditions.push(`${table}.search_lemmas @@ ${tsquery}`);
       score = `ts_rank(${PG_WEIGHTS}, ${table}.search_lemmas, ${tsquery})`;
     } else {
@@ -86,9 +95,6 @@ export async function findPracticePage(props: {
   const adopters = `(SELECT ${postgres ? 'string_agg' : 'group_concat'}(a.region_code, ',' ORDER BY a.id) FROM practice_adoptions AS a WHERE a.practice_id = ${table}.id) AS ${q('adopterCodes')}`;
   const columns = `${cardColumns(table)}, ${adopters}`;
   const byColumn = (column: string) => `${table}.${column} DESC, ${table}.id DESC`;
-  // Matches, newest first, by id (given in the order practices are created): FTS5 hands its
-  // matches out in rowid order, so SQLite stops at the page's end instead of sorting every match.
-  const newestMatch = postgres ? `${table}.id DESC` : 'practice_lemmas.rowid DESC';
   const listed = props.sort === 'relevance' ? 'newest' : props.sort;
   const order = props.query && listed === 'newest' ? newestMatch : byColumn(ORDER[listed]);
   const counted = () =>

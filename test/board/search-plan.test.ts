@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { QueryTypes } from 'sequelize';
+import { forcePlanForTests, MAX_EXPANSION } from '../../server/domain/board/search/postgres-plan';
+import { Practice } from '../../server/store/models';
+import { testSilta, type TestSilta } from '../helpers/test-app';
+import { createPractice, form, openBoard, placeBoard, practiceForm } from './board-fixtures';
+import { CASES, PRACTICES, RANKING, type Key } from './search-set';
+
+// PostgreSQL only (decision 0039): a search's plan and its prefix expansion must never change what it finds.
+describe('the PostgreSQL search plan (search_lexemes)', () => {
+  let t: TestSilta;
+  let lt: string;
+  const keyOf = new Map<number, Key>();
+  const found = async (q: string): Promise<number[]> => {
+    const html = (
+      await t
+        .request()
+        .get(`/board?lt=${lt}&q=${encodeURIComponent(q)}`)
+        .expect(200)
+    ).text;
+    return [...html.matchAll(/href="\/board\/practices\/(\d+)\?lt=/g)].map((m) => Number(m[1]));
+  };
+  const search = async (q: string): Promise<Key[]> => (await found(q)).flatMap((id) => keyOf.get(id) ?? []);
+  const sql = <T extends object>(statement: string) =>
+    Practice.sequelize!.query<T>(statement, { type: QueryTypes.SELECT });
+  /** Lexemes whose count differs from what the index holds now (ts_stat reads every practice). */
+  const miscounted = async () =>
+    (
+      await sql<{ n: string }>(
+        `SELECT count(*) AS n FROM search_lexemes AS s FULL JOIN ts_stat('SELECT search_lemmas FROM practices') AS t
+           ON t.word = s.lexeme WHERE coalesce(s.documents, 0) <> coalesce(t.ndoc, 0)`,
+      )
+    )[0].n;
+
+  before(async function () {
+    t = await testSilta();
+    if (Practice.sequelize!.getDialect() !== 'postgres') this.skip();
+    lt = await openBoard(t, placeBoard(t, { region: 'kainuu', board: 'search-plan' }), 'developer');
+    for (const [key, p] of Object.entries(PRACTICES) as [Key, (typeof PRACTICES)[Key]][]) {
+      const id = await createPractice(t, lt, {
+        ...p,
+        results: 'results' in p ? p.results : '',
+        status: 'pilot',
+        region: 'kainuu',
+      });
+      keyOf.set(id, key);
+    }
+  });
+
+  afterEach(() => forcePlanForTests(null));
+
+  for (const plan of ['bitmap', 'walk'] as const) {
+    it(`finds and ranks the whole search test set the same through the ${plan}`, async () => {
+      forcePlanForTests(plan);
+      for (const c of CASES) assert.deepEqual((await search(c.q)).sort(), [...c.expected].sort(), c.q);
+      for (const r of RANKING) assert.deepEqual(await search(r.q), r.order, r.q);
+    });
+  }
+
+  it('counts each lexeme exactly after practices are created, edited and deleted', async () => {
+    assert.equal(await miscounted(), '0', 'after the set was created');
+    const id = await createPractice(t, lt, { title: 'Lekseemilaskurin koe', whatWasDone: 'Kuukausikokous' });
+    assert.equal(await miscounted(), '0', 'after create');
+    await t
+      .request()
+      .post(`/board/practices/${id}`)
+      .type('form')
+      .send(practiceForm(lt, { title: 'Lekseemilaskurin toinen koe', whatWasDone: 'Viikkokokous' }))
+      .expect(303);
+    assert.equal(await miscounted(), '0', 'after edit');
+    assert.deepEqual(await found('kuukausikokous'), []);
+    assert.deepEqual(await found('viikkokokous'), [id]);
+    await t.request().post(`/board/practices/${id}/delete`).type('form').send(form(lt)).expect(303);
+    assert.equal(await miscounted(), '0', 'after delete');
+  });
+
+  it('finds the same with counts far off either way (they only steer the plan)', async () => {
+    const expected = await Promise.all(CASES.map((c) => search(c.q)));
+    try {
+      for (const documents of [1, 1_000_000_000]) {
+        await sql(`UPDATE search_lexemes SET documents = ${documents} WHERE documents > 0`);
+        assert.deepEqual(await Promise.all(CASES.map((c) => search(c.q))), expected, `counts of ${documents}`);
+      }
+    } finally {
+      await sql(
+        `UPDATE search_lexemes AS s SET documents = t.ndoc FROM ts_stat('SELECT search_lemmas FROM practices') AS t WHERE t.word = s.lexeme`,
+      );
+    }
+    assert.equal(await miscounted(), '0');
+  });
+
+  it(`keeps a prefix that covers more than ${MAX_EXPANSION} lexemes, and finds every practice it covers`, async () => {
+    // Made-up words the analysers keep as they are: one stem, a different ending each.
+    const words = Array.from(
+      { length: MAX_EXPANSION + 2 },
+      (_, i) => `zorbaxq${String.fromCharCode(97 + (i % 26))}${i}`,
+    );
+    const ids = [
+      await createPractice(t, lt, { title: 'Etuliitteen koe', whatWasDone: words.slice(0, 20).join(' ') }),
+      await createPractice(t, lt, { title: 'Etuliitteen toinen koe', whatWasDone: words.slice(20).join(' ') }),
+    ];
+    const covered = await sql<{ n: string }>(
+      `SELECT count(*) AS n FROM search_lexemes WHERE lexeme LIKE 'zorbaxq%' AND documents > 0`,
+    );
+    assert.ok(Number(covered[0].n) > MAX_EXPANSION, `${covered[0].n} lexemes`);
+    for (const plan of ['bitmap', 'walk'] as const) {
+      forcePlanForTests(plan);
+      assert.deepEqual((await found('zorbaxq')).sort(), [...ids].sort(), plan);
+    }
+  });
+});
