@@ -6,7 +6,7 @@
  *
  *   npm run bench:board -- [--practices 10000] [--comments 3] [--requests 200] [--concurrency 4]
  *                          [--warmup 20] [--max-seconds 120] [--tsx|--dist] [--postgres] [--profile] [--verbose] [--json file]
- *                          [--against other-checkout/dist/server/index.js]
+ *                          [--against other-checkout/dist/server/index.js] [--only "search"]
  *
  * SQLite (a fresh temporary file) by default; with --postgres (or DATABASE_URL=postgres://…) a
  * fresh PostgreSQL database that the benchmark creates and drops (bench/databases.ts). Not a test: it exits non-zero only when it could not run.
@@ -14,6 +14,7 @@
  * --against runs another checkout's compiled Silta beside this one (its own database, seeded the
  * same) and alternates the two, a quarter of each scenario's requests at a time: on a shared
  * machine whose load drifts, before and after are then measured under the same load.
+ * --only runs the scenarios whose name contains its text (to profile one kind of request).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -48,6 +49,7 @@ const { values: flags } = parseArgs({
     verbose: { type: 'boolean', default: false },
     json: { type: 'string' },
     against: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 
@@ -62,7 +64,7 @@ const maxSeconds = whole('max-seconds', flags['max-seconds'], 10);
 const tmp = boundedRun('silta-bench-board-', (maxSeconds * 12 + 600) * 1000);
 
 /** Each scenario is a list of query strings, requested in turn. */
-const SCENARIOS: { name: string; queries: string[] }[] = [
+const ALL_SCENARIOS: { name: string; queries: string[] }[] = [
   {
     name: 'search, relevance',
     queries: [
@@ -102,6 +104,8 @@ const SCENARIOS: { name: string; queries: string[] }[] = [
   { name: 'list most adopted', queries: ['sort=adopted', 'sort=adopted&actor=kela'] },
   { name: 'list newest, page 1 and 50', queries: ['', 'page=50'] },
 ];
+const SCENARIOS = ALL_SCENARIOS.filter((s) => !flags.only || s.name.includes(flags.only));
+if (!SCENARIOS.length) fail(`--only ${flags.only}: no scenario's name contains it`);
 
 type Figures = {
   name: string;
