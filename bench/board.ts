@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { boundedRun, cpuMs, runBench } from './children';
+import { boundedRun, cpuMs, machineBusyMs, runBench } from './children';
 import { seedBoard } from './board-seed';
 import { call, formOf, gist, StepError } from './http-client';
 import { linkIdsByTitle, placeCatalogueItem, TIMED_COURSE } from './module-setup';
@@ -118,6 +118,8 @@ type Figures = {
   serverCpuMs?: number;
   /** Of it, the main thread's (JavaScript); on SQLite the rest is mostly the engine's statements on libuv's threads. */
   mainThreadCpuMs?: number;
+  /** What every process used meanwhile (both cores): Silta, the database server and this benchmark's clients. */
+  machineCpuMs?: number;
 };
 
 /** A developer's launch into a board link of the course (region from the launch); returns its `lt`. */
@@ -177,6 +179,7 @@ async function runScenario(
   const deadline = Date.now() + maxSeconds * 1000;
   const cpuBefore = cpuMs(pid);
   const mainBefore = cpuMs(pid, true);
+  const machineBefore = machineBusyMs();
   const started = performance.now();
   let next = 0;
   await Promise.all(
@@ -204,10 +207,15 @@ async function runScenario(
   figures.wallMs = performance.now() - started;
   const cpuAfter = cpuMs(pid);
   const mainAfter = cpuMs(pid, true);
+  const machineAfter = machineBusyMs();
   if (cpuBefore !== undefined && cpuAfter !== undefined) figures.serverCpuMs = cpuAfter - cpuBefore;
   if (mainBefore !== undefined && mainAfter !== undefined) figures.mainThreadCpuMs = mainAfter - mainBefore;
+  if (machineBefore !== undefined && machineAfter !== undefined) figures.machineCpuMs = machineAfter - machineBefore;
   return figures;
 }
+
+/** Two CPU times added, or undefined when either is unknown. */
+const sum = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a + b);
 
 /** Two runs of one scenario as one. */
 const merged = (a: Figures, b: Figures): Figures => ({
@@ -218,11 +226,9 @@ const merged = (a: Figures, b: Figures): Figures => ({
   wallMs: a.wallMs + b.wallMs,
   latencies: [...a.latencies, ...b.latencies],
   matches: [...a.matches, ...b.matches],
-  serverCpuMs: a.serverCpuMs === undefined || b.serverCpuMs === undefined ? undefined : a.serverCpuMs + b.serverCpuMs,
-  mainThreadCpuMs:
-    a.mainThreadCpuMs === undefined || b.mainThreadCpuMs === undefined
-      ? undefined
-      : a.mainThreadCpuMs + b.mainThreadCpuMs,
+  serverCpuMs: sum(a.serverCpuMs, b.serverCpuMs),
+  mainThreadCpuMs: sum(a.mainThreadCpuMs, b.mainThreadCpuMs),
+  machineCpuMs: sum(a.machineCpuMs, b.machineCpuMs),
 });
 
 /** With --against: each scenario's requests in this many turns per Silta, alternating which goes first. */
@@ -243,6 +249,7 @@ function report(results: Figures[]): string {
       'matches (median)',
       'server CPU ms/req',
       'main thread',
+      'machine CPU',
     ],
   ];
   for (const r of results) {
@@ -258,6 +265,7 @@ function report(results: Figures[]): string {
       String(percentile(r.matches, 50)),
       r.serverCpuMs === undefined ? '-' : ms(r.serverCpuMs / Math.max(1, r.requests)),
       r.mainThreadCpuMs === undefined ? '-' : ms(r.mainThreadCpuMs / Math.max(1, r.requests)),
+      r.machineCpuMs === undefined ? '-' : ms(r.machineCpuMs / Math.max(1, r.requests)),
     ]);
   }
   return table(rows);
