@@ -3,24 +3,15 @@ import { QueryTypes } from 'sequelize';
 import { forcePlanForTests, MAX_EXPANSION } from '../../server/domain/board/search/postgres-plan';
 import { Practice } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { createPractice, form, openBoard, placeBoard, practiceForm } from './board-fixtures';
-import { CASES, PRACTICES, RANKING, type Key } from './search-set';
+import { createPractice, form, practiceForm } from './board-fixtures';
+import { CASES, plantSearchSet, RANKING, type PlantedSet } from './search-set';
 
 // PostgreSQL only (decision 0039): a search's plan and its prefix expansion must never change what it finds.
 describe('the PostgreSQL search plan (search_lexemes)', () => {
   let t: TestSilta;
   let lt: string;
-  const keyOf = new Map<number, Key>();
-  const found = async (q: string): Promise<number[]> => {
-    const html = (
-      await t
-        .request()
-        .get(`/board?lt=${lt}&q=${encodeURIComponent(q)}`)
-        .expect(200)
-    ).text;
-    return [...html.matchAll(/href="\/board\/practices\/(\d+)\?lt=/g)].map((m) => Number(m[1]));
-  };
-  const search = async (q: string): Promise<Key[]> => (await found(q)).flatMap((id) => keyOf.get(id) ?? []);
+  let found: PlantedSet['found'];
+  let search: PlantedSet['search'];
   const sql = <T extends object>(statement: string) =>
     Practice.sequelize!.query<T>(statement, { type: QueryTypes.SELECT });
   /** Lexemes whose count differs from what the index holds now (ts_stat reads every practice). */
@@ -35,16 +26,7 @@ describe('the PostgreSQL search plan (search_lexemes)', () => {
   before(async function () {
     t = await testSilta();
     if (Practice.sequelize!.getDialect() !== 'postgres') this.skip();
-    lt = await openBoard(t, placeBoard(t, { region: 'kainuu', board: 'search-plan' }), 'developer');
-    for (const [key, p] of Object.entries(PRACTICES) as [Key, (typeof PRACTICES)[Key]][]) {
-      const id = await createPractice(t, lt, {
-        ...p,
-        results: 'results' in p ? p.results : '',
-        status: 'pilot',
-        region: 'kainuu',
-      });
-      keyOf.set(id, key);
-    }
+    ({ lt, found, search } = await plantSearchSet(t, 'search-plan'));
   });
 
   afterEach(() => forcePlanForTests(null));

@@ -5,6 +5,9 @@
  * consonant gradation (kyky/kyvyn, tuki/tuen, hoito/hoidon, ketju/ketjun), Swedish definite
  * forms, phrases, `or` and `-word`.
  */
+import type { TestSilta } from '../helpers/test-app';
+import { createPractice, openBoard, placeBoard } from './board-fixtures';
+
 export type SetPractice = {
   title: string;
   summary: string;
@@ -230,3 +233,35 @@ export const RANKING: { q: string; order: Key[] }[] = [
   { q: 'kuntokartoitus', order: ['rankTitle', 'rankSummary', 'rankBody'] },
   { q: 'kuntokartoituksen', order: ['rankTitle', 'rankSummary', 'rankBody'] },
 ];
+
+/** The set on a board of its own: the developer's `lt`, and searches as ids (page order) or as the set's keys. */
+export type PlantedSet = {
+  lt: string;
+  found(q: string): Promise<number[]>;
+  search(q: string): Promise<Key[]>;
+};
+
+/** Posts every practice of the set (published, in Kainuu) to the board `board` through HTTP. */
+export async function plantSearchSet(t: TestSilta, board: string): Promise<PlantedSet> {
+  const lt = await openBoard(t, placeBoard(t, { region: 'kainuu', board }), 'developer');
+  const keyOf = new Map<number, Key>();
+  for (const [key, p] of Object.entries(PRACTICES) as [Key, (typeof PRACTICES)[Key]][]) {
+    const id = await createPractice(t, lt, {
+      ...p,
+      results: 'results' in p ? p.results : '',
+      status: 'pilot',
+      region: 'kainuu',
+    });
+    keyOf.set(id, key);
+  }
+  const found = async (q: string) => {
+    const html = (
+      await t
+        .request()
+        .get(`/board?lt=${lt}&q=${encodeURIComponent(q)}`)
+        .expect(200)
+    ).text;
+    return [...html.matchAll(/href="\/board\/practices\/(\d+)\?lt=/g)].map((m) => Number(m[1]));
+  };
+  return { lt, found, search: async (q) => (await found(q)).flatMap((id) => keyOf.get(id) ?? []) };
+}
