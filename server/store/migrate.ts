@@ -15,6 +15,7 @@ import * as moduleVersions from './migrations/0018-module-versions';
 import * as listingIndexes from './migrations/0021-listing-indexes';
 import * as regionListingIndex from './migrations/0025-region-listing-index';
 import * as searchLexemes from './migrations/0039-search-lexemes';
+import * as practiceSearch from './migrations/0041-practice-search';
 
 /** Migrations in order; listed here so they run the same from sources and from `dist/`. */
 const migrations = [
@@ -34,6 +35,7 @@ const migrations = [
   { name: '0021-listing-indexes', ...listingIndexes },
   { name: '0025-region-listing-index', ...regionListingIndex },
   { name: '0039-search-lexemes', ...searchLexemes },
+  { name: '0041-practice-search', ...practiceSearch },
 ];
 
 /** Where umzug records the applied migrations (its SequelizeStorage, column `name`). */

@@ -3,10 +3,10 @@ import { QueryTypes } from 'sequelize';
 import { forcePlanForTests, MAX_EXPANSION } from '../../server/domain/board/search/postgres-plan';
 import { Practice } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { createPractice, form, practiceForm } from './board-fixtures';
+import { createPractice, form, openBoard, placeBoard, practiceForm } from './board-fixtures';
 import { CASES, plantSearchSet, RANKING, type PlantedSet } from './search-set';
 
-// PostgreSQL only (decision 0039): a search's plan and its prefix expansion must never change what it finds.
+// PostgreSQL only (decisions 0039, 0041): a search's plan, its prefix expansion and the table it reads must never change what it finds.
 describe('the PostgreSQL search plan (search_lexemes)', () => {
   let t: TestSilta;
   let lt: string;
@@ -54,6 +54,40 @@ describe('the PostgreSQL search plan (search_lexemes)', () => {
     assert.deepEqual(await found('viikkokokous'), [id]);
     await t.request().post(`/board/practices/${id}/delete`).type('form').send(form(lt)).expect(303);
     assert.equal(await miscounted(), '0', 'after delete');
+  });
+
+  it('keeps practice_search, the copy a search reads, equal to practices through every kind of write', async () => {
+    const columns = 'issuer, board_key, region_code, status, language, hidden_at, themes, actors, search_lemmas';
+    /** Practices whose copy is missing, left over or different. */
+    const unequal = async () =>
+      (
+        await sql<{ n: string }>(
+          `SELECT count(*) AS n FROM practices AS p FULL JOIN practice_search AS s ON s.id = p.id
+            WHERE p.id IS NULL OR s.id IS NULL
+               OR (${columns.replace(/\w+/g, 'p.$&')}) IS DISTINCT FROM (${columns.replace(/\w+/g, 's.$&')})`,
+        )
+      )[0].n;
+    const link = placeBoard(t, { region: 'kainuu', board: 'search-copy' });
+    const author = await openBoard(t, link, 'developer');
+    const teacher = await openBoard(t, link, 'teacher');
+    const id = await createPractice(t, author, { title: 'Kopion koe', status: 'draft' });
+    assert.equal(await unequal(), '0', 'after create');
+    const edited = { title: 'Kopion toinen koe', whatWasDone: 'Viikkopalaveri', status: 'pilot', language: 'sv' };
+    await t.request().post(`/board/practices/${id}`).type('form').send(practiceForm(author, edited)).expect(303);
+    assert.equal(await unequal(), '0', 'after edit and publishing');
+    for (const action of ['hide', 'restore']) {
+      await t
+        .request()
+        .post(`/board/practices/${id}/moderate`)
+        .type('form')
+        .send(form(teacher, { action, reason: 'Koe' }))
+        .expect(303);
+      assert.equal(await unequal(), '0', `after ${action}`);
+    }
+    await t.request().post(`/board/practices/${id}/useful`).type('form').send(form(teacher)).expect(303);
+    assert.equal(await unequal(), '0', 'after a reaction');
+    await t.request().post(`/board/practices/${id}/delete`).type('form').send(form(author)).expect(303);
+    assert.equal(await unequal(), '0', 'after delete');
   });
 
   it('finds the same with counts far off either way (they only steer the plan)', async () => {

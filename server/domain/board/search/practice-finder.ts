@@ -54,34 +54,51 @@ export async function findPracticePage(props: {
   const q = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
   const table = q('Practice');
   const filtered = whereSql(sequelize, props.filters);
-  const conditions = [filtered];
+  /** The full-text test as counting reads it, and as reads in id order do (differs for PostgreSQL's walk). */
+  let fullText = '';
+  let fullTextInOrder = '';
   const replacements: unknown[] = [];
   let from = `practices AS ${table}`;
+  /** The practices a page's cards are read from: the matched table, or on PostgreSQL the whole row joined to a search's match. */
+  let cards = table;
+  let cardsFrom = from;
   let score = '';
   // Matches, newest first, by id (given in the order practices are created): FTS5 hands its
   // matches out in rowid order, so SQLite stops at the page's end instead of sorting every match.
   let newestMatch = postgres ? `${table}.id DESC` : 'practice_lemmas.rowid DESC';
   if (props.query) {
     if (postgres) {
+      // A search matches and filters in the narrow copy (migration 0041) and reads only the
+      // page's cards from `practices`: walking the newest practices reads 1.2 KB a row, not 1.9.
+      from = `practice_search AS ${table}`;
+      cards = q('card');
+      cardsFrom = `${from} JOIN practices AS ${cards} ON ${cards}.id = ${table}.id`;
       // Relevance ranks the newest COUNT_CAP matches (and one more tells "more"); newest first reads a page.
       const wanted = props.sort === 'relevance' ? COUNT_CAP + 1 : props.offset + props.limit;
       const plan = await planPostgresSearch(sequelize, props.query, wanted);
       // `id + 0` is no index order: PostgreSQL reads the matches from the GIN index and sorts them.
       if (plan.bitmap) newestMatch = `${table}.id + 0 DESC`;
       const tsquery = `${sequelize.escape(toTsquery(plan.query))}::tsquery`;
-      conditions.push(`${table}.search_lemmas @@ ${tsquery}`);
+      fullText = `${table}.search_lemmas @@ ${tsquery}`;
+      // A walk's test is wrapped so that no index serves it: on the narrow table PostgreSQL
+      // otherwise read every match from the GIN index and sorted them whenever its own estimate
+      // said so, twice the walk's time for two common words (decision 0041). A count stops at
+      // COUNT_CAP + 1 matches in any order, which the GIN index finds soonest.
+      fullTextInOrder = plan.bitmap ? fullText : `coalesce(${fullText}, false)`;
       score = `ts_rank(${PG_WEIGHTS}, ${table}.search_lemmas, ${tsquery})`;
     } else {
       // CROSS JOIN keeps FTS5 the outer loop: one full-text pass, then each match's row by id.
       // (A plain JOIN let the planner walk the practices and run the full-text query per row.)
       from = `practice_lemmas CROSS JOIN practices AS ${table} ON ${table}.id = practice_lemmas.rowid`;
-      conditions.push('practice_lemmas MATCH ?');
+      cardsFrom = from;
+      fullText = fullTextInOrder = 'practice_lemmas MATCH ?';
       replacements.push(toFts5(props.query));
       // bm25 is lower for a better match.
       score = `-${BM25}`;
     }
   }
-  const where = conditions.filter(Boolean).join(' AND ');
+  const where = [filtered, fullText].filter(Boolean).join(' AND ');
+  const whereInOrder = [filtered, fullTextInOrder].filter(Boolean).join(' AND ');
   // What only needs the matches' ids (counting, ranking) reads them from here. With selective
   // filters on SQLite, the filtered practices are found first (through an index) and each
   // full-text match is only looked up among them, instead of reading every match's practice row
@@ -90,11 +107,12 @@ export async function findPracticePage(props: {
   const matching = filteredFirst
     ? `practice_lemmas WHERE practice_lemmas MATCH ? AND +practice_lemmas.rowid IN (SELECT ${table}.id FROM practices AS ${table} WHERE ${filtered})`
     : `${from} WHERE ${where}`;
+  const matchingInOrder = filteredFirst ? matching : `${from} WHERE ${whereInOrder}`;
   const matchId = filteredFirst ? 'practice_lemmas.rowid' : `${table}.id`;
   // A card's adopters come with its row: a statement of its own cost a round trip per page.
-  const adopters = `(SELECT ${postgres ? 'string_agg' : 'group_concat'}(a.region_code, ',' ORDER BY a.id) FROM practice_adoptions AS a WHERE a.practice_id = ${table}.id) AS ${q('adopterCodes')}`;
-  const columns = `${cardColumns(table)}, ${adopters}`;
-  const byColumn = (column: string) => `${table}.${column} DESC, ${table}.id DESC`;
+  const adopters = `(SELECT ${postgres ? 'string_agg' : 'group_concat'}(a.region_code, ',' ORDER BY a.id) FROM practice_adoptions AS a WHERE a.practice_id = ${cards}.id) AS ${q('adopterCodes')}`;
+  const columns = `${cardColumns(cards)}, ${adopters}`;
+  const byColumn = (column: string) => `${cards}.${column} DESC, ${cards}.id DESC`;
   const listed = props.sort === 'relevance' ? 'newest' : props.sort;
   const order = props.query && listed === 'newest' ? newestMatch : byColumn(ORDER[listed]);
   const counted = () =>
@@ -114,21 +132,25 @@ export async function findPracticePage(props: {
     // the board; ids and scores are sorted, and only the page's 20 rows are read whole. The same
     // pass over the matches counts them (one more than ranked tells "more than COUNT_CAP"): a
     // second statement would run the full-text query and the filters again.
-    const matches = `SELECT ${matchId} AS id, ${score} AS score FROM ${matching} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP + 1}`;
+    const matches = `SELECT ${matchId} AS id, ${score} AS score FROM ${matchingInOrder} ORDER BY ${newestMatch} LIMIT ${COUNT_CAP + 1}`;
     // The matches are kept once and counted from there; the ranked are all but the oldest of
     // COUNT_CAP + 1. (Window functions numbering them by id sorted them again: 1-2 ms more on
     // SQLite, decision 0040.)
     const ranked = `(SELECT count(*) FROM matches) <= ${COUNT_CAP} OR matches.id > (SELECT min(id) FROM matches)`;
     const top = `SELECT matches.id, matches.score, (SELECT count(*) FROM matches) AS n FROM matches WHERE ${ranked} ORDER BY matches.score DESC, matches.id DESC LIMIT ? OFFSET ?`;
     const found = await sequelize.query<Record<string, unknown>>(
-      `WITH matches AS MATERIALIZED (${matches}) SELECT ${columns}, top.n AS ${q('matchCount')} FROM (${top}) AS top ${postgres ? 'JOIN' : 'CROSS JOIN'} practices AS ${table} ON ${table}.id = top.id ORDER BY top.score DESC, top.id DESC`,
+      `WITH matches AS MATERIALIZED (${matches}) SELECT ${columns}, top.n AS ${q('matchCount')} FROM (${top}) AS top ${postgres ? 'JOIN' : 'CROSS JOIN'} practices AS ${cards} ON ${cards}.id = top.id ORDER BY top.score DESC, top.id DESC`,
       { replacements: [...replacements, props.limit, props.offset], type: QueryTypes.SELECT },
     );
     rows = found.map(toListedCard);
     // A page past the matches has no row to carry the count.
     count = found.length ? Number(found[0].matchCount) : props.offset ? await counted() : 0;
   } else {
-    const sql = `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    // The newest matches' page is found in the narrow table before its cards are read.
+    const sql =
+      cards !== table && listed === 'newest'
+        ? `SELECT ${columns} FROM (SELECT ${table}.id FROM ${from} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?) AS page JOIN practices AS ${cards} ON ${cards}.id = page.id ORDER BY ${cards}.id DESC`
+        : `SELECT ${columns} FROM ${cardsFrom} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?`;
     const read = sequelize
       .query<Record<string, unknown>>(sql, {
         replacements: [...replacements, props.limit, props.offset],
