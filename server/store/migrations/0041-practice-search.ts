@@ -28,7 +28,17 @@ const copied = (row: string) => COLUMNS.map((column) => `${row}.${column}`).join
  */
 export async function up({ context: qi }: { context: QueryInterface }) {
   if (qi.sequelize.getDialect() !== 'postgres') return;
-  const sql = (statement: string) => qi.sequelize.query(statement);
+  await qi.sequelize.transaction(async (transaction) => {
+    const sql = (statement: string) => qi.sequelize.query(statement, { transaction });
+    // An instance of the earlier version still running cannot write a practice between the
+    // copy and the triggers: its writes wait for this transaction.
+    await sql('LOCK TABLE practices IN SHARE ROW EXCLUSIVE MODE');
+    await create(sql);
+  });
+}
+
+/** The table, a copy of every practice, the triggers that keep it, and its indexes. */
+async function create(sql: (statement: string) => Promise<unknown>) {
   await sql(`CREATE TABLE practice_search (
     id integer PRIMARY KEY REFERENCES practices (id) ON DELETE CASCADE,
     issuer varchar(512) NOT NULL,
@@ -49,7 +59,6 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$`);
-  // Migrations run before Silta serves: no practice is written between the copy and the triggers.
   await sql(`INSERT INTO practice_search (${COLUMNS.join(', ')}) SELECT ${copied('p')} FROM practices AS p`);
   await sql(
     'CREATE TRIGGER practice_search_insert AFTER INSERT ON practices FOR EACH ROW EXECUTE FUNCTION practice_search_copy()',
