@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DRAFTS_ON_BOARD } from '../../server/domain/board/board.service';
 import { translator } from '../../server/i18n';
 import { createPractice, form, openBoard, placeBoard } from '../board/board-fixtures';
 import {
@@ -19,7 +20,7 @@ const DESKTOP = { viewport: { width: 1280, height: 900 } };
 const SHOTS = process.env.SHOTS;
 
 // The board's pages as a person sees them, on a phone and on a desktop: the card grid, a practice
-// page, the spread map (selected by keyboard, announced) and the moderation log.
+// page, the spread map (selected by keyboard, announced), the moderation log and your drafts.
 describe('Browser: the board at 360 and 1280 px', function () {
   this.timeout(120_000);
   let t: TestSilta;
@@ -243,6 +244,23 @@ describe('Browser: the board at 360 and 1280 px', function () {
       assert.equal(cells[2].trim(), translator('fi')('board.log.did.hide_practice'));
       assert.match((await row.locator('a').getAttribute('href')) ?? '', /^\/board\/practices\/\d+\?lt=/);
       assert.ok(cells[4].includes('henkilötietoja'));
+    });
+  });
+
+  it('shows a few of your drafts on the board and every one on their own page, reached by keyboard', async () => {
+    // With the session's draft from `before`, one more than the board shows.
+    for (let i = 1; i <= DRAFTS_ON_BOARD; i++)
+      await createPractice(t, lt.karelia, { title: `Istunnon tulos ${i}`, status: 'draft' });
+    const page = await pageFor(DESKTOP);
+    await page.goto(`${silta}/board?lt=${lt.karelia}`);
+    assert.equal(await page.locator('.board-drafts .practice-card').count(), DRAFTS_ON_BOARD);
+    const all = page.getByRole('link', { name: translator('fi')('board.grid.all_drafts') });
+    await all.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/board\/drafts\?lt=/);
+    assert.equal(await page.locator('h1').textContent(), translator('fi')('board.grid.your_drafts'));
+    await atBothWidths('drafts', `/board/drafts?lt=${lt.karelia}`, async (drafts) => {
+      assert.equal(await drafts.locator('.practice-card').count(), DRAFTS_ON_BOARD + 1);
     });
   });
 });

@@ -177,12 +177,32 @@ export async function practicesOfRegion(launch: Launch, regionCode: string): Pro
   });
 }
 
-/** The user's own drafts on the launch's board (of one region when given), newest first: only they see them. */
-export async function draftsOf(launch: Launch, regionCode?: string): Promise<PracticeCard[]> {
+/** How many of the user's drafts the board's listing shows; the rest are on their own page. */
+export const DRAFTS_ON_BOARD = 6;
+/** How many drafts a page of drafts lists (the last edited first). */
+export const DRAFTS_LISTED = 100;
+
+/**
+ * The user's own drafts on the launch's board (of one region when given), the last edited first,
+ * at most `limit`: only they see them. A live session's outcomes arrive as drafts, so a
+ * facilitator can have hundreds.
+ */
+export async function draftsOf(
+  launch: Launch,
+  options: { regionCode?: string; limit: number },
+): Promise<PracticeCard[]> {
   const board = boardOf(launch);
+  const { regionCode, limit } = options;
   // Cards from a raw statement: every board page asks (practice-card.ts).
   const region = regionCode ? ' AND p.region_code = ?' : '';
-  const sql = `SELECT ${cardColumns('p')} FROM practices AS p WHERE p.issuer = ? AND p.board_key = ? AND p.author_id = ? AND p.status = ?${region} ORDER BY p.updated_at DESC, p.id DESC LIMIT 50`;
-  const replacements = [board.issuer, board.key, launch.user.id, DRAFT_STATUS, ...(regionCode ? [regionCode] : [])];
+  const sql = `SELECT ${cardColumns('p')} FROM practices AS p WHERE p.issuer = ? AND p.board_key = ? AND p.author_id = ? AND p.status = ?${region} ORDER BY p.updated_at DESC, p.id DESC LIMIT ?`;
+  const replacements = [
+    board.issuer,
+    board.key,
+    launch.user.id,
+    DRAFT_STATUS,
+    ...(regionCode ? [regionCode] : []),
+    limit,
+  ];
   return readCards(sql, replacements);
 }

@@ -32,6 +32,8 @@ import {
   createPractice,
   deletePractice,
   draftsOf,
+  DRAFTS_LISTED,
+  DRAFTS_ON_BOARD,
   getPractice,
   practicesOfRegion,
   searchPractices,
@@ -152,7 +154,8 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
     const [result, regions, drafts] = await Promise.all([
       searchPractices({ launch, query }),
       listRegions(),
-      draftsOf(launch),
+      // One more than shown tells whether the link to all of them is needed.
+      draftsOf(launch, { limit: DRAFTS_ON_BOARD + 1 }),
     ]);
     const lang = launch.language;
     const byCode = new Map(regions.map((r) => [r.code, r]));
@@ -168,7 +171,8 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
       {
         ...listing,
         items: result.rows.map((p) => presentGridCard(p, byCode, adoptions, lang)),
-        drafts: drafts.map((p) => presentGridCard(p, byCode, [], lang)),
+        drafts: drafts.slice(0, DRAFTS_ON_BOARD).map((p) => presentGridCard(p, byCode, [], lang)),
+        moreDrafts: drafts.length > DRAFTS_ON_BOARD,
         sharedHeading: t('board.grid.shared', { count: result.shared }),
         alsoHidden:
           result.total > result.shared ? t('board.grid.also_hidden', { count: result.total - result.shared }) : null,
@@ -178,6 +182,26 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
         ),
       },
       '/board',
+    );
+  });
+
+  get('/board/drafts', async (_req, res, launch) => {
+    boardOf(launch);
+    const [found, regions] = await Promise.all([draftsOf(launch, { limit: DRAFTS_LISTED + 1 }), listRegions()]);
+    const byCode = new Map(regions.map((r) => [r.code, r]));
+    const lang = launch.language;
+    const t = translator(lang);
+    const drafts = found.slice(0, DRAFTS_LISTED);
+    page(
+      res,
+      'board/drafts',
+      'board.grid.your_drafts',
+      {
+        drafts: drafts.map((p) => presentGridCard(p, byCode, [], lang)),
+        countHeading: t('board.drafts_page.count', { count: drafts.length }),
+        latestOnly: found.length > drafts.length ? t('board.drafts_page.latest', { count: DRAFTS_LISTED }) : null,
+      },
+      '/board/drafts',
     );
   });
 
@@ -398,7 +422,7 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
       practicesOfRegion(launch, region.code),
       adoptedByRegion(launch, region.code),
       listRegions(),
-      draftsOf(launch, region.code),
+      draftsOf(launch, { regionCode: region.code, limit: DRAFTS_LISTED }),
     ]);
     const byCode = new Map(regions.map((r) => [r.code, r]));
     const lang = launch.language;
