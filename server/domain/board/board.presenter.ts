@@ -20,7 +20,8 @@ export const day = (date: Date, lang: Language) => formatDate(lang, date);
 /** The listing's filters (query string keys), besides sorting and paging. */
 const LIST_FILTERS = ['region', 'wave', 'theme', 'actor', 'status', 'language', 'q'] as const;
 
-const regionsByCode = (regions: Region[]) => new Map(regions.map((r) => [r.code, r]));
+/** Regions by their code, for presenting cards. */
+export const regionsByCode = (regions: Region[]) => new Map(regions.map((r) => [r.code, r]));
 
 /** A practice in a list: the facts a reader scans before opening it. */
 export function presentCard(practice: PracticeCard, regions: Map<string, Region>, lang: Language) {

@@ -16,7 +16,13 @@ import { presentChips, presentGridCard, presentPracticePage } from '../../domain
 import { moderate, moderationLog, moderationTargets } from '../../domain/board/board-moderation.service';
 import { presentModerationLog } from '../../domain/board/board-moderation.presenter';
 import { displayNames } from '../../domain/people/display-names';
-import { presentForm, presentListing, presentPractice, practiceValues } from '../../domain/board/board.presenter';
+import {
+  presentForm,
+  presentListing,
+  presentPractice,
+  practiceValues,
+  regionsByCode,
+} from '../../domain/board/board.presenter';
 import {
   adoptionInputSchema,
   commentInputSchema,
@@ -158,7 +164,7 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
       draftsOf(launch, { limit: DRAFTS_ON_BOARD + 1 }),
     ]);
     const lang = launch.language;
-    const byCode = new Map(regions.map((r) => [r.code, r]));
+    const byCode = regionsByCode(regions);
     const adoptions = result.rows.flatMap((p) =>
       p.adopterCodes.map((regionCode) => ({ practiceId: p.id, regionCode })),
     );
@@ -188,7 +194,7 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
   get('/board/drafts', async (_req, res, launch) => {
     boardOf(launch);
     const [found, regions] = await Promise.all([draftsOf(launch, { limit: DRAFTS_LISTED + 1 }), listRegions()]);
-    const byCode = new Map(regions.map((r) => [r.code, r]));
+    const byCode = regionsByCode(regions);
     const lang = launch.language;
     const t = translator(lang);
     const drafts = found.slice(0, DRAFTS_LISTED);
@@ -424,7 +430,7 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
       listRegions(),
       draftsOf(launch, { regionCode: region.code, limit: DRAFTS_LISTED }),
     ]);
-    const byCode = new Map(regions.map((r) => [r.code, r]));
+    const byCode = regionsByCode(regions);
     const lang = launch.language;
     const t = translator(lang);
     const adoptions = await adoptionsOfPractices([...shared, ...adopted.map((a) => a.practice)].map((p) => p.id));
