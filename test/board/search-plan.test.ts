@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Options } from 'sequelize';
 import { forcePlanForTests, MAX_EXPANSION } from '../../server/domain/board/search/postgres-plan';
 import { Practice } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
@@ -38,6 +38,54 @@ describe('the PostgreSQL search plan (search_lexemes)', () => {
       for (const r of RANKING) assert.deepEqual(await search(r.q), r.order, r.q);
     });
   }
+
+  it("reads the matches the way the plan says, whatever PostgreSQL's own costs would choose", async () => {
+    const byIndex = 'SET LOCAL enable_seqscan = off; ';
+    /** The plans of the statements that test the full text, for a board page's search. */
+    const plansOf = async (path: string) => {
+      const seen: string[] = [];
+      // Sequelize reads its `logging` option at each statement; its type does not show `options`.
+      const { options } = Practice.sequelize! as unknown as { options: Options };
+      const logging = options.logging;
+      options.logging = (statement: string) => void seen.push(statement.replace(/^Execut\w+ \([^)]*\): /, ''));
+      try {
+        await t.request().get(`${path}&lt=${lt}`).expect(200);
+      } finally {
+        options.logging = logging;
+      }
+      const tests = seen.filter((statement) => statement.includes('search_lemmas @@'));
+      assert.ok(tests.length, `no statement of ${path} tests the full text`);
+      return Promise.all(
+        tests.map(async (statement) => {
+          const prefix = statement.startsWith(byIndex) ? byIndex : '';
+          const plan = await sql<{ 'QUERY PLAN': string }>(`${prefix}EXPLAIN ${statement.slice(prefix.length)}`);
+          return plan.map((row) => row['QUERY PLAN']).join('\n');
+        }),
+      );
+    };
+    // 3,000 copies of a practice of the set, every one matching: PostgreSQL's own costs would
+    // test each practice in turn rather than read the GIN index.
+    const copies = await sql<{ id: number }>(
+      `INSERT INTO practices (issuer, board_key, author_id, region_code, title, summary, need, what_was_done, results,
+              actors, themes, links, status, language, created_at, updated_at, lemmatised_by, search_lemmas)
+       SELECT issuer, board_key, author_id, region_code, title, summary, need, what_was_done, results, actors, themes,
+              links, status, language, created_at, updated_at, lemmatised_by, search_lemmas || 'kuntoutus'::tsvector
+         FROM practices, generate_series(1, 3000) WHERE id = (SELECT min(id) FROM practices WHERE board_key = 'search-plan')
+       RETURNING id`,
+    );
+    try {
+      await sql('ANALYZE practice_search');
+      for (const path of ['/board?q=kuntoutus', '/board?q=kuntoutus&sort=newest']) {
+        forcePlanForTests('bitmap');
+        for (const plan of await plansOf(path))
+          assert.match(plan, /Bitmap Index Scan on practice_search_lemmas/, `${path}\n${plan}`);
+        forcePlanForTests('walk');
+        for (const plan of await plansOf(path)) assert.doesNotMatch(plan, /practice_search_lemmas/, path);
+      }
+    } finally {
+      await sql(`DELETE FROM practices WHERE id IN (${copies.map((c) => c.id).join(', ')})`);
+    }
+  });
 
   it('counts each lexeme exactly after practices are created, edited and deleted', async () => {
     assert.equal(await miscounted(), '0', 'after the set was created');

@@ -9,9 +9,11 @@ export const MAX_EXPANSION = 32;
  * the index it covers (the same practices match), and `bitmap` when the matches are few enough to
  * read them all from the GIN index and sort them, rather than leave the order to the primary key
  * (PostgreSQL then walks the practices newest first, testing each, until `wanted` match).
+ * `countByIndex` says the same for counting `counting` matches in any order (the index reads
+ * every match's entry but only the rows up to the count; a scan tests rows until it has them).
  * `estimate` is the matches expected: at most the board, and never fewer than match.
  */
-export type PostgresPlan = { query: SearchQuery; bitmap: boolean; estimate: number };
+export type PostgresPlan = { query: SearchQuery; bitmap: boolean; countByIndex: boolean; estimate: number };
 
 /** Tests choose the plan to check that both find the same ('walk': the order of the primary key); null lets the estimate decide. */
 let forcedPlan: 'bitmap' | 'walk' | null = null;
@@ -19,6 +21,22 @@ let forcedPlan: 'bitmap' | 'walk' | null = null;
 export function forcePlanForTests(plan: 'bitmap' | 'walk' | null): void {
   forcedPlan = plan;
 }
+
+/**
+ * What the bitmap pays per estimated match, in walked rows. A match read from the index costs
+ * 2.3-2.75 walked rows (2.2 against 0.8 µs at 100,000 practices), and the estimate counts the
+ * drafts and hidden practices the filters drop (a quarter) and a practice once per reading of a
+ * word it has: measured on bench:board's searches at 10,000 and 100,000 practices, 1.6 puts
+ * every one on its faster plan (decision 0042).
+ */
+const INDEX_MATCH_COST = 1.6;
+
+/**
+ * Counting's costs in µs, from EXPLAIN ANALYZE at 10,000 and 100,000 practices (decision 0042):
+ * a match's entry in the GIN index, a row read through it (the estimate's matches include the
+ * drafts and hidden practices the filters drop, a quarter), a row a scan tests.
+ */
+const COUNT_COST = { entry: 0.15, indexRow: 2.5, scannedRow: 0.9, filteredShare: 1.35 };
 
 type Found = { term: number; lexeme: string | null; documents: number };
 
@@ -31,6 +49,7 @@ export async function planPostgresSearch(
   sequelize: Sequelize,
   query: SearchQuery,
   wanted: number,
+  counting: number,
 ): Promise<PostgresPlan> {
   const items = [...query.groups.flat(), ...query.excluded];
   const terms = new Map<string, Term>();
@@ -98,13 +117,19 @@ export async function planPostgresSearch(
           ),
         };
   // The walk tests about wanted x board / matches rows, the index reads every match: even at
-  // sqrt(wanted x board). A match read from the index cost 2.5-3 times a walked row (EXPLAIN
-  // ANALYZE, decision 0039), about what the estimate overcounts (a practice with two of a word's
-  // lexemes counts twice), so the two are left to cancel.
-  const bitmap = forcedPlan ? forcedPlan === 'bitmap' : estimate * estimate <= wanted * board;
+  // sqrt(wanted x board / INDEX_MATCH_COST) estimated matches (decision 0042).
+  const bitmap = forcedPlan ? forcedPlan === 'bitmap' : INDEX_MATCH_COST * estimate * estimate <= wanted * board;
+  // A count stops at `counting` rows that pass the filters: through the index after reading
+  // every match's entry, by a scan after testing about counting x board / matches rows.
+  const { entry, indexRow, scannedRow, filteredShare } = COUNT_COST;
+  const countByIndex = forcedPlan
+    ? forcedPlan === 'bitmap'
+    : entry * estimate + indexRow * counting * filteredShare <=
+      (scannedRow * counting * board * filteredShare) / Math.max(estimate, 1);
   return {
     query: { groups: query.groups.map((g) => g.map(expandItem)), excluded: query.excluded.map(expandItem) },
     bitmap,
+    countByIndex,
     estimate,
   };
 }

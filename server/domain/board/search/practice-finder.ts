@@ -54,6 +54,9 @@ export async function findPracticePage(props: {
   const q = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
   const table = q('Practice');
   const filtered = whereSql(sequelize, props.filters);
+  /** The filters as counting reads them, and as reads in id order do (PostgreSQL's plans may hide them from indexes). */
+  let filteredCounted = filtered;
+  let filteredInOrder = filtered;
   /** The full-text test as counting reads it, and as reads in id order do (differs for PostgreSQL's walk). */
   let fullText = '';
   let fullTextInOrder = '';
@@ -63,6 +66,9 @@ export async function findPracticePage(props: {
   let cards = table;
   let cardsFrom = from;
   let score = '';
+  /** Said before the statements that read matches in order, and before counting (PostgreSQL's plans, below). */
+  let readPrefix = '';
+  let countPrefix = '';
   // Matches, newest first, by id (given in the order practices are created): FTS5 hands its
   // matches out in rowid order, so SQLite stops at the page's end instead of sorting every match.
   let newestMatch = postgres ? `${table}.id DESC` : 'practice_lemmas.rowid DESC';
@@ -75,16 +81,27 @@ export async function findPracticePage(props: {
       cardsFrom = `${from} JOIN practices AS ${cards} ON ${cards}.id = ${table}.id`;
       // Relevance ranks the newest COUNT_CAP matches (and one more tells "more"); newest first reads a page.
       const wanted = props.sort === 'relevance' ? COUNT_CAP + 1 : props.offset + props.limit;
-      const plan = await planPostgresSearch(sequelize, props.query, wanted);
+      const plan = await planPostgresSearch(sequelize, props.query, wanted, COUNT_CAP + 1);
       // `id + 0` is no index order: PostgreSQL reads the matches from the GIN index and sorts them.
       if (plan.bitmap) newestMatch = `${table}.id + 0 DESC`;
       const tsquery = `${sequelize.escape(toTsquery(plan.query))}::tsquery`;
-      fullText = `${table}.search_lemmas @@ ${tsquery}`;
-      // A walk's test is wrapped so that no index serves it: on the narrow table PostgreSQL
-      // otherwise read every match from the GIN index and sorted them whenever its own estimate
-      // said so, twice the walk's time for two common words (decision 0041). A count stops at
-      // COUNT_CAP + 1 matches in any order, which the GIN index finds soonest.
-      fullTextInOrder = plan.bitmap ? fullText : `coalesce(${fullText}, false)`;
+      const test = `${table}.search_lemmas @@ ${tsquery}`;
+      // PostgreSQL's own costs do not decide (decisions 0041, 0042). What the plan reads from the
+      // GIN index comes after a setting that keeps the sequential scan out, with the filters
+      // wrapped so that no other index serves them: when a fifth of the board matched, its costs
+      // chose to test every practice (10.5 ms for "rehabilitation" at 10,000 practices against
+      // 2.5 from the index), or every practice of the board through its index. What the plan
+      // walks has the test wrapped instead: otherwise PostgreSQL read every match from the index
+      // and sorted them, twice the walk's time for two common words. The setting lasts for its
+      // statement only.
+      const byIndex = 'SET LOCAL enable_seqscan = off; ';
+      const hidden = (sql: string) => `coalesce(${sql}, false)`;
+      [readPrefix, filteredInOrder, fullTextInOrder] = plan.bitmap
+        ? [byIndex, hidden(filtered), test]
+        : ['', filtered, hidden(test)];
+      [countPrefix, filteredCounted, fullText] = plan.countByIndex
+        ? [byIndex, hidden(filtered), test]
+        : ['', filtered, hidden(test)];
       score = `ts_rank(${PG_WEIGHTS}, ${table}.search_lemmas, ${tsquery})`;
     } else {
       // CROSS JOIN keeps FTS5 the outer loop: one full-text pass, then each match's row by id.
@@ -97,8 +114,8 @@ export async function findPracticePage(props: {
       score = `-${BM25}`;
     }
   }
-  const where = [filtered, fullText].filter(Boolean).join(' AND ');
-  const whereInOrder = [filtered, fullTextInOrder].filter(Boolean).join(' AND ');
+  const where = [filteredCounted, fullText].filter(Boolean).join(' AND ');
+  const whereInOrder = [filteredInOrder, fullTextInOrder].filter(Boolean).join(' AND ');
   // What only needs the matches' ids (counting, ranking) reads them from here. With selective
   // filters on SQLite, the filtered practices are found first (through an index) and each
   // full-text match is only looked up among them, instead of reading every match's practice row
@@ -118,7 +135,7 @@ export async function findPracticePage(props: {
   const counted = () =>
     sequelize
       .query<{ n: number | string }>(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM ${matching} LIMIT ${COUNT_CAP + 1}) AS capped`,
+        `${countPrefix}SELECT count(*) AS n FROM (SELECT 1 FROM ${matching} LIMIT ${COUNT_CAP + 1}) AS capped`,
         { replacements, type: QueryTypes.SELECT },
       )
       .then((found) => Number(found[0]?.n ?? 0));
@@ -139,7 +156,7 @@ export async function findPracticePage(props: {
     const ranked = `(SELECT count(*) FROM matches) <= ${COUNT_CAP} OR matches.id > (SELECT min(id) FROM matches)`;
     const top = `SELECT matches.id, matches.score, (SELECT count(*) FROM matches) AS n FROM matches WHERE ${ranked} ORDER BY matches.score DESC, matches.id DESC LIMIT ? OFFSET ?`;
     const found = await sequelize.query<Record<string, unknown>>(
-      `WITH matches AS MATERIALIZED (${matches}) SELECT ${columns}, top.n AS ${q('matchCount')} FROM (${top}) AS top ${postgres ? 'JOIN' : 'CROSS JOIN'} practices AS ${cards} ON ${cards}.id = top.id ORDER BY top.score DESC, top.id DESC`,
+      `${readPrefix}WITH matches AS MATERIALIZED (${matches}) SELECT ${columns}, top.n AS ${q('matchCount')} FROM (${top}) AS top ${postgres ? 'JOIN' : 'CROSS JOIN'} practices AS ${cards} ON ${cards}.id = top.id ORDER BY top.score DESC, top.id DESC`,
       { replacements: [...replacements, props.limit, props.offset], type: QueryTypes.SELECT },
     );
     rows = found.map(toListedCard);
@@ -148,9 +165,10 @@ export async function findPracticePage(props: {
   } else {
     // The newest matches' page is found in the narrow table before its cards are read.
     const sql =
-      cards !== table && listed === 'newest'
+      readPrefix +
+      (cards !== table && listed === 'newest'
         ? `SELECT ${columns} FROM (SELECT ${table}.id FROM ${from} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?) AS page JOIN practices AS ${cards} ON ${cards}.id = page.id ORDER BY ${cards}.id DESC`
-        : `SELECT ${columns} FROM ${cardsFrom} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?`;
+        : `SELECT ${columns} FROM ${cardsFrom} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?`);
     const read = sequelize
       .query<Record<string, unknown>>(sql, {
         replacements: [...replacements, props.limit, props.offset],
