@@ -34,9 +34,9 @@ export function readQuery(q: string | undefined): SearchQuery | null {
 /**
  * One page of the practices that pass `filters` (and match `query` when given), in `sort` order
  * (relevance needs a query), with a count capped at COUNT_CAP. A listing page reads the index in
- * order and stops at the page's end, and a second statement counts; relevance ranks the newest
- * COUNT_CAP matches that pass the filters (the same ones on both databases), title above summary
- * above body, and counts them in the same statement. SQL is built by Sequelize from `filters`;
+ * order and stops at the page's end, and a subquery of the same statement counts; relevance ranks
+ * the newest COUNT_CAP matches that pass the filters (the same ones on both databases), title
+ * above summary above body, and counts them in the same statement. SQL is built by Sequelize from `filters`;
  * the query reaches SQL as an escaped literal of quoted lemmas (query.ts) or a replacement. A
  * `limit` of 0 counts only.
  */
@@ -96,12 +96,14 @@ export async function findPracticePage(props: {
       // statement only.
       const byIndex = 'SET LOCAL enable_seqscan = off; ';
       const hidden = (sql: string) => `coalesce(${sql}, false)`;
-      [readPrefix, filteredInOrder, fullTextInOrder] = plan.bitmap
+      // Selective filters (one region) are left to PostgreSQL: their index finds the region's few
+      // practices to test, where the GIN index would read every match of the board. A count not
+      // read from the index is too: its sequential scan stops at COUNT_CAP + 1 matches.
+      const [readsIndex, countsIndex] = props.selective ? [false, false] : [plan.bitmap, plan.countByIndex];
+      [readPrefix, filteredInOrder, fullTextInOrder] = readsIndex
         ? [byIndex, hidden(filtered), test]
-        : ['', filtered, hidden(test)];
-      [countPrefix, filteredCounted, fullText] = plan.countByIndex
-        ? [byIndex, hidden(filtered), test]
-        : ['', filtered, hidden(test)];
+        : ['', filtered, plan.bitmap ? test : hidden(test)];
+      [countPrefix, filteredCounted, fullText] = countsIndex ? [byIndex, hidden(filtered), test] : ['', filtered, test];
       score = `ts_rank(${PG_WEIGHTS}, ${table}.search_lemmas, ${tsquery})`;
     } else {
       // CROSS JOIN keeps FTS5 the outer loop: one full-text pass, then each match's row by id.
@@ -139,6 +141,9 @@ export async function findPracticePage(props: {
         { replacements, type: QueryTypes.SELECT },
       )
       .then((found) => Number(found[0]?.n ?? 0));
+  /** The count a page's rows carry; a page past the matches has no row to carry it. */
+  const carried = async (found: Record<string, unknown>[]) =>
+    found.length ? Number(found[0].matchCount) : props.offset ? await counted() : 0;
   let rows: ListedCard[];
   let count: number;
   if (!props.limit) {
@@ -160,22 +165,23 @@ export async function findPracticePage(props: {
       { replacements: [...replacements, props.limit, props.offset], type: QueryTypes.SELECT },
     );
     rows = found.map(toListedCard);
-    // A page past the matches has no row to carry the count.
-    count = found.length ? Number(found[0].matchCount) : props.offset ? await counted() : 0;
+    count = await carried(found);
   } else {
+    // The page carries its count, computed once: a statement of its own cost Silta a round trip
+    // and the driver's work (decision 0042).
+    const capped = `(SELECT count(*) FROM (SELECT 1 FROM ${matching} LIMIT ${COUNT_CAP + 1}) AS capped) AS ${q('matchCount')}`;
     // The newest matches' page is found in the narrow table before its cards are read.
     const sql =
-      readPrefix +
+      (readPrefix || countPrefix) +
       (cards !== table && listed === 'newest'
-        ? `SELECT ${columns} FROM (SELECT ${table}.id FROM ${from} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?) AS page JOIN practices AS ${cards} ON ${cards}.id = page.id ORDER BY ${cards}.id DESC`
-        : `SELECT ${columns} FROM ${cardsFrom} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?`);
-    const read = sequelize
-      .query<Record<string, unknown>>(sql, {
-        replacements: [...replacements, props.limit, props.offset],
-        type: QueryTypes.SELECT,
-      })
-      .then((found) => found.map(toListedCard));
-    [rows, count] = await Promise.all([read, counted()]);
+        ? `SELECT ${columns}, ${capped} FROM (SELECT ${table}.id FROM ${from} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?) AS page JOIN practices AS ${cards} ON ${cards}.id = page.id ORDER BY ${cards}.id DESC`
+        : `SELECT ${columns}, ${capped} FROM ${cardsFrom} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?`);
+    const found = await sequelize.query<Record<string, unknown>>(sql, {
+      replacements: [...replacements, ...replacements, props.limit, props.offset],
+      type: QueryTypes.SELECT,
+    });
+    rows = found.map(toListedCard);
+    count = await carried(found);
   }
   return { rows, count: Math.min(count, COUNT_CAP), more: count > COUNT_CAP };
 }
