@@ -36,9 +36,9 @@ export function readQuery(q: string | undefined): SearchQuery | null {
  * (relevance needs a query), with a count capped at COUNT_CAP. A listing page reads the index in
  * order and stops at the page's end, and a subquery of the same statement counts; relevance ranks
  * the newest COUNT_CAP matches that pass the filters (the same ones on both databases), title
- * above summary above body, and counts them in the same statement. SQL is built by Sequelize from `filters`;
- * the query reaches SQL as an escaped literal of quoted lemmas (query.ts) or a replacement. A
- * `limit` of 0 counts only.
+ * above summary above body, and counts them in the same statement. SQL is built by Sequelize
+ * from `filters`; the query reaches SQL as an escaped literal of quoted lemmas (query.ts) or a
+ * replacement. A `limit` of 0 counts only.
  */
 export async function findPracticePage(props: {
   filters: WhereOptions<Practice>;
@@ -177,6 +177,7 @@ export async function findPracticePage(props: {
         ? `SELECT ${columns}, ${capped} FROM (SELECT ${table}.id FROM ${from} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?) AS page JOIN practices AS ${cards} ON ${cards}.id = page.id ORDER BY ${cards}.id DESC`
         : `SELECT ${columns}, ${capped} FROM ${cardsFrom} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?`);
     const found = await sequelize.query<Record<string, unknown>>(sql, {
+      // The count's in the column list come first, then the page's.
       replacements: [...replacements, ...replacements, props.limit, props.offset],
       type: QueryTypes.SELECT,
     });
