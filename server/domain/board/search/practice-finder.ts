@@ -54,12 +54,9 @@ export async function findPracticePage(props: {
   const q = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
   const table = q('Practice');
   const filtered = whereSql(sequelize, props.filters);
-  /** The filters as counting reads them, and as reads in id order do (PostgreSQL's plans may hide them from indexes). */
-  let filteredCounted = filtered;
-  let filteredInOrder = filtered;
-  /** The full-text test as counting reads it, and as reads in id order do (differs for PostgreSQL's walk). */
-  let fullText = '';
-  let fullTextInOrder = '';
+  /** The filters and full-text test as counting reads them, and as reads in id order do (PostgreSQL's plans differ). */
+  let where = filtered;
+  let whereInOrder = filtered;
   const replacements: unknown[] = [];
   let from = `practices AS ${table}`;
   /** The practices a page's cards are read from: the matched table, or on PostgreSQL the whole row joined to a search's match. */
@@ -100,24 +97,23 @@ export async function findPracticePage(props: {
       // practices to test, where the GIN index would read every match of the board. A count not
       // read from the index is too: its sequential scan stops at COUNT_CAP + 1 matches.
       const [readsIndex, countsIndex] = props.selective ? [false, false] : [plan.bitmap, plan.countByIndex];
-      [readPrefix, filteredInOrder, fullTextInOrder] = readsIndex
-        ? [byIndex, hidden(filtered), test]
-        : ['', filtered, plan.bitmap ? test : hidden(test)];
-      [countPrefix, filteredCounted, fullText] = countsIndex ? [byIndex, hidden(filtered), test] : ['', filtered, test];
+      const fromIndex = `${hidden(filtered)} AND ${test}`;
+      [readPrefix, whereInOrder] = readsIndex
+        ? [byIndex, fromIndex]
+        : ['', `${filtered} AND ${plan.bitmap ? test : hidden(test)}`];
+      [countPrefix, where] = countsIndex ? [byIndex, fromIndex] : ['', `${filtered} AND ${test}`];
       score = `ts_rank(${PG_WEIGHTS}, ${table}.search_lemmas, ${tsquery})`;
     } else {
       // CROSS JOIN keeps FTS5 the outer loop: one full-text pass, then each match's row by id.
       // (A plain JOIN let the planner walk the practices and run the full-text query per row.)
       from = `practice_lemmas CROSS JOIN practices AS ${table} ON ${table}.id = practice_lemmas.rowid`;
       cardsFrom = from;
-      fullText = fullTextInOrder = 'practice_lemmas MATCH ?';
+      where = whereInOrder = `${filtered} AND practice_lemmas MATCH ?`;
       replacements.push(toFts5(props.query));
       // bm25 is lower for a better match.
       score = `-${BM25}`;
     }
   }
-  const where = [filteredCounted, fullText].filter(Boolean).join(' AND ');
-  const whereInOrder = [filteredInOrder, fullTextInOrder].filter(Boolean).join(' AND ');
   // What only needs the matches' ids (counting, ranking) reads them from here. With selective
   // filters on SQLite, the filtered practices are found first (through an index) and each
   // full-text match is only looked up among them, instead of reading every match's practice row
@@ -134,12 +130,14 @@ export async function findPracticePage(props: {
   const byColumn = (column: string) => `${cards}.${column} DESC, ${cards}.id DESC`;
   const listed = props.sort === 'relevance' ? 'newest' : props.sort;
   const order = props.query && listed === 'newest' ? newestMatch : byColumn(ORDER[listed]);
+  /** The matches counted up to COUNT_CAP + 1, on their own or as a page's column. */
+  const capped = `SELECT count(*) FROM (SELECT 1 FROM ${matching} LIMIT ${COUNT_CAP + 1}) AS capped`;
   const counted = () =>
     sequelize
-      .query<{ n: number | string }>(
-        `${countPrefix}SELECT count(*) AS n FROM (SELECT 1 FROM ${matching} LIMIT ${COUNT_CAP + 1}) AS capped`,
-        { replacements, type: QueryTypes.SELECT },
-      )
+      .query<{ n: number | string }>(`${countPrefix}SELECT (${capped}) AS n`, {
+        replacements,
+        type: QueryTypes.SELECT,
+      })
       .then((found) => Number(found[0]?.n ?? 0));
   /** The count a page's rows carry; a page past the matches has no row to carry it. */
   const carried = async (found: Record<string, unknown>[]) =>
@@ -169,13 +167,12 @@ export async function findPracticePage(props: {
   } else {
     // The page carries its count, computed once: a statement of its own cost Silta a round trip
     // and the driver's work (decision 0042).
-    const capped = `(SELECT count(*) FROM (SELECT 1 FROM ${matching} LIMIT ${COUNT_CAP + 1}) AS capped) AS ${q('matchCount')}`;
     // The newest matches' page is found in the narrow table before its cards are read.
     const sql =
       (readPrefix || countPrefix) +
       (cards !== table && listed === 'newest'
-        ? `SELECT ${columns}, ${capped} FROM (SELECT ${table}.id FROM ${from} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?) AS page JOIN practices AS ${cards} ON ${cards}.id = page.id ORDER BY ${cards}.id DESC`
-        : `SELECT ${columns}, ${capped} FROM ${cardsFrom} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?`);
+        ? `SELECT ${columns}, (${capped}) AS ${q('matchCount')} FROM (SELECT ${table}.id FROM ${from} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?) AS page JOIN practices AS ${cards} ON ${cards}.id = page.id ORDER BY ${cards}.id DESC`
+        : `SELECT ${columns}, (${capped}) AS ${q('matchCount')} FROM ${cardsFrom} WHERE ${whereInOrder} ORDER BY ${order} LIMIT ? OFFSET ?`);
     const found = await sequelize.query<Record<string, unknown>>(sql, {
       // The count's in the column list come first, then the page's.
       replacements: [...replacements, ...replacements, props.limit, props.offset],
