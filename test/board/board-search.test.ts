@@ -253,6 +253,25 @@ describe('full-text search of the board over HTTP', () => {
     assert.deepEqual(await search(developer, '*** ()'), [], 'a query without words finds nothing');
   });
 
+  it('says when a search has no word to look for, in the launch language, and otherwise that nothing matched', async () => {
+    await post(developer, { title: 'Kela ja työ yhdessä' });
+    const empty = async (lt: string, q: string) => {
+      const html = (await t.request().get(`/board?lt=${lt}&q=${encodeURIComponent(q)}`).expect(200)).text;
+      return /<div class="empty-state" data-live="empty"><p>([^<]*)<\/p>/.exec(html)?.[1];
+    };
+    const fi = translator('fi');
+    for (const q of ['!!! ...', '-kela', '-"kela ja työ"', '( ) -'])
+      assert.equal(await empty(developer, q), fi('board.search_no_words'), q);
+    assert.equal(await empty(developer, 'zyzzyvaxyz'), fi('board.no_results'), 'a word that nothing has');
+    assert.equal(await empty(developer, 'kela'), undefined, 'a word that something has: no empty state');
+    for (const locale of ['sv', 'en'] as const) {
+      const lt = await openBoard(t, link, 'developer', { locale });
+      const html = (await t.request().get(`/board?lt=${lt}&q=-kela`).expect(200)).text;
+      assert.ok(html.includes(`<html lang="${locale}"`), locale);
+      assert.ok(html.includes(translator(locale)('board.search_no_words')), locale);
+    }
+  });
+
   it('lists everything for an empty query and refuses one over 200 characters', async () => {
     const everything = await found(developer, '');
     assert.deepEqual(await found(developer, 'q='), everything);

@@ -64,7 +64,7 @@ export function presentCounts(
 export function presentListing(props: {
   launch: Launch;
   query: ListQuery;
-  result: { total: number; more?: boolean; page: number; pages: number };
+  result: { total: number; more?: boolean; page: number; pages: number; nothingToFind?: boolean };
   regions: Region[];
   myRegion: Region | null;
 }) {
@@ -90,6 +90,8 @@ export function presentListing(props: {
     previous: result.page > 1 ? params(result.page - 1) : null,
     next: result.page < result.pages ? params(result.page + 1) : null,
     q: query.q ?? '',
+    // An empty page says why: the search had no word to look for, or nothing matched.
+    emptyMessage: t(result.nothingToFind ? 'board.search_no_words' : 'board.no_results'),
     filters: {
       regions: regions.map((r) => ({ value: r.code, label: regionName(r, lang), selected: r.code === query.region })),
       waves: waves.map((w) => ({ value: String(w), label: t('board.wave', { wave: w }), selected: w === query.wave })),

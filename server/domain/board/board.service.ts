@@ -129,7 +129,16 @@ export async function deletePractice(props: {
 export async function searchPractices(props: {
   launch: Launch;
   query: ListQuery;
-}): Promise<{ rows: ListedCard[]; total: number; shared: number; more: boolean; page: number; pages: number }> {
+}): Promise<{
+  rows: ListedCard[];
+  total: number;
+  shared: number;
+  more: boolean;
+  page: number;
+  pages: number;
+  /** The query has no word to look for (only punctuation, or only excluded words). */
+  nothingToFind: boolean;
+}> {
   const { launch, query } = props;
   const and: WhereOptions<Practice>[] = [scope(boardOf(launch)), published];
   if (!can(launch, 'moderate')) and.push({ hiddenAt: null });
@@ -149,8 +158,8 @@ export async function searchPractices(props: {
   const find = (filters: WhereOptions<Practice>, limit = PAGE_SIZE) =>
     findPracticePage({ filters, query: search, sort, limit, offset, selective: Boolean(query.region) });
   // A query with nothing to find (only punctuation, only excluded words) finds nothing.
-  const { rows, count, more } =
-    query.q && !search ? { rows: [], count: 0, more: false } : await find({ [Op.and]: and });
+  const nothingToFind = Boolean(query.q && !search);
+  const { rows, count, more } = nothingToFind ? { rows: [], count: 0, more: false } : await find({ [Op.and]: and });
   // Moderators also see hidden practices (marked so); the count of shared ones leaves them out.
   const shared =
     can(launch, 'moderate') && count > 0 ? (await find({ [Op.and]: [...and, SHARED_PRACTICE] }, 0)).count : count;
@@ -161,7 +170,7 @@ export async function searchPractices(props: {
     Math.ceil(count / PAGE_SIZE),
     more && sort !== 'relevance' && rows.length === PAGE_SIZE ? query.page + 1 : 0,
   );
-  return { rows, total: count, shared, more, page: query.page, pages };
+  return { rows, total: count, shared, more, page: query.page, pages, nothingToFind };
 }
 
 /** The shared practices of a region on the launch's board (shared-practice.ts), newest first. */

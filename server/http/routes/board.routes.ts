@@ -83,7 +83,9 @@ function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, launch: Launch
   );
   if (long && long.code === 'too_big') {
     const t = translator(launch.language);
-    throw new SiltaError('board_field_too_long', 'bad_request', long.path.join('.'), {
+    // A list (links) has too many entries; a text has too many characters.
+    const code = long.origin === 'array' ? 'board_field_too_many' : 'board_field_too_long';
+    throw new SiltaError(code, 'bad_request', long.path.join('.'), {
       field: t(FIELD_LABELS[String(long.path[0])]),
       max: Number(long.maximum),
     });
