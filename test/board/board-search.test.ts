@@ -256,7 +256,12 @@ describe('full-text search of the board over HTTP', () => {
   it('says when a search has no word to look for, in the launch language, and otherwise that nothing matched', async () => {
     await post(developer, { title: 'Kela ja työ yhdessä' });
     const empty = async (lt: string, q: string) => {
-      const html = (await t.request().get(`/board?lt=${lt}&q=${encodeURIComponent(q)}`).expect(200)).text;
+      const html = (
+        await t
+          .request()
+          .get(`/board?lt=${lt}&q=${encodeURIComponent(q)}`)
+          .expect(200)
+      ).text;
       return /<div class="empty-state" data-live="empty"><p>([^<]*)<\/p>/.exec(html)?.[1];
     };
     const fi = translator('fi');

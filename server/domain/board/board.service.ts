@@ -126,10 +126,7 @@ export async function deletePractice(props: {
  * (practice-search.ts) combined with the filters; with one, "relevance" ranks the matches. Hidden
  * practices are left out unless the viewer moderates.
  */
-export async function searchPractices(props: {
-  launch: Launch;
-  query: ListQuery;
-}): Promise<{
+export async function searchPractices(props: { launch: Launch; query: ListQuery }): Promise<{
   rows: ListedCard[];
   total: number;
   shared: number;
