@@ -5,7 +5,7 @@
  * many practices matched and the server's CPU time per request.
  *
  *   npm run bench:board -- [--practices 10000] [--comments 3] [--requests 200] [--concurrency 4]
- *                          [--warmup 20] [--max-seconds 120] [--tsx|--dist] [--postgres] [--profile] [--verbose] [--json file]
+ *                          [--prewarm 2000] [--warmup 20] [--max-seconds 120] [--tsx|--dist] [--postgres] [--profile] [--verbose] [--json file]
  *                          [--against other-checkout/dist/server/index.js] [--only "search"]
  *
  * SQLite (a fresh temporary file) by default; with --postgres (or DATABASE_URL=postgres://…) a
@@ -40,6 +40,7 @@ const { values: flags } = parseArgs({
     comments: { type: 'string', default: '3' },
     requests: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '4' },
+    prewarm: { type: 'string', default: '2000' },
     warmup: { type: 'string', default: '20' },
     'max-seconds': { type: 'string', default: '120' },
     postgres: { type: 'boolean', default: false },
@@ -58,6 +59,7 @@ const practices = whole('practices', flags.practices, 1);
 const commentsPerPractice = whole('comments', flags.comments, 0);
 const requests = whole('requests', flags.requests, 1);
 const concurrency = whole('concurrency', flags.concurrency, 1);
+const prewarm = whole('prewarm', flags.prewarm, 0);
 const warmup = whole('warmup', flags.warmup, 0);
 const maxSeconds = whole('max-seconds', flags['max-seconds'], 10);
 
@@ -340,6 +342,15 @@ async function main() {
     const other = reference && { silta: reference, ...(await prepare(reference)) };
     const referenceResults: Figures[] = [];
 
+    // A server that has been up for a while: V8's optimizing compiler was still compiling 10-15
+    // of Silta's functions per 50 board requests after 1,000 (--trace-opt), on threads that take
+    // the 2 cores from the measured requests. Every scenario's queries in turn, untimed.
+    const everyQuery = { name: 'prewarm', queries: ALL_SCENARIOS.flatMap((s) => s.queries) };
+    for (const target of [{ baseUrl, lt }, ...(other ? [{ baseUrl: other.silta.baseUrl, lt: other.lt }] : [])]) {
+      const warm = await runScenario(target.baseUrl, target.lt, everyQuery, prewarm, undefined);
+      if (warm.errors) throw new Error(`pre-warming: ${warm.errors} errors: ${warm.errorSamples.join(' | ')}`);
+    }
+
     const pid = silta.child.process.pid;
     const results: Figures[] = [];
     const speedBefore = calibrationMs();
@@ -374,7 +385,7 @@ async function main() {
     const machine = calibrationLine(speedBefore, calibrationMs());
     const database = silta.database.label;
     console.log(
-      `board benchmark: ${database}, ${seeded.practices} practices, ${seeded.comments} comments, ${requests} requests per scenario, concurrency ${concurrency}; Silta: ${silta.label}`,
+      `board benchmark: ${database}, ${seeded.practices} practices, ${seeded.comments} comments, ${requests} requests per scenario, concurrency ${concurrency}, after ${prewarm} untimed requests over every scenario and ${warmup} per scenario; Silta: ${silta.label}`,
     );
     console.log(
       `${machine}; load average ${os
