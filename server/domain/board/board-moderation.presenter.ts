@@ -1,6 +1,7 @@
 import { translator, type Language } from '../../i18n';
 import type { BoardModerationLog, Practice, PracticeComment } from '../../store/models';
 import { localTime } from './board-time';
+import { needsPaging } from './board.presenter';
 
 /**
  * The moderation log page: per action who did it, what (hid or restored a practice or a comment),
@@ -44,6 +45,7 @@ export function presentModerationLog(props: {
     summary: t('board.log.summary', { count: log.total }),
     page: log.page,
     pages: log.pages,
+    paged: needsPaging(log.page, log.pages),
     previous: log.page > 1 ? pageLink(log.page - 1) : null,
     next: log.page < log.pages ? pageLink(log.page + 1) : null,
   };

@@ -57,6 +57,9 @@ export function presentCounts(
   return countsSentence(lang, practice.usefulCount, practice.adoptionCount, practice.commentCount);
 }
 
+/** Paging links only where there is more than one page (or a page past the end to come back from): "page 1 of 1" under an empty result read as a fault. */
+export const needsPaging = (page: number, pages: number) => pages > 1 || page > 1;
+
 /**
  * The listing page: filters with their current values, counts and paging links (the cards are
  * the caller's: presentGridCard).
@@ -87,6 +90,7 @@ export function presentListing(props: {
     totalMore: !!result.more,
     page: result.page,
     pages: result.pages,
+    paged: needsPaging(result.page, result.pages),
     previous: result.page > 1 ? params(result.page - 1) : null,
     next: result.page < result.pages ? params(result.page + 1) : null,
     q: query.q ?? '',
