@@ -54,11 +54,12 @@ describe('full-text search of the board over HTTP', () => {
   let t: TestSilta;
   let link: string;
   let developer: string;
+  /** The board's listing page for `query` (a query string). */
+  const listing = async (lt: string, query: string) =>
+    (await t.request().get(`/board?lt=${lt}&${query}`).expect(200)).text;
   /** The ids of the practices a listing shows, in order. */
-  const found = async (lt: string, query: string): Promise<number[]> => {
-    const html = (await t.request().get(`/board?lt=${lt}&${query}`).expect(200)).text;
-    return [...html.matchAll(/href="\/board\/practices\/(\d+)\?lt=/g)].map((m) => Number(m[1]));
-  };
+  const found = async (lt: string, query: string): Promise<number[]> =>
+    [...(await listing(lt, query)).matchAll(/href="\/board\/practices\/(\d+)\?lt=/g)].map((m) => Number(m[1]));
   const search = (lt: string, q: string, rest = '') => found(lt, `q=${encodeURIComponent(q)}${rest && `&${rest}`}`);
   const post = (lt: string, fields: PracticeFields) =>
     createPractice(t, lt, {
@@ -255,15 +256,10 @@ describe('full-text search of the board over HTTP', () => {
 
   it('says when a search has no word to look for, in the launch language, and otherwise that nothing matched', async () => {
     await post(developer, { title: 'Kela ja työ yhdessä' });
-    const empty = async (lt: string, q: string) => {
-      const html = (
-        await t
-          .request()
-          .get(`/board?lt=${lt}&q=${encodeURIComponent(q)}`)
-          .expect(200)
-      ).text;
-      return /<div class="empty-state" data-live="empty"><p>([^<]*)<\/p>/.exec(html)?.[1];
-    };
+    const empty = async (lt: string, q: string) =>
+      /<div class="empty-state" data-live="empty"><p>([^<]*)<\/p>/.exec(
+        await listing(lt, `q=${encodeURIComponent(q)}`),
+      )?.[1];
     const fi = translator('fi');
     for (const q of ['!!! ...', '-kela', '-"kela ja työ"', '( ) -'])
       assert.equal(await empty(developer, q), fi('board.search_no_words'), q);
@@ -271,7 +267,7 @@ describe('full-text search of the board over HTTP', () => {
     assert.equal(await empty(developer, 'kela'), undefined, 'a word that something has: no empty state');
     for (const locale of ['sv', 'en'] as const) {
       const lt = await openBoard(t, link, 'developer', { locale });
-      const html = (await t.request().get(`/board?lt=${lt}&q=-kela`).expect(200)).text;
+      const html = await listing(lt, 'q=-kela');
       assert.ok(html.includes(`<html lang="${locale}"`), locale);
       assert.ok(html.includes(translator(locale)('board.search_no_words')), locale);
       // One page has no paging: "page 1 of 1" under the message read as a fault.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { QueryTypes, type Options } from 'sequelize';
 import { forcePlanForTests, MAX_EXPANSION } from '../../server/domain/board/search/postgres-plan';
+import { READ_FROM_INDEX } from '../../server/domain/board/search/practice-finder';
 import { Practice } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
 import { createPractice, form, openBoard, placeBoard, practiceForm } from './board-fixtures';
@@ -40,7 +41,6 @@ describe('the PostgreSQL search plan (search_lexemes)', () => {
   }
 
   it("reads the matches the way the plan says, whatever PostgreSQL's own costs would choose", async () => {
-    const byIndex = 'SET LOCAL enable_seqscan = off; ';
     /** The plans of the statements that test the full text, for a board page's search. */
     const plansOf = async (path: string) => {
       const seen: string[] = [];
@@ -57,7 +57,7 @@ describe('the PostgreSQL search plan (search_lexemes)', () => {
       assert.ok(tests.length, `no statement of ${path} tests the full text`);
       return Promise.all(
         tests.map(async (statement) => {
-          const prefix = statement.startsWith(byIndex) ? byIndex : '';
+          const prefix = statement.startsWith(READ_FROM_INDEX) ? READ_FROM_INDEX : '';
           const plan = await sql<{ 'QUERY PLAN': string }>(`${prefix}EXPLAIN ${statement.slice(prefix.length)}`);
           return plan.map((row) => row['QUERY PLAN']).join('\n');
         }),

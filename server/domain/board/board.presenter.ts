@@ -95,7 +95,7 @@ export function presentListing(props: {
     next: result.page < result.pages ? params(result.page + 1) : null,
     q: query.q ?? '',
     // An empty page says why: the search had no word to look for, or nothing matched.
-    emptyMessage: t(result.nothingToFind ? 'board.search_no_words' : 'board.no_results'),
+    nothingToFind: !!result.nothingToFind,
     filters: {
       regions: regions.map((r) => ({ value: r.code, label: regionName(r, lang), selected: r.code === query.region })),
       waves: waves.map((w) => ({ value: String(w), label: t('board.wave', { wave: w }), selected: w === query.wave })),

@@ -14,6 +14,9 @@ export type ListedCard = PracticeCard & { adopterCodes: string[] };
 /** A page of practices' cards, how many match (up to COUNT_CAP) and whether more than that do. */
 export type PracticePage = { rows: ListedCard[]; count: number; more: boolean };
 
+/** Said before a PostgreSQL statement that must read the GIN index (see findPracticePage); lasts for that statement. */
+export const READ_FROM_INDEX = 'SET LOCAL enable_seqscan = off; ';
+
 /** PostgreSQL ts_rank weights {D, C, B, A}: one title match outweighs any number of summary ones, and so on. */
 const PG_WEIGHTS = `'{0.1, 0.1, 0.3, 1.0}'`;
 /** FTS5 bm25 weights of title, title extras, summary, summary extras, body, body extras: the same tiers. */
@@ -91,7 +94,6 @@ export async function findPracticePage(props: {
       // walks has the test wrapped instead: otherwise PostgreSQL read every match from the index
       // and sorted them, twice the walk's time for two common words. The setting lasts for its
       // statement only.
-      const byIndex = 'SET LOCAL enable_seqscan = off; ';
       const hidden = (sql: string) => `coalesce(${sql}, false)`;
       // Selective filters (one region) are left to PostgreSQL: their index finds the region's few
       // practices to test, where the GIN index would read every match of the board. A count not
@@ -99,9 +101,9 @@ export async function findPracticePage(props: {
       const [readsIndex, countsIndex] = props.selective ? [false, false] : [plan.bitmap, plan.countByIndex];
       const fromIndex = `${hidden(filtered)} AND ${test}`;
       [readPrefix, whereInOrder] = readsIndex
-        ? [byIndex, fromIndex]
+        ? [READ_FROM_INDEX, fromIndex]
         : ['', `${filtered} AND ${plan.bitmap ? test : hidden(test)}`];
-      [countPrefix, where] = countsIndex ? [byIndex, fromIndex] : ['', `${filtered} AND ${test}`];
+      [countPrefix, where] = countsIndex ? [READ_FROM_INDEX, fromIndex] : ['', `${filtered} AND ${test}`];
       score = `ts_rank(${PG_WEIGHTS}, ${table}.search_lemmas, ${tsquery})`;
     } else {
       // CROSS JOIN keeps FTS5 the outer loop: one full-text pass, then each match's row by id.
