@@ -254,22 +254,36 @@ describe('full-text search of the board over HTTP', () => {
     assert.deepEqual(await search(developer, '*** ()'), [], 'a query without words finds nothing');
   });
 
-  it('says when a search has no word to look for, in the launch language, and otherwise that nothing matched', async () => {
+  it('says next to the search field when a search has no word to look for, in the launch language', async () => {
     await post(developer, { title: 'Kela ja työ yhdessä' });
-    const empty = async (lt: string, q: string) =>
-      /<div class="empty-state" data-live="empty"><p>([^<]*)<\/p>/.exec(
-        await listing(lt, `q=${encodeURIComponent(q)}`),
-      )?.[1];
+    /** The search field's error message, the error summary's link text, and the empty result's text. */
+    const messages = async (lt: string, q: string) => {
+      const html = await listing(lt, `q=${encodeURIComponent(q)}`);
+      const field =
+        /<p class="error-message" id="f-q-error"><span class="visually-hidden">[^<]*<\/span>([^<]*)<\/p>/.exec(
+          html,
+        )?.[1];
+      if (field) {
+        assert.match(html, /<input id="f-q"[^>]* aria-invalid="true" aria-describedby="f-q-error">/, q);
+        assert.ok(html.includes(`<li><a href="#f-q">${field}</a></li>`), `${q}: the error summary links to the field`);
+      }
+      const empty = /<div class="empty-state" data-live="empty"><p>([^<]*)<\/p>/.exec(html)?.[1];
+      return { field, empty, html };
+    };
     const fi = translator('fi');
-    for (const q of ['!!! ...', '-kela', '-"kela ja työ"', '( ) -'])
-      assert.equal(await empty(developer, q), fi('board.search_no_words'), q);
-    assert.equal(await empty(developer, 'zyzzyvaxyz'), fi('board.no_results'), 'a word that nothing has');
-    assert.equal(await empty(developer, 'kela'), undefined, 'a word that something has: no empty state');
+    for (const q of ['!!! ...', '-kela', '-"kela ja työ"', '( ) -']) {
+      const { field, empty } = await messages(developer, q);
+      assert.deepEqual([field, empty], [fi('board.search_no_words'), undefined], q);
+    }
+    const nothing = await messages(developer, 'zyzzyvaxyz');
+    assert.deepEqual([nothing.field, nothing.empty], [undefined, fi('board.no_results')], 'a word that nothing has');
+    const something = await messages(developer, 'kela');
+    assert.deepEqual([something.field, something.empty], [undefined, undefined], 'a word that something has');
     for (const locale of ['sv', 'en'] as const) {
       const lt = await openBoard(t, link, 'developer', { locale });
-      const html = await listing(lt, 'q=-kela');
+      const { field, html } = await messages(lt, '-kela');
       assert.ok(html.includes(`<html lang="${locale}"`), locale);
-      assert.ok(html.includes(translator(locale)('board.search_no_words')), locale);
+      assert.equal(field, translator(locale)('board.search_no_words'), locale);
       // One page has no paging: "page 1 of 1" under the message read as a fault.
       assert.ok(!html.includes(`aria-label="${translator(locale)('board.pages')}"`), `${locale}: no paging`);
     }
@@ -295,6 +309,17 @@ describe('full-text search of the board over HTTP', () => {
       .get(`/board?lt=${developer}&q=${'ä'.repeat(201)}`)
       .expect(400);
     assert.ok(page.text.includes(translator('fi')('board.filter.text')), 'the page names the search field');
+    // A person sees the message next to the search field, the typed text kept to correct, over the whole listing.
+    const tooLong = translator('fi')('errors.board_field_too_long', {
+      field: translator('fi')('board.filter.text'),
+      max: 200,
+    });
+    assert.ok(page.text.includes(`<span class="visually-hidden">Virhe: </span>${tooLong.replace(/"/g, '&quot;')}</p>`));
+    assert.match(page.text, new RegExp(`<input id="f-q"[^>]* value="${'ä'.repeat(201)}"[^>]* aria-invalid="true"`));
+    assert.deepEqual(
+      [...page.text.matchAll(/href="\/board\/practices\/(\d+)\?lt=/g)].map((m) => Number(m[1])),
+      everything.slice(0, 20),
+    );
     assert.equal(await Practice.count(), before);
     assert.equal(
       (

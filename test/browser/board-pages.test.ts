@@ -149,6 +149,39 @@ describe('Browser: the board at 360 and 1280 px', function () {
     });
   });
 
+  it('says next to the search field, and in a summary that takes focus, when a typed search has no word to find', async () => {
+    const fi = translator('fi');
+    await atBothWidths('search-no-words', `/board?lt=${lt.karelia}`, async (page) => {
+      await page.locator('#f-q').focus();
+      await page.keyboard.type('-kela');
+      await page.keyboard.press('Enter');
+      await page.waitForURL((url) => url.searchParams.get('q') === '-kela');
+      await expectAccessible(page, 'a search with no word to find');
+      const message = page.locator('#f-q-error');
+      assert.equal(
+        (await message.textContent())?.replace(/\s+/g, ' ').trim(),
+        `${fi('forms.error_prefix')} ${fi('board.search_no_words')}`,
+      );
+      assert.equal(await page.locator('#f-q').getAttribute('aria-describedby'), 'f-q-error');
+      assert.equal(await page.locator('#f-q').inputValue(), '-kela', 'the typed text stays to be corrected');
+      assert.ok(await page.locator('.error-summary').evaluate((e) => e === document.activeElement), 'summary focused');
+      const field = await page.locator('#f-q').boundingBox();
+      const box = await message.boundingBox();
+      assert.ok(
+        field && box && box.y < field.y && field.y - (box.y + box.height) < 24,
+        'the message is just above the field',
+      );
+      if (SHOTS)
+        await page.screenshot({
+          path: `${SHOTS}/search-no-words-typed-${page.viewportSize()?.width}.png`,
+          fullPage: true,
+        });
+      // The summary's link leads to the field.
+      await page.locator('.error-summary a').click();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-q');
+    });
+  });
+
   it('lets a teacher see the whole board without choosing a region', async () => {
     const page = await pageFor(DESKTOP);
     await page.goto(`${silta}/board?lt=${lt.teacher}`);

@@ -67,9 +67,11 @@ export const needsPaging = (page: number, pages: number) => pages > 1 || page > 
 export function presentListing(props: {
   launch: Launch;
   query: ListQuery;
-  result: { total: number; more?: boolean; page: number; pages: number; nothingToFind?: boolean };
+  result: { total: number; more?: boolean; page: number; pages: number };
   regions: Region[];
   myRegion: Region | null;
+  /** What is wrong with the search, told next to its field: no word to look for, or the text typed over the limit. */
+  searchProblem?: 'no_words' | { tooLong: string } | null;
 }) {
   const { launch, query, result, regions } = props;
   const lang = launch.language;
@@ -93,9 +95,7 @@ export function presentListing(props: {
     paged: needsPaging(result.page, result.pages),
     previous: result.page > 1 ? params(result.page - 1) : null,
     next: result.page < result.pages ? params(result.page + 1) : null,
-    q: query.q ?? '',
-    // An empty page says why: the search had no word to look for, or nothing matched.
-    nothingToFind: !!result.nothingToFind,
+    ...presentSearchProblem(props.searchProblem, query.q, t),
     filters: {
       regions: regions.map((r) => ({ value: r.code, label: regionName(r, lang), selected: r.code === query.region })),
       waves: waves.map((w) => ({ value: String(w), label: t('board.wave', { wave: w }), selected: w === query.wave })),
@@ -117,6 +117,27 @@ export function presentListing(props: {
       result.page === 1 &&
       listingSort(query) === 'newest' &&
       LIST_FILTERS.every((key) => query[key] === undefined || query[key] === ''),
+  };
+}
+
+/**
+ * The search field's value and its error (GOV.UK error message and summary): the typed text stays
+ * in the field to be corrected.
+ */
+function presentSearchProblem(
+  problem: 'no_words' | { tooLong: string } | null | undefined,
+  q: string | undefined,
+  t: ReturnType<typeof translator>,
+) {
+  if (!problem) return { q: q ?? '', searchError: null, errors: null };
+  const searchError =
+    problem === 'no_words'
+      ? t('board.search_no_words')
+      : t('errors.board_field_too_long', { field: t('board.filter.text'), max: LIMITS.query });
+  return {
+    q: problem === 'no_words' ? (q ?? '') : problem.tooLong,
+    searchError,
+    errors: { summary: [{ href: '#f-q', text: searchError }] },
   };
 }
 

@@ -154,7 +154,12 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
 
   get('/board', async (req, res, launch) => {
     boardOf(launch); // a malformed board name is refused before anything else
-    const query = parse(listQuerySchema, withoutEmpty(req.query), launch);
+    const raw = withoutEmpty(req.query);
+    // A person's over-long search (only an edited address gets past the field's maxlength) is
+    // told next to the search field, over the listing without it; a program gets the JSON error.
+    const tooLong =
+      wantsFormPage(req) && listQuerySchema.shape.q.safeParse(raw.q).error?.issues[0]?.code === 'too_big';
+    const query = parse(listQuerySchema, tooLong ? { ...raw, q: undefined } : raw, launch);
     const { region } = await regionOf(launch);
     // Teachers and moderators see the whole board at once; they choose a region only to post.
     if (!region && !can(launch, 'moderate')) return go(res, '/board/region');
@@ -170,8 +175,16 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
     const adoptions = result.rows.flatMap((p) =>
       p.adopterCodes.map((regionCode) => ({ practiceId: p.id, regionCode })),
     );
-    const listing = presentListing({ launch, query, result, regions, myRegion: region });
+    const listing = presentListing({
+      launch,
+      query,
+      result,
+      regions,
+      myRegion: region,
+      searchProblem: tooLong ? { tooLong: String(raw.q) } : result.nothingToFind ? 'no_words' : null,
+    });
     const t = translator(lang);
+    if (tooLong) res.status(400);
     page(
       res,
       'board/index',
