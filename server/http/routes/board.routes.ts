@@ -157,8 +157,7 @@ export function boardRoutes(deps: { sequelize: Sequelize; postsPerMinute: number
     const raw = withoutEmpty(req.query);
     // A person's over-long search (only an edited address gets past the field's maxlength) is
     // told next to the search field, over the listing without it; a program gets the JSON error.
-    const tooLong =
-      wantsFormPage(req) && listQuerySchema.shape.q.safeParse(raw.q).error?.issues[0]?.code === 'too_big';
+    const tooLong = wantsFormPage(req) && listQuerySchema.shape.q.safeParse(raw.q).error?.issues[0]?.code === 'too_big';
     const query = parse(listQuerySchema, tooLong ? { ...raw, q: undefined } : raw, launch);
     const { region } = await regionOf(launch);
     // Teachers and moderators see the whole board at once; they choose a region only to post.
