@@ -35,6 +35,19 @@ describe('board forms re-render with an error summary and field messages', () =>
     assert.equal(await Practice.count(), before, 'nothing was saved');
   });
 
+  it('too many links is said as their limit at the links field, not as a malformed address', async () => {
+    const lt = await openBoard(t, link, 'trainee', { locale: 'fi' });
+    const before = await Practice.count();
+    const links = Array.from({ length: 11 }, (_, i) => `https://example.fi/${i}`).join('\n');
+    const page = await t.request().post('/board/practices').type('form').send(practiceForm(lt, { links })).expect(400);
+    const fi = translator('fi');
+    const message = fi('forms.too_many', { field: fi('board.field.links'), max: 10 });
+    assert.equal(message, 'Kentässä Linkit voi olla enintään 10 kohtaa.');
+    assert.deepEqual(errorSummaryOf(page.text), [{ href: '#p-links', text: message }]);
+    assert.equal(fieldMessageOf(page.text, 'p-links'), message);
+    assert.equal(await Practice.count(), before, 'nothing was saved');
+  });
+
   it('an unknown region is a message at the region select', async () => {
     const lt = await openBoard(t, link, 'trainee', { locale: 'sv' });
     const page = await t

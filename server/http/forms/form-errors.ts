@@ -23,7 +23,9 @@ type Issue = z.core.$ZodIssue;
 /** The message for one issue, saying what is wrong and how to fix it (GOV.UK error message pattern). */
 function messageOf(issue: Issue, spec: FieldSpec, t: TFunction): string {
   const field = spec.label;
-  if (spec.message) return t(spec.message, { ...spec.params, field });
+  // A field's own message is about what it holds; a text or list over its limit says the limit.
+  const overLimit = issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array');
+  if (spec.message && !overLimit) return t(spec.message, { ...spec.params, field });
   switch (issue.code) {
     case 'too_small':
       if (issue.origin === 'string' && Number(issue.minimum) <= 1) return t('forms.required', { field });
