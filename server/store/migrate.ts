@@ -16,6 +16,7 @@ import * as listingIndexes from './migrations/0021-listing-indexes';
 import * as regionListingIndex from './migrations/0025-region-listing-index';
 import * as searchLexemes from './migrations/0039-search-lexemes';
 import * as practiceSearch from './migrations/0041-practice-search';
+import * as tagListingIndexes from './migrations/0044-tag-listing-indexes';
 
 /** Migrations in order; listed here so they run the same from sources and from `dist/`. */
 const migrations = [
@@ -36,6 +37,7 @@ const migrations = [
   { name: '0025-region-listing-index', ...regionListingIndex },
   { name: '0039-search-lexemes', ...searchLexemes },
   { name: '0041-practice-search', ...practiceSearch },
+  { name: '0044-tag-listing-indexes', ...tagListingIndexes },
 ];
 
 /** Where umzug records the applied migrations (its SequelizeStorage, column `name`). */
