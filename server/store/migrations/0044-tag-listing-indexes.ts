@@ -45,7 +45,7 @@ export const tagIndexName = (column: 'themes' | 'actors', code: string) =>
 
 /**
  * One partial index per theme and per actor, holding the visible practices that carry it, newest
- * first, with the filters a listing adds (docs/decisions/0044). Its predicate is the filter
+ * first, with their status (drafts are left out; docs/decisions/0044). Its predicate is the filter
  * board.service.ts writes (`themes LIKE '%"code"%'`), so both databases read a theme's listing and
  * its capped count from it: 1,001 entries for "more than 1,000" instead of every visible
  * practice's entry in the board's listing index (8,100 at 10,000 practices, where a theme is on
@@ -55,7 +55,7 @@ export async function up({ context: qi }: { context: QueryInterface }) {
   for (const [column, codes] of TAGS)
     for (const code of codes)
       await qi.sequelize.query(
-        `CREATE INDEX ${tagIndexName(column, code)} ON practices (issuer, board_key, created_at DESC, id DESC, status, region_code, language)
+        `CREATE INDEX ${tagIndexName(column, code)} ON practices (issuer, board_key, created_at DESC, id DESC, status)
            WHERE hidden_at IS NULL AND ${column} LIKE '%"${code}"%'`,
       );
   // As in 0021: statistics on PostgreSQL only (SQLite would keep those of a table still empty).
