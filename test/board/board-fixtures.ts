@@ -1,3 +1,5 @@
+import type { Options } from 'sequelize';
+import { Practice } from '../../server/store/models';
 import { launchSession } from '../helpers/launch';
 import type { TestSilta } from '../helpers/test-app';
 
@@ -67,3 +69,18 @@ export async function createPractice(t: TestSilta, lt: string, fields: PracticeF
 /** A form body with the launch token. */
 export const form = (lt: string, fields: Record<string, string> = {}) =>
   new URLSearchParams({ lt, ...fields }).toString();
+
+/** The SQL statements a GET of `path` runs (to EXPLAIN them), after it answered 200. */
+export async function statementsOf(t: TestSilta, path: string): Promise<string[]> {
+  const seen: string[] = [];
+  // Sequelize reads its `logging` option at each statement; its type does not show `options`.
+  const { options } = Practice.sequelize! as unknown as { options: Options };
+  const logging = options.logging;
+  options.logging = (statement: string) => void seen.push(statement.replace(/^Execut\w+ \([^)]*\): /, ''));
+  try {
+    await t.request().get(path).expect(200);
+  } finally {
+    options.logging = logging;
+  }
+  return seen;
+}

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { QueryTypes, type Options } from 'sequelize';
+import { QueryTypes } from 'sequelize';
 import { forcePlanForTests, MAX_EXPANSION } from '../../server/domain/board/search/postgres-plan';
 import { READ_FROM_INDEX } from '../../server/domain/board/search/practice-finder';
 import { Practice } from '../../server/store/models';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { createPractice, form, openBoard, placeBoard, practiceForm } from './board-fixtures';
+import { createPractice, form, openBoard, placeBoard, practiceForm, statementsOf } from './board-fixtures';
 import { CASES, plantSearchSet, RANKING, type PlantedSet } from './search-set';
 
 // PostgreSQL only (decisions 0039, 0041): a search's plan, its prefix expansion and the table it reads must never change what it finds.
@@ -43,16 +43,7 @@ describe('the PostgreSQL search plan (search_lexemes)', () => {
   it("reads the matches the way the plan says, whatever PostgreSQL's own costs would choose", async () => {
     /** The plans of the statements that test the full text, for a board page's search. */
     const plansOf = async (path: string) => {
-      const seen: string[] = [];
-      // Sequelize reads its `logging` option at each statement; its type does not show `options`.
-      const { options } = Practice.sequelize! as unknown as { options: Options };
-      const logging = options.logging;
-      options.logging = (statement: string) => void seen.push(statement.replace(/^Execut\w+ \([^)]*\): /, ''));
-      try {
-        await t.request().get(`${path}&lt=${lt}`).expect(200);
-      } finally {
-        options.logging = logging;
-      }
+      const seen = await statementsOf(t, `${path}&lt=${lt}`);
       const tests = seen.filter((statement) => statement.includes('search_lemmas @@'));
       assert.ok(tests.length, `no statement of ${path} tests the full text`);
       return Promise.all(

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { QueryTypes, type Options } from 'sequelize';
+import { QueryTypes } from 'sequelize';
 import { ACTORS, THEMES } from '../../server/domain/board/board.schema';
 import { Practice } from '../../server/store/models';
 import { tagIndexName } from '../../server/store/migrations/0044-tag-listing-indexes';
 import { testSilta, type TestSilta } from '../helpers/test-app';
-import { createPractice, openBoard, placeBoard } from './board-fixtures';
+import { createPractice, openBoard, placeBoard, statementsOf } from './board-fixtures';
 
 // Decision 0044: a theme's or an actor's listing and its capped count read the tag's own partial
 // index, on both databases.
@@ -17,16 +17,7 @@ describe('the listing indexes of themes and actors', () => {
 
   /** The plans of the statements a board page runs that filter on a tag. */
   const plansOf = async (query: string) => {
-    const seen: string[] = [];
-    // Sequelize reads its `logging` option at each statement; its type does not show `options`.
-    const { options } = Practice.sequelize! as unknown as { options: Options };
-    const logging = options.logging;
-    options.logging = (statement: string) => void seen.push(statement.replace(/^Execut\w+ \([^)]*\): /, ''));
-    try {
-      await t.request().get(`/board?lt=${lt}&${query}`).expect(200);
-    } finally {
-      options.logging = logging;
-    }
+    const seen = await statementsOf(t, `/board?lt=${lt}&${query}`);
     const tagged = seen.filter((statement) => /(themes|actors)["`]? LIKE/.test(statement));
     assert.ok(tagged.length, `no statement of ${query} filters on a tag`);
     return Promise.all(

@@ -145,6 +145,7 @@ export async function searchPractices(props: { launch: Launch; query: ListQuery 
     and.push({ regionCode: { [Op.in]: codes } });
   }
   // Codes come from fixed lists and never contain quotes, so the quoted code matches one element.
+  // Each code's partial index (migration 0044) has this very predicate: keep the two alike.
   if (query.theme) and.push({ themes: { [Op.like]: `%"${query.theme}"%` } });
   if (query.actor) and.push({ actors: { [Op.like]: `%"${query.actor}"%` } });
   if (query.status) and.push({ status: query.status });
