@@ -57,6 +57,9 @@ export function presentCounts(
   return countsSentence(lang, practice.usefulCount, practice.adoptionCount, practice.commentCount);
 }
 
+/** What is wrong with a board search: no word to look for, or the text typed over the limit. */
+export type SearchProblem = 'no_words' | { tooLong: string };
+
 /** Paging links only where there is more than one page (or a page past the end to come back from): "page 1 of 1" under an empty result read as a fault. */
 export const needsPaging = (page: number, pages: number) => pages > 1 || page > 1;
 
@@ -70,8 +73,8 @@ export function presentListing(props: {
   result: { total: number; more?: boolean; page: number; pages: number };
   regions: Region[];
   myRegion: Region | null;
-  /** What is wrong with the search, told next to its field: no word to look for, or the text typed over the limit. */
-  searchProblem?: 'no_words' | { tooLong: string } | null;
+  /** What is wrong with the search, told next to its field. */
+  searchProblem?: SearchProblem | null;
 }) {
   const { launch, query, result, regions } = props;
   const lang = launch.language;
@@ -125,7 +128,7 @@ export function presentListing(props: {
  * in the field to be corrected.
  */
 function presentSearchProblem(
-  problem: 'no_words' | { tooLong: string } | null | undefined,
+  problem: SearchProblem | null | undefined,
   q: string | undefined,
   t: ReturnType<typeof translator>,
 ) {
